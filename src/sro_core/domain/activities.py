@@ -1,0 +1,56 @@
+"""Crime-prevention teaching, training, drills, events and mentoring the SRO leads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import uuid
+
+import attrs
+
+from sro_core.domain.schools import GradeSpan
+from sro_core.domain.triad import TriadRole
+from sro_core.domain.values import at_least, aware, not_blank
+
+
+class ActivityKind(enum.Enum):
+    """What kind of educational activity it was."""
+
+    CLASS_PRESENTATION = "class_presentation"
+    STAFF_TRAINING = "staff_training"
+    PARENT_WORKSHOP = "parent_workshop"
+    DRILL = "drill"
+    EVENT = "event"
+    MENTORING_PROGRAMME = "mentoring_programme"
+
+
+class ActivityAudience(enum.Enum):
+    """Who the activity was for."""
+
+    STUDENTS = "students"
+    STAFF = "staff"
+    PARENTS = "parents"
+    COMMUNITY = "community"
+    MIXED = "mixed"
+
+
+@attrs.frozen
+class EducationActivity:
+    """An activity the SRO led: topic, audience, attendance, minutes and grades.
+
+    Rules: attendance ≥ 0, minutes > 0. The triad role defaults to educator; a mentoring
+    programme is usually counted as informal counselor/mentor.
+    """
+
+    officer_id: uuid.UUID
+    kind: ActivityKind
+    topic: str = attrs.field(validator=not_blank)
+    audience: ActivityAudience
+    held_at: dt.datetime = attrs.field(validator=aware)
+    minutes: int = attrs.field(validator=at_least(1))
+    attendance: int = attrs.field(validator=at_least(0))
+    triad_role: TriadRole = TriadRole.EDUCATOR
+    school_id: uuid.UUID | None = None
+    grades: GradeSpan | None = None
+    id: uuid.UUID = attrs.field(factory=uuid.uuid4)
+    version: int = 0

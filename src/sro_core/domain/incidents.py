@@ -1,0 +1,291 @@
+"""Incidents: what happened, where, to whom, and where the case stands.
+
+The lifecycle is one explicit table, :data:`INCIDENT_TRANSITIONS`; every other rule of the
+incident is either a validator on :class:`Incident` or, where it needs the program's calendar,
+:func:`check_incident`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+import uuid
+from collections.abc import Mapping
+
+import attrs
+
+from sro_core.domain.calendar import ProgramCalendar
+from sro_core.domain.errors import IllegalTransition, RuleViolation
+from sro_core.domain.involvements import Involvement, InvolvementRole
+from sro_core.domain.offenses import Drug, Offense, PropertyItem
+from sro_core.domain.privacy import RecordOrigin, Sensitivity, sensitive
+from sro_core.domain.values import aware, not_blank
+
+INCIDENT_NUMBER = re.compile(r"(?P<year>\d{4})-(?P<sequence>\d{6})")
+
+
+def incident_number(year: int, sequence: int) -> str:
+    """Return the human number of the ``sequence``-th incident of a year: ``YYYY-NNNNNN``."""
+    if not 1 <= sequence <= 999_999:
+        raise RuleViolation("number", sequence, "a yearly sequence runs from 1 to 999999")
+    return f"{year:04d}-{sequence:06d}"
+
+
+class IncidentStatus(enum.Enum):
+    """Where an incident stands."""
+
+    DRAFT = "draft"
+    REPORTED = "reported"
+    UNDER_INVESTIGATION = "under_investigation"
+    REFERRED = "referred"
+    CLOSED = "closed"
+    REOPENED = "reopened"
+
+
+_S = IncidentStatus
+INCIDENT_TRANSITIONS: Mapping[IncidentStatus, frozenset[IncidentStatus]] = {
+    _S.DRAFT: frozenset({_S.REPORTED}),
+    _S.REPORTED: frozenset({_S.UNDER_INVESTIGATION, _S.REFERRED, _S.CLOSED}),
+    _S.UNDER_INVESTIGATION: frozenset({_S.REFERRED, _S.CLOSED}),
+    # A task force may decline a referral: the SRO's own investigation then goes on.
+    _S.REFERRED: frozenset({_S.UNDER_INVESTIGATION, _S.CLOSED}),
+    _S.CLOSED: frozenset({_S.REOPENED}),
+    _S.REOPENED: frozenset({_S.UNDER_INVESTIGATION, _S.REFERRED, _S.CLOSED}),
+}
+"""The incident lifecycle: for each status, the statuses it may move to. Nothing else moves it."""
+
+
+class LocationKind(enum.Enum):
+    """Where an incident happened relative to the school."""
+
+    ON_CAMPUS = "on_campus"
+    SCHOOL_ADJACENT = "school_adjacent"
+    COMMUNITY = "community"
+    ONLINE = "online"
+
+
+class CampusZone(enum.Enum):
+    """The part of a campus an on-campus incident happened in."""
+
+    CLASSROOM = "classroom"
+    HALLWAY = "hallway"
+    RESTROOM = "restroom"
+    LOCKER_ROOM = "locker_room"
+    CAFETERIA = "cafeteria"
+    GYMNASIUM = "gymnasium"
+    LIBRARY = "library"
+    OFFICE = "office"
+    PARKING_LOT = "parking_lot"
+    ATHLETIC_FIELD = "athletic_field"
+    GROUNDS = "grounds"
+    BUS = "bus"
+    OTHER = "other"
+
+
+@attrs.frozen
+class Location:
+    """Where an incident happened: kind, campus zone, address, and the NIBRS location code."""
+
+    kind: LocationKind
+    nibrs_code: str = attrs.field(validator=not_blank)
+    zone: CampusZone | None = None
+    address: str | None = attrs.field(
+        default=None, validator=not_blank, metadata=sensitive(Sensitivity.CONTACT_DETAILS)
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if self.zone is not None and self.kind is not LocationKind.ON_CAMPUS:
+            raise RuleViolation("location.zone", self.zone.value, "only an on-campus place has one")
+
+
+class DispositionKind(enum.Enum):
+    """How an incident was closed."""
+
+    ARREST = "arrest"
+    CITATION = "citation"
+    DIVERSION = "diversion"
+    WARNING = "warning"
+    SCHOOL_DISCIPLINE = "school_discipline"
+    """Handed to the school's own discipline: no law-enforcement action."""
+    EXCEPTIONALLY_CLEARED = "exceptionally_cleared"
+    UNFOUNDED = "unfounded"
+    INACTIVE = "inactive"
+    REPORT_ONLY = "report_only"
+
+
+@attrs.frozen
+class Disposition:
+    """The outcome an incident is closed with.
+
+    An exceptional clearance carries its NIBRS code (A to E); no other disposition does.
+    """
+
+    kind: DispositionKind
+    decided_on: dt.date
+    exceptional_clearance: str | None = attrs.field(default=None, validator=not_blank)
+
+    def __attrs_post_init__(self) -> None:
+        exceptional = self.kind is DispositionKind.EXCEPTIONALLY_CLEARED
+        if exceptional != (self.exceptional_clearance is not None):
+            raise RuleViolation(
+                "disposition.exceptional_clearance",
+                self.exceptional_clearance,
+                "an exceptional clearance, and only one, carries its clearance code",
+            )
+
+
+class RecordRestriction(enum.Enum):
+    """Reasons a record is held more tightly than its audience would otherwise allow."""
+
+    SEALED = "sealed"
+    SEXUAL_OFFENSE_VICTIM = "sexual_offense_victim"
+    CONFIDENTIAL_SOURCE = "confidential_source"
+    ONGOING_INVESTIGATION = "ongoing_investigation"
+
+
+@attrs.frozen
+class Incident:
+    """Something that happened that the SRO handled as police, from a parking complaint to a crime.
+
+    Rules held by the class: times are aware and ordered; an on-campus incident has a school;
+    once reported it has a number; closing needs a disposition; an arrest disposition needs an
+    arrestee; each person is involved once; victims connect only to the incident's offenses
+    and relate only to its offenders. The juvenile-disposition rule needs the program's calendar:
+    see :func:`check_incident`.
+    """
+
+    reporting_officer_id: uuid.UUID
+    occurred_start: dt.datetime = attrs.field(validator=aware)
+    reported_at: dt.datetime = attrs.field(validator=aware)
+    location: Location
+    category: str = attrs.field(validator=not_blank)
+    school_id: uuid.UUID | None = None
+    occurred_end: dt.datetime | None = attrs.field(default=None, validator=aware)
+    offenses: tuple[Offense, ...] = ()
+    involvements: tuple[Involvement, ...] = ()
+    property: tuple[PropertyItem, ...] = ()
+    drugs: tuple[Drug, ...] = ()
+    narrative: str = attrs.field(default="", metadata=sensitive(Sensitivity.NARRATIVE))
+    status: IncidentStatus = IncidentStatus.DRAFT
+    disposition: Disposition | None = None
+    referred_to_law_enforcement: bool = False
+    school_related_arrest: bool = False
+    restrictions: frozenset[RecordRestriction] = frozenset()
+    origin: RecordOrigin = RecordOrigin.LAW_ENFORCEMENT_UNIT
+    escalated_from: uuid.UUID | None = None
+    """The community contact this incident was escalated from, if any."""
+    number: str | None = None
+    id: uuid.UUID = attrs.field(factory=uuid.uuid4)
+    version: int = 0
+
+    def __attrs_post_init__(self) -> None:
+        self._check_times()
+        self._check_place()
+        self._check_status()
+        self._check_involvements()
+
+    def _check_times(self) -> None:
+        if self.occurred_end is not None and self.occurred_end < self.occurred_start:
+            raise RuleViolation("occurred_end", self.occurred_end, "must not be before the start")
+        if self.reported_at < self.occurred_start:
+            raise RuleViolation("reported_at", self.reported_at, "cannot be before it occurred")
+
+    def _check_place(self) -> None:
+        if self.location.kind is LocationKind.ON_CAMPUS and self.school_id is None:
+            raise RuleViolation("school_id", None, "an on-campus incident needs its school")
+
+    def _check_status(self) -> None:
+        if self.number is not None and not INCIDENT_NUMBER.fullmatch(self.number):
+            raise RuleViolation("number", self.number, "an incident number reads YYYY-NNNNNN")
+        if self.status is not IncidentStatus.DRAFT and self.number is None:
+            raise RuleViolation("number", None, "a reported incident has a number")
+        if self.status is IncidentStatus.CLOSED and self.disposition is None:
+            raise RuleViolation("disposition", None, "closing an incident needs a disposition")
+        arrestees = self.with_role(InvolvementRole.ARRESTEE)
+        if self.disposition and self.disposition.kind is DispositionKind.ARREST and not arrestees:
+            raise RuleViolation(
+                "disposition.kind", "arrest", "an arrest disposition needs an arrestee"
+            )
+        if self.school_related_arrest and not arrestees:
+            raise RuleViolation(
+                "school_related_arrest",
+                self.school_related_arrest,
+                "a school-related arrest needs an arrestee",
+            )
+
+    def _check_involvements(self) -> None:
+        people = [i.person.id for i in self.involvements]
+        if len(set(people)) != len(people):
+            raise RuleViolation("involvements", people, "each person is involved once")
+        offenders = {
+            i.person.id
+            for i in self.involvements
+            if i.roles
+            & {InvolvementRole.OFFENDER, InvolvementRole.SUSPECT, InvolvementRole.ARRESTEE}
+        }
+        offense_codes = {o.ucr_code for o in self.offenses}
+        for n, involvement in enumerate(self.involvements):
+            victim = involvement.victim
+            if victim is None:
+                continue
+            for code in victim.offense_codes:
+                if code not in offense_codes:
+                    field = f"involvements[{n}].victim.offense_codes"
+                    raise RuleViolation(field, code, "not an offense of this incident")
+            for relationship in victim.relationships:
+                if relationship.offender not in offenders:
+                    field = f"involvements[{n}].victim.relationships"
+                    raise RuleViolation(field, relationship.offender, "not an offender here")
+
+    def with_role(self, role: InvolvementRole) -> tuple[Involvement, ...]:
+        """Return the involvements in which a person plays a role."""
+        return tuple(i for i in self.involvements if role in i.roles)
+
+    def moved_to(self, status: IncidentStatus) -> Incident:
+        """Return the incident in a new status, if the lifecycle table allows the move."""
+        if status not in INCIDENT_TRANSITIONS[self.status]:
+            raise IllegalTransition("incident", self.status, status)
+        return attrs.evolve(self, status=status)
+
+    def reported(self, number: str) -> Incident:
+        """Return the draft incident reported under its allocated number."""
+        return attrs.evolve(self, number=number).moved_to(IncidentStatus.REPORTED)
+
+    def closed(self, disposition: Disposition) -> Incident:
+        """Return the incident closed with a disposition."""
+        if IncidentStatus.CLOSED not in INCIDENT_TRANSITIONS[self.status]:
+            raise IllegalTransition("incident", self.status, IncidentStatus.CLOSED)
+        return attrs.evolve(self, status=IncidentStatus.CLOSED, disposition=disposition)
+
+    def reopened(self) -> Incident:
+        """Return the closed incident reopened; its disposition is kept until it is closed again."""
+        return self.moved_to(IncidentStatus.REOPENED)
+
+    def involving(self, involvement: Involvement) -> Incident:
+        """Return the incident with a person's involvement added, or replaced if already there."""
+        others = tuple(i for i in self.involvements if i.person.id != involvement.person.id)
+        return attrs.evolve(self, involvements=(*others, involvement))
+
+    def with_offense(self, offense: Offense) -> Incident:
+        """Return the incident with one more offense."""
+        return attrs.evolve(self, offenses=(*self.offenses, offense))
+
+
+def check_incident(incident: Incident, calendar: ProgramCalendar) -> None:
+    """Raise if the incident breaks a rule that needs the program-local incident date.
+
+    A juvenile arrestee needs a juvenile disposition (handled within the department, or referred
+    to other authorities); an arrest cannot be dated before the incident day.
+    """
+    day = calendar.local_date(incident.occurred_start)
+    for n, involvement in enumerate(incident.involvements):
+        arrest = involvement.arrest
+        if arrest is None:
+            continue
+        if arrest.arrested_on < day:
+            field = f"involvements[{n}].arrest.arrested_on"
+            raise RuleViolation(field, arrest.arrested_on, f"before the incident day {day}")
+        if involvement.is_juvenile(day) and arrest.juvenile_disposition is None:
+            field = f"involvements[{n}].arrest.juvenile_disposition"
+            raise RuleViolation(field, None, "a juvenile arrestee needs a juvenile disposition")

@@ -1,0 +1,142 @@
+"""How people are involved in an incident: victims, suspects, offenders, arrestees, witnesses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import uuid
+
+import attrs
+
+from sro_core.domain.errors import RuleViolation
+from sro_core.domain.people import AGE_OF_MAJORITY, Person, PersonKind
+from sro_core.domain.values import at_least, codes_at_most, not_blank
+
+MAX_INJURIES = 5
+MAX_CIRCUMSTANCES = 2
+MAX_ARRESTEE_WEAPONS = 2
+
+
+class InvolvementRole(enum.Enum):
+    """A part a person plays in an incident; one person may play several."""
+
+    VICTIM = "victim"
+    SUSPECT = "suspect"
+    OFFENDER = "offender"
+    ARRESTEE = "arrestee"
+    WITNESS = "witness"
+    REPORTING_PARTY = "reporting_party"
+
+
+class JuvenileDisposition(enum.Enum):
+    """What was done with an arrestee under 18 (NIBRS element 52)."""
+
+    HANDLED_WITHIN_DEPARTMENT = "H"
+    REFERRED_TO_OTHER_AUTHORITIES = "R"
+
+
+@attrs.frozen
+class AgeRange:
+    """An estimated age when the date of birth is not known, such as "25 to 30"."""
+
+    low: int = attrs.field(validator=at_least(0))
+    high: int = attrs.field(validator=at_least(0))
+
+    def __attrs_post_init__(self) -> None:
+        if self.high < self.low:
+            raise RuleViolation("estimated_age.high", self.high, "must not be below the low age")
+
+
+@attrs.frozen
+class Relationship:
+    """The victim's relationship to one offender (NIBRS element 35), by the offender's person id."""
+
+    offender: uuid.UUID
+    code: str = attrs.field(validator=not_blank)
+
+
+@attrs.frozen
+class VictimDetails:
+    """What NIBRS records of a victim beyond the person: type, injuries, relationships.
+
+    ``offense_codes`` connects the victim to the incident's offenses (element 24).
+    """
+
+    victim_type: str = attrs.field(default="I", validator=not_blank)
+    offense_codes: tuple[str, ...] = ()
+    injuries: tuple[str, ...] = attrs.field(default=(), validator=codes_at_most(MAX_INJURIES))
+    relationships: tuple[Relationship, ...] = ()
+    circumstances: tuple[str, ...] = attrs.field(
+        default=(), validator=codes_at_most(MAX_CIRCUMSTANCES)
+    )
+    resident_status: str | None = attrs.field(default=None, validator=not_blank)
+
+
+@attrs.frozen
+class Arrest:
+    """An arrest of a person in the incident (NIBRS Arrestee Segment).
+
+    ``arrest_type`` is the NIBRS code (O on view, S summoned/cited, T taken into custody),
+    ``offense_code`` the offense arrested for, ``armed_with`` the arrestee-weapon codes.
+    """
+
+    arrested_on: dt.date
+    offense_code: str = attrs.field(validator=not_blank)
+    arrest_type: str = attrs.field(default="T", validator=not_blank)
+    armed_with: tuple[str, ...] = attrs.field(
+        default=("01",), validator=codes_at_most(MAX_ARRESTEE_WEAPONS)
+    )
+    juvenile_disposition: JuvenileDisposition | None = None
+    multiple_arrestee: str = attrs.field(default="N", validator=not_blank)
+
+
+def _roles(
+    _instance: object,
+    attribute: attrs.Attribute[frozenset[InvolvementRole]],
+    value: frozenset[InvolvementRole],
+) -> None:
+    if not value:
+        raise RuleViolation(attribute.name, value, "an involvement needs at least one role")
+
+
+@attrs.frozen
+class Involvement:
+    """A person and the parts they play in an incident.
+
+    Victim details go with the victim role; arrest details go with the arrestee role, and an
+    arrestee always has them.
+    """
+
+    person: Person
+    roles: frozenset[InvolvementRole] = attrs.field(validator=_roles)
+    victim: VictimDetails | None = None
+    arrest: Arrest | None = None
+    estimated_age: AgeRange | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.victim is not None and InvolvementRole.VICTIM not in self.roles:
+            raise RuleViolation("victim", self.victim, "victim details need the victim role")
+        if (self.arrest is not None) != (InvolvementRole.ARRESTEE in self.roles):
+            raise RuleViolation("arrest", self.arrest, "an arrestee and arrest details go together")
+
+    def has(self, role: InvolvementRole) -> bool:
+        """Return whether the person plays a role in the incident."""
+        return role in self.roles
+
+    def age_on(self, day: dt.date) -> int | None:
+        """Return the age on a day from the date of birth, else the low end of the estimate."""
+        age = self.person.age_on(day)
+        if age is None and self.estimated_age is not None:
+            return self.estimated_age.low
+        return age
+
+    def is_juvenile(self, day: dt.date) -> bool:
+        """Return whether the person counts as a juvenile on the (program-local) incident date.
+
+        Under 18 by date of birth, else by the low end of the estimated age; a student with
+        neither is treated as a juvenile.
+        """
+        age = self.age_on(day)
+        if age is None:
+            return self.person.kind is PersonKind.STUDENT
+        return age < AGE_OF_MAJORITY
