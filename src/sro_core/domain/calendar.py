@@ -87,3 +87,7 @@ class ProgramCalendar:
         start = dt.datetime.combine(day, dt.time(), self.zone)
         end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), self.zone)
         return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+
+    def span(self, first_day: dt.date, last_day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+        """Return the UTC instants from the start of a local day to the end of another."""
+        return self.day_bounds(first_day)[0], self.day_bounds(last_day)[1]

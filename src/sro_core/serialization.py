@@ -1,0 +1,234 @@
+"""The one converter between domain values and their JSON-ready wire format.
+
+Wire format (what :func:`unstructure` returns and :func:`structure` accepts):
+
+- an attrs class is a JSON object with one key per field, named as the field;
+- ``datetime``: ISO 8601 with its UTC offset (``2026-03-02T10:15:00-08:00``); a time without an
+  offset is refused; ``date``: ``YYYY-MM-DD``;
+- ``uuid.UUID``: its canonical string; ``decimal.Decimal``: a string (``"1.5"``), never a float;
+- enums: their value (``"under_investigation"``, ``"13B"``);
+- tuples as arrays in order; frozensets as arrays sorted by their wire value, so the same value
+  always gives the same document;
+- domain events: a tagged union, the event's class name under ``"type"``
+  (``{"type": "CrisisDeclared", "crisis_id": …}``).
+
+Structuring bad input raises :class:`StructureError`, which lists every bad field by its path
+(``involvements[2].person.date_of_birth: not a date``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import enum
+import functools
+import json
+import operator
+import uuid
+from collections.abc import Iterator
+from typing import Any, TypeVar
+
+import cattrs
+from cattrs.errors import (
+    AttributeValidationNote,
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
+from cattrs.strategies import configure_tagged_union
+
+from sro_core.domain import EVENT_TYPES, DomainError, DomainEvent, Problem, RuleViolation
+
+T = TypeVar("T")
+
+__all__ = [
+    "AnyEvent",
+    "StructureError",
+    "converter",
+    "dumps",
+    "loads",
+    "structure",
+    "unstructure",
+]
+
+
+class StructureError(DomainError, ValueError):
+    """Input that does not make a valid domain value; ``problems`` names each bad field."""
+
+    def __init__(self, type_name: str, problems: list[Problem]) -> None:
+        self.type_name = type_name
+        self.problems = problems
+        listing = "; ".join(f"{p.field}: {p.rule}" for p in problems)
+        super().__init__(f"not a valid {type_name}: {listing}")
+
+
+def _structure_datetime(value: Any, _: type) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        parsed = value
+    elif isinstance(value, str):
+        try:
+            parsed = dt.datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError("not an ISO 8601 date and time") from None
+    else:
+        raise TypeError("not an ISO 8601 date and time")
+    if parsed.utcoffset() is None:
+        raise ValueError("a date and time needs its UTC offset")
+    return parsed
+
+
+def _structure_date(value: Any, _: type) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError("not a date")
+
+
+def _structure_uuid(value: Any, _: type) -> uuid.UUID:
+    if isinstance(value, uuid.UUID):
+        return value
+    if isinstance(value, str):
+        try:
+            return uuid.UUID(value)
+        except ValueError:
+            pass
+    raise ValueError("not a UUID")
+
+
+def _structure_decimal(value: Any, _: type) -> decimal.Decimal:
+    if isinstance(value, bool) or not isinstance(value, str | int | decimal.Decimal):
+        raise TypeError("not a decimal number written as a string")
+    try:
+        return decimal.Decimal(value)
+    except decimal.InvalidOperation:
+        raise ValueError("not a decimal number") from None
+
+
+def _structure_enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
+    try:
+        return cls(value)
+    except ValueError:
+        allowed = ", ".join(repr(m.value) for m in cls)
+        raise ValueError(f"not one of {allowed}") from None
+
+
+def _structure_str(value: Any, _: type) -> str:
+    if not isinstance(value, str):
+        raise TypeError("not a text")
+    return value
+
+
+def _structure_int(value: Any, _: type) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("not a whole number")
+    return value
+
+
+def _structure_bool(value: Any, _: type) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError("not true or false")
+    return value
+
+
+def _wire_key(value: Any) -> str:
+    return str(value.value if isinstance(value, enum.Enum) else value)
+
+
+def _make_converter() -> cattrs.Converter:
+    made = cattrs.Converter(detailed_validation=True, forbid_extra_keys=True)
+    made.register_unstructure_hook(dt.datetime, dt.datetime.isoformat)
+    made.register_structure_hook(dt.datetime, _structure_datetime)
+    made.register_unstructure_hook(dt.date, dt.date.isoformat)
+    made.register_structure_hook(dt.date, _structure_date)
+    made.register_unstructure_hook(uuid.UUID, str)
+    made.register_structure_hook(uuid.UUID, _structure_uuid)
+    made.register_unstructure_hook(decimal.Decimal, str)
+    made.register_structure_hook(decimal.Decimal, _structure_decimal)
+    made.register_structure_hook(str, _structure_str)
+    made.register_structure_hook(int, _structure_int)
+    made.register_structure_hook(bool, _structure_bool)
+    made.register_structure_hook_func(
+        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _structure_enum
+    )
+    made.register_unstructure_hook_func(
+        lambda t: getattr(t, "__origin__", None) is frozenset,
+        lambda value: sorted((made.unstructure(v) for v in value), key=_wire_key),
+    )
+    configure_tagged_union(AnyEvent, made, tag_name="type")
+    return made
+
+
+AnyEvent: Any = functools.reduce(operator.or_, EVENT_TYPES)
+"""The union of every concrete domain event, for structuring an event whose type is unknown."""
+
+converter = _make_converter()
+"""The one converter of the library; use :func:`structure` and :func:`unstructure`."""
+
+
+def unstructure(value: Any) -> Any:
+    """Return a domain value in its wire format (JSON-ready dicts, lists and strings)."""
+    if isinstance(value, DomainEvent):
+        return converter.unstructure(value, AnyEvent)
+    return converter.unstructure(value)
+
+
+def structure(data: Any, cls: type[T]) -> T:
+    """Return the domain value of type ``cls`` that ``data`` describes, or raise StructureError."""
+    try:
+        return converter.structure(data, cls)
+    except Exception as error:
+        name = getattr(cls, "__name__", str(cls))
+        problems = list(_problems(error, ""))
+        raise StructureError(name, problems) from error
+
+
+def dumps(value: Any) -> str:
+    """Return a domain value as JSON text."""
+    return json.dumps(unstructure(value), ensure_ascii=False, separators=(",", ":"))
+
+
+def loads(text: str | bytes, cls: type[T]) -> T:
+    """Return the domain value of type ``cls`` read from JSON text, or raise StructureError."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise StructureError(
+            getattr(cls, "__name__", str(cls)), [Problem("$", error.msg, "not JSON")]
+        ) from error
+    return structure(data, cls)
+
+
+def _join(path: str, part: str) -> str:
+    if not part or part.startswith("["):
+        return path + part
+    return f"{path}.{part}" if path else part
+
+
+def _problems(error: BaseException, path: str) -> Iterator[Problem]:
+    """Yield a problem for every leaf error of cattrs' nested validation errors."""
+    if isinstance(error, ClassValidationError | IterableValidationError):
+        for sub in error.exceptions:
+            yield from _problems(sub, _join(path, _note_part(sub)))
+    elif isinstance(error, ForbiddenExtraKeysError):
+        for key in sorted(error.extra_fields):
+            yield Problem(_join(path, key), key, "not a field of this record")
+    elif isinstance(error, RuleViolation):
+        yield Problem(_join(path, error.field), error.value, error.rule)
+    elif isinstance(error, KeyError):
+        yield Problem(path or "$", None, "required")
+    else:
+        yield Problem(path or "$", None, str(error) or type(error).__name__)
+
+
+def _note_part(error: BaseException) -> str:
+    for note in getattr(error, "__notes__", ()):
+        if isinstance(note, AttributeValidationNote):
+            return str(note.name)
+        if isinstance(note, IterableValidationNote):
+            return f"[{note.index}]"
+    return ""
