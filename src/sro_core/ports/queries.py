@@ -1,0 +1,122 @@
+"""The questions every storage backend answers natively, and the shapes of their answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import uuid
+from typing import Generic, TypeVar
+
+import attrs
+
+from sro_core.domain import (
+    CrdcRaceEthnicity,
+    DomainError,
+    IncidentStatus,
+    Sex,
+    TriadRole,
+)
+
+T = TypeVar("T")
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 1000
+
+
+class BadQuery(DomainError, ValueError):
+    """A query was asked with parameters that cannot be answered (a bad cursor, a page size)."""
+
+
+def _page_size(_instance: object, _attribute: object, value: int) -> None:
+    if not 1 <= value <= MAX_PAGE_SIZE:
+        raise BadQuery(f"size: a page holds 1 to {MAX_PAGE_SIZE} records (got {value})")
+
+
+@attrs.frozen
+class IncidentFilter:
+    """Which incidents to find; every criterion given must hold (``None`` means any).
+
+    ``occurred_from`` is inclusive and ``occurred_before`` exclusive, on the incident's start.
+    ``text`` matches, ignoring case, a part of the number, the narrative or the category.
+    """
+
+    school_ids: frozenset[uuid.UUID] | None = None
+    occurred_from: dt.datetime | None = None
+    occurred_before: dt.datetime | None = None
+    categories: frozenset[str] | None = None
+    statuses: frozenset[IncidentStatus] | None = None
+    officer_id: uuid.UUID | None = None
+    text: str | None = None
+
+
+@attrs.frozen
+class Page:
+    """Which page of results to return: its size and the cursor of the page before it."""
+
+    size: int = attrs.field(default=DEFAULT_PAGE_SIZE, validator=_page_size)
+    after: str | None = None
+
+
+@attrs.frozen
+class PageOf(Generic[T]):
+    """A page of results, newest first, and the cursor of the next page (None on the last)."""
+
+    items: tuple[T, ...]
+    next: str | None
+
+
+@attrs.frozen
+class MonthlyCount:
+    """Incidents of one category at one school (None: not at a school) in one local month."""
+
+    school_id: uuid.UUID | None
+    month: str
+    category: str
+    count: int
+
+
+@attrs.frozen
+class TriadTime:
+    """How much of an officer's logged time went to one role of the triad."""
+
+    officer_id: uuid.UUID
+    triad_role: TriadRole
+    contacts: int
+    activities: int
+    minutes: int
+
+
+class CrdcMeasure(enum.Enum):
+    """The two CRDC counts the program reports."""
+
+    REFERRAL = "referral"
+    """Referred to law enforcement."""
+    ARREST = "arrest"
+    """A school-related arrest."""
+
+
+@attrs.frozen
+class CrdcStudentCount:
+    """One student's CRDC count at one school in a school year for one measure.
+
+    ``instances`` counts incidents; demographics come from the student's record
+    (None where not collected).
+    """
+
+    school_id: uuid.UUID
+    measure: CrdcMeasure
+    person_id: uuid.UUID
+    instances: int
+    sex: Sex
+    race_ethnicity: CrdcRaceEthnicity | None
+    idea: bool | None
+    section_504: bool | None
+    english_learner: bool | None
+
+
+@attrs.frozen
+class Period:
+    """A span of time, from ``start`` (inclusive) to ``end`` (exclusive)."""
+
+    start: dt.datetime
+    end: dt.datetime

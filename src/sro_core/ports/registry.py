@@ -1,0 +1,68 @@
+"""The storage registry: URL schemes and the factories that open them, filled by plugins."""
+
+from __future__ import annotations
+
+import urllib.parse
+from collections.abc import Callable
+
+import attrs
+
+from sro_core.domain import ProgramCalendar
+from sro_core.ports.storage import Storage, StorageSettings, UnknownStore
+
+StorageFactory = Callable[[StorageSettings], Storage]
+"""Opens a store from its settings; raises StorageError with a clear message when it cannot."""
+
+
+@attrs.frozen
+class StorageBackend:
+    """A registered backend: its URL scheme, how to open it, and what it can do."""
+
+    scheme: str
+    factory: StorageFactory
+    description: str
+    plugin: str = ""
+
+
+def url_scheme(url: str) -> str:
+    """Return the scheme of a storage URL (``memory``, ``sqlite``, ``postgresql`` …)."""
+    scheme = urllib.parse.urlsplit(url).scheme
+    if not scheme:
+        raise UnknownStore(f"store {url!r}: a storage URL starts with its scheme, as sqlite:///")
+    return scheme.split("+", 1)[0].lower()
+
+
+class StorageRegistry:
+    """Storage backends by URL scheme; ``sro_register_storage`` hooks fill it."""
+
+    def __init__(self) -> None:
+        self._backends: dict[str, StorageBackend] = {}
+
+    def register(
+        self,
+        scheme: str,
+        factory: StorageFactory,
+        description: str,
+        plugin: str = "",
+    ) -> None:
+        """Register a backend for a scheme; two plugins may not claim the same one."""
+        scheme = scheme.lower()
+        if scheme in self._backends:
+            owner = self._backends[scheme].plugin or "another plugin"
+            raise ValueError(f"storage scheme {scheme!r} is already registered by {owner}")
+        self._backends[scheme] = StorageBackend(scheme, factory, description, plugin)
+
+    def backends(self) -> list[StorageBackend]:
+        """Return the registered backends, by scheme."""
+        return [self._backends[s] for s in sorted(self._backends)]
+
+    def open(self, url: str, calendar: ProgramCalendar | None = None) -> Storage:
+        """Open the store a URL names, with the backend registered for its scheme."""
+        scheme = url_scheme(url)
+        backend = self._backends.get(scheme)
+        if backend is None:
+            known = ", ".join(sorted(self._backends)) or "none"
+            raise UnknownStore(
+                f"store {url!r}: no installed plugin handles {scheme}: URLs (installed: {known})"
+            )
+        return backend.factory(StorageSettings(url, calendar or ProgramCalendar()))

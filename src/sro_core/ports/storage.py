@@ -1,0 +1,397 @@
+"""The storage contract: what a backend implements so the program can keep its records.
+
+A :class:`Storage` opens units of work; each unit of work is one transaction exposing a
+repository per aggregate, the outbox, the audit log, the incident-number allocator and the
+queries. Leaving the ``with`` block normally commits; leaving it by an exception rolls back,
+so a command is all or nothing. The memory backend (:mod:`sro_core.builtin.memory`) is the
+reference every other backend must agree with; the conformance kit checks that it does.
+"""
+
+from __future__ import annotations
+
+import abc
+import datetime as dt
+import enum
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from types import TracebackType
+from typing import Generic, Self, TypeVar
+
+import attrs
+
+from sro_core.domain import (
+    Agreement,
+    Assignment,
+    AuditEntry,
+    CommunityContact,
+    CrisisEvent,
+    DomainError,
+    DomainEvent,
+    EducationActivity,
+    Incident,
+    Officer,
+    Partner,
+    Person,
+    ProgramCalendar,
+    Referral,
+    School,
+    SchoolYear,
+)
+from sro_core.ports.queries import (
+    CrdcStudentCount,
+    IncidentFilter,
+    MonthlyCount,
+    Page,
+    PageOf,
+    Period,
+    TriadTime,
+)
+
+A = TypeVar("A")
+
+
+class Capability(enum.Enum):
+    """What a backend can do beyond the contract's core; the kit skips what is not claimed."""
+
+    PERSISTENT = "persistent"
+    """Records outlive the process that wrote them."""
+    SEVERAL_WRITER_PROCESSES = "several_writer_processes"
+    """Several OS processes may write at once without losing or overwriting anything."""
+    FULL_TEXT_SEARCH = "full_text_search"
+    """``IncidentFilter.text`` is answered by a full-text index."""
+    BULK_LOAD = "bulk_load"
+    """``add_many`` takes a fast path (one statement for many rows)."""
+    MIGRATIONS = "migrations"
+    """The schema has versions and is migrated forward."""
+
+
+class StorageError(DomainError):
+    """Storage could not do what was asked; the message says why in the user's terms."""
+
+
+class UnknownStore(StorageError, ValueError):
+    """A storage URL whose scheme no installed plugin registered."""
+
+
+class SchemaTooNew(StorageError):
+    """The database was written by a newer version of the code than this one."""
+
+
+class NotFound(StorageError, LookupError):
+    """No record of a kind has the identifier asked for."""
+
+    def __init__(self, kind: str, key: object) -> None:
+        self.kind = kind
+        self.key = key
+        super().__init__(f"no {kind} {key}")
+
+
+class Conflict(StorageError):
+    """A write lost a race or broke a uniqueness rule; nothing of its unit of work is kept."""
+
+    def __init__(self, kind: str, key: object, reason: str) -> None:
+        self.kind = kind
+        self.key = key
+        self.reason = reason
+        super().__init__(f"{kind} {key}: {reason}")
+
+
+class Repository(abc.ABC, Generic[A]):
+    """The records of one aggregate within a unit of work.
+
+    Versions give optimistic concurrency: ``add`` takes a record of version 0 and stores it as
+    version 1; ``update`` takes the version it read and stores the next one. A record whose
+    stored version has moved on is refused with :class:`Conflict`. Each returns the record as
+    stored, with its new version.
+    """
+
+    kind: str
+    """The aggregate's name in messages (``incident``, ``officer`` …)."""
+
+    @abc.abstractmethod
+    def get(self, key: uuid.UUID) -> A:
+        """Return the record with an id, or raise :class:`NotFound`."""
+
+    @abc.abstractmethod
+    def add(self, record: A) -> A:
+        """Store a new record (version 0); raise :class:`Conflict` if its id is taken."""
+
+    @abc.abstractmethod
+    def update(self, record: A) -> A:
+        """Store a changed record over the version it was read at, or raise :class:`Conflict`."""
+
+    @abc.abstractmethod
+    def all(self) -> Iterator[A]:
+        """Yield every record, in a stable order (by id)."""
+
+    def add_many(self, records: Iterable[A]) -> list[A]:
+        """Store many new records at once; backends with ``BULK_LOAD`` do it in one statement."""
+        return [self.add(record) for record in records]
+
+    def find(self, key: uuid.UUID) -> A | None:
+        """Return the record with an id, or None."""
+        try:
+            return self.get(key)
+        except NotFound:
+            return None
+
+
+class IncidentRepository(Repository[Incident]):
+    """Incidents; numbers are unique."""
+
+    kind = "incident"
+
+    @abc.abstractmethod
+    def by_number(self, number: str) -> Incident:
+        """Return the incident with a human number, or raise :class:`NotFound`."""
+
+
+class AssignmentRepository(Repository[Assignment]):
+    """Assignments, looked up by officer or school."""
+
+    kind = "assignment"
+
+    @abc.abstractmethod
+    def for_officer(self, officer_id: uuid.UUID) -> list[Assignment]:
+        """Return every assignment of an officer."""
+
+    @abc.abstractmethod
+    def for_school(self, school_id: uuid.UUID) -> list[Assignment]:
+        """Return every assignment at a school."""
+
+
+class OfficerRepository(Repository[Officer]):
+    """Officers; badges are unique."""
+
+    kind = "officer"
+
+    @abc.abstractmethod
+    def by_badge(self, badge: str) -> Officer:
+        """Return the officer with a badge, or raise :class:`NotFound`."""
+
+
+class ReferralRepository(Repository[Referral]):
+    """Referrals, looked up by incident or partner."""
+
+    kind = "referral"
+
+    @abc.abstractmethod
+    def for_incident(self, incident_id: uuid.UUID) -> list[Referral]:
+        """Return every referral of an incident."""
+
+    @abc.abstractmethod
+    def for_partner(self, partner_id: uuid.UUID) -> list[Referral]:
+        """Return every referral to a partner."""
+
+
+class CrisisRepository(Repository[CrisisEvent]):
+    """Crises, looked up by school."""
+
+    kind = "crisis"
+
+    @abc.abstractmethod
+    def active(self, school_id: uuid.UUID | None = None) -> list[CrisisEvent]:
+        """Return the active crises, at one school or at all."""
+
+
+class DeliveryStatus(enum.Enum):
+    """Where the delivery of one event to one notifier stands."""
+
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    DEAD = "dead"
+
+
+@attrs.frozen
+class OutboxEntry:
+    """An event in the outbox, in the order it was recorded."""
+
+    sequence: int
+    event: DomainEvent
+    recorded_at: dt.datetime
+
+
+@attrs.frozen
+class Delivery:
+    """The state of one event's delivery to one notifier."""
+
+    event_id: uuid.UUID
+    notifier: str
+    status: DeliveryStatus
+    attempts: int = 0
+    next_attempt_at: dt.datetime | None = None
+    last_error: str | None = None
+
+
+class Outbox(abc.ABC):
+    """Domain events recorded with the change that caused them, and their deliveries."""
+
+    @abc.abstractmethod
+    def put(self, events: Sequence[DomainEvent], at: dt.datetime) -> None:
+        """Record events, in order, in this unit of work."""
+
+    @abc.abstractmethod
+    def entries(self, after: int = 0, limit: int | None = None) -> list[OutboxEntry]:
+        """Return entries with a sequence above ``after``, oldest first."""
+
+    @abc.abstractmethod
+    def due(self, notifier: str, now: dt.datetime, limit: int) -> list[OutboxEntry]:
+        """Return entries a notifier has still to receive and may be tried now.
+
+        That is every entry with no delivery for the notifier, or a pending one whose next
+        attempt is due; urgent events come first, then the oldest.
+        """
+
+    @abc.abstractmethod
+    def record(self, delivery: Delivery) -> None:
+        """Record (replace) the state of an event's delivery to a notifier."""
+
+    @abc.abstractmethod
+    def deliveries(self, event_id: uuid.UUID) -> list[Delivery]:
+        """Return the deliveries of an event, by notifier name."""
+
+    @abc.abstractmethod
+    def dead_letters(self) -> list[Delivery]:
+        """Return every delivery that was given up on, oldest event first."""
+
+
+class AuditLog(abc.ABC):
+    """The audit hash chain; entries are only ever appended."""
+
+    @abc.abstractmethod
+    def head(self) -> AuditEntry | None:
+        """Return the last entry, or None for an empty log."""
+
+    @abc.abstractmethod
+    def append(self, entry: AuditEntry) -> None:
+        """Append the entry that follows the head, or raise :class:`Conflict` if it does not."""
+
+    @abc.abstractmethod
+    def entries(self, after: int = 0, limit: int | None = None) -> list[AuditEntry]:
+        """Return entries with a sequence above ``after``, in sequence order."""
+
+
+class Queries(abc.ABC):
+    """The questions a backend answers natively, within the unit of work's transaction."""
+
+    @abc.abstractmethod
+    def find_incidents(self, where: IncidentFilter, page: Page) -> PageOf[Incident]:
+        """Return a page of matching incidents, newest start first (ties by id).
+
+        Raises :class:`~sro_core.ports.queries.BadQuery` for a cursor it did not issue.
+        """
+
+    @abc.abstractmethod
+    def monthly_counts(self, period: Period) -> list[MonthlyCount]:
+        """Count incidents started in a period by school, program-local month and category.
+
+        Sorted by month, school (None first, then by id) and category; no zero rows.
+        """
+
+    @abc.abstractmethod
+    def triad_split(self, period: Period) -> list[TriadTime]:
+        """Sum each officer's contacts and activities in a period by triad role.
+
+        Sorted by officer id and role value; no zero rows.
+        """
+
+    @abc.abstractmethod
+    def crdc_counts(self, year: SchoolYear) -> list[CrdcStudentCount]:
+        """Count, per school, student and measure, the school year's CRDC instances.
+
+        A student counts for REFERRAL in an incident at the school that was referred to law
+        enforcement, where they are a suspect, offender or arrestee; for ARREST where they are
+        an arrestee and the arrest is school-related. Sorted by school, measure value, person.
+        """
+
+
+class UnitOfWork(abc.ABC):
+    """One transaction, used in a ``with`` block: a clean exit commits, an exception rolls back."""
+
+    officers: OfficerRepository
+    schools: Repository[School]
+    assignments: AssignmentRepository
+    people: Repository[Person]
+    incidents: IncidentRepository
+    contacts: Repository[CommunityContact]
+    activities: Repository[EducationActivity]
+    partners: Repository[Partner]
+    agreements: Repository[Agreement]
+    referrals: ReferralRepository
+    crises: CrisisRepository
+    outbox: Outbox
+    audit: AuditLog
+    queries: Queries
+
+    @abc.abstractmethod
+    def next_incident_number(self, year: int) -> str:
+        """Allocate the next incident number of a year, ``YYYY-NNNNNN``.
+
+        Numbers are unique and gap-free per year: the allocation belongs to this unit of work
+        and is undone with it.
+        """
+
+    @abc.abstractmethod
+    def commit(self) -> None:
+        """Make the unit of work's writes durable."""
+
+    @abc.abstractmethod
+    def rollback(self) -> None:
+        """Discard the unit of work's writes."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.rollback()
+
+
+@attrs.frozen
+class StorageSettings:
+    """What a backend is opened with: its URL and the program's calendar (for local months)."""
+
+    url: str
+    calendar: ProgramCalendar = attrs.field(factory=ProgramCalendar)
+
+
+class Storage(abc.ABC):
+    """A place the program's records are kept, opened from a URL."""
+
+    capabilities: frozenset[Capability] = frozenset()
+
+    def __init__(self, settings: StorageSettings) -> None:
+        self.settings = settings
+
+    @abc.abstractmethod
+    def unit_of_work(self) -> UnitOfWork:
+        """Begin a unit of work (one transaction)."""
+
+    def schema_version(self) -> int | None:
+        """Return the schema version of the store, for backends with ``MIGRATIONS``."""
+        return None
+
+    def migrate(self) -> int | None:
+        """Bring the schema forward to this code's version; return the version reached."""
+        return None
+
+    def close(self) -> None:  # noqa: B027 - closing is optional: a memory store holds nothing
+        """Release connections and files."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
