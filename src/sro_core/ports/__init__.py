@@ -14,9 +14,13 @@ from sro_core.ports.queries import (
     PageOf,
     Period,
     TriadTime,
+    ascii_lower,
+    incident_cursor,
+    read_incident_cursor,
 )
 from sro_core.ports.registry import StorageBackend, StorageFactory, StorageRegistry, url_scheme
 from sro_core.ports.storage import (
+    Aggregate,
     AssignmentRepository,
     AuditLog,
     Capability,
@@ -43,6 +47,7 @@ from sro_core.ports.storage import (
 __all__ = [
     "DEFAULT_PAGE_SIZE",
     "MAX_PAGE_SIZE",
+    "Aggregate",
     "AssignmentRepository",
     "AuditLog",
     "BadQuery",
@@ -76,5 +81,8 @@ __all__ = [
     "TriadTime",
     "UnitOfWork",
     "UnknownStore",
+    "ascii_lower",
+    "incident_cursor",
+    "read_incident_cursor",
     "url_scheme",
 ]

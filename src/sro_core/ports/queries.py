@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import enum
 import uuid
@@ -37,7 +39,8 @@ class IncidentFilter:
     """Which incidents to find; every criterion given must hold (``None`` means any).
 
     ``occurred_from`` is inclusive and ``occurred_before`` exclusive, on the incident's start.
-    ``text`` matches, ignoring case, a part of the number, the narrative or the category.
+    ``text`` matches a part of the number, the narrative or the category, ignoring the case of
+    the ASCII letters A to Z (as SQL's ``lower`` does everywhere).
     """
 
     school_ids: frozenset[uuid.UUID] | None = None
@@ -120,3 +123,26 @@ class Period:
 
     start: dt.datetime
     end: dt.datetime
+
+
+def ascii_lower(text: str) -> str:
+    """Return text with A-Z lowered and every other character kept, as SQL's ``lower`` does."""
+    return text.translate(_ASCII_LOWER)
+
+
+_ASCII_LOWER = {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
+
+
+def incident_cursor(occurred_start: dt.datetime, incident_id: uuid.UUID) -> str:
+    """Return the opaque cursor after an incident, in newest-first order."""
+    key = f"{occurred_start.astimezone(dt.UTC).isoformat()}|{incident_id}"
+    return base64.urlsafe_b64encode(key.encode()).decode()
+
+
+def read_incident_cursor(cursor: str) -> tuple[dt.datetime, uuid.UUID]:
+    """Return the (start, id) a cursor was made from, or raise BadQuery."""
+    try:
+        start, _, key = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
+        return dt.datetime.fromisoformat(start), uuid.UUID(key)
+    except (binascii.Error, UnicodeError, ValueError):
+        raise BadQuery(f"after: not a cursor this store issued ({cursor!r})") from None

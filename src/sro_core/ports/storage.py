@@ -15,7 +15,7 @@ import enum
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from types import TracebackType
-from typing import Generic, Self, TypeVar
+from typing import Generic, Protocol, Self, TypeVar
 
 import attrs
 
@@ -47,7 +47,20 @@ from sro_core.ports.queries import (
     TriadTime,
 )
 
-A = TypeVar("A")
+
+class Aggregate(Protocol):
+    """What storage needs of an aggregate: its id and its version."""
+
+    @property
+    def id(self) -> uuid.UUID:
+        """The aggregate's identifier."""
+
+    @property
+    def version(self) -> int:
+        """The version it was read at (0: never stored)."""
+
+
+A = TypeVar("A", bound=Aggregate)
 
 
 class Capability(enum.Enum):
@@ -283,9 +296,10 @@ class Queries(abc.ABC):
 
     @abc.abstractmethod
     def monthly_counts(self, period: Period) -> list[MonthlyCount]:
-        """Count incidents started in a period by school, program-local month and category.
+        """Count reported incidents started in a period by school, local month and category.
 
-        Sorted by month, school (None first, then by id) and category; no zero rows.
+        Drafts are not counted. Sorted by month, school (None first, then by id) and category;
+        no zero rows.
         """
 
     @abc.abstractmethod
@@ -299,9 +313,12 @@ class Queries(abc.ABC):
     def crdc_counts(self, year: SchoolYear) -> list[CrdcStudentCount]:
         """Count, per school, student and measure, the school year's CRDC instances.
 
-        A student counts for REFERRAL in an incident at the school that was referred to law
-        enforcement, where they are a suspect, offender or arrestee; for ARREST where they are
-        an arrestee and the arrest is school-related. Sorted by school, measure value, person.
+        Incidents count when they are not drafts, happened at a school, and started on a local
+        day of the school year. A student (a person of kind STUDENT) counts for REFERRAL in an
+        incident referred to law enforcement where they are a suspect, offender or arrestee;
+        for ARREST where they are an arrestee and the arrest is school-related. Demographics
+        are the student's as recorded in the newest counted incident (latest start, then
+        highest incident id). Sorted by school id, measure value and person id.
         """
 
 

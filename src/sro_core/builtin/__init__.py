@@ -1,0 +1,6 @@
+"""Built-in plugins, registered through the same hooks as any other plugin."""
+
+from __future__ import annotations
+
+BUILTIN_PLUGINS: tuple[str, ...] = ("sro_core.builtin.memory", "sro_core.builtin.sqlite")
+"""The built-in plugin modules, by dotted name, in the order they are loaded."""
