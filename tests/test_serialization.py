@@ -59,9 +59,9 @@ def test_events_are_tagged_by_type(event: domain.DomainEvent) -> None:
 
 
 def test_wire_format_is_as_documented() -> None:
-    """Datetimes keep their offset, UUIDs are strings, decimals are strings, enums are values."""
+    """Datetimes are written in UTC with their offset; UUIDs, decimals are strings; enums values."""
     wire = _incident_wire()
-    assert wire["occurred_start"] == "2026-03-02T10:15:00-08:00"
+    assert wire["occurred_start"] == "2026-03-02T18:15:00+00:00"
     assert isinstance(wire["reporting_officer_id"], str)
     assert wire["drugs"][0]["quantity"] == "1.5"
     assert wire["location"]["kind"] == "community"

@@ -3,8 +3,9 @@
 Wire format (what :func:`unstructure` returns and :func:`structure` accepts):
 
 - an attrs class is a JSON object with one key per field, named as the field;
-- ``datetime``: ISO 8601 with its UTC offset (``2026-03-02T10:15:00-08:00``); a time without an
-  offset is refused; ``date``: ``YYYY-MM-DD``;
+- ``datetime``: ISO 8601 with its offset; the domain holds every time in UTC, so it is written
+  as ``2026-03-02T18:15:00+00:00``, and read with any offset; a time without one is refused;
+  ``date``: ``YYYY-MM-DD``;
 - ``uuid.UUID``: its canonical string; ``decimal.Decimal``: a string (``"1.5"``), never a float;
 - enums: their value (``"under_investigation"``, ``"13B"``);
 - tuples as arrays in order; frozensets as arrays sorted by their wire value, so the same value

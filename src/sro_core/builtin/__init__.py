@@ -2,5 +2,10 @@
 
 from __future__ import annotations
 
-BUILTIN_PLUGINS: tuple[str, ...] = ("sro_core.builtin.memory", "sro_core.builtin.sqlite")
+BUILTIN_PLUGINS: tuple[str, ...] = (
+    "sro_core.builtin.memory",
+    "sro_core.builtin.sqlite",
+    "sro_core.builtin.exports",
+    "sro_core.builtin.notifications",
+)
 """The built-in plugin modules, by dotted name, in the order they are loaded."""

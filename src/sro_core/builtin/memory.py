@@ -394,7 +394,8 @@ def _crdc_measures(incident: Incident, roles: frozenset[InvolvementRole]) -> Ite
 def _matches(incident: Incident, where: IncidentFilter, needle: str | None) -> bool:
     """Return whether an incident meets every criterion of a filter."""
     return (
-        (where.school_ids is None or incident.school_id in where.school_ids)
+        (where.ids is None or incident.id in where.ids)
+        and (where.school_ids is None or incident.school_id in where.school_ids)
         and (where.occurred_from is None or incident.occurred_start >= where.occurred_from)
         and (where.occurred_before is None or incident.occurred_start < where.occurred_before)
         and (where.categories is None or incident.category in where.categories)

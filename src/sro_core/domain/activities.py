@@ -10,7 +10,7 @@ import attrs
 
 from sro_core.domain.schools import GradeSpan
 from sro_core.domain.triad import TriadRole
-from sro_core.domain.values import at_least, aware, not_blank
+from sro_core.domain.values import at_least, aware, not_blank, utc
 
 
 class ActivityKind(enum.Enum):
@@ -46,7 +46,7 @@ class EducationActivity:
     kind: ActivityKind
     topic: str = attrs.field(validator=not_blank)
     audience: ActivityAudience
-    held_at: dt.datetime = attrs.field(validator=aware)
+    held_at: dt.datetime = attrs.field(converter=utc, validator=aware)
     minutes: int = attrs.field(validator=at_least(1))
     attendance: int = attrs.field(validator=at_least(0))
     triad_role: TriadRole = TriadRole.EDUCATOR

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 import attrs
 
 from sro_core.domain.actors import ActorRole
-from sro_core.domain.values import at_least, aware, not_blank
+from sro_core.domain.values import at_least, aware, not_blank, utc
 
 GENESIS_HASH = "0" * 64
 """The previous hash of the first entry of a chain."""
@@ -56,7 +56,7 @@ class AuditEntry:
     """
 
     sequence: int = attrs.field(validator=at_least(1))
-    at: dt.datetime = attrs.field(validator=aware)
+    at: dt.datetime = attrs.field(converter=utc, validator=aware)
     actor_id: str = attrs.field(validator=not_blank)
     actor_role: ActorRole
     component: str = attrs.field(validator=not_blank)

@@ -12,7 +12,7 @@ from sro_core.domain.errors import RuleViolation
 from sro_core.domain.incidents import Incident
 from sro_core.domain.privacy import Sensitivity, sensitive
 from sro_core.domain.triad import TriadRole
-from sro_core.domain.values import at_least, aware
+from sro_core.domain.values import at_least, aware, utc
 
 
 class ContactParty(enum.Enum):
@@ -50,7 +50,7 @@ class CommunityContact:
     """
 
     officer_id: uuid.UUID
-    at: dt.datetime = attrs.field(validator=aware)
+    at: dt.datetime = attrs.field(converter=utc, validator=aware)
     party: ContactParty
     purpose: ContactPurpose
     triad_role: TriadRole

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 import attrs
 
 from sro_core.domain.errors import RuleViolation
-from sro_core.domain.values import aware, not_blank
+from sro_core.domain.values import aware, not_blank, utc, utc_or_none
 
 
 class CrisisKind(enum.Enum):
@@ -47,7 +47,7 @@ class CrisisRole(enum.Enum):
 class CrisisMessage:
     """A message posted during a crisis: when, by whom, to whom, what."""
 
-    at: dt.datetime = attrs.field(validator=aware)
+    at: dt.datetime = attrs.field(converter=utc, validator=aware)
     author_role: CrisisRole
     audience: frozenset[CrisisRole] = attrs.field()
     text: str = attrs.field(validator=not_blank)
@@ -70,9 +70,9 @@ class CrisisEvent:
     school_id: uuid.UUID
     kind: CrisisKind
     declared_by: str = attrs.field(validator=not_blank)
-    declared_at: dt.datetime = attrs.field(validator=aware)
+    declared_at: dt.datetime = attrs.field(converter=utc, validator=aware)
     status: CrisisStatus = CrisisStatus.ACTIVE
-    ended_at: dt.datetime | None = attrs.field(default=None, validator=aware)
+    ended_at: dt.datetime | None = attrs.field(default=None, converter=utc_or_none, validator=aware)
     messages: tuple[CrisisMessage, ...] = ()
     incident_id: uuid.UUID | None = None
     id: uuid.UUID = attrs.field(factory=uuid.uuid4)

@@ -18,7 +18,7 @@ from sro_core.domain.crises import CrisisKind, CrisisRole
 from sro_core.domain.incidents import DispositionKind, IncidentStatus
 from sro_core.domain.referrals import ReferralReason, ReferralStatus
 from sro_core.domain.triad import TriadRole
-from sro_core.domain.values import aware
+from sro_core.domain.values import aware, utc
 
 
 @attrs.frozen(kw_only=True)
@@ -28,7 +28,7 @@ class DomainEvent:
     urgent: ClassVar[bool] = False
     """Urgent events are dispatched at once and never wait behind a backlog."""
 
-    occurred_at: dt.datetime = attrs.field(validator=aware)
+    occurred_at: dt.datetime = attrs.field(converter=utc, validator=aware)
     event_id: uuid.UUID = attrs.field(factory=uuid.uuid4)
 
 

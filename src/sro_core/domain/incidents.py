@@ -20,7 +20,7 @@ from sro_core.domain.errors import IllegalTransition, RuleViolation
 from sro_core.domain.involvements import Involvement, InvolvementRole
 from sro_core.domain.offenses import Drug, Offense, PropertyItem
 from sro_core.domain.privacy import RecordOrigin, Sensitivity, sensitive
-from sro_core.domain.values import aware, not_blank
+from sro_core.domain.values import aware, not_blank, utc, utc_or_none
 
 INCIDENT_NUMBER = re.compile(r"(?P<year>\d{4})-(?P<sequence>\d{6})")
 
@@ -156,12 +156,14 @@ class Incident:
     """
 
     reporting_officer_id: uuid.UUID
-    occurred_start: dt.datetime = attrs.field(validator=aware)
-    reported_at: dt.datetime = attrs.field(validator=aware)
+    occurred_start: dt.datetime = attrs.field(converter=utc, validator=aware)
+    reported_at: dt.datetime = attrs.field(converter=utc, validator=aware)
     location: Location
     category: str = attrs.field(validator=not_blank)
     school_id: uuid.UUID | None = None
-    occurred_end: dt.datetime | None = attrs.field(default=None, validator=aware)
+    occurred_end: dt.datetime | None = attrs.field(
+        default=None, converter=utc_or_none, validator=aware
+    )
     offenses: tuple[Offense, ...] = ()
     involvements: tuple[Involvement, ...] = ()
     property: tuple[PropertyItem, ...] = ()

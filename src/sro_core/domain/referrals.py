@@ -12,7 +12,7 @@ import attrs
 from sro_core.domain.errors import IllegalTransition, RuleViolation
 from sro_core.domain.incidents import Incident, IncidentStatus
 from sro_core.domain.partners import Agreement, check_covered
-from sro_core.domain.values import aware, not_blank
+from sro_core.domain.values import aware, not_blank, utc
 
 
 class ReferralReason(enum.Enum):
@@ -58,7 +58,7 @@ class Referral:
     incident_id: uuid.UUID
     partner_id: uuid.UUID
     reason: ReferralReason
-    sent_at: dt.datetime = attrs.field(validator=aware)
+    sent_at: dt.datetime = attrs.field(converter=utc, validator=aware)
     agreement_id: uuid.UUID
     note: str = ""
     status: ReferralStatus = ReferralStatus.SENT

@@ -15,9 +15,25 @@ Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
 
 def aware(_instance: Any, attribute: attrs.Attribute[Any], value: dt.datetime | None) -> None:
-    """Refuse a naive datetime: every time in the domain carries its offset."""
-    if value is not None and (value.tzinfo is None or value.utcoffset() is None):
+    """Refuse anything but an aware datetime: every time in the domain carries its offset."""
+    if value is not None and (not isinstance(value, dt.datetime) or value.utcoffset() is None):
         raise RuleViolation(attribute.name, value, "a time must carry its time zone")
+
+
+def utc(value: dt.datetime) -> dt.datetime:
+    """Field converter: keep an aware time as its instant in UTC (others are left to ``aware``).
+
+    Every time in the domain is held in UTC, so two records of one instant are equal whatever
+    offset they were written with; the program's calendar gives local days and months.
+    """
+    if isinstance(value, dt.datetime) and value.utcoffset() is not None:
+        return value.astimezone(dt.UTC)
+    return value
+
+
+def utc_or_none(value: dt.datetime | None) -> dt.datetime | None:
+    """Field converter for an optional time: None stays None, a time goes to UTC."""
+    return None if value is None else utc(value)
 
 
 def not_blank(_instance: Any, attribute: attrs.Attribute[Any], value: str | None) -> None:

@@ -1,7 +1,19 @@
-"""What a backend implements (storage, and later notifiers and exporters) and the registries."""
+"""What a backend implements (storage, notifiers, exporters) and the registries plugins fill."""
 
 from __future__ import annotations
 
+from sro_core.ports.claims import AlreadyRegistered, Attribution, RegistrationError
+from sro_core.ports.code_tables import CodeTablesRegistry
+from sro_core.ports.exports import Exporter, ExporterRegistry, UnknownExporter
+from sro_core.ports.notifications import (
+    DeliveryFailed,
+    Notifier,
+    NotifierFactory,
+    NotifierKind,
+    NotifierRegistry,
+    UnknownNotifier,
+)
+from sro_core.ports.program import ProgramContext, ProgramSettingsView
 from sro_core.ports.queries import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
@@ -48,28 +60,41 @@ __all__ = [
     "DEFAULT_PAGE_SIZE",
     "MAX_PAGE_SIZE",
     "Aggregate",
+    "AlreadyRegistered",
     "AssignmentRepository",
+    "Attribution",
     "AuditLog",
     "BadQuery",
     "Capability",
+    "CodeTablesRegistry",
     "Conflict",
     "CrdcMeasure",
     "CrdcStudentCount",
     "CrisisRepository",
     "Delivery",
+    "DeliveryFailed",
     "DeliveryStatus",
+    "Exporter",
+    "ExporterRegistry",
     "IncidentFilter",
     "IncidentRepository",
     "MonthlyCount",
     "NotFound",
+    "Notifier",
+    "NotifierFactory",
+    "NotifierKind",
+    "NotifierRegistry",
     "OfficerRepository",
     "Outbox",
     "OutboxEntry",
     "Page",
     "PageOf",
     "Period",
+    "ProgramContext",
+    "ProgramSettingsView",
     "Queries",
     "ReferralRepository",
+    "RegistrationError",
     "Repository",
     "SchemaTooNew",
     "Storage",
@@ -80,6 +105,8 @@ __all__ = [
     "StorageSettings",
     "TriadTime",
     "UnitOfWork",
+    "UnknownExporter",
+    "UnknownNotifier",
     "UnknownStore",
     "ascii_lower",
     "incident_cursor",

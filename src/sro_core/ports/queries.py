@@ -50,6 +50,8 @@ class IncidentFilter:
     statuses: frozenset[IncidentStatus] | None = None
     officer_id: uuid.UUID | None = None
     text: str | None = None
+    ids: frozenset[uuid.UUID] | None = None
+    """Only these incidents (a partner liaison's referred incidents, say)."""
 
 
 @attrs.frozen

@@ -1,0 +1,77 @@
+"""The built-in export formats: CSV and JSON lines, for every audience.
+
+They write each row as it arrives; the program has already redacted it for the audience.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import IO, cast
+
+from sro_core.domain import Audience
+from sro_core.hookspecs import hookimpl
+from sro_core.ports import Exporter, ExporterRegistry, ProgramContext
+
+
+class CsvExporter(Exporter):
+    """Comma-separated values with a header row (RFC 4180), one record per row."""
+
+    name = "csv"
+    media_type = "text/csv"
+    audiences = frozenset(Audience)
+
+    def write(
+        self,
+        records: Iterable[Mapping[str, object]],
+        out: IO[str] | IO[bytes],
+        *,
+        fields: Sequence[str],
+        audience: Audience,
+        program: ProgramContext,
+    ) -> int:
+        """Write a header, then each record as a row; None is an empty cell."""
+        del audience, program
+        writer = csv.DictWriter(
+            cast("IO[str]", out), fieldnames=list(fields), lineterminator="\r\n"
+        )
+        writer.writeheader()
+        count = 0
+        for record in records:
+            writer.writerow(record)
+            count += 1
+        return count
+
+
+class JsonLinesExporter(Exporter):
+    """JSON lines: one JSON object per line, keys in the column order."""
+
+    name = "jsonl"
+    media_type = "application/x-ndjson"
+    audiences = frozenset(Audience)
+
+    def write(
+        self,
+        records: Iterable[Mapping[str, object]],
+        out: IO[str] | IO[bytes],
+        *,
+        fields: Sequence[str],
+        audience: Audience,
+        program: ProgramContext,
+    ) -> int:
+        """Write each record as one line of JSON."""
+        del audience, program
+        text = cast("IO[str]", out)  # binary is false: the program hands a text stream
+        count = 0
+        for record in records:
+            text.write(json.dumps({f: record[f] for f in fields}, ensure_ascii=False) + "\n")
+            count += 1
+        return count
+
+
+@hookimpl
+def sro_register_exporters(registry: ExporterRegistry) -> None:
+    """Register the CSV and JSON-lines formats."""
+    registry.register(CsvExporter())
+    registry.register(JsonLinesExporter())

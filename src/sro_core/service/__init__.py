@@ -1,0 +1,30 @@
+"""The Program service: commands and queries, access policy, audit trail, outbox, exports."""
+
+from __future__ import annotations
+
+from sro_core.service.core import RecordRejected
+from sro_core.service.dispatch import DispatchReport
+from sro_core.service.exports import RecordKind
+from sro_core.service.incidents import AMENDABLE
+from sro_core.service.policy import ROLE_ACTIONS, AccessDenied, Action
+from sro_core.service.program import Program
+from sro_core.service.reading import MonthlyFigure
+from sro_core.service.redaction import REDACTED, Seen, Visibility
+from sro_core.service.settings import NotifierSetting, ProgramSettings
+
+__all__ = [
+    "AMENDABLE",
+    "REDACTED",
+    "ROLE_ACTIONS",
+    "AccessDenied",
+    "Action",
+    "DispatchReport",
+    "MonthlyFigure",
+    "NotifierSetting",
+    "Program",
+    "ProgramSettings",
+    "RecordKind",
+    "RecordRejected",
+    "Seen",
+    "Visibility",
+]

@@ -1,0 +1,194 @@
+"""Exports: records streamed to an exporter as flat rows, redacted for the requester's audience.
+
+Rows are built page by page and handed on as they are made, so memory does not grow with the
+data. A hidden field is written as ``[redacted]``, so a reader can tell hidden from empty.
+Every export is audited, and so is every export that shows juveniles' identities.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator, Mapping, Sequence
+from typing import IO, Any
+
+from sro_core.domain import (
+    Actor,
+    Audience,
+    AuditOutcome,
+    Incident,
+    InvolvementRole,
+)
+from sro_core.ports import IncidentFilter, Period
+from sro_core.serialization import unstructure
+from sro_core.service.policy import AccessDenied, Action
+from sro_core.service.reading import Reading
+from sro_core.service.redaction import REDACTED, Seen
+
+
+class RecordKind(enum.Enum):
+    """What an export holds."""
+
+    INCIDENTS = "incidents"
+    CONTACTS = "contacts"
+    ACTIVITIES = "activities"
+    MONTHLY_COUNTS = "monthly_counts"
+
+
+def _value(value: Any) -> object:
+    """Return a field's value as a flat row holds it: wire format, sets and lists joined by ;."""
+    wire = unstructure(value)
+    if isinstance(wire, list):
+        return ";".join(str(v) for v in wire)
+    return wire
+
+
+def _flat(
+    seen: Seen[Any], columns: Sequence[str], extra: Mapping[str, object] | None = None
+) -> dict[str, object]:
+    row: dict[str, object] = {}
+    for column in columns:
+        if column in (extra or {}):
+            row[column] = (extra or {})[column]
+        elif column in seen.hidden:
+            row[column] = REDACTED
+        else:
+            target: Any = seen.value
+            for part in column.split("."):
+                target = getattr(target, part)
+            row[column] = _value(target)
+    return row
+
+
+INCIDENT_COLUMNS = (
+    "number",
+    "status",
+    "category",
+    "school_id",
+    "reporting_officer_id",
+    "occurred_start",
+    "occurred_end",
+    "reported_at",
+    "location.kind",
+    "location.zone",
+    "location.nibrs_code",
+    "location.address",
+    "offense_codes",
+    "victims",
+    "offenders",
+    "arrestees",
+    "juveniles",
+    "disposition.kind",
+    "disposition.decided_on",
+    "referred_to_law_enforcement",
+    "school_related_arrest",
+    "restrictions",
+    "origin",
+    "escalated_from",
+    "narrative",
+    "id",
+    "version",
+)
+
+CONTACT_COLUMNS = (
+    "id",
+    "officer_id",
+    "at",
+    "party",
+    "purpose",
+    "triad_role",
+    "minutes",
+    "school_related",
+    "school_id",
+    "person_id",
+    "follow_up_due",
+    "incident_id",
+    "summary",
+)
+
+ACTIVITY_COLUMNS = (
+    "id",
+    "officer_id",
+    "kind",
+    "topic",
+    "audience",
+    "held_at",
+    "minutes",
+    "attendance",
+    "triad_role",
+    "school_id",
+)
+
+MONTHLY_COLUMNS = ("month", "school_id", "category", "count")
+
+
+class Exports(Reading):
+    """Streaming exports through the registered exporters."""
+
+    def _incident_row(self, seen: Seen[Incident]) -> dict[str, object]:
+        incident = seen.value
+        day = self.calendar.local_date(incident.occurred_start)
+        disposition = incident.disposition
+
+        def count(role: InvolvementRole) -> int:
+            return len(incident.with_role(role))
+
+        extra: dict[str, object] = {
+            "offense_codes": ";".join(o.ucr_code for o in incident.offenses),
+            "victims": count(InvolvementRole.VICTIM),
+            "offenders": count(InvolvementRole.OFFENDER),
+            "arrestees": count(InvolvementRole.ARRESTEE),
+            "juveniles": sum(1 for i in incident.involvements if i.is_juvenile(day)),
+            "disposition.kind": disposition.kind.value if disposition else None,
+            "disposition.decided_on": disposition.decided_on.isoformat() if disposition else None,
+            "location.zone": incident.location.zone.value if incident.location.zone else None,
+        }
+        return _flat(seen, INCIDENT_COLUMNS, extra)
+
+    def _rows(
+        self, actor: Actor, kind: RecordKind, where: IncidentFilter | None, period: Period | None
+    ) -> tuple[Sequence[str], Iterator[dict[str, object]]]:
+        if kind is RecordKind.MONTHLY_COUNTS:
+            if period is None:
+                raise ValueError("period: a monthly-counts export needs its period")
+            figures = self.monthly_counts(actor, period)
+            rows = ({c: _value(getattr(f, c)) for c in MONTHLY_COLUMNS} for f in figures)
+            return MONTHLY_COLUMNS, rows
+        if actor.audience is Audience.AGGREGATE:
+            raise AccessDenied(actor, f"export {kind.value}", "analysts export aggregates only")
+        if kind is RecordKind.INCIDENTS:
+            return INCIDENT_COLUMNS, (
+                self._incident_row(s) for s in self.incidents_of(actor, where)
+            )
+        if kind is RecordKind.CONTACTS:
+            contacts = self.contacts(actor)
+            return CONTACT_COLUMNS, (_flat(s, CONTACT_COLUMNS) for s in contacts)
+        activities = self.activities(actor)
+        return ACTIVITY_COLUMNS, (_flat(s, ACTIVITY_COLUMNS) for s in activities)
+
+    def export(
+        self,
+        actor: Actor,
+        format_name: str,
+        out: IO[str] | IO[bytes],
+        *,
+        kind: RecordKind = RecordKind.INCIDENTS,
+        where: IncidentFilter | None = None,
+        period: Period | None = None,
+    ) -> int:
+        """Write records of a kind in a registered format to ``out``; return how many rows.
+
+        Rows are redacted for the actor's audience; analysts may export aggregates only.
+        """
+        self._allow(actor, Action.EXPORT, "export", format_name)
+        exporter = self.plugins.exporter_registry().get(format_name)
+        audience = actor.audience
+        if audience not in exporter.audiences:
+            reason = f"the {format_name} format does not serve the {audience.value} audience"
+            self._audit_alone(actor, "export", format_name, AuditOutcome.DENIED, reason)
+            raise AccessDenied(actor, "export", reason)
+        columns, rows = self._rows(actor, kind, where, period)
+        written = exporter.write(rows, out, fields=columns, audience=audience, program=self)
+        self._audit_alone(
+            actor, "export", format_name, AuditOutcome.ALLOWED, f"{kind.value}: {written} rows"
+        )
+        return written

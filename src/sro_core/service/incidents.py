@@ -1,0 +1,153 @@
+"""Incidents: reporting, adding what the investigation finds, the lifecycle, and closing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+
+from sro_core.domain import (
+    Actor,
+    Disposition,
+    DomainEvent,
+    Incident,
+    IncidentReported,
+    IncidentStatus,
+    IncidentStatusChanged,
+    Involvement,
+    Offense,
+    RuleViolation,
+)
+from sro_core.ports import UnitOfWork
+from sro_core.service.core import ProgramCore
+from sro_core.service.policy import Action
+
+Events = Sequence[DomainEvent]
+
+AMENDABLE = frozenset(
+    {
+        "occurred_start",
+        "occurred_end",
+        "location",
+        "category",
+        "school_id",
+        "offenses",
+        "involvements",
+        "property",
+        "drugs",
+        "narrative",
+        "referred_to_law_enforcement",
+        "school_related_arrest",
+        "restrictions",
+    }
+)
+"""The fields of a reported incident that :meth:`Incidents.amend_incident` may change.
+
+Status, disposition and number move only through the lifecycle commands.
+"""
+
+
+class Incidents(ProgramCore):
+    """Commands on incidents."""
+
+    def _report(
+        self, unit: UnitOfWork, draft: Incident, now: dt.datetime
+    ) -> tuple[Incident, list[DomainEvent]]:
+        """Report a draft in a unit of work: check its officer and school, number it, store it."""
+        if draft.status is not IncidentStatus.DRAFT or draft.version != 0:
+            raise RuleViolation(
+                "status", draft.status.value, "only a new draft incident is reported"
+            )
+        unit.officers.get(draft.reporting_officer_id)
+        if draft.school_id is not None:
+            unit.schools.get(draft.school_id)
+        year = self.calendar.local(draft.reported_at).year
+        reported = self._checked(draft.reported(unit.next_incident_number(year)))
+        stored = unit.incidents.add(reported)
+        event = IncidentReported(
+            occurred_at=now,
+            incident_id=stored.id,
+            number=stored.number or "",
+            school_id=stored.school_id,
+            category=stored.category,
+        )
+        return stored, [event]
+
+    def report_incident(self, actor: Actor, draft: Incident) -> Incident:
+        """Report a draft incident: it gets its number and the REPORTED status."""
+        return self._command(
+            actor,
+            Action.RECORD_INCIDENTS,
+            "report_incident",
+            str(draft.id),
+            lambda u, now: self._report(u, draft, now),
+        )
+
+    def _change(self, actor: Actor, name: str, incident_id: uuid.UUID, change: Any) -> Incident:
+        """Apply a change to a stored incident, check every rule, and store it."""
+
+        def work(unit: UnitOfWork, now: dt.datetime) -> tuple[Incident, Events]:
+            before = unit.incidents.get(incident_id)
+            after = self._checked(change(before))
+            stored = unit.incidents.update(after)
+            events: list[DomainEvent] = []
+            if stored.status is not before.status:
+                events.append(
+                    IncidentStatusChanged(
+                        occurred_at=now,
+                        incident_id=stored.id,
+                        number=stored.number or "",
+                        previous=before.status,
+                        status=stored.status,
+                        disposition=stored.disposition.kind if stored.disposition else None,
+                    )
+                )
+            return stored, events
+
+        return self._command(actor, Action.RECORD_INCIDENTS, name, str(incident_id), work)
+
+    def add_involvement(
+        self, actor: Actor, incident_id: uuid.UUID, involvement: Involvement
+    ) -> Incident:
+        """Add a person's involvement to an incident (or replace theirs)."""
+        return self._change(
+            actor, "add_involvement", incident_id, lambda i: i.involving(involvement)
+        )
+
+    def add_offense(self, actor: Actor, incident_id: uuid.UUID, offense: Offense) -> Incident:
+        """Add an offense to an incident."""
+        return self._change(actor, "add_offense", incident_id, lambda i: i.with_offense(offense))
+
+    def amend_incident(self, actor: Actor, incident_id: uuid.UUID, **changes: Any) -> Incident:
+        """Change fields of an incident (see :data:`AMENDABLE`); every rule is checked again."""
+        for name, value in changes.items():
+            if name not in AMENDABLE:
+                raise RuleViolation(name, value, "not a field an amendment may change")
+        return self._change(
+            actor, "amend_incident", incident_id, lambda i: attrs.evolve(i, **changes)
+        )
+
+    def move_incident(
+        self, actor: Actor, incident_id: uuid.UUID, status: IncidentStatus
+    ) -> Incident:
+        """Move an incident in its lifecycle, as the transition table allows."""
+
+        def moved(incident: Incident) -> Incident:
+            if status is IncidentStatus.CLOSED:
+                raise RuleViolation("status", status.value, "close an incident with close_incident")
+            return incident.moved_to(status)
+
+        return self._change(actor, "move_incident", incident_id, moved)
+
+    def close_incident(
+        self, actor: Actor, incident_id: uuid.UUID, disposition: Disposition
+    ) -> Incident:
+        """Close an incident with its disposition."""
+        return self._change(actor, "close_incident", incident_id, lambda i: i.closed(disposition))
+
+    def reopen_incident(self, actor: Actor, incident_id: uuid.UUID) -> Incident:
+        """Reopen a closed incident."""
+        return self._change(actor, "reopen_incident", incident_id, lambda i: i.reopened())

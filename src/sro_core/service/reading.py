@@ -1,0 +1,270 @@
+"""Queries: records seen through the actor's audience, aggregates with small counts suppressed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable, Iterator
+from typing import TypeVar
+
+import attrs
+
+from sro_core.domain import (
+    Actor,
+    ActorRole,
+    Audience,
+    AuditEntry,
+    AuditOutcome,
+    ChainBreak,
+    CommunityContact,
+    DomainEvent,
+    EducationActivity,
+    Incident,
+    Referral,
+    SchoolYear,
+    verify_chain,
+)
+from sro_core.ports import (
+    CrdcStudentCount,
+    Delivery,
+    IncidentFilter,
+    Page,
+    PageOf,
+    Period,
+    TriadTime,
+    UnitOfWork,
+)
+from sro_core.service.core import ProgramCore
+from sro_core.service.dispatch import DispatchReport, requeue_dead
+from sro_core.service.policy import AccessDenied, Action, visibility
+from sro_core.service.redaction import Seen, Visibility, redact, redact_incident
+
+AUDIT_BATCH = 1000
+
+C = TypeVar("C", CommunityContact, EducationActivity)
+
+
+@attrs.frozen
+class MonthlyFigure:
+    """Incidents of a category at a school in a local month; ``count`` is None when suppressed."""
+
+    school_id: uuid.UUID | None
+    month: str
+    category: str
+    count: int | None
+
+
+class Reading(ProgramCore):
+    """Queries on records and aggregates, and the operator's audit and outbox tools."""
+
+    def _visibility(self, unit: UnitOfWork, actor: Actor) -> Visibility:
+        partners = {p.id: p for p in unit.partners.all()}
+        return visibility(actor, unit.agreements.all(), partners, self.today())
+
+    def _scoped(self, unit: UnitOfWork, actor: Actor, where: IncidentFilter) -> IncidentFilter:
+        """Narrow a filter to what the actor may read: their schools, or their referrals."""
+        if actor.role is ActorRole.SCHOOL_ADMINISTRATOR:
+            mine = actor.schools if where.school_ids is None else where.school_ids & actor.schools
+            return attrs.evolve(where, school_ids=frozenset(mine))
+        if actor.role is ActorRole.PARTNER_LIAISON and actor.partner_id is not None:
+            referred = frozenset(
+                r.incident_id for r in unit.referrals.for_partner(actor.partner_id)
+            )
+            mine = referred if where.ids is None else where.ids & referred
+            return attrs.evolve(where, ids=frozenset(mine))
+        return where
+
+    def _seen(
+        self,
+        unit: UnitOfWork,
+        actor: Actor,
+        incident: Incident,
+        shown: Visibility,
+        now: dt.datetime,
+    ) -> Seen[Incident]:
+        """Redact an incident for an actor; audit the read if juvenile identities are shown."""
+        day = self.calendar.local_date(incident.occurred_start)
+        seen = redact_incident(incident, shown, day)
+        if shown.juvenile_identities and any(i.is_juvenile(day) for i in incident.involvements):
+            self._audit(
+                unit,
+                actor,
+                "read_juvenile_record",
+                str(incident.id),
+                outcome=AuditOutcome.ALLOWED,
+                detail=incident.number or "",
+                at=now,
+            )
+        return seen
+
+    def incident(self, actor: Actor, incident_id: uuid.UUID) -> Seen[Incident]:
+        """Return an incident as the actor may see it."""
+
+        def work(unit: UnitOfWork) -> Seen[Incident]:
+            incident = unit.incidents.get(incident_id)
+            scope = self._scoped(unit, actor, IncidentFilter(ids=frozenset({incident_id})))
+            if scope.ids is not None and incident_id not in scope.ids:
+                raise AccessDenied(
+                    actor, "read an incident", "not referred to the liaison's partner"
+                )
+            if scope.school_ids is not None and incident.school_id not in scope.school_ids:
+                raise AccessDenied(
+                    actor, "read an incident", "not at one of the administrator's schools"
+                )
+            return self._seen(unit, actor, incident, self._visibility(unit, actor), self.clock())
+
+        return self._read(actor, Action.READ_RECORDS, "incident", str(incident_id), work)
+
+    def find_incidents(
+        self, actor: Actor, where: IncidentFilter | None = None, page: Page | None = None
+    ) -> PageOf[Seen[Incident]]:
+        """Return a page of the incidents the actor may read that match a filter, newest first."""
+
+        def work(unit: UnitOfWork) -> PageOf[Seen[Incident]]:
+            found = unit.queries.find_incidents(
+                self._scoped(unit, actor, where or IncidentFilter()), page or Page()
+            )
+            shown, now = self._visibility(unit, actor), self.clock()
+            return PageOf(
+                tuple(self._seen(unit, actor, i, shown, now) for i in found.items), found.next
+            )
+
+        return self._read(actor, Action.READ_RECORDS, "find_incidents", None, work)
+
+    def incidents_of(
+        self, actor: Actor, where: IncidentFilter | None = None
+    ) -> Iterator[Seen[Incident]]:
+        """Yield every incident the actor may read that matches a filter, a page at a time."""
+        page = Page(size=500)
+        while True:
+            found = self.find_incidents(actor, where, page)
+            yield from found.items
+            if found.next is None:
+                return
+            page = Page(size=500, after=found.next)
+
+    def referrals(self, actor: Actor, incident_id: uuid.UUID) -> list[Referral]:
+        """Return the referrals of an incident the actor may read."""
+        self.incident(actor, incident_id)
+        return self._read(
+            actor,
+            Action.READ_RECORDS,
+            "referrals",
+            str(incident_id),
+            lambda u: u.referrals.for_incident(incident_id),
+        )
+
+    def contacts(self, actor: Actor) -> list[Seen[CommunityContact]]:
+        """Return the community contacts the actor may read, redacted for its audience."""
+        return self._community(actor, "contacts", lambda u: u.contacts.all())
+
+    def activities(self, actor: Actor) -> list[Seen[EducationActivity]]:
+        """Return the education activities the actor may read."""
+        return self._community(actor, "activities", lambda u: u.activities.all())
+
+    def _community(
+        self, actor: Actor, name: str, rows: Callable[[UnitOfWork], Iterator[C]]
+    ) -> list[Seen[C]]:
+        def work(unit: UnitOfWork) -> list[Seen[C]]:
+            if actor.audience not in (Audience.DEPARTMENT, Audience.SCHOOL_ADMINISTRATION):
+                raise AccessDenied(actor, name, "only the department and school administrators")
+            shown = self._visibility(unit, actor)
+            return [
+                redact(r, shown)
+                for r in rows(unit)
+                if actor.role is not ActorRole.SCHOOL_ADMINISTRATOR or r.school_id in actor.schools
+            ]
+
+        return self._read(actor, Action.READ_RECORDS, name, None, work)
+
+    def monthly_counts(self, actor: Actor, period: Period) -> list[MonthlyFigure]:
+        """Count incidents by school, local month and category; analysts see small ones hidden."""
+        threshold = self.settings.suppression_threshold
+        suppress = actor.audience is Audience.AGGREGATE
+
+        def work(unit: UnitOfWork) -> list[MonthlyFigure]:
+            rows = unit.queries.monthly_counts(period)
+            if actor.role is ActorRole.SCHOOL_ADMINISTRATOR:
+                rows = [r for r in rows if r.school_id in actor.schools]
+            return [
+                MonthlyFigure(
+                    r.school_id,
+                    r.month,
+                    r.category,
+                    None if suppress and r.count < threshold else r.count,
+                )
+                for r in rows
+            ]
+
+        return self._read(actor, Action.READ_AGGREGATES, "monthly_counts", None, work)
+
+    def triad_split(self, actor: Actor, period: Period) -> list[TriadTime]:
+        """Return how each officer's logged time splits across the triad in a period."""
+        return self._read(
+            actor,
+            Action.READ_AGGREGATES,
+            "triad_split",
+            None,
+            lambda u: u.queries.triad_split(period),
+        )
+
+    def crdc_counts(self, actor: Actor, year: SchoolYear) -> list[CrdcStudentCount]:
+        """Return the per-student CRDC counts of a school year (department only; audited)."""
+
+        def work(unit: UnitOfWork) -> list[CrdcStudentCount]:
+            if actor.audience is not Audience.DEPARTMENT:
+                raise AccessDenied(
+                    actor, "crdc_counts", "per-student counts are for the department"
+                )
+            self._audit(
+                unit,
+                actor,
+                "read_crdc_counts",
+                str(year),
+                outcome=AuditOutcome.ALLOWED,
+                detail="",
+                at=self.clock(),
+            )
+            return unit.queries.crdc_counts(year)
+
+        return self._read(actor, Action.READ_RECORDS, "crdc_counts", str(year), work)
+
+    def verify_audit(self, actor: Actor) -> ChainBreak | None:
+        """Check the whole audit chain; return its first broken link, or None if it verifies."""
+
+        def entries(unit: UnitOfWork) -> Iterator[AuditEntry]:
+            after = 0
+            while batch := unit.audit.entries(after, AUDIT_BATCH):
+                yield from batch
+                after = batch[-1].sequence
+
+        return self._read(
+            actor, Action.AUDIT, "verify_audit", None, lambda u: verify_chain(entries(u))
+        )
+
+    def audit_trail(self, actor: Actor, after: int = 0, limit: int = 100) -> list[AuditEntry]:
+        """Return audit entries after a sequence number."""
+        return self._read(
+            actor, Action.AUDIT, "audit_trail", None, lambda u: u.audit.entries(after, limit)
+        )
+
+    def dispatch(self, actor: Actor) -> DispatchReport:
+        """Deliver every due outbox event to the notifiers now."""
+        self._allow(actor, Action.OPERATE_OUTBOX, "dispatch", None)
+        return self.dispatcher.dispatch()
+
+    def dead_letters(self, actor: Actor) -> list[Delivery]:
+        """Return the deliveries that were given up on."""
+        return self._read(
+            actor, Action.OPERATE_OUTBOX, "dead_letters", None, lambda u: u.outbox.dead_letters()
+        )
+
+    def replay(self, actor: Actor, event_id: uuid.UUID, notifier: str | None = None) -> int:
+        """Put an event's dead deliveries back in line and dispatch them; return how many."""
+
+        def work(unit: UnitOfWork, _now: dt.datetime) -> tuple[int, list[DomainEvent]]:
+            return requeue_dead(unit.outbox, event_id, notifier), []
+
+        count = self._command(actor, Action.OPERATE_OUTBOX, "replay", str(event_id), work)
+        self.dispatcher.dispatch()
+        return count
