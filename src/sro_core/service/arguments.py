@@ -25,7 +25,7 @@ def _accepted(hint: Any) -> tuple[type, ...] | None:
     """Return the classes a hint accepts, or None where it is not a simple class check."""
     if hint is Any:
         return None
-    if isinstance(hint, type):
+    if isinstance(hint, type) and hint.__module__ != "typing":
         return (hint,)
     origin = typing.get_origin(hint)
     if origin in (types.UnionType, typing.Union):
@@ -33,7 +33,7 @@ def _accepted(hint: Any) -> tuple[type, ...] | None:
         if any(part is None for part in parts):
             return None
         return tuple(cls for part in parts if part for cls in part)
-    if isinstance(origin, type):
+    if isinstance(origin, type) and origin.__module__ != "typing":
         return (origin,)
     return None
 

@@ -123,12 +123,14 @@ class Incidents(ProgramCore):
 
     def amend_incident(self, actor: Actor, incident_id: uuid.UUID, **changes: Any) -> Incident:
         """Change fields of an incident (see :data:`AMENDABLE`); every rule is checked again."""
-        for name, value in changes.items():
-            if name not in AMENDABLE:
-                raise RuleViolation(name, value, "not a field an amendment may change")
-        return self._change(
-            actor, "amend_incident", incident_id, lambda i: attrs.evolve(i, **changes)
-        )
+
+        def amended(incident: Incident) -> Incident:
+            for name, value in changes.items():
+                if name not in AMENDABLE:
+                    raise RuleViolation(name, value, "not a field an amendment may change")
+            return attrs.evolve(incident, **changes)
+
+        return self._change(actor, "amend_incident", incident_id, amended)
 
     def move_incident(
         self, actor: Actor, incident_id: uuid.UUID, status: IncidentStatus
