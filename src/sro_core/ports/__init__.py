@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sro_core.ports.claims import AlreadyRegistered, Attribution, RegistrationError
 from sro_core.ports.code_tables import CodeTablesRegistry
-from sro_core.ports.exports import Exporter, ExporterRegistry, UnknownExporter
+from sro_core.ports.exports import Exporter, ExporterRegistry, ExportInput, UnknownExporter
 from sro_core.ports.notifications import (
     DeliveryFailed,
     Notifier,
@@ -74,6 +74,7 @@ __all__ = [
     "Delivery",
     "DeliveryFailed",
     "DeliveryStatus",
+    "ExportInput",
     "Exporter",
     "ExporterRegistry",
     "IncidentFilter",

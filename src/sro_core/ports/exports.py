@@ -8,6 +8,7 @@ suppressed. An exporter only says which audiences it may serve and writes what i
 from __future__ import annotations
 
 import abc
+import enum
 from collections.abc import Iterable, Mapping, Sequence
 from typing import IO
 
@@ -29,6 +30,19 @@ class UnknownExporter(DomainError, LookupError):
         return (type(self), (self.name, self.known))
 
 
+class ExportInput(enum.Enum):
+    """What an exporter is handed, each record a mapping with the keys named here."""
+
+    ROWS = "rows"
+    """Flat rows, one key per column (``fields``), values as the wire format writes them."""
+    INCIDENTS = "incidents"
+    """Whole incidents, redacted for the audience: ``{"incident": Incident}``."""
+    CRDC_COUNTS = "crdc_counts"
+    """A school year's per-student CRDC counts: ``{"count": CrdcStudentCount}``."""
+    REPORT = "report"
+    """One program report of aggregates: ``{"report": ProgramReport}``."""
+
+
 class Exporter(abc.ABC):
     """An export format (CSV, JSON lines, NIBRS XML …) that writes records as they arrive.
 
@@ -43,6 +57,9 @@ class Exporter(abc.ABC):
     """The audiences it may serve; the program refuses to export for any other."""
     binary: bool = False
     """Whether :meth:`write` takes a binary stream; a text stream otherwise."""
+    takes: ExportInput = ExportInput.ROWS
+    """What the program hands it: flat rows (the default), whole incidents, CRDC counts or a
+    report."""
 
     @abc.abstractmethod
     def write(

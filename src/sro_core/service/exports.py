@@ -17,8 +17,9 @@ from sro_core.domain import (
     AuditOutcome,
     Incident,
     InvolvementRole,
+    SchoolYear,
 )
-from sro_core.ports import IncidentFilter, Period
+from sro_core.ports import Exporter, ExportInput, IncidentFilter, Period
 from sro_core.serialization import unstructure
 from sro_core.service.policy import AccessDenied, Action
 from sro_core.service.reading import Reading
@@ -165,6 +166,28 @@ class Exports(Reading):
         activities = self.activities(actor)
         return ACTIVITY_COLUMNS, (_flat(s, ACTIVITY_COLUMNS) for s in activities)
 
+    def _records(
+        self,
+        actor: Actor,
+        exporter: Exporter,
+        *,
+        kind: RecordKind,
+        where: IncidentFilter | None,
+        period: Period | None,
+        school_year: SchoolYear | None,
+    ) -> tuple[Sequence[str], Iterator[Mapping[str, object]]]:
+        """Return the columns and the records an exporter takes, read for the actor."""
+        if exporter.takes is ExportInput.INCIDENTS:
+            if actor.audience is Audience.AGGREGATE:
+                raise AccessDenied(actor, "export incidents", "analysts export aggregates only")
+            return ("incident",), ({"incident": s.value} for s in self.incidents_of(actor, where))
+        if exporter.takes is ExportInput.CRDC_COUNTS:
+            year = school_year or self.calendar.school_year(self.clock())
+            return ("count",), ({"count": c} for c in self.crdc_counts(actor, year))
+        if exporter.takes is ExportInput.REPORT:
+            raise ValueError(f"format: {exporter.name} writes the program report: use report()")
+        return self._rows(actor, kind, where, period)
+
     def export(
         self,
         actor: Actor,
@@ -174,21 +197,33 @@ class Exports(Reading):
         kind: RecordKind = RecordKind.INCIDENTS,
         where: IncidentFilter | None = None,
         period: Period | None = None,
+        school_year: SchoolYear | None = None,
     ) -> int:
-        """Write records of a kind in a registered format to ``out``; return how many rows.
+        """Write records in a registered format to ``out``; return how many were written.
 
-        Rows are redacted for the actor's audience; analysts may export aggregates only.
+        A format that takes flat rows gets records of ``kind``; one that takes whole incidents
+        gets those ``where`` selects; one that takes CRDC counts gets ``school_year``'s (default:
+        the current one). Everything is redacted for the actor's audience; analysts may export
+        aggregates only.
         """
         self._allow(actor, Action.EXPORT, "export", format_name)
         exporter = self.plugins.exporter_registry().get(format_name)
         audience = actor.audience
-        if audience not in exporter.audiences:
-            reason = f"the {format_name} format does not serve the {audience.value} audience"
-            self._audit_alone(actor, "export", format_name, AuditOutcome.DENIED, reason)
-            raise AccessDenied(actor, "export", reason)
-        columns, rows = self._rows(actor, kind, where, period)
-        written = exporter.write(rows, out, fields=columns, audience=audience, program=self)
+        try:
+            if audience not in exporter.audiences:
+                reason = f"the {format_name} format does not serve the {audience.value} audience"
+                raise AccessDenied(actor, "export", reason)
+            columns, records = self._records(
+                actor, exporter, kind=kind, where=where, period=period, school_year=school_year
+            )
+        except AccessDenied as denied:
+            self._audit_alone(actor, "export", format_name, AuditOutcome.DENIED, denied.reason)
+            raise
+        written = exporter.write(records, out, fields=columns, audience=audience, program=self)
+        detail = (
+            f"{exporter.takes.value} {kind.value if exporter.takes is ExportInput.ROWS else ''}"
+        )
         self._audit_alone(
-            actor, "export", format_name, AuditOutcome.ALLOWED, f"{kind.value}: {written} rows"
+            actor, "export", format_name, AuditOutcome.ALLOWED, f"{detail.strip()}: {written}"
         )
         return written
