@@ -84,6 +84,7 @@ from sro_core.domain.events import (
 from sro_core.domain.incidents import (
     INCIDENT_NUMBER,
     INCIDENT_TRANSITIONS,
+    NOT_EXCEPTIONALLY_CLEARED,
     CampusZone,
     Disposition,
     DispositionKind,
@@ -198,6 +199,7 @@ __all__ = [
     "MAX_INJURIES",
     "MAX_SUSPECTED_OF_USING",
     "MAX_WEAPONS",
+    "NOT_EXCEPTIONALLY_CLEARED",
     "PRE_KINDERGARTEN",
     "REFERRABLE",
     "REFERRAL_TRANSITIONS",

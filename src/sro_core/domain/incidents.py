@@ -22,6 +22,9 @@ from sro_core.domain.offenses import Drug, Offense, PropertyItem
 from sro_core.domain.privacy import RecordOrigin, Sensitivity, sensitive
 from sro_core.domain.values import aware, not_blank, utc, utc_or_none
 
+NOT_EXCEPTIONALLY_CLEARED = "N"
+"""The NIBRS clearance code for "not applicable": never the code of an exceptional clearance."""
+
 INCIDENT_NUMBER = re.compile(r"(?P<year>\d{4})-(?P<sequence>\d{6})")
 
 
@@ -127,6 +130,10 @@ class Disposition:
 
     def __attrs_post_init__(self) -> None:
         exceptional = self.kind is DispositionKind.EXCEPTIONALLY_CLEARED
+        if self.exceptional_clearance == NOT_EXCEPTIONALLY_CLEARED:
+            raise RuleViolation(
+                "disposition.exceptional_clearance", "N", "N means not cleared exceptionally"
+            )
         if exceptional != (self.exceptional_clearance is not None):
             raise RuleViolation(
                 "disposition.exceptional_clearance",
