@@ -1,0 +1,281 @@
+"""The SQLite store's schema: numbered forward migrations, and how a database is recognised.
+
+Migration ``n`` is ``MIGRATIONS[n - 1]``, a script of SQL statements; the ``schema_version``
+table records every migration applied and when. A database is ours when its header carries
+:data:`APPLICATION_ID` and it has a ``schema_version`` table; an empty database is new and is
+given the whole schema. Each aggregate is one table holding the record as its JSON document
+(the wire format of :mod:`sro_core.serialization`) beside the columns its queries and
+uniqueness rules need. Times in columns are UTC text in one fixed format
+(``2025-03-09T10:00:00.000000+00:00``), so text order is time order; ``local_month`` is the
+program-local month, computed when the row is written, which binds the store to the time zone
+recorded in ``store_settings``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+
+import attrs
+
+from sro_core.domain import ProgramCalendar
+from sro_core.ports import SchemaTooNew, StorageError
+
+APPLICATION_ID = 0x53524F43
+"""``PRAGMA application_id`` of an sro_core database ("SROC")."""
+
+_V1 = """
+CREATE TABLE schema_version (
+    version INTEGER PRIMARY KEY,
+    applied_at TEXT NOT NULL
+);
+CREATE TABLE store_settings (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE officers (
+    id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    badge TEXT NOT NULL UNIQUE,
+    document TEXT NOT NULL
+);
+CREATE TABLE schools (
+    id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    document TEXT NOT NULL
+);
+CREATE TABLE assignments (
+    id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    officer_id TEXT NOT NULL,
+    school_id TEXT NOT NULL,
+    document TEXT NOT NULL
+);
+CREATE INDEX assignments_by_officer ON assignments (officer_id);
+CREATE INDEX assignments_by_school ON assignments (school_id);
+CREATE TABLE people (
+    id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    document TEXT NOT NULL
+);
+CREATE TABLE incidents (
+    id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    number TEXT UNIQUE,
+    school_id TEXT,
+    reporting_officer_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    category TEXT NOT NULL,
+    occurred_at TEXT NOT NULL,
+    local_month TEXT NOT NULL,
+    referred_to_law_enforcement INTEGER NOT NULL,
+    school_related_arrest INTEGER NOT NULL,
+    narrative TEXT NOT NULL,
+    document TEXT NOT NULL
+);
+CREATE INDEX incidents_by_school_category ON incidents (school_id, category, occurred_at);
+CREATE INDEX incidents_by_school ON incidents (school_id, occurred_at);
+CREATE INDEX incidents_by_time ON incidents (occurred_at, id);
+CREATE INDEX incidents_by_officer ON incidents (reporting_officer_id, occurred_at);
+CREATE INDEX incidents_by_month
+    ON incidents (local_month, school_id, category, occurred_at, status);
+CREATE TABLE involvements (
+    incident_id TEXT NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
+    person_id TEXT NOT NULL,
+    person_kind TEXT NOT NULL,
+    victim INTEGER NOT NULL,
+    suspect INTEGER NOT NULL,
+    offender INTEGER NOT NULL,
+    arrestee INTEGER NOT NULL,
+    witness INTEGER NOT NULL,
+    reporting_party INTEGER NOT NULL,
+    sex TEXT NOT NULL,
+    race_ethnicity TEXT,
+    idea INTEGER,
+    section_504 INTEGER,
+    english_learner INTEGER,
+    PRIMARY KEY (incident_id, person_id)
+) WITHOUT ROWID;
+CREATE INDEX involvements_by_person ON involvements (person_id);
+CREATE TABLE contacts (
+    id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    officer_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    triad_role TEXT NOT NULL,
+    minutes INTEGER NOT NULL,
+    school_id TEXT,
+    document TEXT NOT NULL
+);
+CREATE INDEX contacts_by_time ON contacts (at);
+CREATE INDEX contacts_by_officer ON contacts (officer_id, at);
+CREATE TABLE activities (
+    id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    officer_id TEXT NOT NULL,
+    held_at TEXT NOT NULL,
+    triad_role TEXT NOT NULL,
+    minutes INTEGER NOT NULL,
+    school_id TEXT,
+    document TEXT NOT NULL
+);
+CREATE INDEX activities_by_time ON activities (held_at);
+CREATE INDEX activities_by_officer ON activities (officer_id, held_at);
+CREATE TABLE partners (
+    id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    document TEXT NOT NULL
+);
+CREATE TABLE agreements (
+    id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    document TEXT NOT NULL
+);
+CREATE TABLE referrals (
+    id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    incident_id TEXT NOT NULL,
+    partner_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    document TEXT NOT NULL
+);
+CREATE INDEX referrals_by_incident ON referrals (incident_id);
+CREATE INDEX referrals_by_partner ON referrals (partner_id);
+CREATE TABLE crises (
+    id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    school_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    document TEXT NOT NULL
+);
+CREATE INDEX crises_by_status ON crises (status, school_id);
+CREATE TABLE outbox (
+    sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id TEXT NOT NULL,
+    urgent INTEGER NOT NULL,
+    event TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX outbox_by_event ON outbox (event_id);
+CREATE TABLE deliveries (
+    event_id TEXT NOT NULL,
+    notifier TEXT NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    next_attempt_at TEXT,
+    last_error TEXT,
+    PRIMARY KEY (event_id, notifier)
+) WITHOUT ROWID;
+CREATE INDEX deliveries_by_status ON deliveries (status);
+CREATE TABLE audit (
+    sequence INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor_id TEXT NOT NULL,
+    actor_role TEXT NOT NULL,
+    component TEXT NOT NULL,
+    action TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    target TEXT,
+    detail TEXT NOT NULL,
+    previous_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE TABLE incident_numbers (
+    year INTEGER PRIMARY KEY,
+    last INTEGER NOT NULL
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1,)
+"""The migration scripts, in order: migration ``n`` is ``MIGRATIONS[n - 1]``."""
+
+LATEST = len(MIGRATIONS)
+"""The schema version this code writes."""
+
+
+@attrs.frozen
+class Found:
+    """What an opened database turned out to be."""
+
+    ours: bool
+    """An sro_core database, or an empty one that will become one."""
+    version: int
+    """The schema version reached (0: nothing yet)."""
+    time_zone: str | None
+    """The program time zone the store's local months were computed in."""
+
+
+def inspect(connection: sqlite3.Connection) -> Found:
+    """Read what a database is, without writing to it."""
+    application_id = connection.execute("PRAGMA application_id").fetchone()[0]
+    tables = {
+        row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
+    if not tables:
+        return Found(application_id in (0, APPLICATION_ID), 0, None)
+    if application_id != APPLICATION_ID or "schema_version" not in tables:
+        return Found(ours=False, version=0, time_zone=None)
+    version = connection.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+    time_zone = None
+    if "store_settings" in tables:
+        row = connection.execute(
+            "SELECT value FROM store_settings WHERE name = 'time_zone'"
+        ).fetchone()
+        time_zone = None if row is None else row[0]
+    return Found(ours=True, version=version or 0, time_zone=time_zone)
+
+
+def check(found: Found, where: str, calendar: ProgramCalendar) -> None:
+    """Raise unless this code may use the database found: ours, not newer, same time zone."""
+    if not found.ours:
+        raise StorageError(
+            f"{where} is a SQLite database, but not an sro_core one (it has tables and no "
+            "sro_core schema version); give the program a new file"
+        )
+    if found.version > LATEST:
+        raise SchemaTooNew(
+            f"{where} was written by a newer sro_core (schema {found.version}; this one knows "
+            f"up to {LATEST}): upgrade sro_core"
+        )
+    if found.time_zone is not None and found.time_zone != calendar.time_zone:
+        raise StorageError(
+            f"{where} counts local months in the time zone {found.time_zone}, but this program "
+            f"uses {calendar.time_zone}: open it with the time zone it was made with (months "
+            "are computed when incidents are written)"
+        )
+
+
+def upgrade(connection: sqlite3.Connection, found: Found, calendar: ProgramCalendar) -> int:
+    """Apply the missing migrations and record the time zone, in the caller's transaction.
+
+    Return the version reached.
+    """
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    for version in range(found.version + 1, LATEST + 1):
+        for statement in statements(MIGRATIONS[version - 1]):
+            connection.execute(statement)
+        connection.execute("INSERT INTO schema_version VALUES (?, ?)", (version, now))
+    if found.version == 0:
+        connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    if found.time_zone is None:
+        connection.execute(
+            "INSERT INTO store_settings VALUES ('time_zone', ?)", (calendar.time_zone,)
+        )
+    return max(found.version, LATEST)
+
+
+def statements(script: str) -> Iterator[str]:
+    """Yield the statements of a SQL script one by one.
+
+    Running them one by one keeps a migration in the caller's transaction, where
+    ``executescript`` would commit first.
+    """
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            yield pending.strip()
+            pending = ""
+    if pending.strip():
+        yield pending.strip()
