@@ -22,6 +22,8 @@ from sro_core.domain import (
     Assignment,
     AuditEntry,
     CommunityContact,
+    ContactParty,
+    ContactPurpose,
     CrisisEvent,
     CrisisStatus,
     DomainEvent,
@@ -46,6 +48,7 @@ from sro_core.ports import (
     AuditLog,
     Capability,
     Conflict,
+    ContactCount,
     CrdcMeasure,
     CrdcStudentCount,
     CrisisRepository,
@@ -53,6 +56,7 @@ from sro_core.ports import (
     DeliveryStatus,
     IncidentFilter,
     IncidentRepository,
+    LocationCount,
     MonthlyCount,
     NotFound,
     OfficerRepository,
@@ -62,6 +66,7 @@ from sro_core.ports import (
     PageOf,
     Period,
     Queries,
+    ReferralCount,
     ReferralRepository,
     Repository,
     Storage,
@@ -323,7 +328,38 @@ class _Queries(Queries):
             for i in self._reported(period)
         )
         rows = [MonthlyCount(s, m, c, n) for (m, s, c), n in counts.items()]
-        rows.sort(key=lambda r: (r.month, r.school_id is not None, r.school_id or 0, r.category))
+        rows.sort(key=lambda r: (r.month, *_school_key(r.school_id), r.category))
+        return rows
+
+    def location_counts(self, period: Period) -> list[LocationCount]:
+        calendar = self.unit.storage.settings.calendar
+        counts = collections.Counter(
+            (calendar.local_month(i.occurred_start), i.school_id, i.location.kind)
+            for i in self._reported(period)
+        )
+        rows = [LocationCount(s, m, k, n) for (m, s, k), n in counts.items()]
+        rows.sort(key=lambda r: (r.month, *_school_key(r.school_id), r.location_kind.value))
+        return rows
+
+    def contact_counts(self, period: Period) -> list[ContactCount]:
+        sums: dict[tuple[uuid.UUID | None, ContactParty, ContactPurpose], list[int]] = {}
+        for contact in self.unit.state.tables["contacts"].values():
+            if period.start <= contact.at < period.end:
+                row = sums.setdefault((contact.school_id, contact.party, contact.purpose), [0, 0])
+                row[0] += 1
+                row[1] += contact.minutes
+        rows = [ContactCount(s, p, q, n, m) for (s, p, q), (n, m) in sums.items()]
+        rows.sort(key=lambda r: (*_school_key(r.school_id), r.party.value, r.purpose.value))
+        return rows
+
+    def referral_counts(self, period: Period) -> list[ReferralCount]:
+        counts = collections.Counter(
+            (r.partner_id, r.reason, r.status)
+            for r in self.unit.state.tables["referrals"].values()
+            if period.start <= r.sent_at < period.end
+        )
+        rows = [ReferralCount(p, r, s, n) for (p, r, s), n in counts.items()]
+        rows.sort(key=lambda r: (r.partner_id, r.reason.value, r.status.value))
         return rows
 
     def triad_split(self, period: Period) -> list[TriadTime]:
@@ -377,6 +413,11 @@ class _Queries(Queries):
             )
         result.sort(key=lambda r: (r.school_id, r.measure.value, r.person_id))
         return result
+
+
+def _school_key(school_id: uuid.UUID | None) -> tuple[bool, str]:
+    """Order schools as the contract does: None first, then by id."""
+    return (school_id is not None, str(school_id or ""))
 
 
 _OFFENDING = frozenset(

@@ -12,9 +12,14 @@ from typing import Generic, TypeVar
 import attrs
 
 from sro_core.domain import (
+    ContactParty,
+    ContactPurpose,
     CrdcRaceEthnicity,
     DomainError,
     IncidentStatus,
+    LocationKind,
+    ReferralReason,
+    ReferralStatus,
     Sex,
     TriadRole,
 )
@@ -77,6 +82,37 @@ class MonthlyCount:
     school_id: uuid.UUID | None
     month: str
     category: str
+    count: int
+
+
+@attrs.frozen
+class LocationCount:
+    """Incidents at one school (None: not at a school) in one local month, by kind of place."""
+
+    school_id: uuid.UUID | None
+    month: str
+    location_kind: LocationKind
+    count: int
+
+
+@attrs.frozen
+class ContactCount:
+    """Community contacts at one school (None: none named) by who came and what about."""
+
+    school_id: uuid.UUID | None
+    party: ContactParty
+    purpose: ContactPurpose
+    contacts: int
+    minutes: int
+
+
+@attrs.frozen
+class ReferralCount:
+    """Referrals to one partner for one reason that now stand at one status."""
+
+    partner_id: uuid.UUID
+    reason: ReferralReason
+    status: ReferralStatus
     count: int
 
 

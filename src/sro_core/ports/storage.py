@@ -38,12 +38,15 @@ from sro_core.domain import (
     SchoolYear,
 )
 from sro_core.ports.queries import (
+    ContactCount,
     CrdcStudentCount,
     IncidentFilter,
+    LocationCount,
     MonthlyCount,
     Page,
     PageOf,
     Period,
+    ReferralCount,
     TriadTime,
 )
 
@@ -300,6 +303,28 @@ class Queries(abc.ABC):
 
         Drafts are not counted. Sorted by month, school (None first, then by id) and category;
         no zero rows.
+        """
+
+    @abc.abstractmethod
+    def location_counts(self, period: Period) -> list[LocationCount]:
+        """Count reported incidents started in a period by school, local month and kind of place.
+
+        Drafts are not counted. Sorted by month, school (None first, then by id) and location
+        kind value; no zero rows.
+        """
+
+    @abc.abstractmethod
+    def contact_counts(self, period: Period) -> list[ContactCount]:
+        """Count contacts in a period, and sum their minutes, by school, party and purpose.
+
+        Sorted by school (None first, then by id), party value and purpose value; no zero rows.
+        """
+
+    @abc.abstractmethod
+    def referral_counts(self, period: Period) -> list[ReferralCount]:
+        """Count referrals sent in a period by partner, reason and status.
+
+        Sorted by partner id, reason value and status value; no zero rows.
         """
 
     @abc.abstractmethod

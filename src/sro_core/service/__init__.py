@@ -10,6 +10,16 @@ from sro_core.service.policy import ROLE_ACTIONS, AccessDenied, Action
 from sro_core.service.program import Program
 from sro_core.service.reading import MonthlyFigure
 from sro_core.service.redaction import REDACTED, Seen, Visibility
+from sro_core.service.report import (
+    AgreementFigure,
+    ContactFigure,
+    CrdcFigure,
+    CrisisFigure,
+    LocationFigure,
+    ProgramReport,
+    ReferralFigure,
+    TriadFigure,
+)
 from sro_core.service.settings import NotifierSetting, ProgramSettings
 
 __all__ = [
@@ -18,13 +28,21 @@ __all__ = [
     "ROLE_ACTIONS",
     "AccessDenied",
     "Action",
+    "AgreementFigure",
+    "ContactFigure",
+    "CrdcFigure",
+    "CrisisFigure",
     "DispatchReport",
+    "LocationFigure",
     "MonthlyFigure",
     "NotifierSetting",
     "Program",
+    "ProgramReport",
     "ProgramSettings",
     "RecordKind",
     "RecordRejected",
+    "ReferralFigure",
     "Seen",
+    "TriadFigure",
     "Visibility",
 ]

@@ -15,10 +15,11 @@ from sro_core.service.crises import Crises
 from sro_core.service.directory import Directory
 from sro_core.service.exports import Exports
 from sro_core.service.referrals import Referrals
+from sro_core.service.report import Reports
 from sro_core.service.settings import ProgramSettings
 
 
-class Program(Directory, Community, Referrals, Crises, Exports):
+class Program(Directory, Community, Referrals, Crises, Exports, Reports):
     """An SRO program: its records in a store, its settings, its plugins.
 
     Open one with :meth:`open`; every command and query takes the :class:`~sro_core.domain.Actor`

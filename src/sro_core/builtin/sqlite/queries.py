@@ -11,16 +11,30 @@ import uuid
 from typing import TYPE_CHECKING
 
 from sro_core.builtin.sqlite import rows
-from sro_core.domain import CrdcRaceEthnicity, Incident, SchoolYear, Sex, TriadRole
+from sro_core.domain import (
+    ContactParty,
+    ContactPurpose,
+    CrdcRaceEthnicity,
+    Incident,
+    LocationKind,
+    ReferralReason,
+    ReferralStatus,
+    SchoolYear,
+    Sex,
+    TriadRole,
+)
 from sro_core.ports import (
+    ContactCount,
     CrdcMeasure,
     CrdcStudentCount,
     IncidentFilter,
+    LocationCount,
     MonthlyCount,
     Page,
     PageOf,
     Period,
     Queries,
+    ReferralCount,
     TriadTime,
     ascii_lower,
     incident_cursor,
@@ -39,6 +53,27 @@ ORDER BY local_month, school_id, category
 """Read from ``incidents_by_month`` alone, in its order: no table row, no sort.
 
 The months bound the index range; the times decide which incidents count.
+"""
+
+_LOCATION_COUNTS = """
+SELECT school_id, local_month, location_kind, count(*) FROM incidents
+WHERE local_month BETWEEN ? AND ? AND occurred_at >= ? AND occurred_at < ? AND status <> 'draft'
+GROUP BY local_month, school_id, location_kind
+ORDER BY local_month, school_id, location_kind
+"""
+
+_CONTACT_COUNTS = """
+SELECT school_id, party, purpose, count(*), sum(minutes) FROM contacts
+WHERE at >= ? AND at < ?
+GROUP BY school_id, party, purpose
+ORDER BY school_id, party, purpose
+"""
+
+_REFERRAL_COUNTS = """
+SELECT partner_id, reason, status, count(*) FROM referrals
+WHERE sent_at >= ? AND sent_at < ?
+GROUP BY partner_id, reason, status
+ORDER BY partner_id, reason, status
 """
 
 _TRIAD_SPLIT = """
@@ -203,6 +238,36 @@ class SQLiteQueries(Queries):
         if len(first) != len("YYYY-MM") or len(last) != len("YYYY-MM"):
             return "", "\U0010ffff"
         return first, last
+
+    def location_counts(self, period: Period) -> list[LocationCount]:
+        """Count reported incidents by local month, school and kind of place with one GROUP BY."""
+        start, end = rows.utc_text(period.start), rows.utc_text(period.end)
+        first, last = self._months(period)
+        found = self.unit.execute(_LOCATION_COUNTS, (first, last, start, end)).fetchall()
+        schools = _Identifiers()
+        return [
+            LocationCount(schools[school], month, LocationKind(kind), count)
+            for school, month, kind, count in found
+        ]
+
+    def contact_counts(self, period: Period) -> list[ContactCount]:
+        """Count contacts and sum their minutes by school, party and purpose."""
+        start, end = rows.utc_text(period.start), rows.utc_text(period.end)
+        found = self.unit.execute(_CONTACT_COUNTS, (start, end)).fetchall()
+        schools = _Identifiers()
+        return [
+            ContactCount(schools[school], ContactParty(party), ContactPurpose(purpose), n, minutes)
+            for school, party, purpose, n, minutes in found
+        ]
+
+    def referral_counts(self, period: Period) -> list[ReferralCount]:
+        """Count referrals by partner, reason and status."""
+        start, end = rows.utc_text(period.start), rows.utc_text(period.end)
+        found = self.unit.execute(_REFERRAL_COUNTS, (start, end)).fetchall()
+        return [
+            ReferralCount(uuid.UUID(partner), ReferralReason(reason), ReferralStatus(status), n)
+            for partner, reason, status, n in found
+        ]
 
     def triad_split(self, period: Period) -> list[TriadTime]:
         """Sum contacts and activities by officer and triad role with a UNION ALL and GROUP BY."""

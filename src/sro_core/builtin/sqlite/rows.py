@@ -193,6 +193,7 @@ def _incident(incident: Incident, data: Data, calendar: ProgramCalendar) -> tupl
         data["reporting_officer_id"],
         data["status"],
         incident.category,
+        data["location"]["kind"],
         utc_text(start),
         calendar.local_month(start),
         incident.referred_to_law_enforcement,
@@ -211,6 +212,7 @@ INCIDENTS = Table(
         "reporting_officer_id",
         "status",
         "category",
+        "location_kind",
         "occurred_at",
         "local_month",
         "referred_to_law_enforcement",
@@ -225,13 +227,15 @@ CONTACTS = Table(
     "contacts",
     "contact",
     CommunityContact,
-    columns=("officer_id", "at", "triad_role", "minutes", "school_id"),
+    columns=("officer_id", "at", "triad_role", "minutes", "school_id", "party", "purpose"),
     values=lambda contact, data, _calendar: (
         data["officer_id"],
         utc_text(contact.at),
         data["triad_role"],
         contact.minutes,
         data["school_id"],
+        data["party"],
+        data["purpose"],
     ),
 )
 
@@ -253,11 +257,13 @@ REFERRALS = Table(
     "referrals",
     "referral",
     Referral,
-    columns=("incident_id", "partner_id", "status"),
-    values=lambda _referral, data, _calendar: (
+    columns=("incident_id", "partner_id", "status", "reason", "sent_at"),
+    values=lambda referral, data, _calendar: (
         data["incident_id"],
         data["partner_id"],
         data["status"],
+        data["reason"],
+        utc_text(referral.sent_at),
     ),
 )
 

@@ -67,6 +67,7 @@ CREATE TABLE incidents (
     reporting_officer_id TEXT NOT NULL,
     status TEXT NOT NULL,
     category TEXT NOT NULL,
+    location_kind TEXT NOT NULL,
     occurred_at TEXT NOT NULL,
     local_month TEXT NOT NULL,
     referred_to_law_enforcement INTEGER NOT NULL,
@@ -106,6 +107,8 @@ CREATE TABLE contacts (
     triad_role TEXT NOT NULL,
     minutes INTEGER NOT NULL,
     school_id TEXT,
+    party TEXT NOT NULL,
+    purpose TEXT NOT NULL,
     document TEXT NOT NULL
 );
 CREATE INDEX contacts_by_time ON contacts (at);
@@ -138,9 +141,12 @@ CREATE TABLE referrals (
     incident_id TEXT NOT NULL,
     partner_id TEXT NOT NULL,
     status TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    sent_at TEXT NOT NULL,
     document TEXT NOT NULL
 );
 CREATE INDEX referrals_by_incident ON referrals (incident_id);
+CREATE INDEX referrals_by_time ON referrals (sent_at);
 CREATE INDEX referrals_by_partner ON referrals (partner_id);
 CREATE TABLE crises (
     id TEXT PRIMARY KEY,

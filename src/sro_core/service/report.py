@@ -1,0 +1,353 @@
+"""The program report: a period's aggregates, read for the actor, handed to a report format.
+
+The report holds counts only, never records: incidents by month and category, on campus and in
+the community, the triad split per officer, contacts by who and why, referrals by partner and
+status, the CRDC referral and arrest totals per school, the crises of the period, and the
+agreements due for review. Counts are suppressed for analysts like every aggregate, and a
+school administrator's report covers their own schools only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from typing import IO
+
+import attrs
+
+from sro_core.domain import (
+    Actor,
+    ActorRole,
+    Audience,
+    AuditOutcome,
+    ContactParty,
+    ContactPurpose,
+    CrisisKind,
+    CrisisStatus,
+    LocationKind,
+    ReferralReason,
+    ReferralStatus,
+    School,
+    SchoolYear,
+    TriadRole,
+)
+from sro_core.ports import CrdcMeasure, ExportInput, Period, UnitOfWork
+from sro_core.service.policy import AccessDenied, Action
+from sro_core.service.reading import MonthlyFigure, Reading
+
+
+@attrs.frozen
+class LocationFigure:
+    """Incidents in a local month by kind of place; ``count`` is None when suppressed."""
+
+    month: str
+    location_kind: LocationKind
+    count: int | None
+
+
+@attrs.frozen
+class TriadFigure:
+    """An officer's logged time in one role of the triad."""
+
+    officer: str
+    triad_role: TriadRole
+    contacts: int
+    activities: int
+    minutes: int
+
+
+@attrs.frozen
+class ContactFigure:
+    """Contacts by who came and what about; ``count`` is None when suppressed."""
+
+    party: ContactParty
+    purpose: ContactPurpose
+    count: int | None
+    minutes: int
+
+
+@attrs.frozen
+class ReferralFigure:
+    """Referrals to a partner for a reason at a status; ``count`` is None when suppressed."""
+
+    partner: str
+    reason: ReferralReason
+    status: ReferralStatus
+    count: int | None
+
+
+@attrs.frozen
+class CrdcFigure:
+    """A school's CRDC totals for one measure: instances and students (None when suppressed)."""
+
+    school: str
+    measure: CrdcMeasure
+    instances: int | None
+    students: int | None
+    students_with_idea: int | None
+    students_with_504: int | None
+
+
+@attrs.frozen
+class CrisisFigure:
+    """A crisis of the period: where, what, when it began and ended, how many messages."""
+
+    school: str
+    kind: CrisisKind
+    declared_at: dt.datetime
+    ended_at: dt.datetime | None
+    status: CrisisStatus
+    messages: int
+
+
+@attrs.frozen
+class AgreementFigure:
+    """An agreement whose review falls due by the end of the period."""
+
+    title: str
+    review_due: dt.date
+    overdue: bool
+
+
+@attrs.frozen
+class ProgramReport:
+    """Everything the program report shows, already read for its audience."""
+
+    program_name: str
+    scope: str
+    period: Period
+    period_label: str
+    audience: Audience
+    suppression_threshold: int
+    time_zone: str
+    generated_at: dt.datetime
+    monthly: tuple[MonthlyFigure, ...]
+    locations: tuple[LocationFigure, ...]
+    triad: tuple[TriadFigure, ...]
+    contacts: tuple[ContactFigure, ...]
+    referrals: tuple[ReferralFigure, ...]
+    crdc: tuple[CrdcFigure, ...]
+    crises: tuple[CrisisFigure, ...]
+    agreements_due: tuple[AgreementFigure, ...]
+    categories: tuple[tuple[str, str], ...]
+    """The category codes the report uses, with their descriptions."""
+
+
+Keep = Callable[[uuid.UUID | None], bool]
+"""Whether a school's figures belong in the report."""
+Name = Callable[[uuid.UUID | None], str]
+"""A school's name, as the report prints it."""
+
+
+class Reports(Reading):
+    """The program report."""
+
+    def _suppressed(self, actor: Actor, count: int) -> int | None:
+        if actor.audience is Audience.AGGREGATE and 0 < count < self.settings.suppression_threshold:
+            return None
+        return count
+
+    def program_report(
+        self, actor: Actor, *, period: Period, label: str, school_id: uuid.UUID | None = None
+    ) -> ProgramReport:
+        """Read the program report of a period for an actor, program-wide or for one school."""
+
+        def work(unit: UnitOfWork) -> ProgramReport:
+            schools = {s.id: s for s in unit.schools.all()}
+            if school_id is not None and school_id not in schools:
+                unit.schools.get(school_id)
+            wanted = self._report_schools(actor, school_id)
+            return self._gather(unit, actor, period, label, wanted=wanted, schools=schools)
+
+        return self._read(actor, Action.READ_AGGREGATES, "program_report", label, work)
+
+    def _report_schools(
+        self, actor: Actor, school_id: uuid.UUID | None
+    ) -> frozenset[uuid.UUID | None] | None:
+        """Return the schools a report covers (None: the whole program, community included)."""
+        if actor.role is ActorRole.SCHOOL_ADMINISTRATOR:
+            if school_id is not None and school_id not in actor.schools:
+                raise AccessDenied(
+                    actor, "program_report", "not one of the administrator's schools"
+                )
+            return frozenset({school_id} if school_id else actor.schools)
+        if school_id is not None:
+            return frozenset({school_id})
+        return None
+
+    def _gather(
+        self,
+        unit: UnitOfWork,
+        actor: Actor,
+        period: Period,
+        label: str,
+        *,
+        wanted: frozenset[uuid.UUID | None] | None,
+        schools: dict[uuid.UUID, School],
+    ) -> ProgramReport:
+        queries = unit.queries
+
+        def mine(school: uuid.UUID | None) -> bool:
+            return wanted is None or school in wanted
+
+        def name(school: uuid.UUID | None) -> str:
+            found = schools.get(school) if school else None
+            return found.name if found else "Not at a school"
+
+        monthly = tuple(
+            MonthlyFigure(r.school_id, r.month, r.category, self._suppressed(actor, r.count))
+            for r in queries.monthly_counts(period)
+            if mine(r.school_id)
+        )
+        locations = _sum_by(
+            ((r.month, r.location_kind), r.count)
+            for r in queries.location_counts(period)
+            if mine(r.school_id)
+        )
+        officers = {o.id: o.name for o in unit.officers.all()}
+        triad = tuple(
+            TriadFigure(
+                officers.get(t.officer_id, str(t.officer_id)),
+                t.triad_role,
+                t.contacts,
+                t.activities,
+                t.minutes,
+            )
+            for t in queries.triad_split(period)
+        )
+        contact_sums: dict[tuple[ContactParty, ContactPurpose], list[int]] = {}
+        for c in queries.contact_counts(period):
+            if mine(c.school_id):
+                row = contact_sums.setdefault((c.party, c.purpose), [0, 0])
+                row[0] += c.contacts
+                row[1] += c.minutes
+        partners = {p.id: p.name for p in unit.partners.all()}
+        referrals = tuple(
+            ReferralFigure(
+                partners.get(r.partner_id, str(r.partner_id)),
+                r.reason,
+                r.status,
+                self._suppressed(actor, r.count),
+            )
+            for r in queries.referral_counts(period)
+        )
+        return ProgramReport(
+            program_name=self.settings.name,
+            scope=", ".join(sorted(name(s) for s in wanted)) if wanted else "Program-wide",
+            period=period,
+            period_label=label,
+            audience=actor.audience,
+            suppression_threshold=self.settings.suppression_threshold,
+            time_zone=self.settings.time_zone,
+            generated_at=self.clock(),
+            monthly=monthly,
+            locations=tuple(
+                LocationFigure(month, kind, self._suppressed(actor, n))
+                for (month, kind), n in locations
+            ),
+            triad=triad,
+            contacts=tuple(
+                ContactFigure(party, purpose, self._suppressed(actor, n), minutes)
+                for (party, purpose), (n, minutes) in sorted(
+                    contact_sums.items(), key=lambda item: (item[0][0].value, item[0][1].value)
+                )
+            ),
+            referrals=referrals,
+            crdc=self._crdc(unit, actor, period, mine, name),
+            crises=self._crises(unit, period, mine, name),
+            agreements_due=self._agreements_due(unit, period),
+            categories=tuple(
+                (code.value, code.description)
+                for code in self.code_tables.get("sro.incident_category").codes
+            ),
+        )
+
+    def _crdc(
+        self, unit: UnitOfWork, actor: Actor, period: Period, mine: Keep, name: Name
+    ) -> tuple[CrdcFigure, ...]:
+        """Return each school's CRDC totals for the school years the period touches."""
+        first = self.calendar.school_year(period.start)
+        last = self.calendar.school_year(period.end - dt.timedelta(microseconds=1))
+        totals: dict[tuple[uuid.UUID, CrdcMeasure], list[int]] = {}
+        for start_year in range(first.start_year, last.start_year + 1):
+            for count in unit.queries.crdc_counts(SchoolYear(start_year)):
+                if not mine(count.school_id):
+                    continue
+                row = totals.setdefault((count.school_id, count.measure), [0, 0, 0, 0])
+                row[0] += count.instances
+                row[1] += 1
+                row[2] += bool(count.idea)
+                row[3] += bool(count.section_504)
+        return tuple(
+            CrdcFigure(name(school), measure, *(self._suppressed(actor, n) for n in row))
+            for (school, measure), row in sorted(
+                totals.items(), key=lambda item: (str(item[0][0]), item[0][1].value)
+            )
+        )
+
+    def _crises(
+        self, unit: UnitOfWork, period: Period, mine: Keep, name: Name
+    ) -> tuple[CrisisFigure, ...]:
+        found = [
+            c
+            for c in unit.crises.all()
+            if period.start <= c.declared_at < period.end and mine(c.school_id)
+        ]
+        found.sort(key=lambda c: (c.declared_at, c.id))
+        return tuple(
+            CrisisFigure(
+                name(c.school_id), c.kind, c.declared_at, c.ended_at, c.status, len(c.messages)
+            )
+            for c in found
+        )
+
+    def _agreements_due(self, unit: UnitOfWork, period: Period) -> tuple[AgreementFigure, ...]:
+        last_day = self.calendar.local_date(period.end - dt.timedelta(microseconds=1))
+        today = self.today()
+        due = sorted(
+            (a for a in unit.agreements.all() if a.review_due <= last_day),
+            key=lambda a: (a.review_due, a.title),
+        )
+        return tuple(AgreementFigure(a.title, a.review_due, a.review_due < today) for a in due)
+
+    def report(
+        self,
+        actor: Actor,
+        out: IO[bytes],
+        *,
+        period: Period,
+        label: str | None = None,
+        school_id: uuid.UUID | None = None,
+        format_name: str = "report-html",
+    ) -> int:
+        """Write the program report of a period in a report format; every report is audited."""
+        self._allow(actor, Action.EXPORT, "report", format_name)
+        exporter = self.plugins.exporter_registry().get(format_name)
+        if exporter.takes is not ExportInput.REPORT or actor.audience not in exporter.audiences:
+            audience = actor.audience.value
+            reason = f"{format_name} writes no program report for the {audience} audience"
+            self._audit_alone(actor, "report", format_name, AuditOutcome.DENIED, reason)
+            raise AccessDenied(actor, "report", reason)
+        label = label or _label(self, period)
+        data = self.program_report(actor, period=period, label=label, school_id=school_id)
+        written = exporter.write(
+            [{"report": data}], out, fields=("report",), audience=actor.audience, program=self
+        )
+        self._audit_alone(actor, "report", format_name, AuditOutcome.ALLOWED, label)
+        return written
+
+
+def _label(reports: Reports, period: Period) -> str:
+    first = reports.calendar.local_date(period.start)
+    last = reports.calendar.local_date(period.end - dt.timedelta(microseconds=1))
+    return f"{first.isoformat()} to {last.isoformat()}"
+
+
+def _sum_by(
+    pairs: Iterable[tuple[tuple[str, LocationKind], int]],
+) -> Sequence[tuple[tuple[str, LocationKind], int]]:
+    sums: dict[tuple[str, LocationKind], int] = {}
+    for key, count in pairs:
+        sums[key] = sums.get(key, 0) + count
+    return sorted(sums.items(), key=lambda item: (item[0][0], item[0][1].value))
