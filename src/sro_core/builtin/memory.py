@@ -18,6 +18,7 @@ from typing import Any, Generic, TypeVar
 import attrs
 
 from sro_core.domain import (
+    GENESIS_HASH,
     Agreement,
     Assignment,
     AuditEntry,
@@ -119,7 +120,7 @@ class _State:
 class MemoryStorage(Storage):
     """A store held in the process's memory; ``memory:`` URLs. Nothing outlives the process."""
 
-    capabilities = frozenset({Capability.FULL_TEXT_SEARCH})
+    capabilities: frozenset[Capability] = frozenset()
 
     def __init__(self, settings: StorageSettings) -> None:
         super().__init__(settings)
@@ -179,7 +180,11 @@ class _Repository(Repository[R], Generic[R]):
         return iter([self.rows[k] for k in sorted(self.rows)])
 
     def check_unique(self, record: R) -> None:
-        """Raise Conflict if the record takes a unique value another record holds."""
+        """Raise Conflict if the record takes a unique value another record of the unit holds."""
+        self.check_unique_in(record, self.rows)
+
+    def check_unique_in(self, record: R, rows: dict[uuid.UUID, R]) -> None:
+        """Raise Conflict if the record takes a unique value another record of ``rows`` holds."""
 
     def _where(self, test: Callable[[R], bool]) -> list[R]:
         return [r for r in self.all() if test(r)]
@@ -192,8 +197,8 @@ class _Officers(_Repository[Officer], OfficerRepository):
                 return officer
         raise NotFound(self.kind, badge)
 
-    def check_unique(self, record: Officer) -> None:
-        if any(o.badge == record.badge and o.id != record.id for o in self.rows.values()):
+    def check_unique_in(self, record: Officer, rows: dict[uuid.UUID, Officer]) -> None:
+        if any(o.badge == record.badge and o.id != record.id for o in rows.values()):
             raise Conflict(self.kind, record.badge, "another officer has this badge")
 
 
@@ -204,9 +209,9 @@ class _Incidents(_Repository[Incident], IncidentRepository):
                 return incident
         raise NotFound(self.kind, number)
 
-    def check_unique(self, record: Incident) -> None:
+    def check_unique_in(self, record: Incident, rows: dict[uuid.UUID, Incident]) -> None:
         if record.number is not None and any(
-            i.number == record.number and i.id != record.id for i in self.rows.values()
+            i.number == record.number and i.id != record.id for i in rows.values()
         ):
             raise Conflict(self.kind, record.number, "another incident has this number")
 
@@ -245,7 +250,7 @@ class _Outbox(Outbox):
         )
 
     def entries(self, after: int = 0, limit: int | None = None) -> list[OutboxEntry]:
-        found = self.state.outbox[after:]
+        found = [e for e in self.state.outbox if e.sequence > after]
         return found if limit is None else found[:limit]
 
     def due(self, notifier: str, now: dt.datetime, limit: int) -> list[OutboxEntry]:
@@ -283,13 +288,13 @@ class _Audit(AuditLog):
 
     def append(self, entry: AuditEntry) -> None:
         head = self.head()
-        sequence, previous = (1, None) if head is None else (head.sequence + 1, head.hash)
-        if entry.sequence != sequence or (previous and entry.previous_hash != previous):
+        sequence, previous = (1, GENESIS_HASH) if head is None else (head.sequence + 1, head.hash)
+        if entry.sequence != sequence or entry.previous_hash != previous:
             raise Conflict("audit entry", entry.sequence, f"the next entry is {sequence}")
         self.state.audit.append(entry)
 
     def entries(self, after: int = 0, limit: int | None = None) -> list[AuditEntry]:
-        found = self.state.audit[after:]
+        found = [e for e in self.state.audit if e.sequence > after]
         return found if limit is None else found[:limit]
 
 
@@ -460,6 +465,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self.base = base
         self.state = base.copy()
         self.touched: dict[tuple[str, uuid.UUID], int] = {}
+        self.allocated: set[int] = set()
         self.done = False
         self.officers = _Officers(self, "officers", "officer")
         self.schools = _Repository[School](self, "schools", "school")
@@ -475,11 +481,16 @@ class MemoryUnitOfWork(UnitOfWork):
         self.outbox = _Outbox(self.state)
         self.audit = _Audit(self.state)
         self.queries = _Queries(self)
+        self.repositories: dict[str, _Repository[Any]] = {
+            "officers": self.officers,
+            "incidents": self.incidents,
+        }
 
     def next_incident_number(self, year: int) -> str:
         """Allocate the year's next number; a concurrent allocation makes the commit conflict."""
         sequence = self.state.numbers.get(year, 0) + 1
         self.state.numbers[year] = sequence
+        self.allocated.add(year)
         return incident_number(year, sequence)
 
     def commit(self) -> None:
@@ -498,9 +509,14 @@ class MemoryUnitOfWork(UnitOfWork):
             stored = current.tables[table].get(key)
             if (0 if stored is None else stored.version) != read_version:
                 raise Conflict(table, key, "changed by someone else since it was read")
-        for year, sequence in self.state.numbers.items():
-            if current.numbers.get(year, 0) != self.base.numbers.get(year, 0) and sequence:
+        for year in self.allocated:
+            if current.numbers.get(year, 0) != self.base.numbers.get(year, 0):
                 raise Conflict("incident number", year, "allocated by someone else meanwhile")
+        for table, key in self.touched:
+            record = self.state.tables[table][key]
+            repository = self.repositories.get(table)
+            if repository is not None:
+                repository.check_unique_in(record, current.tables[table])
         if len(current.audit) != len(self.base.audit) and len(self.state.audit) > len(
             self.base.audit
         ):

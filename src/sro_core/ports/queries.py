@@ -181,6 +181,9 @@ def read_incident_cursor(cursor: str) -> tuple[dt.datetime, uuid.UUID]:
     """Return the (start, id) a cursor was made from, or raise BadQuery."""
     try:
         start, _, key = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
-        return dt.datetime.fromisoformat(start), uuid.UUID(key)
+        moment, identifier = dt.datetime.fromisoformat(start), uuid.UUID(key)
     except (binascii.Error, UnicodeError, ValueError):
         raise BadQuery(f"after: not a cursor this store issued ({cursor!r})") from None
+    if moment.utcoffset() is None:
+        raise BadQuery(f"after: not a cursor this store issued ({cursor!r})")
+    return moment, identifier

@@ -15,6 +15,7 @@ from sro_core.builtin.sqlite import rows, schema
 from sro_core.builtin.sqlite.database import Address, Connections, begin, connect, failure, retrying
 from sro_core.builtin.sqlite.queries import SQLiteQueries
 from sro_core.domain import (
+    GENESIS_HASH,
     ActorRole,
     Agreement,
     Assignment,
@@ -534,8 +535,8 @@ class _Audit(AuditLog):
     def append(self, entry: AuditEntry) -> None:
         self.unit.write_lock()
         head = self.head()
-        sequence, previous = (1, None) if head is None else (head.sequence + 1, head.hash)
-        if entry.sequence != sequence or (previous and entry.previous_hash != previous):
+        sequence, previous = (1, GENESIS_HASH) if head is None else (head.sequence + 1, head.hash)
+        if entry.sequence != sequence or entry.previous_hash != previous:
             raise Conflict("audit entry", entry.sequence, f"the next entry is {sequence}")
         self.unit.execute(
             "INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
