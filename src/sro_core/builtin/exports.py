@@ -30,9 +30,10 @@ class CsvExporter(Exporter):
         fields: Sequence[str],
         audience: Audience,
         program: ProgramContext,
+        options: Mapping[str, str],
     ) -> int:
         """Write a header, then each record as a row; None is an empty cell."""
-        del audience, program
+        del audience, program, options
         writer = csv.DictWriter(
             cast("IO[str]", out), fieldnames=list(fields), lineterminator="\r\n"
         )
@@ -59,9 +60,10 @@ class JsonLinesExporter(Exporter):
         fields: Sequence[str],
         audience: Audience,
         program: ProgramContext,
+        options: Mapping[str, str],
     ) -> int:
         """Write each record as one line of JSON."""
-        del audience, program
+        del audience, program, options
         text = cast("IO[str]", out)  # binary is false: the program hands a text stream
         count = 0
         for record in records:

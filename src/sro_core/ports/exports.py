@@ -70,6 +70,7 @@ class Exporter(abc.ABC):
         fields: Sequence[str],
         audience: Audience,
         program: ProgramContext,
+        options: Mapping[str, str],
     ) -> int:
         """Write each record to ``out`` as it comes, and return how many were written.
 
@@ -80,6 +81,8 @@ class Exporter(abc.ABC):
         :param fields: the columns, in order; every record has these keys.
         :param audience: the audience the rows were redacted for (one of :attr:`audiences`).
         :param program: the program exporting (its settings, calendar and code tables).
+        :param options: the format's own settings, as the user gave them (``sro export
+            --option period=2026-09``); a format names a bad or missing one in a DomainError.
         """
 
 

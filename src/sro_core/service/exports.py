@@ -13,13 +13,22 @@ from typing import IO, Any
 
 from sro_core.domain import (
     Actor,
+    ActorRole,
     Audience,
     AuditOutcome,
     Incident,
     InvolvementRole,
+    School,
     SchoolYear,
 )
-from sro_core.ports import Exporter, ExportInput, IncidentFilter, Period
+from sro_core.ports import (
+    CrdcStudentCount,
+    Exporter,
+    ExportInput,
+    IncidentFilter,
+    Period,
+    UnitOfWork,
+)
 from sro_core.serialization import unstructure
 from sro_core.service.policy import AccessDenied, Action
 from sro_core.service.reading import Reading
@@ -180,13 +189,43 @@ class Exports(Reading):
         if exporter.takes is ExportInput.INCIDENTS:
             if actor.audience is Audience.AGGREGATE:
                 raise AccessDenied(actor, "export incidents", "analysts export aggregates only")
-            return ("incident",), ({"incident": s.value} for s in self.incidents_of(actor, where))
+            seen = self.incidents_of(actor, where)
+            return ("incident", "hidden"), ({"incident": s.value, "hidden": s.hidden} for s in seen)
         if exporter.takes is ExportInput.CRDC_COUNTS:
             year = school_year or self.calendar.school_year(self.clock())
-            return ("count",), ({"count": c} for c in self.crdc_counts(actor, year))
+            return ("school", "count"), self._crdc_records(actor, year)
         if exporter.takes is ExportInput.REPORT:
             raise ValueError(f"format: {exporter.name} writes the program report: use report()")
         return self._rows(actor, kind, where, period)
+
+    def _crdc_records(self, actor: Actor, year: SchoolYear) -> Iterator[Mapping[str, object]]:
+        """Yield each school the actor may see, then the year's per-student CRDC counts.
+
+        The counts are per student: only an exporter that aggregates them (and suppresses small
+        counts for analysts) takes them; the read is audited like every read of student data.
+        """
+
+        def work(unit: UnitOfWork) -> tuple[list[School], list[CrdcStudentCount]]:
+            self._audit(
+                unit,
+                actor,
+                "read_crdc_counts",
+                str(year),
+                outcome=AuditOutcome.ALLOWED,
+                detail="",
+                at=self.clock(),
+            )
+            schools = [
+                s
+                for s in unit.schools.all()
+                if actor.role is not ActorRole.SCHOOL_ADMINISTRATOR or s.id in actor.schools
+            ]
+            mine = {s.id for s in schools}
+            return schools, [c for c in unit.queries.crdc_counts(year) if c.school_id in mine]
+
+        schools, counts = self._read(actor, Action.READ_AGGREGATES, "crdc_counts", str(year), work)
+        yield from ({"school": school} for school in schools)
+        yield from ({"count": count} for count in counts)
 
     def export(
         self,
@@ -198,13 +237,14 @@ class Exports(Reading):
         where: IncidentFilter | None = None,
         period: Period | None = None,
         school_year: SchoolYear | None = None,
+        options: Mapping[str, str] | None = None,
     ) -> int:
         """Write records in a registered format to ``out``; return how many were written.
 
         A format that takes flat rows gets records of ``kind``; one that takes whole incidents
         gets those ``where`` selects; one that takes CRDC counts gets ``school_year``'s (default:
         the current one). Everything is redacted for the actor's audience; analysts may export
-        aggregates only.
+        aggregates only. ``options`` are the format's own settings (the NIBRS reporting period).
         """
         self._allow(actor, Action.EXPORT, "export", format_name)
         exporter = self.plugins.exporter_registry().get(format_name)
@@ -219,7 +259,9 @@ class Exports(Reading):
         except AccessDenied as denied:
             self._audit_alone(actor, "export", format_name, AuditOutcome.DENIED, denied.reason)
             raise
-        written = exporter.write(records, out, fields=columns, audience=audience, program=self)
+        written = exporter.write(
+            records, out, fields=columns, audience=audience, program=self, options=options or {}
+        )
         detail = (
             f"{exporter.takes.value} {kind.value if exporter.takes is ExportInput.ROWS else ''}"
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import IO
 
 import attrs
@@ -320,6 +320,7 @@ class Reports(Reading):
         label: str | None = None,
         school_id: uuid.UUID | None = None,
         format_name: str = "report-html",
+        options: Mapping[str, str] | None = None,
     ) -> int:
         """Write the program report of a period in a report format; every report is audited."""
         self._allow(actor, Action.EXPORT, "report", format_name)
@@ -332,7 +333,12 @@ class Reports(Reading):
         label = label or _label(self, period)
         data = self.program_report(actor, period=period, label=label, school_id=school_id)
         written = exporter.write(
-            [{"report": data}], out, fields=("report",), audience=actor.audience, program=self
+            [{"report": data}],
+            out,
+            fields=("report",),
+            audience=actor.audience,
+            program=self,
+            options=options or {},
         )
         self._audit_alone(actor, "report", format_name, AuditOutcome.ALLOWED, label)
         return written

@@ -1,0 +1,369 @@
+"""A month's NIBRS submission: the reports of the incidents given, checked, written, validated.
+
+The schema allows one report per ``nibrs:Submission`` document, so a submission is a set of
+documents, written as a zip archive: a Group A incident report per incident with a Group A
+offense, a Group B arrest report per arrestee of an incident without one, a delete for what
+was sent before and is no longer reportable (unfounded, or its offenses changed), and a zero
+report when the month has nothing at all. Whether a report adds or replaces follows the ledger
+of what was sent before; a report the FBI already holds unchanged is not sent again.
+
+Every incident is checked against :mod:`.rules` first, and every document against the schema:
+an incident with a problem is left out, with its problems listed, and the rest go out.
+Nothing is recorded in the ledger until the documents have been written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import re
+import uuid
+import zipfile
+from collections.abc import Collection, Iterable, Mapping
+from typing import IO
+
+import attrs
+
+from sro_core.domain import DispositionKind, DomainError, Incident, Problem, RuleViolation
+from sro_core.ports import ProgramContext
+from sro_core_nibrs.ledger import LedgerEntry, SubmissionLedger, by_incident, now_text
+from sro_core_nibrs.mapping import group_a_report, group_b_reports, has_group_a, local_hour
+from sro_core_nibrs.reports import (
+    DeleteReport,
+    GroupBReport,
+    Header,
+    Report,
+    ReportAction,
+    ReportCategory,
+    ZeroReport,
+    category_of,
+)
+from sro_core_nibrs.rules import incident_problems, incident_warnings
+from sro_core_nibrs.schema import schema_errors
+from sro_core_nibrs.writer import render
+
+NIBRS_PERSON_FIELDS = ("date_of_birth", "demographics")
+"""The person fields a NIBRS report is made from: an incident with them hidden is left out."""
+PERIOD = re.compile(r"(?P<year>\d{4})-(?P<month>0[1-9]|1[0-2])")
+MEDIA_TYPE = "application/zip"
+_SHORT = {ReportCategory.GROUP_A: "A", ReportCategory.GROUP_B: "B", ReportCategory.ZERO: "Z"}
+
+
+class NibrsConfigurationError(DomainError):
+    """The program is not set up to report to NIBRS (no agency ORI)."""
+
+
+@attrs.frozen
+class SubmissionDocument:
+    """One document of a submission: its file name, XML, and what it reports."""
+
+    name: str
+    xml: bytes
+    category: ReportCategory
+    action: ReportAction
+    number: str
+    sequence: int | None = None
+
+
+@attrs.frozen
+class SubmissionResult:
+    """A month's submission, ready to write, and what was left out and why.
+
+    ``exported``: the incident numbers with a document here (add, replace or delete);
+    ``problems``: why each incident left out was left out (``field`` starts with its number);
+    ``warnings``: what is likely wrong in incidents that went out all the same;
+    ``unchanged``: incidents the FBI already holds as they are; ``not_reported``: incidents
+    with nothing NIBRS takes (no Group A offense, no Group B arrest); ``entries``: the ledger
+    lines to record once the documents are written (:meth:`write` does both).
+    """
+
+    period: str
+    documents: tuple[SubmissionDocument, ...] = ()
+    exported: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    warnings: tuple[Problem, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    not_reported: tuple[str, ...] = ()
+    entries: tuple[LedgerEntry, ...] = ()
+
+    def archive(self) -> bytes:
+        """Return the documents as a zip archive, one XML file each, in order."""
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            for document in self.documents:
+                archive.writestr(document.name, document.xml)
+        return out.getvalue()
+
+    def write(self, out: IO[bytes], ledger: SubmissionLedger) -> None:
+        """Write the archive to ``out``, then record its reports in the ledger."""
+        out.write(self.archive())
+        out.flush()
+        ledger.record(self.entries)
+
+
+def check_period(period: str) -> str:
+    """Return a reporting period (``YYYY-MM``), or raise RuleViolation."""
+    if not PERIOD.fullmatch(period):
+        raise RuleViolation("period", period, "a reporting period reads YYYY-MM")
+    return period
+
+
+def fingerprint(report: Report) -> str:
+    """Return a digest of a report's facts: equal reports, equal digests."""
+    facts = json.dumps(attrs.asdict(report), sort_keys=True, default=str)
+    return hashlib.sha256(facts.encode("utf-8")).hexdigest()
+
+
+@attrs.frozen
+class _Plan:
+    """A document planned for a submission, before it is checked and named."""
+
+    report: Report
+    header: Header
+    xml: bytes
+    number: str
+    sequence: int | None = None
+    arrested_on: dt.date | None = None
+
+
+def _unfounded(incident: Incident) -> bool:
+    disposition = incident.disposition
+    return disposition is not None and disposition.kind is DispositionKind.UNFOUNDED
+
+
+class SubmissionBuilder:
+    """Builds a submission incident by incident, so an exporter can stream it.
+
+    :param numbers: NIBRS numbers of incidents whose records carry another number (imported
+        from another system: :attr:`ImportResult.numbers`), by incident id.
+    :param now: the time the documents are stamped with (default: now).
+    """
+
+    def __init__(
+        self,
+        program: ProgramContext,
+        period: str,
+        ledger: SubmissionLedger,
+        *,
+        numbers: Mapping[uuid.UUID, str] | None = None,
+        now: dt.datetime | None = None,
+    ) -> None:
+        ori = program.settings.agency_ori
+        if ori is None:
+            raise NibrsConfigurationError(
+                "agency_ori is not set: a NIBRS submission names the agency's ORI"
+            )
+        self.program = program
+        self.ori = ori
+        self.period = check_period(period)
+        self.numbers = dict(numbers or {})
+        self.now = now or dt.datetime.now(dt.UTC)
+        self.held = ledger.held()
+        self.sent_periods = ledger.periods(ori)
+        self.documents: list[SubmissionDocument] = []
+        self.entries: list[LedgerEntry] = []
+        self.exported: list[str] = []
+        self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+        self.unchanged: list[str] = []
+        self.not_reported: list[str] = []
+        self.used: dict[str, uuid.UUID] = {}
+        self.written = 0
+
+    def _header(self, action: ReportAction) -> Header:
+        created = self.program.calendar.local(self.now)
+        return Header(self.ori, self.period, action, str(uuid.uuid4()), created)
+
+    def _plan(
+        self,
+        report: Report,
+        action: ReportAction,
+        number: str,
+        *,
+        sequence: int | None = None,
+        arrested_on: dt.date | None = None,
+    ) -> _Plan:
+        header = self._header(action)
+        return _Plan(report, header, render(report, header), number, sequence, arrested_on)
+
+    def _accept(self, plan: _Plan, incident_id: uuid.UUID | None) -> SubmissionDocument:
+        """Name a checked document, keep it, and keep its ledger entry for after writing."""
+        self.written += 1
+        category, action = category_of(plan.report), plan.header.action
+        tail = f"-{plan.sequence}" if plan.sequence is not None else ""
+        name = f"{self.written:04d}-{_SHORT[category]}-{action.value}-{plan.number}{tail}.xml"
+        document = SubmissionDocument(name, plan.xml, category, action, plan.number, plan.sequence)
+        self.documents.append(document)
+        self.entries.append(
+            LedgerEntry(
+                ori=self.ori,
+                category=category.value,
+                number=plan.number,
+                action=action.value,
+                period=self.period,
+                message_id=plan.header.message_id,
+                document=name,
+                written_at=now_text(self.now),
+                fingerprint="" if action is ReportAction.DELETE else fingerprint(plan.report),
+                sequence=plan.sequence,
+                incident_id=str(incident_id) if incident_id else None,
+                arrested_on=plan.arrested_on.isoformat() if plan.arrested_on else None,
+            )
+        )
+        return document
+
+    def _wanted(self, incident: Incident, number: str) -> list[tuple[Report, int | None]]:
+        if _unfounded(incident):
+            return []
+        if has_group_a(incident):
+            return [(group_a_report(incident, self.program, number=number), None)]
+        return [
+            (report, report.arrestee.sequence)
+            for report in group_b_reports(incident, self.program, number=number)
+        ]
+
+    def _planned(self, incident: Incident, number: str) -> tuple[list[_Plan], bool]:
+        """Return the documents an incident needs, and whether it has anything to report."""
+        wanted = self._wanted(incident, number)
+        held = by_incident(self.held.values(), number, self.ori)
+        planned = []
+        keys = set()
+        for report, sequence in wanted:
+            category = category_of(report)
+            key = (self.ori, category.value, number, sequence)
+            keys.add(key)
+            prior = self.held.get(key)
+            if prior is not None and prior.fingerprint == fingerprint(report):
+                continue
+            if prior is not None:
+                action = ReportAction.REPLACE
+            elif category is ReportCategory.GROUP_A:
+                action = ReportAction.INCIDENT
+            else:
+                action = ReportAction.ADD
+            arrested_on = report.arrestee.arrested_on if isinstance(report, GroupBReport) else None
+            planned.append(
+                self._plan(report, action, number, sequence=sequence, arrested_on=arrested_on)
+            )
+        for prior in held:
+            if prior.key in keys:
+                continue
+            category = ReportCategory(prior.category)
+            group_a = category is ReportCategory.GROUP_A
+            when = local_hour(incident, self.program) if group_a else None
+            arrested = dt.date.fromisoformat(prior.arrested_on) if prior.arrested_on else None
+            delete = DeleteReport(category, number, when, prior.sequence, arrested)
+            planned.append(
+                self._plan(
+                    delete,
+                    ReportAction.DELETE,
+                    number,
+                    sequence=prior.sequence,
+                    arrested_on=arrested,
+                )
+            )
+        return planned, bool(wanted or held)
+
+    def _problems(
+        self, incident: Incident, number: str | None, hidden: Collection[str]
+    ) -> list[Problem]:
+        """Return why an incident cannot go: its rules, hidden facts, a number used twice."""
+        problems: list[Problem] = []
+        if not _unfounded(incident):
+            problems = incident_problems(incident, self.program, self.period, number=number)
+        # An unfounded incident is only deleted, by its number: its other facts do not matter.
+        name = number or f"draft {incident.id}"
+        for path in sorted(hidden):
+            if any(part in path for part in NIBRS_PERSON_FIELDS) and not _unfounded(incident):
+                rule = "hidden from the exporting actor; NIBRS needs it (juvenile records)"
+                problems.append(Problem(f"{name} {path}", None, rule))
+        if number is not None and number in self.used:
+            other = self.used[number]
+            given = "this incident is given twice" if other == incident.id else f"incident {other}"
+            rule = f"the number is already in the submission: {given}"
+            problems.append(Problem(f"{number} number", number, rule))
+        return problems
+
+    def add(self, incident: Incident, *, hidden: Collection[str] = ()) -> list[SubmissionDocument]:
+        """Check an incident and return the documents it adds to the submission (maybe none).
+
+        :param hidden: the paths of the fields redaction blanked for the exporting actor; an
+            incident whose NIBRS facts (dates of birth, demographics) were hidden is left out
+            rather than reported with ages and races made unknown.
+        """
+        number = self.numbers.get(incident.id) or incident.number
+        problems = self._problems(incident, number, hidden)
+        if problems or number is None:
+            self.problems += problems
+            return []
+        self.used[number] = incident.id
+        planned, reportable = self._planned(incident, number)
+        for plan in planned:
+            for error in schema_errors(plan.xml):
+                rule = f"the document breaks nibrs.xsd: {error.reason}"
+                problems.append(Problem(f"{number} {error.path}", None, rule))
+        if problems:
+            self.problems += problems
+            return []
+        self.warnings += incident_warnings(incident, number=number)
+        if not reportable:
+            self.not_reported.append(number)
+        elif not planned:
+            self.unchanged.append(number)
+        else:
+            self.exported.append(number)
+        return [self._accept(plan, incident.id) for plan in planned]
+
+    def finish(self) -> list[SubmissionDocument]:
+        """Return the zero report, when the month has nothing to report.
+
+        Nothing to report: no document in this submission, none sent before for the period,
+        and no incident held back by a problem (it has something to report once fixed).
+        """
+        quiet = not (self.documents or self.problems)
+        if not quiet or self.period in self.sent_periods:
+            return []
+        return [self._accept(self._plan(ZeroReport(), ReportAction.ADD, self.period), None)]
+
+    def result(self) -> SubmissionResult:
+        """Return what was built so far."""
+        return SubmissionResult(
+            period=self.period,
+            documents=tuple(self.documents),
+            exported=tuple(self.exported),
+            problems=tuple(self.problems),
+            warnings=tuple(self.warnings),
+            unchanged=tuple(self.unchanged),
+            not_reported=tuple(self.not_reported),
+            entries=tuple(self.entries),
+        )
+
+
+def nibrs_submission(
+    incidents: Iterable[Incident],
+    *,
+    program: ProgramContext,
+    period: str,
+    ledger: SubmissionLedger,
+    numbers: Mapping[uuid.UUID, str] | None = None,
+    now: dt.datetime | None = None,
+) -> SubmissionResult:
+    """Return the NIBRS submission of the incidents given, for a reporting period.
+
+    Nothing is recorded in ``ledger`` here: call :meth:`SubmissionResult.write` (or
+    ``ledger.record(result.entries)`` once the documents are stored) after writing.
+
+    :param incidents: the incidents to report this month (new, changed, or to delete).
+    :param program: the program reporting: its ORI, calendar and code tables.
+    :param period: the reporting period, ``YYYY-MM`` (``nibrs:ReportDate``).
+    :param ledger: what was submitted before.
+    :param numbers: NIBRS numbers for incidents recorded under another number.
+    :param now: the time to stamp the documents with.
+    """
+    builder = SubmissionBuilder(program, period, ledger, numbers=numbers, now=now)
+    for incident in incidents:
+        builder.add(incident)
+    builder.finish()
+    return builder.result()

@@ -1,0 +1,384 @@
+"""Submissions: add, replace, delete and zero reports, the ledger, and the export format."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import logging
+import tomllib
+import uuid
+import zipfile
+
+import attrs
+import pytest
+from nibrs_cases import ARRESTEE, DAY, NUMBER, PERIOD, base, group_b, offender
+from nibrs_support import PROGRAM, REPO, Program, Settings
+from sro_core_nibrs import (
+    CrdcArrsExporter,
+    LedgerError,
+    NibrsConfigurationError,
+    NibrsXmlExporter,
+    SubmissionBuilder,
+    SubmissionLedger,
+    nibrs_submission,
+    read_document,
+    schema_errors,
+)
+from sro_core_nibrs.reports import DeleteReport, ReportAction, ReportCategory, ZeroReport
+
+from sro_core.builtin import BUILTIN_PLUGINS
+from sro_core.domain import (
+    Audience,
+    Disposition,
+    DispositionKind,
+    IncidentStatus,
+    Offense,
+    RuleViolation,
+)
+from sro_core.plugins import PluginHost
+
+NOW = dt.datetime(2026, 4, 2, 16, 0, tzinfo=dt.UTC)
+PLUGIN = REPO / "plugins" / "sro-core-nibrs"
+
+
+def submit(incidents, ledger, period=PERIOD):
+    """Submit incidents and record what went out, as a department's monthly run does."""
+    result = nibrs_submission(incidents, program=PROGRAM, period=period, ledger=ledger, now=NOW)
+    result.write(io.BytesIO(), ledger)
+    return result
+
+
+def actions(result):
+    """Return (category, action, number) of each document of a submission."""
+    return [(d.category, d.action, d.number) for d in result.documents]
+
+
+A, B = ReportCategory.GROUP_A, ReportCategory.GROUP_B
+
+
+def test_a_new_incident_is_an_incident_report_then_unchanged_then_replaced(tmp_path):
+    """First sent as I; sent again unchanged, nothing goes; changed, it is replaced (R)."""
+    ledger = SubmissionLedger(tmp_path / "ledger.jsonl")
+    first = submit([base()], ledger)
+    assert actions(first) == [(A, ReportAction.INCIDENT, NUMBER)]
+    again = submit([base()], ledger)
+    assert again.documents == ()
+    assert again.unchanged == (NUMBER,)
+    changed = base(offenses=(Offense("13B", weapons=("90",)),))
+    third = submit([changed], ledger)
+    assert actions(third) == [(A, ReportAction.REPLACE, NUMBER)]
+    assert [e.action for e in ledger.entries()] == ["I", "R"]
+
+
+def test_an_unfounded_incident_sent_before_is_deleted(tmp_path):
+    """An incident found unfounded after it was sent is deleted; never sent, nothing goes."""
+    ledger = SubmissionLedger(tmp_path / "ledger.jsonl")
+    submit([base()], ledger)
+    unfounded = base(
+        status=IncidentStatus.CLOSED,
+        disposition=Disposition(DispositionKind.UNFOUNDED, DAY + dt.timedelta(days=3)),
+    )
+    result = submit([unfounded], ledger, period="2026-04")
+    assert actions(result) == [(A, ReportAction.DELETE, NUMBER)]
+    document, _ = read_document(result.documents[0].xml)
+    assert document is not None
+    assert document.report == DeleteReport(A, NUMBER, dt.datetime.combine(DAY, dt.time(10)))
+    assert ledger.held() == {}
+    fresh = submit([base(number="2026-000200", disposition=unfounded.disposition,
+                         status=IncidentStatus.CLOSED)], SubmissionLedger(None))  # fmt: skip
+    assert fresh.not_reported == ("2026-000200",)
+    assert [d.category for d in fresh.documents] == [ReportCategory.ZERO]
+
+
+def test_group_b_arrests_are_one_report_per_arrestee_and_deleted_by_sequence(tmp_path):
+    """A Group B arrest report per arrestee (A); when it becomes Group A, each is deleted."""
+    ledger = SubmissionLedger(tmp_path / "ledger.jsonl")
+    second = offender(code="90C", roles=frozenset({ARRESTEE}))
+    second = attrs.evolve(second, person=attrs.evolve(second.person, id=uuid.UUID(int=3)))
+    arrests = group_b()
+    arrests = attrs.evolve(arrests, involvements=(*arrests.involvements, second))
+    result = submit([arrests], ledger)
+    assert actions(result) == [(B, ReportAction.ADD, NUMBER), (B, ReportAction.ADD, NUMBER)]
+    assert [d.sequence for d in result.documents] == [1, 2]
+    assert all(schema_errors(d.xml) == [] for d in result.documents)
+    now_group_a = submit([base()], ledger, period="2026-04")
+    assert actions(now_group_a) == [
+        (A, ReportAction.INCIDENT, NUMBER),
+        (B, ReportAction.DELETE, NUMBER),
+        (B, ReportAction.DELETE, NUMBER),
+    ]
+    deleted, _ = read_document(now_group_a.documents[1].xml)
+    assert deleted is not None
+    assert deleted.report == DeleteReport(B, NUMBER, sequence=1, arrested_on=DAY)
+    assert [k[1] for k in ledger.held()] == [A.value]
+
+
+def test_a_month_with_nothing_to_report_is_a_zero_report_once(tmp_path):
+    """No incident: a zero report for the month; the same month again: nothing more."""
+    ledger = SubmissionLedger(tmp_path / "ledger.jsonl")
+    result = submit([], ledger)
+    [document] = result.documents
+    assert (document.category, document.action, document.number) == (
+        ReportCategory.ZERO,
+        ReportAction.ADD,
+        PERIOD,
+    )
+    read, _ = read_document(document.xml)
+    assert read is not None
+    assert read.report == ZeroReport()
+    assert read.header.period == PERIOD
+    assert read.header.ori == PROGRAM.settings.agency_ori
+    assert submit([], ledger).documents == ()
+
+
+def test_a_month_with_incidents_held_back_is_no_zero_month(tmp_path):
+    """A month whose incidents broke rules gets no zero report: it has crimes to report."""
+    ledger = SubmissionLedger(tmp_path / "ledger.jsonl")
+    broken = base(offenses=(Offense("13B", attempted=True),))
+    assert submit([broken], ledger).documents == ()
+    assert ledger.entries() == []
+
+
+def test_incidents_sent_before_unchanged_leave_a_new_month_at_zero(tmp_path):
+    """March's incident, passed again in April unchanged, sends nothing; April is zero."""
+    ledger = SubmissionLedger(tmp_path / "ledger.jsonl")
+    submit([base()], ledger)
+    april = submit([base()], ledger, period="2026-04")
+    assert april.unchanged == (NUMBER,)
+    assert [d.category for d in april.documents] == [ReportCategory.ZERO]
+
+
+def test_a_month_of_non_crimes_is_a_zero_report():
+    """Incidents with no NIBRS offense (a welfare check) leave the month at zero."""
+    welfare = base(offenses=(), involvements=(), category="welfare_check")
+    result = submit([welfare], SubmissionLedger(None))
+    assert result.not_reported == (NUMBER,)
+    assert [d.category for d in result.documents] == [ReportCategory.ZERO]
+
+
+def test_the_message_names_the_program_ori_period_and_time():
+    """The metadata carries the ORI of the program's settings, the period and the time."""
+    result = submit([base()], SubmissionLedger(None))
+    read, _ = read_document(result.documents[0].xml)
+    assert read is not None
+    assert read.header.ori == "WVNDX0100"
+    assert read.header.period == PERIOD
+    assert read.header.created == dt.datetime(
+        2026, 4, 2, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=-7))
+    )
+    assert uuid.UUID(read.header.message_id)
+
+
+def test_a_program_without_an_ori_cannot_submit():
+    """Without agency_ori in the settings there is no submission, and the error says so."""
+    program = Program(settings=Settings(agency_ori=None))
+    with pytest.raises(NibrsConfigurationError, match="agency_ori is not set"):
+        nibrs_submission([base()], program=program, period=PERIOD, ledger=SubmissionLedger(None))
+
+
+def test_a_period_reads_year_and_month():
+    """A period that is not YYYY-MM is refused."""
+    with pytest.raises(RuleViolation, match="YYYY-MM"):
+        nibrs_submission([], program=PROGRAM, period="2026-13", ledger=SubmissionLedger(None))
+
+
+def test_nothing_is_recorded_when_the_documents_cannot_be_written(tmp_path):
+    """A write that fails leaves the ledger as it was: nothing marked as sent."""
+
+    class Full(io.BytesIO):
+        def write(self, _data, /):
+            raise OSError("disk full")
+
+    ledger = SubmissionLedger(tmp_path / "ledger.jsonl")
+    result = nibrs_submission([base()], program=PROGRAM, period=PERIOD, ledger=ledger)
+    with pytest.raises(OSError, match="disk full"):
+        result.write(Full(), ledger)
+    assert ledger.entries() == []
+
+
+def test_a_corrupt_ledger_line_is_named(tmp_path):
+    """A ledger line that is not an entry stops the submission, naming the file and line."""
+    path = tmp_path / "ledger.jsonl"
+    path.write_text('{"ori": "WVNDX0100"}\n', encoding="utf-8")
+    with pytest.raises(LedgerError, match=r"ledger\.jsonl:1"):
+        nibrs_submission([], program=PROGRAM, period=PERIOD, ledger=SubmissionLedger(path))
+
+
+def test_imported_numbers_are_reported_under_their_own_number():
+    """A draft imported under another system's number is reported under that number."""
+    draft = base(status=IncidentStatus.DRAFT, number=None)
+    result = nibrs_submission(
+        [draft],
+        program=PROGRAM,
+        period=PERIOD,
+        ledger=SubmissionLedger(None),
+        numbers={draft.id: "54236732"},
+    )
+    assert result.exported == ("54236732",)
+
+
+# --- the export formats ---------------------------------------------------------------------
+
+
+def test_the_nibrs_format_writes_a_zip_of_valid_documents_and_its_ledger(tmp_path, caplog):
+    """nibrs-xml streams a zip of valid documents, logs what it left out, keeps its ledger."""
+    exporter = NibrsXmlExporter(period=PERIOD)
+    broken = base(number="2026-000999", offenses=(Offense("13B", attempted=True),))
+    rows = ({"incident": i} for i in (base(), broken))
+    target = tmp_path / "nibrs.zip"
+    with caplog.at_level(logging.WARNING, logger="sro_core_nibrs"), target.open("wb") as out:
+        written = exporter.write(
+            rows, out, fields=(), audience=Audience.DEPARTMENT, program=PROGRAM, options={}
+        )
+    assert written == 1
+    with zipfile.ZipFile(target) as archive:
+        names = archive.namelist()
+        assert names == [f"0001-A-I-{NUMBER}.xml"]
+        assert schema_errors(archive.read(names[0])) == []
+    assert "2026-000999 offenses[0].attempted" in caplog.text
+    ledger = tmp_path / "nibrs-submissions.jsonl"
+    [line] = ledger.read_text(encoding="utf-8").splitlines()
+    assert json.loads(line)["number"] == NUMBER
+
+
+def test_the_nibrs_format_needs_a_place_for_its_ledger(tmp_path):
+    """Exported to a stream without a file name, the format needs its ledger option."""
+    exporter = NibrsXmlExporter(period=PERIOD)
+    out = io.BytesIO()
+    with pytest.raises(NibrsConfigurationError, match="'ledger' option"):
+        exporter.write(
+            [], out, fields=(), audience=Audience.DEPARTMENT, program=PROGRAM, options={}
+        )
+    assert out.getvalue() == b""
+    options = {"ledger": str(tmp_path / "named.jsonl"), "period": "2026-02"}
+    written = NibrsXmlExporter().write(
+        [], out, fields=(), audience=Audience.DEPARTMENT, program=PROGRAM, options=options
+    )
+    assert written == 0
+    [entry] = SubmissionLedger(tmp_path / "named.jsonl").entries()
+    assert (entry.category, entry.period) == ("ZERO REPORT", "2026-02")
+
+
+def test_an_export_that_fails_midway_records_nothing(tmp_path):
+    """When the records stop with an error, the ledger is not written."""
+
+    def rows():
+        yield {"incident": base()}
+        raise RuntimeError("database went away")
+
+    exporter = NibrsXmlExporter(ledger=tmp_path / "ledger.jsonl", period=PERIOD)
+    with pytest.raises(RuntimeError), (tmp_path / "out.zip").open("wb") as out:
+        exporter.write(
+            rows(), out, fields=(), audience=Audience.DEPARTMENT, program=PROGRAM, options={}
+        )
+    assert not (tmp_path / "ledger.jsonl").exists()
+
+
+def test_the_nibrs_format_takes_whole_incidents_not_flat_rows(tmp_path):
+    """Given the flat incident rows of other formats, nibrs-xml says what it needs."""
+    exporter = NibrsXmlExporter(ledger=tmp_path / "ledger.jsonl", period=PERIOD)
+    with pytest.raises(TypeError, match=r"takes rows \{'incident': Incident\}"):
+        exporter.write(
+            [{"number": NUMBER}],
+            io.BytesIO(),
+            fields=("number",),
+            audience=Audience.DEPARTMENT,
+            program=PROGRAM,
+            options={},
+        )
+
+
+def test_the_formats_declare_their_audiences_and_streams():
+    """nibrs-xml serves the department only, in bytes; crdc-arrs the department and analysts."""
+    nibrs, crdc = NibrsXmlExporter(), CrdcArrsExporter()
+    assert (nibrs.name, nibrs.media_type, nibrs.binary) == ("nibrs-xml", "application/zip", True)
+    assert nibrs.audiences == frozenset({Audience.DEPARTMENT})
+    assert (crdc.name, crdc.media_type, crdc.binary) == ("crdc-arrs", "text/csv", False)
+    assert crdc.audiences == frozenset({Audience.DEPARTMENT, Audience.AGGREGATE})
+
+
+def test_the_plugin_registers_both_formats_through_the_hook():
+    """Loaded like an installed plugin, the module registers nibrs-xml and crdc-arrs."""
+    host = PluginHost.load(builtins=(*BUILTIN_PLUGINS, "sro_core_nibrs.plugin"), entry_points=False)
+    registry = host.exporter_registry()
+    assert isinstance(registry.get("nibrs-xml"), NibrsXmlExporter)
+    assert isinstance(registry.get("crdc-arrs"), CrdcArrsExporter)
+    assert registry.plugin("nibrs-xml") == "sro_core_nibrs.plugin"
+
+
+def test_the_entry_point_and_build_backend_are_declared():
+    """pyproject.toml names the sro_core entry point nibrs and the hatchling backend."""
+    project = tomllib.loads((PLUGIN / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["project"]["entry-points"]["sro_core"] == {"nibrs": "sro_core_nibrs.plugin"}
+    assert project["build-system"]["build-backend"] == "hatchling.build"
+
+
+def test_an_incident_with_its_ages_hidden_is_left_out(tmp_path):
+    """Rows whose dates of birth were hidden from the actor are left out, not sent unknown."""
+    exporter = NibrsXmlExporter(ledger=tmp_path / "ledger.jsonl", period=PERIOD)
+    hidden = frozenset({"involvements[1].person.date_of_birth", "narrative"})
+    out = io.BytesIO()
+    rows = [{"incident": base(), "hidden": hidden}]
+    assert (
+        exporter.write(
+            rows, out, fields=(), audience=Audience.DEPARTMENT, program=PROGRAM, options={}
+        )
+        == 0
+    )
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as archive:
+        assert archive.namelist() == []
+
+
+def test_hidden_person_fields_are_named_as_problems():
+    """The builder names each hidden NIBRS field of the incident it leaves out."""
+    builder = SubmissionBuilder(PROGRAM, PERIOD, SubmissionLedger(None))
+    assert builder.add(base(), hidden=["involvements[1].person.date_of_birth"]) == []
+    [problem] = builder.result().problems
+    assert problem.field == f"{NUMBER} involvements[1].person.date_of_birth"
+    assert "juvenile records" in problem.rule
+
+
+def test_an_incident_given_twice_goes_once():
+    """The same incident passed twice is sent once; the second is named as given twice."""
+    same = base()
+    result = nibrs_submission(
+        [same, same], program=PROGRAM, period=PERIOD, ledger=SubmissionLedger(None)
+    )
+    assert result.exported == (NUMBER,)
+    [problem] = result.problems
+    assert "given twice" in problem.rule
+
+
+def test_a_group_b_offense_in_a_group_a_incident_is_a_warning():
+    """A Group B offense beside a Group A one is not sent, and the warning says so."""
+    both = base(offenses=(Offense("13B"), Offense("90C")))
+    result = nibrs_submission([both], program=PROGRAM, period=PERIOD, ledger=SubmissionLedger(None))
+    assert result.exported == (NUMBER,)
+    [warning] = result.warnings
+    assert warning.field == f"{NUMBER} offenses[1].ucr_code"
+    assert "arrest charge only" in warning.rule
+
+
+def test_documents_are_numbered_in_the_order_written(tmp_path):
+    """Each document of a submission has its own running number in its file name."""
+    ledger = SubmissionLedger(tmp_path / "ledger.jsonl")
+    submit([group_b()], ledger)
+    result = submit([base(), base(number="2026-000124", id=uuid.uuid4())], ledger, period="2026-04")
+    names = [d.name for d in result.documents]
+    assert [name[:4] for name in names] == ["0001", "0002", "0003"]
+    assert len(set(names)) == 3
+
+
+def test_an_unfounded_incident_is_deleted_whatever_else_it_breaks(tmp_path):
+    """Found unfounded, a sent incident is deleted by its number even if its facts break rules."""
+    ledger = SubmissionLedger(tmp_path / "ledger.jsonl")
+    submit([base()], ledger)
+    unfounded = base(
+        offenses=(Offense("13B", attempted=True),),
+        status=IncidentStatus.CLOSED,
+        disposition=Disposition(DispositionKind.UNFOUNDED, DAY),
+    )
+    result = submit([unfounded], ledger)
+    assert result.problems == ()
+    assert actions(result) == [(A, ReportAction.DELETE, NUMBER)]
