@@ -127,6 +127,9 @@ def test_a_principal_reports_on_their_own_schools_only(program: Program) -> None
     report = program.program_report(principal, period=SEPTEMBER, label="September 2026")
     assert {f.category for f in report.monthly} == {"fight", "theft"}
     assert report.scope == "Chowchilla Union High School"
+    assert report.triad == ()
+    assert report.referrals == ()
+    assert report.notes
     other = next(s for s in program.schools(CHIEF) if s.name.startswith("Wilson"))
     with pytest.raises(AccessDenied):
         program.program_report(principal, period=SEPTEMBER, label="x", school_id=other.id)
@@ -139,3 +142,25 @@ def test_report_without_the_report_format_says_what_is_missing(program: Program)
     with pytest.raises(AccessDenied, match="program report"):
         program.report(CHIEF, io.BytesIO(), period=SEPTEMBER, format_name="csv")
     assert ExportInput.REPORT.value == "report"
+
+
+def test_analysts_see_a_count_summed_over_schools_once_it_is_large_enough(program: Program) -> None:
+    """Counts are summed over the report's schools before small ones are suppressed."""
+    town_school = next(s for s in program.schools(CHIEF) if s.name.startswith("Chowchilla"))
+    officer = program.officers(CHIEF)[0]
+    for day in range(1, 9):
+        program.report_incident(
+            SRO,
+            Incident(
+                reporting_officer_id=officer.id,
+                occurred_start=dt.datetime(2026, 9, 20 + day % 5, 9, day, tzinfo=PACIFIC),
+                reported_at=dt.datetime(2026, 9, 26, 9, tzinfo=PACIFIC),
+                location=Location(LocationKind.ON_CAMPUS, "53"),
+                school_id=town_school.id if day % 2 else program.schools(CHIEF)[-1].id,
+                category="fight",
+            ),
+        )
+    report = program.program_report(ANALYST, period=SEPTEMBER, label="September 2026")
+    assert [(f.category, f.count) for f in report.monthly if f.category == "fight"] == [
+        ("fight", 10)
+    ]

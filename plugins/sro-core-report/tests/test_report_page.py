@@ -55,14 +55,14 @@ def _chunks(png: bytes) -> list[bytes]:
 
 
 def test_the_plugin_registers_the_report_format() -> None:
-    """``report-html`` is registered through the hook: HTML bytes of one report, any audience."""
+    """``report-html`` is registered through the hook: HTML of one report; no partner audience."""
     host = PluginHost.load(builtins=(*BUILTIN_PLUGINS, sro_core_report.plugin), entry_points=False)
     exporter = host.exporter_registry().get("report-html")
     assert isinstance(exporter, ReportHtmlExporter)
     assert exporter.media_type == "text/html"
     assert exporter.binary is True
     assert exporter.takes is ExportInput.REPORT
-    assert exporter.audiences == frozenset(Audience)
+    assert exporter.audiences == frozenset(Audience) - {Audience.PARTNER}
 
 
 def test_the_package_declares_its_entry_point_and_its_own_dependencies() -> None:

@@ -12,6 +12,7 @@ from sro_core.service.reading import MonthlyFigure
 from sro_core.service.redaction import REDACTED, Seen, Visibility
 from sro_core.service.report import (
     AgreementFigure,
+    CategoryFigure,
     ContactFigure,
     CrdcFigure,
     CrisisFigure,
@@ -29,6 +30,7 @@ __all__ = [
     "AccessDenied",
     "Action",
     "AgreementFigure",
+    "CategoryFigure",
     "ContactFigure",
     "CrdcFigure",
     "CrisisFigure",

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import IO
+from collections.abc import Callable, Iterable, Mapping
+from typing import IO, TypeVar
 
 import attrs
 
@@ -34,7 +34,16 @@ from sro_core.domain import (
 )
 from sro_core.ports import CrdcMeasure, ExportInput, Period, UnitOfWork
 from sro_core.service.policy import AccessDenied, Action
-from sro_core.service.reading import MonthlyFigure, Reading
+from sro_core.service.reading import Reading
+
+
+@attrs.frozen
+class CategoryFigure:
+    """Incidents of a category in a local month, over the report's schools; None: suppressed."""
+
+    month: str
+    category: str
+    count: int | None
 
 
 @attrs.frozen
@@ -64,7 +73,7 @@ class ContactFigure:
     party: ContactParty
     purpose: ContactPurpose
     count: int | None
-    minutes: int
+    minutes: int | None
 
 
 @attrs.frozen
@@ -122,7 +131,7 @@ class ProgramReport:
     suppression_threshold: int
     time_zone: str
     generated_at: dt.datetime
-    monthly: tuple[MonthlyFigure, ...]
+    monthly: tuple[CategoryFigure, ...]
     locations: tuple[LocationFigure, ...]
     triad: tuple[TriadFigure, ...]
     contacts: tuple[ContactFigure, ...]
@@ -132,7 +141,16 @@ class ProgramReport:
     agreements_due: tuple[AgreementFigure, ...]
     categories: tuple[tuple[str, str], ...]
     """The category codes the report uses, with their descriptions."""
+    notes: tuple[str, ...] = ()
+    """What the report leaves out for its audience, and why, in a sentence each."""
 
+
+_DEPARTMENT_WIDE = (
+    "The triad split and the referrals cover the whole department, not single schools, so "
+    "they are not in a school administrator's report."
+)
+
+K = TypeVar("K", str, LocationKind)
 
 Keep = Callable[[uuid.UUID | None], bool]
 """Whether a school's figures belong in the report."""
@@ -195,8 +213,8 @@ class Reports(Reading):
             found = schools.get(school) if school else None
             return found.name if found else "Not at a school"
 
-        monthly = tuple(
-            MonthlyFigure(r.school_id, r.month, r.category, self._suppressed(actor, r.count))
+        monthly = _sum_by(
+            ((r.month, r.category), r.count)
             for r in queries.monthly_counts(period)
             if mine(r.school_id)
         )
@@ -205,6 +223,7 @@ class Reports(Reading):
             for r in queries.location_counts(period)
             if mine(r.school_id)
         )
+        department_wide = actor.role is not ActorRole.SCHOOL_ADMINISTRATOR
         officers = {o.id: o.name for o in unit.officers.all()}
         triad = tuple(
             TriadFigure(
@@ -214,7 +233,7 @@ class Reports(Reading):
                 t.activities,
                 t.minutes,
             )
-            for t in queries.triad_split(period)
+            for t in (queries.triad_split(period) if department_wide else ())
         )
         contact_sums: dict[tuple[ContactParty, ContactPurpose], list[int]] = {}
         for c in queries.contact_counts(period):
@@ -230,7 +249,7 @@ class Reports(Reading):
                 r.status,
                 self._suppressed(actor, r.count),
             )
-            for r in queries.referral_counts(period)
+            for r in (queries.referral_counts(period) if department_wide else ())
         )
         return ProgramReport(
             program_name=self.settings.name,
@@ -241,14 +260,22 @@ class Reports(Reading):
             suppression_threshold=self.settings.suppression_threshold,
             time_zone=self.settings.time_zone,
             generated_at=self.clock(),
-            monthly=monthly,
+            monthly=tuple(
+                CategoryFigure(month, category, self._suppressed(actor, n))
+                for (month, category), n in monthly
+            ),
             locations=tuple(
                 LocationFigure(month, kind, self._suppressed(actor, n))
                 for (month, kind), n in locations
             ),
             triad=triad,
             contacts=tuple(
-                ContactFigure(party, purpose, self._suppressed(actor, n), minutes)
+                ContactFigure(
+                    party,
+                    purpose,
+                    self._suppressed(actor, n),
+                    minutes if self._suppressed(actor, n) is not None else None,
+                )
                 for (party, purpose), (n, minutes) in sorted(
                     contact_sums.items(), key=lambda item: (item[0][0].value, item[0][1].value)
                 )
@@ -261,6 +288,7 @@ class Reports(Reading):
                 (code.value, code.description)
                 for code in self.code_tables.get("sro.incident_category").codes
             ),
+            notes=() if department_wide else (_DEPARTMENT_WIDE,),
         )
 
     def _crdc(
@@ -350,10 +378,13 @@ def _label(reports: Reports, period: Period) -> str:
     return f"{first.isoformat()} to {last.isoformat()}"
 
 
-def _sum_by(
-    pairs: Iterable[tuple[tuple[str, LocationKind], int]],
-) -> Sequence[tuple[tuple[str, LocationKind], int]]:
-    sums: dict[tuple[str, LocationKind], int] = {}
+def _sum_by(pairs: Iterable[tuple[tuple[str, K], int]]) -> list[tuple[tuple[str, K], int]]:
+    """Sum counts by (month, key) over the report's schools, in month and key order."""
+    sums: dict[tuple[str, K], int] = {}
     for key, count in pairs:
         sums[key] = sums.get(key, 0) + count
-    return sorted(sums.items(), key=lambda item: (item[0][0], item[0][1].value))
+    return sorted(sums.items(), key=lambda item: (item[0][0], _order(item[0][1])))
+
+
+def _order(key: str | LocationKind) -> str:
+    return key.value if isinstance(key, LocationKind) else key

@@ -34,7 +34,8 @@ class ReportHtmlExporter(Exporter):
 
     name = FORMAT_NAME
     media_type = MEDIA_TYPE
-    audiences = frozenset(Audience)
+    audiences = frozenset({Audience.DEPARTMENT, Audience.SCHOOL_ADMINISTRATION, Audience.AGGREGATE})
+    """Partner liaisons read only what was referred to them: they get no program report."""
     binary = True
     takes = ExportInput.REPORT
 

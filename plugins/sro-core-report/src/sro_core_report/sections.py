@@ -132,6 +132,7 @@ class Masthead:
     generated: str
     audience: str
     suppression: str
+    notes: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -241,6 +242,7 @@ def _masthead(report: ProgramReport, calendar: ProgramCalendar) -> Masthead:
         generated=local_time(calendar.local(report.generated_at)),
         audience=label(report.audience),
         suppression=suppression,
+        notes=report.notes,
     )
 
 
