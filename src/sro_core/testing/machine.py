@@ -97,6 +97,13 @@ _ALL_TIME: Final = Period(
 )
 _LATER: Final = dt.datetime(2200, 1, 1, tzinfo=dt.UTC)
 _TABLES: Final = ("officers", "schools", "incidents", "contacts")
+_COUNTS: Final = (
+    "monthly_counts",
+    "location_counts",
+    "contact_counts",
+    "referral_counts",
+    "triad_split",
+)
 
 
 @attrs.frozen
@@ -140,8 +147,8 @@ def _view(storage: Storage) -> dict[str, Any]:
         view["audit"] = unit.audit.entries()
         page = unit.queries.find_incidents(IncidentFilter(), Page(MAX_PAGE_SIZE))
         view["found"] = (page.items, page.next is None)
-        view["monthly counts"] = unit.queries.monthly_counts(_ALL_TIME)
-        view["triad split"] = unit.queries.triad_split(_ALL_TIME)
+        for query in _COUNTS:
+            view[query] = getattr(unit.queries, query)(_ALL_TIME)
     peek = storage.unit_of_work()
     try:
         view["next numbers"] = _peek_numbers(peek)
