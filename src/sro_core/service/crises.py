@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from sro_core.domain import (
     Actor,
+    ActorRole,
     CrisisDeclared,
     CrisisEvent,
     CrisisKind,
@@ -92,6 +93,24 @@ class Crises(ProgramCore):
             ]
 
         return self._command(actor, Action.CRISIS, "give_all_clear", str(crisis_id), work)
+
+    def crises(self, actor: Actor, school_id: uuid.UUID | None = None) -> list[CrisisEvent]:
+        """Return the crises, oldest first, at one school or at all the actor may see."""
+
+        def work(unit: UnitOfWork) -> list[CrisisEvent]:
+            if school_id is not None:
+                check_school_scope(actor, school_id, "crises")
+            found = [
+                c
+                for c in unit.crises.all()
+                if school_id in (None, c.school_id)
+                and (
+                    actor.role is not ActorRole.SCHOOL_ADMINISTRATOR or c.school_id in actor.schools
+                )
+            ]
+            return sorted(found, key=lambda c: (c.declared_at, c.id))
+
+        return self._read(actor, Action.CRISIS, "crises", None, work)
 
 
 def _last_time(crisis: CrisisEvent) -> dt.datetime:

@@ -1,0 +1,235 @@
+"""The ``sro`` command's configuration file: the program's settings, the store, the actor.
+
+The file is TOML, read with the standard library's ``tomllib``; every key is optional::
+
+    store = "sqlite:////var/lib/sro/sro.db"     # as --store / SRO_STORE
+
+    [program]
+    name = "Chowchilla PD School Resource Officer Program"
+    time_zone = "America/Los_Angeles"
+    agency_ori = "CA0200200"
+    suppression_threshold = 10
+    dispatch_after_commit = true
+    max_delivery_attempts = 5
+    retry_backoff_seconds = 30
+
+    [[program.notifiers]]                       # none listed: the log notifier
+    kind = "log"
+    level = "INFO"                              # every other key is an option, as text
+
+    [actor]                                     # as --as ROLE:ID, --school, --partner
+    role = "school_administrator"
+    id = "principal.hs"
+    name = "M. Alvarez"
+    schools = ["Chowchilla Union High School"]  # names or ids, for a school administrator
+    partner = "MADNET"                          # a name or id, for a partner liaison
+    permissions = ["juvenile_records"]          # for department roles
+
+An unknown key is an error, so a misspelt setting is never silently ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import attrs
+import platformdirs
+
+from sro_core.domain import DomainError
+from sro_core.service import NotifierSetting, ProgramSettings
+
+EXAMPLE = """\b
+The configuration file (TOML; every key is optional, an unknown key is an error):
+  store = "sqlite:////var/lib/sro/sro.db"
+  [program]
+  name = "Chowchilla PD School Resource Officer Program"
+  time_zone = "America/Los_Angeles"
+  agency_ori = "CA0200200"
+  suppression_threshold = 10
+  dispatch_after_commit = true
+  max_delivery_attempts = 5
+  retry_backoff_seconds = 30
+  [[program.notifiers]]
+  kind = "log"
+  level = "INFO"
+  [actor]
+  role = "school_administrator"
+  id = "principal.hs"
+  name = "M. Alvarez"
+  schools = ["Chowchilla Union High School"]
+  permissions = []
+"""
+"""The configuration file, as ``sro --help`` shows it (``\\b`` keeps click from rewrapping)."""
+
+APP_NAME = "sro-core"
+"""The folder name ``platformdirs`` gives the command's data and configuration."""
+
+_TOP = frozenset({"store", "program", "actor"})
+_PROGRAM = frozenset(
+    {
+        "name",
+        "time_zone",
+        "agency_ori",
+        "suppression_threshold",
+        "dispatch_after_commit",
+        "max_delivery_attempts",
+        "retry_backoff_seconds",
+        "notifiers",
+    }
+)
+_ACTOR = frozenset({"role", "id", "name", "schools", "partner", "permissions"})
+
+
+class ConfigurationError(DomainError):
+    """The configuration file cannot be read, or holds a key or value the command cannot use."""
+
+
+@attrs.frozen
+class ActorSetting:
+    """Who acts, as the configuration file names them (names are resolved when used)."""
+
+    role: str | None = None
+    id: str | None = None
+    name: str | None = None
+    schools: tuple[str, ...] = ()
+    partner: str | None = None
+    permissions: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Configuration:
+    """What the configuration file says: the store, the program's settings, the actor."""
+
+    settings: ProgramSettings = attrs.field(factory=ProgramSettings)
+    store: str | None = None
+    actor: ActorSetting = attrs.field(factory=ActorSetting)
+    path: Path | None = None
+
+
+def default_config_path() -> Path:
+    """Return where the configuration file is looked for when ``--config`` is not given."""
+    return platformdirs.user_config_path(APP_NAME) / "sro.toml"
+
+
+def default_store_url() -> str:
+    """Return the URL of the default store: a SQLite file in the user's data folder."""
+    path = (platformdirs.user_data_path(APP_NAME) / "sro.db").absolute()
+    # sqlite:/// then the path: four slashes for a POSIX path, sqlite:///C:/… on Windows
+    return f"sqlite:///{path.as_posix()}"
+
+
+def load_configuration(path: Path | None) -> Configuration:
+    """Read the configuration file named, or the default one if it exists, or use the defaults."""
+    if path is None:
+        candidate = default_config_path()
+        if not candidate.is_file():
+            return Configuration()
+        path = candidate
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except OSError as error:
+        raise ConfigurationError(f"config {path}: {error.strerror or error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigurationError(f"config {path}: not valid TOML: {error}") from None
+    return _configuration(data, path)
+
+
+def _configuration(data: dict[str, Any], path: Path) -> Configuration:
+    _known(data, _TOP, "", path)
+    store = data.get("store")
+    if store is not None and not isinstance(store, str):
+        raise ConfigurationError(f"config {path}: store: a storage URL is text")
+    program = _table(data, "program", path)
+    actor = _table(data, "actor", path)
+    return Configuration(_settings(program, path), store, _actor(actor, path), path)
+
+
+def _table(data: dict[str, Any], key: str, path: Path) -> dict[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise ConfigurationError(f"config {path}: [{key}] is a table")
+    return value
+
+
+def _known(data: dict[str, Any], keys: frozenset[str], prefix: str, path: Path) -> None:
+    for key in sorted(set(data) - keys):
+        raise ConfigurationError(f"config {path}: {prefix}{key}: not a setting the command knows")
+
+
+def _typed(data: dict[str, Any], key: str, kind: type, path: Path, prefix: str) -> Any:
+    value = data[key]
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise ConfigurationError(f"config {path}: {prefix}{key}: must be {kind.__name__}")
+    return value
+
+
+def _settings(program: dict[str, Any], path: Path) -> ProgramSettings:
+    _known(program, _PROGRAM, "program.", path)
+    kinds: dict[str, type] = {
+        "name": str,
+        "time_zone": str,
+        "agency_ori": str,
+        "suppression_threshold": int,
+        "dispatch_after_commit": bool,
+        "max_delivery_attempts": int,
+    }
+    values = {
+        key: _typed(program, key, kind, path, "program.")
+        for key, kind in kinds.items()
+        if key in program
+    }
+    if "retry_backoff_seconds" in program:
+        seconds = program["retry_backoff_seconds"]
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds <= 0:
+            raise ConfigurationError(
+                f"config {path}: program.retry_backoff_seconds: a positive number of seconds"
+            )
+        values["retry_backoff"] = dt.timedelta(seconds=seconds)
+    if "notifiers" in program:
+        values["notifiers"] = _notifiers(program["notifiers"], path)
+    try:
+        return ProgramSettings(**values)
+    except DomainError as error:
+        raise ConfigurationError(f"config {path}: program.{error}") from None
+
+
+def _notifiers(entries: object, path: Path) -> tuple[NotifierSetting, ...]:
+    if not isinstance(entries, list):
+        raise ConfigurationError(f"config {path}: program.notifiers: a list of [[tables]]")
+    notifiers = []
+    for n, entry in enumerate(entries):
+        where = f"config {path}: program.notifiers[{n}]"
+        if not isinstance(entry, dict) or not isinstance(entry.get("kind"), str):
+            raise ConfigurationError(f"{where}: a table with a kind")
+        options = tuple(
+            (str(key), value if isinstance(value, str) else str(value).lower())
+            for key, value in sorted(entry.items())
+            if key != "kind"
+        )
+        notifiers.append(NotifierSetting(entry["kind"], options))
+    return tuple(notifiers)
+
+
+def _texts(actor: dict[str, Any], key: str, path: Path) -> tuple[str, ...]:
+    value = actor.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigurationError(f"config {path}: actor.{key}: a list of texts")
+    return tuple(value)
+
+
+def _actor(actor: dict[str, Any], path: Path) -> ActorSetting:
+    _known(actor, _ACTOR, "actor.", path)
+    single = {
+        key: _typed(actor, key, str, path, "actor.")
+        for key in ("role", "id", "name", "partner")
+        if key in actor
+    }
+    return ActorSetting(
+        schools=_texts(actor, "schools", path),
+        permissions=_texts(actor, "permissions", path),
+        **single,
+    )

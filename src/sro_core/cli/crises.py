@@ -1,0 +1,124 @@
+"""Crises at a school: declared, messages between the school and police command, all clear."""
+
+from __future__ import annotations
+
+import uuid
+
+import click
+
+from sro_core.cli.app import Session, pass_session
+from sro_core.cli.arguments import (
+    Chosen,
+    as_uuid,
+    json_option,
+)
+from sro_core.domain import (
+    CrisisEvent,
+    CrisisKind,
+    CrisisRole,
+    CrisisStatus,
+)
+from sro_core.serialization import unstructure
+
+
+@click.group()
+def crises() -> None:
+    """Crises at a school: declare, message between the school and police command, all clear."""
+
+
+def _crisis_id(text: str) -> uuid.UUID:
+    key = as_uuid(text)
+    if key is None:
+        raise click.BadParameter(f"{text!r} is not a crisis id")
+    return key
+
+
+@crises.command("declare")
+@click.argument("school", metavar="SCHOOL")
+@click.argument("kind", type=Chosen(CrisisKind))
+@click.option("--incident", metavar="NUMBER-or-ID", help="The incident it arises from.")
+@pass_session
+def declare_crisis(
+    session: Session, *, school: str, kind: CrisisKind, incident: str | None
+) -> None:
+    """Declare a crisis at a school; its notification goes out at once."""
+    crisis = session.program.declare_crisis(
+        session.actor,
+        session.school(school).id,
+        kind,
+        session.incident_id(incident) if incident else None,
+    )
+    session.output.line(f"declared {crisis.kind.value}: {crisis.id}")
+
+
+@crises.command("message")
+@click.argument("crisis", metavar="CRISIS-ID")
+@click.argument("text")
+@click.option("--from", "author", type=Chosen(CrisisRole), required=True, help="Who speaks.")
+@click.option(
+    "--to", "audience", type=Chosen(CrisisRole), multiple=True, required=True, help="Repeat."
+)
+@pass_session
+def post_message(
+    session: Session,
+    *,
+    crisis: str,
+    text: str,
+    author: CrisisRole,
+    audience: tuple[CrisisRole, ...],
+) -> None:
+    """Post a message in an active crisis, from one side to the others."""
+    posted = session.program.post_crisis_message(
+        session.actor, _crisis_id(crisis), author, frozenset(audience), text
+    )
+    session.output.line(f"posted message {len(posted.messages)} in crisis {posted.id}")
+
+
+@crises.command("all-clear")
+@click.argument("crisis", metavar="CRISIS-ID")
+@pass_session
+def all_clear(session: Session, *, crisis: str) -> None:
+    """Give the all clear: the crisis ends."""
+    ended = session.program.give_all_clear(session.actor, _crisis_id(crisis))
+    session.output.line(f"all clear at {session.local_text(ended.ended_at)}: {ended.id}")
+
+
+def crises_of(session: Session, school_id: uuid.UUID | None) -> list[CrisisEvent]:
+    """Return the crises the actor may see, oldest first, at one school or at all."""
+    return session.program.crises(session.actor, school_id)
+
+
+@crises.command("list")
+@click.option("--school", metavar="SCHOOL")
+@click.option("--active", is_flag=True, help="Only crises not yet cleared.")
+@json_option
+@pass_session
+def list_crises(session: Session, *, school: str | None, active: bool, as_json: bool) -> None:
+    """List crises, oldest first, with their messages."""
+    school_id = session.school(school).id if school else None
+    found = [
+        c for c in crises_of(session, school_id) if not active or c.status is CrisisStatus.ACTIVE
+    ]
+    if as_json:
+        session.output.json([unstructure(c) for c in found])
+        return
+    schools = session.school_names()
+    session.output.table(
+        ("declared", "school", "kind", "status", "messages", "ended", "id"),
+        (
+            (
+                session.local_text(c.declared_at),
+                schools.get(c.school_id, c.school_id),
+                c.kind,
+                c.status,
+                len(c.messages),
+                session.local_text(c.ended_at),
+                c.id,
+            )
+            for c in found
+        ),
+    )
+
+
+COMMANDS: tuple[click.Command, ...] = (crises,)
+"""The crisis command group, as ``sro`` adds it."""

@@ -1,0 +1,127 @@
+"""``sro demo``: build a realistic school year in a store, then write its program report."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import attrs
+import click
+
+from sro_core.cli.app import Session, pass_session
+from sro_core.cli.reporting import ReportPluginMissing, school_year_span, write_report
+from sro_core.demo import DEFAULT_SEED, DEFAULT_YEAR, StoryClock, Tally, build_school_year
+from sro_core.demo.town import PROGRAM_NAME, SERGEANT
+from sro_core.domain import DomainError, SchoolYear
+from sro_core.service import NotifierSetting, ProgramSettings
+
+DEMO_NOTIFIERS = (NotifierSetting("log", (("level", "DEBUG"),)),)
+"""The demo's only notifier: log lines at DEBUG, quiet unless ``--debug`` shows the log."""
+
+
+class StoreNotEmpty(DomainError):
+    """The demo builds its school year in an empty store only."""
+
+
+@click.command("demo")
+@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True)
+@click.option(
+    "--scale",
+    type=click.FloatRange(min=0, min_open=True),
+    default=1.0,
+    show_default=True,
+    help="Multiply the volume of contacts, activities and incidents (0.1 is a tenth).",
+)
+@click.option(
+    "--school-year",
+    type=click.IntRange(1900, 9998),
+    default=DEFAULT_YEAR.start_year,
+    show_default=True,
+    metavar="YYYY",
+    help="The school year, by the year it starts in.",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The report file (default: sro-report-<school year>.html here).",
+)
+@pass_session
+def demo(
+    session: Session, *, seed: int, scale: float, school_year: int, output: Path | None
+) -> None:
+    """Build a realistic school year of a small city's SRO program, then its report.
+
+    A high school, a middle school and three elementary schools; four SROs with long-term
+    assignments and a relief officer; the district, the narcotics (MADNET) and gang (MADGET)
+    task forces and county behavioral health as partners under agreements; thousands of
+    community contacts and education activities; hundreds of incidents, from parking
+    complaints to juvenile arrests, with the seasons of a school year; referrals and their
+    outcomes; a lockdown drill and a real lockdown.
+
+    Everything goes through the Program's commands, with the program's clock set to the
+    story's times, into the store (--store, else the default SQLite file), which must be
+    empty. The configuration's program settings are used (its name too, if one is set),
+    but events go only to the log notifier, at DEBUG, and are dispatched once at the end.
+    The same --seed, --scale and --school-year always build the same records.
+    The program report of the year is written last and its path is the last line printed;
+    without the report plugin the data is still built, the command says how to install
+    the plugin, and it exits 0.
+    """
+    year = SchoolYear(school_year)
+    clock = StoryClock()
+    settings = attrs.evolve(session.settings, notifiers=DEMO_NOTIFIERS, dispatch_after_commit=False)
+    if settings.name == ProgramSettings().name:
+        settings = attrs.evolve(settings, name=PROGRAM_NAME)
+    program = session.open(settings=settings, clock=clock)
+    if program.schools(SERGEANT) or program.officers(SERGEANT):
+        raise StoreNotEmpty(
+            f"{session.store_url} already holds records: the demo needs an empty store "
+            "(give another with --store)"
+        )
+    output_ = session.output
+    started = time.perf_counter()
+    days = (year.last_day - year.first_day).days + 1
+    with output_.progress(f"school year {year}", days) as advance:
+
+        def month_done(month: str, added: Tally) -> None:
+            output_.stage(
+                f"{month}: {added.contacts} contacts, {added.activities} activities, "
+                f"{added.incidents} incidents ({added.escalated} escalated), "
+                f"{added.referrals} referrals, {added.arrests} arrests"
+            )
+
+        summary = build_school_year(
+            program,
+            clock,
+            seed=seed,
+            scale=scale,
+            year=year,
+            on_day=lambda _day: advance(1),
+            on_month=month_done,
+        )
+    tally = summary.tally
+    output_.stage(
+        f"built {year} in {time.perf_counter() - started:.1f} s: {summary.schools} schools, "
+        f"{summary.officers} officers, {summary.partners} partners, {summary.agreements} "
+        f"agreements; {tally.contacts} contacts, {tally.activities} activities, "
+        f"{tally.incidents} incidents ({tally.escalated} escalated, {tally.arrests} arrests, "
+        f"{tally.closed} closings, {tally.reopened} reopened), {tally.referrals} referrals, "
+        f"{tally.crises} crises with {tally.crisis_messages} messages; "
+        f"{summary.events_delivered} events delivered; store: {session.store_url}"
+    )
+    try:
+        path = write_report(
+            session,
+            program,
+            SERGEANT,
+            school_year_span(session, year),
+            output=output or Path(f"sro-report-{year}.html"),
+        )
+    except ReportPluginMissing as missing:
+        output_.note(str(missing))
+        return
+    output_.line(str(path.absolute()))
+
+
+COMMANDS: tuple[click.Command, ...] = (demo,)
+"""The demo command, as ``sro`` adds it."""

@@ -1,0 +1,479 @@
+"""Incidents and their referrals: report, show, find, move, close, reopen, amend, refer.
+
+An incident is typed as options, or given whole as a JSON file in the wire format of
+:mod:`sro_core.serialization` (``--file``; ``-`` reads standard input). It is named by its
+number (``2026-000123``) or its id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import typing
+import uuid
+from typing import IO, Any
+
+import click
+
+from sro_core.cli.app import Session, pass_session
+from sro_core.cli.arguments import (
+    DAY,
+    WHEN,
+    Chosen,
+    as_uuid,
+    file_option,
+    json_option,
+    options,
+)
+from sro_core.cli.output import seen_wire
+from sro_core.domain import (
+    CampusZone,
+    CommunityContact,
+    Disposition,
+    DispositionKind,
+    Incident,
+    IncidentStatus,
+    Involvement,
+    Location,
+    LocationKind,
+    Offense,
+    ReferralReason,
+    ReferralStatus,
+    RuleViolation,
+)
+from sro_core.ports import IncidentFilter, Page
+from sro_core.serialization import StructureError, loads, structure, unstructure
+from sro_core.service import AMENDABLE
+
+DEFAULT_LOCATION_CODES = {
+    LocationKind.ON_CAMPUS: "53",
+    LocationKind.SCHOOL_ADJACENT: "13",
+    LocationKind.COMMUNITY: "25",
+    LocationKind.ONLINE: "58",
+}
+"""The NIBRS location code of a place typed without ``--nibrs-location``: 53 school
+(elementary/secondary), 13 street, 25 other/unknown, 58 cyberspace."""
+
+
+draft_options = options(
+    file_option("draft incident"),
+    click.option("--officer", metavar="BADGE-or-ID", help="The reporting officer."),
+    click.option("--school", metavar="SCHOOL", help="The school (name or id)."),
+    click.option("--occurred", type=WHEN, help="When it started (no offset: local time)."),
+    click.option("--ended", type=WHEN, help="When it ended."),
+    click.option("--reported", type=WHEN, help="When it was reported (default: now)."),
+    click.option("--category", help="The sro.incident_category code (fight, drugs, …)."),
+    click.option("--offense", "offenses", multiple=True, help="A NIBRS offense code (repeat)."),
+    click.option(
+        "--location",
+        type=Chosen(LocationKind),
+        help="Where, relative to the school (default: on_campus with a school, else community).",
+    ),
+    click.option(
+        "--nibrs-location", help="The NIBRS location code (default: 53, 13, 25 or 58 by place)."
+    ),
+    click.option("--zone", type=Chosen(CampusZone), help="The part of the campus."),
+    click.option("--address", help="The address or description of the place."),
+    click.option("--narrative", default="", help="What happened."),
+    click.option(
+        "--referred-to-law-enforcement",
+        "referred",
+        is_flag=True,
+        help="The school referred it to law enforcement (CRDC).",
+    ),
+)
+
+
+def draft_incident(
+    session: Session, draft: dict[str, Any], defaults: CommunityContact | None = None
+) -> Incident:
+    """Return the draft incident typed as options, or read from ``--file``."""
+    file: IO[str] | None = draft.pop("file")
+    typed = [name for name, value in draft.items() if value not in (None, (), False, "")]
+    if file is not None:
+        if typed:
+            raise click.UsageError("give the incident as --file or as options, not both")
+        return loads(file.read(), Incident)
+    officer_text, school_text = draft["officer"], draft["school"]
+    if officer_text is not None:
+        officer_id = session.officer(officer_text).id
+    elif defaults is not None:
+        officer_id = defaults.officer_id
+    else:
+        raise click.UsageError("an incident needs its --officer (or --file)")
+    if school_text is not None:
+        school_id: uuid.UUID | None = session.school(school_text).id
+    else:
+        school_id = defaults.school_id if defaults is not None else None
+    if draft["occurred"] is not None:
+        occurred = session.aware(draft["occurred"])
+    elif defaults is not None:
+        occurred = defaults.at
+    else:
+        raise click.UsageError("an incident needs the time it --occurred (or --file)")
+    if draft["category"] is None:
+        raise click.UsageError("an incident needs its --category (or --file)")
+    kind = draft["location"] or (
+        LocationKind.ON_CAMPUS if school_id is not None else LocationKind.COMMUNITY
+    )
+    return Incident(
+        reporting_officer_id=officer_id,
+        occurred_start=occurred,
+        occurred_end=session.aware(draft["ended"]) if draft["ended"] else None,
+        reported_at=session.aware(draft["reported"]) if draft["reported"] else session.now(),
+        location=Location(
+            kind,
+            draft["nibrs_location"] or DEFAULT_LOCATION_CODES[kind],
+            draft["zone"],
+            draft["address"],
+        ),
+        category=draft["category"],
+        school_id=school_id,
+        offenses=tuple(Offense(code) for code in draft["offenses"]),
+        narrative=draft["narrative"] or "",
+        referred_to_law_enforcement=draft["referred"],
+    )
+
+
+def reported(session: Session, incident: Incident, verb: str) -> None:
+    """Say what was done to an incident, with its number, status and id."""
+    session.output.line(
+        f"{verb} incident {incident.number} ({incident.status.value}): {incident.id}"
+    )
+
+
+@click.group()
+def incidents() -> None:
+    """Incidents: report, show, find, move, close, reopen, amend."""
+
+
+@incidents.command("report")
+@draft_options
+@pass_session
+def report_incident(session: Session, /, **draft: Any) -> None:
+    """Report an incident: it gets its number and the reported status."""
+    incident = session.program.report_incident(session.actor, draft_incident(session, draft))
+    reported(session, incident, "reported")
+
+
+@incidents.command("show")
+@click.argument("incident", metavar="NUMBER-or-ID")
+@json_option
+@pass_session
+def show_incident(session: Session, *, incident: str, as_json: bool) -> None:
+    """Show an incident as the actor may see it (hidden fields are named)."""
+    seen = session.incident(incident)
+    if as_json:
+        session.output.json(seen_wire(seen))
+        return
+    value, hidden = seen.value, seen.hidden
+    schools = session.school_names()
+    shown: list[tuple[str, object]] = [
+        ("number", value.number),
+        ("status", value.status),
+        ("category", value.category),
+        ("school", schools.get(value.school_id, value.school_id) if value.school_id else None),
+        ("occurred", session.local_text(value.occurred_start)),
+        ("ended", session.local_text(value.occurred_end)),
+        ("reported", session.local_text(value.reported_at)),
+        ("location", f"{value.location.kind.value} {value.location.nibrs_code}"),
+        ("zone", value.location.zone),
+        ("address", value.location.address),
+        ("offenses", [o.ucr_code for o in value.offenses]),
+        ("disposition", value.disposition.kind if value.disposition else None),
+        ("decided on", value.disposition.decided_on if value.disposition else None),
+        ("referred to law enforcement", value.referred_to_law_enforcement),
+        ("school-related arrest", value.school_related_arrest),
+        ("restrictions", value.restrictions),
+        ("escalated from contact", value.escalated_from),
+        ("narrative", value.narrative),
+        ("id", value.id),
+        ("version", value.version),
+    ]
+    for n, involvement in enumerate(value.involvements):
+        person = involvement.person
+        name = person.name or (
+            "[redacted]" if f"involvements[{n}].person.name" in hidden else "unidentified"
+        )
+        roles = ", ".join(sorted(r.value for r in involvement.roles))
+        shown.append((f"person {n + 1}", f"{name} ({person.kind.value}): {roles}"))
+    if hidden:
+        shown.append(("hidden", sorted(hidden)))
+    session.output.fields(shown, title=f"incident {value.number}")
+
+
+@incidents.command("find")
+@click.option("--school", "school_names", multiple=True, metavar="SCHOOL", help="At these.")
+@click.option("--from", "start", type=WHEN, help="Started at or after (a date or a time).")
+@click.option("--before", type=WHEN, help="Started before.")
+@click.option("--category", "categories", multiple=True, help="Of these categories.")
+@click.option("--status", "statuses", multiple=True, type=Chosen(IncidentStatus))
+@click.option("--officer", metavar="BADGE-or-ID", help="Reported by this officer.")
+@click.option("--text", help="Part of the number, the narrative or the category.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=50, show_default=True)
+@click.option("--after", metavar="CURSOR", help="The cursor a previous page ended with.")
+@json_option
+@pass_session
+def find_incidents(
+    session: Session,
+    *,
+    school_names: tuple[str, ...],
+    start: dt.datetime | None,
+    before: dt.datetime | None,
+    categories: tuple[str, ...],
+    statuses: tuple[IncidentStatus, ...],
+    officer: str | None,
+    text: str | None,
+    limit: int,
+    after: str | None,
+    as_json: bool,
+) -> None:
+    """Find incidents, newest first, a page at a time."""
+    where = IncidentFilter(
+        school_ids=frozenset(session.school(s).id for s in school_names) or None,
+        occurred_from=session.aware(start) if start else None,
+        occurred_before=session.aware(before) if before else None,
+        categories=frozenset(categories) or None,
+        statuses=frozenset(statuses) or None,
+        officer_id=session.officer(officer).id if officer else None,
+        text=text,
+    )
+    page = session.program.find_incidents(session.actor, where, Page(limit, after))
+    if as_json:
+        session.output.json({"items": [seen_wire(s) for s in page.items], "next": page.next})
+        return
+    schools = session.school_names()
+    session.output.table(
+        ("number", "occurred", "school", "category", "offenses", "status", "disposition"),
+        (
+            (
+                s.value.number,
+                session.local_text(s.value.occurred_start),
+                schools.get(s.value.school_id, s.value.school_id) if s.value.school_id else None,
+                s.value.category,
+                [o.ucr_code for o in s.value.offenses],
+                s.value.status,
+                s.value.disposition.kind if s.value.disposition else None,
+            )
+            for s in page.items
+        ),
+    )
+    if page.next:
+        session.output.note(f"more: --after {page.next}")
+
+
+@incidents.command("move")
+@click.argument("incident", metavar="NUMBER-or-ID")
+@click.argument("status", type=Chosen(IncidentStatus))
+@pass_session
+def move_incident(session: Session, *, incident: str, status: IncidentStatus) -> None:
+    """Move an incident in its lifecycle (close it with `sro incidents close`)."""
+    moved = session.program.move_incident(session.actor, session.incident_id(incident), status)
+    reported(session, moved, "moved")
+
+
+@incidents.command("close")
+@click.argument("incident", metavar="NUMBER-or-ID")
+@click.option("--disposition", type=Chosen(DispositionKind), required=True)
+@click.option("--on", "decided_on", type=DAY, help="The day it was decided (default: today).")
+@click.option("--clearance", help="The exceptional clearance code (A to E), for that kind only.")
+@pass_session
+def close_incident(
+    session: Session,
+    *,
+    incident: str,
+    disposition: DispositionKind,
+    decided_on: dt.date | None,
+    clearance: str | None,
+) -> None:
+    """Close an incident with its disposition."""
+    outcome = Disposition(disposition, decided_on or session.today(), clearance)
+    closed = session.program.close_incident(session.actor, session.incident_id(incident), outcome)
+    reported(session, closed, "closed")
+
+
+@incidents.command("reopen")
+@click.argument("incident", metavar="NUMBER-or-ID")
+@pass_session
+def reopen_incident(session: Session, *, incident: str) -> None:
+    """Reopen a closed incident."""
+    reopened = session.program.reopen_incident(session.actor, session.incident_id(incident))
+    reported(session, reopened, "reopened")
+
+
+_INCIDENT_TYPES: dict[str, Any] = typing.get_type_hints(Incident)
+
+
+def _amended_value(name: str, raw: str) -> object:
+    """Return a field's new value, typed as JSON in the wire format or as plain text."""
+    if name not in AMENDABLE:
+        raise RuleViolation(name, raw, f"not a field an amendment may change ({_amendable()})")
+    kind = _INCIDENT_TYPES[name]
+    try:
+        return structure(json.loads(raw), kind)
+    except (json.JSONDecodeError, StructureError):
+        pass
+    try:
+        return structure(raw, kind)
+    except StructureError as error:
+        listing = "; ".join(f"{p.field}: {p.rule}" for p in error.problems)
+        raise RuleViolation(name, raw, f"not a valid value: {listing}") from None
+
+
+def _amendable() -> str:
+    return ", ".join(sorted(AMENDABLE))
+
+
+@incidents.command("amend")
+@click.argument("incident", metavar="NUMBER-or-ID")
+@click.option(
+    "--set",
+    "assignments",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    help="A new value, as JSON in the wire format or as text: school_related_arrest=true, "
+    'category=fight, offenses=\'[{"ucr_code": "13B"}]\' (repeat).',
+)
+@click.option("--category")
+@click.option("--narrative")
+@click.option("--school", metavar="SCHOOL")
+@pass_session
+def amend_incident(
+    session: Session,
+    *,
+    incident: str,
+    assignments: tuple[str, ...],
+    category: str | None,
+    narrative: str | None,
+    school: str | None,
+) -> None:
+    """Change fields of a reported incident; every rule is checked again.
+
+    The status, disposition and number move only through move, close and reopen.
+    """
+    changes: dict[str, object] = {}
+    for assignment in assignments:
+        name, equals, raw = assignment.partition("=")
+        if not equals:
+            raise click.BadParameter(f"{assignment!r} is not FIELD=VALUE", param_hint="--set")
+        changes[name.strip()] = _amended_value(name.strip(), raw)
+    if category is not None:
+        changes["category"] = category
+    if narrative is not None:
+        changes["narrative"] = narrative
+    if school is not None:
+        changes["school_id"] = session.school(school).id
+    if not changes:
+        raise click.UsageError(f"nothing to change: give --set FIELD=VALUE ({_amendable()})")
+    amended = session.program.amend_incident(
+        session.actor, session.incident_id(incident), **changes
+    )
+    reported(session, amended, "amended")
+
+
+@incidents.command("involve")
+@click.argument("incident", metavar="NUMBER-or-ID")
+@click.option(
+    "--file",
+    type=click.File("r", encoding="utf-8"),
+    required=True,
+    help="The involvement (person, roles, victim or arrest details) as JSON; - reads stdin.",
+)
+@pass_session
+def involve(session: Session, *, incident: str, file: IO[str]) -> None:
+    """Add a person's involvement to an incident (or replace theirs)."""
+    involvement = loads(file.read(), Involvement)
+    changed = session.program.add_involvement(
+        session.actor, session.incident_id(incident), involvement
+    )
+    reported(session, changed, "involved a person in")
+
+
+@incidents.command("add-offense")
+@click.argument("incident", metavar="NUMBER-or-ID")
+@click.argument("code")
+@click.option("--attempted", is_flag=True, help="Attempted, not completed.")
+@click.option("--weapon", "weapons", multiple=True, help="A weapon/force code (repeat).")
+@click.option("--activity", "activities", multiple=True, help="A criminal activity/gang code.")
+@pass_session
+def add_offense(
+    session: Session,
+    *,
+    incident: str,
+    code: str,
+    attempted: bool,
+    weapons: tuple[str, ...],
+    activities: tuple[str, ...],
+) -> None:
+    """Add an offense (a NIBRS offense code) to an incident."""
+    offense = Offense(code, attempted, weapons, criminal_activities=activities)
+    changed = session.program.add_offense(session.actor, session.incident_id(incident), offense)
+    reported(session, changed, "added an offense to")
+
+
+@click.group()
+def referrals() -> None:
+    """Referrals of incidents to partners: make, answer, list."""
+
+
+@referrals.command("make")
+@click.argument("incident", metavar="NUMBER-or-ID")
+@click.argument("partner", metavar="PARTNER")
+@click.option("--reason", type=Chosen(ReferralReason), required=True)
+@click.option("--note", default="")
+@pass_session
+def make_referral(
+    session: Session, incident: str, partner: str, reason: ReferralReason, note: str
+) -> None:
+    """Refer a reported incident to a partner (name or id) an active agreement covers."""
+    referral = session.program.refer_incident(
+        session.actor, session.incident_id(incident), session.partner(partner).id, reason, note
+    )
+    session.output.line(f"referred under agreement {referral.agreement_id}: {referral.id}")
+
+
+@referrals.command("answer")
+@click.argument("referral", metavar="REFERRAL-ID")
+@click.argument("status", type=Chosen(ReferralStatus))
+@click.option("--outcome", help="The outcome (closing a referral records one).")
+@pass_session
+def answer_referral(
+    session: Session, referral: str, status: ReferralStatus, outcome: str | None
+) -> None:
+    """Record a partner's answer (accepted, declined) or close a referral with its outcome."""
+    key = as_uuid(referral)
+    if key is None:
+        raise click.BadParameter(f"{referral!r} is not a referral id")
+    answered = session.program.answer_referral(session.actor, key, status, outcome)
+    session.output.line(f"referral {answered.id} is {answered.status.value}")
+
+
+@referrals.command("list")
+@click.argument("incident", metavar="NUMBER-or-ID")
+@json_option
+@pass_session
+def list_referrals(session: Session, *, incident: str, as_json: bool) -> None:
+    """List the referrals of an incident."""
+    found = session.program.referrals(session.actor, session.incident_id(incident))
+    if as_json:
+        session.output.json([unstructure(r) for r in found])
+        return
+    names = session.partner_names()
+    session.output.table(
+        ("sent", "partner", "reason", "status", "outcome", "id"),
+        (
+            (
+                session.local_text(r.sent_at),
+                names.get(r.partner_id, r.partner_id),
+                r.reason,
+                r.status,
+                r.outcome,
+                r.id,
+            )
+            for r in sorted(found, key=lambda r: r.sent_at)
+        ),
+    )
+
+
+COMMANDS: tuple[click.Command, ...] = (incidents, referrals)
+"""The incident and referral command groups, as ``sro`` adds them."""

@@ -1,0 +1,288 @@
+"""``sro export`` and ``sro report``: records in a registered format, and the program report.
+
+Both write the file they are given (formats may place files beside it: the NIBRS ledger goes
+next to the export) and remove it again if writing fails, so a failed run leaves no
+half-written file behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any, cast
+
+import attrs
+import click
+
+from sro_core.cli.app import Session, pass_session
+from sro_core.cli.arguments import MONTH, WHEN, Chosen
+from sro_core.domain import Actor, DomainError, IncidentStatus, SchoolYear
+from sro_core.ports import IncidentFilter, Period, UnknownExporter
+from sro_core.service import Program, RecordKind
+
+REPORT_FORMAT = "report-html"
+"""The exporter the report plugin registers."""
+REPORT_HINT = (
+    "the program report needs the report plugin: pip install sro-core-report "
+    "(from plugins/sro-core-report in this repository)"
+)
+
+
+class ReportPluginMissing(DomainError):
+    """The report plugin is not installed."""
+
+
+@attrs.frozen
+class Span:
+    """A period a report covers, with its label and its title.
+
+    The label names files (``2026-09``, ``2026-27``); the title heads the report
+    (``September 2026``, ``school year 2026-27``).
+    """
+
+    label: str
+    title: str
+    period: Period
+
+
+def month_span(session: Session, year: int, month: int) -> Span:
+    """Return a program-local month."""
+    calendar = session.settings.calendar
+    first = dt.date(year, month, 1)
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return Span(
+        f"{year:04d}-{month:02d}",
+        f"{first:%B %Y}",
+        Period(calendar.day_bounds(first)[0], calendar.day_bounds(following)[0]),
+    )
+
+
+def school_year_span(session: Session, year: SchoolYear) -> Span:
+    """Return a school year, July to June, in the program's time zone."""
+    start, end = session.settings.calendar.span(year.first_day, year.last_day)
+    return Span(str(year), f"school year {year}", Period(start, end))
+
+
+def chosen_span(session: Session, month: tuple[int, int] | None, school_year: int | None) -> Span:
+    """Return the span ``--month`` or ``--school-year`` names; by default, this school year."""
+    if month is not None and school_year is not None:
+        raise click.UsageError("give --month or --school-year, not both")
+    if month is not None:
+        return month_span(session, *month)
+    year = SchoolYear(school_year) if school_year is not None else SchoolYear.of(session.today())
+    return school_year_span(session, year)
+
+
+period_options = (
+    click.option("--month", type=MONTH, help="A month, YYYY-MM."),
+    click.option(
+        "--school-year",
+        type=click.IntRange(1900, 9999),
+        metavar="YYYY",
+        help="A school year by the year it starts in (2026 is 2026-27; default: this one).",
+    ),
+)
+
+
+@contextlib.contextmanager
+def written_or_removed(target: Path, mode: str) -> Iterator[IO[bytes] | IO[str]]:
+    """Open the target for writing; remove it if the block fails."""
+    binary = "b" in mode
+    handle: IO[Any] = (
+        target.open(mode) if binary else target.open(mode, encoding="utf-8", newline="")
+    )
+    try:
+        with handle:
+            yield handle
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+
+
+def write_report(
+    session: Session,
+    program: Program,
+    actor: Actor,
+    span: Span,
+    *,
+    school_id: uuid.UUID | None = None,
+    output: Path | None = None,
+    format_name: str = REPORT_FORMAT,
+) -> Path:
+    """Write the program report of a span to a file; return its path.
+
+    :raises ReportPluginMissing: when the report plugin is not installed.
+    """
+    target = output or Path(f"sro-report-{span.label}.html")
+    try:
+        with (
+            session.output.progress("writing the program report"),
+            written_or_removed(target, "wb") as out,
+        ):
+            program.report(
+                actor,
+                cast("IO[bytes]", out),
+                period=span.period,
+                label=span.title,
+                school_id=school_id,
+                format_name=format_name,
+            )
+    except UnknownExporter as missing:
+        if missing.name == REPORT_FORMAT:
+            raise ReportPluginMissing(REPORT_HINT) from missing
+        raise
+    return target
+
+
+@click.command("report")
+@period_options[0]
+@period_options[1]
+@click.option("--school", metavar="SCHOOL", help="One school's report (default: every school).")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The file (default: sro-report-<period>.html here).",
+)
+@click.option("--format", "format_name", default=REPORT_FORMAT, show_default=True)
+@pass_session
+def report(
+    session: Session,
+    *,
+    month: tuple[int, int] | None,
+    school_year: int | None,
+    school: str | None,
+    output: Path | None,
+    format_name: str,
+) -> None:
+    """Write the program report (charts and tables of the period) and print its path."""
+    span = chosen_span(session, month, school_year)
+    school_id = session.school(school).id if school else None
+    path = write_report(
+        session,
+        session.program,
+        session.actor,
+        span,
+        school_id=school_id,
+        output=output,
+        format_name=format_name,
+    )
+    session.output.line(str(path))
+
+
+@click.command("export")
+@click.option(
+    "--format",
+    "format_name",
+    default="csv",
+    show_default=True,
+    help="A registered export format (see `sro plugins`).",
+)
+@click.option("--kind", type=Chosen(RecordKind), default="incidents", show_default=True)
+@click.option("--school", "school_names", multiple=True, metavar="SCHOOL", help="Incidents at.")
+@click.option("--from", "start", type=WHEN, help="Incidents started at or after.")
+@click.option("--before", type=WHEN, help="Incidents started before.")
+@click.option("--category", "categories", multiple=True, help="Incidents of these categories.")
+@click.option("--status", "statuses", multiple=True, type=Chosen(IncidentStatus))
+@click.option("--officer", metavar="BADGE-or-ID", help="Incidents reported by.")
+@click.option("--text", help="Incidents whose number, narrative or category holds it.")
+@click.option("--month", type=MONTH, help="The month of monthly counts, YYYY-MM.")
+@click.option(
+    "--school-year",
+    type=click.IntRange(1900, 9999),
+    metavar="YYYY",
+    help="The school year of monthly counts or of a CRDC format (default: this one).",
+)
+@click.option(
+    "--option",
+    "options",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A setting of the format itself, such as period=2026-09 or ledger=PATH (repeat).",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="The file (default: standard output).",
+)
+@pass_session
+def export(
+    session: Session,
+    *,
+    format_name: str,
+    kind: RecordKind,
+    school_names: tuple[str, ...],
+    start: dt.datetime | None,
+    before: dt.datetime | None,
+    categories: tuple[str, ...],
+    statuses: tuple[IncidentStatus, ...],
+    officer: str | None,
+    text: str | None,
+    month: tuple[int, int] | None,
+    school_year: int | None,
+    options: tuple[str, ...],
+    output: Path | None,
+) -> None:
+    """Export records, redacted for the actor's audience, in a registered format.
+
+    A format of flat rows writes --kind; a format of whole incidents (nibrs-xml) writes the
+    incidents the filters choose; a CRDC format writes --school-year's counts. Monthly counts
+    cover --month or --school-year (default: this school year). Every export is audited.
+    """
+    filtered = any((school_names, start, before, categories, statuses, officer, text))
+    if filtered and kind is not RecordKind.INCIDENTS:
+        raise click.UsageError("the filters choose incidents: use them with --kind incidents")
+    where = None
+    if kind is RecordKind.INCIDENTS:
+        where = IncidentFilter(
+            school_ids=frozenset(session.school(s).id for s in school_names) or None,
+            occurred_from=session.aware(start) if start else None,
+            occurred_before=session.aware(before) if before else None,
+            categories=frozenset(categories) or None,
+            statuses=frozenset(statuses) or None,
+            officer_id=session.officer(officer).id if officer else None,
+            text=text,
+        )
+    period = None
+    if kind is RecordKind.MONTHLY_COUNTS:
+        period = chosen_span(session, month, school_year).period
+    elif month is not None:
+        raise click.UsageError("--month chooses the period of --kind monthly_counts")
+    settings: dict[str, str] = {}
+    for option in options:
+        key, equals, value = option.partition("=")
+        if not equals or not key.strip():
+            raise click.BadParameter(f"{option!r} is not KEY=VALUE", param_hint="--option")
+        settings[key.strip()] = value
+    program, actor = session.program, session.actor
+    binary = program.plugins.exporter_registry().get(format_name).binary
+
+    def write(out: IO[str] | IO[bytes]) -> int:
+        with session.output.progress(f"exporting {kind.value}"):
+            return program.export(
+                actor,
+                format_name,
+                out,
+                kind=kind,
+                where=where,
+                period=period,
+                school_year=SchoolYear(school_year) if school_year is not None else None,
+                options=settings,
+            )
+
+    if output is None or str(output) == "-":
+        stream: IO[Any] = sys.stdout.buffer if binary else sys.stdout
+        rows = write(stream)
+        stream.flush()
+        session.output.note(f"exported {rows} {kind.value} as {format_name}")
+        return
+    with written_or_removed(output, "wb" if binary else "w") as out:
+        rows = write(out)
+    session.output.line(f"exported {rows} {kind.value} as {format_name} to {output}")
+
+
+COMMANDS: tuple[click.Command, ...] = (export, report)
+"""The export and report commands, as ``sro`` adds them."""
