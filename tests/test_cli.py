@@ -759,7 +759,7 @@ def _python(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
         "XDG_CONFIG_HOME": str(tmp_path / "config"),
     }
     env.pop("SRO_ACTOR", None)
-    return subprocess.run(  # noqa: S603 - the test's own interpreter, with fixed arguments
+    return subprocess.run(
         [sys.executable, "-m", "sro_core", *args],
         capture_output=True,
         text=True,

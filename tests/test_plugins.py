@@ -91,7 +91,7 @@ def plugin_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         *packages,
     ]
     # The command is built from this file's own folder, not from outside input.
-    result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode:
         pytest.fail(
             "could not install the fixture plugins (hatchling, in the dev extra, must be"
@@ -357,7 +357,7 @@ def test_loading_is_not_an_import_side_effect():
     source = Path(sro_core.__file__).parent.parent
     environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(installed), str(source)])}
     # The interpreter running the tests runs a fixed snippet.
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=environment
     )
     assert result.stdout.strip() == "[] []"
