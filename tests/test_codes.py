@@ -39,12 +39,26 @@ from sro_core.codes import (
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 GENERATED = REPO_ROOT / "src" / "sro_core" / "codes" / "_nibrs_2019_1.py"
-IEPD = Path(os.environ.get("SRO_NIBRS_IEPD") or REPO_ROOT.parent / "shared" / "nibrs-iepd-2019.1")
-needs_iepd = pytest.mark.skipif(
-    not (IEPD / "base-xsd").is_dir(),
-    reason=f"the FBI NIBRS IEPD 2019.1 is not at {IEPD}; set SRO_NIBRS_IEPD to its folder",
+NIBRS_PLUGIN = REPO_ROOT / "plugins" / "sro-core-nibrs"
+_NAMED = os.environ.get("SRO_NIBRS_IEPD")
+BASE_XSD = next(
+    (
+        folder
+        for folder in (
+            *([Path(_NAMED) / "base-xsd"] if _NAMED else []),
+            REPO_ROOT.parent / "shared" / "nibrs-iepd-2019.1" / "base-xsd",
+            # the plugin packages the IEPD's schema files unchanged (its tests check the bytes)
+            NIBRS_PLUGIN / "src" / "sro_core_nibrs" / "xsd",
+        )
+        if folder.is_dir()
+    ),
+    None,
 )
-SAMPLES = sorted((IEPD / "iep-sample").glob("*.xml"))
+needs_iepd = pytest.mark.skipif(
+    BASE_XSD is None,
+    reason="the FBI NIBRS IEPD 2019.1 schemas are not here; set SRO_NIBRS_IEPD to its folder",
+)
+SAMPLES = sorted((NIBRS_PLUGIN / "tests" / "iep-sample").glob("*.xml"))
 
 NIBRS_TABLE_NAMES = (
     "nibrs.offense",
@@ -145,11 +159,11 @@ def _local_name(tag: str) -> str:
 def test_generated_module_is_up_to_date(build_codes: ModuleType, tmp_path: Path) -> None:
     """The committed _nibrs_2019_1.py is exactly what the generator writes from the IEPD."""
     output = tmp_path / "_nibrs_2019_1.py"
-    assert build_codes.main([str(IEPD / "base-xsd"), "--output", str(output)]) == 0
+    assert build_codes.main([str(BASE_XSD), "--output", str(output)]) == 0
     assert output.read_text(encoding="utf-8") == GENERATED.read_text(encoding="utf-8"), (
         "run: python tools/build_codes.py ../shared/nibrs-iepd-2019.1/base-xsd"
     )
-    assert build_codes.main([str(IEPD / "base-xsd"), "--output", str(GENERATED), "--check"]) == 0
+    assert build_codes.main([str(BASE_XSD), "--output", str(GENERATED), "--check"]) == 0
 
 
 def test_generated_module_is_plain_data() -> None:
@@ -184,7 +198,7 @@ def test_generator_collapses_whitespace_in_descriptions(build_codes: ModuleType)
         "nibrs/2019/nibrs-codes.xsd",
         "CriminalActivityCategoryCodeSimpleType",
     )
-    pairs = dict(build_codes.read_enumerations(IEPD / "base-xsd", spec))
+    pairs = dict(build_codes.read_enumerations(BASE_XSD, spec))
     assert pairs["A"].startswith("Simple/Gross Neglect (unintentionally")
     assert all("  " not in text and text == text.strip() for text in pairs.values())
 

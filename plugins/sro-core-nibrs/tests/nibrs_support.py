@@ -71,11 +71,19 @@ class Program:
 PROGRAM = Program()
 
 
+SHARED_IEPD = Path("shared") / "nibrs-iepd-2019.1"
+"""Where the IEPD lies beside a clone of the repository on the project's machines."""
+SAMPLES = Path(__file__).parent / "iep-sample"
+"""The IEPD's official samples, copied unchanged into the repository (see its NOTICE.txt)."""
+
+
 def iepd() -> Path | None:
-    """Return the NIBRS IEPD 2019.1 folder: ``$SRO_NIBRS_IEPD``, or ``shared/`` beside the repo."""
+    """Return the whole NIBRS IEPD 2019.1 folder: ``$SRO_NIBRS_IEPD``, or ``shared/`` near us."""
     named = os.environ.get("SRO_NIBRS_IEPD")
-    folder = Path(named) if named else REPO.parent / "shared" / "nibrs-iepd-2019.1"
-    return folder if (folder / "iep-sample").is_dir() else None
+    candidates = (
+        [Path(named)] if named else [REPO.parent / SHARED_IEPD, Path("/work") / SHARED_IEPD]
+    )
+    return next((c for c in candidates if (c / "base-xsd").is_dir()), None)
 
 
 needs_iepd = pytest.mark.skipif(
@@ -85,9 +93,8 @@ needs_iepd = pytest.mark.skipif(
 
 
 def samples() -> list[Path]:
-    """Return the IEPD's sample documents (none when the IEPD is absent)."""
-    folder = iepd()
-    return sorted((folder / "iep-sample").glob("*.xml")) if folder else []
+    """Return the IEPD's seven sample documents, as copied into the repository."""
+    return sorted(SAMPLES.glob("*.xml"))
 
 
 def differences(before: Any, after: Any, path: str = "") -> list[str]:

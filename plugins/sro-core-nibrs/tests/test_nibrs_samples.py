@@ -7,7 +7,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from nibrs_support import PROGRAM, differences, needs_iepd, samples
+from nibrs_support import PROGRAM, differences, samples
 from sro_core_nibrs import (
     SubmissionLedger,
     group_a_report,
@@ -19,8 +19,6 @@ from sro_core_nibrs import (
     schema_errors,
 )
 from sro_core_nibrs.reports import GroupAReport, GroupBReport, Header, Report, ReportAction
-
-pytestmark = needs_iepd
 
 NOT_WELL_FORMED = "nibrs_GroupAReplace_Sample.xml"
 """The sample whose XML declaration follows a comment: not well-formed XML."""
