@@ -42,10 +42,10 @@ def hookspec(function: F) -> F:
 def sro_register_storage(registry: StorageRegistry) -> None:
     """Add storage backends: URL schemes and the factories that open them.
 
-    :param registry: the storage registry; call ``registry.register(scheme, factory, …)``.
-
     Called once per program, for every plugin; the results are ignored. A scheme claimed by
     two plugins stops loading with an error naming both.
+
+    :param registry: the storage registry; call ``registry.register(scheme, factory, …)``.
     """
 
 
@@ -53,10 +53,10 @@ def sro_register_storage(registry: StorageRegistry) -> None:
 def sro_register_exporters(registry: ExporterRegistry) -> None:
     """Add export formats: each an :class:`~sro_core.ports.Exporter` with its audiences.
 
-    :param registry: the exporter registry; call ``registry.register(exporter)``.
-
     Called once per program, for every plugin; the results are ignored. A format name claimed
     by two plugins stops loading with an error naming both.
+
+    :param registry: the exporter registry; call ``registry.register(exporter)``.
     """
 
 
@@ -64,10 +64,10 @@ def sro_register_exporters(registry: ExporterRegistry) -> None:
 def sro_register_notifiers(registry: NotifierRegistry) -> None:
     """Add notifier kinds that the program's configuration can enable.
 
-    :param registry: the notifier registry; call ``registry.register(kind, factory, …)``.
-
     Called once per program, for every plugin; the results are ignored. A kind claimed by two
     plugins stops loading with an error naming both.
+
+    :param registry: the notifier registry; call ``registry.register(kind, factory, …)``.
     """
 
 
@@ -75,12 +75,12 @@ def sro_register_notifiers(registry: NotifierRegistry) -> None:
 def sro_code_tables(tables: CodeTablesRegistry) -> None:
     """Add code tables, or overlay codes on a table already there (a state's offense codes).
 
-    :param tables: the code tables so far, starting from NIBRS 2019.1 and the program's own;
-        call ``tables.add(table)`` or ``tables.overlay(name, codes, source)``.
-
     Called once per program, for every plugin, in load order (built-ins first), so a later
     overlay redescribes a code an earlier one set; the results are ignored. No overlay
     removes a code.
+
+    :param tables: the code tables so far, starting from NIBRS 2019.1 and the program's own;
+        call ``tables.add(table)`` or ``tables.overlay(name, codes, source)``.
     """
 
 
@@ -91,13 +91,13 @@ def sro_validate_incident(  # type: ignore[empty-body]
 ) -> list[Problem]:
     """Check an incident against the department's own rules.
 
-    :param incident: the incident as it is about to be recorded or changed.
-    :param program: the program: its settings, calendar and code tables.
-    :return: the problems found (an empty list when there are none).
-
     Called for every plugin each time an incident is recorded or changed; the problems of
     all plugins are concatenated, in load order. A broken rule is returned, never raised:
     the program decides whether it refuses the change or records it with its problems.
+
+    :param incident: the incident as it is about to be recorded or changed.
+    :param program: the program: its settings, calendar and code tables.
+    :return: the problems found (an empty list when there are none).
     """
 
 
@@ -105,12 +105,12 @@ def sro_validate_incident(  # type: ignore[empty-body]
 def sro_on_event(event: DomainEvent, program: ProgramContext) -> None:
     """Observe a domain event in process, after its change is committed (metrics, caches).
 
-    :param event: the event; events carry ids, numbers and codes, never names or narrative.
-    :param program: the program the event happened in.
-
     Called for every plugin, for each event, after commit; the results are ignored. Nothing
     is retried: an observer that must not miss an event is a notifier. An observer that
     raises does not stop the others; the host reports every failure together afterwards.
+
+    :param event: the event; events carry ids, numbers and codes, never names or narrative.
+    :param program: the program the event happened in.
     """
 
 
@@ -118,8 +118,8 @@ def sro_on_event(event: DomainEvent, program: ProgramContext) -> None:
 def sro_cli_commands(cli: object) -> None:
     """Add subcommands to the ``sro`` command.
 
-    :param cli: the ``sro`` command's ``click.Group``; call ``cli.add_command(command)``.
-        It is typed ``object`` because click is a dependency of the command, not of the core.
-
     Called once, for every plugin, when the ``sro`` command starts; the results are ignored.
+
+    :param cli: the ``sro`` command's ``click.Group``; call ``cli.add_command(command)``.
+        It is typed ``object`` so that the hook specifications do not import click.
     """

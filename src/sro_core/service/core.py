@@ -1,6 +1,6 @@
 """The heart of the Program: one unit of work per command, access checks, audit, events.
 
-Every command runs :meth:`ProgramCore._command`: the actor's role is checked, the work runs in
+Every command runs through one path: the actor's role is checked, the work runs in
 one unit of work with its events put in the outbox and its audit entry appended in the same
 transaction, so a command is all or nothing. A denied attempt and a failed one are audited
 too, in a unit of work of their own, after the command's own was rolled back.
