@@ -44,7 +44,7 @@ AMENDABLE = frozenset(
         "restrictions",
     }
 )
-"""The fields of a reported incident that :meth:`sro_core.service.Program.amend_incident` may change.
+"""The fields of a reported incident that ``Program.amend_incident`` may change.
 
 Status, disposition and number move only through the lifecycle commands.
 """

@@ -51,7 +51,7 @@ class ProgramSettings:
     retry_backoff: dt.timedelta = dt.timedelta(seconds=30)
     dispatch_after_commit: bool = True
     """Deliver a command's events as soon as it commits; when false, crisis events still are,
-    and the rest wait for :meth:`sro_core.service.Program.dispatch` (a worker, or ``sro outbox dispatch``)."""
+    and the rest wait for ``Program.dispatch`` (a worker, or ``sro outbox dispatch``)."""
     calendar: ProgramCalendar = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
