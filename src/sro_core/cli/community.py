@@ -7,9 +7,10 @@ of :mod:`sro_core.serialization` (``--file``; ``-`` reads standard input).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from typing import IO, Any
+from collections.abc import Callable, Sequence
+from typing import IO, Any, TypeVar
 
+import attrs
 import click
 
 from sro_core.cli.app import Session, pass_session
@@ -36,6 +37,9 @@ from sro_core.domain import (
     TriadRole,
 )
 from sro_core.serialization import loads
+from sro_core.service import Seen
+
+R = TypeVar("R", CommunityContact, EducationActivity)
 
 MENTOR_PURPOSES = frozenset(
     {ContactPurpose.MENTORING, ContactPurpose.COUNSELING, ContactPurpose.ADVICE}
@@ -114,22 +118,62 @@ def _in_period(
     return (start is None or start <= day) and (before is None or day < before)
 
 
-def _last(items: Sequence[Any], limit: int) -> Sequence[Any]:
-    return items[-limit:] if limit else items
+def log_filters(command: Callable[..., None]) -> Callable[..., None]:
+    """Add the options that choose entries of the contact log or the activity record."""
+    for option in reversed(
+        (
+            click.option("--officer", metavar="BADGE-or-ID"),
+            click.option("--school", metavar="SCHOOL"),
+            click.option("--from", "start", type=DAY, help="On or after this day."),
+            click.option("--before", type=DAY, help="Before this day."),
+            click.option(
+                "--limit",
+                type=click.IntRange(min=0),
+                default=50,
+                show_default=True,
+                help="The latest this many (0: all).",
+            ),
+        )
+    ):
+        command = option(command)
+    return command
+
+
+@attrs.frozen
+class LogFilter:
+    """What ``--officer``, ``--school``, ``--from``, ``--before`` and ``--limit`` chose."""
+
+    officer: str | None
+    school: str | None
+    start: dt.date | None
+    before: dt.date | None
+    limit: int
+
+
+def _chosen(
+    session: Session,
+    seen: Sequence[Seen[R]],
+    when: Callable[[R], dt.datetime],
+    chosen: LogFilter,
+) -> Sequence[Seen[R]]:
+    """Return the entries a filter chooses, oldest first: the latest ``limit`` of them."""
+    officer_id = session.officer(chosen.officer).id if chosen.officer else None
+    school_id = session.school(chosen.school).id if chosen.school else None
+    found = sorted(
+        (
+            s
+            for s in seen
+            if officer_id in (None, s.value.officer_id)
+            and school_id in (None, s.value.school_id)
+            and _in_period(session, when(s.value), chosen.start, chosen.before)
+        ),
+        key=lambda s: (when(s.value), s.value.id),
+    )
+    return found[-chosen.limit :] if chosen.limit else found
 
 
 @contacts.command("list")
-@click.option("--officer", metavar="BADGE-or-ID")
-@click.option("--school", metavar="SCHOOL")
-@click.option("--from", "start", type=DAY, help="On or after this day.")
-@click.option("--before", type=DAY, help="Before this day.")
-@click.option(
-    "--limit",
-    type=click.IntRange(min=0),
-    default=50,
-    show_default=True,
-    help="The latest this many (0: all).",
-)
+@log_filters
 @json_option
 @pass_session
 def list_contacts(
@@ -143,16 +187,12 @@ def list_contacts(
     as_json: bool,
 ) -> None:
     """List logged contacts, oldest first (the latest --limit of them)."""
-    officer_id = session.officer(officer).id if officer else None
-    school_id = session.school(school).id if school else None
-    found = [
-        s
-        for s in session.program.contacts(session.actor)
-        if officer_id in (None, s.value.officer_id)
-        and school_id in (None, s.value.school_id)
-        and _in_period(session, s.value.at, start, before)
-    ]
-    chosen = _last(sorted(found, key=lambda s: (s.value.at, s.value.id)), limit)
+    chosen = _chosen(
+        session,
+        session.program.contacts(session.actor),
+        lambda c: c.at,
+        LogFilter(officer, school, start, before, limit),
+    )
     if as_json:
         session.output.json([seen_wire(s) for s in chosen])
         return
@@ -261,17 +301,7 @@ def record_activity(
 
 
 @activities.command("list")
-@click.option("--officer", metavar="BADGE-or-ID")
-@click.option("--school", metavar="SCHOOL")
-@click.option("--from", "start", type=DAY, help="On or after this day.")
-@click.option("--before", type=DAY, help="Before this day.")
-@click.option(
-    "--limit",
-    type=click.IntRange(min=0),
-    default=50,
-    show_default=True,
-    help="The latest this many (0: all).",
-)
+@log_filters
 @json_option
 @pass_session
 def list_activities(
@@ -285,16 +315,12 @@ def list_activities(
     as_json: bool,
 ) -> None:
     """List education activities, oldest first (the latest --limit of them)."""
-    officer_id = session.officer(officer).id if officer else None
-    school_id = session.school(school).id if school else None
-    found = [
-        s
-        for s in session.program.activities(session.actor)
-        if officer_id in (None, s.value.officer_id)
-        and school_id in (None, s.value.school_id)
-        and _in_period(session, s.value.held_at, start, before)
-    ]
-    chosen = _last(sorted(found, key=lambda s: (s.value.held_at, s.value.id)), limit)
+    chosen = _chosen(
+        session,
+        session.program.activities(session.actor),
+        lambda a: a.held_at,
+        LogFilter(officer, school, start, before, limit),
+    )
     if as_json:
         session.output.json([seen_wire(s) for s in chosen])
         return
