@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PLUGINS := $(wildcard plugins/*/pyproject.toml)
 
-.PHONY: demo test lint typecheck pytest browser docs clean
+.PHONY: demo test lint typecheck pytest browser docs bench clean
 
 $(STAMP): pyproject.toml $(PLUGINS)
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,7 @@ demo: $(STAMP)
 	$(BIN)/sro demo
 
 ## test: set up, then run every check and every test
-test: lint typecheck pytest docs
+test: lint typecheck pytest docs bench
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -38,6 +38,10 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || [ -z "$$CI" ] || \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
 		echo "could not install chromium: the report's browser test cannot run"
+
+## bench: every benchmark at a tiny size, to show they still run (figures: docs/performance.md)
+bench: $(STAMP)
+	$(BIN)/python bench/run.py --tiny
 
 ## docs: build the documentation site; any warning fails
 docs: $(STAMP)

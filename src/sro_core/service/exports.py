@@ -46,6 +46,8 @@ class RecordKind(enum.Enum):
 
 def _value(value: Any) -> object:
     """Return a field's value as a flat row holds it: wire format, sets and lists joined by ;."""
+    if isinstance(value, frozenset):
+        return ";".join(sorted(str(unstructure(v)) for v in value))
     wire = unstructure(value)
     if isinstance(wire, list):
         return ";".join(str(v) for v in wire)

@@ -10,9 +10,12 @@ from __future__ import annotations
 import functools
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
-import xmlschema
+
+if TYPE_CHECKING:
+    import xmlschema
 
 SCHEMA_FOLDER = Path(__file__).parent / "xsd"
 """The packaged copy of the IEPD's ``base-xsd`` folder."""
@@ -34,6 +37,8 @@ class SchemaError:
 @functools.cache
 def nibrs_schema() -> xmlschema.XMLSchema:
     """Return the NIBRS 2019.1 schema, loaded from the package once."""
+    import xmlschema  # noqa: PLC0415 - imported on first use: opening a program stays fast
+
     return xmlschema.XMLSchema(str(NIBRS_XSD), allow="local", defuse="always")
 
 
@@ -48,6 +53,8 @@ def parse(document: bytes) -> xmlschema.XMLResource:
     read. Raises :class:`UnreadableDocument` saying why (with the line and column when it is
     not well-formed).
     """
+    import xmlschema  # noqa: PLC0415 - imported on first use: opening a program stays fast
+
     try:
         # From a stream: given bytes, xmlschema would take text that does not look like XML
         # for the path or URL of a document to fetch.

@@ -1,0 +1,106 @@
+"""Run every benchmark and print the table of DESIGN.md §6's figures.
+
+``python bench/run.py`` runs each script with its default sizes (minutes on a 2-core machine);
+``--tiny`` runs them on a few thousand records (seconds, for CI); ``--markdown`` prints the
+table as docs/performance.md holds it; ``--strict`` also fails when a figure is below its
+floor. A script that fails, or a figure the library could not produce, makes the run fail.
+A script whose database is not there (PostgreSQL) is reported as skipped unless
+``SRO_REQUIRE_SERVICES=1``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import common
+
+HERE = Path(__file__).parent
+SCRIPTS = (
+    "bulk_sqlite.py",
+    "bulk_postgres.py",
+    "record_one.py",
+    "monthly_counts.py",
+    "export_stream.py",
+    "program_open.py",
+)
+NEEDS_POSTGRES = frozenset({"bulk_postgres.py"})
+
+
+def _postgres_problem() -> str | None:
+    try:
+        import psycopg  # noqa: PLC0415
+
+        with psycopg.connect(common.postgres_url(), connect_timeout=3):
+            return None
+    except Exception as error:  # noqa: BLE001 - any failure means no server to measure
+        return f"{type(error).__name__}: {str(error).strip().splitlines()[0]}"
+
+
+def main() -> int:
+    """Run the scripts, print the table, and return the exit status."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tiny", action="store_true", help="a few seconds per script")
+    parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    parser.add_argument("--strict", action="store_true", help="fail below a floor too")
+    parser.add_argument("--only", nargs="*", default=None, help="scripts to run (by name)")
+    options = parser.parse_args()
+    problem = _postgres_problem()
+    required = os.environ.get("SRO_REQUIRE_SERVICES") == "1"
+    figures: list[dict[str, object]] = []
+    failed: list[str] = []
+    for script in SCRIPTS:
+        if options.only and script.removesuffix(".py") not in options.only:
+            continue
+        if problem and script in NEEDS_POSTGRES | {"monthly_counts.py"}:
+            if required:
+                failed.append(f"{script}: no PostgreSQL server ({problem})")
+                continue
+            if script in NEEDS_POSTGRES:
+                sys.stdout.write(f"skipped {script}: no PostgreSQL server ({problem})\n")
+                continue
+        command = [sys.executable, str(HERE / script), "--json", *(["--tiny"] * options.tiny)]
+        found = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+        for line in found.stdout.splitlines():
+            if line.startswith("{"):
+                figure = json.loads(line)
+                figures.append(figure)
+                common.report(common.Figure(**figure), as_json=False)
+        if found.returncode != 0:
+            last = (found.stderr.strip().splitlines() or [f"exit {found.returncode}"])[-1]
+            failed.append(f"{script}: {last}")
+    if options.markdown:
+        sys.stdout.write(table(figures))
+    if options.strict:
+        failed.extend(f"below the floor: {f['name']}" for f in figures if not f["meets_floor"])
+    for failure in failed:
+        sys.stderr.write(f"FAILED {failure}\n")
+    return 1 if failed else 0
+
+
+def table(figures: list[dict[str, object]]) -> str:
+    """Return the figures as the Markdown table of docs/performance.md."""
+    lines = [
+        "| figure | n | library | raw | ratio | floor | aim | verdict |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for f in figures:
+        verdict = "aim" if f["meets_aim"] else ("floor" if f["meets_floor"] else "**below floor**")
+        unit = f["unit"]
+        lines.append(
+            f"| {f['name']} | {f['size']:,} | {common.number(float(str(f['library'])))} {unit} "
+            f"| {common.number(float(str(f['raw'])))} {unit} | {float(str(f['ratio'])):.2f} "
+            f"| {f['floor']} | {f['aim']} | {verdict} |"
+        )
+    machine = common.machine()
+    lines.append("")
+    lines.append("Machine: " + ", ".join(f"{k} {v}" for k, v in machine.items()))
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

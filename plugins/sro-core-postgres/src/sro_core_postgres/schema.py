@@ -1,0 +1,291 @@
+"""The PostgreSQL store's schema: numbered forward migrations, and how a schema is recognised.
+
+Migration ``n`` is ``MIGRATIONS[n - 1]``; the numbers are shared with the SQLite store (its
+schema 1 holds the same tables and columns), so a store of either kind at version ``n`` holds
+the same things. The ``schema_version`` table records every migration applied and when. A
+schema with no tables is new and is given the whole schema; one with tables but no
+``schema_version`` is someone else's and is refused; one at a higher version than this code
+knows is refused with ``SchemaTooNew``.
+
+Types: ids are ``uuid`` (their order is the order of Python's ``UUID``), times ``timestamptz``
+(microseconds, as Python), and each aggregate's record is its JSON document (the wire format of
+:mod:`sro_core.serialization`) in a ``text`` column beside the columns its queries and
+uniqueness rules read. Every text column that is sorted or compared is ``COLLATE "C"``: code
+point order, as Python sorts, whatever the database's collation. ``local_month`` is the
+program-local month of an incident, computed when the row is written (as the SQLite store
+does), which binds the store to the time zone recorded in ``store_settings``: month counts
+then read one index in order, and give the memory reference's answer for every zone and DST
+change, with no dependence on the server's time-zone database. A delivery's ``last_error`` is
+``bytea`` (UTF-8): a notifier's error message may hold any character, NUL included, which
+PostgreSQL text cannot.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zlib
+
+import attrs
+import psycopg
+from psycopg import sql
+
+from sro_core.domain import ProgramCalendar
+from sro_core.ports import SchemaTooNew, StorageError
+
+_V1 = """
+CREATE TABLE schema_version (
+    version integer PRIMARY KEY,
+    applied_at timestamptz NOT NULL
+);
+CREATE TABLE store_settings (
+    name text PRIMARY KEY,
+    value text NOT NULL
+);
+CREATE TABLE officers (
+    id uuid PRIMARY KEY,
+    version integer NOT NULL,
+    badge text COLLATE "C" NOT NULL UNIQUE,
+    document text NOT NULL
+);
+CREATE TABLE schools (
+    id uuid PRIMARY KEY,
+    version integer NOT NULL,
+    document text NOT NULL
+);
+CREATE TABLE assignments (
+    id uuid PRIMARY KEY,
+    version integer NOT NULL,
+    officer_id uuid NOT NULL,
+    school_id uuid NOT NULL,
+    document text NOT NULL
+);
+CREATE INDEX assignments_by_officer ON assignments (officer_id);
+CREATE INDEX assignments_by_school ON assignments (school_id);
+CREATE TABLE people (
+    id uuid PRIMARY KEY,
+    version integer NOT NULL,
+    document text NOT NULL
+);
+CREATE TABLE incidents (
+    id uuid PRIMARY KEY,
+    version integer NOT NULL,
+    number text COLLATE "C" UNIQUE,
+    school_id uuid,
+    reporting_officer_id uuid NOT NULL,
+    status text COLLATE "C" NOT NULL,
+    category text COLLATE "C" NOT NULL,
+    location_kind text COLLATE "C" NOT NULL,
+    occurred_at timestamptz NOT NULL,
+    local_month text COLLATE "C" NOT NULL,
+    referred_to_law_enforcement boolean NOT NULL,
+    school_related_arrest boolean NOT NULL,
+    narrative text COLLATE "C" NOT NULL,
+    document text NOT NULL
+);
+CREATE INDEX incidents_by_school_category ON incidents (school_id, category, occurred_at);
+CREATE INDEX incidents_by_school ON incidents (school_id, occurred_at);
+CREATE INDEX incidents_by_time ON incidents (occurred_at, id);
+CREATE INDEX incidents_by_officer ON incidents (reporting_officer_id, occurred_at);
+CREATE INDEX incidents_by_month
+    ON incidents (local_month, school_id NULLS FIRST, category, occurred_at, status);
+CREATE TABLE involvements (
+    incident_id uuid NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
+    person_id uuid NOT NULL,
+    person_kind text COLLATE "C" NOT NULL,
+    victim boolean NOT NULL,
+    suspect boolean NOT NULL,
+    offender boolean NOT NULL,
+    arrestee boolean NOT NULL,
+    witness boolean NOT NULL,
+    reporting_party boolean NOT NULL,
+    sex text COLLATE "C" NOT NULL,
+    race_ethnicity text COLLATE "C",
+    idea boolean,
+    section_504 boolean,
+    english_learner boolean,
+    PRIMARY KEY (incident_id, person_id)
+);
+CREATE INDEX involvements_by_person ON involvements (person_id);
+CREATE TABLE contacts (
+    id uuid PRIMARY KEY,
+    version integer NOT NULL,
+    officer_id uuid NOT NULL,
+    at timestamptz NOT NULL,
+    triad_role text COLLATE "C" NOT NULL,
+    minutes integer NOT NULL,
+    school_id uuid,
+    party text COLLATE "C" NOT NULL,
+    purpose text COLLATE "C" NOT NULL,
+    document text NOT NULL
+);
+CREATE INDEX contacts_by_time ON contacts (at);
+CREATE INDEX contacts_by_officer ON contacts (officer_id, at);
+CREATE TABLE activities (
+    id uuid PRIMARY KEY,
+    version integer NOT NULL,
+    officer_id uuid NOT NULL,
+    held_at timestamptz NOT NULL,
+    triad_role text COLLATE "C" NOT NULL,
+    minutes integer NOT NULL,
+    school_id uuid,
+    document text NOT NULL
+);
+CREATE INDEX activities_by_time ON activities (held_at);
+CREATE INDEX activities_by_officer ON activities (officer_id, held_at);
+CREATE TABLE partners (
+    id uuid PRIMARY KEY,
+    version integer NOT NULL,
+    document text NOT NULL
+);
+CREATE TABLE agreements (
+    id uuid PRIMARY KEY,
+    version integer NOT NULL,
+    document text NOT NULL
+);
+CREATE TABLE referrals (
+    id uuid PRIMARY KEY,
+    version integer NOT NULL,
+    incident_id uuid NOT NULL,
+    partner_id uuid NOT NULL,
+    status text COLLATE "C" NOT NULL,
+    reason text COLLATE "C" NOT NULL,
+    sent_at timestamptz NOT NULL,
+    document text NOT NULL
+);
+CREATE INDEX referrals_by_incident ON referrals (incident_id);
+CREATE INDEX referrals_by_time ON referrals (sent_at);
+CREATE INDEX referrals_by_partner ON referrals (partner_id);
+CREATE TABLE crises (
+    id uuid PRIMARY KEY,
+    version integer NOT NULL,
+    school_id uuid NOT NULL,
+    status text COLLATE "C" NOT NULL,
+    document text NOT NULL
+);
+CREATE INDEX crises_by_status ON crises (status, school_id);
+CREATE TABLE outbox (
+    sequence bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    event_id uuid NOT NULL,
+    urgent boolean NOT NULL,
+    event text NOT NULL,
+    recorded_at timestamptz NOT NULL
+);
+CREATE INDEX outbox_by_event ON outbox (event_id);
+CREATE TABLE deliveries (
+    event_id uuid NOT NULL,
+    notifier text COLLATE "C" NOT NULL,
+    status text COLLATE "C" NOT NULL,
+    attempts integer NOT NULL,
+    next_attempt_at timestamptz,
+    last_error bytea,
+    PRIMARY KEY (event_id, notifier)
+);
+CREATE INDEX deliveries_by_status ON deliveries (status);
+CREATE TABLE audit (
+    sequence bigint PRIMARY KEY,
+    at timestamptz NOT NULL,
+    actor_id text NOT NULL,
+    actor_role text NOT NULL,
+    component text NOT NULL,
+    action text NOT NULL,
+    outcome text NOT NULL,
+    target text,
+    detail text NOT NULL,
+    previous_hash text NOT NULL,
+    hash text NOT NULL
+);
+CREATE TABLE incident_numbers (
+    year integer PRIMARY KEY,
+    last integer NOT NULL
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1,)
+"""The migration scripts, in order: migration ``n`` is ``MIGRATIONS[n - 1]``."""
+
+LATEST = len(MIGRATIONS)
+"""The schema version this code writes."""
+
+
+@attrs.frozen
+class Found:
+    """What a schema turned out to be."""
+
+    ours: bool
+    """An sro_core schema, or an empty (or missing) one that will become one."""
+    version: int
+    """The schema version reached (0: nothing yet)."""
+    time_zone: str | None
+    """The program time zone the store's local months were computed in."""
+
+
+def inspect(connection: psycopg.Connection[tuple[object, ...]], schema: str) -> Found:
+    """Read what a schema holds, without writing to it."""
+    tables = {
+        str(row[0])
+        for row in connection.execute(
+            "SELECT c.relname FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = %s AND c.relkind IN ('r', 'p', 'v', 'm', 'f')",
+            (schema,),
+        )
+    }
+    if not tables:
+        return Found(ours=True, version=0, time_zone=None)
+    if "schema_version" not in tables:
+        return Found(ours=False, version=0, time_zone=None)
+    named = sql.Identifier(schema)
+    row = connection.execute(
+        sql.SQL("SELECT max(version) FROM {}.schema_version").format(named)
+    ).fetchone()
+    version = int(str(row[0])) if row and row[0] is not None else 0
+    time_zone = None
+    if "store_settings" in tables:
+        found = connection.execute(
+            sql.SQL("SELECT value FROM {}.store_settings WHERE name = 'time_zone'").format(named)
+        ).fetchone()
+        time_zone = None if found is None else str(found[0])
+    return Found(ours=True, version=version, time_zone=time_zone)
+
+
+def check(found: Found, where: str, calendar: ProgramCalendar) -> None:
+    """Raise unless this code may use the schema found: ours, not newer, same time zone."""
+    if not found.ours:
+        raise StorageError(
+            f"{where} holds tables, but not an sro_core schema (no schema_version table); "
+            "give the program a schema of its own (?schema=NAME)"
+        )
+    if found.version > LATEST:
+        raise SchemaTooNew(
+            f"{where} was written by a newer sro_core (schema {found.version}; this one knows "
+            f"up to {LATEST}): upgrade sro_core and sro-core-postgres"
+        )
+    if found.time_zone is not None and found.time_zone != calendar.time_zone:
+        raise StorageError(
+            f"{where} counts local months in the time zone {found.time_zone}, but this program "
+            f"uses {calendar.time_zone}: open it with the time zone it was made with (months "
+            "are computed when incidents are written)"
+        )
+
+
+def lock_key(schema: str) -> int:
+    """Return the advisory-lock key that makes migrations of one schema take turns."""
+    return zlib.crc32(f"sro_core migrate {schema}".encode())
+
+
+def upgrade(
+    connection: psycopg.Connection[tuple[object, ...]], found: Found, calendar: ProgramCalendar
+) -> int:
+    """Apply the missing migrations and record the time zone, in the caller's transaction.
+
+    The caller holds the schema's advisory lock and has set the ``search_path`` to the schema.
+    Return the version reached.
+    """
+    now = dt.datetime.now(dt.UTC)
+    for version in range(found.version + 1, LATEST + 1):
+        connection.execute(MIGRATIONS[version - 1].encode())
+        connection.execute("INSERT INTO schema_version VALUES (%s, %s)", (version, now))
+    if found.time_zone is None:
+        connection.execute(
+            "INSERT INTO store_settings VALUES ('time_zone', %s)", (calendar.time_zone,)
+        )
+    return max(found.version, LATEST)
