@@ -12,7 +12,7 @@ import collections
 import datetime as dt
 import threading
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -79,6 +79,7 @@ from sro_core.ports import (
     incident_cursor,
     read_incident_cursor,
 )
+from sro_core.serialization import unstructure
 
 R = TypeVar("R", bound=Aggregate)
 
@@ -325,6 +326,12 @@ class _Queries(Queries):
         last = items[-1] if items else None
         cursor = incident_cursor(last.occurred_start, last.id) if more and last else None
         return PageOf(items, cursor)
+
+    def find_incident_documents(
+        self, where: IncidentFilter, page: Page
+    ) -> PageOf[Mapping[str, Any]]:
+        found = self.find_incidents(where, page)
+        return PageOf(tuple(unstructure(i) for i in found.items), found.next)
 
     def monthly_counts(self, period: Period) -> list[MonthlyCount]:
         calendar = self.unit.storage.settings.calendar

@@ -144,6 +144,8 @@ from sro_core.domain.people import (
     PersonKind,
     Race,
     Sex,
+    age_in_years,
+    counts_as_juvenile,
     is_juvenile,
 )
 from sro_core.domain.privacy import (
@@ -296,6 +298,7 @@ __all__ = [
     "SharingRefused",
     "TriadRole",
     "VictimDetails",
+    "age_in_years",
     "at_least",
     "aware",
     "check_assignable",
@@ -310,6 +313,7 @@ __all__ = [
     "check_sharing",
     "code_problems",
     "codes_at_most",
+    "counts_as_juvenile",
     "coverage",
     "ends_after_start",
     "field_sensitivity",

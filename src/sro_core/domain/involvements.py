@@ -9,7 +9,7 @@ import uuid
 import attrs
 
 from sro_core.domain.errors import RuleViolation
-from sro_core.domain.people import AGE_OF_MAJORITY, Person, PersonKind
+from sro_core.domain.people import Person, counts_as_juvenile
 from sro_core.domain.values import at_least, codes_at_most, not_blank
 
 MAX_INJURIES = 5
@@ -136,7 +136,4 @@ class Involvement:
         Under 18 by date of birth, else by the low end of the estimated age; a student with
         neither is treated as a juvenile.
         """
-        age = self.age_on(day)
-        if age is None:
-            return self.person.kind is PersonKind.STUDENT
-        return age < AGE_OF_MAJORITY
+        return counts_as_juvenile(self.age_on(day), self.person.kind)

@@ -155,10 +155,22 @@ class Person:
 
     def age_on(self, day: dt.date) -> int | None:
         """Return the person's age in whole years on a day, or None without a date of birth."""
-        born = self.date_of_birth
-        if born is None:
-            return None
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        return None if self.date_of_birth is None else age_in_years(self.date_of_birth, day)
+
+
+def age_in_years(born: dt.date, day: dt.date) -> int:
+    """Return the age in whole years on a day of someone born on ``born`` (Feb 29: on Mar 1)."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def counts_as_juvenile(age: int | None, kind: PersonKind) -> bool:
+    """Return whether someone of an age (None: unknown) counts as a juvenile.
+
+    Under 18; with no age known, a student is treated as a juvenile.
+    """
+    if age is None:
+        return kind is PersonKind.STUDENT
+    return age < AGE_OF_MAJORITY
 
 
 def is_juvenile(person: Person, on: dt.date) -> bool:
@@ -166,7 +178,4 @@ def is_juvenile(person: Person, on: dt.date) -> bool:
 
     Under 18 on that date; a student with no date of birth is treated as a juvenile.
     """
-    age = person.age_on(on)
-    if age is None:
-        return person.kind is PersonKind.STUDENT
-    return age < AGE_OF_MAJORITY
+    return counts_as_juvenile(person.age_on(on), person.kind)

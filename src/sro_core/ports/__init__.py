@@ -30,6 +30,7 @@ from sro_core.ports.queries import (
     ReferralCount,
     TriadTime,
     ascii_lower,
+    document_cursor,
     incident_cursor,
     read_incident_cursor,
 )
@@ -116,6 +117,7 @@ __all__ = [
     "UnknownNotifier",
     "UnknownStore",
     "ascii_lower",
+    "document_cursor",
     "incident_cursor",
     "read_incident_cursor",
     "url_scheme",

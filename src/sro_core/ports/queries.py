@@ -7,7 +7,8 @@ import binascii
 import datetime as dt
 import enum
 import uuid
-from typing import Generic, TypeVar
+from collections.abc import Mapping
+from typing import Any, Generic, TypeVar
 
 import attrs
 
@@ -187,3 +188,9 @@ def read_incident_cursor(cursor: str) -> tuple[dt.datetime, uuid.UUID]:
     if moment.utcoffset() is None:
         raise BadQuery(f"after: not a cursor this store issued ({cursor!r})")
     return moment, identifier
+
+
+def document_cursor(document: Mapping[str, Any]) -> str:
+    """Return the cursor after an incident given in its wire format."""
+    start = dt.datetime.fromisoformat(document["occurred_start"])
+    return incident_cursor(start, uuid.UUID(document["id"]))

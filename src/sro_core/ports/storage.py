@@ -13,9 +13,9 @@ import abc
 import datetime as dt
 import enum
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
-from typing import Generic, Protocol, Self, TypeVar
+from typing import Any, Generic, Protocol, Self, TypeVar
 
 import attrs
 
@@ -295,6 +295,16 @@ class Queries(abc.ABC):
         """Return a page of matching incidents, newest start first (ties by id).
 
         Raises :class:`~sro_core.ports.queries.BadQuery` for a cursor it did not issue.
+        """
+
+    @abc.abstractmethod
+    def find_incident_documents(
+        self, where: IncidentFilter, page: Page
+    ) -> PageOf[Mapping[str, Any]]:
+        """Return the same page as :meth:`find_incidents`, each incident in its wire format.
+
+        The row path of exports: a store that keeps the wire format hands it over as read,
+        without building domain objects; the memory reference unstructures its records.
         """
 
     @abc.abstractmethod

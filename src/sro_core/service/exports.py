@@ -7,6 +7,7 @@ Every export is audited, and so is every export that shows juveniles' identities
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections.abc import Iterator, Mapping, Sequence
 from typing import IO, Any
@@ -18,21 +19,26 @@ from sro_core.domain import (
     AuditOutcome,
     Incident,
     InvolvementRole,
+    PersonKind,
     School,
     SchoolYear,
+    age_in_years,
+    counts_as_juvenile,
 )
 from sro_core.ports import (
     CrdcStudentCount,
     Exporter,
     ExportInput,
     IncidentFilter,
+    Page,
+    PageOf,
     Period,
     UnitOfWork,
 )
 from sro_core.serialization import unstructure
 from sro_core.service.policy import AccessDenied, Action
 from sro_core.service.reading import Reading
-from sro_core.service.redaction import REDACTED, Seen
+from sro_core.service.redaction import REDACTED, Seen, sensitivity_of
 
 
 class RecordKind(enum.Enum):
@@ -101,6 +107,28 @@ INCIDENT_COLUMNS = (
     "version",
 )
 
+INCIDENT_SENSITIVITY = {
+    column: sensitivity_of(Incident, column)
+    for column in INCIDENT_COLUMNS
+    if sensitivity_of(Incident, column)
+}
+"""The incident columns that hold a sensitive field, with its sensitivities (from metadata)."""
+
+EXPORT_PAGE = 500
+"""Incidents read in one unit of work while an export streams."""
+
+
+def _juvenile(involvement: Mapping[str, Any], day: dt.date) -> bool:
+    """Return whether an involvement in its wire format is a juvenile's on a local day."""
+    person = involvement["person"]
+    born, estimate = person["date_of_birth"], involvement["estimated_age"]
+    if born is not None:
+        age: int | None = age_in_years(dt.date.fromisoformat(born), day)
+    else:
+        age = None if estimate is None else estimate["low"]
+    return counts_as_juvenile(age, PersonKind(person["kind"]))
+
+
 CONTACT_COLUMNS = (
     "id",
     "officer_id",
@@ -136,25 +164,80 @@ MONTHLY_COLUMNS = ("month", "school_id", "category", "count")
 class Exports(Reading):
     """Streaming exports through the registered exporters."""
 
-    def _incident_row(self, seen: Seen[Incident]) -> dict[str, object]:
-        incident = seen.value
-        day = self.calendar.local_date(incident.occurred_start)
-        disposition = incident.disposition
+    def _incident_rows(
+        self, actor: Actor, where: IncidentFilter | None
+    ) -> Iterator[dict[str, object]]:
+        """Yield flat incident rows straight from the stored wire format, a page at a time.
+
+        No domain object is built: a hidden column is chosen once from the sensitivity of its
+        field, and a row carries no identity, so no juvenile identity can show through it.
+        """
+        shown = self._read(
+            actor,
+            Action.READ_RECORDS,
+            "export incidents",
+            None,
+            lambda unit: self._visibility(unit, actor),
+        )
+        hidden = frozenset(c for c, kinds in INCIDENT_SENSITIVITY.items() if kinds & shown.hidden)
+        page = Page(size=EXPORT_PAGE)
+        while True:
+
+            def work(unit: UnitOfWork, after: Page = page) -> PageOf[Mapping[str, Any]]:
+                scoped = self._scoped(unit, actor, where or IncidentFilter())
+                return unit.queries.find_incident_documents(scoped, after)
+
+            found = self._read(actor, Action.READ_RECORDS, "export incidents", None, work)
+            for document in found.items:
+                yield self._document_row(document, hidden)
+            if found.next is None:
+                return
+            page = Page(size=EXPORT_PAGE, after=found.next)
+
+    def _document_row(
+        self, document: Mapping[str, Any], hidden: frozenset[str]
+    ) -> dict[str, object]:
+        """Return the flat row of an incident given in its wire format."""
+        location, disposition = document["location"], document["disposition"]
+        day = self.calendar.local_date(dt.datetime.fromisoformat(document["occurred_start"]))
+        involvements = document["involvements"]
 
         def count(role: InvolvementRole) -> int:
-            return len(incident.with_role(role))
+            return sum(role.value in i["roles"] for i in involvements)
 
-        extra: dict[str, object] = {
-            "offense_codes": ";".join(o.ucr_code for o in incident.offenses),
+        row: dict[str, object] = {
+            "number": document["number"],
+            "status": document["status"],
+            "category": document["category"],
+            "school_id": document["school_id"],
+            "reporting_officer_id": document["reporting_officer_id"],
+            "occurred_start": document["occurred_start"],
+            "occurred_end": document["occurred_end"],
+            "reported_at": document["reported_at"],
+            "location.kind": location["kind"],
+            "location.zone": location["zone"],
+            "location.nibrs_code": location["nibrs_code"],
+            "location.address": location["address"],
+            "offense_codes": ";".join(o["ucr_code"] for o in document["offenses"]),
             "victims": count(InvolvementRole.VICTIM),
             "offenders": count(InvolvementRole.OFFENDER),
             "arrestees": count(InvolvementRole.ARRESTEE),
-            "juveniles": sum(1 for i in incident.involvements if i.is_juvenile(day)),
-            "disposition.kind": disposition.kind.value if disposition else None,
-            "disposition.decided_on": disposition.decided_on.isoformat() if disposition else None,
-            "location.zone": incident.location.zone.value if incident.location.zone else None,
+            "juveniles": sum(_juvenile(i, day) for i in involvements),
+            "disposition.kind": disposition["kind"] if disposition else None,
+            "disposition.decided_on": disposition["decided_on"] if disposition else None,
+            "referred_to_law_enforcement": document["referred_to_law_enforcement"],
+            "school_related_arrest": document["school_related_arrest"],
+            "restrictions": ";".join(document["restrictions"]),
+            "origin": document["origin"],
+            "escalated_from": document["escalated_from"],
+            "narrative": document["narrative"],
+            "id": document["id"],
+            "version": document["version"],
         }
-        return _flat(seen, INCIDENT_COLUMNS, extra)
+        for column in hidden:
+            if row[column] not in (None, ""):
+                row[column] = REDACTED
+        return row
 
     def _rows(
         self, actor: Actor, kind: RecordKind, where: IncidentFilter | None, period: Period | None
@@ -168,9 +251,7 @@ class Exports(Reading):
         if actor.audience is Audience.AGGREGATE:
             raise AccessDenied(actor, f"export {kind.value}", "analysts export aggregates only")
         if kind is RecordKind.INCIDENTS:
-            return INCIDENT_COLUMNS, (
-                self._incident_row(s) for s in self.incidents_of(actor, where)
-            )
+            return INCIDENT_COLUMNS, self._incident_rows(actor, where)
         if kind is RecordKind.CONTACTS:
             contacts = self.contacts(actor)
             return CONTACT_COLUMNS, (_flat(s, CONTACT_COLUMNS) for s in contacts)

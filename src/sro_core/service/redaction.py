@@ -9,6 +9,7 @@ what was blanked are returned with the record, so a reader can tell hidden from 
 from __future__ import annotations
 
 import datetime as dt
+import typing
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -110,3 +111,21 @@ def redact_incident(incident: Incident, visibility: Visibility, day: dt.date) ->
         )
         top = attrs.evolve(top, involvements=involvements)
     return Seen(top, frozenset(hidden_paths))
+
+
+def sensitivity_of(cls: type[Any], path: str) -> frozenset[Sensitivity]:
+    """Return the sensitivities of the field a dotted path names in an attrs class.
+
+    A path that is not a field (a computed column) has none.
+    """
+    kinds: frozenset[Sensitivity] = frozenset()
+    for name in path.split("."):
+        if not attrs.has(cls):
+            return frozenset()
+        fields = {f.name: f for f in attrs.fields(cls)}
+        if name not in fields:
+            return frozenset()
+        kinds = kinds | fields[name].metadata.get(SENSITIVITY_KEY, frozenset())
+        hint = typing.get_type_hints(cls).get(name)
+        cls = next((t for t in (hint, *typing.get_args(hint)) if isinstance(t, type)), object)
+    return kinds

@@ -98,6 +98,7 @@ from sro_core.ports import (
     StorageSettings,
     UnitOfWork,
 )
+from sro_core.serialization import structure
 from sro_core.testing import strategies
 
 __all__ = ["StorageContract", "in_utc"]
@@ -580,6 +581,22 @@ def _pages(storage: Storage, where: IncidentFilter, size: int) -> list[tuple[Inc
     while len(pages) <= 1_000:
         with storage.unit_of_work() as unit:
             page = unit.queries.find_incidents(where, Page(size, after))
+        pages.append(page.items)
+        if page.next is None:
+            return pages
+        after = page.next
+    raise AssertionError("a thousand pages, and the cursors still do not reach the last")
+
+
+def _document_pages(
+    storage: Storage, where: IncidentFilter, size: int
+) -> list[tuple[Mapping[str, Any], ...]]:
+    """Return every page of ``find_incident_documents``, each read in a unit of its own."""
+    pages: list[tuple[Mapping[str, Any], ...]] = []
+    after: str | None = None
+    while len(pages) <= 1_000:
+        with storage.unit_of_work() as unit:
+            page = unit.queries.find_incident_documents(where, Page(size, after))
         pages.append(page.items)
         if page.next is None:
             return pages
@@ -1387,6 +1404,18 @@ class StorageContract(abc.ABC):
                     [i for p in expected for i in p]
                 )
                 assert [len(p) for p in found] == [len(p) for p in expected], f"pages of {size}"
+
+    @_property(0.05, sample=_samples(), data=st.data())
+    def test_find_incident_documents_is_find_incidents_in_wire_format(
+        self, sample: _Sample, data: st.DataObject
+    ) -> None:
+        """The export's row path pages like ``find_incidents`` and holds the same records."""
+        with self._loaded(sample) as (storage, _reference):
+            where = data.draw(_filters(sample))
+            size = data.draw(st.integers(1, 6))
+            records = [i for p in _pages(storage, where, size) for i in p]
+            documents = [d for p in _document_pages(storage, where, size) for d in p]
+            assert [structure(d, Incident) for d in documents] == records
 
     @_property(0.05, sample=_samples(), data=st.data())
     def test_find_incidents_by_text_matches_memory(

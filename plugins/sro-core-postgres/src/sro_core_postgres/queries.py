@@ -10,9 +10,11 @@ collations, which the reference does not.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import string
 import uuid
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from sro_core.domain import (
     ContactParty,
@@ -41,6 +43,7 @@ from sro_core.ports import (
     ReferralCount,
     TriadTime,
     ascii_lower,
+    document_cursor,
     incident_cursor,
     read_incident_cursor,
 )
@@ -145,8 +148,8 @@ class PostgresQueries(Queries):
     def __init__(self, unit: PostgresUnitOfWork) -> None:
         self.unit = unit
 
-    def find_incidents(self, where: IncidentFilter, page: Page) -> PageOf[Incident]:
-        """Return a page of matching incidents, newest start first: keyset pagination."""
+    def _documents(self, where: IncidentFilter, page: Page) -> list[str]:
+        """Return the stored documents of a page (and one more), newest start first."""
         clauses: list[str] = []
         parameters: list[object] = []
         if where.ids is not None:
@@ -190,11 +193,25 @@ class PostgresQueries(Queries):
             "ORDER BY occurred_at DESC, id DESC LIMIT %s",
             [*parameters, page.size + 1],
         ).fetchall()
+        return [document for (document,) in found]
+
+    def find_incidents(self, where: IncidentFilter, page: Page) -> PageOf[Incident]:
+        """Return a page of matching incidents, newest start first: keyset pagination."""
+        found = self._documents(where, page)
         read, at = rows.INCIDENTS.read, self.unit.where
-        items = tuple(read(document, at) for (document,) in found[: page.size])
+        items = tuple(read(document, at) for document in found[: page.size])
         cursor = None
         if len(found) > page.size:
             cursor = incident_cursor(items[-1].occurred_start, items[-1].id)
+        return PageOf(items, cursor)
+
+    def find_incident_documents(
+        self, where: IncidentFilter, page: Page
+    ) -> PageOf[Mapping[str, Any]]:
+        """Return the page's incidents as their stored wire format, without building records."""
+        found = self._documents(where, page)
+        items = tuple(json.loads(document) for document in found[: page.size])
+        cursor = document_cursor(items[-1]) if len(found) > page.size else None
         return PageOf(items, cursor)
 
     def monthly_counts(self, period: Period) -> list[MonthlyCount]:
