@@ -259,7 +259,9 @@ class Incident:
 
     def reported(self, number: str) -> Incident:
         """Return the draft incident reported under its allocated number."""
-        return attrs.evolve(self, number=number).moved_to(IncidentStatus.REPORTED)
+        if IncidentStatus.REPORTED not in INCIDENT_TRANSITIONS[self.status]:
+            raise IllegalTransition("incident", self.status, IncidentStatus.REPORTED)
+        return attrs.evolve(self, number=number, status=IncidentStatus.REPORTED)
 
     def closed(self, disposition: Disposition) -> Incident:
         """Return the incident closed with a disposition."""
