@@ -32,7 +32,6 @@ from sro_core.ports import (
     ProgramContext,
     StorageError,
 )
-from sro_core.service import Program
 
 SRC = Path(__file__).parent.parent / "src"
 HIGH = "Chowchilla Union High School"
@@ -502,34 +501,41 @@ def test_import_of_incidents_checks_the_program_rules(
     assert sro.json("incidents", "find")["items"][0]["record"]["number"] == "2026-000001"
 
 
-def test_import_stopped_midway_says_which_rows_were_stored(
+def test_an_import_that_fails_while_storing_stores_nothing(
     sro: Sro, town: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A storage failure midway names the stored and unstored lines; a rerun stores the rest."""
+    """A storage fault partway through an import keeps none of its rows; a rerun stores all."""
     rows = [_contact_row(town) for _ in range(5)]
     file = tmp_path / "contacts.jsonl"
     file.write_text(_lines(rows), encoding="utf-8")
-    calls = {"count": 0}
-    real = Program.log_contact
+    repository = type(_sqlite_unit_contacts())
+    real = repository.add_many
 
-    def failing(self: Program, actor: Any, contact: Any) -> Any:
-        calls["count"] += 1
-        if calls["count"] == 3:
-            raise StorageError("the disk is full")
-        return real(self, actor, contact)
+    def failing(self: Any, records: Any) -> Any:
+        records = list(records)
+        real(self, records[:2])
+        raise StorageError("the disk is full")
 
-    monkeypatch.setattr(Program, "log_contact", failing)
+    monkeypatch.setattr(repository, "add_many", failing)
     result = sro("import", "contacts", str(file))
     assert result.exit_code == 1
-    message = result.stderr
-    assert "storing stopped at line 3: the disk is full" in message
-    assert "stored: lines 1-2" in message
-    assert "not stored: lines 3-5" in message
-    monkeypatch.setattr(Program, "log_contact", real)
-    rerun = sro.ok("import", "contacts", str(file))
-    assert "imported 3 contacts" in rerun
-    assert "2 already stored (lines 1-2)" in rerun
+    assert "the disk is full" in result.stderr
+    assert sro.json("contacts", "list") == []
+    monkeypatch.setattr(repository, "add_many", real)
+    assert "imported 5 contacts" in sro.ok("import", "contacts", str(file))
     assert len(sro.json("contacts", "list")) == 5
+
+
+def _sqlite_unit_contacts() -> Any:
+    """Return the contacts repository of a SQLite unit of work, to find its class."""
+    from sro_core.builtin.sqlite import SQLiteStorage  # noqa: PLC0415 - only this test needs it
+    from sro_core.ports import StorageSettings  # noqa: PLC0415
+
+    storage = SQLiteStorage(StorageSettings("sqlite://:memory:"))
+    try:
+        return storage.unit_of_work().contacts
+    finally:
+        storage.close()
 
 
 @pytest.mark.usefixtures("town")

@@ -33,15 +33,9 @@ from sro_core.domain import (
     DomainError,
     EducationActivity,
     Incident,
-    IncidentStatus,
     Problem,
-    RuleViolation,
-    check_incident,
-    code_problems,
 )
-from sro_core.ports import Conflict
 from sro_core.serialization import StructureError, structure
-from sro_core.service import Program
 
 Record = Incident | CommunityContact | EducationActivity
 
@@ -193,74 +187,6 @@ def csv_rows(text: str, cls: type[Any]) -> Iterator[Row]:
         yield Row(reader.line_num, data, tuple(problems))
 
 
-@attrs.define
-class Rules:
-    """What every row is checked against: the directory and the program's incident rules."""
-
-    program: Program
-    officers: frozenset[uuid.UUID]
-    schools: frozenset[uuid.UUID]
-    seen: dict[uuid.UUID, int] = attrs.field(factory=dict)
-
-    def check(self, row: Row, cls: type[Any]) -> Checked:
-        """Check one row: its shape, then the rules of its kind."""
-        if row.problems:
-            return Checked(row.line, None, row.problems)
-        try:
-            record = structure(row.data, cls)
-        except StructureError as error:
-            return Checked(row.line, None, tuple(error.problems))
-        problems = self._directory(record)
-        if isinstance(record, Incident):
-            problems += self._incident(record)
-        elif isinstance(record, CommunityContact) and record.incident_id is not None:
-            problems.append(
-                Problem("incident_id", record.incident_id, "escalate a logged contact instead")
-            )
-        first = self.seen.setdefault(record.id, row.line)
-        if first != row.line:
-            problems.append(Problem("id", record.id, f"the same id is on line {first}"))
-        return Checked(row.line, None if problems else record, tuple(problems))
-
-    def _directory(self, record: Record) -> list[Problem]:
-        problems = []
-        officer = record.reporting_officer_id if isinstance(record, Incident) else record.officer_id
-        field = "reporting_officer_id" if isinstance(record, Incident) else "officer_id"
-        if officer not in self.officers:
-            problems.append(Problem(field, officer, "no officer has this id"))
-        if record.school_id is not None and record.school_id not in self.schools:
-            problems.append(Problem("school_id", record.school_id, "no school has this id"))
-        return problems
-
-    def _incident(self, incident: Incident) -> list[Problem]:
-        problems = []
-        if incident.status is not IncidentStatus.DRAFT or incident.number is not None:
-            problems.append(
-                Problem("status", incident.status.value, "an imported incident is a draft")
-            )
-        if incident.escalated_from is not None:
-            problems.append(
-                Problem("escalated_from", incident.escalated_from, "escalate the contact instead")
-            )
-        try:
-            check_incident(incident, self.program.calendar)
-        except RuleViolation as violation:
-            problems.append(Problem(violation.field, violation.value, violation.rule))
-        problems += code_problems(incident, self.program.code_tables)
-        problems += self.program.plugins.validate_incident(incident, self.program)
-        return problems
-
-
-def _store(session: Session, record: Record) -> None:
-    program, actor = session.program, session.actor
-    if isinstance(record, Incident):
-        program.report_incident(actor, record)
-    elif isinstance(record, CommunityContact):
-        program.log_contact(actor, record)
-    else:
-        program.record_activity(actor, record)
-
-
 def _problem_line(line: int, problem: Problem) -> str:
     got = "" if problem.value is None else f" (got {problem.value!r})"
     return f"line {line}: {problem.field}: {problem.rule}{got}"
@@ -293,91 +219,66 @@ def import_records(
     leaves a field at its default; a list or a nested record is written as JSON in its cell.
     Incidents are drafts: the program numbers them.
 
-    Every row is checked first: a bad row is reported with its line number and field, and
-    then nothing is stored unless --skip-bad is given (then the good rows are).
-
-    Each row is stored as one command (its own unit of work, audited). If storing stops
-    partway (a lost connection, a full disk), the command says which lines were stored and
-    which were not; run the same import again: a row whose id is already stored is skipped,
-    so give every row its "id" to make re-running safe.
+    Every row is checked first, as its own command would check it: a bad row is reported with
+    its line number and field, and then nothing is stored unless --skip-bad is given (then the
+    good rows are). The rows are stored together in one unit of work: a fault while storing
+    (a lost connection, a full disk) stores none of them. A row whose id is already stored is
+    skipped, so give every row its "id" and running the same import again is safe.
     """
     cls = _CLASSES[kind]
     fmt = file_format or ("csv" if file.lower().endswith(".csv") else "jsonl")
     text = _read(file)
     rows = list(csv_rows(text, cls) if fmt == "csv" else json_lines(text))
-    program, actor = session.program, session.actor
-    rules = Rules(
-        program,
-        frozenset(o.id for o in program.officers(actor)),
-        frozenset(s.id for s in program.schools(actor)),
-    )
-    checked: list[Checked] = []
-    with session.output.progress(f"checking {kind.value}", len(rows)) as advance:
+    problems: dict[int, tuple[Problem, ...]] = {}
+    records: dict[int, Record] = {}
+    with session.output.progress(f"reading {kind.value}", len(rows)) as advance:
         for row in rows:
-            checked.append(rules.check(row, cls))
+            checked = _structured(row, cls)
+            if checked.problems:
+                problems[row.line] = checked.problems
+            else:
+                records[row.line] = typing.cast("Record", checked.record)
             advance(1)
-    bad = [c for c in checked if c.problems]
-    for refused in bad:
-        for problem in refused.problems:
-            session.output.note(_problem_line(refused.line, problem))
-    if bad and not skip_bad:
+    program, actor = session.program, session.actor
+    lines = list(records)
+    checked_all = program.import_records(actor, list(records.values()), check_only=True)
+    already = [lines[n] for n, found in checked_all.problems.items() if _already_stored(found)]
+    problems.update(
+        {lines[n]: found for n, found in checked_all.problems.items() if lines[n] not in already}
+    )
+    for line in sorted(problems):
+        for problem in problems[line]:
+            session.output.note(_problem_line(line, problem))
+    if problems and not skip_bad:
         raise ImportStopped(
-            f"{len(bad)} of {len(rows)} rows are bad (lines {line_ranges([c.line for c in bad])});"
+            f"{len(problems)} of {len(rows)} rows are bad (lines {line_ranges(sorted(problems))});"
             " nothing was stored (--skip-bad stores the good rows)"
         )
-    good = [c for c in checked if c.record is not None]
-    stored, already = _store_all(session, kind, good)
+    good = [records[line] for line in lines if line not in problems and line not in already]
+    with session.output.progress(f"storing {kind.value}", len(good)) as advance:
+        stored = program.import_records(actor, good).stored
+        advance(len(good))
     parts = [f"imported {len(stored)} {kind.value} from {file}"]
     if already:
         parts.append(f"{len(already)} already stored (lines {line_ranges(already)})")
-    if bad:
-        parts.append(f"{len(bad)} bad rows skipped (lines {line_ranges([c.line for c in bad])})")
+    if problems:
+        parts.append(f"{len(problems)} bad rows skipped (lines {line_ranges(sorted(problems))})")
     session.output.line("; ".join(parts))
 
 
-def _store_all(
-    session: Session, kind: ImportKind, good: list[Checked]
-) -> tuple[list[int], list[int]]:
-    """Store each good row; return the lines stored and those already stored before."""
-    stored: list[int] = []
-    already: list[int] = []
-    with session.output.progress(f"storing {kind.value}", len(good)) as advance:
-        for n, row in enumerate(good):
-            record = typing.cast("Record", row.record)
-            try:
-                _store(session, record)
-            except Conflict as conflict:
-                if conflict.key != record.id:
-                    _stopped(session, good, n, conflict, stored=stored, already=already)
-                already.append(row.line)
-            except BaseException as error:  # noqa: BLE001 - reported, then raised again
-                _stopped(session, good, n, error, stored=stored, already=already)
-            else:
-                stored.append(row.line)
-            advance(1)
-    return stored, already
+def _structured(row: Row, cls: type[Any]) -> Checked:
+    """Return a row's record, or the problems that keep it from being one."""
+    if row.problems:
+        return Checked(row.line, None, row.problems)
+    try:
+        return Checked(row.line, structure(row.data, cls), ())
+    except StructureError as error:
+        return Checked(row.line, None, tuple(error.problems))
 
 
-def _stopped(
-    session: Session,
-    good: list[Checked],
-    failed: int,
-    error: BaseException,
-    *,
-    stored: list[int],
-    already: list[int],
-) -> typing.NoReturn:
-    """Say which rows were stored and which were not, then raise (a DomainError as one)."""
-    not_stored = [c.line for c in good[failed:]]
-    summary = (
-        f"storing stopped at line {good[failed].line}: {error}; stored: lines "
-        f"{line_ranges(stored)}; already stored: lines {line_ranges(already)}; not stored: "
-        f"lines {line_ranges(not_stored)}; run the same import again to store the rest"
-    )
-    if isinstance(error, DomainError):
-        raise ImportStopped(summary) from error
-    session.output.note(summary)
-    raise error
+def _already_stored(problems: tuple[Problem, ...]) -> bool:
+    """Return whether a record's only problem is that it was stored before (a rerun)."""
+    return [(p.field, p.rule) for p in problems] == [("id", "already stored")]
 
 
 COMMANDS: tuple[click.Command, ...] = (import_records,)

@@ -1,0 +1,204 @@
+"""Imports: many records brought in at once, all of them in one unit of work, or none.
+
+Every record is checked as its own command would check it, and every problem is reported by
+the record's position; then either nothing is stored, or (``skip_bad``) the good records are
+stored together. A fault while storing rolls the whole import back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Mapping, Sequence
+
+import attrs
+
+from sro_core.domain import (
+    ActivityRecorded,
+    Actor,
+    CommunityContact,
+    ContactLogged,
+    DomainError,
+    DomainEvent,
+    EducationActivity,
+    Incident,
+    IncidentReported,
+    IncidentStatus,
+    Problem,
+    RuleViolation,
+    check_incident,
+    code_problems,
+)
+from sro_core.ports import UnitOfWork
+from sro_core.service.community import Community
+from sro_core.service.policy import Action
+
+Importable = Incident | CommunityContact | EducationActivity
+"""What an import brings in: draft incidents, logged contacts or education activities."""
+
+_ACTIONS = {
+    Incident: Action.RECORD_INCIDENTS,
+    CommunityContact: Action.RECORD_CONTACTS,
+    EducationActivity: Action.RECORD_ACTIVITIES,
+}
+
+
+@attrs.frozen
+class ImportResult:
+    """What an import stored, and the problems of the records it left out, by position."""
+
+    stored: tuple[uuid.UUID, ...]
+    problems: Mapping[int, tuple[Problem, ...]] = attrs.field(factory=dict)
+
+
+class ImportRejected(DomainError, ValueError):
+    """Records of an import break rules: every problem, by position; nothing was stored."""
+
+    def __init__(self, problems: Mapping[int, tuple[Problem, ...]]) -> None:
+        self.problems = dict(problems)
+        positions = ", ".join(str(n) for n in sorted(self.problems))
+        super().__init__(f"{len(self.problems)} records break rules (at {positions})")
+
+
+class Imports(Community):
+    """The import command."""
+
+    def import_records(
+        self,
+        actor: Actor,
+        records: Sequence[Importable],
+        *,
+        skip_bad: bool = False,
+        check_only: bool = False,
+    ) -> ImportResult:
+        """Check every record, then store them all in one unit of work, or none of them.
+
+        Incidents are drafts and are reported (numbered) as they are stored. A record whose id
+        is already stored is a problem, so running the same import again stores nothing twice.
+        With ``skip_bad`` the good records are stored and the result lists the others'
+        problems; without it any problem raises :class:`ImportRejected` and nothing is stored.
+        ``check_only`` stores nothing and returns every problem (a dry run).
+        """
+        kinds = {type(r) for r in records}
+        if len(kinds) > 1:
+            raise RuleViolation("records", sorted(k.__name__ for k in kinds), "one kind at a time")
+        kind = next(iter(kinds), EducationActivity)
+        if kind not in _ACTIONS:
+            raise RuleViolation("records", kind.__name__, "not a kind of record an import takes")
+
+        def work(unit: UnitOfWork, now: dt.datetime) -> tuple[ImportResult, list[DomainEvent]]:
+            problems = self._import_problems(unit, records)
+            if check_only:
+                return ImportResult((), problems), []
+            if problems and not skip_bad:
+                raise ImportRejected(problems)
+            good = [r for n, r in enumerate(records) if n not in problems]
+            events = self._store_imported(unit, good, now)
+            return ImportResult(tuple(r.id for r in good), problems), events
+
+        target = f"{len(records)} {kind.__name__}"
+        return self._command(actor, _ACTIONS[kind], "import_records", target, work)
+
+    def _import_problems(
+        self, unit: UnitOfWork, records: Sequence[Importable]
+    ) -> dict[int, tuple[Problem, ...]]:
+        officers = {o.id for o in unit.officers.all()}
+        schools = {s.id for s in unit.schools.all()}
+        first: dict[uuid.UUID, int] = {}
+        found: dict[int, tuple[Problem, ...]] = {}
+        for n, record in enumerate(records):
+            problems = self._record_problems(unit, record, officers, schools)
+            if first.setdefault(record.id, n) != n:
+                problems.append(Problem("id", record.id, f"the same id is at {first[record.id]}"))
+            if problems:
+                found[n] = tuple(problems)
+        return found
+
+    def _record_problems(
+        self,
+        unit: UnitOfWork,
+        record: Importable,
+        officers: set[uuid.UUID],
+        schools: set[uuid.UUID],
+    ) -> list[Problem]:
+        """Return what the record's own command would refuse it for."""
+        problems: list[Problem] = []
+        if isinstance(record, Incident):
+            repository: object = unit.incidents
+            officer, officer_field = record.reporting_officer_id, "reporting_officer_id"
+            problems += self._draft_problems(record)
+        else:
+            repository = unit.contacts if isinstance(record, CommunityContact) else unit.activities
+            officer, officer_field = record.officer_id, "officer_id"
+            if isinstance(record, CommunityContact) and record.incident_id is not None:
+                problems.append(
+                    Problem("incident_id", record.incident_id, "escalate a logged contact")
+                )
+        if officer not in officers:
+            problems.append(Problem(officer_field, officer, "no officer has this id"))
+        if record.school_id is not None and record.school_id not in schools:
+            problems.append(Problem("school_id", record.school_id, "no school has this id"))
+        if repository.find(record.id) is not None:  # type: ignore[attr-defined]
+            problems.append(Problem("id", record.id, "already stored"))
+        return problems
+
+    def _draft_problems(self, draft: Incident) -> list[Problem]:
+        problems: list[Problem] = []
+        if draft.status is not IncidentStatus.DRAFT or draft.number is not None:
+            problems.append(
+                Problem("status", draft.status.value, "an imported incident is a draft")
+            )
+        if draft.escalated_from is not None:
+            problems.append(
+                Problem("escalated_from", draft.escalated_from, "escalate the contact instead")
+            )
+        try:
+            check_incident(draft, self.calendar)
+        except RuleViolation as violation:
+            problems.append(Problem(violation.field, violation.value, violation.rule))
+        problems += code_problems(draft, self.code_tables)
+        problems += self.plugins.validate_incident(draft, self)
+        return problems
+
+    def _store_imported(
+        self, unit: UnitOfWork, good: Sequence[Importable], now: dt.datetime
+    ) -> list[DomainEvent]:
+        """Store the good records of an import (all of one kind) and return their events."""
+        drafts = [r for r in good if isinstance(r, Incident)]
+        reported = [
+            d.reported(unit.next_incident_number(self.calendar.local(d.reported_at).year))
+            for d in drafts
+        ]
+        contacts = [r for r in good if isinstance(r, CommunityContact)]
+        activities = [r for r in good if isinstance(r, EducationActivity)]
+        return [
+            *(
+                IncidentReported(
+                    occurred_at=now,
+                    incident_id=i.id,
+                    number=i.number or "",
+                    school_id=i.school_id,
+                    category=i.category,
+                )
+                for i in (unit.incidents.add_many(reported) if reported else ())
+            ),
+            *(
+                ContactLogged(
+                    occurred_at=now,
+                    contact_id=c.id,
+                    officer_id=c.officer_id,
+                    purpose=c.purpose,
+                    triad_role=c.triad_role,
+                )
+                for c in (unit.contacts.add_many(contacts) if contacts else ())
+            ),
+            *(
+                ActivityRecorded(
+                    occurred_at=now,
+                    activity_id=a.id,
+                    officer_id=a.officer_id,
+                    attendance=a.attendance,
+                )
+                for a in (unit.activities.add_many(activities) if activities else ())
+            ),
+        ]
