@@ -180,6 +180,10 @@ class _Repository(Repository[R], Generic[R]):
     def all(self) -> Iterator[R]:
         return iter([self.rows[k] for k in sorted(self.rows)])
 
+    def after(self, key: uuid.UUID | None, limit: int) -> list[R]:
+        keys = sorted(k for k in self.rows if key is None or k > key)[:limit]
+        return [self.rows[k] for k in keys]
+
     def check_unique(self, record: R) -> None:
         """Raise Conflict if the record takes a unique value another record of the unit holds."""
         self.check_unique_in(record, self.rows)

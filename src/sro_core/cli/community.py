@@ -7,7 +7,7 @@ of :mod:`sro_core.serialization` (``--file``; ``-`` reads standard input).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import IO, Any, TypeVar
 
 import attrs
@@ -152,7 +152,7 @@ class LogFilter:
 
 def _chosen(
     session: Session,
-    seen: Sequence[Seen[R]],
+    seen: Iterable[Seen[R]],
     when: Callable[[R], dt.datetime],
     chosen: LogFilter,
 ) -> Sequence[Seen[R]]:

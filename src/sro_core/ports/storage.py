@@ -12,6 +12,7 @@ from __future__ import annotations
 import abc
 import datetime as dt
 import enum
+import itertools
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
@@ -139,6 +140,16 @@ class Repository(abc.ABC, Generic[A]):
     @abc.abstractmethod
     def all(self) -> Iterator[A]:
         """Yield every record, in a stable order (by id)."""
+
+    def after(self, key: uuid.UUID | None, limit: int) -> list[A]:
+        """Return up to ``limit`` records with ids above ``key`` (None: from the first), by id.
+
+        The way to read every record without holding them all: a page, then the page after
+        its last id. This default reads through :meth:`all`; a backend overrides it with a
+        query that reads only the page.
+        """
+        found = (r for r in self.all() if key is None or r.id > key)
+        return list(itertools.islice(found, limit))
 
     def add_many(self, records: Iterable[A]) -> list[A]:
         """Store many new records at once; backends with ``BULK_LOAD`` do it in one statement."""

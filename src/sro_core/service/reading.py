@@ -31,6 +31,7 @@ from sro_core.ports import (
     Page,
     PageOf,
     Period,
+    Repository,
     TriadTime,
     UnitOfWork,
 )
@@ -40,6 +41,9 @@ from sro_core.service.policy import AccessDenied, Action, visibility
 from sro_core.service.redaction import Seen, Visibility, redact, redact_incident
 
 AUDIT_BATCH = 1000
+
+PAGE = 500
+"""Records read in one unit of work while a log is read through."""
 
 C = TypeVar("C", CommunityContact, EducationActivity)
 
@@ -154,28 +158,46 @@ class Reading(ProgramCore):
             lambda u: u.referrals.for_incident(incident_id),
         )
 
-    def contacts(self, actor: Actor) -> list[Seen[CommunityContact]]:
-        """Return the community contacts the actor may read, redacted for its audience."""
-        return self._community(actor, "contacts", lambda u: u.contacts.all())
+    def contacts(self, actor: Actor) -> Iterator[Seen[CommunityContact]]:
+        """Yield the community contacts the actor may read, redacted, a page at a time."""
+        return self._community(actor, "contacts", lambda u: u.contacts)
 
-    def activities(self, actor: Actor) -> list[Seen[EducationActivity]]:
-        """Return the education activities the actor may read."""
-        return self._community(actor, "activities", lambda u: u.activities.all())
+    def activities(self, actor: Actor) -> Iterator[Seen[EducationActivity]]:
+        """Yield the education activities the actor may read, a page at a time."""
+        return self._community(actor, "activities", lambda u: u.activities)
 
     def _community(
-        self, actor: Actor, name: str, rows: Callable[[UnitOfWork], Iterator[C]]
-    ) -> list[Seen[C]]:
-        def work(unit: UnitOfWork) -> list[Seen[C]]:
+        self, actor: Actor, name: str, repository: Callable[[UnitOfWork], Repository[C]]
+    ) -> Iterator[Seen[C]]:
+        """Yield a log's records the actor may read, each page read in a unit of its own."""
+
+        def visibility_of(unit: UnitOfWork) -> Visibility:
             if actor.audience not in (Audience.DEPARTMENT, Audience.SCHOOL_ADMINISTRATION):
                 raise AccessDenied(actor, name, "only the department and school administrators")
-            shown = self._visibility(unit, actor)
-            return [
-                redact(r, shown)
-                for r in rows(unit)
-                if actor.role is not ActorRole.SCHOOL_ADMINISTRATOR or r.school_id in actor.schools
-            ]
+            return self._visibility(unit, actor)
 
-        return self._read(actor, Action.READ_RECORDS, name, None, work)
+        shown = self._read(actor, Action.READ_RECORDS, name, None, visibility_of)
+        return self._community_pages(actor, name, repository, shown)
+
+    def _community_pages(
+        self,
+        actor: Actor,
+        name: str,
+        repository: Callable[[UnitOfWork], Repository[C]],
+        shown: Visibility,
+    ) -> Iterator[Seen[C]]:
+        last: uuid.UUID | None = None
+        while True:
+            page = self._read(actor, Action.READ_RECORDS, name, None, _page_of(repository, last))
+            mine = (
+                r
+                for r in page
+                if actor.role is not ActorRole.SCHOOL_ADMINISTRATOR or r.school_id in actor.schools
+            )
+            yield from (redact(r, shown) for r in mine)
+            if len(page) < PAGE:
+                return
+            last = page[-1].id
 
     def monthly_counts(self, actor: Actor, period: Period) -> list[MonthlyFigure]:
         """Count incidents by school, local month and category; analysts see small ones hidden."""
@@ -268,3 +290,10 @@ class Reading(ProgramCore):
         count = self._command(actor, Action.OPERATE_OUTBOX, "replay", str(event_id), work)
         self.dispatcher.dispatch()
         return count
+
+
+def _page_of(
+    repository: Callable[[UnitOfWork], Repository[C]], after: uuid.UUID | None
+) -> Callable[[UnitOfWork], list[C]]:
+    """Return the read of the page after an id (None: the first page) of a repository."""
+    return lambda unit: repository(unit).after(after, PAGE)

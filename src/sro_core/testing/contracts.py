@@ -252,6 +252,11 @@ def _repository(unit: UnitOfWork, table: str) -> Repository[Any]:
     return repository
 
 
+def _after(key: uuid.UUID | None, size: int) -> Callable[[UnitOfWork], list[CommunityContact]]:
+    """Return the read of a page of contacts after an id."""
+    return lambda unit: unit.contacts.after(key, size)
+
+
 def _in_unit(storage: Storage, work: Callable[[UnitOfWork], T]) -> T:
     """Do some work in a unit of work of its own, committed if the work returns."""
     with storage.unit_of_work() as unit:
@@ -778,6 +783,22 @@ class StorageContract(abc.ABC):
     def test_officers_round_trip(self, records: list[Officer]) -> None:
         """Officers come back as stored, at version 1, in id order; an update makes version 2."""
         self.check_round_trip("officers", records)
+
+    @_property(0.07, records=_records(strategies.community_contacts()), size=st.integers(1, 4))
+    def test_after_pages_through_every_record_in_id_order(
+        self, records: list[CommunityContact], size: int
+    ) -> None:
+        """Pages of ``after`` read from the first id on hold ``all()``, in order, nothing twice."""
+        with self.opened() as storage:
+            _in_unit(storage, lambda u: u.contacts.add_many([_fresh(r) for r in records]))
+            pages: list[list[CommunityContact]] = []
+            last: uuid.UUID | None = None
+            while not pages or len(pages[-1]) == size:
+                pages.append(_in_unit(storage, _after(last, size)))
+                last = pages[-1][-1].id if pages[-1] else last
+            everything = _in_unit(storage, lambda u: list(u.contacts.all()))
+            assert in_utc([r for page in pages for r in page]) == in_utc(everything)
+            assert all(len(page) <= size for page in pages)
 
     @_property(0.07, records=_records(strategies.schools()))
     def test_schools_round_trip(self, records: list[School]) -> None:

@@ -436,15 +436,22 @@ class _Repository(Repository[R], Generic[R]):
     def all(self) -> Iterator[R]:
         return self._where("", ())
 
+    def after(self, key: uuid.UUID | None, limit: int) -> list[R]:
+        if key is None:
+            return list(self._where("", (), limit=limit))
+        return list(self._where("WHERE id > %s", (key,), limit=limit))
+
     def written(self, stored: list[R], *, replace: bool) -> None:
         """Write what goes with records besides their rows (the incidents' involvements)."""
 
     def loaded(self, stored: list[R]) -> None:
         """Load what goes with a bulk-loaded batch besides its rows."""
 
-    def _where(self, condition: str, parameters: Sequence[object]) -> Iterator[R]:
+    def _where(
+        self, condition: str, parameters: Sequence[object], *, limit: int | None = None
+    ) -> Iterator[R]:
         found = self.unit.execute(
-            f"{self.table.select_sql} {condition} ORDER BY id", parameters
+            f"{self.table.select_sql} {condition} ORDER BY id LIMIT %s", (*parameters, limit)
         ).fetchall()
         where, read = self.unit.where, self.table.read
         return iter([read(document, where) for (document,) in found])

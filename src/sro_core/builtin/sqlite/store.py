@@ -371,12 +371,17 @@ class _Repository(Repository[R], Generic[R]):
     def all(self) -> Iterator[R]:
         return self._where("", ())
 
+    def after(self, key: uuid.UUID | None, limit: int) -> list[R]:
+        return list(self._where("WHERE id > ?", (str(key or ""),), limit=limit))
+
     def written(self, stored: list[R], *, replace: bool) -> None:
         """Write what goes with the records besides their rows (the incidents' involvements)."""
 
-    def _where(self, condition: str, parameters: Sequence[object]) -> Iterator[R]:
+    def _where(
+        self, condition: str, parameters: Sequence[object], *, limit: int = -1
+    ) -> Iterator[R]:
         found = self.unit.execute(
-            f"{self.table.select_sql} {condition} ORDER BY id", parameters
+            f"{self.table.select_sql} {condition} ORDER BY id LIMIT ?", (*parameters, limit)
         ).fetchall()
         where = self.unit.where
         return (self.table.read(document, where) for (document,) in found)
