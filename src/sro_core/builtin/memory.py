@@ -76,7 +76,8 @@ from sro_core.ports import (
     TriadTime,
     UnitOfWork,
     ascii_lower,
-    incident_cursor,
+    incident_after,
+    page_of,
     read_incident_cursor,
 )
 from sro_core.serialization import unstructure
@@ -325,11 +326,7 @@ class _Queries(Queries):
             if _matches(incident, where, needle):
                 found.append(incident)
         found.sort(key=lambda i: (i.occurred_start, i.id), reverse=True)
-        items = tuple(found[: page.size])
-        more = len(found) > page.size
-        last = items[-1] if items else None
-        cursor = incident_cursor(last.occurred_start, last.id) if more and last else None
-        return PageOf(items, cursor)
+        return page_of(found[: page.size + 1], page.size, lambda i: i, incident_after)
 
     def find_incident_documents(
         self, where: IncidentFilter, page: Page

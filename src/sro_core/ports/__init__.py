@@ -31,7 +31,9 @@ from sro_core.ports.queries import (
     TriadTime,
     ascii_lower,
     document_cursor,
+    incident_after,
     incident_cursor,
+    page_of,
     read_incident_cursor,
 )
 from sro_core.ports.registry import StorageBackend, StorageFactory, StorageRegistry, url_scheme
@@ -118,7 +120,9 @@ __all__ = [
     "UnknownStore",
     "ascii_lower",
     "document_cursor",
+    "incident_after",
     "incident_cursor",
+    "page_of",
     "read_incident_cursor",
     "url_scheme",
 ]

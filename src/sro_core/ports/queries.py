@@ -7,7 +7,7 @@ import binascii
 import datetime as dt
 import enum
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -17,6 +17,7 @@ from sro_core.domain import (
     ContactPurpose,
     CrdcRaceEthnicity,
     DomainError,
+    Incident,
     IncidentStatus,
     LocationKind,
     ReferralReason,
@@ -194,3 +195,23 @@ def document_cursor(document: Mapping[str, Any]) -> str:
     """Return the cursor after an incident given in its wire format."""
     start = dt.datetime.fromisoformat(document["occurred_start"])
     return incident_cursor(start, uuid.UUID(document["id"]))
+
+
+S = TypeVar("S")
+
+
+def page_of(
+    found: Sequence[S], size: int, read: Callable[[S], T], after: Callable[[T], str]
+) -> PageOf[T]:
+    """Return a page from a query that fetched one row more than ``size``.
+
+    ``read`` makes an item of a row (only of the rows kept); ``after`` gives an item's cursor.
+    The extra row only says that a next page exists.
+    """
+    items = tuple(read(row) for row in found[:size])
+    return PageOf(items, after(items[-1]) if len(found) > size else None)
+
+
+def incident_after(incident: Incident) -> str:
+    """Return the cursor after an incident."""
+    return incident_cursor(incident.occurred_start, incident.id)

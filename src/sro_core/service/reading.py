@@ -194,7 +194,8 @@ class Reading(ProgramCore):
                 for r in page
                 if actor.role is not ActorRole.SCHOOL_ADMINISTRATOR or r.school_id in actor.schools
             )
-            yield from (redact(r, shown) for r in mine)
+            today = self.today()
+            yield from (redact(r, shown, today) for r in mine)
             if len(page) < PAGE:
                 return
             last = page[-1].id

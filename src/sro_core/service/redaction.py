@@ -76,21 +76,18 @@ def _blank(value: Any, hidden: frozenset[Sensitivity], path: str, out: set[str])
     return attrs.evolve(value, **changes) if changes else value
 
 
-def redact(value: T, visibility: Visibility, on: dt.date | None = None) -> Seen[T]:
+def redact(value: T, visibility: Visibility, on: dt.date) -> Seen[T]:
     """Return a record as an audience with ``visibility`` may see it.
 
     ``on`` is the program-local date that decides who is a juvenile for a record that is not an
-    incident (an incident uses its own date, through :func:`redact_incident`).
+    incident (the program's today; an incident uses its own date, through
+    :func:`redact_incident`).
     """
     if isinstance(value, Incident):
         raise TypeError("use redact_incident for an incident: its date decides who is juvenile")
     hidden_paths: set[str] = set()
     hidden = visibility.hidden
-    if (
-        not visibility.juvenile_identities
-        and isinstance(value, Person)
-        and is_juvenile(value, on or dt.date.today())  # noqa: DTZ011 - a plain date, no zone
-    ):
+    if not visibility.juvenile_identities and isinstance(value, Person) and is_juvenile(value, on):
         hidden = hidden | {Sensitivity.JUVENILE_IDENTITY}
     return Seen(_blank(value, hidden, "", hidden_paths), frozenset(hidden_paths))
 

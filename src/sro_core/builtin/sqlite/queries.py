@@ -40,7 +40,8 @@ from sro_core.ports import (
     TriadTime,
     ascii_lower,
     document_cursor,
-    incident_cursor,
+    incident_after,
+    page_of,
     read_incident_cursor,
 )
 
@@ -213,22 +214,15 @@ class SQLiteQueries(Queries):
 
     def find_incidents(self, where: IncidentFilter, page: Page) -> PageOf[Incident]:
         """Return a page of matching incidents, newest start first: keyset pagination."""
+        at = self.unit.where
         found = self._documents(where, page)
-        read, at = rows.INCIDENTS.read, self.unit.where
-        items = tuple(read(document, at) for document in found[: page.size])
-        cursor = None
-        if len(found) > page.size:
-            cursor = incident_cursor(items[-1].occurred_start, items[-1].id)
-        return PageOf(items, cursor)
+        return page_of(found, page.size, lambda d: rows.INCIDENTS.read(d, at), incident_after)
 
     def find_incident_documents(
         self, where: IncidentFilter, page: Page
     ) -> PageOf[Mapping[str, Any]]:
         """Return the page's incidents as their stored wire format, without building records."""
-        found = self._documents(where, page)
-        items = tuple(json.loads(document) for document in found[: page.size])
-        cursor = document_cursor(items[-1]) if len(found) > page.size else None
-        return PageOf(items, cursor)
+        return page_of(self._documents(where, page), page.size, json.loads, document_cursor)
 
     def monthly_counts(self, period: Period) -> list[MonthlyCount]:
         """Count reported incidents by local month, school and category with one GROUP BY."""
