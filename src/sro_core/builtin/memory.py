@@ -18,7 +18,6 @@ from typing import Any, Generic, TypeVar
 import attrs
 
 from sro_core.domain import (
-    GENESIS_HASH,
     Agreement,
     Assignment,
     AuditEntry,
@@ -76,6 +75,7 @@ from sro_core.ports import (
     TriadTime,
     UnitOfWork,
     ascii_lower,
+    check_follows,
     incident_after,
     page_of,
     read_incident_cursor,
@@ -293,10 +293,7 @@ class _Audit(AuditLog):
         return self.state.audit[-1] if self.state.audit else None
 
     def append(self, entry: AuditEntry) -> None:
-        head = self.head()
-        sequence, previous = (1, GENESIS_HASH) if head is None else (head.sequence + 1, head.hash)
-        if entry.sequence != sequence or entry.previous_hash != previous:
-            raise Conflict("audit entry", entry.sequence, f"the next entry is {sequence}")
+        check_follows(self.head(), entry)
         self.state.audit.append(entry)
 
     def entries(self, after: int = 0, limit: int | None = None) -> list[AuditEntry]:

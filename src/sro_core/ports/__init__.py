@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sro_core.ports.audit_link import check_follows
 from sro_core.ports.claims import AlreadyRegistered, Attribution, RegistrationError
 from sro_core.ports.code_tables import CodeTablesRegistry
 from sro_core.ports.exports import Exporter, ExporterRegistry, ExportInput, UnknownExporter
@@ -119,6 +120,7 @@ __all__ = [
     "UnknownNotifier",
     "UnknownStore",
     "ascii_lower",
+    "check_follows",
     "document_cursor",
     "incident_after",
     "incident_cursor",

@@ -100,6 +100,9 @@ from sro_core.ports import (
 )
 from sro_core.serialization import structure
 from sro_core.testing import strategies
+from sro_core.testing._support import in_unit as _in_unit
+from sro_core.testing._support import in_utc
+from sro_core.testing.promises import OutboxPromises, PromiseContracts
 
 __all__ = ["StorageContract", "in_utc"]
 
@@ -220,25 +223,6 @@ def _by_id(records: Iterable[A]) -> list[A]:
     return sorted(records, key=lambda r: r.id)
 
 
-def in_utc(value: Any) -> Any:
-    """Return a value with every time in it written in UTC, to compare instant with instant.
-
-    A backend may give times back in UTC or any offset. Python's ``==`` says two datetimes of
-    different time zones differ when either falls in a DST fold or gap, even at one instant,
-    so records are compared through this.
-    """
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC)
-    if attrs.has(type(value)):
-        fields = attrs.fields(type(value))
-        return type(value)(**{f.alias: in_utc(getattr(value, f.name)) for f in fields if f.init})
-    if isinstance(value, tuple | list | frozenset | set):
-        return type(value)(in_utc(v) for v in value)
-    if isinstance(value, dict):
-        return {k: in_utc(v) for k, v in value.items()}
-    return value
-
-
 def _renumbered(incidents: Sequence[Incident]) -> list[Incident]:
     """Return incidents with distinct numbers: the n-th, if it has one, gets sequence n."""
     return [
@@ -255,12 +239,6 @@ def _repository(unit: UnitOfWork, table: str) -> Repository[Any]:
 def _after(key: uuid.UUID | None, size: int) -> Callable[[UnitOfWork], list[CommunityContact]]:
     """Return the read of a page of contacts after an id."""
     return lambda unit: unit.contacts.after(key, size)
-
-
-def _in_unit(storage: Storage, work: Callable[[UnitOfWork], T]) -> T:
-    """Do some work in a unit of work of its own, committed if the work returns."""
-    with storage.unit_of_work() as unit:
-        return work(unit)
 
 
 def _committed(unit: UnitOfWork, work: Callable[[UnitOfWork], object]) -> None:
@@ -643,7 +621,7 @@ def _rename(storage: Storage, officer_id: uuid.UUID, mark: str) -> None:
 # --- the contract --------------------------------------------------------------------------------
 
 
-class StorageContract(abc.ABC):
+class StorageContract(PromiseContracts, OutboxPromises, abc.ABC):
     """The tests every storage backend passes; subclass it and give ``make_storage``."""
 
     requires: ClassVar[frozenset[Capability]] = frozenset()

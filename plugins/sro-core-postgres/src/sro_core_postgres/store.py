@@ -13,7 +13,6 @@ import psycopg_pool
 from psycopg import sql
 
 from sro_core.domain import (
-    GENESIS_HASH,
     ActorRole,
     Agreement,
     Assignment,
@@ -49,6 +48,7 @@ from sro_core.ports import (
     StorageError,
     StorageSettings,
     UnitOfWork,
+    check_follows,
 )
 from sro_core.serialization import AnyEvent, unstructure
 from sro_core_postgres import rows, schema
@@ -608,10 +608,7 @@ class _Audit(AuditLog):
         return None if row is None else self._entry(row)
 
     def append(self, entry: AuditEntry) -> None:
-        head = self.head()
-        sequence, previous = (1, GENESIS_HASH) if head is None else (head.sequence + 1, head.hash)
-        if entry.sequence != sequence or entry.previous_hash != previous:
-            raise Conflict("audit entry", entry.sequence, f"the next entry is {sequence}")
+        check_follows(self.head(), entry)
         inserted = self.unit.execute(
             "INSERT INTO audit VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
             "ON CONFLICT (sequence) DO NOTHING",

@@ -15,7 +15,6 @@ from sro_core.builtin.sqlite import rows, schema
 from sro_core.builtin.sqlite.database import Address, Connections, begin, connect, failure, retrying
 from sro_core.builtin.sqlite.queries import SQLiteQueries
 from sro_core.domain import (
-    GENESIS_HASH,
     ActorRole,
     Agreement,
     Assignment,
@@ -51,6 +50,7 @@ from sro_core.ports import (
     StorageError,
     StorageSettings,
     UnitOfWork,
+    check_follows,
 )
 from sro_core.serialization import AnyEvent, unstructure
 
@@ -539,10 +539,7 @@ class _Audit(AuditLog):
 
     def append(self, entry: AuditEntry) -> None:
         self.unit.write_lock()
-        head = self.head()
-        sequence, previous = (1, GENESIS_HASH) if head is None else (head.sequence + 1, head.hash)
-        if entry.sequence != sequence or entry.previous_hash != previous:
-            raise Conflict("audit entry", entry.sequence, f"the next entry is {sequence}")
+        check_follows(self.head(), entry)
         self.unit.execute(
             "INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
