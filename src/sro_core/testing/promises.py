@@ -878,7 +878,7 @@ class OutboxPromises:
 
             def record(unit: UnitOfWork) -> None:
                 unit.outbox.put(events, _AT)
-                unit.outbox.record(Delivery(events[2].event_id, "webhook", DeliveryStatus.DEAD, 5))
+                unit.outbox.record(Delivery(events[2].event_id, "log", DeliveryStatus.DEAD, 5))
                 unit.outbox.record(
                     Delivery(events[0].event_id, "webhook", DeliveryStatus.PENDING, 1)
                 )
@@ -902,7 +902,7 @@ class OutboxPromises:
             expected = [
                 (events[0].event_id, "log"),
                 (events[0].event_id, "webhook"),
-                (events[2].event_id, "webhook"),
+                (events[2].event_id, "log"),
             ]
             if dead != expected:
                 broken("outbox", f"dead letters come {dead}, not oldest event first")
