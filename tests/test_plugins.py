@@ -284,7 +284,7 @@ def test_unknown_hook_is_refused_in_strict_mode():
 
 @pytest.mark.usefixtures("installed")
 def test_a_plugin_with_an_unknown_hook_is_reported_and_skipped():
-    """Outside strict mode a misspelt hook is reported, naming plugin and hook; the plugin skipped."""
+    """Outside strict mode a misspelt hook is reported by name, and its plugin skipped."""
     with pytest.warns(SroPluginWarning, match=r"'unknownhook' was skipped.*sro_no_such_hook"):
         host = PluginHost.load(builtins=BUILTIN_PLUGINS, only={"unknownhook"}, strict=False)
     assert [f.name for f in host.failures()] == ["unknownhook"]
