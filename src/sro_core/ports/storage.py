@@ -180,11 +180,11 @@ class AssignmentRepository(Repository[Assignment]):
 
     @abc.abstractmethod
     def for_officer(self, officer_id: uuid.UUID) -> list[Assignment]:
-        """Return every assignment of an officer."""
+        """Return every assignment of an officer, by id."""
 
     @abc.abstractmethod
     def for_school(self, school_id: uuid.UUID) -> list[Assignment]:
-        """Return every assignment at a school."""
+        """Return every assignment at a school, by id."""
 
 
 class OfficerRepository(Repository[Officer]):
@@ -204,11 +204,11 @@ class ReferralRepository(Repository[Referral]):
 
     @abc.abstractmethod
     def for_incident(self, incident_id: uuid.UUID) -> list[Referral]:
-        """Return every referral of an incident."""
+        """Return every referral of an incident, by id."""
 
     @abc.abstractmethod
     def for_partner(self, partner_id: uuid.UUID) -> list[Referral]:
-        """Return every referral to a partner."""
+        """Return every referral to a partner, by id."""
 
 
 class CrisisRepository(Repository[CrisisEvent]):
@@ -218,7 +218,7 @@ class CrisisRepository(Repository[CrisisEvent]):
 
     @abc.abstractmethod
     def active(self, school_id: uuid.UUID | None = None) -> list[CrisisEvent]:
-        """Return the active crises, at one school or at all."""
+        """Return the active crises, at one school or at all, by id."""
 
 
 class DeliveryStatus(enum.Enum):
@@ -291,7 +291,12 @@ class AuditLog(abc.ABC):
 
     @abc.abstractmethod
     def append(self, entry: AuditEntry) -> None:
-        """Append the entry that follows the head, or raise :class:`Conflict` if it does not."""
+        """Append the entry that follows the head, or raise :class:`Conflict` if it does not.
+
+        It follows when its sequence is the head's plus one (1 for an empty log) and its
+        ``previous_hash`` is the head's hash (the genesis hash for an empty log);
+        :func:`~sro_core.ports.check_follows` applies the rule and names what is wrong.
+        """
 
     @abc.abstractmethod
     def entries(self, after: int = 0, limit: int | None = None) -> list[AuditEntry]:
@@ -303,7 +308,7 @@ class Queries(abc.ABC):
 
     @abc.abstractmethod
     def find_incidents(self, where: IncidentFilter, page: Page) -> PageOf[Incident]:
-        """Return a page of matching incidents, newest start first (ties by id).
+        """Return a page of matching incidents, latest start first; at one start, higher id first.
 
         Raises :class:`~sro_core.ports.queries.BadQuery` for a cursor it did not issue.
         """

@@ -465,6 +465,22 @@ class PromiseContracts:
             if [o.name for o in kept[0]] != ["Dana Ortiz"] or kept[1]:
                 broken("atomicity", f"a unit refused as Conflict kept its writes: {kept}")
 
+    def test_a_unit_committed_in_its_block_commits_once(self) -> None:
+        """units: commit() inside the with block, then leaving it, keeps one copy of each write."""
+        officer = Officer("1042", "Dana Ortiz", id=key(1))
+        with self.opened() as storage:
+            with storage.unit_of_work() as unit:
+                unit.officers.add(officer)
+                unit.outbox.put([_event(1)], _AT)
+                unit.audit.append(_audit(None))
+                unit.commit()
+            kept = in_unit(
+                storage,
+                lambda u: (list(u.officers.all()), u.outbox.entries(), u.audit.entries()),
+            )
+            if [len(part) for part in kept] != [1, 1, 1]:
+                broken("units", f"a unit committed, then left, holds {kept}")
+
     # --- numbers and atomicity -------------------------------------------------------------------
 
     def test_numbers_run_from_one_and_a_failed_unit_gives_them_back(self) -> None:
