@@ -10,6 +10,7 @@ table in ``docs/plugins.md`` is this list.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 import types
@@ -20,6 +21,7 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import Phase, settings
 
 import docs_backend
 from sro_core.domain import ProgramCalendar
@@ -332,6 +334,7 @@ def _contracts() -> list[str]:
     ]
 
 
+@contextlib.contextmanager
 def _backend(mutant: Mutant | None) -> Iterator[types.ModuleType]:
     """Load the backend's source, with a mutant's bug if one is given, as a module of its own."""
     source = SOURCE
@@ -351,8 +354,8 @@ def _backend(mutant: Mutant | None) -> Iterator[types.ModuleType]:
         del sys.modules[name]
 
 
-def _verdicts(module: types.ModuleType) -> dict[str, str]:
-    """Run every promise contract against a backend module; return each failure's message."""
+def _kit(module: types.ModuleType) -> Any:
+    """Return the kit's contract as a class whose stores are a backend module's."""
 
     def make_storage(kit: StorageContract, calendar: ProgramCalendar) -> Storage:
         storage: Storage = module.DocsStorage(
@@ -360,7 +363,28 @@ def _verdicts(module: types.ModuleType) -> dict[str, str]:
         )
         return storage
 
-    kit_class: Any = type("_Kit", (StorageContract,), {"make_storage": make_storage})
+    return type("_Kit", (StorageContract,), {"make_storage": make_storage})
+
+
+@contextlib.contextmanager
+def kit_profile(name: str) -> Iterator[None]:
+    """Load a Hypothesis profile while kit classes are made (they size their tests then)."""
+    previous = settings._current_profile
+    settings.load_profile(name)
+    try:
+        yield
+    finally:
+        settings.load_profile(previous or "default")
+
+
+settings.register_profile(
+    "mutants", max_examples=5, derandomize=True, deadline=None, phases=[Phase.generate]
+)
+
+
+def _verdicts(module: types.ModuleType) -> dict[str, str]:
+    """Run every promise contract against a backend module; return each failure's message."""
+    kit_class = _kit(module)
     failures: dict[str, str] = {}
     for name in _contracts():
         kit = kit_class()
@@ -376,14 +400,14 @@ def _verdicts(module: types.ModuleType) -> dict[str, str]:
 
 def test_the_docs_backend_keeps_every_promise() -> None:
     """The backend written from the guide passes every promise contract, none skipped."""
-    for module in _backend(None):
+    with _backend(None) as module:
         assert _verdicts(module) == {}
 
 
 @pytest.mark.parametrize("mutant", MUTANTS, ids=[m.name for m in MUTANTS])
 def test_the_kit_finds_the_mutant(mutant: Mutant) -> None:
     """The contract named for a mutant fails on it, with a message naming the promise."""
-    for module in _backend(mutant):
+    with _backend(mutant) as module:
         failures = _verdicts(module)
         assert mutant.contract in failures, f"{mutant.name} passed; failures: {failures}"
         assert re.match(r"Failed: [a-z ]+: ", failures[mutant.contract]), failures[mutant.contract]
@@ -404,3 +428,15 @@ def test_the_guide_lists_every_mutant_and_its_contract() -> None:
         if line.startswith("| ") and line.count("|") == 4 and "`test_" in line
     ]
     assert rows == [[m.name, m.loss, m.contract] for m in MUTANTS]
+
+
+def test_the_after_property_ends_on_a_store_that_gives_its_key_again() -> None:
+    """The kit's property over after() fails, naming the promise, instead of paging forever."""
+    mutant = next(m for m in MUTANTS if m.name == "after() gives its key again")
+    with _backend(mutant) as module:
+        with kit_profile("mutants"):
+            kit = _kit(module)()
+        with pytest.raises((pytest.fail.Exception, AssertionError, BaseExceptionGroup)) as caught:
+            kit.test_after_pages_through_every_record_in_id_order()
+    failures = getattr(caught.value, "exceptions", (caught.value,))
+    assert all(str(f).startswith("after: ") for f in failures), failures

@@ -778,8 +778,10 @@ class StorageContract(PromiseContracts, OutboxPromises, abc.ABC):
                 pages.append(_in_unit(storage, _after(last, size)))
                 last = pages[-1][-1].id if pages[-1] else last
             everything = _in_unit(storage, lambda u: list(u.contacts.all()))
-            assert in_utc([r for page in pages for r in page]) == in_utc(everything)
-            assert all(len(page) <= size for page in pages)
+            assert in_utc([r for page in pages for r in page]) == in_utc(everything), (
+                f"after: pages of {size} do not hold every record once, by id"
+            )
+            assert all(len(page) <= size for page in pages), f"after: a page is over {size}"
 
     @_property(0.07, records=_records(strategies.schools()))
     def test_schools_round_trip(self, records: list[School]) -> None:
