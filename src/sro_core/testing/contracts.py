@@ -15,8 +15,13 @@ them with ``close_storage``; ``storage_dir`` gives a file-backed store a new fol
 with the store. A test that needs a :class:`~sro_core.ports.Capability` the store does not
 claim is skipped and says so; naming the capability in ``requires`` makes that a failure.
 ``interleaved_units = False`` skips the tests that hold two units of work open in one thread
-(a store whose unit takes the write lock at its start cannot). ``expected_failures`` marks
-known gaps as strict expected failures, so that a fix is noticed.
+(a store whose unit takes the write lock at its start cannot); ``interleaved_writes = False``
+only those where both units write before either commits. ``expected_failures`` marks known
+gaps as strict expected failures, so that a fix is noticed.
+
+The example-based promise tests (:class:`~sro_core.testing.promises.PromiseContracts` and
+:class:`~sro_core.testing.promises.OutboxPromises`, bases of this class) are collected first:
+each names the promise a store breaks within a second; the properties below are the net.
 
 The query tests store the same generated records in the backend and in the memory reference
 and compare every answer, the ``text`` criterion included (``IncidentFilter`` defines it for
