@@ -49,7 +49,7 @@ MUTANTS = (
     Mutant(
         "numbers not checked at commit",
         "two incidents with one number",
-        "test_two_open_units_never_commit_one_incident_number",
+        "test_two_open_units_never_allocate_one_number_twice",
         "        for year in self.allocated:\n            if current.counters.get(year, 0) != "
         'self.base.counters.get(year, 0):\n                raise Conflict("incident number", '
         'year, "allocated by someone else meanwhile")\n',

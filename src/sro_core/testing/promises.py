@@ -159,20 +159,21 @@ def _race(
     values: list[Any] = [None, None]
     committed = [False, False]
     writing = [True, True]
-    for n, (unit, work) in enumerate(zip(units, (first, second), strict=True)):
-        try:
-            values[n] = work(unit)
-        except Conflict:
-            unit.rollback()
-            writing[n] = False
-    for n in (1, 0) if second_commits_first else (0, 1):
-        if not writing[n]:
-            continue
-        try:
-            units[n].commit()
-            committed[n] = True
-        except Conflict:
-            units[n].rollback()
+    try:
+        for n, (unit, work) in enumerate(zip(units, (first, second), strict=True)):
+            try:
+                values[n] = work(unit)
+            except Conflict:
+                writing[n] = False
+        for n in (1, 0) if second_commits_first else (0, 1):
+            if writing[n]:
+                with contextlib.suppress(Conflict):
+                    units[n].commit()
+                    committed[n] = True
+    finally:
+        for unit, done in zip(units, committed, strict=True):
+            if not done:
+                unit.rollback()
     return _Race((committed[0], committed[1]), (values[0], values[1]))
 
 
@@ -244,7 +245,7 @@ class PromiseContracts:
 
     # --- units of work held open at once ---------------------------------------------------------
 
-    def test_two_open_units_never_commit_one_incident_number(self) -> None:
+    def test_two_open_units_never_allocate_one_number_twice(self) -> None:
         """numbers: two open units that allocate in one year never both commit one number."""
 
         def allocate(unit: UnitOfWork) -> str:
@@ -287,7 +288,7 @@ class PromiseContracts:
             f"officers with id {key(1)}",
         )
 
-    def test_two_open_units_never_commit_one_incident_number_twice(self) -> None:
+    def test_two_open_units_never_commit_two_incidents_with_one_number(self) -> None:
         """Incident numbers: of two open units adding incidents with one number, one commits."""
         first = term().incidents[0]
         twin = attrs.evolve(first, id=key(0x1FF))
