@@ -20,9 +20,11 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+from click.testing import CliRunner
 
 from program_support import CHIEF
 from sro_core import PluginHost, Program, ProgramSettings
+from sro_core.cli import cli
 from sro_core.domain import AuditOutcome, Officer, ProgramCalendar, RuleViolation, SchoolYear
 from sro_core.plugins import ONLY_VARIABLE, STRICT_VARIABLE, PluginLoadError, SroPluginWarning
 from sro_core.ports import Exporter, Period, Storage
@@ -183,3 +185,18 @@ def test_the_guide_says_exactly_what_each_kit_profile_runs() -> None:
     assert dev == {5}
     assert f"| 5 examples |\n| the machine | {ci_runs} sequences of up to {ci_steps} steps" in guide
     assert f"| {dev_runs} sequences of up to {dev_steps} steps |" in guide
+
+
+def test_sro_runs_with_a_misspelt_plugin_and_says_which_was_skipped(
+    guide_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`sro plugins` exits 0 with a misspelt plugin installed, naming it on standard error."""
+    install(guide_site, guide_source().replace("sro_register_exporters", "sro_register_exporter"))
+    monkeypatch.setenv(ONLY_VARIABLE, "webhook")
+    mixing = "mix_stderr" in inspect.signature(CliRunner.__init__).parameters
+    runner = CliRunner(mix_stderr=False) if mixing else CliRunner()  # type: ignore[call-arg]
+    store = f"sqlite:///{tmp_path / 'sro.db'}"
+    result = runner.invoke(cli, ["--store", store, "plugins"])
+    assert result.exit_code == 0, result.output
+    assert "plugin 'webhook' was skipped" in result.stderr
+    assert "sro_register_exporter" in result.stderr
