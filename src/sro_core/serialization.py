@@ -142,27 +142,42 @@ def _wire_key(value: Any) -> str:
     return str(value.value if isinstance(value, enum.Enum) else value)
 
 
-def _make_converter() -> cattrs.Converter:
-    made = cattrs.Converter(detailed_validation=True, forbid_extra_keys=True)
+def _make_converter(*, detailed: bool) -> cattrs.Converter:
+    """Return a converter: ``detailed`` names every bad field; the other one is only fast.
+
+    Both write the same wire format. The fast one accepts a subset of what the detailed one
+    accepts and may fail with any error: :func:`structure` then structures again in detailed
+    mode, which decides (a value, or the problems of the input).
+    """
+    made = cattrs.Converter(detailed_validation=detailed, forbid_extra_keys=True)
     made.register_unstructure_hook(dt.datetime, dt.datetime.isoformat)
     made.register_structure_hook(dt.datetime, _structure_datetime)
     made.register_unstructure_hook(dt.date, dt.date.isoformat)
     made.register_structure_hook(dt.date, _structure_date)
     made.register_unstructure_hook(uuid.UUID, str)
-    made.register_structure_hook(uuid.UUID, _structure_uuid)
     made.register_unstructure_hook(decimal.Decimal, str)
     made.register_structure_hook(decimal.Decimal, _structure_decimal)
     made.register_structure_hook(str, _structure_str)
     made.register_structure_hook(int, _structure_int)
     made.register_structure_hook(bool, _structure_bool)
-    made.register_structure_hook_func(
-        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _structure_enum
-    )
     made.register_unstructure_hook_factory(_is_frozenset, _unstructure_frozenset)
-    made.register_structure_hook_factory(_is_optional, _structure_optional)
-    made.register_structure_hook_factory(_is_collection, _structure_collection)
+    if detailed:
+        made.register_structure_hook(uuid.UUID, _structure_uuid)
+        made.register_structure_hook_func(_is_enum, _structure_enum)
+        made.register_structure_hook_factory(_is_optional, _structure_optional)
+        made.register_structure_hook_factory(_is_collection, _structure_collection)
+    else:
+        # The generated class hooks call a type registered as ``_structure_call`` directly.
+        made.register_structure_hook(uuid.UUID, made._structure_call)  # noqa: SLF001
+        made.register_structure_hook_factory(_is_enum, _fast_enum)
+        made.register_structure_hook_factory(_is_optional, _fast_optional)
+        made.register_structure_hook_factory(_is_collection, _fast_collection)
     configure_tagged_union(AnyEvent, made, tag_name="type")
     return made
+
+
+def _is_enum(t: Any) -> bool:
+    return isinstance(t, type) and issubclass(t, enum.Enum)
 
 
 # The hooks below resolve an element's hook once per type instead of once per value: the bulk
@@ -175,6 +190,9 @@ def _is_frozenset(t: Any) -> bool:
 
 def _unstructure_frozenset(t: Any, made: cattrs.Converter) -> Callable[[Any], Any]:
     (element,) = typing.get_args(t)
+    if _is_enum(element) and all(isinstance(m.value, str) for m in element):
+        # sorted by value: the key the general case uses is the value itself
+        return lambda value: sorted([v.value for v in value])
     hook = made.get_unstructure_hook(element)
     return lambda value: sorted((hook(v) for v in value), key=_wire_key)
 
@@ -221,11 +239,82 @@ def _structure_collection(t: Any, made: cattrs.Converter) -> Callable[[Any, Any]
     return structure_collection
 
 
+# The fast converter's hooks: no error wrapping, and no Python frame per value where a type's
+# own constructor or a dictionary lookup does the work (enum members by value, UUIDs).
+
+
+def _direct(t: Any) -> Callable[[Any], Any] | None:
+    """Return a one-argument callable without a Python frame that structures ``t``, if any."""
+    if _is_enum(t):
+        return t._value2member_map_.__getitem__  # type: ignore[no-any-return]
+    if t is uuid.UUID:
+        return uuid.UUID
+    return None
+
+
+_EXACT: dict[Any, type] = {str: str, int: int, bool: bool}
+_TEXT = frozenset({str})
+
+
+def _fast_enum(t: Any, _made: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    members = t._value2member_map_
+    return lambda value, _: members[value]
+
+
+def _fast_optional(t: Any, made: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    (inner,) = (a for a in typing.get_args(t) if a is not type(None))
+    exact = _EXACT.get(inner)
+    if exact is not None:
+
+        def optional_exact(value: Any, _: Any) -> Any:
+            if value is None or type(value) is exact:
+                return value
+            raise TypeError(exact.__name__)
+
+        return optional_exact
+    direct = _direct(inner)
+    if direct is not None:
+        return lambda value, _: None if value is None else direct(value)
+    hook = made.get_structure_hook(inner)
+    return lambda value, _: None if value is None else hook(value, inner)
+
+
+def _fast_collection(t: Any, made: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    origin, element = typing.get_origin(t), typing.get_args(t)[0]
+    direct = _direct(element)
+    if element is str:
+
+        def texts(value: Any, _: Any) -> Any:
+            if (type(value) is list or type(value) is tuple) and _TEXT.issuperset(map(type, value)):
+                return origin(value)
+            raise TypeError("not a list of texts")
+
+        return texts
+    if direct is not None:
+
+        def direct_items(value: Any, _: Any) -> Any:
+            if type(value) is list or type(value) is tuple:
+                return origin(map(direct, value))
+            raise TypeError("not a list")
+
+        return direct_items
+    hook = made.get_structure_hook(element)
+
+    def items(value: Any, _: Any) -> Any:
+        if type(value) is list or type(value) is tuple:
+            return origin([hook(item, element) for item in value])
+        raise TypeError("not a list")
+
+    return items
+
+
 AnyEvent: Any = functools.reduce(operator.or_, EVENT_TYPES)
 """The union of every concrete domain event, for structuring an event whose type is unknown."""
 
-converter = _make_converter()
+converter = _make_converter(detailed=True)
 """The one converter of the library; use :func:`structure` and :func:`unstructure`."""
+
+_fast = _make_converter(detailed=False)
 
 
 def unstructure(value: Any) -> Any:
@@ -237,6 +326,10 @@ def unstructure(value: Any) -> Any:
 
 def structure(data: Any, cls: type[T]) -> T:
     """Return the domain value of type ``cls`` that ``data`` describes, or raise StructureError."""
+    try:
+        return _fast.structure(data, cls)
+    except Exception:  # noqa: BLE001, S110 - the detailed pass below decides and names the fault
+        pass
     try:
         return converter.structure(data, cls)
     except Exception as error:
