@@ -39,6 +39,7 @@ from cattrs.errors import (
     IterableValidationError,
     IterableValidationNote,
 )
+from cattrs.fns import identity
 from cattrs.strategies import configure_tagged_union
 
 from sro_core.domain import EVENT_TYPES, DomainError, DomainEvent, Problem, RuleViolation
@@ -161,6 +162,8 @@ def _make_converter(*, detailed: bool) -> cattrs.Converter:
     made.register_structure_hook(int, _structure_int)
     made.register_structure_hook(bool, _structure_bool)
     made.register_unstructure_hook_factory(_is_frozenset, _unstructure_frozenset)
+    made.register_unstructure_hook_factory(_is_tuple, _unstructure_tuple)
+    made.register_unstructure_hook_factory(_is_optional, _unstructure_optional)
     if detailed:
         made.register_structure_hook(uuid.UUID, _structure_uuid)
         made.register_structure_hook_func(_is_enum, _structure_enum)
@@ -195,6 +198,26 @@ def _unstructure_frozenset(t: Any, made: cattrs.Converter) -> Callable[[Any], An
         return lambda value: sorted([v.value for v in value])
     hook = made.get_unstructure_hook(element)
     return lambda value: sorted((hook(v) for v in value), key=_wire_key)
+
+
+def _is_tuple(t: Any) -> bool:
+    args = typing.get_args(t)
+    return typing.get_origin(t) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+def _unstructure_tuple(t: Any, made: cattrs.Converter) -> Callable[[Any], Any]:
+    hook = made.get_unstructure_hook(typing.get_args(t)[0])
+    if hook is identity:
+        return list
+    return lambda value: [hook(v) for v in value]
+
+
+def _unstructure_optional(t: Any, made: cattrs.Converter) -> Callable[[Any], Any]:
+    (inner,) = (a for a in typing.get_args(t) if a is not type(None))
+    hook = made.get_unstructure_hook(inner)
+    if hook is identity:
+        return identity  # the generated class hooks then copy the field without a call
+    return lambda value: None if value is None else hook(value)
 
 
 def _is_optional(t: Any) -> bool:
