@@ -18,6 +18,7 @@ from sro_core.serialization import (
     converter,
     dumps,
     structure,
+    structure_document,
     unstructure,
 )
 from sro_core.serialization import _problems as problems_of  # the detailed error, as before
@@ -126,3 +127,61 @@ def test_spoiled_input_gives_what_detailed_mode_gives(value: object, data: st.Da
         assert str(found) == str(expected)
     else:
         assert found == expected
+
+
+def test_a_document_in_the_wire_format_is_kept_as_it_is() -> None:
+    """structure_document returns the very input dict when it is already the wire format."""
+    kept = 0
+    for cls, document in _golden():
+        if cls is AnyEvent or cls is domain.ProgramCalendar:
+            continue
+        data = json.loads(document)
+        value, written = structure_document(data, cls)
+        assert written is data
+        assert value == structure(json.loads(document), cls)
+        kept += 1
+    assert kept > 200
+
+
+def _respell(data: Any, path: tuple[Any, ...], how: str) -> None:
+    """Write one part of a wire document another way that reads as the same or a close value."""
+    parent = data
+    for part in path[:-1]:
+        parent = parent[part]
+    old = parent[path[-1]]
+    if how == "reorder" and isinstance(old, dict) and len(old) > 1:
+        parent[path[-1]] = dict(reversed(old.items()))
+    elif how == "reverse" and isinstance(old, list):
+        parent[path[-1]] = list(reversed(old)) * 2 if len(old) == 1 else list(reversed(old))
+    elif how == "upper" and isinstance(old, str):
+        parent[path[-1]] = old.upper()
+    elif how == "offset" and isinstance(old, str) and old.endswith("+00:00"):
+        parent[path[-1]] = old[:-6] + "Z"
+    elif how == "drop" and isinstance(parent, dict):
+        del parent[path[-1]]
+    elif how == "number" and type(old) is int:
+        parent[path[-1]] = float(old)
+
+
+@settings(max_examples=150)
+@given(strategies.any_domain_value(), st.data())
+def test_the_document_returned_is_always_the_wire_format(
+    value: object, data: st.DataObject
+) -> None:
+    """However the input was spelt, the document is exactly unstructure() of the value."""
+    if isinstance(value, domain.DomainEvent | domain.ProgramCalendar):
+        return
+    wire = unstructure(value)
+    paths = _leaves(wire)
+    how = data.draw(st.sampled_from(["reorder", "reverse", "upper", "offset", "drop", "number"]))
+    if how == "drop" and paths:
+        _respell(wire, data.draw(st.sampled_from(paths)), how)
+    elif how != "drop":
+        for path in reversed(paths):  # every part, the innermost first
+            _respell(wire, path, how)
+    try:
+        found, document = structure_document(wire, type(value))
+    except StructureError:
+        return
+    assert json.dumps(document, ensure_ascii=False, separators=(",", ":")) == dumps(found)
+    assert document == unstructure(found)

@@ -31,6 +31,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
+import attrs
 import cattrs
 from cattrs.errors import (
     AttributeValidationNote,
@@ -53,6 +54,7 @@ __all__ = [
     "dumps",
     "loads",
     "structure",
+    "structure_document",
     "unstructure",
 ]
 
@@ -359,6 +361,108 @@ def structure(data: Any, cls: type[T]) -> T:
         name = getattr(cls, "__name__", str(cls))
         problems = list(_problems(error, ""))
         raise StructureError(name, problems) from error
+
+
+def structure_document(data: Any, cls: type[T]) -> tuple[T, dict[str, Any]]:
+    """Return the value ``data`` describes and its wire document, or raise StructureError.
+
+    The document is ``data`` itself when it is already exactly what :func:`unstructure`
+    returns for the value (as an export or a store writes it: every field in order, times in
+    UTC, sets sorted), which is checked without building the document again; otherwise it is
+    the value unstructured. A bulk path hands both to ``Repository.add_many``, which then
+    writes each document as it is. ``cls`` is an attrs class.
+    """
+    value = structure(data, cls)
+    if _wire_check(cls)(data, value):
+        return value, data
+    document: dict[str, Any] = converter.unstructure(value, cls)
+    return value, document
+
+
+_wire_checks: dict[Any, Callable[[Any, Any], bool]] = {}
+
+
+def _wire_check(t: Any) -> Callable[[Any, Any], bool]:
+    """Return whether data is exactly the wire form of a value of the attrs class ``t``.
+
+    It is generated once per class, as cattrs generates its hooks: a field written as it is
+    (text, number, boolean, None) is checked by identity, since the structured field is the
+    very object read unless a converter changed it; ids, times and enums against their wire
+    text; nested classes and tuples field by field; anything else against its wire form, type
+    for type (``1`` is not ``1.0`` nor ``true`` in a document). It never says yes by mistake;
+    a no only costs the unstructuring it saves.
+    """
+    check = _wire_checks.get(t)
+    if check is None:
+        attrs.resolve_types(t)
+        names = tuple(a.name for a in attrs.fields(t))
+        namespace: dict[str, Any] = {"NAMES": names, "VALUE": operator.attrgetter("_value_")}
+        namespace.update(exactly=_exactly, same=operator.is_)
+        terms = ["type(d) is dict", "tuple(d) == NAMES"]
+        for n, a in enumerate(attrs.fields(t)):
+            terms.append(_wire_term(f"d[{a.name!r}]", f"v.{a.name}", a.type, namespace, n))
+        source = "def check(d, v):\n    return (\n        " + "\n        and ".join(terms) + ")\n"
+        exec(compile(source, f"<wire check {t.__qualname__}>", "exec"), namespace)  # noqa: S102
+        check = _wire_checks[t] = namespace["check"]
+    return check
+
+
+def _wire_term(data: str, value: str, t: Any, namespace: dict[str, Any], n: int) -> str:
+    """Return the expression saying that ``data`` is the wire form of ``value`` (of type t)."""
+    if converter.get_unstructure_hook(t) is identity:
+        return f"{data} is {value}"
+    if _is_optional(t):
+        (inner,) = (a for a in typing.get_args(t) if a is not type(None))
+        term = _wire_term(data, value, inner, namespace, n)
+        return f"({data} is None if {value} is None else {term})"
+    if attrs.has(t):
+        namespace[f"check{n}"] = _wire_check(t)
+        return f"check{n}({data}, {value})"
+    found = _text_term(t) or _collection_term(t, namespace, n)
+    if found is None:
+        namespace[f"hook{n}"] = converter.get_unstructure_hook(t)
+        found = f"exactly({{d}}, hook{n}({{v}}))"
+    return found.format(d=data, v=value)
+
+
+def _text_term(t: Any) -> str | None:
+    """Return the check of a value written as a text (an enum's, an id, a time), if it is one."""
+    if _is_enum(t) and all(isinstance(m.value, str) for m in t):
+        return "{d} == {v}._value_"
+    if t is uuid.UUID:
+        return "{d} == str({v})"
+    if t in (dt.datetime, dt.date):
+        return "{d} == {v}.isoformat()"
+    return None
+
+
+def _collection_term(t: Any, namespace: dict[str, Any], n: int) -> str | None:
+    """Return the check of a tuple of records or plain values, or of a set of enums."""
+    if not _is_collection(t):
+        return None
+    (element,) = typing.get_args(t)[:1]
+    if _is_tuple(t) and (attrs.has(element) or converter.get_unstructure_hook(element) is identity):
+        each = "same"
+        if attrs.has(element):
+            each = f"each{n}"
+            namespace[each] = _wire_check(element)
+        return (
+            f"(type({{d}}) is list and len({{d}}) == len({{v}}) and all(map({each}, {{d}}, {{v}})))"
+        )
+    if _is_frozenset(t) and _text_term(element) == "{d} == {v}._value_":
+        return "{d} == sorted(map(VALUE, {v}))"
+    return None
+
+
+def _exactly(data: Any, wire: Any) -> bool:
+    """Return whether two wire values are the same JSON, type for type."""
+    if type(data) is not type(wire):
+        return False
+    if type(wire) is list:
+        return len(data) == len(wire) and all(map(_exactly, data, wire))
+    if type(wire) is dict:
+        return tuple(data) == tuple(wire) and all(map(_exactly, data.values(), wire.values()))
+    return bool(data == wire)
 
 
 def dumps(value: Any) -> str:

@@ -98,7 +98,7 @@ from sro_core.ports import (
     StorageSettings,
     UnitOfWork,
 )
-from sro_core.serialization import structure
+from sro_core.serialization import structure, structure_document, unstructure
 from sro_core.testing import strategies
 
 __all__ = ["StorageContract", "in_utc"]
@@ -1168,6 +1168,27 @@ class StorageContract(abc.ABC):
                 at_once += unit.incidents.add_many(_fresh(i) for i in incidents)
             assert in_utc(at_once) == in_utc(singly)
             assert in_utc(_in_unit(many, _everything)) == in_utc(_in_unit(one, _everything))
+
+    @_property(0.05, officers=_OFFICERS, incidents=_INCIDENTS)
+    def test_add_many_writes_the_documents_it_is_given(
+        self, officers: list[Officer], incidents: list[Incident]
+    ) -> None:
+        """``add_many`` with the records' wire documents stores what it stores without them."""
+        fresh_officers = [_fresh(o) for o in officers]
+        fresh_incidents = [_fresh(i) for i in incidents]
+        read = [structure_document(unstructure(i), Incident) for i in fresh_incidents]
+        with self.opened() as plain, self.opened() as given:
+            with plain.unit_of_work() as unit:
+                unit.officers.add_many(fresh_officers)
+                without: list[Any] = unit.incidents.add_many(fresh_incidents)
+            with given.unit_of_work() as unit:
+                documents = [unstructure(o) for o in fresh_officers]
+                unit.officers.add_many(fresh_officers, documents)
+                with_them: list[Any] = unit.incidents.add_many(
+                    [value for value, _ in read], [document for _, document in read]
+                )
+            assert in_utc(with_them) == in_utc(without)
+            assert in_utc(_in_unit(given, _everything)) == in_utc(_in_unit(plain, _everything))
 
     @_property(0.05, officers=_OFFICERS)
     def test_add_many_with_a_taken_id_keeps_nothing(self, officers: list[Officer]) -> None:

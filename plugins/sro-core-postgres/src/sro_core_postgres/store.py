@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -405,7 +405,9 @@ class _Repository(Repository[R], Generic[R]):
         self.written([stored], replace=True)
         return stored
 
-    def add_many(self, records: Iterable[R]) -> list[R]:
+    def add_many(
+        self, records: Iterable[R], documents: Sequence[Mapping[str, Any]] | None = None
+    ) -> list[R]:
         """Load every record with one binary COPY; on a clash, redo them one by one.
 
         Redoing them one by one raises the same Conflict, at the same record, as ``add``
@@ -420,9 +422,12 @@ class _Repository(Repository[R], Generic[R]):
         stored = [table.stored(record, 1) for record in batch]
         self.unit.savepoint("add_many")
         try:
-            self.unit.copy(
-                table.copy_sql, table.copy_types, (table.row(s, calendar) for s in stored)
+            rows = (
+                (table.row(s, calendar) for s in stored)
+                if documents is None
+                else (table.row(s, calendar, d) for s, d in zip(stored, documents, strict=True))
             )
+            self.unit.copy(table.copy_sql, table.copy_types, rows)
             self.loaded(stored)
         except StorageError as error:
             cause = error.__cause__

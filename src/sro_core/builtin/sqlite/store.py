@@ -6,7 +6,7 @@ import datetime as dt
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -341,7 +341,9 @@ class _Repository(Repository[R], Generic[R]):
         self.written([stored], replace=True)
         return stored
 
-    def add_many(self, records: Iterable[R]) -> list[R]:
+    def add_many(
+        self, records: Iterable[R], documents: Sequence[Mapping[str, Any]] | None = None
+    ) -> list[R]:
         """Insert every record with one statement; on a clash, redo them one by one.
 
         Redoing them one by one raises the same Conflict, at the same record, as ``add``
@@ -355,7 +357,14 @@ class _Repository(Repository[R], Generic[R]):
         stored = [table.stored(record, 1) for record in batch]
         self.unit.execute("SAVEPOINT add_many")
         try:
-            self.unit.executemany(table.insert_sql, [table.insert_row(s, calendar) for s in stored])
+            rows = (
+                [table.insert_row(s, calendar) for s in stored]
+                if documents is None
+                else [
+                    table.insert_row(s, calendar, d) for s, d in zip(stored, documents, strict=True)
+                ]
+            )
+            self.unit.executemany(table.insert_sql, rows)
             self.written(stored, replace=False)
         except sqlite3.IntegrityError:
             self.unit.execute("ROLLBACK TO add_many")
