@@ -165,6 +165,10 @@ class Repository(abc.ABC, Generic[A]):
         del documents  # each record goes through ``add``, which writes its own document
         return [self.add(record) for record in records]
 
+    def exists(self, key: uuid.UUID) -> bool:
+        """Return whether a record with an id is stored; a store answers without reading it."""
+        return self.find(key) is not None
+
     def find(self, key: uuid.UUID) -> A | None:
         """Return the record with an id, or None."""
         try:

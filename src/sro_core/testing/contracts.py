@@ -1191,6 +1191,15 @@ class StorageContract(abc.ABC):
             assert in_utc(_in_unit(given, _everything)) == in_utc(_in_unit(plain, _everything))
 
     @_property(0.05, officers=_OFFICERS)
+    def test_exists_says_what_find_finds(self, officers: list[Officer]) -> None:
+        """``exists`` is true for each stored id and false for one that is not stored."""
+        stored, other = [_fresh(o) for o in officers[1:]], _fresh(officers[0])
+        with self.opened() as storage:
+            _in_unit(storage, lambda u: u.officers.add_many(stored))
+            found = _in_unit(storage, lambda u: [u.officers.exists(o.id) for o in [*stored, other]])
+        assert found == [True] * len(stored) + [False]
+
+    @_property(0.05, officers=_OFFICERS)
     def test_add_many_with_a_taken_id_keeps_nothing(self, officers: list[Officer]) -> None:
         """A batch holding an id already stored is Conflict, and nothing of it is kept."""
         kept = _fresh(officers[-1])

@@ -374,7 +374,7 @@ class _Repository(Repository[R], Generic[R]):
     def add(self, record: R) -> R:
         if record.version != 0:
             raise Conflict(self.kind, record.id, "a new record has version 0")
-        stored: R = attrs.evolve(record, version=1)  # type: ignore[misc]
+        stored = self.table.stored(record, 1)  # checked when it was built
         row = self.table.row(stored, self.unit.calendar)
         if self.unit.execute(self.table.insert_sql, row).rowcount == 0:
             raise self._clash(record)
@@ -383,7 +383,7 @@ class _Repository(Repository[R], Generic[R]):
 
     def _clash(self, record: R) -> Conflict:
         """Return the Conflict of a record that was not inserted: its id or a unique value."""
-        if self._exists(record.id):
+        if self.exists(record.id):
             return Conflict(self.kind, record.id, "a record with this id exists")
         unique = self.table.unique
         if unique is not None:
@@ -461,7 +461,7 @@ class _Repository(Repository[R], Generic[R]):
         where, read = self.unit.where, self.table.read
         return iter([read(document, where) for (document,) in found])
 
-    def _exists(self, key: uuid.UUID) -> bool:
+    def exists(self, key: uuid.UUID) -> bool:
         return self.unit.execute(self.table.exists_sql, (key,)).fetchone() is not None
 
 

@@ -314,13 +314,13 @@ class _Repository(Repository[R], Generic[R]):
         if record.version != 0:
             raise Conflict(self.kind, record.id, "a new record has version 0")
         self.unit.write_lock()
-        stored: R = attrs.evolve(record, version=1)  # type: ignore[misc]
+        stored = self.table.stored(record, 1)  # checked when it was built
         try:
             self.unit.execute(
                 self.table.insert_sql, self.table.insert_row(stored, self.unit.calendar)
             )
         except sqlite3.IntegrityError as error:
-            if self._exists(record.id):
+            if self.exists(record.id):
                 raise Conflict(self.kind, record.id, "a record with this id exists") from None
             raise self._unique_conflict(record, error) from None
         self.written([stored], replace=False)
@@ -335,7 +335,7 @@ class _Repository(Repository[R], Generic[R]):
         except sqlite3.IntegrityError as error:
             raise self._unique_conflict(record, error) from None
         if cursor.rowcount == 0:
-            if self._exists(record.id):
+            if self.exists(record.id):
                 raise Conflict(self.kind, record.id, "changed by someone else since it was read")
             raise NotFound(self.kind, record.id)
         self.written([stored], replace=True)
@@ -395,7 +395,7 @@ class _Repository(Repository[R], Generic[R]):
         where = self.unit.where
         return (self.table.read(document, where) for (document,) in found)
 
-    def _exists(self, key: uuid.UUID) -> bool:
+    def exists(self, key: uuid.UUID) -> bool:
         return self.unit.execute(self.table.exists_sql, (str(key),)).fetchone() is not None
 
     def _unique_conflict(self, record: R, error: sqlite3.IntegrityError) -> StorageError:
