@@ -115,3 +115,19 @@ def test_a_module_whose_commands_cannot_be_read_is_imported_instead(
     group.add_module("sro_core.cli.operations")
     assert "audit" not in group.commands
     assert "audit" in group.list_commands(click.Context(group))
+
+
+def test_importing_the_service_imports_its_names_only_when_used() -> None:
+    """``import sro_core.service`` costs nothing; each public name imports its module on use."""
+    code = (
+        "import json, sys, sro_core.service as s\n"
+        "before = 'sro_core.domain' in sys.modules\n"
+        "s.Program\n"
+        "print(json.dumps([before, 'sro_core.service.program' in sys.modules]))"
+    )
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(found.stdout) == [False, True]
+    service = importlib.import_module("sro_core.service")
+    assert sorted(service._LAZY) == sorted(service.__all__)
+    for name in service.__all__:
+        assert getattr(service, name) is not None
