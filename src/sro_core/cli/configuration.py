@@ -41,29 +41,6 @@ import platformdirs
 from sro_core.domain import DomainError
 from sro_core.service import NotifierSetting, ProgramSettings
 
-EXAMPLE = """\b
-The configuration file (TOML; every key is optional, an unknown key is an error):
-  store = "sqlite:////var/lib/sro/sro.db"
-  [program]
-  name = "Chowchilla PD School Resource Officer Program"
-  time_zone = "America/Los_Angeles"
-  agency_ori = "CA0200200"
-  suppression_threshold = 10
-  dispatch_after_commit = true
-  max_delivery_attempts = 5
-  retry_backoff_seconds = 30
-  [[program.notifiers]]
-  kind = "log"
-  level = "INFO"
-  [actor]
-  role = "school_administrator"
-  id = "principal.hs"
-  name = "M. Alvarez"
-  schools = ["Chowchilla Union High School"]
-  permissions = []
-"""
-"""The configuration file, as ``sro --help`` shows it (``\\b`` keeps click from rewrapping)."""
-
 APP_NAME = "sro-core"
 """The folder name ``platformdirs`` gives the command's data and configuration."""
 

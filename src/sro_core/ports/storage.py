@@ -151,9 +151,23 @@ class Repository(abc.ABC, Generic[A]):
         found = (r for r in self.all() if key is None or r.id > key)
         return list(itertools.islice(found, limit))
 
-    def add_many(self, records: Iterable[A]) -> list[A]:
-        """Store many new records at once; backends with ``BULK_LOAD`` do it in one statement."""
+    def add_many(
+        self, records: Iterable[A], documents: Sequence[Mapping[str, Any]] | None = None
+    ) -> list[A]:
+        """Store many new records at once; backends with ``BULK_LOAD`` do it in one statement.
+
+        ``documents``, if given, holds each record's wire document, in the same order: exactly
+        what ``sro_core.serialization.unstructure`` returns for it (the version it has, 0), as
+        ``structure_document`` returns it beside the record it validated. A store that keeps
+        documents then writes these, with the stored version, instead of unstructuring every
+        record again; others may ignore them.
+        """
+        del documents  # each record goes through ``add``, which writes its own document
         return [self.add(record) for record in records]
+
+    def exists(self, key: uuid.UUID) -> bool:
+        """Return whether a record with an id is stored; a store answers without reading it."""
+        return self.find(key) is not None
 
     def find(self, key: uuid.UUID) -> A | None:
         """Return the record with an id, or None."""

@@ -198,7 +198,7 @@ class ProgramCore:
             except ExceptionGroup as errors:
                 log.exception("observers failed on %s", type(event).__name__, exc_info=errors)
         if events and self.settings.dispatch_after_commit:
-            self.dispatcher.dispatch()
+            self.dispatcher.deliver(events)
         elif any(event.urgent for event in events):
             self.dispatcher.dispatch(urgent_only=True)
 

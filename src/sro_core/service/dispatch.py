@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import attrs
 
+from sro_core.domain import DomainEvent
 from sro_core.ports import (
     Delivery,
     DeliveryFailed,
@@ -77,6 +78,24 @@ class Dispatcher:
                     break
         return report
 
+    def deliver(self, events: Sequence[DomainEvent]) -> DispatchReport:
+        """Deliver a command's events, just committed, to every notifier, reading no outbox.
+
+        Their deliveries are recorded together in one unit of work; one that failed is retried
+        by a later :meth:`dispatch`, like any other.
+        """
+        report, deliveries = DispatchReport(), []
+        for name, notifier in self.notifiers.items():
+            for event in events:
+                delivery, result = self._attempt(name, notifier, event, 1)
+                deliveries.append(delivery)
+                report += result
+        if deliveries:
+            with self.storage.unit_of_work() as unit:
+                for delivery in deliveries:
+                    unit.outbox.record(delivery)
+        return report
+
     def _deliver(self, name: str, notifier: Notifier, entry: OutboxEntry) -> DispatchReport:
         event = entry.event
         with self.storage.unit_of_work() as unit:
@@ -84,6 +103,15 @@ class Dispatcher:
                 (d for d in unit.outbox.deliveries(event.event_id) if d.notifier == name), None
             )
         attempts = (previous.attempts if previous else 0) + 1
+        delivery, result = self._attempt(name, notifier, event, attempts)
+        with self.storage.unit_of_work() as unit:
+            unit.outbox.record(delivery)
+        return result
+
+    def _attempt(
+        self, name: str, notifier: Notifier, event: DomainEvent, attempts: int
+    ) -> tuple[Delivery, DispatchReport]:
+        """Hand an event to a notifier; return the delivery to record and what it counts as."""
         try:
             notifier.deliver(event, event.event_id)
         except Exception as error:  # noqa: BLE001 - any failure of a plugin's notifier is retried
@@ -101,13 +129,9 @@ class Dispatcher:
             log.warning(
                 "delivery of %s to %s failed (try %d): %s", event.event_id, name, attempts, error
             )
-            result = DispatchReport(dead=1) if dead else DispatchReport(retrying=1)
-        else:
-            delivery = Delivery(event.event_id, name, DeliveryStatus.DELIVERED, attempts)
-            result = DispatchReport(delivered=1)
-        with self.storage.unit_of_work() as unit:
-            unit.outbox.record(delivery)
-        return result
+            return delivery, DispatchReport(dead=1) if dead else DispatchReport(retrying=1)
+        delivery = Delivery(event.event_id, name, DeliveryStatus.DELIVERED, attempts)
+        return delivery, DispatchReport(delivered=1)
 
     def close(self) -> None:
         """Close every notifier."""

@@ -50,8 +50,10 @@ class ProgramSettings:
     max_delivery_attempts: int = attrs.field(default=5, validator=_positive)
     retry_backoff: dt.timedelta = dt.timedelta(seconds=30)
     dispatch_after_commit: bool = True
-    """Deliver a command's events as soon as it commits; when false, crisis events still are,
-    and the rest wait for ``Program.dispatch`` (a worker, or ``sro outbox dispatch``)."""
+    """Deliver a command's events as soon as it commits (the command hands them to the notifiers
+    itself, reading no outbox; a delivery that fails waits for the next dispatch); when false,
+    crisis events still are, and the rest wait for ``Program.dispatch`` (a worker, or
+    ``sro outbox dispatch``)."""
     calendar: ProgramCalendar = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:

@@ -103,7 +103,7 @@ from sro_core.ports import (
     StorageSettings,
     UnitOfWork,
 )
-from sro_core.serialization import structure
+from sro_core.serialization import structure, structure_document, unstructure
 from sro_core.testing import strategies
 from sro_core.testing._support import broken, in_utc
 from sro_core.testing._support import in_unit as _in_unit
@@ -1156,6 +1156,36 @@ class StorageContract(PromiseContracts, OutboxPromises, abc.ABC):
                 at_once += unit.incidents.add_many(_fresh(i) for i in incidents)
             assert in_utc(at_once) == in_utc(singly)
             assert in_utc(_in_unit(many, _everything)) == in_utc(_in_unit(one, _everything))
+
+    @_property(0.05, officers=_OFFICERS, incidents=_INCIDENTS)
+    def test_add_many_writes_the_documents_it_is_given(
+        self, officers: list[Officer], incidents: list[Incident]
+    ) -> None:
+        """``add_many`` with the records' wire documents stores what it stores without them."""
+        fresh_officers = [_fresh(o) for o in officers]
+        fresh_incidents = [_fresh(i) for i in incidents]
+        read = [structure_document(unstructure(i), Incident) for i in fresh_incidents]
+        with self.opened() as plain, self.opened() as given:
+            with plain.unit_of_work() as unit:
+                unit.officers.add_many(fresh_officers)
+                without: list[Any] = unit.incidents.add_many(fresh_incidents)
+            with given.unit_of_work() as unit:
+                documents = [unstructure(o) for o in fresh_officers]
+                unit.officers.add_many(fresh_officers, documents)
+                with_them: list[Any] = unit.incidents.add_many(
+                    [value for value, _ in read], [document for _, document in read]
+                )
+            assert in_utc(with_them) == in_utc(without)
+            assert in_utc(_in_unit(given, _everything)) == in_utc(_in_unit(plain, _everything))
+
+    @_property(0.05, officers=_OFFICERS)
+    def test_exists_says_what_find_finds(self, officers: list[Officer]) -> None:
+        """``exists`` is true for each stored id and false for one that is not stored."""
+        stored, other = [_fresh(o) for o in officers[1:]], _fresh(officers[0])
+        with self.opened() as storage:
+            _in_unit(storage, lambda u: u.officers.add_many(stored))
+            found = _in_unit(storage, lambda u: [u.officers.exists(o.id) for o in [*stored, other]])
+        assert found == [True] * len(stored) + [False]
 
     @_property(0.05, officers=_OFFICERS)
     def test_add_many_with_a_taken_id_keeps_nothing(self, officers: list[Officer]) -> None:

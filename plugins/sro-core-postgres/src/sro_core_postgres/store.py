@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -374,7 +374,7 @@ class _Repository(Repository[R], Generic[R]):
     def add(self, record: R) -> R:
         if record.version != 0:
             raise Conflict(self.kind, record.id, "a new record has version 0")
-        stored: R = attrs.evolve(record, version=1)  # type: ignore[misc]
+        stored = self.table.stored(record, 1)  # checked when it was built
         row = self.table.row(stored, self.unit.calendar)
         if self.unit.execute(self.table.insert_sql, row).rowcount == 0:
             raise self._clash(record)
@@ -383,7 +383,7 @@ class _Repository(Repository[R], Generic[R]):
 
     def _clash(self, record: R) -> Conflict:
         """Return the Conflict of a record that was not inserted: its id or a unique value."""
-        if self._exists(record.id):
+        if self.exists(record.id):
             return Conflict(self.kind, record.id, "a record with this id exists")
         unique = self.table.unique
         if unique is not None:
@@ -405,7 +405,9 @@ class _Repository(Repository[R], Generic[R]):
         self.written([stored], replace=True)
         return stored
 
-    def add_many(self, records: Iterable[R]) -> list[R]:
+    def add_many(
+        self, records: Iterable[R], documents: Sequence[Mapping[str, Any]] | None = None
+    ) -> list[R]:
         """Load every record with one binary COPY; on a clash, redo them one by one.
 
         Redoing them one by one raises the same Conflict, at the same record, as ``add``
@@ -420,9 +422,12 @@ class _Repository(Repository[R], Generic[R]):
         stored = [table.stored(record, 1) for record in batch]
         self.unit.savepoint("add_many")
         try:
-            self.unit.copy(
-                table.copy_sql, table.copy_types, (table.row(s, calendar) for s in stored)
+            rows = (
+                (table.row(s, calendar) for s in stored)
+                if documents is None
+                else (table.row(s, calendar, d) for s, d in zip(stored, documents, strict=True))
             )
+            self.unit.copy(table.copy_sql, table.copy_types, rows)
             self.loaded(stored)
         except StorageError as error:
             cause = error.__cause__
@@ -456,7 +461,7 @@ class _Repository(Repository[R], Generic[R]):
         where, read = self.unit.where, self.table.read
         return iter([read(document, where) for (document,) in found])
 
-    def _exists(self, key: uuid.UUID) -> bool:
+    def exists(self, key: uuid.UUID) -> bool:
         return self.unit.execute(self.table.exists_sql, (key,)).fetchone() is not None
 
 

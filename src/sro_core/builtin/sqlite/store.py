@@ -6,7 +6,7 @@ import datetime as dt
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -314,13 +314,13 @@ class _Repository(Repository[R], Generic[R]):
         if record.version != 0:
             raise Conflict(self.kind, record.id, "a new record has version 0")
         self.unit.write_lock()
-        stored: R = attrs.evolve(record, version=1)  # type: ignore[misc]
+        stored = self.table.stored(record, 1)  # checked when it was built
         try:
             self.unit.execute(
                 self.table.insert_sql, self.table.insert_row(stored, self.unit.calendar)
             )
         except sqlite3.IntegrityError as error:
-            if self._exists(record.id):
+            if self.exists(record.id):
                 raise Conflict(self.kind, record.id, "a record with this id exists") from None
             raise self._unique_conflict(record, error) from None
         self.written([stored], replace=False)
@@ -335,13 +335,15 @@ class _Repository(Repository[R], Generic[R]):
         except sqlite3.IntegrityError as error:
             raise self._unique_conflict(record, error) from None
         if cursor.rowcount == 0:
-            if self._exists(record.id):
+            if self.exists(record.id):
                 raise Conflict(self.kind, record.id, "changed by someone else since it was read")
             raise NotFound(self.kind, record.id)
         self.written([stored], replace=True)
         return stored
 
-    def add_many(self, records: Iterable[R]) -> list[R]:
+    def add_many(
+        self, records: Iterable[R], documents: Sequence[Mapping[str, Any]] | None = None
+    ) -> list[R]:
         """Insert every record with one statement; on a clash, redo them one by one.
 
         Redoing them one by one raises the same Conflict, at the same record, as ``add``
@@ -355,7 +357,14 @@ class _Repository(Repository[R], Generic[R]):
         stored = [table.stored(record, 1) for record in batch]
         self.unit.execute("SAVEPOINT add_many")
         try:
-            self.unit.executemany(table.insert_sql, [table.insert_row(s, calendar) for s in stored])
+            rows = (
+                [table.insert_row(s, calendar) for s in stored]
+                if documents is None
+                else [
+                    table.insert_row(s, calendar, d) for s, d in zip(stored, documents, strict=True)
+                ]
+            )
+            self.unit.executemany(table.insert_sql, rows)
             self.written(stored, replace=False)
         except sqlite3.IntegrityError:
             self.unit.execute("ROLLBACK TO add_many")
@@ -386,7 +395,7 @@ class _Repository(Repository[R], Generic[R]):
         where = self.unit.where
         return (self.table.read(document, where) for (document,) in found)
 
-    def _exists(self, key: uuid.UUID) -> bool:
+    def exists(self, key: uuid.UUID) -> bool:
         return self.unit.execute(self.table.exists_sql, (str(key),)).fetchone() is not None
 
     def _unique_conflict(self, record: R, error: sqlite3.IntegrityError) -> StorageError:
