@@ -7,6 +7,7 @@ import uuid
 
 import attrs
 
+from sro_core.domain.bounds import bounded
 from sro_core.domain.errors import RuleViolation
 from sro_core.domain.values import not_blank
 
@@ -52,7 +53,7 @@ ROLE_AUDIENCE = {
 """The audience each role reads as."""
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=bounded)
 class Actor:
     """A user or system acting on the program, with its role, scope and permissions.
 

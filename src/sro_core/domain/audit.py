@@ -15,6 +15,7 @@ from collections.abc import Iterable
 import attrs
 
 from sro_core.domain.actors import ActorRole
+from sro_core.domain.bounds import bounded
 from sro_core.domain.values import at_least, aware, not_blank, utc
 
 GENESIS_HASH = "0" * 64
@@ -46,7 +47,7 @@ def _digest(entry: AuditEntry) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=bounded)
 class AuditEntry:
     """One link of the audit chain.
 
@@ -101,7 +102,7 @@ class AuditEntry:
         return self.hash == _digest(self)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=bounded)
 class ChainBreak:
     """Where an audit chain stops verifying, and why."""
 

@@ -57,6 +57,8 @@ from hypothesis.strategies import DrawFn, SearchStrategy
 from sro_core.builtin.memory import MemoryStorage
 from sro_core.domain import (
     GENESIS_HASH,
+    MINUTES_IN_A_DAY,
+    MOST_ATTENDING,
     Agreement,
     Assignment,
     AssignmentRole,
@@ -137,8 +139,8 @@ _CHANGES: Final[Mapping[str, Callable[[Any], Any]]] = {
     "assignments": lambda r: attrs.evolve(r, role=_other_role(r.role)),
     "people": lambda r: attrs.evolve(r, name="Changed Name"),
     "incidents": lambda r: attrs.evolve(r, narrative=f"{r.narrative} (changed)"),
-    "contacts": lambda r: attrs.evolve(r, minutes=r.minutes + 1),
-    "activities": lambda r: attrs.evolve(r, attendance=r.attendance + 1),
+    "contacts": lambda r: attrs.evolve(r, minutes=r.minutes % MINUTES_IN_A_DAY + 1),
+    "activities": lambda r: attrs.evolve(r, attendance=r.attendance % MOST_ATTENDING + 1),
     "partners": lambda r: attrs.evolve(r, name=f"{r.name} (changed)"),
     "agreements": lambda r: attrs.evolve(r, title=f"{r.title} (changed)"),
     "referrals": lambda r: attrs.evolve(r, note=f"{r.note} (changed)"),
