@@ -5,7 +5,13 @@ from __future__ import annotations
 from sro_core.service.core import RecordRejected
 from sro_core.service.dispatch import DispatchReport
 from sro_core.service.exports import RecordKind
-from sro_core.service.imports import ImportRejected, ImportResult
+from sro_core.service.imports import (
+    ImportCheck,
+    ImportLine,
+    ImportRejected,
+    ImportResult,
+    LineSet,
+)
 from sro_core.service.incidents import AMENDABLE
 from sro_core.service.policy import ROLE_ACTIONS, AccessDenied, Action
 from sro_core.service.program import Program
@@ -36,8 +42,11 @@ __all__ = [
     "CrdcFigure",
     "CrisisFigure",
     "DispatchReport",
+    "ImportCheck",
+    "ImportLine",
     "ImportRejected",
     "ImportResult",
+    "LineSet",
     "LocationFigure",
     "MonthlyFigure",
     "NotifierSetting",

@@ -26,6 +26,7 @@ from sro_core.domain import (
     SharingRefused,
     check_incident,
     code_problems,
+    outside_window,
 )
 from sro_core.plugins import PluginHost
 from sro_core.ports import Conflict, Storage, UnitOfWork
@@ -202,10 +203,21 @@ class ProgramCore:
         elif any(event.urgent for event in events):
             self.dispatcher.dispatch(urgent_only=True)
 
+    def _outside_window(self, record: object) -> list[Problem]:
+        """Return the days and times of a record outside the program's window."""
+        return outside_window(record, *self.settings.window(self.today()))
+
+    def _in_window(self, what: str, record: object) -> None:
+        """Refuse a record dated outside the program's window."""
+        problems = self._outside_window(record)
+        if problems:
+            raise RecordRejected(what, problems)
+
     def _checked(self, incident: Incident) -> Incident:
         """Return the incident if it keeps every rule: calendar rules, codes, department rules."""
         check_incident(incident, self.calendar)
-        problems = code_problems(incident, self.code_tables)
+        problems = self._outside_window(incident)
+        problems += code_problems(incident, self.code_tables)
         problems += self.plugins.validate_incident(incident, self)
         if problems:
             raise RecordRejected(f"incident {incident.number or incident.id}", problems)
