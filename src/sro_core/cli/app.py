@@ -34,7 +34,7 @@ from sro_core.cli.configuration import (
     default_store_url,
     load_configuration,
 )
-from sro_core.cli.output import Output
+from sro_core.cli.output import Output, visible
 from sro_core.domain import (
     INCIDENT_NUMBER,
     Actor,
@@ -397,7 +397,7 @@ class SroGroup(click.Group):
             if ctx.params.get("debug"):
                 raise
             code, message = _failure(error)
-            click.echo("error: " + " ".join(message.splitlines()), err=True)
+            click.echo("error: " + visible(" ".join(message.splitlines())), err=True)
             raise click.exceptions.Exit(code) from None
 
 

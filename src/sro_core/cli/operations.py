@@ -7,6 +7,7 @@ import click
 from sro_core.cli.app import Session, pass_session
 from sro_core.cli.arguments import as_uuid, json_option
 from sro_core.domain import DomainError
+from sro_core.ports import shown_url
 from sro_core.serialization import unstructure
 
 
@@ -21,7 +22,7 @@ def init(session: Session) -> None:
     program = session.program
     version = program.storage.schema_version()
     schema = f" (schema version {version})" if version is not None else ""
-    session.output.line(f"store ready: {session.store_url}{schema}")
+    session.output.line(f"store ready: {shown_url(session.store_url)}{schema}")
 
 
 @click.command("migrate")
@@ -30,9 +31,9 @@ def migrate(session: Session) -> None:
     """Bring the store's schema forward to this version of sro_core; print the version."""
     version = session.program.storage.migrate()
     if version is None:
-        session.output.line(f"{session.store_url}: this store has no schema versions")
+        session.output.line(f"{shown_url(session.store_url)}: this store has no schema versions")
     else:
-        session.output.line(f"{session.store_url}: schema version {version}")
+        session.output.line(f"{shown_url(session.store_url)}: schema version {version}")
 
 
 @click.command("plugins")

@@ -30,6 +30,7 @@ from sro_core.domain.audit import (
     AuditEntry,
     AuditOutcome,
     ChainBreak,
+    one_line,
     verify_chain,
 )
 from sro_core.domain.bounds import (
@@ -344,6 +345,7 @@ __all__ = [
     "incident_number",
     "is_juvenile",
     "not_blank",
+    "one_line",
     "outside_window",
     "refer",
     "sensitive",

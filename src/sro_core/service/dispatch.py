@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 
 import attrs
 
+from sro_core.domain import one_line
 from sro_core.ports import (
     Delivery,
     DeliveryFailed,
@@ -99,7 +100,11 @@ class Dispatcher:
                 f"{type(error).__name__}: {error}",
             )
             log.warning(
-                "delivery of %s to %s failed (try %d): %s", event.event_id, name, attempts, error
+                "delivery of %s to %s failed (try %d): %s",
+                event.event_id,
+                name,
+                attempts,
+                one_line(str(error)),
             )
             result = DispatchReport(dead=1) if dead else DispatchReport(retrying=1)
         else:
