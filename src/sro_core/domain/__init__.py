@@ -12,11 +12,14 @@ from sro_core.domain.activities import (
     EducationActivity,
 )
 from sro_core.domain.actors import (
+    ACTING_ROLES,
     ROLE_AUDIENCE,
     Actor,
+    ActorEntry,
     ActorRole,
     Audience,
     Permission,
+    directory_key,
 )
 from sro_core.domain.assignments import (
     Assignment,
@@ -201,6 +204,7 @@ from sro_core.domain.values import (
 )
 
 __all__ = [
+    "ACTING_ROLES",
     "AGE_OF_MAJORITY",
     "DEFAULT_TIME_ZONE",
     "EARLIEST_DAY",
@@ -235,6 +239,7 @@ __all__ = [
     "ActivityKind",
     "ActivityRecorded",
     "Actor",
+    "ActorEntry",
     "ActorRole",
     "Address",
     "AgeRange",
@@ -339,6 +344,7 @@ __all__ = [
     "codes_at_most",
     "counts_as_juvenile",
     "coverage",
+    "directory_key",
     "ends_after_start",
     "field_sensitivity",
     "grade_label",

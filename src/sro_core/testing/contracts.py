@@ -59,6 +59,7 @@ from sro_core.domain import (
     GENESIS_HASH,
     MINUTES_IN_A_DAY,
     MOST_ATTENDING,
+    ActorEntry,
     Agreement,
     Assignment,
     AssignmentRole,
@@ -123,6 +124,7 @@ _TABLES: Final = (
     "contacts",
     "activities",
     "partners",
+    "actors",
     "agreements",
     "referrals",
     "crises",
@@ -142,6 +144,7 @@ _CHANGES: Final[Mapping[str, Callable[[Any], Any]]] = {
     "contacts": lambda r: attrs.evolve(r, minutes=r.minutes % MINUTES_IN_A_DAY + 1),
     "activities": lambda r: attrs.evolve(r, attendance=r.attendance % MOST_ATTENDING + 1),
     "partners": lambda r: attrs.evolve(r, name=f"{r.name} (changed)"),
+    "actors": lambda r: attrs.evolve(r, name=f"{r.name} (changed)"),
     "agreements": lambda r: attrs.evolve(r, title=f"{r.title} (changed)"),
     "referrals": lambda r: attrs.evolve(r, note=f"{r.note} (changed)"),
     "crises": lambda r: attrs.evolve(r, declared_by=f"{r.declared_by} (changed)"),
@@ -845,6 +848,11 @@ class StorageContract(abc.ABC):
     def test_partners_round_trip(self, records: list[Partner]) -> None:
         """Partners come back as stored, at version 1, in id order; an update makes version 2."""
         self.check_round_trip("partners", records)
+
+    @_property(0.07, records=_records(strategies.actor_entries()))
+    def test_actors_round_trip(self, records: list[ActorEntry]) -> None:
+        """Directory entries come back as stored, at version 1, in id order; an update makes 2."""
+        self.check_round_trip("actors", records)
 
     @_property(0.07, records=_records(strategies.agreements()))
     def test_agreements_round_trip(self, records: list[Agreement]) -> None:

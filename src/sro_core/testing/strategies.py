@@ -38,6 +38,7 @@ from sro_core.domain import (
     ActivityKind,
     ActivityRecorded,
     Actor,
+    ActorEntry,
     ActorRole,
     Address,
     AgeRange,
@@ -121,6 +122,7 @@ __all__ = [
     "FIRST_YEAR",
     "LAST_YEAR",
     "TIME_ZONES",
+    "actor_entries",
     "actors",
     "addresses",
     "age_ranges",
@@ -1472,6 +1474,28 @@ def actors(draw: DrawFn, role: ActorRole | None = None) -> Actor:
     )
 
 
+@st.composite
+def actor_entries(draw: DrawFn, role: ActorRole | None = None) -> ActorEntry:
+    """Draw directory entries: an actor, its logins and maybe the days it is active."""
+    actor = draw(actors(role))
+    start = draw(_optional(_dates()))
+    until = None
+    if draw(st.booleans()):
+        until = (start or _FIRST_DAY) + draw(st.integers(0, 3_000)) * _DAY
+    return ActorEntry(
+        actor_id=actor.id,
+        name=actor.name,
+        role=actor.role,
+        schools=actor.schools,
+        partner_id=actor.partner_id,
+        officer_id=actor.officer_id,
+        permissions=actor.permissions,
+        logins=frozenset(draw(st.lists(_user_ids(), max_size=2))),
+        active_from=start,
+        active_until=until,
+    )
+
+
 _COMPONENTS: Final = ("incidents", "referrals", "crises", "export", "audit", "assignments")
 _ACTIONS: Final = (
     "report_incident",
@@ -1649,6 +1673,7 @@ def any_domain_value() -> SearchStrategy[Any]:
         crisis_messages(),
         crisis_events(),
         actors(),
+        actor_entries(),
         audit_entries(),
         domain_events(),
     )
