@@ -419,8 +419,10 @@ def test_a_refused_export_leaves_the_existing_file_untouched(tmp_path: Path) -> 
     store.seed()
     notes = tmp_path / "notes.txt"
     notes.write_text("my notes\n", encoding="utf-8")
-    result = store("--as", "analyst:wu", "export", "--output", str(notes))
-    assert result.exit_code != 0
+    store.ok("actors", "add", "wu", "--role", "analyst")
+    result = store("--as", "wu", "export", "--output", str(notes))
+    assert result.exit_code == 1
+    assert "may not" in result.stderr
     assert notes.read_text(encoding="utf-8") == "my notes\n"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".notes")] == []
 

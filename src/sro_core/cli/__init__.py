@@ -9,6 +9,7 @@ plugin's command reaches the run's program and actor through :class:`Session`.
 from __future__ import annotations
 
 from sro_core.cli import (
+    actors,
     community,
     crises,
     demo,
@@ -27,7 +28,17 @@ from sro_core.cli.app import (
     pass_session,
 )
 
-for _module in (directory, incidents, community, crises, importing, reporting, operations, demo):
+for _module in (
+    directory,
+    actors,
+    incidents,
+    community,
+    crises,
+    importing,
+    reporting,
+    operations,
+    demo,
+):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 

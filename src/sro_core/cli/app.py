@@ -30,7 +30,6 @@ from sro_core.cli.arguments import as_uuid
 from sro_core.cli.configuration import (
     EXAMPLE,
     Configuration,
-    ConfigurationError,
     default_store_url,
     load_configuration,
 )
@@ -38,12 +37,10 @@ from sro_core.cli.output import Output, visible
 from sro_core.domain import (
     INCIDENT_NUMBER,
     Actor,
-    ActorRole,
     DomainError,
     Incident,
     Officer,
     Partner,
-    Permission,
     RuleViolation,
     School,
 )
@@ -66,7 +63,7 @@ _LOCAL_ID = "local"
 _DEBUG_HANDLER = "sro_core.debug_handler"
 
 
-def _user() -> str:
+def user() -> str:
     """Return the login name of the person running the command, for the audit trail."""
     try:
         return getpass.getuser()
@@ -107,17 +104,11 @@ class Session:
         store: str | None,
         config_path: Path | None,
         acting: str | None,
-        scope_schools: Sequence[str],
-        scope_partner: str | None,
-        juvenile_records: bool,
     ) -> None:
         self._ctx = ctx
         self._store = store
         self._config_path = config_path
         self._acting = acting
-        self._scope_schools = tuple(scope_schools)
-        self._scope_partner = scope_partner
-        self._juvenile_records = juvenile_records
         self._configuration: Configuration | None = None
         self._program: Program | None = None
         self._actor: Actor | None = None
@@ -179,43 +170,8 @@ class Session:
         return self._actor
 
     def _make_actor(self) -> Actor:
-        config = self.configuration.actor
-        if self._acting:
-            role_text, _, actor_id = self._acting.partition(":")
-            name = actor_id or _user()
-            permissions: tuple[str, ...] = ()
-        elif config.role:
-            role_text, actor_id = config.role, config.id or _user()
-            name = config.name or actor_id
-            permissions = config.permissions
-        else:
-            user = _user()
-            return Actor(
-                id=user,
-                name=f"{user} (local supervisor)",
-                role=ActorRole.SUPERVISOR,
-                permissions=frozenset({Permission.JUVENILE_RECORDS}),
-            )
-        role = _role(role_text)
-        granted = {_permission(p) for p in permissions}
-        if self._juvenile_records:
-            granted.add(Permission.JUVENILE_RECORDS)
-        schools = self._scope_schools or (
-            config.schools if role is ActorRole.SCHOOL_ADMINISTRATOR else ()
-        )
-        partner = self._scope_partner or (
-            config.partner if role is ActorRole.PARTNER_LIAISON else None
-        )
-        _check_scope(role, schools, partner)
-        reader = Actor(id=actor_id or name, name=name, role=ActorRole.ANALYST)
-        return Actor(
-            id=actor_id or name,
-            name=name,
-            role=role,
-            schools=frozenset(self._school(s, reader).id for s in schools),
-            partner_id=self._partner(partner, reader).id if partner else None,
-            permissions=frozenset(granted),
-        )
+        """Identify the user: the OS login mapped in the store's directory, acting as --as."""
+        return self.program.identify(user(), self._acting or self.configuration.actor.id)
 
     def zone(self) -> zoneinfo.ZoneInfo:
         """Return the program's time zone."""
@@ -322,33 +278,6 @@ def _one(kind: str, text: str, found: Sequence[T]) -> T:
     return found[0]
 
 
-def _role(text: str) -> ActorRole:
-    try:
-        return ActorRole(text.strip().lower())
-    except ValueError:
-        roles = ", ".join(r.value for r in ActorRole)
-        raise click.BadParameter(f"{text!r} is not a role ({roles})", param_hint="--as") from None
-
-
-def _permission(text: str) -> Permission:
-    try:
-        return Permission(text)
-    except ValueError:
-        known = ", ".join(p.value for p in Permission)
-        raise ConfigurationError(f"actor.permissions: {text!r} is not one of {known}") from None
-
-
-def _check_scope(role: ActorRole, schools: Sequence[str], partner: str | None) -> None:
-    if role is ActorRole.SCHOOL_ADMINISTRATOR and not schools:
-        raise click.UsageError("a school_administrator acts for their schools: give --school")
-    if role is not ActorRole.SCHOOL_ADMINISTRATOR and schools:
-        raise click.UsageError("--school scopes a school_administrator only")
-    if role is ActorRole.PARTNER_LIAISON and not partner:
-        raise click.UsageError("a partner_liaison acts for their partner: give --partner")
-    if role is not ActorRole.PARTNER_LIAISON and partner:
-        raise click.UsageError("--partner scopes a partner_liaison only")
-
-
 def _failure(error: Exception) -> tuple[int, str]:
     """Return the exit status and the one-line message for an error a command raised."""
     if isinstance(error, DomainError):
@@ -441,26 +370,10 @@ def _debug_logging(ctx: click.Context) -> None:
     "--as",
     "acting",
     envvar="SRO_ACTOR",
-    metavar="ROLE[:ID]",
-    help="Who acts: sro, supervisor, records_clerk, analyst, school_administrator, "
-    "partner_liaison, system, with the id the audit trail records [env SRO_ACTOR; default: "
-    "the configuration's [actor], else you as a local supervisor with the juvenile-records "
-    "permission]",
-)
-@click.option(
-    "--school",
-    "scope_schools",
-    multiple=True,
-    metavar="NAME-or-ID",
-    help="A school administrator's school (repeat for several).",
-)
-@click.option(
-    "--partner", "scope_partner", metavar="NAME-or-ID", help="A partner liaison's partner."
-)
-@click.option(
-    "--juvenile-records",
-    is_flag=True,
-    help="Give the department actor named by --as the juvenile-records permission.",
+    metavar="ACTOR-ID",
+    help="Act as another actor of the store's directory: only a supervisor may, as an actor "
+    "of a lower role; the audit trail records both [env SRO_ACTOR; default: the "
+    "configuration's [actor] id, else the actor whose logins hold your user name]",
 )
 @click.option("--debug", is_flag=True, help="Show an error's traceback and the library's log.")
 @click.version_option(sro_core.__version__, prog_name="sro")
@@ -471,9 +384,6 @@ def cli(
     store: str | None,
     config_path: Path | None,
     acting: str | None,
-    scope_schools: tuple[str, ...],
-    scope_partner: str | None,
-    juvenile_records: bool,
     debug: bool,
 ) -> None:
     """Run a School Resource Officer program: record, import, export, report.
@@ -488,9 +398,6 @@ def cli(
         store=store,
         config_path=config_path,
         acting=acting,
-        scope_schools=scope_schools,
-        scope_partner=scope_partner,
-        juvenile_records=juvenile_records,
     )
     ctx.obj = session
     ctx.call_on_close(session.close)

@@ -8,7 +8,7 @@ from pathlib import Path
 import attrs
 import click
 
-from sro_core.cli.app import Session, pass_session
+from sro_core.cli.app import Session, pass_session, user
 from sro_core.cli.reporting import ReportPluginMissing, school_year_span, write_report
 from sro_core.demo import DEFAULT_SEED, DEFAULT_YEAR, StoryClock, Tally, build_school_year
 from sro_core.demo.town import PROGRAM_NAME, SERGEANT
@@ -80,6 +80,8 @@ def demo(
             "(give another with --store)"
         )
     output_ = session.output
+    if program.register_first_supervisor(user()) is not None:
+        output_.note(f"registered {user()} as the store's first supervisor")
     started = time.perf_counter()
     days = (year.last_day - year.first_day).days + 1
     with output_.progress(f"school year {year}", days) as advance:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sro_core.service.core import RecordRejected
 from sro_core.service.dispatch import DispatchReport
 from sro_core.service.exports import RecordKind
+from sro_core.service.identity import NotIdentified
 from sro_core.service.imports import (
     ImportCheck,
     ImportLine,
@@ -49,6 +50,7 @@ __all__ = [
     "LineSet",
     "LocationFigure",
     "MonthlyFigure",
+    "NotIdentified",
     "NotifierSetting",
     "Program",
     "ProgramReport",

@@ -161,7 +161,12 @@ class ProgramCore:
         detail: str,
         at: dt.datetime,
     ) -> None:
-        """Append an audit entry in a unit of work (the command's own, or one of its own)."""
+        """Append an audit entry in a unit of work (the command's own, or one of its own).
+
+        An actor acted as by another (``actor.by``) is recorded with both identities.
+        """
+        if actor.by is not None:
+            detail = f"by {actor.by}" + (f"; {detail}" if detail else "")
         unit.audit.append(
             AuditEntry.sealed(
                 unit.audit.head(),
