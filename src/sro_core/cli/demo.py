@@ -12,7 +12,7 @@ from sro_core.cli.app import Session, pass_session, user
 from sro_core.cli.reporting import ReportPluginMissing, school_year_span, write_report
 from sro_core.demo import DEFAULT_SEED, DEFAULT_YEAR, StoryClock, Tally, build_school_year
 from sro_core.demo.town import PROGRAM_NAME, SERGEANT
-from sro_core.domain import DomainError, SchoolYear
+from sro_core.domain import ActorEntry, ActorRole, DomainError, SchoolYear
 from sro_core.ports import shown_url
 from sro_core.service import NotifierSetting, ProgramSettings
 
@@ -80,8 +80,12 @@ def demo(
             "(give another with --store)"
         )
     output_ = session.output
-    if program.register_first_supervisor(user()) is not None:
-        output_.note(f"registered {user()} as the store's first supervisor")
+    first = program.register_first_supervisor(user())
+    if first is not None:
+        program.register_actor(
+            first.actor(), ActorEntry("analyst", "Demo analyst", ActorRole.ANALYST)
+        )
+        output_.note(f"registered {user()} as the store's first supervisor, and an analyst")
     started = time.perf_counter()
     days = (year.last_day - year.first_day).days + 1
     with output_.progress(f"school year {year}", days) as advance:
