@@ -208,20 +208,20 @@ class ProgramCore:
         elif any(event.urgent for event in events):
             self.dispatcher.dispatch(urgent_only=True)
 
-    def _outside_window(self, record: object) -> list[Problem]:
-        """Return the days and times of a record outside the program's window."""
-        return outside_window(record, *self.settings.window(self.today()))
+    def _outside_window(self, record: object, now: dt.datetime) -> list[Problem]:
+        """Return the days and times of a record outside the program's window, seen at now."""
+        return outside_window(record, *self.settings.window(self.calendar.local_date(now)))
 
-    def _in_window(self, what: str, record: object) -> None:
+    def _in_window(self, what: str, record: object, now: dt.datetime) -> None:
         """Refuse a record dated outside the program's window."""
-        problems = self._outside_window(record)
+        problems = self._outside_window(record, now)
         if problems:
             raise RecordRejected(what, problems)
 
-    def _checked(self, incident: Incident) -> Incident:
+    def _checked(self, incident: Incident, now: dt.datetime) -> Incident:
         """Return the incident if it keeps every rule: calendar rules, codes, department rules."""
         check_incident(incident, self.calendar)
-        problems = self._outside_window(incident)
+        problems = self._outside_window(incident, now)
         problems += code_problems(incident, self.code_tables)
         problems += self.plugins.validate_incident(incident, self)
         if problems:

@@ -151,7 +151,7 @@ class Imports(Community):
             raise RuleViolation("records", kind.__name__, "not a kind of record an import takes")
 
         def work(unit: UnitOfWork, now: dt.datetime) -> tuple[ImportResult, list[DomainEvent]]:
-            problems = self._import_problems(unit, records)
+            problems = self._import_problems(unit, records, now)
             if check_only:
                 return ImportResult((), problems), []
             if problems and not skip_bad:
@@ -180,6 +180,8 @@ class Imports(Community):
         if action is None:
             raise RuleViolation("records", kind.__name__, "not a kind of record an import takes")
 
+        now = self.clock()
+
         def work(unit: UnitOfWork) -> ImportCheck:
             officers = {o.id for o in unit.officers.all()}
             schools = {s.id for s in unit.schools.all()}
@@ -191,7 +193,7 @@ class Imports(Community):
                 if record is not None and not isinstance(record, kind):
                     problems.append(Problem("$", type(record).__name__, f"not {kind.__name__}"))
                 elif record is not None:
-                    problems += self._record_problems(unit, record, officers, schools)
+                    problems += self._record_problems(unit, record, officers, schools, now)
                 if [(p.field, p.rule) for p in problems] == [("id", "already stored")]:
                     already.add(row.line)
                 elif problems:
@@ -265,14 +267,14 @@ class Imports(Community):
             yield batch
 
     def _import_problems(
-        self, unit: UnitOfWork, records: Sequence[Importable]
+        self, unit: UnitOfWork, records: Sequence[Importable], now: dt.datetime
     ) -> dict[int, tuple[Problem, ...]]:
         officers = {o.id for o in unit.officers.all()}
         schools = {s.id for s in unit.schools.all()}
         first: dict[uuid.UUID, int] = {}
         found: dict[int, tuple[Problem, ...]] = {}
         for n, record in enumerate(records):
-            problems = self._record_problems(unit, record, officers, schools)
+            problems = self._record_problems(unit, record, officers, schools, now)
             if first.setdefault(record.id, n) != n:
                 problems.append(Problem("id", record.id, f"the same id is at {first[record.id]}"))
             if problems:
@@ -285,8 +287,9 @@ class Imports(Community):
         record: Importable,
         officers: set[uuid.UUID],
         schools: set[uuid.UUID],
+        now: dt.datetime,
     ) -> list[Problem]:
-        """Return what the record's own command would refuse it for."""
+        """Return what the record's own command would refuse it for, seen at ``now``."""
         problems: list[Problem] = []
         if isinstance(record, Incident):
             repository: object = unit.incidents
@@ -303,7 +306,7 @@ class Imports(Community):
             problems.append(Problem(officer_field, officer, "no officer has this id"))
         if record.school_id is not None and record.school_id not in schools:
             problems.append(Problem("school_id", record.school_id, "no school has this id"))
-        problems += self._outside_window(record)
+        problems += self._outside_window(record, now)
         if repository.find(record.id) is not None:  # type: ignore[attr-defined]
             problems.append(Problem("id", record.id, "already stored"))
         return problems
