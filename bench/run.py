@@ -28,6 +28,7 @@ SCRIPTS = (
     "export_stream.py",
     "program_open.py",
     "cold_start.py",
+    "import_memory.py",
 )
 NEEDS_POSTGRES = frozenset({"bulk_postgres.py"})
 

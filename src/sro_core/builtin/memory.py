@@ -18,6 +18,7 @@ from typing import Any, Generic, TypeVar
 import attrs
 
 from sro_core.domain import (
+    ActorEntry,
     Agreement,
     Assignment,
     AuditEntry,
@@ -93,6 +94,7 @@ _TABLES = (
     "contacts",
     "activities",
     "partners",
+    "actors",
     "agreements",
     "referrals",
     "crises",
@@ -480,6 +482,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self.contacts = _Repository[CommunityContact](self, "contacts", "contact")
         self.activities = _Repository[EducationActivity](self, "activities", "activity")
         self.partners = _Repository[Partner](self, "partners", "partner")
+        self.actors = _Repository[ActorEntry](self, "actors", "actor")
         self.agreements = _Repository[Agreement](self, "agreements", "agreement")
         self.referrals = _Referrals(self, "referrals", "referral")
         self.crises = _Crises(self, "crises", "crisis")

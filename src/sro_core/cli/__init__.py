@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 MODULES: tuple[str, ...] = (
     "sro_core.cli.directory",
+    "sro_core.cli.actors",
     "sro_core.cli.incidents",
     "sro_core.cli.community",
     "sro_core.cli.crises",

@@ -21,6 +21,7 @@ from typing import Any, Generic, Protocol, Self, TypeVar
 import attrs
 
 from sro_core.domain import (
+    ActorEntry,
     Agreement,
     Assignment,
     AuditEntry,
@@ -398,6 +399,8 @@ class UnitOfWork(abc.ABC):
     contacts: Repository[CommunityContact]
     activities: Repository[EducationActivity]
     partners: Repository[Partner]
+    actors: Repository[ActorEntry]
+    """The directory of actors (a record's id is :func:`~sro_core.domain.directory_key`)."""
     agreements: Repository[Agreement]
     referrals: ReferralRepository
     crises: CrisisRepository

@@ -13,7 +13,14 @@ if TYPE_CHECKING:
     from sro_core.service.core import RecordRejected
     from sro_core.service.dispatch import DispatchReport
     from sro_core.service.exports import RecordKind
-    from sro_core.service.imports import ImportRejected, ImportResult
+    from sro_core.service.identity import NotIdentified
+    from sro_core.service.imports import (
+        ImportCheck,
+        ImportLine,
+        ImportRejected,
+        ImportResult,
+        LineSet,
+    )
     from sro_core.service.incidents import AMENDABLE
     from sro_core.service.policy import ROLE_ACTIONS, AccessDenied, Action
     from sro_core.service.program import Program
@@ -42,7 +49,11 @@ _LAZY = {
     "CrdcFigure": "sro_core.service.report",
     "CrisisFigure": "sro_core.service.report",
     "DispatchReport": "sro_core.service.dispatch",
+    "ImportCheck": "sro_core.service.imports",
+    "ImportLine": "sro_core.service.imports",
     "ImportRejected": "sro_core.service.imports",
+    "LineSet": "sro_core.service.imports",
+    "NotIdentified": "sro_core.service.identity",
     "ImportResult": "sro_core.service.imports",
     "LocationFigure": "sro_core.service.report",
     "MonthlyFigure": "sro_core.service.reading",
@@ -84,10 +95,14 @@ __all__ = [
     "CrdcFigure",
     "CrisisFigure",
     "DispatchReport",
+    "ImportCheck",
+    "ImportLine",
     "ImportRejected",
     "ImportResult",
+    "LineSet",
     "LocationFigure",
     "MonthlyFigure",
+    "NotIdentified",
     "NotifierSetting",
     "Program",
     "ProgramReport",

@@ -26,6 +26,7 @@ from sro_core.domain import (
     SharingRefused,
     check_incident,
     code_problems,
+    outside_window,
 )
 from sro_core.plugins import PluginHost
 from sro_core.ports import Conflict, Storage, UnitOfWork
@@ -160,7 +161,12 @@ class ProgramCore:
         detail: str,
         at: dt.datetime,
     ) -> None:
-        """Append an audit entry in a unit of work (the command's own, or one of its own)."""
+        """Append an audit entry in a unit of work (the command's own, or one of its own).
+
+        An actor acted as by another (``actor.by``) is recorded with both identities.
+        """
+        if actor.by is not None:
+            detail = f"by {actor.by}" + (f"; {detail}" if detail else "")
         unit.audit.append(
             AuditEntry.sealed(
                 unit.audit.head(),
@@ -202,10 +208,21 @@ class ProgramCore:
         elif any(event.urgent for event in events):
             self.dispatcher.dispatch(urgent_only=True)
 
-    def _checked(self, incident: Incident) -> Incident:
+    def _outside_window(self, record: object, now: dt.datetime) -> list[Problem]:
+        """Return the days and times of a record outside the program's window, seen at now."""
+        return outside_window(record, *self.settings.window(self.calendar.local_date(now)))
+
+    def _in_window(self, what: str, record: object, now: dt.datetime) -> None:
+        """Refuse a record dated outside the program's window."""
+        problems = self._outside_window(record, now)
+        if problems:
+            raise RecordRejected(what, problems)
+
+    def _checked(self, incident: Incident, now: dt.datetime) -> Incident:
         """Return the incident if it keeps every rule: calendar rules, codes, department rules."""
         check_incident(incident, self.calendar)
-        problems = code_problems(incident, self.code_tables)
+        problems = self._outside_window(incident, now)
+        problems += code_problems(incident, self.code_tables)
         problems += self.plugins.validate_incident(incident, self)
         if problems:
             raise RecordRejected(f"incident {incident.number or incident.id}", problems)

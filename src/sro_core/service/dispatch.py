@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import attrs
 
-from sro_core.domain import DomainEvent
+from sro_core.domain import DomainEvent, one_line
 from sro_core.ports import (
     Delivery,
     DeliveryFailed,
@@ -127,7 +127,11 @@ class Dispatcher:
                 f"{type(error).__name__}: {error}",
             )
             log.warning(
-                "delivery of %s to %s failed (try %d): %s", event.event_id, name, attempts, error
+                "delivery of %s to %s failed (try %d): %s",
+                event.event_id,
+                name,
+                attempts,
+                one_line(str(error)),
             )
             return delivery, DispatchReport(dead=1) if dead else DispatchReport(retrying=1)
         delivery = Delivery(event.event_id, name, DeliveryStatus.DELIVERED, attempts)

@@ -66,7 +66,7 @@ class Incidents(ProgramCore):
         if draft.school_id is not None and not unit.schools.exists(draft.school_id):
             raise NotFound(unit.schools.kind, draft.school_id)
         year = self.calendar.local(draft.reported_at).year
-        reported = self._checked(draft.reported(unit.next_incident_number(year)))
+        reported = self._checked(draft.reported(unit.next_incident_number(year)), now)
         stored = unit.incidents.add(reported)
         event = IncidentReported(
             occurred_at=now,
@@ -92,7 +92,7 @@ class Incidents(ProgramCore):
 
         def work(unit: UnitOfWork, now: dt.datetime) -> tuple[Incident, Events]:
             before = unit.incidents.get(incident_id)
-            after = self._checked(change(before))
+            after = self._checked(change(before), now)
             stored = unit.incidents.update(after)
             events: list[DomainEvent] = []
             if stored.status is not before.status:

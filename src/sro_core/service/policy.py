@@ -46,6 +46,7 @@ class Action(enum.Enum):
     EXPORT = "export"
     AUDIT = "audit"
     OPERATE_OUTBOX = "operate_outbox"
+    MANAGE_ACTORS = "manage_actors"
 
 
 _A = Action

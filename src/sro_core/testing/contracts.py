@@ -62,6 +62,9 @@ from hypothesis.strategies import DrawFn, SearchStrategy
 from sro_core.builtin.memory import MemoryStorage
 from sro_core.domain import (
     GENESIS_HASH,
+    MINUTES_IN_A_DAY,
+    MOST_ATTENDING,
+    ActorEntry,
     Agreement,
     Assignment,
     AssignmentRole,
@@ -129,6 +132,7 @@ _TABLES: Final = (
     "contacts",
     "activities",
     "partners",
+    "actors",
     "agreements",
     "referrals",
     "crises",
@@ -145,9 +149,10 @@ _CHANGES: Final[Mapping[str, Callable[[Any], Any]]] = {
     "assignments": lambda r: attrs.evolve(r, role=_other_role(r.role)),
     "people": lambda r: attrs.evolve(r, name="Changed Name"),
     "incidents": lambda r: attrs.evolve(r, narrative=f"{r.narrative} (changed)"),
-    "contacts": lambda r: attrs.evolve(r, minutes=r.minutes + 1),
-    "activities": lambda r: attrs.evolve(r, attendance=r.attendance + 1),
+    "contacts": lambda r: attrs.evolve(r, minutes=r.minutes % MINUTES_IN_A_DAY + 1),
+    "activities": lambda r: attrs.evolve(r, attendance=r.attendance % MOST_ATTENDING + 1),
     "partners": lambda r: attrs.evolve(r, name=f"{r.name} (changed)"),
+    "actors": lambda r: attrs.evolve(r, name=f"{r.name} (changed)"),
     "agreements": lambda r: attrs.evolve(r, title=f"{r.title} (changed)"),
     "referrals": lambda r: attrs.evolve(r, note=f"{r.note} (changed)"),
     "crises": lambda r: attrs.evolve(r, declared_by=f"{r.declared_by} (changed)"),
@@ -831,6 +836,11 @@ class StorageContract(PromiseContracts, OutboxPromises, abc.ABC):
     def test_partners_round_trip(self, records: list[Partner]) -> None:
         """Partners come back as stored, at version 1, in id order; an update makes version 2."""
         self.check_round_trip("partners", records)
+
+    @_property(0.07, records=_records(strategies.actor_entries()))
+    def test_actors_round_trip(self, records: list[ActorEntry]) -> None:
+        """Directory entries come back as stored, at version 1, in id order; an update makes 2."""
+        self.check_round_trip("actors", records)
 
     @_property(0.07, records=_records(strategies.agreements()))
     def test_agreements_round_trip(self, records: list[Agreement]) -> None:

@@ -13,6 +13,7 @@ import psycopg_pool
 from psycopg import sql
 
 from sro_core.domain import (
+    ActorEntry,
     ActorRole,
     Agreement,
     Assignment,
@@ -225,6 +226,7 @@ class PostgresUnitOfWork(UnitOfWork):
         self.contacts = _Repository(self, rows.CONTACTS)
         self.activities = _Repository(self, rows.ACTIVITIES)
         self.partners = _Repository[Partner](self, rows.PARTNERS)
+        self.actors = _Repository[ActorEntry](self, rows.ACTORS)
         self.agreements = _Repository[Agreement](self, rows.AGREEMENTS)
         self.referrals = _Referrals(self, rows.REFERRALS)
         self.crises = _Crises(self, rows.CRISES)

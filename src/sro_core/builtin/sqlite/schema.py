@@ -193,7 +193,16 @@ CREATE TABLE incident_numbers (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1,)
+_ACTORS = """
+CREATE TABLE actors (
+    id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    document TEXT NOT NULL
+);
+"""
+"""The directory of actors: who may act on the store, as what role, from when to when."""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _ACTORS)
 """The migration scripts, in order: migration ``n`` is ``MIGRATIONS[n - 1]``."""
 
 LATEST = len(MIGRATIONS)

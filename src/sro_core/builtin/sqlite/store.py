@@ -15,6 +15,7 @@ from sro_core.builtin.sqlite import rows, schema
 from sro_core.builtin.sqlite.database import Address, Connections, begin, connect, failure, retrying
 from sro_core.builtin.sqlite.queries import SQLiteQueries
 from sro_core.domain import (
+    ActorEntry,
     ActorRole,
     Agreement,
     Assignment,
@@ -186,6 +187,7 @@ class SQLiteUnitOfWork(UnitOfWork):
         self.contacts = _Repository(self, rows.CONTACTS)
         self.activities = _Repository(self, rows.ACTIVITIES)
         self.partners = _Repository[Partner](self, rows.PARTNERS)
+        self.actors = _Repository[ActorEntry](self, rows.ACTORS)
         self.agreements = _Repository[Agreement](self, rows.AGREEMENTS)
         self.referrals = _Referrals(self, rows.REFERRALS)
         self.crises = _Crises(self, rows.CRISES)
