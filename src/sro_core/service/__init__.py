@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sro_core.policy import REDACTED, Seen
 from sro_core.service.core import RecordRejected
 from sro_core.service.dispatch import DispatchReport
 from sro_core.service.exports import RecordKind
@@ -9,8 +10,7 @@ from sro_core.service.imports import ImportRejected, ImportResult
 from sro_core.service.incidents import AMENDABLE
 from sro_core.service.policy import ROLE_ACTIONS, AccessDenied, Action
 from sro_core.service.program import Program
-from sro_core.service.reading import MonthlyFigure
-from sro_core.service.redaction import REDACTED, Seen, Visibility
+from sro_core.service.reading import Disclosure, MonthlyFigure
 from sro_core.service.report import (
     AgreementFigure,
     CategoryFigure,
@@ -35,6 +35,7 @@ __all__ = [
     "ContactFigure",
     "CrdcFigure",
     "CrisisFigure",
+    "Disclosure",
     "DispatchReport",
     "ImportRejected",
     "ImportResult",
@@ -49,5 +50,4 @@ __all__ = [
     "ReferralFigure",
     "Seen",
     "TriadFigure",
-    "Visibility",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import uuid
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -23,17 +24,21 @@ from sro_core.domain import (
     Incident,
     Problem,
     ProgramCalendar,
+    Referral,
+    RuleViolation,
     SharingRefused,
     check_incident,
     code_problems,
 )
 from sro_core.plugins import PluginHost
-from sro_core.ports import Conflict, Storage, UnitOfWork
+from sro_core.policy import Context, Seen, decide, discloses, partner_scope, require
+from sro_core.ports import Aggregate, Conflict, NotFound, Repository, Storage, UnitOfWork
 from sro_core.service.dispatch import Dispatcher
-from sro_core.service.policy import AccessDenied, Action, check_allowed
+from sro_core.service.policy import AccessDenied, Action
 from sro_core.service.settings import ProgramSettings
 
 R = TypeVar("R")
+A = TypeVar("A", bound=Aggregate)
 
 log = logging.getLogger("sro_core.program")
 
@@ -116,10 +121,10 @@ class ProgramCore:
                 self._audit_alone(actor, name, target, AuditOutcome.DENIED, denied.reason)
                 raise
             except SharingRefused as refused:
-                self._audit_alone(actor, name, target, AuditOutcome.DENIED, str(refused))
+                self._audit_alone(actor, name, target, AuditOutcome.DENIED, _detail(refused))
                 raise
             except DomainError as error:
-                self._audit_alone(actor, name, target, AuditOutcome.ERROR, str(error))
+                self._audit_alone(actor, name, target, AuditOutcome.ERROR, _detail(error))
                 raise
             break
         self._after_commit(events)
@@ -142,9 +147,81 @@ class ProgramCore:
             self._audit_alone(actor, name, target, AuditOutcome.DENIED, denied.reason)
             raise
 
+    def _context(self, unit: UnitOfWork, actor: Actor) -> Context:
+        """Return what the policy needs to decide on the reader's records, read once."""
+        partner = partner_scope(actor)
+        referred: dict[uuid.UUID, tuple[Referral, ...]] = {}
+        if partner is not None:
+            for referral in unit.referrals.for_partner(partner):
+                referred[referral.incident_id] = (*referred.get(referral.incident_id, ()), referral)
+        return Context(
+            today=self.today(),
+            calendar=self.calendar,
+            agreements=tuple(unit.agreements.all()),
+            partners={p.id: p for p in unit.partners.all()},
+            schools={s.id: s for s in unit.schools.all()},
+            referred=referred,
+            person=_lookup(unit.people),
+            incident=_lookup(unit.incidents),
+        )
+
+    def _view(
+        self, unit: UnitOfWork, actor: Actor, record: R, context: Context, now: dt.datetime
+    ) -> Seen[R] | None:
+        """Return a record as the reader may see it (None: not at all), auditing what must be.
+
+        A read that shows a juvenile's identity is audited as ``read_juvenile_record``; a read
+        outside the department is recorded as a disclosure (FERPA 34 CFR 99.32).
+        """
+        decision = decide(actor, record, context)  # type: ignore[arg-type]
+        if not decision.readable:
+            return None
+        target = str(record.id)  # type: ignore[attr-defined]
+        if decision.shows_juveniles:
+            number = getattr(record, "number", None) or ""
+            self._audit(
+                unit,
+                actor,
+                "read_juvenile_record",
+                target,
+                outcome=AuditOutcome.ALLOWED,
+                detail=number,
+                at=now,
+            )
+        if discloses(actor):
+            self._audit(
+                unit,
+                actor,
+                DISCLOSURE,
+                target,
+                outcome=AuditOutcome.ALLOWED,
+                detail=_disclosure_detail(record, decision.agreements),
+                at=now,
+            )
+        return decision.seen(record)
+
+    def _decided(
+        self, unit: UnitOfWork, actor: Actor, kind: str, key: uuid.UUID, record: R
+    ) -> Seen[R]:
+        """Return one record as the reader may see it, or answer as for an unknown id."""
+        view = self._view(unit, actor, record, self._context(unit, actor), self.clock())
+        if view is None:
+            raise NotFound(kind, key)
+        return view
+
+    def _shown(self, unit: UnitOfWork, actor: Actor, kind: str, record: R, now: dt.datetime) -> R:
+        """Return a record a command read or made, as the actor may see it.
+
+        A record the actor may not read answers as an unknown id would: ``NotFound``.
+        """
+        view = self._view(unit, actor, record, self._context(unit, actor), now)
+        if view is None:
+            raise NotFound(kind, record.id)  # type: ignore[attr-defined]
+        return view.value
+
     def _allow(self, actor: Actor, action: Action, name: str, target: str | None) -> None:
         try:
-            check_allowed(actor, action, name)
+            require(actor, action, name)
         except AccessDenied as denied:
             self._audit_alone(actor, name, target, AuditOutcome.DENIED, denied.reason)
             raise
@@ -215,3 +292,37 @@ class ProgramCore:
         """Close the notifiers and the store."""
         self.dispatcher.close()
         self.storage.close()
+
+
+DISCLOSURE = "disclose"
+"""The audit action of a disclosure outside the department."""
+
+
+def _detail(error: DomainError) -> str:
+    """Return what an audit entry says of an error, never echoing a value it was given."""
+    if isinstance(error, RuleViolation):
+        return f"{error.field}: {error.rule}"
+    if isinstance(error, RecordRejected):
+        return "; ".join(f"{p.field}: {p.rule}" for p in error.problems)
+    if isinstance(error, NotFound):
+        return f"no {error.kind} {error.key}"
+    return type(error).__name__
+
+
+def _disclosure_detail(record: object, agreements: frozenset[uuid.UUID]) -> str:
+    """Return the audit detail of a disclosure: the record's kind and number, and the agreements."""
+    number = getattr(record, "number", None)
+    what = type(record).__name__.lower() + (f" {number}" if number else "")
+    return f"{what} under agreements {','.join(sorted(str(a) for a in agreements))}"
+
+
+def _lookup(repository: Repository[A]) -> Callable[[uuid.UUID], A | None]:
+    """Return a look-up by id in a repository that answers None for an unknown id."""
+
+    def get(key: uuid.UUID) -> A | None:
+        try:
+            return repository.get(key)
+        except NotFound:
+            return None
+
+    return get
