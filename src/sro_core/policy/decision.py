@@ -197,6 +197,11 @@ def serves(reader: Actor, audiences: Iterable[Audience]) -> bool:
     return reader.audience in set(audiences)
 
 
+def restricts(reader: Actor) -> bool:
+    """Return whether the reader may seal, unseal and expunge records (and read sealed ones)."""
+    return department(reader) and reader.may(Permission.SEALED_RECORDS)
+
+
 def school_scope(reader: Actor) -> frozenset[uuid.UUID] | None:
     """Return the schools the reader is limited to, or None for the whole program."""
     if reader.audience is Audience.SCHOOL_ADMINISTRATION:
@@ -318,9 +323,7 @@ def _protected(
 def _restricted(reader: Actor, incident: Incident) -> str | None:
     """Return why a restriction keeps the reader from an incident, or None."""
     restricted = incident.restrictions
-    if RecordRestriction.SEALED in restricted and not (
-        department(reader) and reader.may(Permission.SEALED_RECORDS)
-    ):
+    if RecordRestriction.SEALED in restricted and not restricts(reader):
         return "sealed"
     if RecordRestriction.EXPUNGED in restricted and not department(reader):
         return "expunged"

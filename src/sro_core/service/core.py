@@ -52,6 +52,14 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+class _Unreadable(NotFound):
+    """A record the actor may not read: audited as denied, then answered as an unknown id."""
+
+    def __init__(self, kind: str, key: object, reason: str) -> None:
+        super().__init__(kind, key)
+        self.reason = reason
+
+
 class RecordRejected(DomainError, ValueError):
     """A record breaks rules that were gathered rather than raised: every problem is listed."""
 
@@ -98,7 +106,14 @@ class ProgramCore:
         return self.calendar.local_date(self.clock())
 
     def _command(
-        self, actor: Actor, action: Action, name: str, target: str | None, work: Work[R]
+        self,
+        actor: Actor,
+        action: Action,
+        name: str,
+        target: str | None,
+        work: Work[R],
+        *,
+        detail: str = "",
     ) -> R:
         """Run one command: all of it in one unit of work, or nothing of it."""
         self._allow(actor, action, name, target)
@@ -110,7 +125,13 @@ class ProgramCore:
                     if events:
                         unit.outbox.put(events, now)
                     self._audit(
-                        unit, actor, name, target, outcome=AuditOutcome.ALLOWED, detail="", at=now
+                        unit,
+                        actor,
+                        name,
+                        target,
+                        outcome=AuditOutcome.ALLOWED,
+                        detail=detail,
+                        at=now,
                     )
             except Conflict as conflict:
                 if conflict.kind in _RACES and attempt < _RETRIES:
@@ -120,6 +141,9 @@ class ProgramCore:
             except AccessDenied as denied:
                 self._audit_alone(actor, name, target, AuditOutcome.DENIED, denied.reason)
                 raise
+            except _Unreadable as unreadable:
+                self._audit_alone(actor, name, target, AuditOutcome.DENIED, unreadable.reason)
+                raise NotFound(unreadable.kind, unreadable.key) from None
             except SharingRefused as refused:
                 self._audit_alone(actor, name, target, AuditOutcome.DENIED, _detail(refused))
                 raise
@@ -146,6 +170,9 @@ class ProgramCore:
         except AccessDenied as denied:
             self._audit_alone(actor, name, target, AuditOutcome.DENIED, denied.reason)
             raise
+        except _Unreadable as unreadable:
+            self._audit_alone(actor, name, target, AuditOutcome.DENIED, unreadable.reason)
+            raise NotFound(unreadable.kind, unreadable.key) from None
 
     def _context(self, unit: UnitOfWork, actor: Actor) -> Context:
         """Return what the policy needs to decide on the reader's records, read once."""
@@ -200,24 +227,34 @@ class ProgramCore:
             )
         return decision.seen(record)
 
-    def _decided(
-        self, unit: UnitOfWork, actor: Actor, kind: str, key: uuid.UUID, record: R
-    ) -> Seen[R]:
-        """Return one record as the reader may see it, or answer as for an unknown id."""
-        view = self._view(unit, actor, record, self._context(unit, actor), self.clock())
-        if view is None:
-            raise NotFound(kind, key)
-        return view
-
     def _shown(self, unit: UnitOfWork, actor: Actor, kind: str, record: R, now: dt.datetime) -> R:
         """Return a record a command read or made, as the actor may see it.
 
         A record the actor may not read answers as an unknown id would: ``NotFound``.
         """
-        view = self._view(unit, actor, record, self._context(unit, actor), now)
+        return self._decided(unit, actor, kind, record.id, record, now=now).value  # type: ignore[attr-defined]
+
+    def _decided(
+        self,
+        unit: UnitOfWork,
+        actor: Actor,
+        kind: str,
+        key: uuid.UUID,
+        record: R,
+        *,
+        now: dt.datetime | None = None,
+    ) -> Seen[R]:
+        """Return one record as the reader may see it, or answer as for an unknown id.
+
+        The refusal is audited as denied, with the policy's reason; the reader is told only
+        that no such record exists, exactly as for an id that is not there.
+        """
+        context = self._context(unit, actor)
+        decision = decide(actor, record, context)  # type: ignore[arg-type]
+        view = self._view(unit, actor, record, context, now or self.clock())
         if view is None:
-            raise NotFound(kind, record.id)  # type: ignore[attr-defined]
-        return view.value
+            raise _Unreadable(kind, key, decision.reason)
+        return view
 
     def _allow(self, actor: Actor, action: Action, name: str, target: str | None) -> None:
         try:
