@@ -264,7 +264,9 @@ def _draft(case: Case, schools: list[School], officer: Officer) -> Incident:
         school_id=schools[case.school].id,
         category="fight",
         involvements=tuple(involvements),
-        narrative=f"{case.narrative}: {names} fought; {case.adult.upper()} saw {case.juveniles[0]}'s bag.",
+        narrative=(
+            f"{case.narrative}: {names} fought; {case.adult.upper()} saw {case.juveniles[0]}'s bag."
+        ),
         restrictions=case.restrictions,
     )
 
