@@ -199,9 +199,9 @@ class Exports(Reading):
             return self._document_row(document, frozenset())
         shown = unstructure(view.value)
         hidden = frozenset(c for c in INCIDENT_COLUMNS if _column_hidden(c, view.hidden))
-        row = self._document_row(shown, hidden)
+        row = self._document_row(shown, frozenset())
         row["juveniles"] = self._document_row(document, frozenset())["juveniles"]
-        return row
+        return {c: REDACTED if c in hidden else v for c, v in row.items()}
 
     def _document_row(
         self, document: Mapping[str, Any], hidden: frozenset[str]
