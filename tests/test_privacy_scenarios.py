@@ -1,4 +1,4 @@
-"""A scenario per finding of the privacy review: each failed before the policy decided per record."""
+"""A scenario per finding of the privacy review; each failed before access was per record."""
 
 from __future__ import annotations
 
@@ -181,7 +181,7 @@ def test_a_command_returns_the_record_as_its_actor_may_see_it(town: tuple[Progra
 def test_a_record_class_not_shared_hides_its_fields_and_refuses_referrals(
     town: tuple[Program, Town],
 ) -> None:
-    """MADGET without `arrest` sees no arrest; a roles-only probation agreement refuses referrals."""
+    """Unshared `arrest` hides arrests from MADGET; a roles-only agreement refuses a referral."""
     program, where = town
     adult = Person(PersonKind.COMMUNITY_MEMBER, "Ray Bolt", dt.date(1990, 1, 1))
     arrest = Arrest(
