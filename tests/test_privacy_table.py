@@ -8,7 +8,7 @@ from pathlib import Path
 
 import attrs
 
-import sro_core.domain as domain
+from sro_core import domain
 from sro_core.domain import ActorRole, Audience, field_classes, field_sensitivity
 from sro_core.policy import (
     AUDIENCE_BASELINE,
