@@ -174,15 +174,15 @@ class ProgramCore:
             self._audit_alone(actor, name, target, AuditOutcome.DENIED, unreadable.reason)
             raise NotFound(unreadable.kind, unreadable.key) from None
 
-    def _context(self, unit: UnitOfWork, actor: Actor) -> Context:
-        """Return what the policy needs to decide on the reader's records, read once."""
+    def _context(self, unit: UnitOfWork, actor: Actor, now: dt.datetime) -> Context:
+        """Return what the policy needs to decide on the reader's records at a time, read once."""
         partner = partner_scope(actor)
         referred: dict[uuid.UUID, tuple[Referral, ...]] = {}
         if partner is not None:
             for referral in unit.referrals.for_partner(partner):
                 referred[referral.incident_id] = (*referred.get(referral.incident_id, ()), referral)
         return Context(
-            today=self.today(),
+            today=self.calendar.local_date(now),
             calendar=self.calendar,
             agreements=tuple(unit.agreements.all()),
             partners={p.id: p for p in unit.partners.all()},
@@ -249,9 +249,10 @@ class ProgramCore:
         The refusal is audited as denied, with the policy's reason; the reader is told only
         that no such record exists, exactly as for an id that is not there.
         """
-        context = self._context(unit, actor)
+        now = now or self.clock()
+        context = self._context(unit, actor, now)
         decision = decide(actor, record, context)  # type: ignore[arg-type]
-        view = self._view(unit, actor, record, context, now or self.clock())
+        view = self._view(unit, actor, record, context, now)
         if view is None:
             raise _Unreadable(kind, key, decision.reason)
         return view

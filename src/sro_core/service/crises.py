@@ -117,7 +117,8 @@ class Crises(ProgramCore):
         def work(unit: UnitOfWork) -> list[CrisisEvent]:
             if school_id is not None:
                 self._own_school(actor, school_id)
-            context, now = self._context(unit, actor), self.clock()
+            now = self.clock()
+            context = self._context(unit, actor, now)
             found = [c for c in unit.crises.all() if school_id in (None, c.school_id)]
             views = (self._view(unit, actor, c, context, now) for c in found)
             shown = [v.value for v in views if v is not None]

@@ -178,7 +178,8 @@ class Exports(Reading):
             def work(unit: UnitOfWork, after: Page = page) -> tuple[PageOf[Any], list[Any]]:
                 scoped = self._scoped(unit, actor, where or IncidentFilter())
                 found = unit.queries.find_incident_documents(scoped, after)
-                context, now = self._context(unit, actor), self.clock()
+                now = self.clock()
+                context = self._context(unit, actor, now)
                 rows = []
                 for document in found.items:
                     incident = structure(document, Incident)

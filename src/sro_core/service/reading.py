@@ -112,7 +112,8 @@ class Reading(ProgramCore):
 
         def work(unit: UnitOfWork) -> PageOf[Seen[Incident]]:
             found = unit.queries.find_incidents(self._scoped(unit, actor, where), page or Page())
-            context, now = self._context(unit, actor), self.clock()
+            now = self.clock()
+            context = self._context(unit, actor, now)
             items = []
             for incident in found.items:
                 if where.text and not _matches_seen(incident, where.text, actor, context):
@@ -145,7 +146,8 @@ class Reading(ProgramCore):
         def work(unit: UnitOfWork) -> list[Referral]:
             incident = unit.incidents.get(incident_id)
             self._decided(unit, actor, "incident", incident_id, incident)
-            context, now = self._context(unit, actor), self.clock()
+            now = self.clock()
+            context = self._context(unit, actor, now)
             views = (
                 self._view(unit, actor, r, context, now)
                 for r in unit.referrals.for_incident(incident_id)
@@ -205,7 +207,8 @@ class Reading(ProgramCore):
                 unit: UnitOfWork, after: uuid.UUID | None = last
             ) -> tuple[list[C], list[Seen[C]]]:
                 page = repository(unit).after(after, PAGE)
-                context, now = self._context(unit, actor), self.clock()
+                now = self.clock()
+                context = self._context(unit, actor, now)
                 views = (self._view(unit, actor, r, context, now) for r in page)
                 return page, [v for v in views if v is not None]
 

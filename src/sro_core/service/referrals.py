@@ -50,7 +50,7 @@ class Referrals(ProgramCore):
             incident = unit.incidents.get(incident_id)
             self._shown(unit, actor, "incident", incident, now)
             unit.partners.get(partner_id)
-            context = self._context(unit, actor)
+            context = self._context(unit, actor, now)
             agreement = check_referral(incident, partner_id, reason, context)
             day = self.calendar.local_date(now)
             referral = refer(
