@@ -321,6 +321,8 @@ def test_triad_split_and_consultations_are_scoped_to_the_principals_schools(
     )
     [split] = program.triad_split(principal, period)
     assert (split.contacts, split.minutes) == (1, 20)
+    report = program.program_report(principal, period=period, label="September")
+    assert [(c.purpose, c.count) for c in report.contacts] == [(ContactPurpose.MENTORING, 1)]
     assert sum(t.contacts for t in program.triad_split(CHIEF, period)) == 3
 
 

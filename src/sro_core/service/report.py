@@ -32,7 +32,14 @@ from sro_core.domain import (
     TriadRole,
 )
 from sro_core.policy import school_scope, serves, suppressed, suppresses
-from sro_core.ports import CrdcMeasure, ExportInput, NotFound, Period, UnitOfWork
+from sro_core.ports import (
+    ContactCount,
+    CrdcMeasure,
+    ExportInput,
+    NotFound,
+    Period,
+    UnitOfWork,
+)
 from sro_core.service.policy import AccessDenied, Action
 from sro_core.service.reading import Reading
 
@@ -176,16 +183,34 @@ class Reports(Reading):
     def program_report(
         self, actor: Actor, *, period: Period, label: str, school_id: uuid.UUID | None = None
     ) -> ProgramReport:
-        """Read the program report of a period for an actor, program-wide or for one school."""
+        """Read the program report of a period for an actor, program-wide or for one school.
+
+        A school administrator's contacts section counts the contacts it may read (at its
+        schools, school-related only), each decided like any read.
+        """
+        contacts = None if school_scope(actor) is None else self._own_contacts(actor, period)
 
         def work(unit: UnitOfWork) -> ProgramReport:
             schools = {s.id: s for s in unit.schools.all()}
             if school_id is not None and school_id not in schools:
                 unit.schools.get(school_id)
             wanted = self._report_schools(actor, school_id)
-            return self._gather(unit, actor, period, label, wanted=wanted, schools=schools)
+            return self._gather(
+                unit, actor, period, label, wanted=wanted, schools=schools, contacts=contacts
+            )
 
         return self._read(actor, Action.READ_AGGREGATES, "program_report", label, work)
+
+    def _own_contacts(self, actor: Actor, period: Period) -> list[ContactCount]:
+        """Return the counts of the contacts of a period that the actor may read."""
+        sums: dict[tuple[uuid.UUID | None, ContactParty, ContactPurpose], list[int]] = {}
+        for seen in self.contacts(actor):
+            c = seen.value
+            if period.start <= c.at < period.end:
+                row = sums.setdefault((c.school_id, c.party, c.purpose), [0, 0])
+                row[0] += 1
+                row[1] += c.minutes
+        return [ContactCount(s, party, purpose, *row) for (s, party, purpose), row in sums.items()]
 
     def _report_schools(
         self, actor: Actor, school_id: uuid.UUID | None
@@ -209,6 +234,7 @@ class Reports(Reading):
         *,
         wanted: frozenset[uuid.UUID | None] | None,
         schools: dict[uuid.UUID, School],
+        contacts: list[ContactCount] | None,
     ) -> ProgramReport:
         queries = unit.queries
 
@@ -242,7 +268,7 @@ class Reports(Reading):
             for t in (queries.triad_split(period) if department_wide else ())
         )
         contact_sums: dict[tuple[ContactParty, ContactPurpose], list[int]] = {}
-        for c in queries.contact_counts(period):
+        for c in queries.contact_counts(period) if contacts is None else contacts:
             if mine(c.school_id):
                 row = contact_sums.setdefault((c.party, c.purpose), [0, 0])
                 row[0] += c.contacts
