@@ -450,3 +450,52 @@ def test_a_csv_row_redacts_what_the_reader_may_not_see(town: tuple[Program, Town
     program.export(_principal(where), "csv", out)
     [row] = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert row["narrative"] == "[redacted]"
+
+
+def test_a_contact_summary_is_masked_or_hidden_for_readers_without_identities(
+    town: tuple[Program, Town],
+) -> None:
+    """A recorded student's name is masked; a student no record names hides the summary."""
+    program, where = town
+    with program.storage.unit_of_work() as unit:
+        unit.people.add(JUVENILE)
+    at = dt.datetime(2026, 9, 3, 10, tzinfo=PACIFIC)
+    common = {"officer_id": where.officer.id, "at": at, "minutes": 15, "school_id": where.high.id}
+    mentoring = {"purpose": ContactPurpose.MENTORING, "triad_role": TriadRole.EDUCATOR}
+    program.log_contact(
+        SRO,
+        CommunityContact(
+            party=ContactParty.STUDENT,
+            person_id=JUVENILE.id,
+            summary="Met Zoe Ramirez about her grades.",
+            **mentoring,  # type: ignore[arg-type]
+            **common,  # type: ignore[arg-type]
+        ),
+    )
+    program.log_contact(
+        SRO,
+        CommunityContact(
+            party=ContactParty.STUDENT,
+            summary="Met a sophomore, Kai, about a bus fight.",
+            **mentoring,  # type: ignore[arg-type]
+            **common,  # type: ignore[arg-type]
+        ),
+    )
+    program.log_contact(
+        SRO,
+        CommunityContact(
+            party=ContactParty.PARENT_GUARDIAN,
+            summary="A father asked about pick-up traffic.",
+            **mentoring,  # type: ignore[arg-type]
+            **common,  # type: ignore[arg-type]
+        ),
+    )
+    seen = sorted(program.contacts(SRO), key=lambda s: s.value.party.value)
+    summaries = [(s.value.summary, "summary" in s.hidden) for s in seen]
+    assert sorted(summaries) == [
+        ("", True),
+        ("A father asked about pick-up traffic.", False),
+        ("Met [juvenile 1] [juvenile 1] about her grades.", False),
+    ]
+    full = {s.value.summary for s in program.contacts(CHIEF)}
+    assert "Met Zoe Ramirez about her grades." in full

@@ -24,6 +24,7 @@ from sro_core.domain import (
     Agreement,
     Audience,
     CommunityContact,
+    ContactParty,
     CrisisEvent,
     CrisisRole,
     DomainEvent,
@@ -392,11 +393,11 @@ def _decide_contact(reader: Actor, contact: CommunityContact, context: Context) 
     hidden: list[tuple[str, Person]] = []
     if not identities and contact.summary:
         person = context.person(contact.person_id) if contact.person_id else None
-        if person is None:
-            # No recorded person whose name could be masked: the summary cannot be trusted.
-            hidden.append(("juvenile", Person(kind=PersonKind.STUDENT)))
-        elif is_juvenile(person, day):
+        if person is not None and is_juvenile(person, day):
             hidden.append(("juvenile", person))
+        elif person is None and contact.party is ContactParty.STUDENT:
+            # A student no recorded person names: no name to mask, so the summary is hidden.
+            hidden.append(("juvenile", Person(kind=PersonKind.STUDENT)))
     hiding = _hiding(reader, shared, hidden)
     return Decision(readable=True, hiding=hiding, identities=identities, agreements=used)
 
