@@ -42,8 +42,9 @@ from sro_core.domain import (
     School,
 )
 from sro_core.plugins import PluginHost, SroPluginWarning
+from sro_core.policy import may
 from sro_core.ports import IncidentFilter, NotFound, Page
-from sro_core.service import ROLE_ACTIONS, Action, Program, ProgramSettings, Seen
+from sro_core.service import Action, Program, ProgramSettings, Seen
 
 T = TypeVar("T")
 
@@ -192,7 +193,7 @@ class Session:
 
     def reads_directory(self) -> bool:
         """Return whether the actor's role may read the directory (to show names for ids)."""
-        return Action.READ_DIRECTORY in ROLE_ACTIONS[self.actor.role]
+        return may(self.actor, Action.READ_DIRECTORY)
 
     def school_names(self) -> dict[uuid.UUID, str]:
         """Return school names by id, if the actor may read the directory (else none)."""

@@ -10,6 +10,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from sro_core.policy import REDACTED, Seen
     from sro_core.service.core import RecordRejected
     from sro_core.service.dispatch import DispatchReport
     from sro_core.service.exports import RecordKind
@@ -24,8 +25,7 @@ if TYPE_CHECKING:
     from sro_core.service.incidents import AMENDABLE
     from sro_core.service.policy import ROLE_ACTIONS, AccessDenied, Action
     from sro_core.service.program import Program
-    from sro_core.service.reading import MonthlyFigure
-    from sro_core.service.redaction import REDACTED, Seen, Visibility
+    from sro_core.service.reading import Disclosure, MonthlyFigure
     from sro_core.service.report import (
         AgreementFigure,
         CategoryFigure,
@@ -48,6 +48,7 @@ _LAZY = {
     "ContactFigure": "sro_core.service.report",
     "CrdcFigure": "sro_core.service.report",
     "CrisisFigure": "sro_core.service.report",
+    "Disclosure": "sro_core.service.reading",
     "DispatchReport": "sro_core.service.dispatch",
     "ImportCheck": "sro_core.service.imports",
     "ImportLine": "sro_core.service.imports",
@@ -61,14 +62,13 @@ _LAZY = {
     "Program": "sro_core.service.program",
     "ProgramReport": "sro_core.service.report",
     "ProgramSettings": "sro_core.service.settings",
-    "REDACTED": "sro_core.service.redaction",
+    "REDACTED": "sro_core.policy",
     "ROLE_ACTIONS": "sro_core.service.policy",
     "RecordKind": "sro_core.service.exports",
     "RecordRejected": "sro_core.service.core",
     "ReferralFigure": "sro_core.service.report",
-    "Seen": "sro_core.service.redaction",
+    "Seen": "sro_core.policy",
     "TriadFigure": "sro_core.service.report",
-    "Visibility": "sro_core.service.redaction",
 }
 """Where each public name is defined."""
 
@@ -94,6 +94,7 @@ __all__ = [
     "ContactFigure",
     "CrdcFigure",
     "CrisisFigure",
+    "Disclosure",
     "DispatchReport",
     "ImportCheck",
     "ImportLine",
@@ -112,5 +113,4 @@ __all__ = [
     "ReferralFigure",
     "Seen",
     "TriadFigure",
-    "Visibility",
 ]
