@@ -289,8 +289,13 @@ class Reading(ProgramCore):
             return requeue_dead(unit.outbox, event_id, notifier), []
 
         count = self._command(actor, Action.OPERATE_OUTBOX, "replay", str(event_id), work)
-        self.dispatcher.dispatch()
+        self.dispatcher.dispatch(events=[event_id])
         return count
+
+    def prune_outbox(self, actor: Actor, older_than: dt.timedelta | None = None) -> int:
+        """Remove events delivered everywhere before the retention (or ``older_than``)."""
+        self._allow(actor, Action.OPERATE_OUTBOX, "prune_outbox", None)
+        return self.dispatcher.prune(older_than)
 
 
 def _page_of(
