@@ -16,6 +16,7 @@ from sro_core.cli import (
     importing,
     incidents,
     operations,
+    outbox_worker,
     reporting,
 )
 from sro_core.cli.app import (
@@ -27,7 +28,17 @@ from sro_core.cli.app import (
     pass_session,
 )
 
-for _module in (directory, incidents, community, crises, importing, reporting, operations, demo):
+for _module in (
+    directory,
+    incidents,
+    community,
+    crises,
+    importing,
+    reporting,
+    operations,
+    outbox_worker,
+    demo,
+):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 

@@ -8,6 +8,7 @@ from sro_core.cli.app import Session, pass_session
 from sro_core.cli.arguments import as_uuid, json_option
 from sro_core.domain import DomainError
 from sro_core.serialization import unstructure
+from sro_core.service import DispatchReport
 
 
 class AuditBroken(DomainError):
@@ -129,9 +130,17 @@ def show_audit(session: Session, *, after: int, limit: int, as_json: bool) -> No
     )
 
 
+def summary(report: DispatchReport) -> str:
+    """Return a dispatch round's (or a worker run's) counts in one line."""
+    return (
+        f"delivered {report.delivered}, to retry {report.retrying}, dead {report.dead}, "
+        f"stale {report.stale}, timed out {report.timed_out}"
+    )
+
+
 @click.group()
 def outbox() -> None:
-    """Operate the outbox of events for the notifiers: dead letters, dispatch, replay."""
+    """Operate the outbox of events for the notifiers: dead letters, dispatch, replay, run."""
 
 
 @outbox.command("status")
@@ -157,10 +166,7 @@ def outbox_status(session: Session, *, as_json: bool) -> None:
 @pass_session
 def dispatch(session: Session) -> None:
     """Deliver every due event to the notifiers now."""
-    report = session.program.dispatch(session.actor)
-    session.output.line(
-        f"delivered {report.delivered}, to retry {report.retrying}, dead {report.dead}"
-    )
+    session.output.line(summary(session.program.dispatch(session.actor)))
 
 
 @outbox.command("replay")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from typing import TypeVar
@@ -271,10 +272,10 @@ class Reading(ProgramCore):
             actor, Action.AUDIT, "audit_trail", None, lambda u: u.audit.entries(after, limit)
         )
 
-    def dispatch(self, actor: Actor) -> DispatchReport:
-        """Deliver every due outbox event to the notifiers now."""
+    def dispatch(self, actor: Actor, *, stop: threading.Event | None = None) -> DispatchReport:
+        """Deliver every due outbox event to the notifiers now; ``stop`` ends the round early."""
         self._allow(actor, Action.OPERATE_OUTBOX, "dispatch", None)
-        return self.dispatcher.dispatch()
+        return self.dispatcher.dispatch(stop=stop)
 
     def dead_letters(self, actor: Actor) -> list[Delivery]:
         """Return the deliveries that were given up on."""
