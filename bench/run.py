@@ -27,6 +27,7 @@ SCRIPTS = (
     "monthly_counts.py",
     "export_stream.py",
     "program_open.py",
+    "dispatch_outbox.py",
 )
 NEEDS_POSTGRES = frozenset({"bulk_postgres.py"})
 
