@@ -21,6 +21,11 @@ The file is TOML, read with the standard library's ``tomllib``; every key is opt
     timeout_seconds = 2                         # this notifier's delivery timeout
     level = "INFO"                              # every other key is an option, as text
 
+    [program.notifiers.routes.principal]        # e-mail, webhook, amqp: who gets what
+    to = "principal@school.example"
+    audience = "school_administration"
+    events = "CrisisDeclared, CrisisResolved"
+
     [actor]                                     # as --as ROLE:ID, --school, --partner
     role = "school_administrator"
     id = "principal.hs"
@@ -36,6 +41,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -218,15 +224,26 @@ def _notifiers(entries: object, path: Path) -> tuple[NotifierSetting, ...]:
         if not isinstance(entry, dict) or not isinstance(entry.get("kind"), str):
             raise ConfigurationError(f"{where}: a table with a kind")
         options = tuple(
-            (str(key), value if isinstance(value, str) else str(value).lower())
-            for key, value in sorted(entry.items())
-            if key not in {"kind", "timeout_seconds"}
+            sorted(
+                (key, value if isinstance(value, str) else str(value).lower())
+                for key, value in _flat(entry)
+                if key not in {"kind", "timeout_seconds"}
+            )
         )
         timeout = None
         if "timeout_seconds" in entry:
             timeout = _time(entry["timeout_seconds"], 1, f"{where}.timeout_seconds")
         notifiers.append(NotifierSetting(entry["kind"], options, timeout))
     return tuple(notifiers)
+
+
+def _flat(table: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, object]]:
+    """Yield a table's keys and values; a nested table's keys are dotted (``routes.a.to``)."""
+    for key, value in table.items():
+        if isinstance(value, dict):
+            yield from _flat(value, f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}", value
 
 
 def _time(value: object, unit: int, where: str) -> dt.timedelta:

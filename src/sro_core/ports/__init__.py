@@ -11,7 +11,9 @@ from sro_core.ports.notifications import (
     NotifierFactory,
     NotifierKind,
     NotifierRegistry,
+    Route,
     UnknownNotifier,
+    routes_from,
 )
 from sro_core.ports.program import ProgramContext, ProgramSettingsView
 from sro_core.ports.queries import (
@@ -108,6 +110,7 @@ __all__ = [
     "ReferralRepository",
     "RegistrationError",
     "Repository",
+    "Route",
     "SchemaTooNew",
     "Storage",
     "StorageBackend",
@@ -126,5 +129,6 @@ __all__ = [
     "incident_cursor",
     "page_of",
     "read_incident_cursor",
+    "routes_from",
     "url_scheme",
 ]

@@ -7,6 +7,7 @@ from sro_core.service.dispatch import DispatchReport
 from sro_core.service.exports import RecordKind
 from sro_core.service.imports import ImportRejected, ImportResult
 from sro_core.service.incidents import AMENDABLE
+from sro_core.service.notifications import NOTIFICATION_VISIBILITY, event_kinds, payload_for
 from sro_core.service.policy import ROLE_ACTIONS, AccessDenied, Action
 from sro_core.service.program import Program
 from sro_core.service.reading import MonthlyFigure
@@ -26,6 +27,7 @@ from sro_core.service.settings import NotifierSetting, ProgramSettings
 
 __all__ = [
     "AMENDABLE",
+    "NOTIFICATION_VISIBILITY",
     "REDACTED",
     "ROLE_ACTIONS",
     "AccessDenied",
@@ -50,4 +52,6 @@ __all__ = [
     "Seen",
     "TriadFigure",
     "Visibility",
+    "event_kinds",
+    "payload_for",
 ]

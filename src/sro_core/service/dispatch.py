@@ -337,6 +337,8 @@ class Dispatcher:
         permanent = isinstance(error, DeliveryFailed) and error.permanent
         dead = permanent or claim.attempt >= self.settings.max_delivery_attempts
         backoff = self.settings.retry_backoff * 2 ** min(claim.attempt - 1, 16)
+        if isinstance(error, DeliveryFailed) and error.retry_after is not None:
+            backoff = max(backoff, error.retry_after)
         return Delivery(
             event_id,
             claim.notifier,
