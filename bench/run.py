@@ -28,6 +28,7 @@ SCRIPTS = (
     "export_stream.py",
     "program_open.py",
     "dispatch_outbox.py",
+    "notifiers.py",
 )
 NEEDS_POSTGRES = frozenset({"bulk_postgres.py"})
 
