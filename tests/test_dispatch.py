@@ -254,3 +254,32 @@ def test_failure_text_is_always_utf8(message: str, kind: type[BaseException]) ->
     described = describe_failure(kind(message))
     described.encode("utf-8")
     assert described.startswith(kind.__qualname__)
+
+
+def test_a_stalled_dispatcher_sends_nothing_more_of_what_it_had_claimed(tmp_path: Path) -> None:
+    """After a stall past its lease, a dispatcher drops its other claims unsent (stale)."""
+    plugin = ScriptedPlugin()
+    host = PluginHost.load(builtins=(*BUILTIN_PLUGINS, plugin), entry_points=False)
+    now = [dt.datetime(2026, 9, 8, 15, tzinfo=dt.UTC)]
+    config = ProgramSettings(notifiers=(NotifierSetting("first"),), dispatch_after_commit=False)
+    program = Program.open(
+        f"sqlite:///{tmp_path / 'sro.db'}", config, plugins=host, clock=lambda: now[0]
+    )
+    waiting = [_register(program, str(badge)) for badge in range(3)]
+    rival_notifier = Scripted("first")
+    rival = Dispatcher(program.storage, {"first": rival_notifier}, config, lambda: now[0])
+
+    def stall(_event: DomainEvent) -> None:
+        plugin.made["first"].behaviour = None
+        now[0] += program.dispatcher.lease("first") + dt.timedelta(seconds=1)
+        assert rival.dispatch().delivered == 3
+
+    plugin.made["first"].behaviour = stall
+    try:
+        report = program.dispatch(CHIEF)
+        assert (report.delivered, report.stale) == (0, 3)
+        assert plugin.made["first"].delivered == waiting[:1]  # the one in flight when it stalled
+        assert sorted(rival_notifier.delivered) == sorted(waiting)
+    finally:
+        rival.close()
+        program.close()
