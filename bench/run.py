@@ -29,6 +29,8 @@ SCRIPTS = (
     "program_open.py",
     "cold_start.py",
     "import_memory.py",
+    "dispatch_outbox.py",
+    "notifiers.py",
 )
 NEEDS_POSTGRES = frozenset({"bulk_postgres.py"})
 

@@ -38,8 +38,11 @@ The configuration file (TOML; every key is optional, an unknown key is an error)
   dispatch_after_commit = true
   max_delivery_attempts = 5
   retry_backoff_seconds = 30
+  delivery_timeout_seconds = 10
+  retention_days = 30
   [[program.notifiers]]
   kind = "log"
+  timeout_seconds = 2
   level = "INFO"
   [actor]
   id = "principal.hs"

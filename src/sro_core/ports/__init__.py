@@ -19,7 +19,9 @@ from sro_core.ports.notifications import (
     NotifierFactory,
     NotifierKind,
     NotifierRegistry,
+    Route,
     UnknownNotifier,
+    routes_from,
 )
 from sro_core.ports.program import ProgramContext, ProgramSettingsView
 from sro_core.ports.queries import (
@@ -56,6 +58,7 @@ from sro_core.ports.storage import (
     AssignmentRepository,
     AuditLog,
     Capability,
+    Claim,
     Conflict,
     CrisisRepository,
     Delivery,
@@ -87,6 +90,7 @@ __all__ = [
     "AuditLog",
     "BadQuery",
     "Capability",
+    "Claim",
     "CodeTablesRegistry",
     "Conflict",
     "ContactCount",
@@ -121,6 +125,7 @@ __all__ = [
     "ReferralRepository",
     "RegistrationError",
     "Repository",
+    "Route",
     "SchemaTooNew",
     "Storage",
     "StorageBackend",
@@ -140,6 +145,7 @@ __all__ = [
     "incident_cursor",
     "page_of",
     "read_incident_cursor",
+    "routes_from",
     "shown_url",
     "spreadsheet_safe",
     "url_scheme",

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
         LineSet,
     )
     from sro_core.service.incidents import AMENDABLE
+    from sro_core.service.notifications import event_kinds, payload_for
     from sro_core.service.policy import ROLE_ACTIONS, AccessDenied, Action
     from sro_core.service.program import Program
     from sro_core.service.reading import Disclosure, MonthlyFigure
@@ -57,6 +58,8 @@ _LAZY = {
     "NotIdentified": "sro_core.service.identity",
     "ImportResult": "sro_core.service.imports",
     "LocationFigure": "sro_core.service.report",
+    "event_kinds": "sro_core.service.notifications",
+    "payload_for": "sro_core.service.notifications",
     "MonthlyFigure": "sro_core.service.reading",
     "NotifierSetting": "sro_core.service.settings",
     "Program": "sro_core.service.program",
@@ -113,4 +116,6 @@ __all__ = [
     "ReferralFigure",
     "Seen",
     "TriadFigure",
+    "event_kinds",
+    "payload_for",
 ]

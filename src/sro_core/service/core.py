@@ -89,7 +89,8 @@ class ProgramCore:
         self.clock = clock
         registry = plugins.notifier_registry()
         notifiers = {n.kind: registry.create(n.kind, dict(n.options)) for n in settings.notifiers}
-        self.dispatcher = Dispatcher(storage, notifiers, settings, clock)
+        timeouts = {n.kind: n.timeout for n in settings.notifiers if n.timeout is not None}
+        self.dispatcher = Dispatcher(storage, notifiers, settings, clock, timeouts)
         self._code_tables = plugins.code_tables()
 
     @property
@@ -115,8 +116,13 @@ class ProgramCore:
         work: Work[R],
         *,
         detail: str = "",
+        dispatch_now: bool = True,
     ) -> R:
-        """Run one command: all of it in one unit of work, or nothing of it."""
+        """Run one command: all of it in one unit of work, or nothing of it.
+
+        ``dispatch_now=False`` leaves even the command's crisis events to the outbox worker
+        (``sro outbox run``): for commands that record many events at once, such as imports.
+        """
         self._allow(actor, action, name, target)
         for attempt in range(1, _RETRIES + 1):
             now = self.clock()
@@ -152,7 +158,7 @@ class ProgramCore:
                 self._audit_alone(actor, name, target, AuditOutcome.ERROR, _detail(error))
                 raise
             break
-        self._after_commit(events)
+        self._after_commit(events, dispatch_now=dispatch_now)
         return result
 
     def _read(
@@ -311,17 +317,30 @@ class ProgramCore:
             else:
                 return
 
-    def _after_commit(self, events: Sequence[DomainEvent]) -> None:
-        """Show committed events to observers, then hand them to the notifiers."""
+    def _after_commit(self, events: Sequence[DomainEvent], *, dispatch_now: bool = True) -> None:
+        """Show committed events to observers, then hand them to the notifiers.
+
+        The command has committed: nothing here raises into it (but a ``KeyboardInterrupt``
+        or ``SystemExit``, once the deliveries are recorded). A delivery that could not be
+        made waits in the outbox for the next dispatch.
+        """
         for event in events:
             try:
                 self.plugins.on_event(event, self)
             except ExceptionGroup as errors:
                 log.exception("observers failed on %s", type(event).__name__, exc_info=errors)
-        if events and self.settings.dispatch_after_commit:
-            self.dispatcher.deliver(events)
-        elif any(event.urgent for event in events):
-            self.dispatcher.dispatch(urgent_only=True)
+        if not dispatch_now:
+            return
+        if self.settings.dispatch_after_commit:
+            now = [event.event_id for event in events]
+        else:
+            now = [event.event_id for event in events if event.urgent]
+        if not now:
+            return
+        try:
+            self.dispatcher.dispatch(events=now)
+        except Exception:
+            log.exception("dispatch after commit failed; the events wait in the outbox")
 
     def _outside_window(self, record: object, now: dt.datetime) -> list[Problem]:
         """Return the days and times of a record outside the program's window, seen at now."""
