@@ -12,7 +12,7 @@ import importlib
 import importlib.metadata
 import os
 import warnings
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import attrs
 import pluggy
@@ -338,6 +338,11 @@ class PluginHost:
             raise ExceptionGroup(
                 f"{len(errors)} observer(s) failed on {type(event).__name__}", errors
             )
+
+    def authenticate(self, credentials: Mapping[str, object]) -> str | None:
+        """Return the actor id the first plugin that recognises the credentials gives."""
+        found: str | None = self._manager.hook.sro_authenticate(credentials=credentials)
+        return found
 
     def cli_commands(self, cli: object) -> None:
         """Let every plugin add its subcommands to the ``sro`` command group."""
