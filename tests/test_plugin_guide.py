@@ -108,8 +108,8 @@ def test_the_guides_plugin_loads_delivers_and_exports(guide_site: Path, receiver
     officer = program.register_officer(CHIEF, Officer("1042", "Dana Ortiz"))
     [(path, headers, body)] = Receiver.received
     assert path == "/sro"
-    assert body["type"] == "OfficerRegistered"
-    assert body["officer_id"] == str(officer.id)
+    assert (body["kind"], body["audience"]) == ("OfficerRegistered", "department")
+    assert body["event"]["officer_id"] == str(officer.id)
     assert headers["Idempotency-Key"] == body["event_id"]
     out = io.StringIO()
     year = SchoolYear.of(program.today())
