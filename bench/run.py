@@ -27,6 +27,8 @@ SCRIPTS = (
     "monthly_counts.py",
     "export_stream.py",
     "program_open.py",
+    "cold_start.py",
+    "import_memory.py",
     "dispatch_outbox.py",
     "notifiers.py",
 )

@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 import attrs
 
 from sro_core.domain import (
-    GENESIS_HASH,
+    ActorEntry,
     Agreement,
     Assignment,
     AuditEntry,
@@ -77,6 +77,7 @@ from sro_core.ports import (
     TriadTime,
     UnitOfWork,
     ascii_lower,
+    check_follows,
     incident_after,
     page_of,
     read_incident_cursor,
@@ -94,6 +95,7 @@ _TABLES = (
     "contacts",
     "activities",
     "partners",
+    "actors",
     "agreements",
     "referrals",
     "crises",
@@ -411,10 +413,7 @@ class _Audit(AuditLog):
         return self.state.audit[-1] if self.state.audit else None
 
     def append(self, entry: AuditEntry) -> None:
-        head = self.head()
-        sequence, previous = (1, GENESIS_HASH) if head is None else (head.sequence + 1, head.hash)
-        if entry.sequence != sequence or entry.previous_hash != previous:
-            raise Conflict("audit entry", entry.sequence, f"the next entry is {sequence}")
+        check_follows(self.head(), entry)
         self.state.audit.append(entry)
 
     def entries(self, after: int = 0, limit: int | None = None) -> list[AuditEntry]:
@@ -601,6 +600,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self.contacts = _Repository[CommunityContact](self, "contacts", "contact")
         self.activities = _Repository[EducationActivity](self, "activities", "activity")
         self.partners = _Repository[Partner](self, "partners", "partner")
+        self.actors = _Repository[ActorEntry](self, "actors", "actor")
         self.agreements = _Repository[Agreement](self, "agreements", "agreement")
         self.referrals = _Referrals(self, "referrals", "referral")
         self.crises = _Crises(self, "crises", "crisis")

@@ -26,13 +26,8 @@ The file is TOML, read with the standard library's ``tomllib``; every key is opt
     audience = "school_administration"
     events = "CrisisDeclared, CrisisResolved"
 
-    [actor]                                     # as --as ROLE:ID, --school, --partner
-    role = "school_administrator"
-    id = "principal.hs"
-    name = "M. Alvarez"
-    schools = ["Chowchilla Union High School"]  # names or ids, for a school administrator
-    partner = "MADNET"                          # a name or id, for a partner liaison
-    permissions = ["juvenile_records"]          # for department roles
+    [actor]                                     # as --as ACTOR-ID
+    id = "principal.hs"                         # an actor of the store's directory
 
 An unknown key is an error, so a misspelt setting is never silently ignored.
 """
@@ -50,32 +45,6 @@ import platformdirs
 
 from sro_core.domain import DomainError
 from sro_core.service import NotifierSetting, ProgramSettings
-
-EXAMPLE = """\b
-The configuration file (TOML; every key is optional, an unknown key is an error):
-  store = "sqlite:////var/lib/sro/sro.db"
-  [program]
-  name = "Chowchilla PD School Resource Officer Program"
-  time_zone = "America/Los_Angeles"
-  agency_ori = "CA0200200"
-  suppression_threshold = 10
-  dispatch_after_commit = true
-  max_delivery_attempts = 5
-  retry_backoff_seconds = 30
-  delivery_timeout_seconds = 10
-  retention_days = 30
-  [[program.notifiers]]
-  kind = "log"
-  timeout_seconds = 2
-  level = "INFO"
-  [actor]
-  role = "school_administrator"
-  id = "principal.hs"
-  name = "M. Alvarez"
-  schools = ["Chowchilla Union High School"]
-  permissions = []
-"""
-"""The configuration file, as ``sro --help`` shows it (``\\b`` keeps click from rewrapping)."""
 
 APP_NAME = "sro-core"
 """The folder name ``platformdirs`` gives the command's data and configuration."""
@@ -96,7 +65,8 @@ _PROGRAM = frozenset(
         "notifiers",
     }
 )
-_ACTOR = frozenset({"role", "id", "name", "schools", "partner", "permissions"})
+_ACTOR = frozenset({"id"})
+_DIRECTORY_KEYS = frozenset({"role", "name", "schools", "partner", "permissions"})
 
 
 class ConfigurationError(DomainError):
@@ -105,14 +75,9 @@ class ConfigurationError(DomainError):
 
 @attrs.frozen
 class ActorSetting:
-    """Who acts, as the configuration file names them (names are resolved when used)."""
+    """Whom the command acts as: an actor id of the store's directory (as ``--as``)."""
 
-    role: str | None = None
     id: str | None = None
-    name: str | None = None
-    schools: tuple[str, ...] = ()
-    partner: str | None = None
-    permissions: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -254,22 +219,12 @@ def _time(value: object, unit: int, where: str) -> dt.timedelta:
     return dt.timedelta(seconds=value * unit)
 
 
-def _texts(actor: dict[str, Any], key: str, path: Path) -> tuple[str, ...]:
-    value = actor.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigurationError(f"config {path}: actor.{key}: a list of texts")
-    return tuple(value)
-
-
 def _actor(actor: dict[str, Any], path: Path) -> ActorSetting:
+    kept = sorted(set(actor) & _DIRECTORY_KEYS)
+    if kept:
+        raise ConfigurationError(
+            f"config {path}: actor.{kept[0]}: an actor's role, scope and permissions are kept"
+            " in the store's directory (sro actors add / change); give only actor.id here"
+        )
     _known(actor, _ACTOR, "actor.", path)
-    single = {
-        key: _typed(actor, key, str, path, "actor.")
-        for key in ("role", "id", "name", "partner")
-        if key in actor
-    }
-    return ActorSetting(
-        schools=_texts(actor, "schools", path),
-        permissions=_texts(actor, "permissions", path),
-        **single,
-    )
+    return ActorSetting(id=_typed(actor, "id", str, path, "actor.") if "id" in actor else None)

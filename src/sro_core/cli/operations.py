@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import click
 
-from sro_core.cli.app import Session, pass_session
+from sro_core.cli.app import Session, pass_session, user
 from sro_core.cli.arguments import as_uuid, json_option
 from sro_core.domain import DomainError
+from sro_core.ports import shown_url
 from sro_core.serialization import unstructure
 from sro_core.service import DispatchReport
 
@@ -18,11 +19,19 @@ class AuditBroken(DomainError):
 @click.command("init")
 @pass_session
 def init(session: Session) -> None:
-    """Create the store and its schema (a SQLite file's folder is made if missing)."""
+    """Create the store and its schema (a SQLite file's folder is made if missing).
+
+    A store whose directory of actors is empty gets you (your user name) as its first
+    supervisor, with no permission: grant the juvenile-records permission with
+    `sro actors change YOU --permission juvenile_records` (audited).
+    """
     program = session.program
     version = program.storage.schema_version()
     schema = f" (schema version {version})" if version is not None else ""
-    session.output.line(f"store ready: {session.store_url}{schema}")
+    session.output.line(f"store ready: {shown_url(session.store_url)}{schema}")
+    first = program.register_first_supervisor(user())
+    if first is not None:
+        session.output.line(f"registered {first.actor_id} as the store's first supervisor")
 
 
 @click.command("migrate")
@@ -31,9 +40,9 @@ def migrate(session: Session) -> None:
     """Bring the store's schema forward to this version of sro_core; print the version."""
     version = session.program.storage.migrate()
     if version is None:
-        session.output.line(f"{session.store_url}: this store has no schema versions")
+        session.output.line(f"{shown_url(session.store_url)}: this store has no schema versions")
     else:
-        session.output.line(f"{session.store_url}: schema version {version}")
+        session.output.line(f"{shown_url(session.store_url)}: schema version {version}")
 
 
 @click.command("plugins")
@@ -184,3 +193,7 @@ def replay(session: Session, *, event: str, notifier: str | None) -> None:
 
 COMMANDS: tuple[click.Command, ...] = (init, migrate, plugins, audit, outbox)
 """The operator's commands, as ``sro`` adds them."""
+
+# `sro outbox run` and `sro outbox prune` live in a module of their own, which adds them to the
+# `outbox` group above when it is imported; it imports this module, hence the import at the end.
+from sro_core.cli import outbox_worker as _outbox_worker  # noqa: E402, F401

@@ -21,6 +21,7 @@ from typing import Any, Generic, Protocol, Self, TypeVar
 import attrs
 
 from sro_core.domain import (
+    ActorEntry,
     Agreement,
     Assignment,
     AuditEntry,
@@ -151,9 +152,23 @@ class Repository(abc.ABC, Generic[A]):
         found = (r for r in self.all() if key is None or r.id > key)
         return list(itertools.islice(found, limit))
 
-    def add_many(self, records: Iterable[A]) -> list[A]:
-        """Store many new records at once; backends with ``BULK_LOAD`` do it in one statement."""
+    def add_many(
+        self, records: Iterable[A], documents: Sequence[Mapping[str, Any]] | None = None
+    ) -> list[A]:
+        """Store many new records at once; backends with ``BULK_LOAD`` do it in one statement.
+
+        ``documents``, if given, holds each record's wire document, in the same order: exactly
+        what ``sro_core.serialization.unstructure`` returns for it (the version it has, 0), as
+        ``structure_document`` returns it beside the record it validated. A store that keeps
+        documents then writes these, with the stored version, instead of unstructuring every
+        record again; others may ignore them.
+        """
+        del documents  # each record goes through ``add``, which writes its own document
         return [self.add(record) for record in records]
+
+    def exists(self, key: uuid.UUID) -> bool:
+        """Return whether a record with an id is stored; a store answers without reading it."""
+        return self.find(key) is not None
 
     def find(self, key: uuid.UUID) -> A | None:
         """Return the record with an id, or None."""
@@ -180,11 +195,11 @@ class AssignmentRepository(Repository[Assignment]):
 
     @abc.abstractmethod
     def for_officer(self, officer_id: uuid.UUID) -> list[Assignment]:
-        """Return every assignment of an officer."""
+        """Return every assignment of an officer, by id."""
 
     @abc.abstractmethod
     def for_school(self, school_id: uuid.UUID) -> list[Assignment]:
-        """Return every assignment at a school."""
+        """Return every assignment at a school, by id."""
 
 
 class OfficerRepository(Repository[Officer]):
@@ -204,11 +219,11 @@ class ReferralRepository(Repository[Referral]):
 
     @abc.abstractmethod
     def for_incident(self, incident_id: uuid.UUID) -> list[Referral]:
-        """Return every referral of an incident."""
+        """Return every referral of an incident, by id."""
 
     @abc.abstractmethod
     def for_partner(self, partner_id: uuid.UUID) -> list[Referral]:
-        """Return every referral to a partner."""
+        """Return every referral to a partner, by id."""
 
 
 class CrisisRepository(Repository[CrisisEvent]):
@@ -218,7 +233,7 @@ class CrisisRepository(Repository[CrisisEvent]):
 
     @abc.abstractmethod
     def active(self, school_id: uuid.UUID | None = None) -> list[CrisisEvent]:
-        """Return the active crises, at one school or at all."""
+        """Return the active crises, at one school or at all, by id."""
 
 
 class DeliveryStatus(enum.Enum):
@@ -354,7 +369,12 @@ class AuditLog(abc.ABC):
 
     @abc.abstractmethod
     def append(self, entry: AuditEntry) -> None:
-        """Append the entry that follows the head, or raise :class:`Conflict` if it does not."""
+        """Append the entry that follows the head, or raise :class:`Conflict` if it does not.
+
+        It follows when its sequence is the head's plus one (1 for an empty log) and its
+        ``previous_hash`` is the head's hash (the genesis hash for an empty log);
+        :func:`~sro_core.ports.check_follows` applies the rule and names what is wrong.
+        """
 
     @abc.abstractmethod
     def entries(self, after: int = 0, limit: int | None = None) -> list[AuditEntry]:
@@ -366,7 +386,7 @@ class Queries(abc.ABC):
 
     @abc.abstractmethod
     def find_incidents(self, where: IncidentFilter, page: Page) -> PageOf[Incident]:
-        """Return a page of matching incidents, newest start first (ties by id).
+        """Return a page of matching incidents, latest start first; at one start, higher id first.
 
         Raises :class:`~sro_core.ports.queries.BadQuery` for a cursor it did not issue.
         """
@@ -442,6 +462,8 @@ class UnitOfWork(abc.ABC):
     contacts: Repository[CommunityContact]
     activities: Repository[EducationActivity]
     partners: Repository[Partner]
+    actors: Repository[ActorEntry]
+    """The directory of actors (a record's id is :func:`~sro_core.domain.directory_key`)."""
     agreements: Repository[Agreement]
     referrals: ReferralRepository
     crises: CrisisRepository

@@ -8,42 +8,27 @@ an agreement sharing juveniles' identities, so those identities are never sent.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
-from sro_core.domain import EVENT_TYPES, Audience, DomainEvent, Sensitivity
+from sro_core.domain import EVENT_TYPES, Audience, DomainEvent
+from sro_core.policy import event_payload
 from sro_core.serialization import unstructure
-from sro_core.service.redaction import Visibility, redact
-
-_PERSONAL = frozenset(
-    {Sensitivity.NARRATIVE, Sensitivity.CONTACT_DETAILS, Sensitivity.DEMOGRAPHICS}
-)
-
-NOTIFICATION_VISIBILITY: Mapping[Audience, Visibility] = {
-    Audience.DEPARTMENT: Visibility(juvenile_identities=False),
-    Audience.SCHOOL_ADMINISTRATION: Visibility(hidden=_PERSONAL, juvenile_identities=False),
-    Audience.PARTNER: Visibility(
-        hidden=_PERSONAL | {Sensitivity.EDUCATION_RECORD}, juvenile_identities=False
-    ),
-    Audience.AGGREGATE: Visibility(hidden=frozenset(Sensitivity), juvenile_identities=False),
-}
-"""What each audience's notifications hide."""
 
 
 def payload_for(event: DomainEvent, audience: Audience) -> dict[str, Any]:
     """Return what a notification of an event to an audience carries, as JSON-ready data.
 
     ``kind`` (the event's class name), ``event_id`` (the idempotency key), ``audience``, the
-    event in its wire format with every field the audience may not see blanked, and
-    ``hidden``: the paths of the blanked fields.
+    event in its wire format without the fields the audience may not see (the policy's
+    :func:`~sro_core.policy.event_payload`), and ``hidden``: the names of the fields left out.
     """
-    seen = redact(event, NOTIFICATION_VISIBILITY[audience], event.occurred_at.date())
+    shown = event_payload(event, audience)
     return {
         "kind": type(event).__name__,
         "event_id": str(event.event_id),
         "audience": audience.value,
-        "event": unstructure(seen.value),
-        "hidden": sorted(seen.hidden),
+        "event": shown,
+        "hidden": sorted(set(unstructure(event)) - set(shown)),
     }
 
 

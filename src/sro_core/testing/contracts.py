@@ -15,8 +15,13 @@ them with ``close_storage``; ``storage_dir`` gives a file-backed store a new fol
 with the store. A test that needs a :class:`~sro_core.ports.Capability` the store does not
 claim is skipped and says so; naming the capability in ``requires`` makes that a failure.
 ``interleaved_units = False`` skips the tests that hold two units of work open in one thread
-(a store whose unit takes the write lock at its start cannot). ``expected_failures`` marks
-known gaps as strict expected failures, so that a fix is noticed.
+(a store whose unit takes the write lock at its start cannot); ``interleaved_writes = False``
+only those where both units write before either commits. ``expected_failures`` marks known
+gaps as strict expected failures, so that a fix is noticed.
+
+The example-based promise tests (:class:`~sro_core.testing.promises.PromiseContracts` and
+:class:`~sro_core.testing.promises.OutboxPromises`, bases of this class) are collected first:
+each names the promise a store breaks within a second; the properties below are the net.
 
 The query tests store the same generated records in the backend and in the memory reference
 and compare every answer, the ``text`` criterion included (``IncidentFilter`` defines it for
@@ -57,6 +62,9 @@ from hypothesis.strategies import DrawFn, SearchStrategy
 from sro_core.builtin.memory import MemoryStorage
 from sro_core.domain import (
     GENESIS_HASH,
+    MINUTES_IN_A_DAY,
+    MOST_ATTENDING,
+    ActorEntry,
     Agreement,
     Assignment,
     AssignmentRole,
@@ -99,8 +107,11 @@ from sro_core.ports import (
     StorageSettings,
     UnitOfWork,
 )
-from sro_core.serialization import structure
+from sro_core.serialization import structure, structure_document, unstructure
 from sro_core.testing import strategies
+from sro_core.testing._support import broken, in_utc
+from sro_core.testing._support import in_unit as _in_unit
+from sro_core.testing.promises import OutboxPromises, PromiseContracts
 
 __all__ = ["OutboxClaimsContract", "StorageContract", "in_utc"]
 
@@ -122,6 +133,7 @@ _TABLES: Final = (
     "contacts",
     "activities",
     "partners",
+    "actors",
     "agreements",
     "referrals",
     "crises",
@@ -138,9 +150,10 @@ _CHANGES: Final[Mapping[str, Callable[[Any], Any]]] = {
     "assignments": lambda r: attrs.evolve(r, role=_other_role(r.role)),
     "people": lambda r: attrs.evolve(r, name="Changed Name"),
     "incidents": lambda r: attrs.evolve(r, narrative=f"{r.narrative} (changed)"),
-    "contacts": lambda r: attrs.evolve(r, minutes=r.minutes + 1),
-    "activities": lambda r: attrs.evolve(r, attendance=r.attendance + 1),
+    "contacts": lambda r: attrs.evolve(r, minutes=r.minutes % MINUTES_IN_A_DAY + 1),
+    "activities": lambda r: attrs.evolve(r, attendance=r.attendance % MOST_ATTENDING + 1),
     "partners": lambda r: attrs.evolve(r, name=f"{r.name} (changed)"),
+    "actors": lambda r: attrs.evolve(r, name=f"{r.name} (changed)"),
     "agreements": lambda r: attrs.evolve(r, title=f"{r.title} (changed)"),
     "referrals": lambda r: attrs.evolve(r, note=f"{r.note} (changed)"),
     "crises": lambda r: attrs.evolve(r, declared_by=f"{r.declared_by} (changed)"),
@@ -221,25 +234,6 @@ def _by_id(records: Iterable[A]) -> list[A]:
     return sorted(records, key=lambda r: r.id)
 
 
-def in_utc(value: Any) -> Any:
-    """Return a value with every time in it written in UTC, to compare instant with instant.
-
-    A backend may give times back in UTC or any offset. Python's ``==`` says two datetimes of
-    different time zones differ when either falls in a DST fold or gap, even at one instant,
-    so records are compared through this.
-    """
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC)
-    if attrs.has(type(value)):
-        fields = attrs.fields(type(value))
-        return type(value)(**{f.alias: in_utc(getattr(value, f.name)) for f in fields if f.init})
-    if isinstance(value, tuple | list | frozenset | set):
-        return type(value)(in_utc(v) for v in value)
-    if isinstance(value, dict):
-        return {k: in_utc(v) for k, v in value.items()}
-    return value
-
-
 def _renumbered(incidents: Sequence[Incident]) -> list[Incident]:
     """Return incidents with distinct numbers: the n-th, if it has one, gets sequence n."""
     return [
@@ -256,12 +250,6 @@ def _repository(unit: UnitOfWork, table: str) -> Repository[Any]:
 def _after(key: uuid.UUID | None, size: int) -> Callable[[UnitOfWork], list[CommunityContact]]:
     """Return the read of a page of contacts after an id."""
     return lambda unit: unit.contacts.after(key, size)
-
-
-def _in_unit(storage: Storage, work: Callable[[UnitOfWork], T]) -> T:
-    """Do some work in a unit of work of its own, committed if the work returns."""
-    with storage.unit_of_work() as unit:
-        return work(unit)
 
 
 def _committed(unit: UnitOfWork, work: Callable[[UnitOfWork], object]) -> None:
@@ -591,7 +579,7 @@ def _pages(storage: Storage, where: IncidentFilter, size: int) -> list[tuple[Inc
         if page.next is None:
             return pages
         after = page.next
-    raise AssertionError("a thousand pages, and the cursors still do not reach the last")
+    return broken("pages", "a thousand pages, and the cursors still do not reach the last")
 
 
 def _document_pages(
@@ -607,7 +595,7 @@ def _document_pages(
         if page.next is None:
             return pages
         after = page.next
-    raise AssertionError("a thousand pages, and the cursors still do not reach the last")
+    return broken("pages", "a thousand pages, and the cursors still do not reach the last")
 
 
 def _counted(storage: Storage, query: str, period: Period) -> list[Any]:
@@ -623,7 +611,7 @@ def _allocate(storage: Storage, year: int) -> str:
             return _in_unit(storage, lambda u: u.next_incident_number(year))
         except Conflict:
             continue
-    raise AssertionError("200 races lost in a row")
+    return broken("numbers", "200 races for a number lost in a row")
 
 
 def _rename(storage: Storage, officer_id: uuid.UUID, mark: str) -> None:
@@ -635,10 +623,11 @@ def _rename(storage: Storage, officer_id: uuid.UUID, mark: str) -> None:
 
     for _ in range(200):
         try:
-            return _in_unit(storage, rename)
+            _in_unit(storage, rename)
         except Conflict:
             continue
-    raise AssertionError("200 races lost in a row")
+        return
+    broken("updates", "200 races for an update lost in a row")
 
 
 # --- the outbox's claims ------------------------------------------------------------------------
@@ -861,7 +850,7 @@ class OutboxClaimsContract:
 # --- the contract --------------------------------------------------------------------------------
 
 
-class StorageContract(OutboxClaimsContract, abc.ABC):
+class StorageContract(PromiseContracts, OutboxPromises, OutboxClaimsContract, abc.ABC):
     """The tests every storage backend passes; subclass it and give ``make_storage``."""
 
     requires: ClassVar[frozenset[Capability]] = frozenset()
@@ -1012,11 +1001,15 @@ class StorageContract(OutboxClaimsContract, abc.ABC):
             pages: list[list[CommunityContact]] = []
             last: uuid.UUID | None = None
             while not pages or len(pages[-1]) == size:
+                if len(pages) > len(records) // size + 1:
+                    broken("after", f"pages of {size} go on past all {len(records)} records")
                 pages.append(_in_unit(storage, _after(last, size)))
                 last = pages[-1][-1].id if pages[-1] else last
             everything = _in_unit(storage, lambda u: list(u.contacts.all()))
-            assert in_utc([r for page in pages for r in page]) == in_utc(everything)
-            assert all(len(page) <= size for page in pages)
+            assert in_utc([r for page in pages for r in page]) == in_utc(everything), (
+                f"after: pages of {size} do not hold every record once, by id"
+            )
+            assert all(len(page) <= size for page in pages), f"after: a page is over {size}"
 
     @_property(0.07, records=_records(strategies.schools()))
     def test_schools_round_trip(self, records: list[School]) -> None:
@@ -1061,6 +1054,11 @@ class StorageContract(OutboxClaimsContract, abc.ABC):
     def test_partners_round_trip(self, records: list[Partner]) -> None:
         """Partners come back as stored, at version 1, in id order; an update makes version 2."""
         self.check_round_trip("partners", records)
+
+    @_property(0.07, records=_records(strategies.actor_entries()))
+    def test_actors_round_trip(self, records: list[ActorEntry]) -> None:
+        """Directory entries come back as stored, at version 1, in id order; an update makes 2."""
+        self.check_round_trip("actors", records)
 
     @_property(0.07, records=_records(strategies.agreements()))
     def test_agreements_round_trip(self, records: list[Agreement]) -> None:
@@ -1386,6 +1384,36 @@ class StorageContract(OutboxClaimsContract, abc.ABC):
                 at_once += unit.incidents.add_many(_fresh(i) for i in incidents)
             assert in_utc(at_once) == in_utc(singly)
             assert in_utc(_in_unit(many, _everything)) == in_utc(_in_unit(one, _everything))
+
+    @_property(0.05, officers=_OFFICERS, incidents=_INCIDENTS)
+    def test_add_many_writes_the_documents_it_is_given(
+        self, officers: list[Officer], incidents: list[Incident]
+    ) -> None:
+        """``add_many`` with the records' wire documents stores what it stores without them."""
+        fresh_officers = [_fresh(o) for o in officers]
+        fresh_incidents = [_fresh(i) for i in incidents]
+        read = [structure_document(unstructure(i), Incident) for i in fresh_incidents]
+        with self.opened() as plain, self.opened() as given:
+            with plain.unit_of_work() as unit:
+                unit.officers.add_many(fresh_officers)
+                without: list[Any] = unit.incidents.add_many(fresh_incidents)
+            with given.unit_of_work() as unit:
+                documents = [unstructure(o) for o in fresh_officers]
+                unit.officers.add_many(fresh_officers, documents)
+                with_them: list[Any] = unit.incidents.add_many(
+                    [value for value, _ in read], [document for _, document in read]
+                )
+            assert in_utc(with_them) == in_utc(without)
+            assert in_utc(_in_unit(given, _everything)) == in_utc(_in_unit(plain, _everything))
+
+    @_property(0.05, officers=_OFFICERS)
+    def test_exists_says_what_find_finds(self, officers: list[Officer]) -> None:
+        """``exists`` is true for each stored id and false for one that is not stored."""
+        stored, other = [_fresh(o) for o in officers[1:]], _fresh(officers[0])
+        with self.opened() as storage:
+            _in_unit(storage, lambda u: u.officers.add_many(stored))
+            found = _in_unit(storage, lambda u: [u.officers.exists(o.id) for o in [*stored, other]])
+        assert found == [True] * len(stored) + [False]
 
     @_property(0.05, officers=_OFFICERS)
     def test_add_many_with_a_taken_id_keeps_nothing(self, officers: list[Officer]) -> None:

@@ -200,6 +200,15 @@ CREATE TABLE incident_numbers (
 );
 """
 
+_ACTORS = """
+CREATE TABLE actors (
+    id uuid PRIMARY KEY,
+    version integer NOT NULL,
+    document text NOT NULL
+);
+"""
+"""The directory of actors: who may act on the store, as what role, from when to when."""
+
 _CLAIMS = """
 ALTER TABLE deliveries ADD COLUMN claim text;
 ALTER TABLE deliveries ADD COLUMN lease_until timestamptz;
@@ -217,7 +226,7 @@ CREATE INDEX outbox_settled ON outbox (settled_at) WHERE settled_at IS NOT NULL;
 The same migration as the SQLite store's: the claim query reads the open events only.
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _CLAIMS)
+MIGRATIONS: tuple[str, ...] = (_V1, _ACTORS, _CLAIMS)
 """The migration scripts, in order: migration ``n`` is ``MIGRATIONS[n - 1]``."""
 
 LATEST = len(MIGRATIONS)

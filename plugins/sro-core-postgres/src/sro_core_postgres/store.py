@@ -13,7 +13,7 @@ import psycopg_pool
 from psycopg import sql
 
 from sro_core.domain import (
-    GENESIS_HASH,
+    ActorEntry,
     ActorRole,
     Agreement,
     Assignment,
@@ -50,6 +50,7 @@ from sro_core.ports import (
     StorageError,
     StorageSettings,
     UnitOfWork,
+    check_follows,
 )
 from sro_core.serialization import AnyEvent, unstructure
 from sro_core_postgres import rows, schema
@@ -226,6 +227,7 @@ class PostgresUnitOfWork(UnitOfWork):
         self.contacts = _Repository(self, rows.CONTACTS)
         self.activities = _Repository(self, rows.ACTIVITIES)
         self.partners = _Repository[Partner](self, rows.PARTNERS)
+        self.actors = _Repository[ActorEntry](self, rows.ACTORS)
         self.agreements = _Repository[Agreement](self, rows.AGREEMENTS)
         self.referrals = _Referrals(self, rows.REFERRALS)
         self.crises = _Crises(self, rows.CRISES)
@@ -377,7 +379,7 @@ class _Repository(Repository[R], Generic[R]):
     def add(self, record: R) -> R:
         if record.version != 0:
             raise Conflict(self.kind, record.id, "a new record has version 0")
-        stored: R = attrs.evolve(record, version=1)  # type: ignore[misc]
+        stored = self.table.stored(record, 1)  # checked when it was built
         row = self.table.row(stored, self.unit.calendar)
         if self.unit.execute(self.table.insert_sql, row).rowcount == 0:
             raise self._clash(record)
@@ -386,7 +388,7 @@ class _Repository(Repository[R], Generic[R]):
 
     def _clash(self, record: R) -> Conflict:
         """Return the Conflict of a record that was not inserted: its id or a unique value."""
-        if self._exists(record.id):
+        if self.exists(record.id):
             return Conflict(self.kind, record.id, "a record with this id exists")
         unique = self.table.unique
         if unique is not None:
@@ -408,7 +410,9 @@ class _Repository(Repository[R], Generic[R]):
         self.written([stored], replace=True)
         return stored
 
-    def add_many(self, records: Iterable[R]) -> list[R]:
+    def add_many(
+        self, records: Iterable[R], documents: Sequence[Mapping[str, Any]] | None = None
+    ) -> list[R]:
         """Load every record with one binary COPY; on a clash, redo them one by one.
 
         Redoing them one by one raises the same Conflict, at the same record, as ``add``
@@ -423,9 +427,12 @@ class _Repository(Repository[R], Generic[R]):
         stored = [table.stored(record, 1) for record in batch]
         self.unit.savepoint("add_many")
         try:
-            self.unit.copy(
-                table.copy_sql, table.copy_types, (table.row(s, calendar) for s in stored)
+            rows = (
+                (table.row(s, calendar) for s in stored)
+                if documents is None
+                else (table.row(s, calendar, d) for s, d in zip(stored, documents, strict=True))
             )
+            self.unit.copy(table.copy_sql, table.copy_types, rows)
             self.loaded(stored)
         except StorageError as error:
             cause = error.__cause__
@@ -459,7 +466,7 @@ class _Repository(Repository[R], Generic[R]):
         where, read = self.unit.where, self.table.read
         return iter([read(document, where) for (document,) in found])
 
-    def _exists(self, key: uuid.UUID) -> bool:
+    def exists(self, key: uuid.UUID) -> bool:
         return self.unit.execute(self.table.exists_sql, (key,)).fetchone() is not None
 
 
@@ -713,10 +720,7 @@ class _Audit(AuditLog):
         return None if row is None else self._entry(row)
 
     def append(self, entry: AuditEntry) -> None:
-        head = self.head()
-        sequence, previous = (1, GENESIS_HASH) if head is None else (head.sequence + 1, head.hash)
-        if entry.sequence != sequence or entry.previous_hash != previous:
-            raise Conflict("audit entry", entry.sequence, f"the next entry is {sequence}")
+        check_follows(self.head(), entry)
         inserted = self.unit.execute(
             "INSERT INTO audit VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
             "ON CONFLICT (sequence) DO NOTHING",

@@ -193,6 +193,15 @@ CREATE TABLE incident_numbers (
 );
 """
 
+_ACTORS = """
+CREATE TABLE actors (
+    id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    document TEXT NOT NULL
+);
+"""
+"""The directory of actors: who may act on the store, as what role, from when to when."""
+
 _CLAIMS = """
 ALTER TABLE deliveries ADD COLUMN claim TEXT;
 ALTER TABLE deliveries ADD COLUMN lease_until TEXT;
@@ -212,7 +221,7 @@ open ones through their partial index, so delivered events cost it nothing. Even
 older schema had delivered everywhere are settled at their recording time.
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _CLAIMS)
+MIGRATIONS: tuple[str, ...] = (_V1, _ACTORS, _CLAIMS)
 """The migration scripts, in order: migration ``n`` is ``MIGRATIONS[n - 1]``."""
 
 LATEST = len(MIGRATIONS)

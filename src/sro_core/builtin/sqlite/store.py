@@ -7,7 +7,7 @@ import json
 import sqlite3
 import threading
 import uuid
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -16,7 +16,7 @@ from sro_core.builtin.sqlite import rows, schema
 from sro_core.builtin.sqlite.database import Address, Connections, begin, connect, failure, retrying
 from sro_core.builtin.sqlite.queries import SQLiteQueries
 from sro_core.domain import (
-    GENESIS_HASH,
+    ActorEntry,
     ActorRole,
     Agreement,
     Assignment,
@@ -53,6 +53,7 @@ from sro_core.ports import (
     StorageError,
     StorageSettings,
     UnitOfWork,
+    check_follows,
 )
 from sro_core.serialization import AnyEvent, unstructure
 
@@ -188,6 +189,7 @@ class SQLiteUnitOfWork(UnitOfWork):
         self.contacts = _Repository(self, rows.CONTACTS)
         self.activities = _Repository(self, rows.ACTIVITIES)
         self.partners = _Repository[Partner](self, rows.PARTNERS)
+        self.actors = _Repository[ActorEntry](self, rows.ACTORS)
         self.agreements = _Repository[Agreement](self, rows.AGREEMENTS)
         self.referrals = _Referrals(self, rows.REFERRALS)
         self.crises = _Crises(self, rows.CRISES)
@@ -316,13 +318,13 @@ class _Repository(Repository[R], Generic[R]):
         if record.version != 0:
             raise Conflict(self.kind, record.id, "a new record has version 0")
         self.unit.write_lock()
-        stored: R = attrs.evolve(record, version=1)  # type: ignore[misc]
+        stored = self.table.stored(record, 1)  # checked when it was built
         try:
             self.unit.execute(
                 self.table.insert_sql, self.table.insert_row(stored, self.unit.calendar)
             )
         except sqlite3.IntegrityError as error:
-            if self._exists(record.id):
+            if self.exists(record.id):
                 raise Conflict(self.kind, record.id, "a record with this id exists") from None
             raise self._unique_conflict(record, error) from None
         self.written([stored], replace=False)
@@ -337,13 +339,15 @@ class _Repository(Repository[R], Generic[R]):
         except sqlite3.IntegrityError as error:
             raise self._unique_conflict(record, error) from None
         if cursor.rowcount == 0:
-            if self._exists(record.id):
+            if self.exists(record.id):
                 raise Conflict(self.kind, record.id, "changed by someone else since it was read")
             raise NotFound(self.kind, record.id)
         self.written([stored], replace=True)
         return stored
 
-    def add_many(self, records: Iterable[R]) -> list[R]:
+    def add_many(
+        self, records: Iterable[R], documents: Sequence[Mapping[str, Any]] | None = None
+    ) -> list[R]:
         """Insert every record with one statement; on a clash, redo them one by one.
 
         Redoing them one by one raises the same Conflict, at the same record, as ``add``
@@ -357,7 +361,14 @@ class _Repository(Repository[R], Generic[R]):
         stored = [table.stored(record, 1) for record in batch]
         self.unit.execute("SAVEPOINT add_many")
         try:
-            self.unit.executemany(table.insert_sql, [table.insert_row(s, calendar) for s in stored])
+            rows = (
+                [table.insert_row(s, calendar) for s in stored]
+                if documents is None
+                else [
+                    table.insert_row(s, calendar, d) for s, d in zip(stored, documents, strict=True)
+                ]
+            )
+            self.unit.executemany(table.insert_sql, rows)
             self.written(stored, replace=False)
         except sqlite3.IntegrityError:
             self.unit.execute("ROLLBACK TO add_many")
@@ -388,7 +399,7 @@ class _Repository(Repository[R], Generic[R]):
         where = self.unit.where
         return (self.table.read(document, where) for (document,) in found)
 
-    def _exists(self, key: uuid.UUID) -> bool:
+    def exists(self, key: uuid.UUID) -> bool:
         return self.unit.execute(self.table.exists_sql, (str(key),)).fetchone() is not None
 
     def _unique_conflict(self, record: R, error: sqlite3.IntegrityError) -> StorageError:
@@ -640,10 +651,7 @@ class _Audit(AuditLog):
 
     def append(self, entry: AuditEntry) -> None:
         self.unit.write_lock()
-        head = self.head()
-        sequence, previous = (1, GENESIS_HASH) if head is None else (head.sequence + 1, head.hash)
-        if entry.sequence != sequence or entry.previous_hash != previous:
-            raise Conflict("audit entry", entry.sequence, f"the next entry is {sequence}")
+        check_follows(self.head(), entry)
         self.unit.execute(
             "INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
