@@ -62,6 +62,7 @@ _PROGRAM = frozenset(
         "delivery_timeout_seconds",
         "claim_batch",
         "retention_days",
+        "review",
         "notifiers",
     }
 )
@@ -158,6 +159,7 @@ def _settings(program: dict[str, Any], path: Path) -> ProgramSettings:
         "dispatch_after_commit": bool,
         "max_delivery_attempts": int,
         "claim_batch": int,
+        "review": str,
     }
     values = {
         key: _typed(program, key, kind, path, "program.")

@@ -185,6 +185,13 @@ from sro_core.domain.referrals import (
     ReferralStatus,
     refer,
 )
+from sro_core.domain.review import (
+    REVIEW_TRANSITIONS,
+    ReviewState,
+    ReviewStep,
+    check_review,
+    waiting_since,
+)
 from sro_core.domain.schools import (
     KINDERGARTEN,
     PRE_KINDERGARTEN,
@@ -237,6 +244,7 @@ __all__ = [
     "RECORD_CLASS_KEY",
     "REFERRABLE",
     "REFERRAL_TRANSITIONS",
+    "REVIEW_TRANSITIONS",
     "ROLE_AUDIENCE",
     "SCHOOL_YEAR_START_MONTH",
     "SENSITIVITY_KEY",
@@ -321,6 +329,8 @@ __all__ = [
     "ReferralStatus",
     "ReferralUpdated",
     "Relationship",
+    "ReviewState",
+    "ReviewStep",
     "RuleViolation",
     "School",
     "SchoolIds",
@@ -345,6 +355,7 @@ __all__ = [
     "check_messages_appended",
     "check_one_active_crisis",
     "check_partner_names_unique",
+    "check_review",
     "check_school_ids_unique",
     "check_sharing",
     "code_problems",
@@ -366,4 +377,5 @@ __all__ = [
     "sensitive",
     "shared_as",
     "verify_chain",
+    "waiting_since",
 ]

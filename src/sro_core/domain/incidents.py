@@ -28,6 +28,12 @@ from sro_core.domain.privacy import (
     sensitive,
     shared_as,
 )
+from sro_core.domain.review import (
+    REVIEW_TRANSITIONS,
+    ReviewState,
+    ReviewStep,
+    check_review,
+)
 from sro_core.domain.values import aware, not_blank, utc, utc_or_none
 
 NOT_EXCEPTIONALLY_CLEARED = "N"
@@ -209,6 +215,15 @@ class Incident:
     origin: RecordOrigin = RecordOrigin.LAW_ENFORCEMENT_UNIT
     escalated_from: uuid.UUID | None = None
     """The community contact this incident was escalated from, if any."""
+    review: ReviewState = attrs.field(
+        default=ReviewState.UNSUBMITTED, metadata=shared_as(RecordClass.INCIDENT_SUMMARY)
+    )
+    """Where the report stands in its supervisor's review (see :data:`REVIEW_TRANSITIONS`)."""
+    reviews: tuple[ReviewStep, ...] = attrs.field(
+        default=(),
+        metadata=sensitive(Sensitivity.NARRATIVE) | shared_as(RecordClass.INCIDENT_NARRATIVE),
+    )
+    """Every step of the review, oldest first, with each comment, its author and its time."""
     number: str | None = None
     id: uuid.UUID = attrs.field(factory=uuid.uuid4)
     version: int = 0
@@ -218,6 +233,12 @@ class Incident:
         self._check_place()
         self._check_status()
         self._check_involvements()
+        self._check_review()
+
+    def _check_review(self) -> None:
+        if self.status is IncidentStatus.DRAFT and self.review is not ReviewState.UNSUBMITTED:
+            raise RuleViolation("review", self.review.value, "a draft is reported before review")
+        check_review(self.review, self.reviews)
 
     def _check_times(self) -> None:
         if self.occurred_end is not None and self.occurred_end < self.occurred_start:
@@ -297,6 +318,15 @@ class Incident:
     def reopened(self) -> Incident:
         """Return the closed incident reopened; its disposition is kept until it is closed again."""
         return self.moved_to(IncidentStatus.REOPENED)
+
+    def under_review(
+        self, state: ReviewState, actor_id: str, at: dt.datetime, note: str = ""
+    ) -> Incident:
+        """Return the report moved in its review, if the review table allows the move."""
+        if state not in REVIEW_TRANSITIONS[self.review]:
+            raise IllegalTransition("review", self.review, state)
+        step = ReviewStep(state=state, actor_id=actor_id, at=at, note=note)
+        return attrs.evolve(self, review=state, reviews=(*self.reviews, step))
 
     def involving(self, involvement: Involvement) -> Incident:
         """Return the incident with a person's involvement added, or replaced if already there."""

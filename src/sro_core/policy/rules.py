@@ -33,6 +33,8 @@ class Action(enum.Enum):
     OPERATE_OUTBOX = "operate_outbox"
     MANAGE_ACTORS = "manage_actors"
     RESTRICT_RECORDS = "restrict_records"
+    SUBMIT_REPORTS = "submit_reports"
+    REVIEW_REPORTS = "review_reports"
 
 
 _A = Action
@@ -47,6 +49,7 @@ _FIELD_WORK = frozenset(
         _A.READ_DIRECTORY,
         _A.READ_AGGREGATES,
         _A.EXPORT,
+        _A.SUBMIT_REPORTS,
     }
 )
 

@@ -35,6 +35,11 @@ class ProgramSettingsView(Protocol):
         """Aggregate counts below this are shown as suppressed (default 10)."""
         ...
 
+    @property
+    def review(self) -> str:
+        """``on`` when a supervisor reviews each report (only approved ones go to NIBRS)."""
+        ...
+
 
 class ProgramContext(Protocol):
     """The program a hook is called for: its calendar, its code tables and its settings."""

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
         ReferralFigure,
         TriadFigure,
     )
+    from sro_core.service.review import Waiting
     from sro_core.service.settings import NotifierSetting, ProgramSettings
 
 _LAZY = {
@@ -72,6 +73,7 @@ _LAZY = {
     "ReferralFigure": "sro_core.service.report",
     "Seen": "sro_core.policy",
     "TriadFigure": "sro_core.service.report",
+    "Waiting": "sro_core.service.review",
 }
 """Where each public name is defined."""
 
@@ -116,6 +118,7 @@ __all__ = [
     "ReferralFigure",
     "Seen",
     "TriadFigure",
+    "Waiting",
     "event_kinds",
     "payload_for",
 ]

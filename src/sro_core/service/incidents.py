@@ -19,6 +19,7 @@ from sro_core.domain import (
     IncidentStatusChanged,
     Involvement,
     Offense,
+    ReviewState,
     RuleViolation,
 )
 from sro_core.ports import NotFound, UnitOfWork
@@ -90,13 +91,31 @@ class Incidents(ProgramCore):
             lambda u, now: self._report(u, actor, draft, now),
         )
 
-    def _change(self, actor: Actor, name: str, incident_id: uuid.UUID, change: Any) -> Incident:
-        """Apply a change to a stored incident, check every rule, and store it."""
+    def _back_to_review(
+        self, actor: Actor, before: Incident, after: Incident, now: dt.datetime
+    ) -> Incident:
+        """Return an amended report: one amended after its approval goes back to review."""
+        reviews = self.settings.review == "on"
+        if not reviews or after.review is not ReviewState.APPROVED or after == before:
+            return after
+        return after.under_review(ReviewState.SUBMITTED, actor.id, now, "amended after approval")
+
+    def _change(
+        self, actor: Actor, name: str, incident_id: uuid.UUID, change: Any, *, amends: bool = False
+    ) -> Incident:
+        """Apply a change to a stored incident, check every rule, and store it.
+
+        ``amends``: the change is to the report's facts (not its lifecycle), so an approved
+        report goes back to review.
+        """
 
         def work(unit: UnitOfWork, now: dt.datetime) -> tuple[Incident, Events]:
             before = unit.incidents.get(incident_id)
             self._shown(unit, actor, "incident", before, now)
-            after = self._checked(change(before), now)
+            after = change(before)
+            if amends:
+                after = self._back_to_review(actor, before, after, now)
+            after = self._checked(after, now)
             stored = unit.incidents.update(after)
             events: list[DomainEvent] = []
             if stored.status is not before.status:
@@ -119,12 +138,14 @@ class Incidents(ProgramCore):
     ) -> Incident:
         """Add a person's involvement to an incident (or replace theirs)."""
         return self._change(
-            actor, "add_involvement", incident_id, lambda i: i.involving(involvement)
+            actor, "add_involvement", incident_id, lambda i: i.involving(involvement), amends=True
         )
 
     def add_offense(self, actor: Actor, incident_id: uuid.UUID, offense: Offense) -> Incident:
         """Add an offense to an incident."""
-        return self._change(actor, "add_offense", incident_id, lambda i: i.with_offense(offense))
+        return self._change(
+            actor, "add_offense", incident_id, lambda i: i.with_offense(offense), amends=True
+        )
 
     def amend_incident(self, actor: Actor, incident_id: uuid.UUID, **changes: Any) -> Incident:
         """Change fields of an incident (see :data:`AMENDABLE`); every rule is checked again."""
@@ -135,7 +156,7 @@ class Incidents(ProgramCore):
                     raise RuleViolation(name, value, "not a field an amendment may change")
             return attrs.evolve(incident, **changes)
 
-        return self._change(actor, "amend_incident", incident_id, amended)
+        return self._change(actor, "amend_incident", incident_id, amended, amends=True)
 
     def move_incident(
         self, actor: Actor, incident_id: uuid.UUID, status: IncidentStatus

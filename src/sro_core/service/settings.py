@@ -35,6 +35,15 @@ def _positive(_instance: object, attribute: attrs.Attribute[int], value: int) ->
         raise RuleViolation(attribute.name, value, "must be at least 1")
 
 
+REVIEW_MODES = ("off", "on")
+"""``ProgramSettings.review``: whether a supervisor reviews each report."""
+
+
+def _review_mode(_instance: object, _attribute: object, value: str) -> None:
+    if value not in REVIEW_MODES:
+        raise RuleViolation("review", value, "review is 'on' or 'off'")
+
+
 def _positive_time(_instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
     if isinstance(value, dt.timedelta) and value <= dt.timedelta(0):
         raise RuleViolation(attribute.name, value, "must be a positive time")
@@ -61,8 +70,9 @@ class ProgramSettings:
     to analysts and the public. ``notifiers``: which notifier kinds get the program's events.
     ``max_delivery_attempts`` and ``retry_backoff``: a failing delivery is retried after
     ``retry_backoff * 2 ** (attempt - 1)`` until it has been tried that many times, then it goes to
-    the dead letters. ``earliest_day`` and ``years_ahead``: the window every day and time of a
-    record must lie in (by default from 1900 to ten years after today).
+    the dead letters. ``review``: whether reports are reviewed. ``earliest_day`` and
+    ``years_ahead``: the window every day and time of a record must lie in (by default from 1900
+    to ten years after today).
     """
 
     name: str = "School Resource Officer Program"
@@ -86,6 +96,10 @@ class ProgramSettings:
     """How long delivered events stay in the outbox before ``prune`` removes them."""
     earliest_day: dt.date = attrs.field(default=EARLIEST_DAY, validator=_in_bounds)
     years_ahead: int = attrs.field(default=10, validator=_positive)
+    review: str = attrs.field(default="off", validator=_review_mode)
+    """``on``: an SRO submits each report and a supervisor approves or returns it, and only
+    approved reports go to NIBRS; ``off`` (the default, so that a program that does not review
+    keeps working as before): reports are not reviewed and review commands are refused."""
     calendar: ProgramCalendar = attrs.field(init=False, eq=False, repr=False)
 
     def window(self, today: dt.date) -> tuple[dt.date, dt.date]:

@@ -33,6 +33,7 @@ from sro_core.domain import (
     MOST_ATTENDING,
     OLDEST_AGE,
     PRE_KINDERGARTEN,
+    REVIEW_TRANSITIONS,
     TWELFTH_GRADE,
     ActivityAudience,
     ActivityKind,
@@ -107,6 +108,8 @@ from sro_core.domain import (
     ReferralStatus,
     ReferralUpdated,
     Relationship,
+    ReviewState,
+    ReviewStep,
     School,
     SchoolIds,
     SchoolLevel,
@@ -162,6 +165,8 @@ __all__ = [
     "property_items",
     "referrals",
     "relationships",
+    "review_histories",
+    "review_requests",
     "school_ids",
     "school_years",
     "schools",
@@ -1070,9 +1075,11 @@ def _draw_incident(
     )
     arrested = any(i.arrest is not None for i in cast)
     number = None
+    review: tuple[ReviewState, tuple[ReviewStep, ...]] = (ReviewState.UNSUBMITTED, ())
     if status is not IncidentStatus.DRAFT:
         year = calendar.local_date(reported_at).year
         number = incident_number(year, draw(st.integers(1, 999_999)))
+        review = draw(review_histories(reported_at))
     return Incident(
         reporting_officer_id=draw(st.uuids()),
         occurred_start=start,
@@ -1093,10 +1100,55 @@ def _draw_incident(
         restrictions=draw(_subsets(list(RecordRestriction))),
         origin=draw(st.sampled_from(RecordOrigin)),
         escalated_from=draw(_optional(st.uuids())),
+        review=review[0],
+        reviews=review[1],
         number=number,
         id=draw(st.uuids()),
         version=draw(_versions()),
     )
+
+
+_OFFICERS = ("ofc.reyes", "ofc.tan")
+_SUPERVISORS = ("sgt.lopez", "lt.okafor")
+
+
+@st.composite
+def review_histories(
+    draw: DrawFn, reported_at: dt.datetime, most: int = 5
+) -> tuple[ReviewState, tuple[ReviewStep, ...]]:
+    """Draw a report's review: steps along :data:`REVIEW_TRANSITIONS` after it was reported.
+
+    Officers submit, supervisors approve and return (with a comment); the steps are in time
+    order, and the state is where the last one leads (unsubmitted when there is none).
+    """
+    state, steps, at = ReviewState.UNSUBMITTED, [], reported_at
+    for _ in range(draw(st.integers(0, most))):
+        state = draw(st.sampled_from(sorted(REVIEW_TRANSITIONS[state], key=lambda s: s.value)))
+        at = _within(draw, at, 3 * _DAY)
+        submits = state is ReviewState.SUBMITTED
+        note = draw(_texts(80, free=True)) if state is ReviewState.RETURNED else ""
+        by = draw(st.sampled_from(_OFFICERS if submits else _SUPERVISORS))
+        steps.append(ReviewStep(state=state, actor_id=by, at=at, note=note))
+    return state, tuple(steps)
+
+
+@st.composite
+def review_requests(draw: DrawFn) -> list[ReviewState]:
+    """Draw the review states a report is asked to move to, in order.
+
+    About half the requests are legal from where the report would stand if the legal ones
+    before them were granted; the others are any state, legal or not.
+    """
+    current, requests = ReviewState.UNSUBMITTED, []
+    for _ in range(draw(st.integers(0, 12))):
+        legal = sorted(REVIEW_TRANSITIONS[current], key=lambda s: s.value)
+        wanted = draw(
+            st.sampled_from(legal) if draw(st.booleans()) else st.sampled_from(ReviewState)
+        )
+        requests.append(wanted)
+        if wanted in REVIEW_TRANSITIONS[current]:
+            current = wanted
+    return requests
 
 
 @functools.cache

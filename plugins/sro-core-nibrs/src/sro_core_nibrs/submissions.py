@@ -26,7 +26,14 @@ from typing import IO
 
 import attrs
 
-from sro_core.domain import DispositionKind, DomainError, Incident, Problem, RuleViolation
+from sro_core.domain import (
+    DispositionKind,
+    DomainError,
+    Incident,
+    Problem,
+    ReviewState,
+    RuleViolation,
+)
 from sro_core.ports import ProgramContext
 from sro_core_nibrs.ledger import LedgerEntry, SubmissionLedger, by_incident, now_text
 from sro_core_nibrs.mapping import group_a_report, group_b_reports, has_group_a, local_hour
@@ -275,6 +282,11 @@ class SubmissionBuilder:
             problems = incident_problems(incident, self.program, self.period, number=number)
         # An unfounded incident is only deleted, by its number: its other facts do not matter.
         name = number or f"draft {incident.id}"
+        # A program that reviews reports sends only approved ones (older contexts lack the setting).
+        reviews = getattr(self.program.settings, "review", "off") == "on"
+        if reviews and incident.review is not ReviewState.APPROVED:
+            rule = f"not approved by a supervisor (review: {incident.review.value})"
+            problems.append(Problem(f"{name} review", incident.review.value, rule))
         for path in sorted(hidden):
             if any(part in path for part in NIBRS_PERSON_FIELDS) and not _unfounded(incident):
                 rule = "hidden from the exporting actor; NIBRS needs it (juvenile records)"

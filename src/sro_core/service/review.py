@@ -1,0 +1,136 @@
+"""Review of reports: an SRO submits, a supervisor approves or returns; the supervisor's queue.
+
+Only a program whose ``ProgramSettings.review`` is ``on`` reviews: elsewhere these commands are
+refused. Each step is kept on the incident (:attr:`~sro_core.domain.Incident.reviews`), and
+its audit entry names the step, so that each comment is found from the trail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import attrs
+
+from sro_core.domain import (
+    Actor,
+    DomainEvent,
+    Incident,
+    IncidentStatus,
+    ReviewState,
+    RuleViolation,
+    waiting_since,
+)
+from sro_core.ports import IncidentFilter, Page, UnitOfWork
+from sro_core.serialization import structure
+from sro_core.service.core import ProgramCore
+from sro_core.service.policy import Action
+
+QUEUE_PAGE = 500
+"""Incidents read at a time while the queue is gathered."""
+
+
+@attrs.frozen
+class Waiting:
+    """A report waiting for review: the incident as the reviewer sees it, since when, how long."""
+
+    incident: Incident
+    since: dt.datetime
+    age: dt.timedelta
+
+
+class Review(ProgramCore):
+    """Commands and the queue of the supervisor's review of reports."""
+
+    def _reviews(self) -> bool:
+        """Return whether this program reviews reports."""
+        return self.settings.review == "on"
+
+    def _step(
+        self,
+        actor: Actor,
+        action: Action,
+        name: str,
+        incident_id: uuid.UUID,
+        *,
+        state: ReviewState,
+        note: str,
+    ) -> Incident:
+        """Move a report in its review, check every rule of it again, and store it."""
+
+        def work(unit: UnitOfWork, now: dt.datetime) -> tuple[Incident, list[DomainEvent]]:
+            if not self._reviews():
+                raise RuleViolation("review", "off", "this program does not review reports")
+            before = unit.incidents.get(incident_id)
+            self._shown(unit, actor, "incident", before, now)
+            after = self._checked(before.under_review(state, actor.id, now, note), now)
+            stored = unit.incidents.update(after)
+            return self._shown(unit, actor, "incident", stored, now), []
+
+        return self._command(actor, action, name, str(incident_id), work, detail=state.value)
+
+    def submit_report(self, actor: Actor, incident_id: uuid.UUID, note: str = "") -> Incident:
+        """Submit a reported incident for review (again, once a returned one is corrected)."""
+        return self._step(
+            actor,
+            Action.SUBMIT_REPORTS,
+            "submit_report",
+            incident_id,
+            state=ReviewState.SUBMITTED,
+            note=note,
+        )
+
+    def approve_report(self, actor: Actor, incident_id: uuid.UUID, note: str = "") -> Incident:
+        """Approve a submitted report: it may now go to NIBRS."""
+        return self._step(
+            actor,
+            Action.REVIEW_REPORTS,
+            "approve_report",
+            incident_id,
+            state=ReviewState.APPROVED,
+            note=note,
+        )
+
+    def return_report(self, actor: Actor, incident_id: uuid.UUID, note: str) -> Incident:
+        """Return a submitted report to its officer, saying in ``note`` what to correct."""
+        return self._step(
+            actor,
+            Action.REVIEW_REPORTS,
+            "return_report",
+            incident_id,
+            state=ReviewState.RETURNED,
+            note=note,
+        )
+
+    def review_queue(self, actor: Actor) -> list[Waiting]:
+        """Return the reports waiting for review, oldest first, each with how long it has waited.
+
+        Each is read as the reviewer may see it; an empty list where the program does not review.
+        """
+        if not self._reviews():
+            self._allow(actor, Action.REVIEW_REPORTS, "review_queue", None)
+            return []
+
+        def work(unit: UnitOfWork) -> list[Waiting]:
+            now = self.clock()
+            reported = frozenset(IncidentStatus) - {IncidentStatus.DRAFT}
+            where = IncidentFilter(statuses=reported)
+            context = self._context(unit, actor, now)
+            waiting: list[Waiting] = []
+            page = Page(size=QUEUE_PAGE)
+            while True:
+                found = unit.queries.find_incident_documents(where, page)
+                for document in found.items:
+                    if document.get("review") != ReviewState.SUBMITTED.value:
+                        continue
+                    incident = structure(document, Incident)
+                    since = waiting_since(incident.reviews)
+                    view = self._view(unit, actor, incident, context, now)
+                    if since is not None and view is not None:
+                        waiting.append(Waiting(view.value, since, now - since))
+                if found.next is None:
+                    break
+                page = Page(size=QUEUE_PAGE, after=found.next)
+            return sorted(waiting, key=lambda w: (w.since, w.incident.number or ""))
+
+        return self._read(actor, Action.REVIEW_REPORTS, "review_queue", None, work)
