@@ -72,6 +72,7 @@ _SINGLE_VALUES: list[tuple[str, Any, type]] = [
     ("referrals", sx.referrals(), domain.Referral),
     ("crisis_messages", sx.crisis_messages(), domain.CrisisMessage),
     ("crisis_events", sx.crisis_events(), domain.CrisisEvent),
+    ("review_steps", sx.review_steps(), domain.ReviewStep),
     ("actors", sx.actors(), domain.Actor),
     ("audit_entries", sx.audit_entries(), domain.AuditEntry),
     ("domain_events", sx.domain_events(), domain.DomainEvent),

@@ -167,6 +167,7 @@ __all__ = [
     "relationships",
     "review_histories",
     "review_requests",
+    "review_steps",
     "school_ids",
     "school_years",
     "schools",
@@ -1132,6 +1133,17 @@ def review_histories(
     return state, tuple(steps)
 
 
+def review_steps() -> SearchStrategy[ReviewStep]:
+    """Draw one step of a report's review (a return always carries its comment)."""
+    return st.builds(
+        ReviewStep,
+        state=st.sampled_from([s for s in ReviewState if s is not ReviewState.UNSUBMITTED]),
+        actor_id=st.sampled_from(_OFFICERS + _SUPERVISORS),
+        at=aware_datetimes(),
+        note=_texts(80, free=True),
+    )
+
+
 @st.composite
 def review_requests(draw: DrawFn) -> list[ReviewState]:
     """Draw the review states a report is asked to move to, in order.
@@ -1716,6 +1728,7 @@ def any_domain_value() -> SearchStrategy[Any]:
         locations(),
         dispositions(),
         incidents(edge_cases=True),
+        review_steps(),
         community_contacts(),
         education_activities(),
         partners(),

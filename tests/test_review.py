@@ -1,0 +1,273 @@
+"""Review of reports: the review table as a property, and the workflow end to end on SQLite."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from pathlib import Path
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from program_support import CHIEF, CLERK, SRO, Town, build_town, open_program
+from sro_core.domain import (
+    REVIEW_TRANSITIONS,
+    Actor,
+    ActorRole,
+    AuditOutcome,
+    CampusZone,
+    IllegalTransition,
+    Incident,
+    IncidentStatus,
+    Location,
+    LocationKind,
+    ReviewState,
+    ReviewStep,
+    RuleViolation,
+)
+from sro_core.service import AccessDenied, Program, ProgramSettings
+from sro_core.testing import strategies as sx
+
+PACIFIC = dt.timezone(dt.timedelta(hours=-7))
+LT = Actor(id="lt.okafor", name="Lt. Okafor", role=ActorRole.SUPERVISOR)
+SUBMITTER = {ReviewState.SUBMITTED: "ofc.reyes"}
+"""Who asks for each review state in the properties: the officer submits, a supervisor rules."""
+
+
+def _unreviewed(incident: Incident) -> Incident:
+    return attrs.evolve(incident, review=ReviewState.UNSUBMITTED, reviews=())
+
+
+@settings(max_examples=100)
+@given(
+    incident=sx.incidents(status=IncidentStatus.REPORTED),
+    requests=sx.review_requests(),
+    start=sx.aware_datetimes(),
+)
+def test_no_sequence_of_review_requests_leaves_the_table(
+    incident: Incident, requests: list[ReviewState], start: dt.datetime
+) -> None:
+    """Each move the table allows is made and kept; each other is refused and changes nothing."""
+    report = _unreviewed(incident)
+    for n, wanted in enumerate(requests):
+        by = SUBMITTER.get(wanted, "sgt.lopez")
+        at = start + dt.timedelta(minutes=n)
+        if wanted in REVIEW_TRANSITIONS[report.review]:
+            moved = report.under_review(wanted, by, at, "see the narrative")
+            assert moved.review is wanted
+            assert moved.reviews[:-1] == report.reviews
+            assert moved.reviews[-1] == ReviewStep(wanted, by, at, "see the narrative")
+            report = moved
+        else:
+            with pytest.raises(IllegalTransition):
+                report.under_review(wanted, by, at, "see the narrative")
+    assert attrs.evolve(report) == report  # the whole history passes the model's rules again
+
+
+def _follows_table(steps: list[ReviewStep]) -> bool:
+    """Return whether steps follow the table in time order, nobody approving their own."""
+    current, submitter = ReviewState.UNSUBMITTED, None
+    for before, step in zip([None, *steps], steps, strict=False):
+        if step.state not in REVIEW_TRANSITIONS[current]:
+            return False
+        if before is not None and step.at < before.at:
+            return False
+        if step.state is ReviewState.APPROVED and step.actor_id == submitter:
+            return False
+        submitter = step.actor_id if step.state is ReviewState.SUBMITTED else submitter
+        current = step.state
+    return True
+
+
+@settings(max_examples=150)
+@given(
+    incident=sx.incidents(status=IncidentStatus.REPORTED),
+    steps=st.lists(sx.review_steps(), max_size=5),
+    last=st.sampled_from(ReviewState),
+)
+def test_no_incident_holds_a_review_the_table_forbids(
+    incident: Incident, steps: list[ReviewStep], last: ReviewState
+) -> None:
+    """An incident is built from review steps only if they follow the table and end at its state."""
+    ends = steps[-1].state if steps else ReviewState.UNSUBMITTED
+    legal = _follows_table(steps) and last is ends
+    try:
+        attrs.evolve(incident, review=last, reviews=tuple(steps))
+    except RuleViolation:
+        assert not legal
+    else:
+        assert legal
+
+
+def test_a_draft_is_not_reviewed_and_a_return_says_why() -> None:
+    """A draft cannot be under review; a return without a comment is refused."""
+    with pytest.raises(RuleViolation, match="draft"):
+        _draft(uuid.uuid4(), uuid.uuid4(), review=ReviewState.SUBMITTED)
+    with pytest.raises(RuleViolation, match="correct"):
+        ReviewStep(ReviewState.RETURNED, "sgt.lopez", dt.datetime.now(dt.UTC), "  ")
+
+
+def _draft_of(town: Town, **fields: object) -> Incident:
+    return _draft(town.officer.id, town.high.id, **fields)
+
+
+def _draft(officer_id: uuid.UUID, school_id: uuid.UUID, **fields: object) -> Incident:
+    values: dict[str, object] = {
+        "reporting_officer_id": officer_id,
+        "occurred_start": dt.datetime(2026, 9, 14, 12, 5, tzinfo=PACIFIC),
+        "reported_at": dt.datetime(2026, 9, 14, 12, 30, tzinfo=PACIFIC),
+        "location": Location(LocationKind.ON_CAMPUS, "53", CampusZone.CAFETERIA),
+        "school_id": school_id,
+        "category": "fight",
+    }
+    values.update(fields)
+    return Incident(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def reviewing(tmp_path: Path) -> tuple[Program, Town]:
+    """Return a program that reviews reports, in a SQLite file, with the seed's town."""
+    program, _ = open_program(f"sqlite:///{tmp_path / 'sro.db'}", review="on")
+    return program, build_town(program)
+
+
+def _trail(program: Program) -> list[tuple[str, AuditOutcome, str]]:
+    return [(e.action, e.outcome, e.detail) for e in program.audit_trail(CHIEF, limit=1000)]
+
+
+def test_a_report_is_submitted_returned_corrected_and_approved(
+    reviewing: tuple[Program, Town], tmp_path: Path
+) -> None:
+    """The whole review on SQLite: each comment kept with its author and time, each step audited."""
+    program, town = reviewing
+    incident = program.report_incident(SRO, _draft_of(town))
+    assert program.review_queue(CHIEF) == []
+    program.submit_report(SRO, incident.id)
+    [waiting] = program.review_queue(CHIEF)
+    assert waiting.incident.id == incident.id
+    assert waiting.age > dt.timedelta(0)
+    returned = program.return_report(CHIEF, incident.id, "Name the witness in the narrative.")
+    assert returned.review is ReviewState.RETURNED
+    assert program.review_queue(CHIEF) == []
+    program.amend_incident(SRO, incident.id, narrative="Witness: the cafeteria monitor.")
+    program.submit_report(SRO, incident.id, "Witness named.")
+    approved = program.approve_report(CHIEF, incident.id)
+    assert approved.review is ReviewState.APPROVED
+    program.close()
+    reopened, _ = open_program(f"sqlite:///{tmp_path / 'sro.db'}", review="on")
+    kept = reopened.incident(CHIEF, incident.id).value
+    steps = [(s.state, s.actor_id, s.note) for s in kept.reviews]
+    assert steps == [
+        (ReviewState.SUBMITTED, SRO.id, ""),
+        (ReviewState.RETURNED, CHIEF.id, "Name the witness in the narrative."),
+        (ReviewState.SUBMITTED, SRO.id, "Witness named."),
+        (ReviewState.APPROVED, CHIEF.id, ""),
+    ]
+    assert [s.at for s in kept.reviews] == sorted(s.at for s in kept.reviews)
+    allowed = [(a, d) for a, o, d in _trail(reopened) if o is AuditOutcome.ALLOWED]
+    assert [a for a, _ in allowed if a.endswith("_report")] == [
+        "submit_report",
+        "return_report",
+        "submit_report",
+        "approve_report",
+    ]
+    assert ("return_report", "returned") in allowed
+
+
+def test_an_approved_report_that_is_amended_goes_back_to_review(
+    reviewing: tuple[Program, Town],
+) -> None:
+    """Amending an approved report queues it again; moving its case along does not."""
+    program, town = reviewing
+    incident = program.report_incident(SRO, _draft_of(town))
+    program.submit_report(SRO, incident.id)
+    program.approve_report(CHIEF, incident.id)
+    moved = program.move_incident(SRO, incident.id, IncidentStatus.UNDER_INVESTIGATION)
+    assert moved.review is ReviewState.APPROVED
+    amended = program.amend_incident(SRO, incident.id, category="assault")
+    assert amended.review is ReviewState.SUBMITTED
+    assert amended.reviews[-1].note == "amended after approval"
+    assert [w.incident.id for w in program.review_queue(CHIEF)] == [incident.id]
+
+
+def test_the_queue_is_oldest_first(reviewing: tuple[Program, Town]) -> None:
+    """Reports wait in the order they were submitted, whatever their numbers."""
+    program, town = reviewing
+    first = program.report_incident(SRO, _draft_of(town))
+    second = program.report_incident(SRO, _draft_of(town, category="theft"))
+    program.submit_report(SRO, second.id)
+    program.submit_report(SRO, first.id)
+    queue = program.review_queue(CHIEF)
+    assert [w.incident.id for w in queue] == [second.id, first.id]
+    assert queue[0].age > queue[1].age
+
+
+def test_only_supervisors_review_and_not_their_own_reports(
+    reviewing: tuple[Program, Town],
+) -> None:
+    """An SRO may not approve nor see the queue, a clerk not submit; nobody approves their own."""
+    program, town = reviewing
+    incident = program.report_incident(SRO, _draft_of(town))
+    with pytest.raises(AccessDenied):
+        program.submit_report(CLERK, incident.id)
+    program.submit_report(SRO, incident.id)
+    for refused in (
+        lambda: program.approve_report(SRO, incident.id),
+        lambda: program.return_report(SRO, incident.id, "no"),
+        lambda: program.review_queue(SRO),
+    ):
+        with pytest.raises(AccessDenied):
+            refused()
+    own = program.report_incident(CHIEF, _draft_of(town, category="theft"))
+    program.submit_report(CHIEF, own.id)
+    with pytest.raises(RuleViolation, match="submitted"):
+        program.approve_report(CHIEF, own.id)
+    assert program.approve_report(LT, own.id).review is ReviewState.APPROVED
+    denied = [(a, o) for a, o, _ in _trail(program) if o is AuditOutcome.DENIED]
+    assert ("approve_report", AuditOutcome.DENIED) in denied
+    assert ("review_queue", AuditOutcome.DENIED) in denied
+
+
+def test_a_report_moves_only_as_the_table_allows(reviewing: tuple[Program, Town]) -> None:
+    """Approving what was not submitted, or returning what was approved, is refused and audited."""
+    program, town = reviewing
+    incident = program.report_incident(SRO, _draft_of(town))
+    with pytest.raises(IllegalTransition):
+        program.approve_report(CHIEF, incident.id)
+    program.submit_report(SRO, incident.id)
+    program.approve_report(CHIEF, incident.id)
+    with pytest.raises(IllegalTransition):
+        program.return_report(CHIEF, incident.id, "too late")
+    assert program.incident(CHIEF, incident.id).value.review is ReviewState.APPROVED
+    errors = [a for a, o, _ in _trail(program) if o is AuditOutcome.ERROR]
+    assert errors == ["approve_report", "return_report"]
+
+
+def test_without_review_nothing_changes() -> None:
+    """Review = "off" (the default): review commands are refused and amendments leave review be."""
+    assert ProgramSettings().review == "off"
+    with pytest.raises(RuleViolation, match="review"):
+        ProgramSettings(review="sometimes")
+    program, _ = open_program()
+    town = build_town(program)
+    incident = program.report_incident(SRO, _draft_of(town))
+    with pytest.raises(RuleViolation, match="does not review"):
+        program.submit_report(SRO, incident.id)
+    amended = program.amend_incident(SRO, incident.id, category="assault")
+    assert (amended.review, amended.reviews) == (ReviewState.UNSUBMITTED, ())
+    assert program.review_queue(CHIEF) == []
+
+
+def test_a_principal_sees_where_the_review_stands_but_not_the_comments(
+    reviewing: tuple[Program, Town],
+) -> None:
+    """Review comments are narrative: a school administrator reads the state, not what was said."""
+    program, town = reviewing
+    incident = program.report_incident(SRO, _draft_of(town))
+    program.submit_report(SRO, incident.id, "Witness named.")
+    seen = program.incident(town.principal(), incident.id)
+    assert seen.value.review is ReviewState.SUBMITTED
+    assert seen.value.reviews == ()
+    assert "reviews" in seen.hidden
