@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from pathlib import Path
 
 import attrs
@@ -101,25 +100,19 @@ def test_no_incident_holds_a_review_the_table_forbids(
         assert legal
 
 
-def test_a_draft_is_not_reviewed_and_a_return_says_why() -> None:
-    """A draft cannot be under review; a return without a comment is refused."""
-    with pytest.raises(RuleViolation, match="draft"):
-        _draft(uuid.uuid4(), uuid.uuid4(), review=ReviewState.SUBMITTED)
+def test_a_return_says_why() -> None:
+    """A return without a comment is refused."""
     with pytest.raises(RuleViolation, match="correct"):
         ReviewStep(ReviewState.RETURNED, "sgt.lopez", dt.datetime.now(dt.UTC), "  ")
 
 
 def _draft_of(town: Town, **fields: object) -> Incident:
-    return _draft(town.officer.id, town.high.id, **fields)
-
-
-def _draft(officer_id: uuid.UUID, school_id: uuid.UUID, **fields: object) -> Incident:
     values: dict[str, object] = {
-        "reporting_officer_id": officer_id,
+        "reporting_officer_id": town.officer.id,
         "occurred_start": dt.datetime(2026, 9, 14, 12, 5, tzinfo=PACIFIC),
         "reported_at": dt.datetime(2026, 9, 14, 12, 30, tzinfo=PACIFIC),
         "location": Location(LocationKind.ON_CAMPUS, "53", CampusZone.CAFETERIA),
-        "school_id": school_id,
+        "school_id": town.high.id,
         "category": "fight",
     }
     values.update(fields)

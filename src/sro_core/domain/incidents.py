@@ -236,8 +236,6 @@ class Incident:
         self._check_review()
 
     def _check_review(self) -> None:
-        if self.status is IncidentStatus.DRAFT and self.review is not ReviewState.UNSUBMITTED:
-            raise RuleViolation("review", self.review.value, "a draft is reported before review")
         check_review(self.review, self.reviews)
 
     def _check_times(self) -> None:

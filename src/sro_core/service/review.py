@@ -63,6 +63,8 @@ class Review(ProgramCore):
                 raise RuleViolation("review", "off", "this program does not review reports")
             before = unit.incidents.get(incident_id)
             self._shown(unit, actor, "incident", before, now)
+            if before.status is IncidentStatus.DRAFT:
+                raise RuleViolation("status", "draft", "a draft is reported before it is reviewed")
             after = self._checked(before.under_review(state, actor.id, now, note), now)
             stored = unit.incidents.update(after)
             return self._shown(unit, actor, "incident", stored, now), []
