@@ -26,6 +26,7 @@ from sro_core.domain import (
     ReviewStep,
     RuleViolation,
 )
+from sro_core.ports import Period
 from sro_core.service import AccessDenied, Program, ProgramSettings
 from sro_core.testing import strategies as sx
 
@@ -264,3 +265,21 @@ def test_a_principal_sees_where_the_review_stands_but_not_the_comments(
     assert seen.value.review is ReviewState.SUBMITTED
     assert seen.value.reviews == ()
     assert "reviews" in seen.hidden
+
+
+def test_the_program_report_says_it_counts_unreviewed_reports(
+    reviewing: tuple[Program, Town],
+) -> None:
+    """A reviewing program's report counts a report waiting for review, and says that it does."""
+    program, town = reviewing
+    incident = program.report_incident(SRO, _draft_of(town))
+    program.submit_report(SRO, incident.id)
+    september = Period(
+        dt.datetime(2026, 9, 1, tzinfo=PACIFIC), dt.datetime(2026, 10, 1, tzinfo=PACIFIC)
+    )
+    report = program.program_report(CHIEF, period=september, label="September 2026")
+    assert sum(f.count or 0 for f in report.monthly) == 1
+    assert any("whether or not a supervisor has approved" in note for note in report.notes)
+    quiet, _ = open_program()
+    plain = quiet.program_report(CHIEF, period=september, label="September 2026")
+    assert not any("supervisor" in note for note in plain.notes)

@@ -157,6 +157,12 @@ _DEPARTMENT_WIDE = (
     "they are not in a school administrator's report."
 )
 
+UNREVIEWED_INCLUDED = (
+    "The counts include every reported incident, whether or not a supervisor has approved its "
+    "report yet: they count what happened, and the review changes how it is written."
+)
+"""The note of a program that reviews reports: its report counts unreviewed reports too."""
+
 K = TypeVar("K", str, LocationKind)
 S = TypeVar("S", bound=Hashable)
 
@@ -328,7 +334,8 @@ class Reports(Reading):
                 (code.value, code.description)
                 for code in self.code_tables.get("sro.incident_category").codes
             ),
-            notes=() if department_wide else (_DEPARTMENT_WIDE,),
+            notes=(() if department_wide else (_DEPARTMENT_WIDE,))
+            + ((UNREVIEWED_INCLUDED,) if self.settings.review == "on" else ()),
         )
 
     def _crdc(
