@@ -283,3 +283,16 @@ def test_the_program_report_says_it_counts_unreviewed_reports(
     quiet, _ = open_program()
     plain = quiet.program_report(CHIEF, period=september, label="September 2026")
     assert not any("supervisor" in note for note in plain.notes)
+
+
+def test_a_report_cannot_arrive_already_reviewed(reviewing: tuple[Program, Town]) -> None:
+    """A draft carrying an approval is refused when reported and when imported; nothing is kept."""
+    program, town = reviewing
+    approved = ReviewStep(ReviewState.APPROVED, CHIEF.id, dt.datetime(2026, 9, 15, tzinfo=PACIFIC))
+    submitted = attrs.evolve(approved, state=ReviewState.SUBMITTED, actor_id=SRO.id)
+    forged = _draft_of(town, review=ReviewState.APPROVED, reviews=(submitted, approved))
+    with pytest.raises(RuleViolation, match="reviewed once reported"):
+        program.report_incident(SRO, forged)
+    checked = program.import_records(CHIEF, [forged], check_only=True, skip_bad=True)
+    assert [p.field for p in checked.problems[0]] == ["review"]
+    assert program.review_queue(CHIEF) == []

@@ -32,6 +32,7 @@ from sro_core.domain import (
     IncidentReported,
     IncidentStatus,
     Problem,
+    ReviewState,
     RuleViolation,
     check_incident,
     code_problems,
@@ -317,6 +318,9 @@ class Imports(Community):
             problems.append(
                 Problem("status", draft.status.value, "an imported incident is a draft")
             )
+        if draft.review is not ReviewState.UNSUBMITTED:
+            rule = "a report is reviewed once reported"
+            problems.append(Problem("review", draft.review.value, rule))
         if draft.escalated_from is not None:
             problems.append(
                 Problem("escalated_from", draft.escalated_from, "escalate the contact instead")

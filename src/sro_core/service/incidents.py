@@ -65,6 +65,8 @@ class Incidents(ProgramCore):
             raise RuleViolation(
                 "status", draft.status.value, "only a new draft incident is reported"
             )
+        if draft.review is not ReviewState.UNSUBMITTED:
+            raise RuleViolation("review", draft.review.value, "a report is reviewed once reported")
         if not unit.officers.exists(draft.reporting_officer_id):
             raise NotFound(unit.officers.kind, draft.reporting_officer_id)
         if draft.school_id is not None and not unit.schools.exists(draft.school_id):
