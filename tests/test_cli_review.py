@@ -10,9 +10,6 @@ from sro_core.cli.app import user
 from sro_core.cli.review import age_text
 from test_cli import Sro, _report, sro, town  # noqa: F401 - the fixtures of `sro` on a store
 
-pytestmark = pytest.mark.usefixtures("town")
-
-
 @pytest.fixture
 def reviewing(sro: Sro) -> Sro:  # noqa: F811 - the fixture imported above
     """Return `sro` on a program that reviews reports, with the officer registered as an SRO."""
@@ -21,6 +18,7 @@ def reviewing(sro: Sro) -> Sro:  # noqa: F811 - the fixture imported above
     return sro
 
 
+@pytest.mark.usefixtures("town")
 def test_a_report_goes_through_review_on_the_command_line(reviewing: Sro) -> None:
     """Submitted as the officer, returned with a comment, resubmitted and approved; all listed."""
     sro = reviewing  # noqa: F811 - this test runs `sro` on the reviewing program
@@ -59,6 +57,7 @@ def test_a_report_goes_through_review_on_the_command_line(reviewing: Sro) -> Non
     ]
 
 
+@pytest.mark.usefixtures("town")
 def test_review_is_refused_where_the_program_does_not_review(sro: Sro) -> None:  # noqa: F811
     """Without `review = "on"`, submitting says the program does not review, and changes nothing."""
     number = _report(sro)
