@@ -10,6 +10,7 @@ from sro_core.cli.app import user
 from sro_core.cli.review import age_text
 from test_cli import Sro, _report, sro, town  # noqa: F401 - the fixtures of `sro` on a store
 
+
 @pytest.fixture
 def reviewing(sro: Sro) -> Sro:  # noqa: F811 - the fixture imported above
     """Return `sro` on a program that reviews reports, with the officer registered as an SRO."""
