@@ -31,7 +31,15 @@ from sro_core.domain import (
     code_problems,
 )
 from sro_core.plugins import PluginHost
-from sro_core.policy import Context, Seen, decide, discloses, partner_scope, require
+from sro_core.policy import (
+    Context,
+    Seen,
+    decide,
+    department,
+    discloses,
+    partner_scope,
+    require,
+)
 from sro_core.ports import Aggregate, Conflict, NotFound, Repository, Storage, UnitOfWork
 from sro_core.service.dispatch import Dispatcher
 from sro_core.service.policy import AccessDenied, Action
@@ -181,12 +189,14 @@ class ProgramCore:
         if partner is not None:
             for referral in unit.referrals.for_partner(partner):
                 referred[referral.incident_id] = (*referred.get(referral.incident_id, ()), referral)
+        # The department's own reads need no school-side facts: they are not read for it.
+        inside = department(actor)
         return Context(
             today=self.calendar.local_date(now),
             calendar=self.calendar,
             agreements=tuple(unit.agreements.all()),
-            partners={p.id: p for p in unit.partners.all()},
-            schools={s.id: s for s in unit.schools.all()},
+            partners={} if inside else {p.id: p for p in unit.partners.all()},
+            schools={} if inside else {s.id: s for s in unit.schools.all()},
             referred=referred,
             person=_lookup(unit.people),
             incident=_lookup(unit.incidents),
