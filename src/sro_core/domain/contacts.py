@@ -8,11 +8,12 @@ import uuid
 
 import attrs
 
+from sro_core.domain.bounds import MINUTES_IN_A_DAY, between, bounded
 from sro_core.domain.errors import RuleViolation
 from sro_core.domain.incidents import Incident
 from sro_core.domain.privacy import RecordClass, Sensitivity, free_text, sensitive, shared_as
 from sro_core.domain.triad import TriadRole
-from sro_core.domain.values import at_least, aware, utc
+from sro_core.domain.values import aware, utc
 
 
 class ContactParty(enum.Enum):
@@ -43,7 +44,7 @@ class ContactPurpose(enum.Enum):
 _LOG = shared_as(RecordClass.CONTACT_LOG)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=bounded)
 class CommunityContact:
     """One entry of the SRO's daily log: who, when, about what, for how long, in which role.
 
@@ -57,7 +58,7 @@ class CommunityContact:
     party: ContactParty = attrs.field(metadata=_LOG)
     purpose: ContactPurpose = attrs.field(metadata=_LOG)
     triad_role: TriadRole
-    minutes: int = attrs.field(validator=at_least(1))
+    minutes: int = attrs.field(validator=between(1, MINUTES_IN_A_DAY, "a day at most"))
     school_related: bool = True
     school_id: uuid.UUID | None = None
     person_id: uuid.UUID | None = attrs.field(default=None, metadata=_LOG)

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from sro_core.domain.bounds import bounded
 from sro_core.domain.errors import RuleViolation
 from sro_core.domain.privacy import RecordClass, free_text, shared_as
 from sro_core.domain.values import aware, not_blank, utc, utc_or_none
@@ -44,7 +45,7 @@ class CrisisRole(enum.Enum):
     PARENTS = "parents"
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=bounded)
 class CrisisMessage:
     """A message posted during a crisis: when, by whom, to whom, what."""
 
@@ -60,7 +61,7 @@ class CrisisMessage:
             raise RuleViolation("audience", value, "a message goes to at least one audience")
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=bounded)
 class CrisisEvent:
     """A crisis at a school, from its declaration to the all clear.
 

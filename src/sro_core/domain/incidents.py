@@ -15,6 +15,7 @@ from collections.abc import Mapping
 
 import attrs
 
+from sro_core.domain.bounds import bounded
 from sro_core.domain.calendar import ProgramCalendar
 from sro_core.domain.errors import IllegalTransition, RuleViolation
 from sro_core.domain.involvements import Involvement, InvolvementRole
@@ -93,7 +94,7 @@ class CampusZone(enum.Enum):
     OTHER = "other"
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=bounded)
 class Location:
     """Where an incident happened: kind, campus zone, address, and the NIBRS location code."""
 
@@ -124,7 +125,7 @@ class DispositionKind(enum.Enum):
     REPORT_ONLY = "report_only"
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=bounded)
 class Disposition:
     """The outcome an incident is closed with.
 
@@ -160,7 +161,7 @@ class RecordRestriction(enum.Enum):
     """Its personal data was destroyed by an order: a tombstone kept for the counts."""
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=bounded)
 class Incident:
     """Something that happened that the SRO handled as police, from a parking complaint to a crime.
 
@@ -311,10 +312,15 @@ def check_incident(incident: Incident, calendar: ProgramCalendar) -> None:
     """Raise if the incident breaks a rule that needs the program-local incident date.
 
     A juvenile arrestee needs a juvenile disposition (handled within the department, or referred
-    to other authorities); an arrest cannot be dated before the incident day.
+    to other authorities); an arrest cannot be dated before the incident day; nobody involved
+    was born after it.
     """
     day = calendar.local_date(incident.occurred_start)
     for n, involvement in enumerate(incident.involvements):
+        born = involvement.person.date_of_birth
+        if born is not None and born > day:
+            field = f"involvements[{n}].person.date_of_birth"
+            raise RuleViolation(field, born, f"after the incident day {day}")
         arrest = involvement.arrest
         if arrest is None:
             continue

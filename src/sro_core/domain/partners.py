@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from sro_core.domain.bounds import bounded
 from sro_core.domain.errors import RuleViolation
 from sro_core.domain.privacy import RecordClass
 from sro_core.domain.values import not_blank
@@ -29,7 +30,7 @@ class PartnerKind(enum.Enum):
     BUSINESS = "business"
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=bounded)
 class Partner:
     """An organisation the program works with, such as a narcotics task force (MADNET).
 
@@ -62,7 +63,7 @@ class ClauseKind(enum.Enum):
     """School discipline stays with the school; the SRO acts only on law-enforcement matters."""
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=bounded)
 class Clause:
     """One clause of an agreement; an information-sharing clause names a partner and classes."""
 
@@ -79,7 +80,7 @@ class Clause:
             raise RuleViolation("shares", self.shares, "only a sharing clause shares records")
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=bounded)
 class Agreement:
     """The MOU between the department and a district or partner.
 

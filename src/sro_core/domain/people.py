@@ -8,6 +8,7 @@ import uuid
 
 import attrs
 
+from sro_core.domain.bounds import bounded
 from sro_core.domain.errors import RuleViolation
 from sro_core.domain.privacy import RecordClass, Sensitivity, sensitive, shared_as
 from sro_core.domain.schools import PRE_KINDERGARTEN, TWELFTH_GRADE
@@ -71,7 +72,7 @@ _EDUCATION = sensitive(Sensitivity.EDUCATION_RECORD) | shared_as(RecordClass.EDU
 _IDENTITY = sensitive(Sensitivity.JUVENILE_IDENTITY) | shared_as(RecordClass.JUVENILE_IDENTITY)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=bounded)
 class Demographics:
     """What is known of a person's sex, race, ethnicity and (for students) education status.
 
@@ -114,7 +115,7 @@ def _student_grade(
         raise RuleViolation(attribute.name, value, "a grade runs from -1 (PK) and 0 (K) to 12")
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=bounded)
 class Person:
     """Someone the SRO deals with: name, date of birth, kind, and what the school knows of them.
 

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
+from sro_core.domain.bounds import bounded
 from sro_core.domain.errors import IllegalTransition, RuleViolation
 from sro_core.domain.incidents import Incident, IncidentStatus
 from sro_core.domain.partners import Agreement, check_covered
@@ -48,7 +49,7 @@ REFERRABLE = frozenset(set(IncidentStatus) - {IncidentStatus.DRAFT, IncidentStat
 """An incident can be referred once it is reported, and until it is closed."""
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=bounded)
 class Referral:
     """An incident sent to a partner, the partner's answer, and the outcome.
 

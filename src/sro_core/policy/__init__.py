@@ -41,7 +41,7 @@ from sro_core.policy.redaction import (
     hide,
     sensitivity_of,
 )
-from sro_core.policy.rules import ROLE_ACTIONS, AccessDenied, Action, may, require
+from sro_core.policy.rules import ROLE_ACTIONS, AccessDenied, Action, may, may_act_as, require
 from sro_core.policy.suppression import suppressed
 
 __all__ = [
@@ -70,6 +70,7 @@ __all__ = [
     "event_payload",
     "hide",
     "may",
+    "may_act_as",
     "name_variants",
     "partner_scope",
     "reads_logs",

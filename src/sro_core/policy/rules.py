@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 
-from sro_core.domain import Actor, ActorRole, DomainError
+from sro_core.domain import ACTING_ROLES, Actor, ActorRole, DomainError
 
 
 class Action(enum.Enum):
@@ -31,6 +31,7 @@ class Action(enum.Enum):
     EXPORT = "export"
     AUDIT = "audit"
     OPERATE_OUTBOX = "operate_outbox"
+    MANAGE_ACTORS = "manage_actors"
     RESTRICT_RECORDS = "restrict_records"
 
 
@@ -95,3 +96,12 @@ def require(actor: Actor, action: Action, what: str) -> None:
         raise AccessDenied(
             actor, what, f"the {actor.role.value} role does not allow {action.value}"
         )
+
+
+def may_act_as(own: ActorRole, other: ActorRole) -> bool:
+    """Return whether an actor of one role may act as a registered actor of another.
+
+    Only a supervisor may, and only as a lower role (:data:`~sro_core.domain.ACTING_ROLES`),
+    for testing what that role sees; the audit trail records both identities.
+    """
+    return own is ActorRole.SUPERVISOR and other in ACTING_ROLES

@@ -38,6 +38,7 @@ class Community(Incidents):
                 unit.schools.get(contact.school_id)
             if contact.incident_id is not None:
                 raise RuleViolation("incident_id", contact.incident_id, "escalate a logged contact")
+            self._in_window(f"contact {contact.id}", contact, now)
             stored = unit.contacts.add(contact)
             event = ContactLogged(
                 occurred_at=now,
@@ -75,6 +76,7 @@ class Community(Incidents):
 
         def work(unit: UnitOfWork, now: dt.datetime) -> tuple[EducationActivity, Events]:
             unit.officers.get(activity.officer_id)
+            self._in_window(f"activity {activity.id}", activity, now)
             if activity.school_id is not None:
                 unit.schools.get(activity.school_id)
             stored = unit.activities.add(activity)

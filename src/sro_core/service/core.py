@@ -29,6 +29,7 @@ from sro_core.domain import (
     SharingRefused,
     check_incident,
     code_problems,
+    outside_window,
 )
 from sro_core.plugins import PluginHost
 from sro_core.policy import (
@@ -96,7 +97,8 @@ class ProgramCore:
         self.clock = clock
         registry = plugins.notifier_registry()
         notifiers = {n.kind: registry.create(n.kind, dict(n.options)) for n in settings.notifiers}
-        self.dispatcher = Dispatcher(storage, notifiers, settings, clock)
+        timeouts = {n.kind: n.timeout for n in settings.notifiers if n.timeout is not None}
+        self.dispatcher = Dispatcher(storage, notifiers, settings, clock, timeouts)
         self._code_tables = plugins.code_tables()
 
     @property
@@ -122,8 +124,13 @@ class ProgramCore:
         work: Work[R],
         *,
         detail: str = "",
+        dispatch_now: bool = True,
     ) -> R:
-        """Run one command: all of it in one unit of work, or nothing of it."""
+        """Run one command: all of it in one unit of work, or nothing of it.
+
+        ``dispatch_now=False`` leaves even the command's crisis events to the outbox worker
+        (``sro outbox run``): for commands that record many events at once, such as imports.
+        """
         self._allow(actor, action, name, target)
         for attempt in range(1, _RETRIES + 1):
             now = self.clock()
@@ -159,7 +166,7 @@ class ProgramCore:
                 self._audit_alone(actor, name, target, AuditOutcome.ERROR, _detail(error))
                 raise
             break
-        self._after_commit(events)
+        self._after_commit(events, dispatch_now=dispatch_now)
         return result
 
     def _read(
@@ -285,7 +292,12 @@ class ProgramCore:
         detail: str,
         at: dt.datetime,
     ) -> None:
-        """Append an audit entry in a unit of work (the command's own, or one of its own)."""
+        """Append an audit entry in a unit of work (the command's own, or one of its own).
+
+        An actor acted as by another (``actor.by``) is recorded with both identities.
+        """
+        if actor.by is not None:
+            detail = f"by {actor.by}" + (f"; {detail}" if detail else "")
         unit.audit.append(
             AuditEntry.sealed(
                 unit.audit.head(),
@@ -315,22 +327,46 @@ class ProgramCore:
             else:
                 return
 
-    def _after_commit(self, events: Sequence[DomainEvent]) -> None:
-        """Show committed events to observers, then hand them to the notifiers."""
+    def _after_commit(self, events: Sequence[DomainEvent], *, dispatch_now: bool = True) -> None:
+        """Show committed events to observers, then hand them to the notifiers.
+
+        The command has committed: nothing here raises into it (but a ``KeyboardInterrupt``
+        or ``SystemExit``, once the deliveries are recorded). A delivery that could not be
+        made waits in the outbox for the next dispatch.
+        """
         for event in events:
             try:
                 self.plugins.on_event(event, self)
             except ExceptionGroup as errors:
                 log.exception("observers failed on %s", type(event).__name__, exc_info=errors)
-        if events and self.settings.dispatch_after_commit:
-            self.dispatcher.dispatch()
-        elif any(event.urgent for event in events):
-            self.dispatcher.dispatch(urgent_only=True)
+        if not dispatch_now:
+            return
+        if self.settings.dispatch_after_commit:
+            now = [event.event_id for event in events]
+        else:
+            now = [event.event_id for event in events if event.urgent]
+        if not now:
+            return
+        try:
+            self.dispatcher.dispatch(events=now)
+        except Exception:
+            log.exception("dispatch after commit failed; the events wait in the outbox")
 
-    def _checked(self, incident: Incident) -> Incident:
+    def _outside_window(self, record: object, now: dt.datetime) -> list[Problem]:
+        """Return the days and times of a record outside the program's window, seen at now."""
+        return outside_window(record, *self.settings.window(self.calendar.local_date(now)))
+
+    def _in_window(self, what: str, record: object, now: dt.datetime) -> None:
+        """Refuse a record dated outside the program's window."""
+        problems = self._outside_window(record, now)
+        if problems:
+            raise RecordRejected(what, problems)
+
+    def _checked(self, incident: Incident, now: dt.datetime) -> Incident:
         """Return the incident if it keeps every rule: calendar rules, codes, department rules."""
         check_incident(incident, self.calendar)
-        problems = code_problems(incident, self.code_tables)
+        problems = self._outside_window(incident, now)
+        problems += code_problems(incident, self.code_tables)
         problems += self.plugins.validate_incident(incident, self)
         if problems:
             raise RecordRejected(f"incident {incident.number or incident.id}", problems)

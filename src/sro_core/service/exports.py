@@ -18,6 +18,7 @@ from sro_core.domain import (
     Incident,
     InvolvementRole,
     PersonKind,
+    RuleViolation,
     School,
     SchoolYear,
     age_in_years,
@@ -254,7 +255,9 @@ class Exports(Reading):
     ) -> tuple[Sequence[str], Iterator[dict[str, object]]]:
         if kind is RecordKind.MONTHLY_COUNTS:
             if period is None:
-                raise ValueError("period: a monthly-counts export needs its period")
+                raise RuleViolation(
+                    "period", None, "a monthly-counts export needs its period (period=Period(…))"
+                )
             figures = self.monthly_counts(actor, period)
             rows = ({c: _value(getattr(f, c)) for c in MONTHLY_COLUMNS} for f in figures)
             return MONTHLY_COLUMNS, rows
@@ -348,6 +351,9 @@ class Exports(Reading):
             )
         except AccessDenied as denied:
             self._audit_alone(actor, "export", format_name, AuditOutcome.DENIED, denied.reason)
+            raise
+        except RuleViolation as refused:
+            self._audit_alone(actor, "export", format_name, AuditOutcome.ERROR, str(refused))
             raise
         written = exporter.write(
             records, out, fields=columns, audience=audience, program=self, options=options or {}

@@ -21,7 +21,7 @@ from sro_core.domain import (
     Offense,
     RuleViolation,
 )
-from sro_core.ports import UnitOfWork
+from sro_core.ports import NotFound, UnitOfWork
 from sro_core.service.core import ProgramCore
 from sro_core.service.policy import Action
 
@@ -64,11 +64,12 @@ class Incidents(ProgramCore):
             raise RuleViolation(
                 "status", draft.status.value, "only a new draft incident is reported"
             )
-        unit.officers.get(draft.reporting_officer_id)
-        if draft.school_id is not None:
-            unit.schools.get(draft.school_id)
+        if not unit.officers.exists(draft.reporting_officer_id):
+            raise NotFound(unit.officers.kind, draft.reporting_officer_id)
+        if draft.school_id is not None and not unit.schools.exists(draft.school_id):
+            raise NotFound(unit.schools.kind, draft.school_id)
         year = self.calendar.local(draft.reported_at).year
-        reported = self._checked(draft.reported(unit.next_incident_number(year)))
+        reported = self._checked(draft.reported(unit.next_incident_number(year)), now)
         stored = unit.incidents.add(reported)
         event = IncidentReported(
             occurred_at=now,
@@ -95,7 +96,7 @@ class Incidents(ProgramCore):
         def work(unit: UnitOfWork, now: dt.datetime) -> tuple[Incident, Events]:
             before = unit.incidents.get(incident_id)
             self._shown(unit, actor, "incident", before, now)
-            after = self._checked(change(before))
+            after = self._checked(change(before), now)
             stored = unit.incidents.update(after)
             events: list[DomainEvent] = []
             if stored.status is not before.status:

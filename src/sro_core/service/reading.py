@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from typing import TypeVar
@@ -318,10 +319,10 @@ class Reading(ProgramCore):
             actor, Action.AUDIT, "audit_trail", None, lambda u: u.audit.entries(after, limit)
         )
 
-    def dispatch(self, actor: Actor) -> DispatchReport:
-        """Deliver every due outbox event to the notifiers now."""
+    def dispatch(self, actor: Actor, *, stop: threading.Event | None = None) -> DispatchReport:
+        """Deliver every due outbox event to the notifiers now; ``stop`` ends the round early."""
         self._allow(actor, Action.OPERATE_OUTBOX, "dispatch", None)
-        return self.dispatcher.dispatch()
+        return self.dispatcher.dispatch(stop=stop)
 
     def dead_letters(self, actor: Actor) -> list[Delivery]:
         """Return the deliveries that were given up on."""
@@ -336,8 +337,13 @@ class Reading(ProgramCore):
             return requeue_dead(unit.outbox, event_id, notifier), []
 
         count = self._command(actor, Action.OPERATE_OUTBOX, "replay", str(event_id), work)
-        self.dispatcher.dispatch()
+        self.dispatcher.dispatch(events=[event_id])
         return count
+
+    def prune_outbox(self, actor: Actor, older_than: dt.timedelta | None = None) -> int:
+        """Remove events delivered everywhere before the retention (or ``older_than``)."""
+        self._allow(actor, Action.OPERATE_OUTBOX, "prune_outbox", None)
+        return self.dispatcher.prune(older_than)
 
 
 def _page_of(
