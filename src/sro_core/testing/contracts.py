@@ -698,7 +698,7 @@ class OutboxClaimsContract:
         """Return an empty memory reference (:class:`StorageContract` gives it)."""
         raise NotImplementedError
 
-    @_property(0.05, events=_EVENTS, steps=_CLAIM_STEPS)
+    @_property(0.02, events=_EVENTS, steps=_CLAIM_STEPS)
     def test_claims_and_outcomes_agree_with_the_reference(
         self,
         events: list[DomainEvent],
