@@ -5,9 +5,9 @@ run: through the library, and with the raw driver doing the same work (same inpu
 committed). It prints both, their ratio and the floor and aim, and with ``--json`` one JSON
 object per figure for ``bench/run.py``. The input is what a JSON-lines import gives: plain
 dicts in the wire format of :mod:`sro_core.serialization` (made once from a few dozen valid
-incidents, outside the timing). ``SRO_BENCH_POSTGRES_URL`` (else ``SRO_TEST_POSTGRES_URL``) names the PostgreSQL
-database (default ``postgresql://postgres@127.0.0.1:5432/test``); each run works in a schema
-of its own and drops it.
+incidents, outside the timing). ``SRO_BENCH_POSTGRES_URL`` (else ``SRO_TEST_POSTGRES_URL``)
+names the PostgreSQL database (default ``postgresql://postgres@127.0.0.1:5432/test``); each
+run works in a schema of its own and drops it.
 """
 
 from __future__ import annotations
