@@ -25,6 +25,7 @@ import enum
 import functools
 import json
 import operator
+import re
 import types
 import typing
 import uuid
@@ -52,6 +53,7 @@ __all__ = [
     "StructureError",
     "converter",
     "dumps",
+    "json_value",
     "loads",
     "structure",
     "structure_document",
@@ -470,13 +472,50 @@ def dumps(value: Any) -> str:
     return json.dumps(unstructure(value), ensure_ascii=False, separators=(",", ":"))
 
 
+NESTING = 32
+"""The deepest nesting of arrays and objects JSON input may have (a record needs about 6)."""
+
+
+def json_value(text: str | bytes) -> Any:
+    """Return the value JSON text holds; raise ValueError saying why it is not acceptable JSON.
+
+    Input nested deeper than :data:`NESTING` is refused before it is parsed, so no input can
+    exhaust the parser's stack.
+    """
+    if _nested_too_deep(text):
+        raise ValueError(f"nested deeper than {NESTING} levels")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"not JSON: {error.msg} at column {error.colno}") from None
+    except (ValueError, RecursionError) as error:  # too many digits, and the like
+        raise ValueError(f"not JSON: {error}") from None
+
+
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_BRACKETS = re.compile(rb"[\[\]{}]")
+
+
+def _nested_too_deep(text: str | bytes) -> bool:
+    """Return whether brackets outside strings nest deeper than NESTING."""
+    raw = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+    if raw.count(b"[") + raw.count(b"{") <= NESTING:
+        return False
+    depth = 0
+    for bracket in _BRACKETS.findall(_STRING.sub(b"", raw)):
+        depth += 1 if bracket in (b"[", b"{") else -1
+        if depth > NESTING:
+            return True
+    return False
+
+
 def loads(text: str | bytes, cls: type[T]) -> T:
     """Return the domain value of type ``cls`` read from JSON text, or raise StructureError."""
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
+        data = json_value(text)
+    except ValueError as error:
         raise StructureError(
-            getattr(cls, "__name__", str(cls)), [Problem("$", error.msg, "not JSON")]
+            getattr(cls, "__name__", str(cls)), [Problem("$", None, str(error))]
         ) from error
     return structure(data, cls)
 

@@ -27,9 +27,11 @@ if TYPE_CHECKING:
 
 MODULES: tuple[str, ...] = (
     "sro_core.cli.directory",
+    "sro_core.cli.actors",
     "sro_core.cli.incidents",
     "sro_core.cli.community",
     "sro_core.cli.crises",
+    "sro_core.cli.restrictions",
     "sro_core.cli.importing",
     "sro_core.cli.reporting",
     "sro_core.cli.operations",

@@ -26,7 +26,6 @@ import click
 from sro_core.cli.arguments import as_uuid
 from sro_core.cli.configuration import (
     Configuration,
-    ConfigurationError,
     default_store_url,
     load_configuration,
 )
@@ -35,18 +34,17 @@ from sro_core.cli.output import Output
 from sro_core.domain import (
     INCIDENT_NUMBER,
     Actor,
-    ActorRole,
     DomainError,
     Incident,
     Officer,
     Partner,
-    Permission,
     RuleViolation,
     School,
 )
 from sro_core.plugins import PluginHost, SroPluginWarning
+from sro_core.policy import may
 from sro_core.ports import IncidentFilter, NotFound, Page
-from sro_core.service import ROLE_ACTIONS, Action, Program, ProgramSettings, Seen
+from sro_core.service import Action, Program, ProgramSettings, Seen
 
 T = TypeVar("T")
 
@@ -61,7 +59,7 @@ _LOCAL_ID = "local"
 _DEBUG_HANDLER = "sro_core.debug_handler"
 
 
-def _user() -> str:
+def user() -> str:
     """Return the login name of the person running the command, for the audit trail."""
     try:
         return getpass.getuser()
@@ -102,17 +100,11 @@ class Session:
         store: str | None,
         config_path: Path | None,
         acting: str | None,
-        scope_schools: Sequence[str],
-        scope_partner: str | None,
-        juvenile_records: bool,
     ) -> None:
         self._ctx = ctx
         self._store = store
         self._config_path = config_path
         self._acting = acting
-        self._scope_schools = tuple(scope_schools)
-        self._scope_partner = scope_partner
-        self._juvenile_records = juvenile_records
         self._configuration: Configuration | None = None
         self._program: Program | None = None
         self._actor: Actor | None = None
@@ -174,43 +166,8 @@ class Session:
         return self._actor
 
     def _make_actor(self) -> Actor:
-        config = self.configuration.actor
-        if self._acting:
-            role_text, _, actor_id = self._acting.partition(":")
-            name = actor_id or _user()
-            permissions: tuple[str, ...] = ()
-        elif config.role:
-            role_text, actor_id = config.role, config.id or _user()
-            name = config.name or actor_id
-            permissions = config.permissions
-        else:
-            user = _user()
-            return Actor(
-                id=user,
-                name=f"{user} (local supervisor)",
-                role=ActorRole.SUPERVISOR,
-                permissions=frozenset({Permission.JUVENILE_RECORDS}),
-            )
-        role = _role(role_text)
-        granted = {_permission(p) for p in permissions}
-        if self._juvenile_records:
-            granted.add(Permission.JUVENILE_RECORDS)
-        schools = self._scope_schools or (
-            config.schools if role is ActorRole.SCHOOL_ADMINISTRATOR else ()
-        )
-        partner = self._scope_partner or (
-            config.partner if role is ActorRole.PARTNER_LIAISON else None
-        )
-        _check_scope(role, schools, partner)
-        reader = Actor(id=actor_id or name, name=name, role=ActorRole.ANALYST)
-        return Actor(
-            id=actor_id or name,
-            name=name,
-            role=role,
-            schools=frozenset(self._school(s, reader).id for s in schools),
-            partner_id=self._partner(partner, reader).id if partner else None,
-            permissions=frozenset(granted),
-        )
+        """Identify the user: the OS login mapped in the store's directory, acting as --as."""
+        return self.program.identify(user(), self._acting or self.configuration.actor.id)
 
     def zone(self) -> zoneinfo.ZoneInfo:
         """Return the program's time zone."""
@@ -236,7 +193,7 @@ class Session:
 
     def reads_directory(self) -> bool:
         """Return whether the actor's role may read the directory (to show names for ids)."""
-        return Action.READ_DIRECTORY in ROLE_ACTIONS[self.actor.role]
+        return may(self.actor, Action.READ_DIRECTORY)
 
     def school_names(self) -> dict[uuid.UUID, str]:
         """Return school names by id, if the actor may read the directory (else none)."""
@@ -315,33 +272,6 @@ def _one(kind: str, text: str, found: Sequence[T]) -> T:
     if len(found) > 1:
         raise RuleViolation(kind, text, f"names {len(found)} records: give the id instead")
     return found[0]
-
-
-def _role(text: str) -> ActorRole:
-    try:
-        return ActorRole(text.strip().lower())
-    except ValueError:
-        roles = ", ".join(r.value for r in ActorRole)
-        raise click.BadParameter(f"{text!r} is not a role ({roles})", param_hint="--as") from None
-
-
-def _permission(text: str) -> Permission:
-    try:
-        return Permission(text)
-    except ValueError:
-        known = ", ".join(p.value for p in Permission)
-        raise ConfigurationError(f"actor.permissions: {text!r} is not one of {known}") from None
-
-
-def _check_scope(role: ActorRole, schools: Sequence[str], partner: str | None) -> None:
-    if role is ActorRole.SCHOOL_ADMINISTRATOR and not schools:
-        raise click.UsageError("a school_administrator acts for their schools: give --school")
-    if role is not ActorRole.SCHOOL_ADMINISTRATOR and schools:
-        raise click.UsageError("--school scopes a school_administrator only")
-    if role is ActorRole.PARTNER_LIAISON and not partner:
-        raise click.UsageError("a partner_liaison acts for their partner: give --partner")
-    if role is not ActorRole.PARTNER_LIAISON and partner:
-        raise click.UsageError("--partner scopes a partner_liaison only")
 
 
 def _failure(error: Exception) -> tuple[int, str]:

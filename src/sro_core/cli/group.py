@@ -38,15 +38,14 @@ The configuration file (TOML; every key is optional, an unknown key is an error)
   dispatch_after_commit = true
   max_delivery_attempts = 5
   retry_backoff_seconds = 30
+  delivery_timeout_seconds = 10
+  retention_days = 30
   [[program.notifiers]]
   kind = "log"
+  timeout_seconds = 2
   level = "INFO"
   [actor]
-  role = "school_administrator"
   id = "principal.hs"
-  name = "M. Alvarez"
-  schools = ["Chowchilla Union High School"]
-  permissions = []
 """
 """The configuration file, as ``sro --help`` shows it (``\\b`` keeps click from rewrapping)."""
 
@@ -194,9 +193,10 @@ class SroGroup(click.Group):
             if ctx.params.get("debug"):
                 raise
             from sro_core.cli.app import _failure  # noqa: PLC0415 - a command ran: app is loaded
+            from sro_core.cli.output import visible  # noqa: PLC0415 - likewise
 
             code, message = _failure(error)
-            click.echo("error: " + " ".join(message.splitlines()), err=True)
+            click.echo("error: " + visible(" ".join(message.splitlines())), err=True)
             raise click.exceptions.Exit(code) from None
 
 
@@ -253,26 +253,10 @@ def _debug_logging(ctx: click.Context) -> None:
     "--as",
     "acting",
     envvar="SRO_ACTOR",
-    metavar="ROLE[:ID]",
-    help="Who acts: sro, supervisor, records_clerk, analyst, school_administrator, "
-    "partner_liaison, system, with the id the audit trail records [env SRO_ACTOR; default: "
-    "the configuration's [actor], else you as a local supervisor with the juvenile-records "
-    "permission]",
-)
-@click.option(
-    "--school",
-    "scope_schools",
-    multiple=True,
-    metavar="NAME-or-ID",
-    help="A school administrator's school (repeat for several).",
-)
-@click.option(
-    "--partner", "scope_partner", metavar="NAME-or-ID", help="A partner liaison's partner."
-)
-@click.option(
-    "--juvenile-records",
-    is_flag=True,
-    help="Give the department actor named by --as the juvenile-records permission.",
+    metavar="ACTOR-ID",
+    help="Act as another actor of the store's directory: only a supervisor may, as an actor "
+    "of a lower role; the audit trail records both [env SRO_ACTOR; default: the "
+    "configuration's [actor] id, else the actor whose logins hold your user name]",
 )
 @click.option("--debug", is_flag=True, help="Show an error's traceback and the library's log.")
 @click.version_option(sro_core.__version__, prog_name="sro")
@@ -283,9 +267,6 @@ def cli(
     store: str | None,
     config_path: Path | None,
     acting: str | None,
-    scope_schools: tuple[str, ...],
-    scope_partner: str | None,
-    juvenile_records: bool,
     debug: bool,
 ) -> None:
     """Run a School Resource Officer program: record, import, export, report.
@@ -302,9 +283,6 @@ def cli(
         store=store,
         config_path=config_path,
         acting=acting,
-        scope_schools=scope_schools,
-        scope_partner=scope_partner,
-        juvenile_records=juvenile_records,
     )
     ctx.obj = session
     ctx.call_on_close(session.close)

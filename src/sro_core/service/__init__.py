@@ -10,15 +10,23 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from sro_core.policy import REDACTED, Seen
     from sro_core.service.core import RecordRejected
     from sro_core.service.dispatch import DispatchReport
     from sro_core.service.exports import RecordKind
-    from sro_core.service.imports import ImportRejected, ImportResult
+    from sro_core.service.identity import NotIdentified
+    from sro_core.service.imports import (
+        ImportCheck,
+        ImportLine,
+        ImportRejected,
+        ImportResult,
+        LineSet,
+    )
     from sro_core.service.incidents import AMENDABLE
+    from sro_core.service.notifications import event_kinds, payload_for
     from sro_core.service.policy import ROLE_ACTIONS, AccessDenied, Action
     from sro_core.service.program import Program
-    from sro_core.service.reading import MonthlyFigure
-    from sro_core.service.redaction import REDACTED, Seen, Visibility
+    from sro_core.service.reading import Disclosure, MonthlyFigure
     from sro_core.service.report import (
         AgreementFigure,
         CategoryFigure,
@@ -41,23 +49,29 @@ _LAZY = {
     "ContactFigure": "sro_core.service.report",
     "CrdcFigure": "sro_core.service.report",
     "CrisisFigure": "sro_core.service.report",
+    "Disclosure": "sro_core.service.reading",
     "DispatchReport": "sro_core.service.dispatch",
+    "ImportCheck": "sro_core.service.imports",
+    "ImportLine": "sro_core.service.imports",
     "ImportRejected": "sro_core.service.imports",
+    "LineSet": "sro_core.service.imports",
+    "NotIdentified": "sro_core.service.identity",
     "ImportResult": "sro_core.service.imports",
     "LocationFigure": "sro_core.service.report",
+    "event_kinds": "sro_core.service.notifications",
+    "payload_for": "sro_core.service.notifications",
     "MonthlyFigure": "sro_core.service.reading",
     "NotifierSetting": "sro_core.service.settings",
     "Program": "sro_core.service.program",
     "ProgramReport": "sro_core.service.report",
     "ProgramSettings": "sro_core.service.settings",
-    "REDACTED": "sro_core.service.redaction",
+    "REDACTED": "sro_core.policy",
     "ROLE_ACTIONS": "sro_core.service.policy",
     "RecordKind": "sro_core.service.exports",
     "RecordRejected": "sro_core.service.core",
     "ReferralFigure": "sro_core.service.report",
-    "Seen": "sro_core.service.redaction",
+    "Seen": "sro_core.policy",
     "TriadFigure": "sro_core.service.report",
-    "Visibility": "sro_core.service.redaction",
 }
 """Where each public name is defined."""
 
@@ -83,11 +97,16 @@ __all__ = [
     "ContactFigure",
     "CrdcFigure",
     "CrisisFigure",
+    "Disclosure",
     "DispatchReport",
+    "ImportCheck",
+    "ImportLine",
     "ImportRejected",
     "ImportResult",
+    "LineSet",
     "LocationFigure",
     "MonthlyFigure",
+    "NotIdentified",
     "NotifierSetting",
     "Program",
     "ProgramReport",
@@ -97,5 +116,6 @@ __all__ = [
     "ReferralFigure",
     "Seen",
     "TriadFigure",
-    "Visibility",
+    "event_kinds",
+    "payload_for",
 ]

@@ -54,9 +54,12 @@ class Incidents(ProgramCore):
     """Commands on incidents."""
 
     def _report(
-        self, unit: UnitOfWork, draft: Incident, now: dt.datetime
+        self, unit: UnitOfWork, actor: Actor, draft: Incident, now: dt.datetime
     ) -> tuple[Incident, list[DomainEvent]]:
-        """Report a draft in a unit of work: check its officer and school, number it, store it."""
+        """Report a draft in a unit of work: check its officer and school, number it, store it.
+
+        The incident returned is as the actor may see it.
+        """
         if draft.status is not IncidentStatus.DRAFT or draft.version != 0:
             raise RuleViolation(
                 "status", draft.status.value, "only a new draft incident is reported"
@@ -67,7 +70,7 @@ class Incidents(ProgramCore):
             raise NotFound(unit.officers.kind, draft.reporting_officer_id)
         if draft.school_id is not None and not unit.schools.exists(draft.school_id):
             raise NotFound(unit.schools.kind, draft.school_id)
-        reported = self._checked(draft.reported(number))
+        reported = self._checked(draft.reported(number), now)
         stored = unit.incidents.add(reported)
         event = IncidentReported(
             occurred_at=now,
@@ -76,7 +79,7 @@ class Incidents(ProgramCore):
             school_id=stored.school_id,
             category=stored.category,
         )
-        return stored, [event]
+        return self._shown(unit, actor, "incident", stored, now), [event]
 
     def report_incident(self, actor: Actor, draft: Incident) -> Incident:
         """Report a draft incident: it gets its number and the REPORTED status."""
@@ -85,7 +88,7 @@ class Incidents(ProgramCore):
             Action.RECORD_INCIDENTS,
             "report_incident",
             str(draft.id),
-            lambda u, now: self._report(u, draft, now),
+            lambda u, now: self._report(u, actor, draft, now),
         )
 
     def _change(self, actor: Actor, name: str, incident_id: uuid.UUID, change: Any) -> Incident:
@@ -93,7 +96,8 @@ class Incidents(ProgramCore):
 
         def work(unit: UnitOfWork, now: dt.datetime) -> tuple[Incident, Events]:
             before = unit.incidents.get(incident_id)
-            after = self._checked(change(before))
+            self._shown(unit, actor, "incident", before, now)
+            after = self._checked(change(before), now)
             stored = unit.incidents.update(after)
             events: list[DomainEvent] = []
             if stored.status is not before.status:
@@ -107,7 +111,7 @@ class Incidents(ProgramCore):
                         disposition=stored.disposition.kind if stored.disposition else None,
                     )
                 )
-            return stored, events
+            return self._shown(unit, actor, "incident", stored, now), events
 
         return self._command(actor, Action.RECORD_INCIDENTS, name, str(incident_id), work)
 

@@ -16,6 +16,7 @@ import attrs
 from attrs import AttrsInstance
 
 from sro_core.domain import (
+    ActorEntry,
     Agreement,
     Assignment,
     CommunityContact,
@@ -162,6 +163,7 @@ class Table(Generic[R]):
 SCHOOLS = Table("schools", "school", School)
 PEOPLE = Table("people", "person", Person)
 PARTNERS = Table("partners", "partner", Partner)
+ACTORS = Table("actors", "actor", ActorEntry)
 AGREEMENTS = Table("agreements", "agreement", Agreement)
 
 OFFICERS = Table(
