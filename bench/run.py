@@ -1,4 +1,4 @@
-"""Run every benchmark and print the table of DESIGN.md §6's figures.
+"""Run every benchmark and print the table of the performance figures (docs/performance.md).
 
 ``python bench/run.py`` runs each script with its default sizes (minutes on a 2-core machine);
 ``--tiny`` runs them on a few thousand records (seconds, for CI); ``--markdown`` prints the

@@ -118,7 +118,8 @@ def sro_on_event(event: DomainEvent, program: ProgramContext) -> None:
 def sro_cli_commands(cli: object) -> None:
     """Add subcommands to the ``sro`` command.
 
-    Called once, for every plugin, when the ``sro`` command starts; the results are ignored.
+    Called once in a run, for every plugin, when ``sro`` is asked for a subcommand that is not
+    built in (``sro --help`` loads no plugin); the results are ignored.
 
     :param cli: the ``sro`` command's ``click.Group``; call ``cli.add_command(command)``.
         It is typed ``object`` so that the hook specifications do not import click.

@@ -64,12 +64,13 @@ class Incidents(ProgramCore):
             raise RuleViolation(
                 "status", draft.status.value, "only a new draft incident is reported"
             )
+        # the number first: a store then reads the officer and school under its write lock
+        number = unit.next_incident_number(self.calendar.local(draft.reported_at).year)
         if not unit.officers.exists(draft.reporting_officer_id):
             raise NotFound(unit.officers.kind, draft.reporting_officer_id)
         if draft.school_id is not None and not unit.schools.exists(draft.school_id):
             raise NotFound(unit.schools.kind, draft.school_id)
-        year = self.calendar.local(draft.reported_at).year
-        reported = self._checked(draft.reported(unit.next_incident_number(year)), now)
+        reported = self._checked(draft.reported(number), now)
         stored = unit.incidents.add(reported)
         event = IncidentReported(
             occurred_at=now,

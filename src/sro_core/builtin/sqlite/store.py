@@ -644,14 +644,22 @@ _AUDIT = (
 class _Audit(AuditLog):
     def __init__(self, unit: SQLiteUnitOfWork) -> None:
         self.unit = unit
+        self._locked_head: tuple[AuditEntry | None] | None = None
 
     def head(self) -> AuditEntry | None:
+        found = self._read_head()
+        # read under the write lock, it stays the head until this unit appends
+        self._locked_head = (found,) if self.unit.writing else None
+        return found
+
+    def _read_head(self) -> AuditEntry | None:
         row = self.unit.execute(f"{_AUDIT} ORDER BY sequence DESC LIMIT 1").fetchone()
         return None if row is None else self._entry(row)
 
     def append(self, entry: AuditEntry) -> None:
         self.unit.write_lock()
-        check_follows(self.head(), entry)
+        known, self._locked_head = self._locked_head, None
+        check_follows(known[0] if known is not None else self._read_head(), entry)
         self.unit.execute(
             "INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
