@@ -264,18 +264,33 @@ def between(lowest: int, highest: int, meaning: str = "") -> Callable[[Any, Any,
 
 
 def _days(value: Any, path: str) -> Iterator[tuple[str, dt.date, Any]]:
-    """Yield every day and time inside a record, with its path."""
-    if isinstance(value, dt.datetime):
-        yield path, value.date(), value
-    elif isinstance(value, dt.date):
-        yield path, value, value
-    elif attrs.has(type(value)):
-        for field in attrs.fields(type(value)):
-            inner = getattr(value, field.name)
-            yield from _days(inner, f"{path}.{field.name}" if path else field.name)
-    elif isinstance(value, tuple):
-        for index, item in enumerate(value):
-            yield from _days(item, f"{path}[{index}]")
+    """Yield every day and time inside a record (an attrs value), with its path."""
+    for name in _FIELD_NAMES.get(type(value)) or _field_names(type(value)):
+        inner = getattr(value, name)
+        if isinstance(inner, _PLAIN):
+            continue
+        where = f"{path}.{name}" if path else name
+        if isinstance(inner, dt.datetime):
+            yield where, inner.date(), inner
+        elif isinstance(inner, dt.date):
+            yield where, inner, inner
+        elif isinstance(inner, tuple):
+            for index, item in enumerate(inner):
+                if attrs.has(type(item)):
+                    yield from _days(item, f"{where}[{index}]")
+        elif attrs.has(type(inner)):
+            yield from _days(inner, where)
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_PLAIN = (str, int, uuid.UUID, enum.Enum, decimal.Decimal, frozenset, type(None))
+"""Values that hold no day: skipped without a look inside."""
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = tuple(f.name for f in attrs.fields(cls)) if attrs.has(cls) else ()
+    _FIELD_NAMES[cls] = names
+    return names
 
 
 def outside_window(record: Any, first: dt.date, last: dt.date) -> list[Problem]:
