@@ -123,11 +123,25 @@ def test_any_text_or_count_is_a_record_or_a_rule_violation(summary: str, minutes
     assert "\x00" not in contact.summary
 
 
-@pytest.fixture
-def town() -> tuple[Program, Town]:
-    """Return a program in memory with the seed's town."""
-    program, _ = open_program()
-    return program, build_town(program)
+@pytest.fixture(params=["memory", "sqlite", "postgresql"])
+def town(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Program, Town]]:
+    """Return a program with the seed's town, in memory, on SQLite and on PostgreSQL."""
+    url, schema, server = "memory:", None, None
+    if request.param == "sqlite":
+        url = f"sqlite:///{(tmp_path / 'api.db').as_posix()}"
+    elif request.param == "postgresql":
+        server = _postgres_url()
+        if server is None:
+            pytest.skip("no PostgreSQL server answers")
+        schema = f"sro_hostile_{secrets.token_hex(4)}"
+        url = f"{server}?schema={schema}"
+    program = Program.open(url) if server is not None else open_program(url)[0]
+    try:
+        yield program, build_town(program)
+    finally:
+        program.close()
+        if server is not None:
+            _drop(server, str(schema))
 
 
 def test_a_wrong_type_through_the_api_is_refused_audited_and_not_stored(
@@ -240,7 +254,11 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         pytest.skip("no PostgreSQL server answers")
     schema = f"sro_hostile_{secrets.token_hex(4)}"
     yield Store(f"{server}?schema={schema}", tmp_path)
-    import psycopg  # noqa: PLC0415
+    _drop(server, schema)
+
+
+def _drop(server: str, schema: str) -> None:
+    import psycopg  # noqa: PLC0415 - the PostgreSQL plugin's driver
 
     with psycopg.connect(server, autocommit=True) as connection:
         connection.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
