@@ -168,6 +168,36 @@ def test_a_wrong_type_through_the_api_is_refused_audited_and_not_stored(
     assert (wrong.action, wrong.outcome) == ("report_incident", AuditOutcome.ERROR)
 
 
+@pytest.mark.parametrize(
+    ("changes", "named"),
+    [
+        ({"narrative": "x" * 10_000_000}, "narrative: at most 100000 characters"),
+        ({"narrative": "a\x00b"}, "narrative: holds a control character (U+0000)"),
+        ({"category": "\x1b[2J"}, "category: holds a control character (U+001B)"),
+        ({"occurred_start": dt.datetime(1, 1, 1, tzinfo=dt.UTC)}, "occurred_start: must be"),
+        ({"occurred_end": dt.datetime(2199, 1, 1, tzinfo=dt.UTC)}, "occurred_end: must be from"),
+        ({"offenses": ("13B",)}, "offenses[0]: not an Offense"),
+    ],
+)
+def test_an_amendment_out_of_bounds_is_refused_by_name(
+    town: tuple[Program, Town], changes: dict[str, object], named: str
+) -> None:
+    """Each bad amendment is refused naming field and bound; the store is unchanged."""
+    program, where = town
+    at = dt.datetime(2026, 9, 9, 19, tzinfo=dt.UTC)
+    draft = Incident(
+        where.officer.id, at, at, Location(LocationKind.ON_CAMPUS, "53"), "fight",
+        school_id=where.high.id,
+    )  # fmt: skip
+    reported = program.report_incident(SRO, draft)
+    before = snapshot(program)
+    with pytest.raises(DomainError) as refused:
+        program.amend_incident(CHIEF, reported.id, **changes)
+    assert named in str(refused.value)
+    assert len(str(refused.value)) < 500
+    assert snapshot(program) == before
+
+
 def test_a_record_dated_outside_the_program_window_is_refused(
     town: tuple[Program, Town],
 ) -> None:

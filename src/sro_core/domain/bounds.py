@@ -228,10 +228,9 @@ def _check_for(hint: Any, name: str) -> Check:  # noqa: PLR0911 - one answer per
     }
     if hint in simple:
         return simple[hint]
-    if isinstance(hint, type) and issubclass(hint, enum.Enum):
-        return _instance_check(hint, f"a {hint.__name__}")
     if isinstance(hint, type):
-        return _instance_check(hint, f"a {hint.__name__}")
+        article = "an" if hint.__name__[:1] in "AEIOU" else "a"
+        return _instance_check(hint, f"{article} {hint.__name__}")
     return _anything
 
 
