@@ -208,7 +208,7 @@ def _anything(_field: str, _value: Any) -> None:
     """Accept a value of a type the bounds do not know (a plugin's): its own validators decide."""
 
 
-def _check_for(hint: Any, name: str) -> Check:  # noqa: PLR0911 - one answer per kind of type
+def _check_for(hint: Any, name: str) -> Check:
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin in (typing.Union, types.UnionType):
         kinds = [a for a in args if a is not type(None)]
