@@ -372,6 +372,20 @@ def test_skip_bad_that_skips_every_row_fails(store: Store) -> None:
     assert store.state() == before
 
 
+def test_two_lines_of_one_id_refuse_the_import_naming_the_second(tmp_path: Path) -> None:
+    """A file holding one id twice is refused at the second line; nothing is stored."""
+    store = Store(f"sqlite:///{(tmp_path / 'sro.db').as_posix()}", tmp_path)
+    ids = store.seed()
+    row = _row(ids)
+    file = tmp_path / "twice.jsonl"
+    file.write_bytes(_jsonl(_row(ids), row, row))
+    result = store("import", "contacts", str(file))
+    assert result.exit_code == 1
+    assert "line 3: id: another line of the file has the same id" in result.stderr
+    assert "nothing was stored" in result.stderr
+    assert json.loads(store.ok("contacts", "list", "--json")) == []
+
+
 def test_an_import_leaves_its_events_in_the_outbox(tmp_path: Path) -> None:
     """The command commits the rows and says the events wait for the next dispatch."""
     store = Store(f"sqlite:///{(tmp_path / 'sro.db').as_posix()}", tmp_path)

@@ -39,7 +39,7 @@ from sro_core.domain import (
     Problem,
 )
 from sro_core.serialization import StructureError, json_value, structure
-from sro_core.service import ImportCheck, ImportLine
+from sro_core.service import ImportCheck, ImportLine, ImportRejected
 
 Record = Incident | CommunityContact | EducationActivity
 
@@ -332,8 +332,15 @@ def import_records(
         with output.progress(f"checking {kind.value}", size) as advance:
             check = program.check_lines(actor, cls, lines, shown, _bytes_read(stream, advance))
         _refuse(check, skip_bad)
-        with output.progress(f"storing {kind.value}", size) as advance:
-            stored = program.store_lines(actor, cls, lines, check, _bytes_read(stream, advance))
+        try:
+            with output.progress(f"storing {kind.value}", size) as advance:
+                stored = program.store_lines(actor, cls, lines, check, _bytes_read(stream, advance))
+        except ImportRejected as rejected:
+            for line, problems in sorted(rejected.problems.items()):
+                shown(line, problems)
+            raise ImportStopped(
+                f"line {min(rejected.problems)} is bad; nothing was stored"
+            ) from rejected
     parts = [f"imported {stored} {kind.value} from {file}"]
     if check.already:
         parts.append(f"{len(check.already)} already stored (lines {check.already})")
