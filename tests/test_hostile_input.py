@@ -48,7 +48,7 @@ from sro_core.domain import (
     one_line,
 )
 from sro_core.files import OutputRefused, written_whole
-from sro_core.ports import shown_url, spreadsheet_safe
+from sro_core.ports import IncidentFilter, shown_url, spreadsheet_safe
 from sro_core.serialization import StructureError, json_value, loads
 from sro_core.service import ImportLine, Program
 
@@ -196,6 +196,21 @@ def test_an_amendment_out_of_bounds_is_refused_by_name(
     assert named in str(refused.value)
     assert len(str(refused.value)) < 500
     assert snapshot(program) == before
+
+
+def test_a_narrative_at_its_bound_is_stored_and_found(town: tuple[Program, Town]) -> None:
+    """A narrative of exactly the longest free text, tabs and line breaks in it, round-trips."""
+    program, where = town
+    at = dt.datetime(2026, 9, 9, 19, tzinfo=dt.UTC)
+    longest = ("Line\tof the report.\r\n" * FREE_TEXT_LENGTH)[: FREE_TEXT_LENGTH - 6] + "needle"
+    draft = Incident(
+        where.officer.id, at, at, Location(LocationKind.ON_CAMPUS, "53"), "fight",
+        school_id=where.high.id, narrative=longest,
+    )  # fmt: skip
+    reported = program.report_incident(SRO, draft)
+    assert program.incident(CHIEF, reported.id).value.narrative == longest
+    found = program.find_incidents(CHIEF, IncidentFilter(text="needle"))
+    assert [seen.value.id for seen in found.items] == [reported.id]
 
 
 def test_a_record_dated_outside_the_program_window_is_refused(
