@@ -22,7 +22,7 @@ import tempfile
 import types
 import typing
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -83,23 +83,6 @@ class Checked:
     line: int
     record: Record | None
     problems: tuple[Problem, ...]
-
-
-def line_ranges(lines: Sequence[int]) -> str:
-    """Return line numbers as short ranges: ``2-4, 7``."""
-    if not lines:
-        return "none"
-    parts: list[str] = []
-    ordered = sorted(lines)
-    start = end = ordered[0]
-    for line in ordered[1:]:
-        if line == end + 1:
-            end = line
-            continue
-        parts.append(f"{start}-{end}" if end > start else str(start))
-        start = end = line
-    parts.append(f"{start}-{end}" if end > start else str(start))
-    return ", ".join(parts)
 
 
 @attrs.frozen
