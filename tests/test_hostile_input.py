@@ -50,7 +50,7 @@ from sro_core.domain import (
 from sro_core.files import OutputRefused, written_whole
 from sro_core.ports import IncidentFilter, shown_url, spreadsheet_safe
 from sro_core.serialization import StructureError, json_value, loads
-from sro_core.service import ImportLine, Program
+from sro_core.service import ImportLine, LineSet, Program
 
 HIGH = "Chowchilla Union High School"
 
@@ -464,6 +464,18 @@ def test_the_importers_read_any_json_with_only_their_own_errors(value: object) -
         lines.append(json.dumps({**base, **value}))
     with contextlib.suppress(DomainError):
         _imported(program, list(json_lines(io.BytesIO("\n".join(lines).encode()))))
+
+
+@given(st.sets(st.integers(1, 60)), st.integers(0, 61))
+def test_a_line_set_holds_its_lines_as_ranges(lines: set[int], probe: int) -> None:
+    """LineSet answers membership and size as a set would, with runs kept as ranges."""
+    kept = LineSet()
+    for line in sorted(lines):
+        kept.add(line)
+    assert (probe in kept) == (probe in lines)
+    assert len(kept) == len(lines)
+    runs = sum(1 for n in lines if n - 1 not in lines)
+    assert len(str(kept).split(", ")) == max(runs, 1)
 
 
 def test_json_nested_too_deep_is_a_named_error_in_loads_too() -> None:
