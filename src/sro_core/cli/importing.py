@@ -330,7 +330,7 @@ def import_records(
     if check.bad:
         parts.append(f"{len(check.bad)} bad rows skipped (lines {check.bad})")
     if stored:
-        parts.append("their events wait in the outbox for the next dispatch")
+        parts.append("their events wait in the outbox for the next dispatch (sro outbox dispatch)")
     output.line("; ".join(parts))
 
 
