@@ -14,26 +14,23 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-import logging
-import sys
 import uuid
 import warnings
 import zoneinfo
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import click
 
-import sro_core
 from sro_core.cli.arguments import as_uuid
 from sro_core.cli.configuration import (
-    EXAMPLE,
     Configuration,
     default_store_url,
     load_configuration,
 )
-from sro_core.cli.output import Output, visible
+from sro_core.cli.group import PLUGIN_HOST_KEY
+from sro_core.cli.output import Output
 from sro_core.domain import (
     INCIDENT_NUMBER,
     Actor,
@@ -45,8 +42,9 @@ from sro_core.domain import (
     School,
 )
 from sro_core.plugins import PluginHost, SroPluginWarning
+from sro_core.policy import may
 from sro_core.ports import IncidentFilter, NotFound, Page
-from sro_core.service import ROLE_ACTIONS, Action, Program, ProgramSettings, Seen
+from sro_core.service import Action, Program, ProgramSettings, Seen
 
 T = TypeVar("T")
 
@@ -57,8 +55,6 @@ EXIT_USAGE = 2
 EXIT_UNEXPECTED = 3
 """Exit status of an unexpected failure: a bug, shown in full with ``--debug``."""
 
-_HOST = "sro_core.plugins"
-_HOOKED = "sro_core.plugin_commands"
 _LOCAL_ID = "local"
 _DEBUG_HANDLER = "sro_core.debug_handler"
 
@@ -74,7 +70,7 @@ def user() -> str:
 def plugin_host(ctx: click.Context) -> PluginHost:
     """Return the run's plugin host: the one the caller passed as ``obj``, or load them once."""
     root = ctx.find_root()
-    host = root.meta.get(_HOST)
+    host = root.meta.get(PLUGIN_HOST_KEY)
     if host is None:
         if isinstance(root.obj, PluginHost):
             host = root.obj
@@ -87,7 +83,7 @@ def plugin_host(ctx: click.Context) -> PluginHost:
                 click.echo(
                     f"warning: plugin {failure.name!r} was skipped: {failure.error}", err=True
                 )
-        root.meta[_HOST] = host
+        root.meta[PLUGIN_HOST_KEY] = host
     return host
 
 
@@ -197,7 +193,7 @@ class Session:
 
     def reads_directory(self) -> bool:
         """Return whether the actor's role may read the directory (to show names for ids)."""
-        return Action.READ_DIRECTORY in ROLE_ACTIONS[self.actor.role]
+        return may(self.actor, Action.READ_DIRECTORY)
 
     def school_names(self) -> dict[uuid.UUID, str]:
         """Return school names by id, if the actor may read the directory (else none)."""
@@ -286,123 +282,6 @@ def _failure(error: Exception) -> tuple[int, str]:
         where = f"{error.filename}: " if error.filename else ""
         return EXIT_REFUSED, f"{where}{error.strerror or error}"
     return EXIT_UNEXPECTED, f"unexpected {type(error).__name__}: {error} (--debug shows where)"
-
-
-class SroGroup(click.Group):
-    """The ``sro`` group: plugins' subcommands are added on first need, errors are one line."""
-
-    def _hook_plugins(self, ctx: click.Context) -> None:
-        root = ctx.find_root()
-        if not root.meta.get(_HOOKED):
-            root.meta[_HOOKED] = True
-            plugin_host(ctx).cli_commands(self)
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        """Return a built-in subcommand, or else one a plugin adds."""
-        command = super().get_command(ctx, cmd_name)
-        if command is None:
-            self._hook_plugins(ctx)
-            command = super().get_command(ctx, cmd_name)
-        return command
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        """Return the subcommands, the plugins' included."""
-        try:
-            self._hook_plugins(ctx)
-        except DomainError as error:
-            click.echo(f"warning: {error}", err=True)
-        return super().list_commands(ctx)
-
-    def invoke(self, ctx: click.Context) -> Any:
-        """Run the command; turn an error into one line on standard error and an exit status."""
-        try:
-            return super().invoke(ctx)
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
-            raise
-        except BrokenPipeError:
-            # the reader of a pipe went away (`sro … | head`): nothing more to say
-            raise click.exceptions.Exit(EXIT_REFUSED) from None
-        except Exception as error:
-            if ctx.params.get("debug"):
-                raise
-            code, message = _failure(error)
-            click.echo("error: " + visible(" ".join(message.splitlines())), err=True)
-            raise click.exceptions.Exit(code) from None
-
-
-def _debug_logging(ctx: click.Context) -> None:
-    """Show the library's log on standard error for the rest of the run."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-    logger = logging.getLogger("sro_core")
-    level = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-
-    def restore() -> None:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
-
-    ctx.call_on_close(restore)
-
-
-@click.group(
-    cls=SroGroup,
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-    epilog=EXAMPLE,
-)
-@click.option(
-    "--store",
-    envvar="SRO_STORE",
-    metavar="URL",
-    help="Where the records are kept: sqlite:////abs/path.db, postgresql://…, memory: "
-    "[env SRO_STORE; default: sro.db in the user data folder]",
-)
-@click.option(
-    "--config",
-    "config_path",
-    envvar="SRO_CONFIG",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The TOML configuration file [env SRO_CONFIG; default: sro.toml in the user "
-    "configuration folder, if it exists]",
-)
-@click.option(
-    "--as",
-    "acting",
-    envvar="SRO_ACTOR",
-    metavar="ACTOR-ID",
-    help="Act as another actor of the store's directory: only a supervisor may, as an actor "
-    "of a lower role; the audit trail records both [env SRO_ACTOR; default: the "
-    "configuration's [actor] id, else the actor whose logins hold your user name]",
-)
-@click.option("--debug", is_flag=True, help="Show an error's traceback and the library's log.")
-@click.version_option(sro_core.__version__, prog_name="sro")
-@click.pass_context
-def cli(
-    ctx: click.Context,
-    *,
-    store: str | None,
-    config_path: Path | None,
-    acting: str | None,
-    debug: bool,
-) -> None:
-    """Run a School Resource Officer program: record, import, export, report.
-
-    Each command acts on the program kept in one store, as one actor; each is checked against
-    the access policy and audited. Exit status: 0 done, 1 refused by the program (or a file
-    that cannot be read), 2 a usage mistake, 3 an unexpected failure (--debug shows it).
-    """
-    plugin_host(ctx)
-    session = Session(
-        ctx,
-        store=store,
-        config_path=config_path,
-        acting=acting,
-    )
-    ctx.obj = session
-    ctx.call_on_close(session.close)
-    if debug:
-        _debug_logging(ctx)
 
 
 pass_session = click.make_pass_decorator(Session)

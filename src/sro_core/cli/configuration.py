@@ -12,10 +12,19 @@ The file is TOML, read with the standard library's ``tomllib``; every key is opt
     dispatch_after_commit = true
     max_delivery_attempts = 5
     retry_backoff_seconds = 30
+    delivery_timeout_seconds = 10               # a notifier's own: timeout_seconds
+    claim_batch = 10
+    retention_days = 30                         # delivered events kept before pruning
 
     [[program.notifiers]]                       # none listed: the log notifier
     kind = "log"
+    timeout_seconds = 2                         # this notifier's delivery timeout
     level = "INFO"                              # every other key is an option, as text
+
+    [program.notifiers.routes.principal]        # e-mail, webhook, amqp: who gets what
+    to = "principal@school.example"
+    audience = "school_administration"
+    events = "CrisisDeclared, CrisisResolved"
 
     [actor]                                     # as --as ACTOR-ID
     id = "principal.hs"                         # an actor of the store's directory
@@ -27,6 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,25 +45,6 @@ import platformdirs
 
 from sro_core.domain import DomainError
 from sro_core.service import NotifierSetting, ProgramSettings
-
-EXAMPLE = """\b
-The configuration file (TOML; every key is optional, an unknown key is an error):
-  store = "sqlite:////var/lib/sro/sro.db"
-  [program]
-  name = "Chowchilla PD School Resource Officer Program"
-  time_zone = "America/Los_Angeles"
-  agency_ori = "CA0200200"
-  suppression_threshold = 10
-  dispatch_after_commit = true
-  max_delivery_attempts = 5
-  retry_backoff_seconds = 30
-  [[program.notifiers]]
-  kind = "log"
-  level = "INFO"
-  [actor]
-  id = "principal.hs"
-"""
-"""The configuration file, as ``sro --help`` shows it (``\\b`` keeps click from rewrapping)."""
 
 APP_NAME = "sro-core"
 """The folder name ``platformdirs`` gives the command's data and configuration."""
@@ -68,6 +59,9 @@ _PROGRAM = frozenset(
         "dispatch_after_commit",
         "max_delivery_attempts",
         "retry_backoff_seconds",
+        "delivery_timeout_seconds",
+        "claim_batch",
+        "retention_days",
         "notifiers",
     }
 )
@@ -163,19 +157,21 @@ def _settings(program: dict[str, Any], path: Path) -> ProgramSettings:
         "suppression_threshold": int,
         "dispatch_after_commit": bool,
         "max_delivery_attempts": int,
+        "claim_batch": int,
     }
     values = {
         key: _typed(program, key, kind, path, "program.")
         for key, kind in kinds.items()
         if key in program
     }
-    if "retry_backoff_seconds" in program:
-        seconds = program["retry_backoff_seconds"]
-        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds <= 0:
-            raise ConfigurationError(
-                f"config {path}: program.retry_backoff_seconds: a positive number of seconds"
-            )
-        values["retry_backoff"] = dt.timedelta(seconds=seconds)
+    times = {
+        "retry_backoff_seconds": ("retry_backoff", 1),
+        "delivery_timeout_seconds": ("delivery_timeout", 1),
+        "retention_days": ("retention", 86400),
+    }
+    for key, (setting, unit) in times.items():
+        if key in program:
+            values[setting] = _time(program[key], unit, f"config {path}: program.{key}")
     if "notifiers" in program:
         values["notifiers"] = _notifiers(program["notifiers"], path)
     try:
@@ -193,12 +189,34 @@ def _notifiers(entries: object, path: Path) -> tuple[NotifierSetting, ...]:
         if not isinstance(entry, dict) or not isinstance(entry.get("kind"), str):
             raise ConfigurationError(f"{where}: a table with a kind")
         options = tuple(
-            (str(key), value if isinstance(value, str) else str(value).lower())
-            for key, value in sorted(entry.items())
-            if key != "kind"
+            sorted(
+                (key, value if isinstance(value, str) else str(value).lower())
+                for key, value in _flat(entry)
+                if key not in {"kind", "timeout_seconds"}
+            )
         )
-        notifiers.append(NotifierSetting(entry["kind"], options))
+        timeout = None
+        if "timeout_seconds" in entry:
+            timeout = _time(entry["timeout_seconds"], 1, f"{where}.timeout_seconds")
+        notifiers.append(NotifierSetting(entry["kind"], options, timeout))
     return tuple(notifiers)
+
+
+def _flat(table: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, object]]:
+    """Yield a table's keys and values; a nested table's keys are dotted (``routes.a.to``)."""
+    for key, value in table.items():
+        if isinstance(value, dict):
+            yield from _flat(value, f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}", value
+
+
+def _time(value: object, unit: int, where: str) -> dt.timedelta:
+    """Return a positive number of seconds (``unit`` 1) or days (86400) as a time."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        name = "seconds" if unit == 1 else "days"
+        raise ConfigurationError(f"{where}: a positive number of {name}")
+    return dt.timedelta(seconds=value * unit)
 
 
 def _actor(actor: dict[str, Any], path: Path) -> ActorSetting:

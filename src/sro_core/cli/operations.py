@@ -9,6 +9,7 @@ from sro_core.cli.arguments import as_uuid, json_option
 from sro_core.domain import DomainError
 from sro_core.ports import shown_url
 from sro_core.serialization import unstructure
+from sro_core.service import DispatchReport
 
 
 class AuditBroken(DomainError):
@@ -138,9 +139,17 @@ def show_audit(session: Session, *, after: int, limit: int, as_json: bool) -> No
     )
 
 
+def summary(report: DispatchReport) -> str:
+    """Return a dispatch round's (or a worker run's) counts in one line."""
+    return (
+        f"delivered {report.delivered}, to retry {report.retrying}, dead {report.dead}, "
+        f"stale {report.stale}, timed out {report.timed_out}"
+    )
+
+
 @click.group()
 def outbox() -> None:
-    """Operate the outbox of events for the notifiers: dead letters, dispatch, replay."""
+    """Operate the outbox of events for the notifiers: dead letters, dispatch, replay, run."""
 
 
 @outbox.command("status")
@@ -166,10 +175,7 @@ def outbox_status(session: Session, *, as_json: bool) -> None:
 @pass_session
 def dispatch(session: Session) -> None:
     """Deliver every due event to the notifiers now."""
-    report = session.program.dispatch(session.actor)
-    session.output.line(
-        f"delivered {report.delivered}, to retry {report.retrying}, dead {report.dead}"
-    )
+    session.output.line(summary(session.program.dispatch(session.actor)))
 
 
 @outbox.command("replay")
@@ -187,3 +193,7 @@ def replay(session: Session, *, event: str, notifier: str | None) -> None:
 
 COMMANDS: tuple[click.Command, ...] = (init, migrate, plugins, audit, outbox)
 """The operator's commands, as ``sro`` adds them."""
+
+# `sro outbox run` and `sro outbox prune` live in a module of their own, which adds them to the
+# `outbox` group above when it is imported; it imports this module, hence the import at the end.
+from sro_core.cli import outbox_worker as _outbox_worker  # noqa: E402, F401

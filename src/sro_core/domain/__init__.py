@@ -147,7 +147,6 @@ from sro_core.domain.partners import (
     ClauseKind,
     Partner,
     PartnerKind,
-    RecordClass,
     SharingRefused,
     check_covered,
     check_partner_names_unique,
@@ -166,11 +165,17 @@ from sro_core.domain.people import (
     is_juvenile,
 )
 from sro_core.domain.privacy import (
+    FREE_TEXT_KEY,
+    RECORD_CLASS_KEY,
     SENSITIVITY_KEY,
+    RecordClass,
     RecordOrigin,
     Sensitivity,
+    field_classes,
     field_sensitivity,
+    free_text,
     sensitive,
+    shared_as,
 )
 from sro_core.domain.referrals import (
     REFERRABLE,
@@ -209,6 +214,7 @@ __all__ = [
     "DEFAULT_TIME_ZONE",
     "EARLIEST_DAY",
     "EVENT_TYPES",
+    "FREE_TEXT_KEY",
     "FREE_TEXT_LENGTH",
     "GENESIS_HASH",
     "INCIDENT_NUMBER",
@@ -228,6 +234,7 @@ __all__ = [
     "NOT_EXCEPTIONALLY_CLEARED",
     "OLDEST_AGE",
     "PRE_KINDERGARTEN",
+    "RECORD_CLASS_KEY",
     "REFERRABLE",
     "REFERRAL_TRANSITIONS",
     "ROLE_AUDIENCE",
@@ -346,7 +353,9 @@ __all__ = [
     "coverage",
     "directory_key",
     "ends_after_start",
+    "field_classes",
     "field_sensitivity",
+    "free_text",
     "grade_label",
     "incident_number",
     "is_juvenile",
@@ -355,5 +364,6 @@ __all__ = [
     "outside_window",
     "refer",
     "sensitive",
+    "shared_as",
     "verify_chain",
 ]

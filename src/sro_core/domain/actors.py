@@ -30,6 +30,8 @@ class Permission(enum.Enum):
 
     JUVENILE_RECORDS = "juvenile_records"
     """May read juvenile identities; every such read is audited."""
+    SEALED_RECORDS = "sealed_records"
+    """May read sealed records, and seal, unseal and expunge them; every such read is audited."""
 
 
 class Audience(enum.Enum):

@@ -11,6 +11,7 @@ import attrs
 from sro_core.domain.bounds import OLDEST_AGE, between, bounded
 from sro_core.domain.errors import RuleViolation
 from sro_core.domain.people import Person, counts_as_juvenile
+from sro_core.domain.privacy import RecordClass, shared_as
 from sro_core.domain.values import codes_at_most, not_blank
 
 MAX_INJURIES = 5
@@ -111,7 +112,7 @@ class Involvement:
     person: Person
     roles: frozenset[InvolvementRole] = attrs.field(validator=_roles)
     victim: VictimDetails | None = None
-    arrest: Arrest | None = None
+    arrest: Arrest | None = attrs.field(default=None, metadata=shared_as(RecordClass.ARREST))
     estimated_age: AgeRange | None = None
 
     def __attrs_post_init__(self) -> None:

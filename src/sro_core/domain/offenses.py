@@ -13,6 +13,7 @@ import attrs
 
 from sro_core.domain.bounds import between, bounded
 from sro_core.domain.errors import RuleViolation
+from sro_core.domain.privacy import RecordClass, shared_as
 from sro_core.domain.values import codes_at_most, not_blank
 
 MAX_WEAPONS = 3
@@ -38,7 +39,9 @@ class Offense:
         default=("NONE",), validator=codes_at_most(MAX_BIAS_MOTIVATIONS)
     )
     criminal_activities: tuple[str, ...] = attrs.field(
-        default=(), validator=codes_at_most(MAX_CRIMINAL_ACTIVITIES)
+        default=(),
+        validator=codes_at_most(MAX_CRIMINAL_ACTIVITIES),
+        metadata=shared_as(RecordClass.GANG_INTELLIGENCE),
     )
     suspected_of_using: tuple[str, ...] = attrs.field(
         default=("N",), validator=codes_at_most(MAX_SUSPECTED_OF_USING)

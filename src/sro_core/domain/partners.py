@@ -11,6 +11,7 @@ import attrs
 
 from sro_core.domain.bounds import bounded
 from sro_core.domain.errors import RuleViolation
+from sro_core.domain.privacy import RecordClass
 from sro_core.domain.values import not_blank
 
 
@@ -49,20 +50,6 @@ def check_partner_names_unique(partners: Iterable[Partner]) -> None:
         other = seen.setdefault((partner.kind, partner.name.casefold()), partner.id)
         if other != partner.id:
             raise RuleViolation("name", partner.name, f"another {partner.kind.value} has it")
-
-
-class RecordClass(enum.Enum):
-    """Classes of record an information-sharing clause may let go to a partner."""
-
-    INCIDENT_SUMMARY = "incident_summary"
-    INCIDENT_NARRATIVE = "incident_narrative"
-    JUVENILE_IDENTITY = "juvenile_identity"
-    ARREST = "arrest"
-    DRUG_EVIDENCE = "drug_evidence"
-    GANG_INTELLIGENCE = "gang_intelligence"
-    CONTACT_LOG = "contact_log"
-    CRISIS_MESSAGES = "crisis_messages"
-    EDUCATION_RECORD = "education_record"
 
 
 class ClauseKind(enum.Enum):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sro_core.ports.audit_link import check_follows
 from sro_core.ports.claims import AlreadyRegistered, Attribution, RegistrationError
 from sro_core.ports.code_tables import CodeTablesRegistry
 from sro_core.ports.exports import (
@@ -18,7 +19,9 @@ from sro_core.ports.notifications import (
     NotifierFactory,
     NotifierKind,
     NotifierRegistry,
+    Route,
     UnknownNotifier,
+    routes_from,
 )
 from sro_core.ports.program import ProgramContext, ProgramSettingsView
 from sro_core.ports.queries import (
@@ -55,6 +58,7 @@ from sro_core.ports.storage import (
     AssignmentRepository,
     AuditLog,
     Capability,
+    Claim,
     Conflict,
     CrisisRepository,
     Delivery,
@@ -86,6 +90,7 @@ __all__ = [
     "AuditLog",
     "BadQuery",
     "Capability",
+    "Claim",
     "CodeTablesRegistry",
     "Conflict",
     "ContactCount",
@@ -120,6 +125,7 @@ __all__ = [
     "ReferralRepository",
     "RegistrationError",
     "Repository",
+    "Route",
     "SchemaTooNew",
     "Storage",
     "StorageBackend",
@@ -133,11 +139,13 @@ __all__ = [
     "UnknownNotifier",
     "UnknownStore",
     "ascii_lower",
+    "check_follows",
     "document_cursor",
     "incident_after",
     "incident_cursor",
     "page_of",
     "read_incident_cursor",
+    "routes_from",
     "shown_url",
     "spreadsheet_safe",
     "url_scheme",

@@ -16,7 +16,6 @@ from collections.abc import Mapping
 from typing import NoReturn
 
 from sro_core.domain import (
-    ACTING_ROLES,
     Actor,
     ActorEntry,
     ActorRole,
@@ -26,6 +25,7 @@ from sro_core.domain import (
     RuleViolation,
     directory_key,
 )
+from sro_core.policy import may_act_as
 from sro_core.ports import UnitOfWork
 from sro_core.service.core import ProgramCore
 from sro_core.service.policy import Action
@@ -95,7 +95,7 @@ class Identity(ProgramCore):
 
         ``login`` must be among the logins of one active entry. ``acting_as`` names another
         registered, active actor: allowed for a supervisor, as an actor of a lower role
-        (:data:`~sro_core.domain.ACTING_ROLES`); the actor returned then carries ``by``.
+        (:func:`~sro_core.policy.may_act_as`); the actor returned then carries ``by``.
 
         :raises NotIdentified: naming what is missing; the refusal is audited.
         """
@@ -115,7 +115,7 @@ class Identity(ProgramCore):
             return own.actor()
         if target is None or not target.active_on(today):
             self._refuse(login, acting_as, f"{acting_as!r} is no active actor of the directory")
-        if own.role is not ActorRole.SUPERVISOR or target.role not in ACTING_ROLES:
+        if not may_act_as(own.role, target.role):
             self._refuse(
                 login,
                 acting_as,

@@ -17,10 +17,11 @@ from sro_core.service.identity import Identity
 from sro_core.service.imports import Imports
 from sro_core.service.referrals import Referrals
 from sro_core.service.report import Reports
+from sro_core.service.restrictions import Restrictions
 from sro_core.service.settings import ProgramSettings
 
 
-class Program(Directory, Identity, Imports, Referrals, Crises, Exports, Reports):
+class Program(Directory, Identity, Imports, Referrals, Crises, Restrictions, Exports, Reports):
     """An SRO program: its records in a store, its settings, its plugins.
 
     Open one with :meth:`open`; every command and query takes the :class:`~sro_core.domain.Actor`

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 import attrs
 
@@ -34,12 +35,22 @@ def _positive(_instance: object, attribute: attrs.Attribute[int], value: int) ->
         raise RuleViolation(attribute.name, value, "must be at least 1")
 
 
+def _positive_time(_instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if isinstance(value, dt.timedelta) and value <= dt.timedelta(0):
+        raise RuleViolation(attribute.name, value, "must be a positive time")
+
+
 @attrs.frozen
 class NotifierSetting:
-    """A notifier the program enables: its kind (``log``, ``smtp`` …) and its options."""
+    """A notifier the program enables: its kind (``log``, ``smtp`` …) and its options.
+
+    ``timeout``: how long one delivery may take before it is abandoned and retried later;
+    None takes the program's ``delivery_timeout``.
+    """
 
     kind: str
     options: tuple[tuple[str, str], ...] = ()
+    timeout: dt.timedelta | None = attrs.field(default=None, validator=_positive_time)
 
 
 @attrs.frozen
@@ -64,6 +75,15 @@ class ProgramSettings:
     dispatch_after_commit: bool = True
     """Deliver a command's events as soon as it commits; when false, crisis events still are,
     and the rest wait for ``Program.dispatch`` (a worker, or ``sro outbox dispatch``)."""
+    delivery_timeout: dt.timedelta = attrs.field(
+        default=dt.timedelta(seconds=10), validator=_positive_time
+    )
+    """How long one delivery may take, unless its notifier sets its own ``timeout``."""
+    claim_batch: int = attrs.field(default=10, validator=_positive)
+    """How many deliveries a dispatcher claims at a time; their lease is one timeout each,
+    plus one: a dispatcher that dies leaves them to the others after that long."""
+    retention: dt.timedelta = attrs.field(default=dt.timedelta(days=30), validator=_positive_time)
+    """How long delivered events stay in the outbox before ``prune`` removes them."""
     earliest_day: dt.date = attrs.field(default=EARLIEST_DAY, validator=_in_bounds)
     years_ahead: int = attrs.field(default=10, validator=_positive)
     calendar: ProgramCalendar = attrs.field(init=False, eq=False, repr=False)

@@ -131,9 +131,18 @@ class Table(Generic[R]):
         self.get_sql = f"{self.select_sql} WHERE id = ?"
         self.exists_sql = f"SELECT version FROM {name} WHERE id = ?"  # noqa: S608 - see above
 
-    def insert_row(self, record: R, calendar: ProgramCalendar) -> tuple[object, ...]:
-        """Return the parameters of ``insert_sql`` for a record as stored."""
-        data = self._unstructure(record)
+    def insert_row(
+        self, record: R, calendar: ProgramCalendar, document: Mapping[str, Any] | None = None
+    ) -> tuple[object, ...]:
+        """Return the parameters of ``insert_sql`` for a record as stored.
+
+        ``document`` is the record's wire document at another version, if the caller has it.
+        """
+        data = (
+            self._unstructure(record)
+            if document is None
+            else {**document, "version": record.version}
+        )
         values = self._values(record, data, calendar)
         return (data["id"], record.version, *values, _json.encode(data))
 
