@@ -32,9 +32,32 @@ def _type(name: str) -> Any:
     return AnyEvent if name == "AnyEvent" else getattr(domain, name)
 
 
+_ADDED_SINCE = {"Actor": ',"by":null}'}
+"""Fields added to a type since the golden file was written, as written at their default."""
+
+
 def _golden() -> list[tuple[Any, str]]:
+    """Return the golden documents, each as the domain holds it today.
+
+    A field added since is written at its default; a document that the domain's bounds now
+    refuse (a control character the old strategies drew) is left out, and must be refused for
+    that reason only.
+    """
     rows = [json.loads(line) for line in GOLDEN.read_text(encoding="utf-8").splitlines()]
-    return [(_type(row["type"]), row["document"]) for row in rows]
+    kept = []
+    for row in rows:
+        cls, document = _type(row["type"]), row["document"]
+        if row["type"] in _ADDED_SINCE:
+            document = document[:-1] + _ADDED_SINCE[row["type"]]
+        try:
+            structure(json.loads(document), cls)
+        except StructureError as refused:
+            rules = {p.rule.split(" (")[0] for p in refused.problems}
+            if rules != {"holds a control character"}:
+                raise
+            continue
+        kept.append((cls, document))
+    return kept
 
 
 def _detailed(data: Any, cls: Any) -> Any:
@@ -140,7 +163,7 @@ def test_a_document_in_the_wire_format_is_kept_as_it_is() -> None:
         assert written is data
         assert value == structure(json.loads(document), cls)
         kept += 1
-    assert kept > 200
+    assert kept > 150  # the golden documents the bounds still accept
 
 
 def _respell(data: Any, path: tuple[Any, ...], how: str) -> None:
