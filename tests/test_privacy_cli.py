@@ -6,12 +6,16 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import attrs
 import pytest
 from click.testing import CliRunner
 
 from program_support import CHIEF
 from sro_core.cli import cli
+from sro_core.cli.app import user
 from sro_core.domain import (
+    ActorEntry,
+    ActorRole,
     GradeSpan,
     Incident,
     Involvement,
@@ -19,6 +23,7 @@ from sro_core.domain import (
     Location,
     LocationKind,
     Officer,
+    Permission,
     Person,
     PersonKind,
     School,
@@ -41,6 +46,20 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
             CHIEF, School("Alder High", "North USD", SchoolLevel.HIGH, GradeSpan(9, 12))
         )
         officer = program.register_officer(CHIEF, Officer(badge="1", name="Officer One"))
+        first = program.register_first_supervisor(user())
+        assert first is not None
+        chief = first.actor()
+        program.change_actor(
+            chief,
+            attrs.evolve(first, version=1, permissions=frozenset({Permission.SEALED_RECORDS})),
+        )
+        program.register_actor(
+            chief,
+            ActorEntry(
+                "p.alder", "P. Alder", ActorRole.SCHOOL_ADMINISTRATOR, frozenset({school.id})
+            ),
+        )
+        program.register_actor(chief, ActorEntry("clerk.c", "C. Clerk", ActorRole.RECORDS_CLERK))
         at = dt.datetime(2026, 9, 4, 10, tzinfo=PACIFIC)
         student = Person(PersonKind.STUDENT, NAME, dt.date(2011, 2, 2))
         incident = program.report_incident(
@@ -66,9 +85,9 @@ def _sro(tmp_path: Path, url: str, actor: str, *args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-PRINCIPAL = '[actor]\nrole = "school_administrator"\nid = "p.alder"\nschools = ["Alder High"]\n'
-SEALER = '[actor]\nrole = "supervisor"\nid = "sgt.s"\npermissions = ["sealed_records"]\n'
-CLERK = '[actor]\nrole = "records_clerk"\nid = "clerk.c"\n'
+PRINCIPAL = '[actor]\nid = "p.alder"\n'
+SEALER = ""  # the user at the keyboard: the store's first supervisor, with sealed_records
+CLERK = '[actor]\nid = "clerk.c"\n'
 
 
 def test_the_cli_json_shows_what_the_decision_allows(
