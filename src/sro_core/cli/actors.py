@@ -8,7 +8,7 @@ actor its role, schools, partner and permissions.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import attrs
@@ -114,11 +114,21 @@ def list_actors(session: Session, *, as_json: bool) -> None:
     session.output.table(
         ("actor", "name", "role", "permissions", "logins", "active"),
         [
-            (e.actor_id, e.name, e.role, e.permissions, e.logins, _active(e.active_from,
-             e.active_until))
+            (
+                e.actor_id,
+                e.name,
+                e.role.value,
+                _listed(p.value for p in e.permissions),
+                _listed(e.logins),
+                _active(e.active_from, e.active_until),
+            )
             for e in found
         ],
     )  # fmt: skip
+
+
+def _listed(texts: Iterable[str]) -> str:
+    return ", ".join(sorted(texts))
 
 
 def _active(start: dt.date | None, end: dt.date | None) -> str:

@@ -80,12 +80,6 @@ def demo(
             "(give another with --store)"
         )
     output_ = session.output
-    first = program.register_first_supervisor(user())
-    if first is not None:
-        program.register_actor(
-            first.actor(), ActorEntry("analyst", "Demo analyst", ActorRole.ANALYST)
-        )
-        output_.note(f"registered {user()} as the store's first supervisor, and an analyst")
     started = time.perf_counter()
     days = (year.last_day - year.first_day).days + 1
     with output_.progress(f"school year {year}", days) as advance:
@@ -116,6 +110,12 @@ def demo(
         f"{tally.crises} crises with {tally.crisis_messages} messages; "
         f"{summary.events_delivered} events delivered; store: {shown_url(session.store_url)}"
     )
+    first = program.register_first_supervisor(user())
+    if first is not None:
+        program.register_actor(
+            first.actor(), ActorEntry("analyst", "Demo analyst", ActorRole.ANALYST)
+        )
+        output_.note(f"registered {user()} as the store's first supervisor, and an analyst")
     try:
         path = write_report(
             session,

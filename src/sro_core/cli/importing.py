@@ -22,7 +22,7 @@ import tempfile
 import types
 import typing
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -39,7 +39,7 @@ from sro_core.domain import (
     Problem,
 )
 from sro_core.serialization import StructureError, json_value, structure
-from sro_core.service import ImportCheck, ImportLine
+from sro_core.service import ImportCheck, ImportLine, ImportRejected
 
 Record = Incident | CommunityContact | EducationActivity
 
@@ -83,23 +83,6 @@ class Checked:
     line: int
     record: Record | None
     problems: tuple[Problem, ...]
-
-
-def line_ranges(lines: Sequence[int]) -> str:
-    """Return line numbers as short ranges: ``2-4, 7``."""
-    if not lines:
-        return "none"
-    parts: list[str] = []
-    ordered = sorted(lines)
-    start = end = ordered[0]
-    for line in ordered[1:]:
-        if line == end + 1:
-            end = line
-            continue
-        parts.append(f"{start}-{end}" if end > start else str(start))
-        start = end = line
-    parts.append(f"{start}-{end}" if end > start else str(start))
-    return ", ".join(parts)
 
 
 @attrs.frozen
@@ -332,15 +315,22 @@ def import_records(
         with output.progress(f"checking {kind.value}", size) as advance:
             check = program.check_lines(actor, cls, lines, shown, _bytes_read(stream, advance))
         _refuse(check, skip_bad)
-        with output.progress(f"storing {kind.value}", size) as advance:
-            stored = program.store_lines(actor, cls, lines, check, _bytes_read(stream, advance))
+        try:
+            with output.progress(f"storing {kind.value}", size) as advance:
+                stored = program.store_lines(actor, cls, lines, check, _bytes_read(stream, advance))
+        except ImportRejected as rejected:
+            for line, problems in sorted(rejected.problems.items()):
+                shown(line, problems)
+            raise ImportStopped(
+                f"line {min(rejected.problems)} is bad; nothing was stored"
+            ) from rejected
     parts = [f"imported {stored} {kind.value} from {file}"]
     if check.already:
         parts.append(f"{len(check.already)} already stored (lines {check.already})")
     if check.bad:
         parts.append(f"{len(check.bad)} bad rows skipped (lines {check.bad})")
     if stored:
-        parts.append("their events wait in the outbox for the next dispatch")
+        parts.append("their events wait in the outbox for the next dispatch (sro outbox dispatch)")
     output.line("; ".join(parts))
 
 

@@ -14,6 +14,7 @@ records are committed.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -84,30 +85,33 @@ class LineSet:
     """Line numbers kept as ranges, so that a million of them in a row take one entry."""
 
     def __init__(self) -> None:
-        self.ranges: list[list[int]] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
         self.count = 0
 
     def add(self, line: int) -> None:
         """Add a line number; numbers are added in increasing order."""
         self.count += 1
-        if self.ranges and self.ranges[-1][1] == line - 1:
-            self.ranges[-1][1] = line
+        if self.ends and self.ends[-1] == line - 1:
+            self.ends[-1] = line
         else:
-            self.ranges.append([line, line])
+            self.starts.append(line)
+            self.ends.append(line)
 
     def __contains__(self, line: object) -> bool:
-        import bisect  # noqa: PLC0415 - only membership needs it
-
-        at = bisect.bisect_right(self.ranges, [line, float("inf")]) - 1
-        return at >= 0 and self.ranges[at][0] <= line <= self.ranges[at][1]  # type: ignore[operator]
+        if not isinstance(line, int):
+            return False
+        at = bisect.bisect_right(self.starts, line) - 1
+        return at >= 0 and line <= self.ends[at]
 
     def __len__(self) -> int:
         return self.count
 
     def __str__(self) -> str:
-        if not self.ranges:
+        if not self.starts:
             return "none"
-        return ", ".join(f"{a}-{b}" if b > a else str(a) for a, b in self.ranges)
+        pairs = zip(self.starts, self.ends, strict=True)
+        return ", ".join(f"{a}-{b}" if b > a else str(a) for a, b in pairs)
 
 
 @attrs.frozen
