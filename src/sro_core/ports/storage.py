@@ -37,6 +37,7 @@ from sro_core.domain import (
     Referral,
     School,
     SchoolYear,
+    UnreadableEntry,
 )
 from sro_core.ports.queries import (
     ContactCount,
@@ -295,7 +296,20 @@ class AuditLog(abc.ABC):
 
     @abc.abstractmethod
     def entries(self, after: int = 0, limit: int | None = None) -> list[AuditEntry]:
-        """Return entries with a sequence above ``after``, in sequence order."""
+        """Return entries with a sequence above ``after``, in sequence order.
+
+        An entry whose stored values cannot be read raises
+        :class:`~sro_core.domain.UnreadableAudit` naming its sequence and field.
+        """
+
+    def scan(self, after: int = 0, limit: int | None = None) -> list[AuditEntry | UnreadableEntry]:
+        """Return the same entries as :meth:`entries`, an unreadable one as an UnreadableEntry.
+
+        What verification reads, so that an altered value is a break at its entry rather than
+        an error. A store that keeps rows decodes them with :func:`~sro_core.domain.read_entry`;
+        this default suits a store that holds entries as objects.
+        """
+        return list(self.entries(after, limit))
 
 
 class Queries(abc.ABC):

@@ -16,6 +16,7 @@ from typing import TypeVar
 from sro_core.codes import CodeTables
 from sro_core.domain import (
     Actor,
+    AuditCheckpoint,
     AuditEntry,
     AuditOutcome,
     DomainError,
@@ -28,7 +29,8 @@ from sro_core.domain import (
     code_problems,
 )
 from sro_core.plugins import PluginHost
-from sro_core.ports import Conflict, Storage, UnitOfWork
+from sro_core.ports import Conflict, Storage, StorageError, UnitOfWork
+from sro_core.service.anchors import AnchorError, Anchors
 from sro_core.service.dispatch import Dispatcher
 from sro_core.service.policy import AccessDenied, Action, check_allowed
 from sro_core.service.settings import ProgramSettings
@@ -77,6 +79,8 @@ class ProgramCore:
         notifiers = {n.kind: registry.create(n.kind, dict(n.options)) for n in settings.notifiers}
         self.dispatcher = Dispatcher(storage, notifiers, settings, clock)
         self._code_tables = plugins.code_tables()
+        self.anchors = Anchors.from_settings(settings)
+        self._last_checkpoint: tuple[int, dt.datetime] | None = None
 
     @property
     def calendar(self) -> ProgramCalendar:
@@ -95,7 +99,11 @@ class ProgramCore:
     def _command(
         self, actor: Actor, action: Action, name: str, target: str | None, work: Work[R]
     ) -> R:
-        """Run one command: all of it in one unit of work, or nothing of it."""
+        """Run one command: all of it in one unit of work, or nothing of it.
+
+        Its audit entry is the unit's last write, so that a store that serialises appends
+        holds the chain's head only from there to the commit.
+        """
         self._allow(actor, action, name, target)
         for attempt in range(1, _RETRIES + 1):
             now = self.clock()
@@ -104,7 +112,7 @@ class ProgramCore:
                     result, events = work(unit, now)
                     if events:
                         unit.outbox.put(events, now)
-                    self._audit(
+                    entry = self._audit(
                         unit, actor, name, target, outcome=AuditOutcome.ALLOWED, detail="", at=now
                     )
             except Conflict as conflict:
@@ -112,16 +120,11 @@ class ProgramCore:
                     continue
                 self._audit_alone(actor, name, target, AuditOutcome.ERROR, str(conflict))
                 raise
-            except AccessDenied as denied:
-                self._audit_alone(actor, name, target, AuditOutcome.DENIED, denied.reason)
-                raise
-            except SharingRefused as refused:
-                self._audit_alone(actor, name, target, AuditOutcome.DENIED, str(refused))
-                raise
-            except DomainError as error:
-                self._audit_alone(actor, name, target, AuditOutcome.ERROR, str(error))
+            except Exception as error:
+                self._audit_failure(actor, name, target, error)
                 raise
             break
+        self._anchor(entry)
         self._after_commit(events)
         return result
 
@@ -133,13 +136,13 @@ class ProgramCore:
         target: str | None,
         work: Callable[[UnitOfWork], R],
     ) -> R:
-        """Run one query in a unit of work; a denied one is audited."""
+        """Run one query in a unit of work; a denied or failed one (an unknown id) is audited."""
         self._allow(actor, action, name, target)
         try:
             with self.storage.unit_of_work() as unit:
                 return work(unit)
-        except AccessDenied as denied:
-            self._audit_alone(actor, name, target, AuditOutcome.DENIED, denied.reason)
+        except Exception as error:
+            self._audit_failure(actor, name, target, error)
             raise
 
     def _allow(self, actor: Actor, action: Action, name: str, target: str | None) -> None:
@@ -148,6 +151,18 @@ class ProgramCore:
         except AccessDenied as denied:
             self._audit_alone(actor, name, target, AuditOutcome.DENIED, denied.reason)
             raise
+
+    def _audit_failure(self, actor: Actor, name: str, target: str | None, error: Exception) -> None:
+        """Audit a command or query that failed, whatever the error: denied, or an error."""
+        if isinstance(error, AccessDenied):
+            self._audit_alone(actor, name, target, AuditOutcome.DENIED, error.reason)
+        elif isinstance(error, SharingRefused):
+            self._audit_alone(actor, name, target, AuditOutcome.DENIED, str(error))
+        elif isinstance(error, DomainError):
+            self._audit_alone(actor, name, target, AuditOutcome.ERROR, str(error))
+        else:
+            detail = f"{type(error).__name__}: {error}"
+            self._audit_alone(actor, name, target, AuditOutcome.ERROR, detail)
 
     def _audit(
         self,
@@ -159,36 +174,102 @@ class ProgramCore:
         outcome: AuditOutcome,
         detail: str,
         at: dt.datetime,
-    ) -> None:
+    ) -> AuditEntry:
         """Append an audit entry in a unit of work (the command's own, or one of its own)."""
-        unit.audit.append(
-            AuditEntry.sealed(
-                unit.audit.head(),
-                at=at,
-                actor_id=actor.id,
-                actor_role=actor.role,
-                component="sro_core.program",
-                action=action,
-                outcome=outcome,
-                target=target,
-                detail=detail,
-            )
+        entry = AuditEntry.sealed(
+            unit.audit.head(),
+            at=at,
+            actor_id=actor.id,
+            actor_role=actor.role,
+            component="sro_core.program",
+            action=action,
+            outcome=outcome,
+            target=target,
+            detail=detail,
+            key=self.anchors.key,
         )
+        unit.audit.append(entry)
+        return entry
 
     def _audit_alone(
         self, actor: Actor, action: str, target: str | None, outcome: AuditOutcome, detail: str
-    ) -> None:
+    ) -> AuditEntry | None:
+        """Audit an attempt in a unit of work of its own; return the entry, None if it failed.
+
+        A store that cannot take the entry (damaged, full, read only) is logged, and the
+        caller's own error, if it has one, is what the user sees.
+        """
         for attempt in range(1, _RETRIES + 1):
             try:
                 with self.storage.unit_of_work() as unit:
-                    self._audit(
+                    entry = self._audit(
                         unit, actor, action, target, outcome=outcome, detail=detail, at=self.clock()
                     )
-            except Conflict:
+            except Conflict as conflict:
                 if attempt == _RETRIES:
-                    raise
+                    log.error("the audit entry of %s could not be appended: %s", action, conflict)
+                    return None
+            except StorageError as error:
+                log.error("the audit entry of %s could not be written: %s", action, error)
+                return None
             else:
-                return
+                self._anchor(entry)
+                return entry
+        return None  # pragma: no cover - the loop returns
+
+    def _checkpoint(self, entry: AuditEntry) -> AuditCheckpoint:
+        """Seal a checkpoint of a committed entry, write it to the folder and give it to hooks."""
+        sealer = self.anchors.sealer
+        if sealer is None:  # pragma: no cover - callers check for a sealer first
+            raise AnchorError("no key can seal an audit checkpoint")
+        checkpoint = AuditCheckpoint.of(entry, self.clock(), sealer)
+        if self.anchors.folder is not None:
+            self.anchors.folder.write(checkpoint)
+        self._last_checkpoint = (checkpoint.sequence, checkpoint.at)
+        try:
+            self.plugins.audit_checkpoint(checkpoint, self)
+        except ExceptionGroup as errors:
+            log.exception("plugins failed to keep an audit checkpoint", exc_info=errors)
+        return checkpoint
+
+    def _checkpoint_or_refuse(self, entry: AuditEntry | None) -> AuditCheckpoint:
+        """Seal a checkpoint of an entry just appended; refuse if none was, or nothing seals."""
+        if self.anchors.sealer is not None and entry is None:
+            raise AnchorError(
+                "the audit entry of the checkpoint could not be written: run `sro doctor`"
+            )
+        if entry is None or self.anchors.sealer is None:
+            raise AnchorError(
+                "audit checkpoints are sealed with the audit key or an Ed25519 key, and neither "
+                "is configured: set the audit key (SRO_AUDIT_KEY, or audit_key_file)"
+            )
+        return self._checkpoint(entry)
+
+    def _anchor(self, entry: AuditEntry) -> None:
+        """Take a checkpoint after an entry if enough entries or time passed since the last."""
+        if self.anchors.sealer is None:
+            return
+        try:
+            if self._last_checkpoint is None and self.anchors.folder is not None:
+                latest = self.anchors.folder.latest()
+                if latest is not None:
+                    self._last_checkpoint = (latest.sequence, latest.at)
+            if self._checkpoint_due(entry):
+                self._checkpoint(entry)
+        except AnchorError as error:
+            log.error("the audit checkpoint after entry %s failed: %s", entry.sequence, error)
+
+    def _checkpoint_due(self, entry: AuditEntry) -> bool:
+        if self._last_checkpoint is None:
+            return True
+        sequence, at = self._last_checkpoint
+        every, interval = (
+            self.settings.audit_checkpoint_every,
+            self.settings.audit_checkpoint_interval,
+        )
+        by_count = every > 0 and entry.sequence - sequence >= every
+        by_time = interval > dt.timedelta(0) and self.clock() - at >= interval
+        return by_count or by_time
 
     def _after_commit(self, events: Sequence[DomainEvent]) -> None:
         """Show committed events to observers, then hand them to the notifiers."""

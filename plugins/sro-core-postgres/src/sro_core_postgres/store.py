@@ -14,11 +14,9 @@ from psycopg import sql
 
 from sro_core.domain import (
     GENESIS_HASH,
-    ActorRole,
     Agreement,
     Assignment,
     AuditEntry,
-    AuditOutcome,
     CrisisEvent,
     DomainEvent,
     Incident,
@@ -27,7 +25,10 @@ from sro_core.domain import (
     Person,
     Referral,
     School,
+    UnreadableEntry,
     incident_number,
+    read_entry,
+    readable,
 )
 from sro_core.ports import (
     Aggregate,
@@ -85,6 +86,7 @@ class PostgresStorage(Storage):
         super().__init__(settings)
         self.address = Address.from_url(settings.url)
         self._closed = False
+        self.audit_lock = schema.audit_lock_key(self.address.schema)
         self._prepare()
         self.pool: psycopg_pool.ConnectionPool[Connection] = psycopg_pool.ConnectionPool(
             self.address.conninfo,
@@ -595,25 +597,36 @@ class _Outbox(Outbox):
 
 _AUDIT = (
     "SELECT sequence, at, actor_id, actor_role, component, action, outcome, target, detail, "
-    "previous_hash, hash FROM audit"
+    "previous_hash, hash, key_id FROM audit"
 )
+"""The entry's columns, in the order :func:`~sro_core.domain.read_entry` takes them."""
 
 
 class _Audit(AuditLog):
+    """The chain in the ``audit`` table; appends take turns on a transaction advisory lock.
+
+    ``append`` first takes the schema's audit lock (``pg_advisory_xact_lock``), then reads the
+    head: the head it reads is the latest committed one, and no other writer can append
+    until this unit ends. The program appends a command's entry as the last step of its unit
+    of work, so the lock is held only from then to the commit, and concurrent commands queue
+    for it instead of failing with a conflict.
+    """
+
     def __init__(self, unit: PostgresUnitOfWork) -> None:
         self.unit = unit
 
     def head(self) -> AuditEntry | None:
         row = self.unit.execute(f"{_AUDIT} ORDER BY sequence DESC LIMIT 1").fetchone()
-        return None if row is None else self._entry(row)
+        return None if row is None else readable(read_entry(row))
 
     def append(self, entry: AuditEntry) -> None:
+        self.unit.execute("SELECT pg_advisory_xact_lock(%s)", (self.unit.storage.audit_lock,))
         head = self.head()
         sequence, previous = (1, GENESIS_HASH) if head is None else (head.sequence + 1, head.hash)
         if entry.sequence != sequence or entry.previous_hash != previous:
             raise Conflict("audit entry", entry.sequence, f"the next entry is {sequence}")
         inserted = self.unit.execute(
-            "INSERT INTO audit VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+            "INSERT INTO audit VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
             "ON CONFLICT (sequence) DO NOTHING",
             (
                 entry.sequence,
@@ -627,29 +640,17 @@ class _Audit(AuditLog):
                 entry.detail,
                 entry.previous_hash,
                 entry.hash,
+                entry.key_id,
             ),
         ).rowcount
         if inserted == 0:
             raise Conflict("audit entry", entry.sequence, "appended by another writer meanwhile")
 
     def entries(self, after: int = 0, limit: int | None = None) -> list[AuditEntry]:
+        return [readable(found) for found in self.scan(after, limit)]
+
+    def scan(self, after: int = 0, limit: int | None = None) -> list[AuditEntry | UnreadableEntry]:
         found = self.unit.execute(
             f"{_AUDIT} WHERE sequence > %s ORDER BY sequence LIMIT %s", (after, limit)
         ).fetchall()
-        return [self._entry(row) for row in found]
-
-    @staticmethod
-    def _entry(row: Sequence[Any]) -> AuditEntry:
-        return AuditEntry(
-            sequence=row[0],
-            at=row[1],
-            actor_id=row[2],
-            actor_role=ActorRole(row[3]),
-            component=row[4],
-            action=row[5],
-            outcome=AuditOutcome(row[6]),
-            target=row[7],
-            detail=row[8],
-            previous_hash=row[9],
-            hash=row[10],
-        )
+        return [read_entry(row) for row in found]

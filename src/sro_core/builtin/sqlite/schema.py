@@ -193,7 +193,12 @@ CREATE TABLE incident_numbers (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1,)
+_AUDIT_KEYS = """
+ALTER TABLE audit ADD COLUMN key_id TEXT NOT NULL DEFAULT '';
+"""
+"""Entries name the audit key their hash was made with ('' for the plain SHA-256 of before)."""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _AUDIT_KEYS)
 """The migration scripts, in order: migration ``n`` is ``MIGRATIONS[n - 1]``."""
 
 LATEST = len(MIGRATIONS)

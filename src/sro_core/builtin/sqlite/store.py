@@ -16,11 +16,9 @@ from sro_core.builtin.sqlite.database import Address, Connections, begin, connec
 from sro_core.builtin.sqlite.queries import SQLiteQueries
 from sro_core.domain import (
     GENESIS_HASH,
-    ActorRole,
     Agreement,
     Assignment,
     AuditEntry,
-    AuditOutcome,
     CrisisEvent,
     DomainEvent,
     Incident,
@@ -29,7 +27,10 @@ from sro_core.domain import (
     Person,
     Referral,
     School,
+    UnreadableEntry,
     incident_number,
+    read_entry,
+    readable,
 )
 from sro_core.ports import (
     Aggregate,
@@ -525,8 +526,9 @@ class _Outbox(Outbox):
 
 _AUDIT = (
     "SELECT sequence, at, actor_id, actor_role, component, action, outcome, target, detail, "
-    "previous_hash, hash FROM audit"
+    "previous_hash, hash, key_id FROM audit"
 )
+"""The entry's columns, in the order :func:`~sro_core.domain.read_entry` takes them."""
 
 
 class _Audit(AuditLog):
@@ -535,7 +537,7 @@ class _Audit(AuditLog):
 
     def head(self) -> AuditEntry | None:
         row = self.unit.execute(f"{_AUDIT} ORDER BY sequence DESC LIMIT 1").fetchone()
-        return None if row is None else self._entry(row)
+        return None if row is None else readable(read_entry(row))
 
     def append(self, entry: AuditEntry) -> None:
         self.unit.write_lock()
@@ -544,7 +546,7 @@ class _Audit(AuditLog):
         if entry.sequence != sequence or entry.previous_hash != previous:
             raise Conflict("audit entry", entry.sequence, f"the next entry is {sequence}")
         self.unit.execute(
-            "INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 entry.sequence,
                 rows.utc_text(entry.at),
@@ -557,28 +559,16 @@ class _Audit(AuditLog):
                 entry.detail,
                 entry.previous_hash,
                 entry.hash,
+                entry.key_id,
             ),
         )
 
     def entries(self, after: int = 0, limit: int | None = None) -> list[AuditEntry]:
+        return [readable(found) for found in self.scan(after, limit)]
+
+    def scan(self, after: int = 0, limit: int | None = None) -> list[AuditEntry | UnreadableEntry]:
         found = self.unit.execute(
             f"{_AUDIT} WHERE sequence > ? ORDER BY sequence LIMIT ?",
             (after, -1 if limit is None else limit),
         ).fetchall()
-        return [self._entry(row) for row in found]
-
-    @staticmethod
-    def _entry(row: Sequence[Any]) -> AuditEntry:
-        return AuditEntry(
-            sequence=row[0],
-            at=dt.datetime.fromisoformat(row[1]),
-            actor_id=row[2],
-            actor_role=ActorRole(row[3]),
-            component=row[4],
-            action=row[5],
-            outcome=AuditOutcome(row[6]),
-            target=row[7],
-            detail=row[8],
-            previous_hash=row[9],
-            hash=row[10],
-        )
+        return [read_entry(row) for row in found]
