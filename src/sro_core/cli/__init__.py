@@ -17,6 +17,7 @@ from sro_core.cli import (
     incidents,
     operations,
     reporting,
+    safekeeping,
 )
 from sro_core.cli.app import (
     EXIT_REFUSED,
@@ -27,7 +28,17 @@ from sro_core.cli.app import (
     pass_session,
 )
 
-for _module in (directory, incidents, community, crises, importing, reporting, operations, demo):
+for _module in (
+    directory,
+    incidents,
+    community,
+    crises,
+    importing,
+    reporting,
+    operations,
+    safekeeping,
+    demo,
+):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 

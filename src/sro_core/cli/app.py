@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
+import attrs
 import click
 
 import sro_core
@@ -31,6 +32,7 @@ from sro_core.cli.configuration import (
     EXAMPLE,
     Configuration,
     ConfigurationError,
+    default_checkpoint_folder,
     default_store_url,
     load_configuration,
 )
@@ -154,6 +156,9 @@ class Session:
         if self._program is not None:
             raise RuntimeError("the program of this run is already open")
         chosen = settings or self.settings
+        if chosen.audit_checkpoints is None:
+            folder = str(default_checkpoint_folder(self.store_url))
+            chosen = attrs.evolve(chosen, audit_checkpoints=folder)
         if clock is None:
             self._program = Program.open(self.store_url, chosen, plugins=self.plugins)
         else:

@@ -12,6 +12,12 @@ The file is TOML, read with the standard library's ``tomllib``; every key is opt
     dispatch_after_commit = true
     max_delivery_attempts = 5
     retry_backoff_seconds = 30
+    audit_key_file = "/etc/sro/audit.key"       # else $SRO_AUDIT_KEY (audit_key_variable)
+    audit_checkpoints = "/mnt/evidence/sro"     # default: a folder in the user data folder
+    audit_checkpoint_every = 1000               # entries; 0: never by count
+    audit_checkpoint_minutes = 60               # 0: never by time
+    audit_signing_key_file = "/etc/sro/ed25519.pem"  # optional: Ed25519-signed checkpoints
+    audit_public_key_file = "/etc/sro/ed25519.pub"   # optional: verify them without the secret
 
     [[program.notifiers]]                       # none listed: the log notifier
     kind = "log"
@@ -31,7 +37,9 @@ An unknown key is an error, so a misspelt setting is never silently ignored.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import tomllib
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +60,10 @@ The configuration file (TOML; every key is optional, an unknown key is an error)
   dispatch_after_commit = true
   max_delivery_attempts = 5
   retry_backoff_seconds = 30
+  audit_key_file = "/etc/sro/audit.key"
+  audit_checkpoints = "/mnt/evidence/sro"
+  audit_checkpoint_every = 1000
+  audit_checkpoint_minutes = 60
   [[program.notifiers]]
   kind = "log"
   level = "INFO"
@@ -78,6 +90,13 @@ _PROGRAM = frozenset(
         "max_delivery_attempts",
         "retry_backoff_seconds",
         "notifiers",
+        "audit_key_file",
+        "audit_key_variable",
+        "audit_checkpoints",
+        "audit_signing_key_file",
+        "audit_public_key_file",
+        "audit_checkpoint_every",
+        "audit_checkpoint_minutes",
     }
 )
 _ACTOR = frozenset({"role", "id", "name", "schools", "partner", "permissions"})
@@ -119,6 +138,22 @@ def default_store_url() -> str:
     path = (platformdirs.user_data_path(APP_NAME) / "sro.db").absolute()
     # sqlite:/// then the path: four slashes for a POSIX path, sqlite:///C:/… on Windows
     return f"sqlite:///{path.as_posix()}"
+
+
+def default_checkpoint_folder(store_url: str) -> Path:
+    """Return where a store's audit checkpoints go when the configuration names no folder.
+
+    A folder of its own per store, in the user's data folder, named by a digest of the
+    store's URL (its password left out); a department keeps them apart from the store by
+    naming ``audit_checkpoints``.
+    """
+    parts = urllib.parse.urlsplit(store_url)
+    if parts.password is not None:
+        host = parts.hostname or ""
+        user = f"{parts.username}@" if parts.username else ""
+        parts = parts._replace(netloc=f"{user}{host}" + (f":{parts.port}" if parts.port else ""))
+    digest = hashlib.sha256(parts.geturl().encode()).hexdigest()[:16]
+    return platformdirs.user_data_path(APP_NAME) / "audit-checkpoints" / digest
 
 
 def load_configuration(path: Path | None) -> Configuration:
@@ -176,6 +211,12 @@ def _settings(program: dict[str, Any], path: Path) -> ProgramSettings:
         "suppression_threshold": int,
         "dispatch_after_commit": bool,
         "max_delivery_attempts": int,
+        "audit_key_file": str,
+        "audit_key_variable": str,
+        "audit_checkpoints": str,
+        "audit_signing_key_file": str,
+        "audit_public_key_file": str,
+        "audit_checkpoint_every": int,
     }
     values = {
         key: _typed(program, key, kind, path, "program.")
@@ -189,6 +230,13 @@ def _settings(program: dict[str, Any], path: Path) -> ProgramSettings:
                 f"config {path}: program.retry_backoff_seconds: a positive number of seconds"
             )
         values["retry_backoff"] = dt.timedelta(seconds=seconds)
+    if "audit_checkpoint_minutes" in program:
+        minutes = _typed(program, "audit_checkpoint_minutes", int, path, "program.")
+        if minutes < 0:
+            raise ConfigurationError(
+                f"config {path}: program.audit_checkpoint_minutes: 0 (never) or more minutes"
+            )
+        values["audit_checkpoint_interval"] = dt.timedelta(minutes=minutes)
     if "notifiers" in program:
         values["notifiers"] = _notifiers(program["notifiers"], path)
     try:
