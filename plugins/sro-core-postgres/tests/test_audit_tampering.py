@@ -23,7 +23,7 @@ class TestPostgresTampering(AuditTamperingContract):
 
     placeholder = "%s"
 
-    def store_url(self, folder: Path) -> str:
+    def store_url(self, folder: Path) -> str:  # noqa: ARG002 - a schema needs no folder
         """Return the URL of a new schema of its own."""
         return SCHEMAS.url(SCHEMAS.new())
 
