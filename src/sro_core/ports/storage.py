@@ -14,7 +14,7 @@ import datetime as dt
 import enum
 import itertools
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Generic, Protocol, Self, TypeVar
 
@@ -301,6 +301,18 @@ class AuditLog(abc.ABC):
         An entry whose stored values cannot be read raises
         :class:`~sro_core.domain.UnreadableAudit` naming its sequence and field.
         """
+
+    def append_next(self, seal: Callable[[AuditEntry | None], AuditEntry]) -> AuditEntry:
+        """Append the entry ``seal`` makes from the head, and return it.
+
+        How the program appends: a store whose writers race for the head (several processes)
+        holds the head from the moment it is read to the end of the unit of work, so that the
+        entry sealed from it is never refused as a race. This default reads the head, then
+        appends (enough where the unit already holds the write lock, as memory's does).
+        """
+        entry = seal(self.head())
+        self.append(entry)
+        return entry
 
     def scan(self, after: int = 0, limit: int | None = None) -> list[AuditEntry | UnreadableEntry]:
         """Return the same entries as :meth:`entries`, an unreadable one as an UnreadableEntry.

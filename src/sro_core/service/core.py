@@ -176,20 +176,20 @@ class ProgramCore:
         at: dt.datetime,
     ) -> AuditEntry:
         """Append an audit entry in a unit of work (the command's own, or one of its own)."""
-        entry = AuditEntry.sealed(
-            unit.audit.head(),
-            at=at,
-            actor_id=actor.id,
-            actor_role=actor.role,
-            component="sro_core.program",
-            action=action,
-            outcome=outcome,
-            target=target,
-            detail=detail,
-            key=self.anchors.key,
+        return unit.audit.append_next(
+            lambda head: AuditEntry.sealed(
+                head,
+                at=at,
+                actor_id=actor.id,
+                actor_role=actor.role,
+                component="sro_core.program",
+                action=action,
+                outcome=outcome,
+                target=target,
+                detail=detail,
+                key=self.anchors.key,
+            )
         )
-        unit.audit.append(entry)
-        return entry
 
     def _audit_alone(
         self, actor: Actor, action: str, target: str | None, outcome: AuditOutcome, detail: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -605,11 +605,12 @@ _AUDIT = (
 class _Audit(AuditLog):
     """The chain in the ``audit`` table; appends take turns on a transaction advisory lock.
 
-    ``append`` first takes the schema's audit lock (``pg_advisory_xact_lock``), then reads the
-    head: the head it reads is the latest committed one, and no other writer can append
-    until this unit ends. The program appends a command's entry as the last step of its unit
-    of work, so the lock is held only from then to the commit, and concurrent commands queue
-    for it instead of failing with a conflict.
+    ``append_next`` (and ``append``) first takes the schema's audit lock
+    (``pg_advisory_xact_lock``, taken again at no cost), then reads the head: the head it reads
+    is the latest committed one, and no other writer can append until this unit ends. The
+    program appends a command's entry as the last step of its unit of work, so the lock is
+    held only from then to the commit, and concurrent commands queue for it instead of
+    failing with a conflict.
     """
 
     def __init__(self, unit: PostgresUnitOfWork) -> None:
@@ -619,8 +620,15 @@ class _Audit(AuditLog):
         row = self.unit.execute(f"{_AUDIT} ORDER BY sequence DESC LIMIT 1").fetchone()
         return None if row is None else readable(read_entry(row))
 
-    def append(self, entry: AuditEntry) -> None:
+    def _hold(self) -> None:
         self.unit.execute("SELECT pg_advisory_xact_lock(%s)", (self.unit.storage.audit_lock,))
+
+    def append_next(self, seal: Callable[[AuditEntry | None], AuditEntry]) -> AuditEntry:
+        self._hold()
+        return super().append_next(seal)
+
+    def append(self, entry: AuditEntry) -> None:
+        self._hold()
         head = self.head()
         sequence, previous = (1, GENESIS_HASH) if head is None else (head.sequence + 1, head.hash)
         if entry.sequence != sequence or entry.previous_hash != previous:

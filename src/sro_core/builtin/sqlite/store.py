@@ -6,7 +6,7 @@ import datetime as dt
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -538,6 +538,10 @@ class _Audit(AuditLog):
     def head(self) -> AuditEntry | None:
         row = self.unit.execute(f"{_AUDIT} ORDER BY sequence DESC LIMIT 1").fetchone()
         return None if row is None else readable(read_entry(row))
+
+    def append_next(self, seal: Callable[[AuditEntry | None], AuditEntry]) -> AuditEntry:
+        self.unit.write_lock()  # the head is read under the write lock, never from a snapshot
+        return super().append_next(seal)
 
     def append(self, entry: AuditEntry) -> None:
         self.unit.write_lock()
