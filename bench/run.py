@@ -27,8 +27,9 @@ SCRIPTS = (
     "monthly_counts.py",
     "export_stream.py",
     "program_open.py",
+    "audit_writers.py",
 )
-NEEDS_POSTGRES = frozenset({"bulk_postgres.py"})
+NEEDS_POSTGRES = frozenset({"bulk_postgres.py", "audit_writers.py"})
 
 
 def _postgres_problem() -> str | None:
