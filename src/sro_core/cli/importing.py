@@ -250,10 +250,12 @@ def import_records(
         for problem in problems[line]:
             session.output.note(_problem_line(line, problem))
     if problems and not skip_bad:
-        raise ImportStopped(
+        stopped = ImportStopped(
             f"{len(problems)} of {len(rows)} rows are bad (lines {line_ranges(sorted(problems))});"
             " nothing was stored (--skip-bad stores the good rows)"
         )
+        program.audit_refusal(actor, "import_records", f"{len(rows)} {kind.value}", str(stopped))
+        raise stopped
     good = [records[line] for line in lines if line not in problems and line not in already]
     with session.output.progress(f"storing {kind.value}", len(good)) as advance:
         stored = program.import_records(actor, good).stored

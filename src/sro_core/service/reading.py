@@ -299,6 +299,14 @@ class Reading(ProgramCore):
         self._audit_alone(actor, "audit_trail", None, AuditOutcome.ALLOWED, f"read {shown}")
         return found
 
+    def audit_refusal(self, actor: Actor, action: str, target: str | None, reason: str) -> None:
+        """Record an attempt that the application refused before asking the program.
+
+        For refusals decided outside the program, such as an import file whose rows do not
+        parse: CJIS asks for failed attempts to be audited whoever refused them.
+        """
+        self._audit_alone(actor, action, target, AuditOutcome.ERROR, reason)
+
     def checkpoint_audit(self, actor: Actor) -> AuditCheckpoint:
         """Take a sealed checkpoint of the audit trail's head now (its own entry included).
 
