@@ -452,7 +452,7 @@ def test_a_newer_schema_is_refused(tmp_path: Path):
     with sqlite3.connect(path) as raw:
         raw.execute("INSERT INTO schema_version VALUES (7, '2030-01-01')")
     raw.close()
-    with pytest.raises(SchemaTooNew, match=r"schema 7; this one knows up to 1\): upgrade"):
+    with pytest.raises(SchemaTooNew, match=rf"schema 7; this one knows up to {LATEST}\): upgrade"):
         _open(path)
 
 

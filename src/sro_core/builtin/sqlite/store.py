@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import pathlib
 import sqlite3
 import threading
 import uuid
@@ -12,7 +14,16 @@ from typing import Any, Generic, TypeVar
 import attrs
 
 from sro_core.builtin.sqlite import rows, schema
-from sro_core.builtin.sqlite.database import Address, Connections, begin, connect, failure, retrying
+from sro_core.builtin.sqlite.database import (
+    Address,
+    Connections,
+    begin,
+    connect,
+    failure,
+    mapped_cursor,
+    retrying,
+    writable,
+)
 from sro_core.builtin.sqlite.queries import SQLiteQueries
 from sro_core.domain import (
     GENESIS_HASH,
@@ -57,6 +68,8 @@ from sro_core.serialization import AnyEvent, unstructure
 
 R = TypeVar("R", bound=Aggregate)
 
+log = logging.getLogger("sro_core.sqlite")
+
 
 class SQLiteStorage(Storage):
     """A store in a SQLite file (``sqlite:///path.db``) or in memory (``sqlite://:memory:``).
@@ -68,7 +81,13 @@ class SQLiteStorage(Storage):
 
     def __init__(self, settings: StorageSettings) -> None:
         super().__init__(settings)
-        self.address = Address.from_url(settings.url)
+        address = Address.from_url(settings.url)
+        path = pathlib.Path(address.path)
+        if not address.in_memory and path.is_file() and not writable(path):
+            address = attrs.evolve(address, read_only=True)
+        self.address = address
+        self.damage: list[str] = []
+        """What ``quick_check`` found when the store was opened after an unclean close."""
         self.capabilities = frozenset({Capability.BULK_LOAD, Capability.MIGRATIONS})
         if not self.address.in_memory:
             self.capabilities |= {Capability.PERSISTENT, Capability.SEVERAL_WRITER_PROCESSES}
@@ -77,10 +96,22 @@ class SQLiteStorage(Storage):
         self.connections = Connections(self.address, self._open())
 
     def _open(self) -> sqlite3.Connection:
+        unclean = not self.address.in_memory and _left_open(self.address.path)
         connection = connect(self.address)
         try:
             found = retrying(self.address, lambda: schema.inspect(connection))
             schema.check(found, self.address.describe(), self.settings.calendar)
+            if unclean:
+                self.damage = integrity(self.address, connection, quick=True)
+                if self.damage:
+                    log.warning(
+                        "%s was not closed cleanly and is damaged: %s; run `sro doctor`",
+                        self.address.describe(),
+                        "; ".join(self.damage[:3]),
+                    )
+            if self.address.read_only:
+                self._check_readable(found)
+                return connection
             if not self.address.in_memory:
                 retrying(self.address, lambda: connection.execute("PRAGMA journal_mode = WAL"))
             if found.version < schema.LATEST or found.time_zone is None:
@@ -89,6 +120,22 @@ class SQLiteStorage(Storage):
             connection.close()
             raise
         return connection
+
+    def _check_readable(self, found: schema.Found) -> None:
+        if found.version < schema.LATEST or found.time_zone is None:
+            raise StorageError(
+                f"{self.address.describe()} is read only and has schema {found.version}, older "
+                f"than this sro_core's {schema.LATEST}: open it once with write access so that "
+                "it is migrated, or read it with the sro_core that wrote it"
+            )
+
+    def check_integrity(self) -> list[str]:
+        """Run SQLite's ``PRAGMA integrity_check``; return what it found wrong (none: [])."""
+        connection = self.connections.take()
+        try:
+            return integrity(self.address, connection, quick=False)
+        finally:
+            self.connections.give(connection)
 
     def _upgrade(self, connection: sqlite3.Connection) -> int:
         begin(self.address, connection)
@@ -158,6 +205,30 @@ class SQLiteStorage(Storage):
         self.connections.close()
 
 
+def _left_open(path: str) -> bool:
+    """Return whether the store was not closed cleanly, as far as can be told at opening.
+
+    The last connection to close a WAL database checkpoints it and deletes its ``-wal`` file;
+    a ``-wal`` file with content at opening means a process ended without closing the store
+    (or has it open now, when a check costs only time).
+    """
+    wal = pathlib.Path(f"{path}-wal")
+    try:
+        return wal.stat().st_size > 0
+    except OSError:
+        return False
+
+
+def integrity(address: Address, connection: sqlite3.Connection, *, quick: bool) -> list[str]:
+    """Run ``quick_check`` or ``integrity_check``; return the problems it lists ([]: none)."""
+    pragma = "quick_check" if quick else "integrity_check"
+    try:
+        found = [str(row[0]) for row in connection.execute(f"PRAGMA {pragma}(100)").fetchall()]
+    except sqlite3.DatabaseError as error:
+        return [f"{pragma} could not run: {failure(address, error)}"]
+    return [] if found == ["ok"] else found
+
+
 class SQLiteUnitOfWork(UnitOfWork):
     """One transaction on a connection of its own, taken at the unit's first statement.
 
@@ -198,7 +269,7 @@ class SQLiteUnitOfWork(UnitOfWork):
         """Run one statement in the unit's transaction; IntegrityError is left to the caller."""
         connection = self._transaction()
         try:
-            return connection.execute(sql, parameters)
+            return mapped_cursor(self.storage.address, connection).execute(sql, parameters)
         except sqlite3.IntegrityError:
             raise
         except sqlite3.Error as error:
