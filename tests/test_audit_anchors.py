@@ -229,7 +229,7 @@ def test_ed25519_checkpoints_verify_with_the_public_key_alone(tmp_path: Path):
     with Program.open(url, attrs.evolve(base, audit_public_key_file=str(public))) as program:
         assert program.verify_audit(CHIEF) is None
     forged = attrs.evolve(taken, head_hash="0" * 64)
-    (tmp_path / "cp" / "999999999999-forged.json").write_text(
+    (tmp_path / "cp" / "99999999T999999999999Z-forged.json").write_text(
         json.dumps(checkpoint_document(forged)), encoding="utf-8"
     )
     with Program.open(url, attrs.evolve(base, audit_public_key_file=str(public))) as program:

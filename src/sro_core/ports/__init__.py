@@ -58,6 +58,7 @@ from sro_core.ports.storage import (
     Storage,
     StorageError,
     StorageSettings,
+    StoreCheck,
     UnitOfWork,
     UnknownStore,
 )
@@ -113,6 +114,7 @@ __all__ = [
     "StorageFactory",
     "StorageRegistry",
     "StorageSettings",
+    "StoreCheck",
     "TriadTime",
     "UnitOfWork",
     "UnknownExporter",

@@ -444,6 +444,20 @@ class UnitOfWork(abc.ABC):
 
 
 @attrs.frozen
+class StoreCheck:
+    """One check of a store's health: what was checked, what it found wrong, and a note."""
+
+    name: str
+    problems: tuple[str, ...] = ()
+    note: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """Whether the check found nothing wrong."""
+        return not self.problems
+
+
+@attrs.frozen
 class StorageSettings:
     """What a backend is opened with: its URL and the program's calendar (for local months)."""
 
@@ -470,6 +484,24 @@ class Storage(abc.ABC):
     def migrate(self) -> int | None:
         """Bring the schema forward to this code's version; return the version reached."""
         return None
+
+    def check_integrity(self) -> StoreCheck:
+        """Run the database's own integrity check (SQLite ``integrity_check``, ``amcheck``).
+
+        A store with no check of its own says so in the note.
+        """
+        return StoreCheck("store integrity", note="this store has no integrity check of its own")
+
+    def backup(self, path: str) -> None:
+        """Write a consistent copy of the store to a new file at ``path``.
+
+        A store that cannot copy itself raises StorageError saying which tool does it.
+        """
+        raise StorageError(f"{type(self).__name__} cannot write a backup of itself (to {path})")
+
+    def restore(self, path: str) -> None:
+        """Replace the store's content with a backup written by :meth:`backup`, all at once."""
+        raise StorageError(f"{type(self).__name__} cannot restore a backup (from {path})")
 
     def close(self) -> None:  # noqa: B027 - closing is optional: a memory store holds nothing
         """Release connections and files."""

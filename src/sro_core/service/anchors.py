@@ -225,7 +225,10 @@ def checkpoint_from(document: object, where: str) -> AuditCheckpoint:
 
 @attrs.frozen
 class CheckpointFolder:
-    """A folder of checkpoint files, one per checkpoint, named so that names sort by sequence.
+    """A folder of checkpoint files, one per checkpoint, named so that names sort by time.
+
+    The latest checkpoint is the one taken last: after a restore from a backup it anchors the
+    restored trail, whose head is below the checkpoints taken before the restore.
 
     A file is written whole under a temporary name and renamed into place; an existing file
     is never replaced. Keep the folder apart from the store (another disk, another host's
@@ -237,7 +240,7 @@ class CheckpointFolder:
     def write(self, checkpoint: AuditCheckpoint) -> pathlib.Path:
         """Write a checkpoint as a new file; return its path."""
         stamp = checkpoint.at.strftime("%Y%m%dT%H%M%S%fZ")
-        target = self.path / f"{checkpoint.sequence:012d}-{stamp}-{checkpoint.key_id}.json"
+        target = self.path / f"{stamp}-{checkpoint.sequence:012d}-{checkpoint.key_id}.json"
         text = json.dumps(checkpoint_document(checkpoint), indent=2) + "\n"
         try:
             self.path.mkdir(parents=True, exist_ok=True)
@@ -261,7 +264,7 @@ class CheckpointFolder:
         return target
 
     def latest(self) -> AuditCheckpoint | None:
-        """Return the checkpoint of the highest sequence (the latest of those), or None."""
+        """Return the checkpoint taken last, or None."""
         try:
             names = sorted(p for p in self.path.glob("*.json") if not p.name.startswith("."))
         except OSError as error:

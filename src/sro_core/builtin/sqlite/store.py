@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import pathlib
+import shutil
 import sqlite3
+import tempfile
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -62,6 +65,7 @@ from sro_core.ports import (
     Storage,
     StorageError,
     StorageSettings,
+    StoreCheck,
     UnitOfWork,
 )
 from sro_core.serialization import AnyEvent, unstructure
@@ -129,13 +133,63 @@ class SQLiteStorage(Storage):
                 "it is migrated, or read it with the sro_core that wrote it"
             )
 
-    def check_integrity(self) -> list[str]:
-        """Run SQLite's ``PRAGMA integrity_check``; return what it found wrong (none: [])."""
+    def check_integrity(self) -> StoreCheck:
+        """Run SQLite's ``PRAGMA integrity_check`` over the whole file."""
         connection = self.connections.take()
         try:
-            return integrity(self.address, connection, quick=False)
+            problems = integrity(self.address, connection, quick=False)
         finally:
             self.connections.give(connection)
+        note = "read only" if self.address.read_only else ""
+        return StoreCheck("SQLite integrity_check", tuple(problems), note)
+
+    def backup(self, path: str) -> None:
+        """Copy the store with SQLite's online backup API to a new file, put in place whole.
+
+        Writers may go on meanwhile: the copy is of one moment. The copy is written under a
+        temporary name in the target's folder and renamed over ``path`` when complete.
+        """
+        target = pathlib.Path(path)
+        _replace_whole(target, self._copy_to)
+
+    def _copy_to(self, temporary: pathlib.Path) -> None:
+        source = self.connections.take()
+        try:
+            copy = sqlite3.connect(temporary)
+            try:
+                source.backup(copy)
+                copy.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                copy.close()
+        except sqlite3.Error as error:
+            raise failure(self.address, error) from error
+        finally:
+            self.connections.give(source)
+
+    def restore(self, path: str) -> None:
+        """Replace the store's content with a backup file's, in one step, by the backup API.
+
+        The backup must be an sro_core store of this program's time zone and a schema this
+        code reads; other units of work wait on the store's lock meanwhile.
+        """
+        backup = Address(str(pathlib.Path(path).absolute()), self.address.timeout, read_only=True)
+        source = connect(backup)
+        try:
+            found = schema.inspect(source)
+            schema.check(found, f"the backup {path}", self.settings.calendar)
+            target = self.connections.take()
+            try:
+                source.backup(target)
+            except sqlite3.Error as error:
+                raise failure(self.address, error) from error
+            finally:
+                self.connections.give(target, healthy=False)
+        except sqlite3.Error as error:
+            raise failure(backup, error) from error
+        finally:
+            source.close()
+        if found.version < schema.LATEST:
+            self.migrate()
 
     def _upgrade(self, connection: sqlite3.Connection) -> int:
         begin(self.address, connection)
@@ -203,6 +257,46 @@ class SQLiteStorage(Storage):
     def close(self) -> None:
         """Close the idle connections; those of open units of work close as the units end."""
         self.connections.close()
+
+
+def _replace_whole(target: pathlib.Path, write: Callable[[pathlib.Path], None]) -> None:
+    """Write a file under a temporary name beside ``target``, then rename it over ``target``."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        os.close(handle)
+    except OSError as error:
+        raise StorageError(f"the backup {target} cannot be written: {error.strerror}") from None
+    temporary = pathlib.Path(name)
+    try:
+        write(temporary)
+        temporary.replace(target)
+    except OSError as error:
+        raise StorageError(f"the backup {target} cannot be written: {error.strerror}") from None
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+FULL_BELOW = 1 << 20
+"""Free bytes under which a transaction SQLite rolled back by itself is put down to a full disk."""
+
+
+def lost(address: Address) -> StorageError:
+    """Return the error for a transaction SQLite rolled back by itself (full disk, I/O error)."""
+    folder = pathlib.Path(address.path).absolute().parent
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        free = None
+    if free is not None and free < FULL_BELOW:
+        return StorageError(
+            f"{address.describe()}: the disk is full ({free // 1024} kB free); nothing of this "
+            "command was stored: free some space, then run it again"
+        )
+    return StorageError(
+        f"{address.describe()}: SQLite rolled the unit of work back after an error (an I/O "
+        "error, or a disk that was full); nothing of it was stored: run `sro doctor`"
+    )
 
 
 def _left_open(path: str) -> bool:
@@ -309,7 +403,7 @@ class SQLiteUnitOfWork(UnitOfWork):
             if self.writing:
                 # SQLite rolls a transaction back by itself after some errors (disk full):
                 # going on would write outside it.
-                raise StorageError(f"{self.where}: the unit of work's transaction was lost")
+                raise lost(self.storage.address)
             try:
                 connection.execute("BEGIN")
             except sqlite3.Error as error:
@@ -339,7 +433,7 @@ class SQLiteUnitOfWork(UnitOfWork):
                 raise failure(self.storage.address, error) from error
         elif self.writing:
             self._end(healthy=True)
-            raise StorageError(f"{self.where}: the unit of work's transaction was lost")
+            raise lost(self.storage.address)
         self._end(healthy=True)
 
     def rollback(self) -> None:
