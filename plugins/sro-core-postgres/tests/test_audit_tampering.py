@@ -11,7 +11,7 @@ import pytest
 from pg_support import SCHEMAS, admin
 from psycopg import sql
 
-from sro_core.testing.tampering import AuditTamperingContract, Trail
+from sro_core.testing.tampering import CHIEF, AuditTamperingContract, Trail
 
 
 def _schema(url: str) -> str:
@@ -54,3 +54,22 @@ class TestPostgresTampering(AuditTamperingContract):
             with pytest.raises(psycopg.Error, match="append-only"):
                 connection.execute(statement.encode())
         assert trail.verify() is None
+
+
+def test_doctor_checks_a_postgres_store(trail_url: str) -> None:
+    """check_store on PostgreSQL runs amcheck where installed and verifies the trail."""
+    from sro_core.service import Program  # noqa: PLC0415 - kept beside its only use
+
+    with admin() as connection:
+        connection.execute("CREATE EXTENSION IF NOT EXISTS amcheck")
+    with Program.open(trail_url) as program:
+        checks = {c.name: c for c in program.check_store(CHIEF)}
+    assert checks["PostgreSQL amcheck"].ok
+    assert checks["PostgreSQL amcheck"].note.endswith("indexes checked")
+    assert checks["audit trail"].ok
+
+
+@pytest.fixture
+def trail_url() -> str:
+    """Return the URL of a new schema of its own."""
+    return SCHEMAS.url(SCHEMAS.new())

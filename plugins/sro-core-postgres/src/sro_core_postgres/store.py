@@ -49,6 +49,7 @@ from sro_core.ports import (
     Storage,
     StorageError,
     StorageSettings,
+    StoreCheck,
     UnitOfWork,
 )
 from sro_core.serialization import AnyEvent, unstructure
@@ -193,6 +194,43 @@ class PostgresStorage(Storage):
                 return self._upgrade(connection)
             except psycopg.Error as error:
                 raise failure(self.address, error) from error
+
+    def check_integrity(self) -> StoreCheck:
+        """Check the store's B-tree indexes with ``amcheck``, where the extension is installed.
+
+        ``bt_index_check`` reads each index of the store's schema and reports corruption
+        without blocking writers. Without the extension the check says how to install it.
+        """
+        name = "PostgreSQL amcheck"
+        with self._connect() as connection:
+            try:
+                installed = connection.execute(
+                    "SELECT 1 FROM pg_extension WHERE extname = 'amcheck'"
+                ).fetchone()
+                if installed is None:
+                    return StoreCheck(
+                        name,
+                        note="amcheck is not installed: CREATE EXTENSION amcheck (as a "
+                        "superuser) to check the indexes; the library's own checks ran",
+                    )
+                indexes = connection.execute(
+                    "SELECT c.oid, c.relname FROM pg_index AS i "
+                    "JOIN pg_class AS c ON c.oid = i.indexrelid "
+                    "JOIN pg_namespace AS n ON n.oid = c.relnamespace "
+                    "JOIN pg_am AS a ON a.oid = c.relam "
+                    "WHERE n.nspname = %s AND a.amname = 'btree' ORDER BY c.relname",
+                    (self.address.schema,),
+                ).fetchall()
+            except psycopg.Error as error:
+                raise failure(self.address, error) from error
+            problems = []
+            for oid, relname in indexes:
+                try:
+                    connection.execute("SELECT bt_index_check(%s)", (oid,))
+                except psycopg.Error as error:
+                    connection.rollback()
+                    problems.append(f"index {relname}: {str(error).strip().splitlines()[0]}")
+        return StoreCheck(name, tuple(problems), f"{len(indexes)} indexes checked")
 
     def close(self) -> None:
         """Close the pool: idle connections now, the others as their units of work end."""
