@@ -232,6 +232,21 @@ class PostgresStorage(Storage):
                     problems.append(f"index {relname}: {str(error).strip().splitlines()[0]}")
         return StoreCheck(name, tuple(problems), f"{len(indexes)} indexes checked")
 
+    def backup(self, path: str) -> None:
+        """Refuse, saying which server tool copies the store's schema."""
+        raise StorageError(
+            f"{self.address.describe()}: back up a PostgreSQL store with the server's tools: "
+            f"pg_dump --format=custom --schema={self.address.schema} --file={path} <database URL>"
+        )
+
+    def restore(self, path: str) -> None:
+        """Refuse, saying which server tool restores the store's schema."""
+        raise StorageError(
+            f"{self.address.describe()}: restore a PostgreSQL store with the server's tools: "
+            f"pg_restore --clean --if-exists --schema={self.address.schema} --dbname=<database "
+            f"URL> {path}, then `sro audit checkpoint`"
+        )
+
     def close(self) -> None:
         """Close the pool: idle connections now, the others as their units of work end."""
         if not self._closed:
