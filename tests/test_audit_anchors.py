@@ -57,6 +57,7 @@ def _keyed(chain: list[AuditEntry], key: AuditKey | None = KEY) -> list[AuditEnt
     return sealed
 
 
+@settings(max_examples=100)  # each example seals a chain: 100 cover the rules
 @given(strategies.audit_chains(min_size=1, max_size=6))
 def test_a_keyed_chain_verifies_only_with_its_key(chain):
     """A keyed chain verifies with its key, and names the key when checked with another."""
@@ -68,6 +69,7 @@ def test_a_keyed_chain_verifies_only_with_its_key(chain):
     assert KEY.id in broken.reason
 
 
+@settings(max_examples=100)  # each example seals a chain: 100 cover the rules
 @given(
     strategies.audit_chains(min_size=1, max_size=6),
     st.data(),
@@ -83,6 +85,7 @@ def test_any_altered_field_of_a_keyed_entry_breaks_there(chain, data, field):
     assert (broken.sequence, broken.reason) == (n + 1, "its contents were altered")
 
 
+@settings(max_examples=100)  # each example seals a chain: 100 cover the rules
 @given(strategies.audit_chains(min_size=2, max_size=6), st.data())
 def test_unkeyed_entries_may_only_come_before_keyed_ones(chain, data):
     """A store from before keys verifies as it goes on keyed; a plain hash after a key breaks."""
@@ -109,6 +112,7 @@ def _fields(entry: AuditEntry) -> dict[str, object]:
 _ANY = st.none() | st.integers() | st.floats() | st.text(max_size=12) | st.binary(max_size=4)
 
 
+@settings(max_examples=100)  # each example seals a chain: 100 cover the rules
 @given(strategies.audit_entries(), st.sampled_from(AUDIT_COLUMNS[1:]), _ANY)
 def test_reading_a_stored_entry_never_raises(entry, field, value):
     """Any value in any column reads as the entry or as an UnreadableEntry naming that column."""
@@ -136,6 +140,7 @@ def test_reading_a_stored_entry_never_raises(entry, field, value):
         assert getattr(found, field) is not None or field == "target"
 
 
+@settings(max_examples=100)  # each example seals a chain: 100 cover the rules
 @given(strategies.audit_entries(), st.sampled_from([KEY, OTHER]))
 def test_a_checkpoint_round_trips_through_its_document(entry, key):
     """A checkpoint written as JSON reads back equal, and its seal still verifies."""

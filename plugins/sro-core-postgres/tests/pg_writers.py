@@ -106,7 +106,7 @@ def write(url: str, writer: int, start: Any, results: Any) -> None:
 
 
 PROGRAM_WRITERS = 8
-PROGRAM_ROUNDS = 15
+PROGRAM_ROUNDS = 10
 
 
 def report_through_the_program(url: str, writer: int, start: Any, results: Any) -> None:
