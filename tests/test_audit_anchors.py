@@ -267,3 +267,19 @@ def test_sro_audit_checkpoint_writes_a_sealed_file(tmp_path: Path, monkeypatch: 
     assert json.loads(written.read_text(encoding="utf-8")) == document
     verified = runner.invoke(cli, [*base, "audit", "verify"])
     assert verified.exit_code == 0, verified.output
+
+
+def test_a_store_from_before_keys_verifies_and_goes_on_keyed(tmp_path: Path):
+    """Plain entries written with no key stay as they are; keyed ones follow and all verify."""
+    url = f"sqlite:///{tmp_path / 'sro.db'}"
+    plain = ProgramSettings(audit_key_variable=None, audit_checkpoints=str(tmp_path / "cp"))
+    with Program.open(url, plain) as program:
+        program.register_officer(CHIEF, Officer(badge="1", name="A"))
+    key = tmp_path / "audit.key"
+    key.write_text(secrets.token_hex(32), encoding="utf-8")
+    with Program.open(url, attrs.evolve(plain, audit_key_file=str(key))) as program:
+        program.register_officer(CHIEF, Officer(badge="2", name="B"))
+        assert program.verify_audit(CHIEF) is None
+        kinds = [bool(e.key_id) for e in program.audit_trail(CHIEF)]
+    assert kinds[0] is False
+    assert kinds[-1] is True
