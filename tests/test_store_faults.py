@@ -7,6 +7,7 @@ only, as mounting needs it; the tests say so and skip elsewhere).
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import secrets
 import shutil
@@ -133,7 +134,7 @@ def test_sro_doctor_reports_every_check(tmp_path: Path):
     assert runner.invoke(cli, [*base, "officers", "add", "1", "A"]).exit_code == 0
     result = runner.invoke(cli, [*base, "doctor", "--json"])
     assert result.exit_code == 0, result.output
-    checks = {c["check"]: c for c in __import__("json").loads(result.stdout)}
+    checks = {c["check"]: c for c in json.loads(result.stdout)}
     assert set(checks) == {"SQLite integrity_check", "schema version", "audit trail", "outbox"}
     assert all(c["ok"] for c in checks.values())
     assert "no audit key" in checks["audit trail"]["note"]
@@ -205,3 +206,24 @@ def test_a_read_only_mount_can_be_read_and_refuses_changes_saying_why(tmp_path: 
                 assert program.verify_audit(CHIEF) is None
         finally:
             _remount(disk, "rw")
+
+
+def test_sro_backup_and_restore_from_the_command_line(tmp_path: Path):
+    """`sro backup` writes a copy; `sro restore --yes` puts it back; the trail still verifies."""
+    config = tmp_path / "sro.toml"
+    config.write_text(
+        f'[program]\naudit_checkpoints = "{(tmp_path / "cp").as_posix()}"\n', encoding="utf-8"
+    )
+    base = ["--store", f"sqlite:///{tmp_path / 'sro.db'}", "--config", str(config)]
+    copy = tmp_path / "sro-backup.db"
+    runner = CliRunner()
+    assert runner.invoke(cli, [*base, "officers", "add", "1", "A"]).exit_code == 0
+    made = runner.invoke(cli, [*base, "backup", str(copy)])
+    assert made.exit_code == 0, made.output
+    assert "its audit trail ends at entry 2" in made.stdout
+    assert runner.invoke(cli, [*base, "officers", "add", "2", "B"]).exit_code == 0
+    put_back = runner.invoke(cli, [*base, "restore", str(copy), "--yes"])
+    assert put_back.exit_code == 0, put_back.output
+    listed = runner.invoke(cli, [*base, "officers", "list", "--json"])
+    assert [o["badge"] for o in json.loads(listed.stdout)] == ["1"]
+    assert runner.invoke(cli, [*base, "audit", "verify"]).exit_code == 0
