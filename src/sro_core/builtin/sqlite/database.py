@@ -158,7 +158,8 @@ def is_busy(error: sqlite3.Error) -> bool:
 
 _DAMAGED = (
     "{where} is not an sro_core database or is damaged ({error}): run `sro doctor` to see what "
-    "is wrong, and restore it from a backup (`sro restore`)"
+    "is wrong, and restore it from a backup (`sro restore BACKUP`; if the store cannot be "
+    "opened at all, copy the backup file over it and delete its -wal and -shm files)"
 )
 _EXPLAINED = {
     _CORRUPT: _DAMAGED,
