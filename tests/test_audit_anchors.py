@@ -283,3 +283,17 @@ def test_a_store_from_before_keys_verifies_and_goes_on_keyed(tmp_path: Path):
         kinds = [bool(e.key_id) for e in program.audit_trail(CHIEF)]
     assert kinds[0] is False
     assert kinds[-1] is True
+
+
+@settings(max_examples=100)
+@given(
+    strategies.audit_checkpoints(),
+    st.sampled_from(["sequence", "head_hash", "at", "key_id", "method", "seal"]),
+    st.none() | st.booleans() | st.lists(st.integers(), max_size=1),
+)
+def test_a_bad_checkpoint_document_is_refused_naming_its_field(checkpoint, field, value):
+    """A checkpoint file with a field missing or of the wrong type is refused naming the field."""
+    document = checkpoint_document(checkpoint)
+    document[field] = value
+    with pytest.raises(AnchorError, match=f"{field} is missing or not"):
+        checkpoint_from(document, "the checkpoint file")

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import uuid
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from program_support import CHIEF, open_program
 from sro_core.domain import (
@@ -23,7 +26,7 @@ from sro_core.domain import (
 )
 from sro_core.ports import NotFound
 from sro_core.service import Program
-from sro_core.service.disclosures import LISTED
+from sro_core.service.disclosures import LISTED, Released
 from sro_core.service.exports import RecordKind
 
 BEGAN = dt.datetime(2026, 9, 14, 19, 5, tzinfo=dt.UTC)
@@ -133,3 +136,19 @@ def test_an_export_names_what_it_released(count: int):
         assert all(str(i.id) in detail for i in stored)
     else:
         assert f"{count} records, ids sha256:" in detail
+
+
+@settings(max_examples=50)
+@given(st.lists(st.uuids(), max_size=3 * LISTED, unique=True))
+def test_released_ids_are_listed_or_digested(ids):
+    """Up to LISTED ids are named one by one; more by their count and the SHA-256 of their ids."""
+    released = Released(iter([{"id": str(key)} for key in ids]))
+    assert [r["id"] for r in released] == [str(key) for key in ids]
+    described = released.describe()
+    if not ids:
+        assert described == "no records by id"
+    elif len(ids) <= LISTED:
+        assert described == "ids " + " ".join(str(key) for key in ids)
+    else:
+        digest = hashlib.sha256("".join(f"{key}\n" for key in ids).encode()).hexdigest()
+        assert described == f"{len(ids)} records, ids sha256:{digest}"
