@@ -297,3 +297,22 @@ def test_a_bad_checkpoint_document_is_refused_naming_its_field(checkpoint, field
     document[field] = value
     with pytest.raises(AnchorError, match=f"{field} is missing or not"):
         checkpoint_from(document, "the checkpoint file")
+
+
+def test_a_rotated_key_verifies_with_the_old_one_retired(tmp_path: Path):
+    """After a key change the old entries verify with the old key retired, and not without it."""
+    url = f"sqlite:///{tmp_path / 'sro.db'}"
+    old, new = tmp_path / "old.key", tmp_path / "new.key"
+    old.write_text(secrets.token_hex(32), encoding="utf-8")
+    new.write_text(secrets.token_hex(32), encoding="utf-8")
+    base = ProgramSettings(audit_key_variable=None, audit_checkpoints=str(tmp_path / "cp"))
+    with Program.open(url, attrs.evolve(base, audit_key_file=str(old))) as program:
+        program.register_officer(CHIEF, Officer(badge="1", name="A"))
+    rotated = attrs.evolve(base, audit_key_file=str(new), audit_retired_key_files=(str(old),))
+    with Program.open(url, rotated) as program:
+        program.register_officer(CHIEF, Officer(badge="2", name="B"))
+        assert program.verify_audit(CHIEF) is None
+    with Program.open(url, attrs.evolve(base, audit_key_file=str(new))) as program:
+        broken = program.verify_audit(CHIEF)
+    assert broken is not None
+    assert "nor a retired one" in broken.reason or "not a key this program holds" in broken.reason

@@ -13,6 +13,7 @@ The file is TOML, read with the standard library's ``tomllib``; every key is opt
     max_delivery_attempts = 5
     retry_backoff_seconds = 30
     audit_key_file = "/etc/sro/audit.key"       # else $SRO_AUDIT_KEY (audit_key_variable)
+    audit_retired_key_files = ["/etc/sro/audit-2025.key"]  # keys used before: verify only
     audit_checkpoints = "/mnt/evidence/sro"     # default: a folder in the user data folder
     audit_checkpoint_every = 1000               # entries; 0: never by count
     audit_checkpoint_minutes = 60               # 0: never by time
@@ -92,6 +93,7 @@ _PROGRAM = frozenset(
         "notifiers",
         "audit_key_file",
         "audit_key_variable",
+        "audit_retired_key_files",
         "audit_checkpoints",
         "audit_signing_key_file",
         "audit_public_key_file",
@@ -237,6 +239,13 @@ def _settings(program: dict[str, Any], path: Path) -> ProgramSettings:
                 f"config {path}: program.audit_checkpoint_minutes: 0 (never) or more minutes"
             )
         values["audit_checkpoint_interval"] = dt.timedelta(minutes=minutes)
+    if "audit_retired_key_files" in program:
+        files = program["audit_retired_key_files"]
+        if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+            raise ConfigurationError(
+                f"config {path}: program.audit_retired_key_files: a list of file names"
+            )
+        values["audit_retired_key_files"] = tuple(files)
     if "notifiers" in program:
         values["notifiers"] = _notifiers(program["notifiers"], path)
     try:

@@ -19,7 +19,7 @@ import enum
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 import attrs
@@ -356,7 +356,11 @@ def checkpoint_break(
 
 
 def _link_break(
-    entry: AuditEntry, key: AuditKey | None, expected_previous: str, keyed_seen: bool
+    entry: AuditEntry,
+    keys: Mapping[str, AuditKey],
+    key: AuditKey | None,
+    expected_previous: str,
+    keyed_seen: bool,
 ) -> ChainBreak | None:
     if entry.previous_hash != expected_previous:
         return ChainBreak(entry.sequence, "does not follow the entry before it")
@@ -365,18 +369,20 @@ def _link_break(
             entry.sequence,
             "it has a plain hash after keyed entries: it was rewritten by someone without the key",
         )
-    if entry.key_id and key is None:
+    if entry.key_id and not keys:
         return ChainBreak(
             entry.sequence,
             f"it is keyed with audit key {entry.key_id}, and no audit key is configured: "
             "configure the key to verify the trail",
         )
-    if entry.key_id and key is not None and entry.key_id != key.id:
+    if entry.key_id and entry.key_id not in keys:
+        configured = "none" if key is None else key.id
         return ChainBreak(
             entry.sequence,
-            f"it is keyed with audit key {entry.key_id}, not with the configured key {key.id}",
+            f"it is keyed with audit key {entry.key_id}, not with the configured key "
+            f"{configured} nor a retired one",
         )
-    if not entry.intact(key):
+    if not entry.intact(keys.get(entry.key_id)):
         return ChainBreak(entry.sequence, "its contents were altered")
     return None
 
@@ -385,13 +391,17 @@ def verify_chain(
     entries: Iterable[AuditEntry | UnreadableEntry],
     key: AuditKey | None = None,
     checkpoint: AuditCheckpoint | None = None,
+    retired: Iterable[AuditKey] = (),
 ) -> ChainBreak | None:
     """Return the first broken link of a chain read in sequence order, or None if it verifies.
 
-    Keyed entries are checked with ``key``. With a ``checkpoint`` (whose seal the caller has
-    checked with :func:`checkpoint_break`), the chain must reach its sequence and hold its
-    head hash there: a cut tail, a deleted trail and a rewrite with recomputed hashes break.
+    Keyed entries are checked with ``key``, or with the ``retired`` key they name (keys used
+    before the current one, kept to verify the entries they made). With a ``checkpoint``
+    (whose seal the caller has checked with :func:`checkpoint_break`), the chain must reach
+    its sequence and hold its head hash there: a cut tail, a deleted trail and a rewrite with
+    recomputed hashes break.
     """
+    keys = {k.id: k for k in (*retired, *([] if key is None else [key]))}
     expected_sequence, expected_previous = 1, GENESIS_HASH
     keyed_seen = False
     at_checkpoint: AuditEntry | None = None
@@ -404,7 +414,7 @@ def verify_chain(
             )
         if entry.sequence != expected_sequence:
             return ChainBreak(expected_sequence, f"entry {expected_sequence} is missing")
-        broken = _link_break(entry, key, expected_previous, keyed_seen)
+        broken = _link_break(entry, keys, key, expected_previous, keyed_seen)
         if broken is not None:
             return broken
         keyed_seen = keyed_seen or bool(entry.key_id)

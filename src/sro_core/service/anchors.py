@@ -41,19 +41,23 @@ def audit_key(settings: ProgramSettings) -> AuditKey | None:
     """Return the audit key the settings name (its file first, then its variable), or None."""
     if settings.audit_key_file is not None:
         path = pathlib.Path(settings.audit_key_file)
-        try:
-            secret = path.read_bytes().rstrip(b"\r\n")
-        except OSError as error:
-            raise AnchorError(
-                f"the audit key file {path} cannot be read ({error.strerror or error})"
-            ) from None
-        return _key(secret, f"the audit key file {path}")
+        return _key(_read_key(path), f"the audit key file {path}")
     if settings.audit_key_variable is None:
         return None
     text = os.environ.get(settings.audit_key_variable)
     if not text:
         return None
     return _key(text.encode(), f"the audit key in ${settings.audit_key_variable}")
+
+
+def _read_key(path: pathlib.Path) -> bytes:
+    """Return a key file's bytes, without a trailing line end."""
+    try:
+        return path.read_bytes().rstrip(b"\r\n")
+    except OSError as error:
+        raise AnchorError(
+            f"the audit key file {path} cannot be read ({error.strerror or error})"
+        ) from None
 
 
 def _key(secret: bytes, where: str) -> AuditKey:
@@ -163,15 +167,21 @@ class Anchors:
     key: AuditKey | None
     signer: Ed25519Seal | None
     folder: CheckpointFolder | None
+    retired: tuple[AuditKey, ...] = ()
 
     @classmethod
     def from_settings(cls, settings: ProgramSettings) -> Anchors:
         """Read the keys and the folder the settings name; raise AnchorError if one is bad."""
         folder = settings.audit_checkpoints
+        retired = tuple(
+            _key(_read_key(pathlib.Path(name)), f"the retired audit key file {name}")
+            for name in settings.audit_retired_key_files
+        )
         return cls(
             audit_key(settings),
             ed25519_seal(settings),
             None if folder is None else CheckpointFolder(pathlib.Path(folder)),
+            retired,
         )
 
     @property
@@ -184,7 +194,7 @@ class Anchors:
     @property
     def seals(self) -> list[CheckpointSeal]:
         """Every seal a checkpoint may be checked with."""
-        return [s for s in (self.key, self.signer) if s is not None]
+        return [s for s in (self.key, self.signer, *self.retired) if s is not None]
 
 
 def checkpoint_document(checkpoint: AuditCheckpoint) -> dict[str, Any]:

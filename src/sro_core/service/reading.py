@@ -281,7 +281,9 @@ class Reading(ProgramCore):
                 Action.AUDIT,
                 "verify_audit",
                 None,
-                lambda u: verify_chain(entries(u), self.anchors.key, checkpoint),
+                lambda u: verify_chain(
+                    entries(u), self.anchors.key, checkpoint, self.anchors.retired
+                ),
             )
         anchored = "" if checkpoint is None else f" (checkpoint of entry {checkpoint.sequence})"
         verdict = "verifies" if broken is None else f"breaks at {broken.sequence}: {broken.reason}"

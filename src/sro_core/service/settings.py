@@ -49,9 +49,11 @@ class ProgramSettings:
     The audit trail's anchors (see the audit page of the documentation): the chain is keyed
     with the key in ``audit_key_file``, or else in the environment variable named by
     ``audit_key_variable`` (at least 32 bytes; with neither, entries keep a plain SHA-256
-    and checkpoints need an Ed25519 key). Checkpoints go to the folder ``audit_checkpoints``
-    (and to every ``sro_audit_checkpoint`` hook), sealed with the audit key, or signed with
-    the Ed25519 private key in ``audit_signing_key_file`` (PEM, ``sro-core[signing]``);
+    and checkpoints need an Ed25519 key); ``audit_retired_key_files`` hold keys used before,
+    kept to verify the entries and checkpoints they made. Checkpoints go to the folder
+    ``audit_checkpoints`` (and to every ``sro_audit_checkpoint`` hook), sealed with the audit
+    key, or signed with the Ed25519 private key in ``audit_signing_key_file`` (PEM,
+    ``sro-core[signing]``);
     ``audit_public_key_file`` verifies Ed25519 checkpoints without the private key. One is
     taken after a command when ``audit_checkpoint_every`` entries (0: never by count) or
     ``audit_checkpoint_interval`` (zero: never by time) have passed since the last.
@@ -69,6 +71,7 @@ class ProgramSettings:
     and the rest wait for ``Program.dispatch`` (a worker, or ``sro outbox dispatch``)."""
     audit_key_file: str | None = None
     audit_key_variable: str | None = "SRO_AUDIT_KEY"
+    audit_retired_key_files: tuple[str, ...] = ()
     audit_checkpoints: str | None = None
     audit_signing_key_file: str | None = None
     audit_public_key_file: str | None = None
