@@ -102,6 +102,33 @@ def test_an_unclean_close_runs_quick_check(tmp_path: Path):
         assert len(list(reopened.officers(CHIEF))) == 3
 
 
+def test_damage_found_at_an_unclean_opening_is_reported(tmp_path: Path, caplog):
+    """A crashed store (WAL left) with a zeroed page: quick_check at opening names the damage."""
+    # the schools' page: the WAL holds no newer copy of it, so the zeroed one is what is read
+    path, settings = tmp_path / "sro.db", _settings(tmp_path)
+    _filled(path, settings)
+    with sqlite3.connect(path) as raw:
+        size = raw.execute("PRAGMA page_size").fetchone()[0]
+        [root] = raw.execute("SELECT rootpage FROM sqlite_master WHERE name = 'schools'")
+    raw.close()
+    program = Program.open(f"sqlite:///{path}", settings)
+    _officers(program, 1, first=500)  # the WAL now holds a commit
+    crashed = tmp_path / "crashed"
+    crashed.mkdir()
+    for name in ("sro.db", "sro.db-wal"):
+        shutil.copy(tmp_path / name, crashed / name)
+    program.close()
+    data = bytearray((crashed / "sro.db").read_bytes())
+    start = (root[0] - 1) * size
+    data[start : start + size] = bytes(size)
+    (crashed / "sro.db").write_bytes(bytes(data))
+    with caplog.at_level("WARNING", logger="sro_core.sqlite"):
+        reopened = Program.open(f"sqlite:///{crashed / 'sro.db'}", settings)
+    with reopened:
+        assert reopened.storage.damage  # type: ignore[attr-defined]
+    assert "was not closed cleanly and is damaged" in caplog.text
+
+
 def test_backup_and_restore_keep_the_trail_anchored(tmp_path: Path):
     """A backup, more work, a restore: the later work is gone, the trail verifies, and says so."""
     path, settings = tmp_path / "sro.db", _settings(tmp_path)
