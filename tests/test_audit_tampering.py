@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
-from sro_core.testing.tampering import AuditTamperingContract
+from sro_core.testing.tampering import AuditTamperingContract, Trail
 
 
 class TestSQLiteTampering(AuditTamperingContract):
@@ -24,3 +24,10 @@ class TestSQLiteTampering(AuditTamperingContract):
                 connection.execute(statement, parameters)
         finally:
             connection.close()
+
+    def test_an_unreadable_time_is_a_break_naming_it(self, trail: Trail) -> None:
+        """A time SQLite holds as text that is no time is a break at its entry naming ``at``."""
+        self.tamper(trail.url, "UPDATE audit SET at = 'yesterday' WHERE sequence = 2")
+        broken = trail.verify()
+        assert broken is not None
+        assert (broken.sequence, broken.field) == (2, "at")
