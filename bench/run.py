@@ -28,6 +28,10 @@ SCRIPTS = (
     "export_stream.py",
     "program_open.py",
     "audit_writers.py",
+    "cold_start.py",
+    "import_memory.py",
+    "dispatch_outbox.py",
+    "notifiers.py",
 )
 NEEDS_POSTGRES = frozenset({"bulk_postgres.py", "audit_writers.py"})
 

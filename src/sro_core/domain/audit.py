@@ -25,6 +25,7 @@ from typing import Any, Protocol
 import attrs
 
 from sro_core.domain.actors import ActorRole
+from sro_core.domain.bounds import FREE_TEXT_LENGTH, TEXT_LENGTH, bounded
 from sro_core.domain.errors import DomainError, RuleViolation
 from sro_core.domain.values import at_least, aware, not_blank, utc
 
@@ -106,7 +107,15 @@ def _digest(entry: AuditEntry, key: AuditKey | None) -> str:
     return key.seal(_canonical(body))
 
 
-@attrs.frozen
+def one_line(text: str, longest: int | None = None) -> str:
+    """Return text on one line: backslash, CR and LF escaped, cut at ``longest`` characters."""
+    kept = text.replace("\\", "\\\\").replace("\r", "\\r").replace("\n", "\\n")
+    if longest is not None and len(kept) > longest:
+        kept = kept[: longest - 1] + "…"
+    return kept
+
+
+@attrs.frozen(field_transformer=bounded)
 class AuditEntry:
     """One link of the audit chain.
 
@@ -146,7 +155,9 @@ class AuditEntry:
     ) -> AuditEntry:
         """Return the entry that follows ``previous`` (None for the first), with its hash.
 
-        With a key the hash is its HMAC; without one, a plain SHA-256.
+        With a key the hash is its HMAC; without one, a plain SHA-256. The target and the
+        detail are kept on one line (:func:`one_line`), so that no text given to a command can
+        start a line of its own in the audit trail or a log.
         """
         entry = cls(
             sequence=1 if previous is None else previous.sequence + 1,
@@ -156,8 +167,8 @@ class AuditEntry:
             component=component,
             action=action,
             outcome=outcome,
-            target=target,
-            detail=detail,
+            target=None if target is None else one_line(target, TEXT_LENGTH),
+            detail=one_line(detail, FREE_TEXT_LENGTH),
             previous_hash=GENESIS_HASH if previous is None else previous.hash,
             key_id="" if key is None else key.id,
         )
@@ -325,7 +336,7 @@ class AuditCheckpoint:
         return attrs.evolve(checkpoint, seal=sealer.seal(checkpoint.body()))
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=bounded)
 class ChainBreak:
     """Where an audit chain stops verifying, and why; ``field`` names an unreadable value."""
 
