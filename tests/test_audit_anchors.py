@@ -255,15 +255,16 @@ def test_sro_audit_checkpoint_writes_a_sealed_file(tmp_path: Path, monkeypatch: 
     )
     base = ["--store", f"sqlite:///{tmp_path / 'sro.db'}", "--config", str(config)]
     runner = CliRunner()
+    assert runner.invoke(cli, [*base, "init"]).exit_code == 0  # registers the first supervisor
     made = runner.invoke(cli, [*base, "officers", "add", "4127", "Dana Reyes"])
     assert made.exit_code == 0, made.output
     taken = runner.invoke(cli, [*base, "audit", "checkpoint", "--json"])
     assert taken.exit_code == 0, taken.output
     document = json.loads(taken.stdout)
-    assert document["sequence"] == 2
+    assert document["sequence"] == 3  # init, officers add, the checkpoint's own entry
     assert document["method"] == "hmac-sha256"
-    first, written = sorted(folder.glob("*.json"))  # the first entry is anchored at once
-    assert json.loads(first.read_text(encoding="utf-8"))["sequence"] == 1
+    first, written = sorted(folder.glob("*.json"))  # the first command is anchored at once
+    assert json.loads(first.read_text(encoding="utf-8"))["sequence"] < document["sequence"]
     assert json.loads(written.read_text(encoding="utf-8")) == document
     verified = runner.invoke(cli, [*base, "audit", "verify"])
     assert verified.exit_code == 0, verified.output

@@ -119,7 +119,7 @@ def test_a_failure_of_any_type_is_audited():
         program.export(CHIEF, "csv", out, kind=RecordKind.INCIDENTS)
     action, outcome, target, detail = _actions(program)[-1]
     assert (action, outcome, target) == ("export", AuditOutcome.ERROR, "csv")
-    assert detail.startswith("ValueError: ")
+    assert detail == "ValueError"  # named by its type: its message could echo a value
 
 
 @pytest.mark.parametrize("count", [2, LISTED + 5])

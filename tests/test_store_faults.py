@@ -41,7 +41,7 @@ def _settings(tmp_path: Path) -> ProgramSettings:
 
 def _officers(program: Program, count: int, first: int = 0) -> None:
     for n in range(first, first + count):
-        program.register_officer(CHIEF, Officer(badge=str(n), name=f"Officer {n} " + "x" * 200))
+        program.register_officer(CHIEF, Officer(badge=str(n), name=f"Officer {n} " + "x" * 180))
 
 
 def _filled(path: Path, settings: ProgramSettings, count: int = 300) -> None:
@@ -158,6 +158,7 @@ def test_sro_doctor_reports_every_check(tmp_path: Path):
     )
     base = ["--store", f"sqlite:///{tmp_path / 'sro.db'}", "--config", str(config)]
     runner = CliRunner()
+    assert runner.invoke(cli, [*base, "init"]).exit_code == 0  # registers the first supervisor
     assert runner.invoke(cli, [*base, "officers", "add", "1", "A"]).exit_code == 0
     result = runner.invoke(cli, [*base, "doctor", "--json"])
     assert result.exit_code == 0, result.output
@@ -244,10 +245,11 @@ def test_sro_backup_and_restore_from_the_command_line(tmp_path: Path):
     base = ["--store", f"sqlite:///{tmp_path / 'sro.db'}", "--config", str(config)]
     copy = tmp_path / "sro-backup.db"
     runner = CliRunner()
+    assert runner.invoke(cli, [*base, "init"]).exit_code == 0  # registers the first supervisor
     assert runner.invoke(cli, [*base, "officers", "add", "1", "A"]).exit_code == 0
     made = runner.invoke(cli, [*base, "backup", str(copy)])
     assert made.exit_code == 0, made.output
-    assert "its audit trail ends at entry 2" in made.stdout
+    assert "its audit trail ends at entry 3" in made.stdout  # init, officers add, backup
     assert runner.invoke(cli, [*base, "officers", "add", "2", "B"]).exit_code == 0
     put_back = runner.invoke(cli, [*base, "restore", str(copy), "--yes"])
     assert put_back.exit_code == 0, put_back.output
