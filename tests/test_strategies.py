@@ -74,6 +74,9 @@ _SINGLE_VALUES: list[tuple[str, Any, type]] = [
     ("crisis_events", sx.crisis_events(), domain.CrisisEvent),
     ("actors", sx.actors(), domain.Actor),
     ("audit_entries", sx.audit_entries(), domain.AuditEntry),
+    ("audit_keys", sx.audit_keys(), domain.AuditKey),
+    ("audit_checkpoints", sx.audit_checkpoints(), domain.AuditCheckpoint),
+    ("unreadable_entries", sx.unreadable_entries(), domain.UnreadableEntry),
     ("domain_events", sx.domain_events(), domain.DomainEvent),
 ]
 

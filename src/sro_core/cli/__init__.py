@@ -35,6 +35,7 @@ MODULES: tuple[str, ...] = (
     "sro_core.cli.importing",
     "sro_core.cli.reporting",
     "sro_core.cli.operations",
+    "sro_core.cli.safekeeping",
     "sro_core.cli.demo",
 )
 """The modules of the built-in subcommands, each listing its own in ``COMMANDS``."""

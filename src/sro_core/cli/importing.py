@@ -314,7 +314,14 @@ def import_records(
 
         with output.progress(f"checking {kind.value}", size) as advance:
             check = program.check_lines(actor, cls, lines, shown, _bytes_read(stream, advance))
-        _refuse(check, skip_bad)
+        try:
+            _refuse(check, skip_bad)
+        except ImportStopped as stopped:
+            # refused here, before the program was asked to store: audited all the same
+            program.audit_refusal(
+                actor, "import_records", f"{check.lines} {kind.value}", str(stopped)
+            )
+            raise
         try:
             with output.progress(f"storing {kind.value}", size) as advance:
                 stored = program.store_lines(actor, cls, lines, check, _bytes_read(stream, advance))

@@ -10,6 +10,7 @@ from sro_core.domain import DomainError
 from sro_core.ports import shown_url
 from sro_core.serialization import unstructure
 from sro_core.service import DispatchReport
+from sro_core.service.anchors import checkpoint_document
 
 
 class AuditBroken(DomainError):
@@ -136,6 +137,27 @@ def show_audit(session: Session, *, after: int, limit: int, as_json: bool) -> No
             )
             for e in entries
         ),
+    )
+
+
+@audit.command("checkpoint")
+@json_option
+@pass_session
+def checkpoint(session: Session, *, as_json: bool) -> None:
+    """Seal a checkpoint of the audit trail's head now and keep it outside the store.
+
+    It goes to the checkpoint folder (program.audit_checkpoints) and to every plugin's
+    sro_audit_checkpoint hook. It needs the audit key (SRO_AUDIT_KEY or audit_key_file), or
+    an Ed25519 signing key (audit_signing_key_file).
+    """
+    taken = session.program.checkpoint_audit(session.actor)
+    if as_json:
+        session.output.json(checkpoint_document(taken))
+        return
+    folder = session.program.anchors.folder
+    where = f" in {folder.path}" if folder is not None else ""
+    session.output.line(
+        f"checkpoint of entry {taken.sequence} sealed ({taken.method}, key {taken.key_id}){where}"
     )
 
 

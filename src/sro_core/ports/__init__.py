@@ -75,6 +75,7 @@ from sro_core.ports.storage import (
     Storage,
     StorageError,
     StorageSettings,
+    StoreCheck,
     UnitOfWork,
     UnknownStore,
 )
@@ -133,6 +134,7 @@ __all__ = [
     "StorageFactory",
     "StorageRegistry",
     "StorageSettings",
+    "StoreCheck",
     "TriadTime",
     "UnitOfWork",
     "UnknownExporter",

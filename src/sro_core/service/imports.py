@@ -24,6 +24,7 @@ import attrs
 from sro_core.domain import (
     ActivityRecorded,
     Actor,
+    AuditOutcome,
     CommunityContact,
     ContactLogged,
     DomainError,
@@ -148,24 +149,42 @@ class Imports(Community):
         ``check_only`` stores nothing and returns every problem (a dry run).
         """
         kinds = {type(r) for r in records}
-        if len(kinds) > 1:
-            raise RuleViolation("records", sorted(k.__name__ for k in kinds), "one kind at a time")
         kind = next(iter(kinds), EducationActivity)
-        if kind not in _ACTIONS:
-            raise RuleViolation("records", kind.__name__, "not a kind of record an import takes")
+        name = "check_import" if check_only else "import_records"
+        refused = None
+        if len(kinds) > 1:
+            refused = RuleViolation(
+                "records", sorted(k.__name__ for k in kinds), "one kind at a time"
+            )
+        elif kind not in _ACTIONS:
+            refused = RuleViolation(
+                "records", kind.__name__, "not a kind of record an import takes"
+            )
+        if refused is not None:
+            self._audit_alone(
+                actor, name, f"{len(records)} records", AuditOutcome.ERROR, str(refused)
+            )
+            raise refused
+        target = f"{len(records)} {kind.__name__}"
+        if check_only:
+            # a dry run stores nothing: it is a read, not audited as the import it checks
+            return self._read(
+                actor,
+                _ACTIONS[kind],
+                name,
+                target,
+                lambda unit: ImportResult((), self._import_problems(unit, records, self.clock())),
+            )
 
         def work(unit: UnitOfWork, now: dt.datetime) -> tuple[ImportResult, list[DomainEvent]]:
             problems = self._import_problems(unit, records, now)
-            if check_only:
-                return ImportResult((), problems), []
             if problems and not skip_bad:
                 raise ImportRejected(problems)
             good = [r for n, r in enumerate(records) if n not in problems]
             events = self._store_imported(unit, good, now)
             return ImportResult(tuple(r.id for r in good), problems), events
 
-        target = f"{len(records)} {kind.__name__}"
-        return self._command(actor, _ACTIONS[kind], "import_records", target, work)
+        return self._command(actor, _ACTIONS[kind], name, target, work)
 
     def check_lines(
         self,

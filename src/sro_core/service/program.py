@@ -18,10 +18,13 @@ from sro_core.service.imports import Imports
 from sro_core.service.referrals import Referrals
 from sro_core.service.report import Reports
 from sro_core.service.restrictions import Restrictions
+from sro_core.service.safekeeping import Safekeeping
 from sro_core.service.settings import ProgramSettings
 
 
-class Program(Directory, Identity, Imports, Referrals, Crises, Restrictions, Exports, Reports):
+class Program(
+    Directory, Identity, Imports, Referrals, Crises, Restrictions, Exports, Reports, Safekeeping
+):
     """An SRO program: its records in a store, its settings, its plugins.
 
     Open one with :meth:`open`; every command and query takes the :class:`~sro_core.domain.Actor`

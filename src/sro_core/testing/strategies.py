@@ -27,8 +27,10 @@ from hypothesis.strategies import DrawFn, SearchStrategy
 from sro_core.codes import CodeTables, default_tables
 from sro_core.domain import (
     AGE_OF_MAJORITY,
+    AUDIT_COLUMNS,
     EVENT_TYPES,
     INCIDENT_TRANSITIONS,
+    MINIMUM_KEY_BYTES,
     MINUTES_IN_A_DAY,
     MOST_ATTENDING,
     OLDEST_AGE,
@@ -48,7 +50,9 @@ from sro_core.domain import (
     Assignment,
     AssignmentEnded,
     AssignmentRole,
+    AuditCheckpoint,
     AuditEntry,
+    AuditKey,
     AuditOutcome,
     CampusZone,
     Certification,
@@ -114,6 +118,7 @@ from sro_core.domain import (
     SchoolYear,
     Sex,
     TriadRole,
+    UnreadableEntry,
     VictimDetails,
     incident_number,
 )
@@ -132,7 +137,9 @@ __all__ = [
     "assignment_sets",
     "assignments",
     "audit_chains",
+    "audit_checkpoints",
     "audit_entries",
+    "audit_keys",
     "aware_datetimes",
     "certifications",
     "clauses",
@@ -165,6 +172,7 @@ __all__ = [
     "school_ids",
     "school_years",
     "schools",
+    "unreadable_entries",
     "victim_details",
 ]
 
@@ -1534,6 +1542,27 @@ def audit_chains(draw: DrawFn, min_size: int = 1, max_size: int = 8) -> list[Aud
 def audit_entries() -> SearchStrategy[AuditEntry]:
     """Draw sealed audit entries, each one link of a valid chain."""
     return audit_chains(min_size=1, max_size=4).flatmap(st.sampled_from)
+
+
+def audit_keys() -> SearchStrategy[AuditKey]:
+    """Draw audit keys of 32 to 64 bytes."""
+    return st.binary(min_size=MINIMUM_KEY_BYTES, max_size=64).map(AuditKey)
+
+
+@st.composite
+def audit_checkpoints(draw: DrawFn) -> AuditCheckpoint:
+    """Draw checkpoints sealed with an audit key, of a drawn chain's head or of an empty one."""
+    chain = draw(audit_chains(min_size=0, max_size=3))
+    head = chain[-1] if chain else None
+    at = head.at if head is not None else _draw_instant(draw, _DEFAULT_CALENDAR)
+    return AuditCheckpoint.of(head, at, draw(audit_keys()))
+
+
+@st.composite
+def unreadable_entries(draw: DrawFn) -> UnreadableEntry:
+    """Draw what reading a stored entry with one value that cannot be read gives."""
+    field = draw(st.sampled_from(AUDIT_COLUMNS[1:]))
+    return UnreadableEntry(draw(st.integers(1, 10**6)), field, draw(_texts(8)), "cannot be read")
 
 
 # --- domain events ---------------------------------------------------------------------------

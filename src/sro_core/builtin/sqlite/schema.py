@@ -193,6 +193,11 @@ CREATE TABLE incident_numbers (
 );
 """
 
+_AUDIT_KEYS = """
+ALTER TABLE audit ADD COLUMN key_id TEXT NOT NULL DEFAULT '';
+"""
+"""Entries name the audit key their hash was made with ('' for the plain SHA-256 of before)."""
+
 _ACTORS = """
 CREATE TABLE actors (
     id TEXT PRIMARY KEY,
@@ -221,7 +226,7 @@ open ones through their partial index, so delivered events cost it nothing. Even
 older schema had delivered everywhere are settled at their recording time.
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _ACTORS, _CLAIMS)
+MIGRATIONS: tuple[str, ...] = (_V1, _ACTORS, _CLAIMS, _AUDIT_KEYS)
 """The migration scripts, in order: migration ``n`` is ``MIGRATIONS[n - 1]``."""
 
 LATEST = len(MIGRATIONS)
