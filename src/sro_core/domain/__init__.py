@@ -185,6 +185,14 @@ from sro_core.domain.values import (
     ends_after_start,
     not_blank,
 )
+from sro_core.domain.victims import (
+    NON_PERSON_VICTIM_TYPES,
+    PERSON_VICTIM_TYPES,
+    SOCIETY,
+    NonPersonVictim,
+    against_society,
+    society_victims,
+)
 
 __all__ = [
     "AGE_OF_MAJORITY",
@@ -201,13 +209,16 @@ __all__ = [
     "MAX_INJURIES",
     "MAX_SUSPECTED_OF_USING",
     "MAX_WEAPONS",
+    "NON_PERSON_VICTIM_TYPES",
     "NOT_EXCEPTIONALLY_CLEARED",
+    "PERSON_VICTIM_TYPES",
     "PRE_KINDERGARTEN",
     "REFERRABLE",
     "REFERRAL_TRANSITIONS",
     "ROLE_AUDIENCE",
     "SCHOOL_YEAR_START_MONTH",
     "SENSITIVITY_KEY",
+    "SOCIETY",
     "TWELFTH_GRADE",
     "ActivityAudience",
     "ActivityKind",
@@ -263,6 +274,7 @@ __all__ = [
     "JuvenileDisposition",
     "Location",
     "LocationKind",
+    "NonPersonVictim",
     "Offense",
     "Officer",
     "OfficerAssigned",
@@ -298,6 +310,7 @@ __all__ = [
     "SharingRefused",
     "TriadRole",
     "VictimDetails",
+    "against_society",
     "age_in_years",
     "at_least",
     "aware",
@@ -323,5 +336,6 @@ __all__ = [
     "not_blank",
     "refer",
     "sensitive",
+    "society_victims",
     "verify_chain",
 ]

@@ -18,6 +18,7 @@ from sro_core.domain import (
     IncidentStatus,
     IncidentStatusChanged,
     Involvement,
+    LocationKind,
     Offense,
     RuleViolation,
 )
@@ -50,6 +51,15 @@ Status, disposition and number move only through the lifecycle commands.
 """
 
 
+def _placed(unit: UnitOfWork, incident: Incident) -> Incident:
+    """Return the incident with its campus location code following its school's level."""
+    if incident.school_id is None or incident.location.kind is not LocationKind.ON_CAMPUS:
+        return incident
+    level = unit.schools.get(incident.school_id).level
+    location = incident.location.at_school(level)
+    return incident if location is incident.location else attrs.evolve(incident, location=location)
+
+
 class Incidents(ProgramCore):
     """Commands on incidents."""
 
@@ -65,7 +75,8 @@ class Incidents(ProgramCore):
         if draft.school_id is not None:
             unit.schools.get(draft.school_id)
         year = self.calendar.local(draft.reported_at).year
-        reported = self._checked(draft.reported(unit.next_incident_number(year)))
+        placed = _placed(unit, draft)
+        reported = self._checked(placed.reported(unit.next_incident_number(year)))
         stored = unit.incidents.add(reported)
         event = IncidentReported(
             occurred_at=now,
@@ -91,7 +102,7 @@ class Incidents(ProgramCore):
 
         def work(unit: UnitOfWork, now: dt.datetime) -> tuple[Incident, Events]:
             before = unit.incidents.get(incident_id)
-            after = self._checked(change(before))
+            after = self._checked(_placed(unit, change(before)))
             stored = unit.incidents.update(after)
             events: list[DomainEvent] = []
             if stored.status is not before.status:

@@ -29,6 +29,7 @@ from sro_core.domain import (
     AGE_OF_MAJORITY,
     EVENT_TYPES,
     INCIDENT_TRANSITIONS,
+    PERSON_VICTIM_TYPES,
     PRE_KINDERGARTEN,
     TWELFTH_GRADE,
     ActivityAudience,
@@ -80,6 +81,7 @@ from sro_core.domain import (
     JuvenileDisposition,
     Location,
     LocationKind,
+    NonPersonVictim,
     Offense,
     Officer,
     OfficerAssigned,
@@ -148,6 +150,7 @@ __all__ = [
     "juvenile_birthday_incidents",
     "locations",
     "midnight_spanning_incidents",
+    "non_person_victims",
     "offenses",
     "officers",
     "open_ended_assignments",
@@ -823,6 +826,27 @@ def victim_details(
     return _draw_victim(draw, offense_codes, offender_ids)
 
 
+def _draw_non_person_victim(draw: DrawFn, offense_codes: Sequence[str] | None) -> NonPersonVictim:
+    if offense_codes is None:
+        connected: tuple[str, ...] = draw(_code_tuples("nibrs.offense", max_size=3))
+    else:
+        connected = tuple(sorted(draw(_subsets(offense_codes))))
+    return NonPersonVictim(
+        victim_type=draw(_codes("nibrs.victim_type", leave_out=PERSON_VICTIM_TYPES)),
+        offense_codes=connected,
+        name=draw(_optional(_texts())),
+        id=draw(st.uuids()),
+    )
+
+
+@st.composite
+def non_person_victims(
+    draw: DrawFn, *, offense_codes: Sequence[str] | None = None
+) -> NonPersonVictim:
+    """Draw victims that are not people (business, society …) connected to ``offense_codes``."""
+    return _draw_non_person_victim(draw, offense_codes)
+
+
 def _draw_arrest(
     draw: DrawFn,
     offense_codes: Sequence[str] | None,
@@ -839,6 +863,8 @@ def _draw_arrest(
         armed_with=draw(_code_tuples("nibrs.arrestee_weapon", min_size=1, max_size=2)),
         juvenile_disposition=draw(st.sampled_from(JuvenileDisposition)) if juvenile else None,
         multiple_arrestee=draw(_codes("nibrs.multiple_arrestee")),
+        transaction_number=draw(_optional(_numbered("A{}", 1, 99_999_999))),
+        resident_status=draw(_optional(_codes("nibrs.resident_status"))),
     )
 
 
@@ -858,6 +884,7 @@ def arrests(
 
 
 _NOT_ARRESTEE: Final = tuple(r for r in InvolvementRole if r is not InvolvementRole.ARRESTEE)
+_OFFENDERS: Final = frozenset({InvolvementRole.OFFENDER, InvolvementRole.SUSPECT})
 _OFFENDING: Final = frozenset(
     {InvolvementRole.OFFENDER, InvolvementRole.SUSPECT, InvolvementRole.ARRESTEE}
 )
@@ -919,6 +946,7 @@ def _draw_location(draw: DrawFn, kind: LocationKind | None) -> Location:
         nibrs_code=draw(_codes("nibrs.location")),
         zone=draw(_optional(st.sampled_from(CampusZone))) if on_campus else None,
         address=draw(_optional(_texts())),
+        derived=on_campus and draw(st.booleans()),
     )
 
 
@@ -1081,6 +1109,12 @@ def _draw_incident(
         origin=draw(st.sampled_from(RecordOrigin)),
         escalated_from=draw(_optional(st.uuids())),
         number=number,
+        non_person_victims=tuple(
+            _draw_non_person_victim(draw, sorted({o.ucr_code for o in offense_list}))
+            for _ in range(draw(st.integers(0, 2)))
+        ),
+        offender_unknown=not any(i.roles & _OFFENDERS for i in cast) and draw(st.booleans()),
+        nibrs_number=draw(_optional(_numbered("NB{}", 1, 99_999_999))),
         id=draw(st.uuids()),
         version=draw(_versions()),
     )
@@ -1624,6 +1658,7 @@ def any_domain_value() -> SearchStrategy[Any]:
         age_ranges(),
         relationships(),
         victim_details(),
+        non_person_victims(),
         arrests(),
         involvements(),
         locations(),
