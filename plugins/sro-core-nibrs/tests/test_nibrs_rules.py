@@ -18,7 +18,6 @@ from nibrs_cases import (
     base,
     group_b,
     offender,
-    society,
     victim,
 )
 from nibrs_support import PROGRAM, cleared
@@ -32,6 +31,7 @@ from sro_core.domain import (
     Involvement,
     Location,
     LocationKind,
+    NonPersonVictim,
     Offense,
     PropertyItem,
     Sex,
@@ -89,7 +89,7 @@ CASES = [
         "offenses[0].attempted", "13B is always reported completed", id="attempted assault",
     ),
     pytest.param(
-        _with(victim(), offender(), society(), offenses=(Offense("13B"), Offense("35A"))),
+        _with(victim(), offender(), offenses=(Offense("13B"), Offense("35A"))),
         "drugs", "needs the drug type", id="drugs without their type",
     ),
     pytest.param(
@@ -123,6 +123,38 @@ CASES = [
         _offense_with_victim("520", "I"),
         "involvements[0].victim.victim_type", "520 is a crime against society",
         id="a person as victim of a weapon law",
+    ),
+    pytest.param(
+        lambda: base(non_person_victims=(NonPersonVictim("B", ("13B",)),)),
+        "non_person_victims[0].victim_type", "a person (I) (rule 464)",
+        id="a business as victim of an assault",
+    ),
+    pytest.param(
+        lambda: base(
+            offenses=(Offense("23C"),),
+            involvements=(offender(code="23C"),),
+            non_person_victims=(NonPersonVictim("S", ("23C",)),),
+        ),
+        "non_person_victims[0].victim_type", "society (S) is no victim (rule 467)",
+        id="society as victim of shoplifting",
+    ),
+    pytest.param(
+        lambda: base(
+            offenses=(Offense("520"),),
+            involvements=(offender(code="520"),),
+            non_person_victims=(NonPersonVictim("S", ("520",)), NonPersonVictim("S", ("520",))),
+        ),
+        "non_person_victims", "one society victim (rule 080)", id="society twice",
+    ),
+    pytest.param(
+        lambda: base(
+            involvements=(attrs.evolve(victim(), victim=VictimDetails("I", ("13B",))),),
+            offender_unknown=True,
+            status=IncidentStatus.CLOSED,
+            disposition=cleared(DAY),
+        ),
+        "offender_unknown", "knows its offender: not unknown (00) (rule 557)",
+        id="cleared exceptionally with an unknown offender",
     ),
     pytest.param(
         _offense_with_victim("290", "S"),
@@ -259,10 +291,10 @@ def test_the_old_school_code_is_a_warning_and_school_codes_are_not():
 
 
 def test_a_completed_drug_violation_with_its_drug_keeps_the_rules():
-    """35A with society as victim and the drug seized keeps the rules."""
+    """35A with the drug seized keeps the rules: society is its victim by rule, no person."""
     drugs = base(
         offenses=(Offense("35A", criminal_activities=("P",)),),
-        involvements=(society(), offender(code="35A")),
+        involvements=(offender(code="35A"),),
         drugs=(Drug("E"),),
     )
     assert incident_problems(drugs, PROGRAM, PERIOD) == []

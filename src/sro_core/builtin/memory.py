@@ -73,6 +73,8 @@ from sro_core.ports import (
     Storage,
     StorageRegistry,
     StorageSettings,
+    SubmissionLedger,
+    SubmittedReport,
     TriadTime,
     UnitOfWork,
     ascii_lower,
@@ -108,6 +110,7 @@ class _State:
     deliveries: dict[tuple[uuid.UUID, str], Delivery] = attrs.field(factory=dict)
     audit: list[AuditEntry] = attrs.field(factory=list)
     numbers: dict[int, int] = attrs.field(factory=dict)
+    submissions: list[SubmittedReport] = attrs.field(factory=list)
 
     def copy(self) -> _State:
         return _State(
@@ -116,6 +119,7 @@ class _State:
             dict(self.deliveries),
             list(self.audit),
             dict(self.numbers),
+            list(self.submissions),
         )
 
 
@@ -304,6 +308,17 @@ class _Audit(AuditLog):
         return found if limit is None else found[:limit]
 
 
+class _Submissions(SubmissionLedger):
+    def __init__(self, state: _State) -> None:
+        self.state = state
+
+    def record(self, reports: Sequence[SubmittedReport]) -> None:
+        self.state.submissions.extend(reports)
+
+    def reports(self, ori: str | None = None) -> list[SubmittedReport]:
+        return [r for r in self.state.submissions if ori is None or r.ori == ori]
+
+
 class _Queries(Queries):
     def __init__(self, unit: MemoryUnitOfWork) -> None:
         self.unit = unit
@@ -488,6 +503,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self.crises = _Crises(self, "crises", "crisis")
         self.outbox = _Outbox(self.state)
         self.audit = _Audit(self.state)
+        self.submissions = _Submissions(self.state)
         self.queries = _Queries(self)
         self.repositories: dict[str, _Repository[Any]] = {
             "officers": self.officers,
@@ -546,6 +562,7 @@ class MemoryUnitOfWork(UnitOfWork):
             if self.base.deliveries.get(pair) != delivery:
                 merged.deliveries[pair] = delivery
         merged.audit.extend(self.state.audit[len(self.base.audit) :])
+        merged.submissions.extend(self.state.submissions[len(self.base.submissions) :])
         merged.numbers.update(
             {y: s for y, s in self.state.numbers.items() if s != self.base.numbers.get(y)}
         )

@@ -58,6 +58,8 @@ from sro_core.ports.storage import (
     Storage,
     StorageError,
     StorageSettings,
+    SubmissionLedger,
+    SubmittedReport,
     UnitOfWork,
     UnknownStore,
 )
@@ -113,6 +115,8 @@ __all__ = [
     "StorageFactory",
     "StorageRegistry",
     "StorageSettings",
+    "SubmissionLedger",
+    "SubmittedReport",
     "TriadTime",
     "UnitOfWork",
     "UnknownExporter",

@@ -267,12 +267,12 @@ class SubmissionBuilder:
         return planned, bool(wanted or held)
 
     def _problems(
-        self, incident: Incident, number: str | None, hidden: Collection[str]
+        self, incident: Incident, number: str | None, given: str | None, hidden: Collection[str]
     ) -> list[Problem]:
         """Return why an incident cannot go: its rules, hidden facts, a number used twice."""
         problems: list[Problem] = []
         if not _unfounded(incident):
-            problems = incident_problems(incident, self.program, self.period, number=number)
+            problems = incident_problems(incident, self.program, self.period, number=given)
         # An unfounded incident is only deleted, by its number: its other facts do not matter.
         name = number or f"draft {incident.id}"
         for path in sorted(hidden):
@@ -293,8 +293,9 @@ class SubmissionBuilder:
             incident whose NIBRS facts (dates of birth, demographics) were hidden is left out
             rather than reported with ages and races made unknown.
         """
-        number = self.numbers.get(incident.id) or incident.number
-        problems = self._problems(incident, number, hidden)
+        given = self.numbers.get(incident.id)
+        number = given or incident.nibrs_number or incident.number
+        problems = self._problems(incident, number, given, hidden)
         if problems or number is None:
             self.problems += problems
             return []

@@ -193,7 +193,29 @@ CREATE TABLE incident_numbers (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1,)
+_NIBRS_SUBMISSIONS = """
+CREATE TABLE nibrs_submissions (
+    position INTEGER PRIMARY KEY AUTOINCREMENT,
+    ori TEXT NOT NULL,
+    category TEXT NOT NULL,
+    number TEXT NOT NULL,
+    action TEXT NOT NULL,
+    period TEXT NOT NULL,
+    submission TEXT NOT NULL,
+    document TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    written_at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    sequence INTEGER,
+    incident_id TEXT,
+    arrested_on TEXT
+);
+CREATE INDEX nibrs_submissions_by_ori ON nibrs_submissions (ori, position);
+"""
+"""The NIBRS submission ledger: every report written, in the order written."""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _NIBRS_SUBMISSIONS)
 """The migration scripts, in order: migration ``n`` is ``MIGRATIONS[n - 1]``."""
 
 LATEST = len(MIGRATIONS)
