@@ -7,7 +7,6 @@ import uuid
 from hypothesis import HealthCheck, event, given, settings
 from nibrs_support import PERIOD, PROGRAM, differences, exportable_incidents
 from sro_core_nibrs import (
-    SubmissionLedger,
     group_a_report,
     group_b_reports,
     incident_problems,
@@ -40,9 +39,7 @@ def _round_trip(incident: Incident) -> None:
     """Export one incident that keeps the rules; check the XML and what importing gives back."""
     number = incident.nibrs_number or incident.number
     assert number is not None
-    result = nibrs_submission(
-        [incident], program=PROGRAM, period=PERIOD, ledger=SubmissionLedger(None)
-    )
+    result = nibrs_submission([incident], program=PROGRAM, period=PERIOD)
     assert result.problems == ()
     assert result.exported == (number,)
     sent = _reports(incident, number)
@@ -81,8 +78,7 @@ def test_a_group_b_arrest_that_keeps_the_rules_round_trips(incident):
 def test_any_generated_incident_is_exported_whole_or_left_out_with_its_problems(incident):
     """Any incident the kit generates either round-trips or is left out with its problems."""
     problems = incident_problems(incident, PROGRAM, PERIOD)
-    ledger = SubmissionLedger(None)
-    result = nibrs_submission([incident], program=PROGRAM, period=PERIOD, ledger=ledger)
+    result = nibrs_submission([incident], program=PROGRAM, period=PERIOD)
     disposition = incident.disposition
     if disposition is not None and disposition.kind is DispositionKind.UNFOUNDED:
         event("unfounded: never sent, so nothing to delete")

@@ -21,7 +21,7 @@ from nibrs_cases import (
     victim,
 )
 from nibrs_support import PROGRAM, cleared
-from sro_core_nibrs import SubmissionLedger, incident_problems, incident_warnings, nibrs_submission
+from sro_core_nibrs import incident_problems, incident_warnings, nibrs_submission
 
 from sro_core.domain import (
     CampusZone,
@@ -238,8 +238,7 @@ def test_an_incident_breaking_a_rule_is_left_out_and_the_rest_go(make, field, ru
     """The broken incident is listed and left out; another incident still goes out."""
     del field, rule
     good = base(number="2026-000124", id=uuid.uuid4())
-    ledger = SubmissionLedger(None)
-    result = nibrs_submission([make(), good], program=PROGRAM, period=PERIOD, ledger=ledger)
+    result = nibrs_submission([make(), good], program=PROGRAM, period=PERIOD)
     assert result.exported == ("2026-000124",)
     assert result.problems
     assert all(p.field.startswith(f"{NUMBER} ") for p in result.problems)
@@ -258,9 +257,7 @@ def test_a_draft_is_named_by_its_id():
 def test_two_incidents_with_one_number_are_not_both_sent():
     """A second incident under a number already in the submission is left out."""
     first, second = base(), base(id=uuid.uuid4())
-    result = nibrs_submission(
-        [first, second], program=PROGRAM, period=PERIOD, ledger=SubmissionLedger(None)
-    )
+    result = nibrs_submission([first, second], program=PROGRAM, period=PERIOD)
     assert result.exported == (NUMBER,)
     [problem] = result.problems
     assert problem.field == f"{NUMBER} number"
@@ -273,9 +270,7 @@ def test_a_school_incident_coded_off_campus_is_a_warning_only():
     [warning] = incident_warnings(parking)
     assert warning.field == f"{NUMBER} location.nibrs_code"
     assert "not a school (53)" in warning.rule
-    result = nibrs_submission(
-        [parking], program=PROGRAM, period=PERIOD, ledger=SubmissionLedger(None)
-    )
+    result = nibrs_submission([parking], program=PROGRAM, period=PERIOD)
     assert result.exported == (NUMBER,)
     assert result.warnings == (warning,)
 

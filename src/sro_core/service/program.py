@@ -17,9 +17,10 @@ from sro_core.service.imports import Imports
 from sro_core.service.referrals import Referrals
 from sro_core.service.report import Reports
 from sro_core.service.settings import ProgramSettings
+from sro_core.service.submissions import Submissions
 
 
-class Program(Directory, Imports, Referrals, Crises, Exports, Reports):
+class Program(Directory, Imports, Referrals, Crises, Exports, Reports, Submissions):
     """An SRO program: its records in a store, its settings, its plugins.
 
     Open one with :meth:`open`; every command and query takes the :class:`~sro_core.domain.Actor`
