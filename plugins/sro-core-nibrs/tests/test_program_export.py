@@ -123,7 +123,7 @@ def test_the_program_exports_a_valid_nibrs_submission(program: Program, tmp_path
     assert all(schema_errors(document) == [] for document in documents)
     code = b"<j:ArresteeJuvenileDispositionCode>H</j:ArresteeJuvenileDispositionCode>"
     assert any(code in document for document in documents)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["september.zip", "sro.db"]
+    assert not list(tmp_path.glob("*.jsonl"))
     assert program.submitted_reports(SERGEANT) == []  # a preview: nothing recorded
 
 
