@@ -64,7 +64,7 @@ CASES = [
     ),
     pytest.param(
         lambda: base(occurred_start=START + LATER, reported_at=START + LATER),
-        "occurred_start", "after the reporting period 2026-03", id="after the period",
+        "occurred_start", "after the month of submission 2026-03", id="after the period",
     ),
     pytest.param(
         _with(victim(), offender(arrested_on=DAY - dt.timedelta(days=1))),
@@ -73,7 +73,7 @@ CASES = [
     ),
     pytest.param(
         _with(victim(), offender(arrested_on=dt.date(2026, 4, 2))),
-        "involvements[1].arrest.arrested_on", "after the reporting period",
+        "involvements[1].arrest.arrested_on", "after the month of submission",
         id="arrest after the period",
     ),
     pytest.param(
@@ -199,7 +199,7 @@ CASES = [
     ),
     pytest.param(
         _with(victim(), NOT_ARRESTED, disposition=cleared(dt.date(2026, 4, 1))),
-        "disposition.decided_on", "after the reporting period", id="cleared after the period",
+        "disposition.decided_on", "after the month of submission", id="cleared after the period",
     ),
     pytest.param(
         lambda: base(property=(PropertyItem("STOLEN", "13"), PropertyItem("STOLEN", "13", 20))),

@@ -29,7 +29,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.strategies import DrawFn, SearchStrategy
 
-from sro_core.domain import ProgramCalendar
+from sro_core.domain import Officer, ProgramCalendar
 from sro_core.ports import Capability, Storage, SubmittedReport
 from sro_core.testing.strategies import aware_datetimes
 
@@ -73,6 +73,21 @@ _PROPERTIES: dict[str, dict[str, SearchStrategy[Any]]] = {
     },
 }
 """The property tests, by name, and what each draws: made for each backend's subclass."""
+
+
+_REPORT = SubmittedReport(
+    ori="CA0100000",
+    category="GROUP A INCIDENT REPORT",
+    number="2026-000001",
+    action="I",
+    period="2026-03",
+    submission="CA0100000-2026-03.zip",
+    document="0001-A-I-2026-000001.xml",
+    message_id="3f1d0c7e-5a55-4b0e-9b59-2b5f1f1f7a10",
+    written_at=dt.datetime(2026, 4, 2, 16, 5, tzinfo=dt.UTC),
+    actor="records clerk",
+    fingerprint="0" * 64,
+)
 
 
 class SubmissionLedgerContract(abc.ABC):
@@ -144,21 +159,21 @@ class SubmissionLedgerContract(abc.ABC):
             with storage.unit_of_work() as unit:
                 assert unit.submissions.reports() == [kept]
 
+    def test_a_submission_commits_with_the_other_writes_of_its_unit(self) -> None:
+        """Reports recorded before another write of the same unit (its audit entry) are kept."""
+        report = _REPORT
+        officer = Officer(badge="4127", name="Dana Reyes")
+        with self.opened() as storage:
+            with storage.unit_of_work() as unit:
+                unit.submissions.record([report])
+                unit.officers.add(officer)
+            with storage.unit_of_work() as unit:
+                assert unit.submissions.reports() == [report]
+                assert unit.officers.get(officer.id).badge == "4127"
+
     def test_the_ledger_outlives_the_process(self) -> None:
         """A persistent store gives the ledger back to the next process (another machine)."""
-        report = SubmittedReport(
-            ori="CA0100000",
-            category="GROUP A INCIDENT REPORT",
-            number="2026-000001",
-            action="I",
-            period="2026-03",
-            submission="CA0100000-2026-03.zip",
-            document="0001-A-I-2026-000001.xml",
-            message_id="3f1d0c7e-5a55-4b0e-9b59-2b5f1f1f7a10",
-            written_at=dt.datetime(2026, 4, 2, 16, 5, tzinfo=dt.UTC),
-            actor="records clerk",
-            fingerprint="0" * 64,
-        )
+        report = _REPORT
         with self.opened() as storage:
             if Capability.PERSISTENT not in storage.capabilities:
                 import pytest  # noqa: PLC0415 - only a persistent store's test needs it

@@ -170,7 +170,7 @@ def _codes(incident: Incident, context: Context) -> Iterator[Broken]:
 def _dates(incident: Incident, context: Context) -> Iterator[Broken]:
     day = incident_day(incident, context.program)
     end = context.period_end
-    after = f"after the reporting period {context.period}"
+    after = f"after the month of submission {context.period}"
     if day > end:
         yield "occurred_start", day.isoformat(), after, _Ref(ADMIN, "3", "105")
     for n, involvement in enumerate(incident.involvements):
@@ -337,7 +337,7 @@ def _clearance(incident: Incident, context: Context) -> Iterator[Broken]:
         rule = f"the exceptional clearance date is before the incident day {day} (element 5)"
         yield "disposition.decided_on", decided, rule, _Ref(ADMIN, "5", "155")
     if disposition.decided_on > context.period_end:
-        rule = f"the exceptional clearance date is after the reporting period {context.period}"
+        rule = f"the exceptional clearance date is after the month of submission {context.period}"
         yield "disposition.decided_on", decided, rule, _Ref(ADMIN, "5", "105")
 
 

@@ -40,7 +40,7 @@ from sro_core_nibrs.reports import (
     ZeroReport,
     category_of,
 )
-from sro_core_nibrs.rules import incident_problems, incident_warnings
+from sro_core_nibrs.rules import Finding, incident_findings, incident_warnings
 from sro_core_nibrs.schema import schema_errors
 from sro_core_nibrs.writer import render
 
@@ -48,6 +48,10 @@ NIBRS_PERSON_FIELDS = ("date_of_birth", "demographics")
 """The person fields a NIBRS report is made from: an incident with them hidden is left out."""
 PERIOD = re.compile(r"(?P<year>\d{4})-(?P<month>0[1-9]|1[0-2])")
 MEDIA_TYPE = "application/zip"
+HIDDEN = (
+    "hidden from the exporting actor; NIBRS needs it: export as an actor with the"
+    " juvenile-records permission"
+)
 _SHORT = {ReportCategory.GROUP_A: "A", ReportCategory.GROUP_B: "B", ReportCategory.ZERO: "Z"}
 
 
@@ -56,8 +60,9 @@ class NibrsConfigurationError(DomainError):
 
 
 MISSING_ORI = (
-    "agency_ori is not set: a NIBRS submission names the agency's ORI, its nine-character"
-    " NCIC identifier (sro config set agency_ori CA0100000)"
+    "agency_ori is not set: a NIBRS submission names the agency by its nine-character ORI;"
+    ' put it in the configuration file\'s [program] table, agency_ori = "CA0200200"'
+    " (in the API: ProgramSettings(agency_ori=...))"
 )
 DEFAULT_NOW = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 """A fixed stamp for callers that give no clock (tests, previews): never the wall clock."""
@@ -168,6 +173,9 @@ class SubmissionBuilder:
     :param now: the time the documents are stamped with: the program's clock.
     :param submission: the name of the file the submission is written to (for the ledger).
     :param actor: who submits (for the ledger).
+    :param submitted_in: the month the submission is made in, when later than ``period``
+        (``nibrs:ReportDate`` is the month a report is created; no date may be after it).
+        A zero report is dated with ``period``, the month it says had nothing.
     """
 
     def __init__(
@@ -180,6 +188,7 @@ class SubmissionBuilder:
         now: dt.datetime,
         submission: str = "",
         actor: str = "",
+        submitted_in: str | None = None,
     ) -> None:
         ori = program.settings.agency_ori
         if ori is None:
@@ -187,6 +196,7 @@ class SubmissionBuilder:
         self.program = program
         self.ori = ori
         self.period = check_period(period)
+        self.submitted_in = max(check_period(submitted_in or period), self.period)
         self.numbers = dict(numbers or {})
         self.now = now
         self.submission = submission
@@ -195,6 +205,7 @@ class SubmissionBuilder:
         self.held = held(before)
         self.sent_periods = {r.period for r in before}
         self.documents: list[SubmissionDocument] = []
+        self.findings: list[Finding] = []
         self.entries: list[SubmittedReport] = []
         self.exported: list[str] = []
         self.problems: list[Problem] = []
@@ -204,9 +215,9 @@ class SubmissionBuilder:
         self.used: dict[str, uuid.UUID] = {}
         self.written = 0
 
-    def _header(self, action: ReportAction) -> Header:
+    def _header(self, action: ReportAction, month: str) -> Header:
         created = self.program.calendar.local(self.now)
-        return Header(self.ori, self.period, action, str(uuid.uuid4()), created)
+        return Header(self.ori, month, action, str(uuid.uuid4()), created)
 
     def _plan(
         self,
@@ -217,7 +228,8 @@ class SubmissionBuilder:
         sequence: int | None = None,
         arrested_on: dt.date | None = None,
     ) -> _Plan:
-        header = self._header(action)
+        month = self.period if isinstance(report, ZeroReport) else self.submitted_in
+        header = self._header(action, month)
         return _Plan(report, header, render(report, header), number, sequence, arrested_on)
 
     def _accept(self, plan: _Plan, incident_id: uuid.UUID | None) -> SubmissionDocument:
@@ -321,13 +333,14 @@ class SubmissionBuilder:
         """Return why an incident cannot go: its rules, hidden facts, a number used twice."""
         problems: list[Problem] = []
         if not _unfounded(incident):
-            problems = incident_problems(incident, self.program, self.period, number=given)
+            found = incident_findings(incident, self.program, self.submitted_in, number=given)
+            self.findings += found
+            problems = [f.problem() for f in found]
         # An unfounded incident is only deleted, by its number: its other facts do not matter.
         name = number or f"draft {incident.id}"
         for path in sorted(hidden):
             if any(part in path for part in NIBRS_PERSON_FIELDS) and not _unfounded(incident):
-                rule = "hidden from the exporting actor; NIBRS needs it (juvenile records)"
-                problems.append(Problem(f"{name} {path}", None, rule))
+                problems.append(Problem(f"{name} {path}", None, HIDDEN))
         if number is not None and number in self.used:
             other = self.used[number]
             given = "this incident is given twice" if other == incident.id else f"incident {other}"

@@ -537,6 +537,7 @@ class _Submissions(SubmissionLedger):
         self.unit = unit
 
     def record(self, reports: Sequence[SubmittedReport]) -> None:
+        self.unit.write_lock()
         for report in reports:
             self.unit.execute(
                 "INSERT INTO nibrs_submissions (ori, category, number, action, period, "
