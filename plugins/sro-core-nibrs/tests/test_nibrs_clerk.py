@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 import re
 import zipfile
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import attrs
 import pytest
 from click.testing import CliRunner, Result
+from nibrs_cases import base
 from sro_core_nibrs import read_document, schema_errors
 from sro_core_nibrs.mapping import group_b_arrestees, has_group_a
+from sro_core_nibrs.monthly import build_month
 from sro_core_nibrs.reports import GroupAReport, GroupBReport, ReportCategory
 
 from sro_core import PluginHost
@@ -18,8 +23,16 @@ from sro_core.cli import cli
 from sro_core.demo import DEFAULT_SEED, DEFAULT_YEAR, StoryClock, build_school_year
 from sro_core.demo.town import SERGEANT
 from sro_core.domain import (
+    Disposition,
     DispositionKind,
+    GradeSpan,
     Incident,
+    IncidentStatus,
+    Location,
+    Offense,
+    Officer,
+    School,
+    SchoolLevel,
 )
 from sro_core.service import NotifierSetting, Program, ProgramSettings
 
@@ -141,3 +154,136 @@ def _number(report: object) -> str | None:
     if isinstance(report, GroupBReport):
         return report.arrestee.arrest_number
     return None
+
+
+# --- the clerk's commands on a small store ----------------------------------------------------
+
+
+class Clock:
+    """A program clock a test moves by hand."""
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        """Return the clock's time."""
+        return self.now
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> tuple[Path, Incident]:
+    """Return a store holding one March assault (the NIBRS cases' base), and the incident."""
+    path = tmp_path / "sro.db"
+    clock = Clock(dt.datetime(2026, 4, 2, 16, tzinfo=dt.UTC))
+    host = PluginHost.load(only=("nibrs",))
+    with Program.open(f"sqlite:///{path.as_posix()}", _settings(), plugins=host, clock=clock) as p:
+        officer = p.register_officer(SERGEANT, Officer(badge="4127", name="Dana Reyes"))
+        school = p.register_school(
+            SERGEANT, School("High", "District", SchoolLevel.HIGH, GradeSpan(9, 12))
+        )
+        draft = attrs.evolve(
+            base(), status=IncidentStatus.DRAFT, number=None, version=0,
+            reporting_officer_id=officer.id, school_id=school.id,
+            location=Location.on_campus(),
+        )  # fmt: skip
+        incident = p.report_incident(SERGEANT, draft)
+    return path, incident
+
+
+def test_a_month_is_checked_line_by_line_with_the_rule_numbers(small, tmp_path):
+    """`sro nibrs check` names incident, segment, data element, what the rule says, its number."""
+    path, incident = small
+    host = PluginHost.load(only=("nibrs",))
+    with Program.open(f"sqlite:///{path.as_posix()}", _settings(), plugins=host) as p:
+        p.amend_incident(SERGEANT, incident.id, offenses=(Offense("13B", attempted=True),))
+    clerk = Clerk(path, _config(tmp_path))
+    result = clerk("nibrs", "check", "--month", "2026-03")
+    assert result.exit_code == 1
+    [line] = result.stdout.splitlines()
+    assert LINE.fullmatch(line), line
+    assert line == (f"{incident.number} Offense 7: 13B is always reported completed (rule 204)")
+    assert "1 incidents checked, 1 break a rule" in result.stderr
+
+
+def test_the_location_of_a_campus_incident_follows_its_school(small):
+    """Recorded on campus without a code, the incident takes its school's (53, derived)."""
+    _, incident = small
+    assert (incident.location.nibrs_code, incident.location.derived) == ("53", True)
+
+
+def test_export_writes_the_zip_named_by_ori_and_month_then_replaces_and_deletes(small, tmp_path):
+    """March goes out (I); amended, it is replaced (R) in a second file; unfounded, deleted (D)."""
+    path, incident = small
+    clerk = Clerk(path, _config(tmp_path))
+    out = tmp_path / "out"
+    first = clerk("nibrs", "export", "--month", "2026-03", "--to", str(out))
+    assert first.exit_code == 0, first.stderr
+    assert f"{out / 'CA0200200-2026-03.zip'}: 1 incidents in the submission (1 new)" in first.stdout
+    again = clerk("nibrs", "export", "--month", "2026-03", "--to", str(out))
+    assert again.exit_code == 1
+    assert "nothing new to send: 1 incidents in the month, 1 already submitted" in again.stderr
+    host = PluginHost.load(only=("nibrs",))
+    with Program.open(f"sqlite:///{path.as_posix()}", _settings(), plugins=host) as p:
+        p.amend_incident(SERGEANT, incident.id, offenses=(Offense("13B", weapons=("90",)),))
+    replaced = clerk("nibrs", "export", "--month", "2026-04", "--to", str(out))
+    assert replaced.exit_code == 0, replaced.stderr
+    assert "(1 replaced)" in replaced.stdout
+    assert "sent again from earlier months: 1" in replaced.stdout
+    with Program.open(f"sqlite:///{path.as_posix()}", _settings(), plugins=host) as p:
+        closed = Disposition(DispositionKind.UNFOUNDED, dt.date(2026, 5, 4))
+        p.close_incident(SERGEANT, incident.id, closed)
+        deleted = clerk("nibrs", "export", "--month", "2026-05", "--to", str(out))
+        assert deleted.exit_code == 0, deleted.stderr
+        assert "(1 deleted)" in deleted.stdout
+        actions = [(r.period, r.action) for r in p.submitted_reports(SERGEANT, ORI)]
+    assert actions == [("2026-03", "I"), ("2026-04", "R"), ("2026-05", "D")]
+    assert sorted(f.name for f in out.iterdir()) == [
+        "CA0200200-2026-03.zip", "CA0200200-2026-04.zip", "CA0200200-2026-05.zip",
+    ]  # fmt: skip
+
+
+def test_an_empty_month_stops_unless_a_zero_report_is_asked_for(small, tmp_path):
+    """A month with nothing says so and exits 1; --allow-empty submits its zero report."""
+    path, _ = small
+    clerk = Clerk(path, _config(tmp_path))
+    out = tmp_path / "out"
+    empty = clerk("nibrs", "export", "--month", "2026-02", "--to", str(out))
+    assert empty.exit_code == 1
+    assert "2026-02: nothing to report" in empty.stderr
+    assert "--allow-empty" in empty.stderr
+    assert not out.exists() or not list(out.iterdir())
+    zero = clerk("nibrs", "export", "--month", "2026-02", "--to", str(out), "--allow-empty")
+    assert zero.exit_code == 0, zero.stderr
+    assert "a zero report" in zero.stdout
+    [(name, xml)] = _documents(out)
+    read, _ = read_document(xml)
+    assert read is not None
+    assert read.header.period == "2026-02"
+    assert name.startswith("CA0200200-2026-02.zip/")
+
+
+def test_a_missing_ori_is_named_with_its_setting_and_an_example(small, tmp_path):
+    """Without agency_ori the commands stop and say where it goes, with an example."""
+    path, _ = small
+    clerk = Clerk(path, _config(tmp_path, ori=None))
+    for command in (("check",), ("export", "--to", str(tmp_path / "out"))):
+        result = clerk("nibrs", *command, "--month", "2026-03")
+        assert result.exit_code == 1
+        assert "agency_ori is not set" in result.stderr
+        assert '[program] table, agency_ori = "CA0200200"' in result.stderr
+
+
+def test_documents_are_stamped_by_the_program_clock_not_the_wall_clock(small):
+    """MessageDateTime is the program's clock at export: a clock in 2031 stamps 2031."""
+    path, _ = small
+    clock = Clock(dt.datetime(2031, 1, 15, 20, tzinfo=dt.UTC))
+    host = PluginHost.load(only=("nibrs",))
+    with Program.open(f"sqlite:///{path.as_posix()}", _settings(), plugins=host, clock=clock) as p:
+        built = build_month(p, SERGEANT, "2026-03", name="x.zip")
+    [document] = built.result.documents
+    read, _ = read_document(document.xml)
+    assert read is not None
+    assert read.header.created == dt.datetime(
+        2031, 1, 15, 12, tzinfo=ZoneInfo("America/Los_Angeles")
+    )
+    assert read.header.period == "2031-01"  # nibrs:ReportDate: the month the report is made
