@@ -245,14 +245,19 @@ def _victims(
 
 @st.composite
 def exportable_incidents(
-    draw: st.DrawFn, calendar: ProgramCalendar = PROGRAM.calendar, *, group_a: bool | None = None
+    draw: st.DrawFn,
+    calendar: ProgramCalendar = PROGRAM.calendar,
+    *,
+    group_a: bool | None = None,
+    offense: str | None = None,
 ) -> Incident:
     """Draw incidents that keep the pre-export rules by construction, Group A or B (or either).
 
     Built from the conformance kit's strategies (people, offenses, arrests, property, drugs,
     locations), with what NIBRS requires chosen to fit: victims connected to every Group A
     offense with a victim type the offense accepts, an offender, arrestees with a known sex and
-    a juvenile disposition exactly when under 18, drugs with a completed 35A.
+    a juvenile disposition exactly when under 18, drugs with a completed 35A. ``offense``
+    puts that offense code first.
     """
     start = draw(kit.aware_datetimes(calendar))
     day = calendar.local_date(start)
@@ -260,6 +265,8 @@ def exportable_incidents(
         group_a = draw(st.booleans())
     pool = GROUP_A if group_a else GROUP_B
     codes = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=3, unique=True))
+    if offense is not None:
+        codes = [offense, *(c for c in codes if c != offense)][:3]
     offenses = _offenses(draw, codes)
     people: list[Involvement] = []
     not_people: list[NonPersonVictim] = []
