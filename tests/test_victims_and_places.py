@@ -7,7 +7,7 @@ import uuid
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sro_core.codes import GROUP_A_OFFENSES, CrimeAgainst, crime_against
@@ -71,6 +71,7 @@ def test_an_unknown_offender_is_the_only_offender():
     assert refused.value.field == "offender_unknown"
 
 
+@settings(max_examples=100)
 @given(codes=st.lists(st.sampled_from(CODES), min_size=1, max_size=4, unique=True), data=st.data())
 def test_society_is_the_victim_of_every_crime_against_society(codes, data):
     """By rule, one society victim takes every crime against society; the rest is as recorded."""
@@ -95,6 +96,7 @@ def test_society_is_the_victim_of_every_crime_against_society(codes, data):
     assert ruled.with_society_victim() == ruled
 
 
+@settings(max_examples=60)
 @given(level=st.sampled_from(SchoolLevel), code=sx.locations().map(lambda p: p.nibrs_code))
 def test_a_campus_code_follows_the_school_unless_another_school_code_was_chosen(level, code):
     """On campus: 52/53 chosen stands; any other code, or a derived one, is the level's."""
@@ -110,6 +112,7 @@ def test_a_campus_code_follows_the_school_unless_another_school_code_was_chosen(
     assert street.at_school(level) is street
 
 
+@settings(max_examples=40)
 @given(incident=sx.incidents(edge_cases=True))
 def test_the_new_incident_fields_survive_the_wire_format(incident):
     """Victims that are not people, 00, the NIBRS number and the derived flag round-trip."""
