@@ -209,10 +209,14 @@ def test_a_month_is_checked_line_by_line_with_the_rule_numbers(small, tmp_path):
     assert "1 incidents checked, 1 break a rule" in result.stderr
 
 
-def test_the_location_of_a_campus_incident_follows_its_school(small):
-    """Recorded on campus without a code, the incident takes its school's (53, derived)."""
-    _, incident = small
+def test_the_location_of_a_campus_incident_follows_its_school(small, tmp_path):
+    """Recorded on campus without a code, the incident takes its school's; the CLI says so."""
+    path, incident = small
     assert (incident.location.nibrs_code, incident.location.derived) == ("53", True)
+    clerk = Clerk(path, _config(tmp_path))
+    shown = clerk("incidents", "show", str(incident.number))
+    assert shown.exit_code == 0, shown.stderr
+    assert "on_campus 53 (from the school's level)" in shown.stdout
 
 
 def test_export_writes_the_zip_named_by_ori_and_month_then_replaces_and_deletes(small, tmp_path):

@@ -290,7 +290,7 @@ def test_hidden_person_fields_are_named_as_problems():
     assert builder.add(base(), hidden=["involvements[1].person.date_of_birth"]) == []
     [problem] = builder.result().problems
     assert problem.field == f"{NUMBER} involvements[1].person.date_of_birth"
-    assert "juvenile records" in problem.rule
+    assert "juvenile-records permission" in problem.rule
 
 
 def test_an_incident_given_twice_goes_once():
@@ -334,3 +334,16 @@ def test_an_unfounded_incident_is_deleted_whatever_else_it_breaks():
     result = submit([unfounded], ledger)
     assert result.problems == ()
     assert actions(result) == [(A, ReportAction.DELETE, NUMBER)]
+
+
+def test_an_incident_gone_from_the_store_is_deleted_by_the_number_the_fbi_holds():
+    """What was sent for an incident no longer in the store goes out as a delete (D)."""
+    ledger = []
+    sent = base()
+    submit([sent], ledger)
+    builder = SubmissionBuilder(PROGRAM, "2026-04", ledger, now=NOW)
+    [document] = builder.gone(sent.id)
+    assert (document.category, document.action, document.number) == (A, ReportAction.DELETE, NUMBER)
+    assert schema_errors(document.xml) == []
+    assert builder.result().exported == (NUMBER,)
+    assert held([*ledger, *builder.result().entries]) == {}

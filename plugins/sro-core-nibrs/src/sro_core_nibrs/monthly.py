@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from sro_core.domain import Actor, Incident, Problem
-from sro_core.ports import IncidentFilter, SubmittedReport
+from sro_core.ports import IncidentFilter
 from sro_core_nibrs.rules import Finding, incident_findings
 from sro_core_nibrs.submissions import (
     HIDDEN,
@@ -182,9 +182,3 @@ def write_month(program: Program, actor: Actor, built: MonthSubmission, path: Pa
         raise
     program.record_submission(actor, built.result.entries)
     return path
-
-
-def recorded(program: Program, actor: Actor, period: str) -> list[SubmittedReport]:
-    """Return the reports recorded for a month, in the order sent."""
-    ori = agency_ori(program)
-    return [r for r in program.submitted_reports(actor, ori) if r.period == period]
