@@ -456,6 +456,26 @@ def drugs(scene: Scene) -> CasePlan:
     )
 
 
+NIBRS_SLIP = (
+    "A THC vape pen found in a middle-school restroom in February is recorded as a drug/"
+    "narcotic violation (35A) without the drug seized: the records clerk's `sro nibrs check` "
+    "names it (rule 365) and its NIBRS export leaves it out until the drug is recorded."
+)
+"""The one NIBRS mistake the demo makes on purpose, so that the clerk's check has one to show."""
+
+
+def nibrs_slip(scene: Scene) -> Incident:
+    """Return the draft of :data:`NIBRS_SLIP`: a completed 35A with no drug recorded."""
+    return scene.draft(
+        "drugs",
+        scene.campus(CampusZone.RESTROOM),
+        "Staff found a student with a THC vape pen in the restroom; seized.",
+        offenses=(Offense("35A", criminal_activities=("P",), suspected_of_using=("D",)),),
+        involvements=(Involvement(scene.student(), frozenset({R.SUSPECT})),),
+        referred_to_law_enforcement=True,
+    )
+
+
 def alcohol(scene: Scene) -> CasePlan:
     """Plan alcohol at school or a game: a liquor law violation (90G)."""
     student = scene.student()
