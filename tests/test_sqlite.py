@@ -460,7 +460,7 @@ def test_a_newer_schema_is_refused(tmp_path: Path):
 def _real_database(path: Path) -> bytes:
     with _open(path) as made, made.unit_of_work() as unit:
         unit.incidents.add_many(_sample_incidents())
-        unit.officers.add_many([_officer(str(n), "x" * 500) for n in range(200)])
+        unit.officers.add_many([_officer(str(n), "x" * 200) for n in range(500)])
     return path.read_bytes()
 
 

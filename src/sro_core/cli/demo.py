@@ -8,11 +8,12 @@ from pathlib import Path
 import attrs
 import click
 
-from sro_core.cli.app import Session, pass_session
+from sro_core.cli.app import Session, pass_session, user
 from sro_core.cli.reporting import ReportPluginMissing, school_year_span, write_report
 from sro_core.demo import DEFAULT_SEED, DEFAULT_YEAR, StoryClock, Tally, build_school_year
 from sro_core.demo.town import PROGRAM_NAME, SERGEANT
-from sro_core.domain import DomainError, SchoolYear
+from sro_core.domain import ActorEntry, ActorRole, DomainError, SchoolYear
+from sro_core.ports import shown_url
 from sro_core.service import NotifierSetting, ProgramSettings
 
 DEMO_NOTIFIERS = (NotifierSetting("log", (("level", "DEBUG"),)),)
@@ -75,10 +76,16 @@ def demo(
     program = session.open(settings=settings, clock=clock)
     if program.schools(SERGEANT) or program.officers(SERGEANT):
         raise StoreNotEmpty(
-            f"{session.store_url} already holds records: the demo needs an empty store "
+            f"{shown_url(session.store_url)} already holds records: the demo needs an empty store "
             "(give another with --store)"
         )
     output_ = session.output
+    first = program.register_first_supervisor(user())
+    if first is not None:
+        program.register_actor(
+            first.actor(), ActorEntry("analyst", "Demo analyst", ActorRole.ANALYST)
+        )
+        output_.note(f"registered {user()} as the store's first supervisor, and an analyst")
     started = time.perf_counter()
     days = (year.last_day - year.first_day).days + 1
     with output_.progress(f"school year {year}", days) as advance:
@@ -107,7 +114,7 @@ def demo(
         f"{tally.incidents} incidents ({tally.escalated} escalated, {tally.arrests} arrests, "
         f"{tally.closed} closings, {tally.reopened} reopened), {tally.referrals} referrals, "
         f"{tally.crises} crises with {tally.crisis_messages} messages; "
-        f"{summary.events_delivered} events delivered; store: {session.store_url}"
+        f"{summary.events_delivered} events delivered; store: {shown_url(session.store_url)}"
     )
     try:
         path = write_report(

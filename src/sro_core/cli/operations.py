@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import click
 
-from sro_core.cli.app import Session, pass_session
+from sro_core.cli.app import Session, pass_session, user
 from sro_core.cli.arguments import as_uuid, json_option
 from sro_core.domain import DomainError
+from sro_core.ports import shown_url
 from sro_core.serialization import unstructure
+from sro_core.service import DispatchReport
 
 
 class AuditBroken(DomainError):
@@ -17,11 +19,19 @@ class AuditBroken(DomainError):
 @click.command("init")
 @pass_session
 def init(session: Session) -> None:
-    """Create the store and its schema (a SQLite file's folder is made if missing)."""
+    """Create the store and its schema (a SQLite file's folder is made if missing).
+
+    A store whose directory of actors is empty gets you (your user name) as its first
+    supervisor, with no permission: grant the juvenile-records permission with
+    `sro actors change YOU --permission juvenile_records` (audited).
+    """
     program = session.program
     version = program.storage.schema_version()
     schema = f" (schema version {version})" if version is not None else ""
-    session.output.line(f"store ready: {session.store_url}{schema}")
+    session.output.line(f"store ready: {shown_url(session.store_url)}{schema}")
+    first = program.register_first_supervisor(user())
+    if first is not None:
+        session.output.line(f"registered {first.actor_id} as the store's first supervisor")
 
 
 @click.command("migrate")
@@ -30,9 +40,9 @@ def migrate(session: Session) -> None:
     """Bring the store's schema forward to this version of sro_core; print the version."""
     version = session.program.storage.migrate()
     if version is None:
-        session.output.line(f"{session.store_url}: this store has no schema versions")
+        session.output.line(f"{shown_url(session.store_url)}: this store has no schema versions")
     else:
-        session.output.line(f"{session.store_url}: schema version {version}")
+        session.output.line(f"{shown_url(session.store_url)}: schema version {version}")
 
 
 @click.command("plugins")
@@ -129,9 +139,17 @@ def show_audit(session: Session, *, after: int, limit: int, as_json: bool) -> No
     )
 
 
+def summary(report: DispatchReport) -> str:
+    """Return a dispatch round's (or a worker run's) counts in one line."""
+    return (
+        f"delivered {report.delivered}, to retry {report.retrying}, dead {report.dead}, "
+        f"stale {report.stale}, timed out {report.timed_out}"
+    )
+
+
 @click.group()
 def outbox() -> None:
-    """Operate the outbox of events for the notifiers: dead letters, dispatch, replay."""
+    """Operate the outbox of events for the notifiers: dead letters, dispatch, replay, run."""
 
 
 @outbox.command("status")
@@ -157,10 +175,7 @@ def outbox_status(session: Session, *, as_json: bool) -> None:
 @pass_session
 def dispatch(session: Session) -> None:
     """Deliver every due event to the notifiers now."""
-    report = session.program.dispatch(session.actor)
-    session.output.line(
-        f"delivered {report.delivered}, to retry {report.retrying}, dead {report.dead}"
-    )
+    session.output.line(summary(session.program.dispatch(session.actor)))
 
 
 @outbox.command("replay")
@@ -178,3 +193,7 @@ def replay(session: Session, *, event: str, notifier: str | None) -> None:
 
 COMMANDS: tuple[click.Command, ...] = (init, migrate, plugins, audit, outbox)
 """The operator's commands, as ``sro`` adds them."""
+
+# `sro outbox run` and `sro outbox prune` live in a module of their own, which adds them to the
+# `outbox` group above when it is imported; it imports this module, hence the import at the end.
+from sro_core.cli import outbox_worker as _outbox_worker  # noqa: E402, F401

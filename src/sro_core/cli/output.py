@@ -3,12 +3,18 @@
 Results go to standard output; progress bars, stage summaries and errors go to standard error,
 so ``sro export > file.csv`` and ``sro incidents find --json | jq`` stay clean. Progress bars are
 drawn only when standard error is a terminal: piped or captured, the command stays quiet.
+
+Text from records (a school's name, a narrative) may hold characters a terminal would obey:
+escape sequences, carriage returns, bidi overrides. Every line and cell shown is passed
+through :func:`visible`, which writes such characters as escapes (backslash, x, 1b), and table cells
+are never read as rich markup.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
@@ -23,6 +29,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 from sro_core.serialization import unstructure
 from sro_core.service import Seen
@@ -32,6 +39,23 @@ _PIPED_WIDTH = 160
 
 Advance = Callable[[int], None]
 """Moves a progress bar on by a number of steps."""
+
+
+_OBEYED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(found: re.Match[str]) -> str:
+    code = ord(found.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(message: str) -> str:
+    """Return text with every character a terminal would obey written as an escape.
+
+    Control characters (all but tab and newline), DEL, the C1 controls and bidi controls
+    become a backslash escape (ESC is shown as backslash, x, 1b); the rest is kept.
+    """
+    return _OBEYED.sub(_escape, message)
 
 
 def seen_wire(seen: Seen[Any]) -> dict[str, object]:
@@ -45,8 +69,8 @@ def text(value: object) -> str:
         return ""
     wire = unstructure(value)
     if isinstance(wire, list):
-        return ", ".join(str(v) for v in wire)
-    return str(wire)
+        return visible(", ".join(str(v) for v in wire))
+    return visible(str(wire))
 
 
 class Output:
@@ -69,16 +93,16 @@ class Output:
 
     def line(self, message: str) -> None:
         """Write one line of result."""
-        click.echo(message)
+        click.echo(visible(message))
 
     def note(self, message: str) -> None:
         """Write a line for the person at the terminal (standard error), e.g. what was skipped."""
-        click.echo(message, err=True)
+        click.echo(visible(message), err=True)
 
     def stage(self, message: str) -> None:
         """Write a stage summary on a terminal; say nothing when piped."""
         if self.interactive:
-            self.err.print(message, markup=False)
+            self.err.print(visible(message), markup=False)
 
     def table(
         self,
@@ -90,7 +114,7 @@ class Output:
         """Write rows as a table; values are shown as the wire format writes them."""
         table = Table(*columns, title=title, title_justify="left")
         for row in rows:
-            table.add_row(*(text(value) for value in row))
+            table.add_row(*(Text(text(value)) for value in row))
         self.out.print(table)
 
     def fields(self, pairs: Iterable[tuple[str, object]], *, title: str | None = None) -> None:

@@ -1,17 +1,15 @@
 """``sro export`` and ``sro report``: records in a registered format, and the program report.
 
-Both write the file they are given (formats may place files beside it: the NIBRS ledger goes
-next to the export) and remove it again if writing fails, so a failed run leaves no
-half-written file behind.
+Both write the file they are given whole or not at all (:func:`sro_core.files.written_whole`):
+a refused or failed run leaves an existing file as it was, and the store's own files are never
+a target. Formats may place files beside it: the NIBRS ledger goes next to the export.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import sys
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any, cast
 
@@ -21,6 +19,7 @@ import click
 from sro_core.cli.app import Session, pass_session
 from sro_core.cli.arguments import MONTH, WHEN, Chosen
 from sro_core.domain import Actor, DomainError, IncidentStatus, SchoolYear
+from sro_core.files import check_target, store_files, written_whole
 from sro_core.ports import IncidentFilter, Period, UnknownExporter
 from sro_core.service import Program, RecordKind
 
@@ -88,21 +87,6 @@ period_options = (
 )
 
 
-@contextlib.contextmanager
-def written_or_removed(target: Path, mode: str) -> Iterator[IO[bytes] | IO[str]]:
-    """Open the target for writing; remove it if the block fails."""
-    binary = "b" in mode
-    handle: IO[Any] = (
-        target.open(mode) if binary else target.open(mode, encoding="utf-8", newline="")
-    )
-    try:
-        with handle:
-            yield handle
-    except BaseException:
-        target.unlink(missing_ok=True)
-        raise
-
-
 def write_report(
     session: Session,
     program: Program,
@@ -120,8 +104,8 @@ def write_report(
     target = output or Path(f"sro-report-{span.label}.html")
     try:
         with (
+            written_whole(target, binary=True, protected=store_files(session.store_url)) as out,
             session.output.progress("writing the program report"),
-            written_or_removed(target, "wb") as out,
         ):
             program.report(
                 actor,
@@ -159,6 +143,8 @@ def report(
     format_name: str,
 ) -> None:
     """Write the program report (charts and tables of the period) and print its path."""
+    if output is not None:
+        check_target(output, store_files(session.store_url))  # before the store is opened
     span = chosen_span(session, month, school_year)
     school_id = session.school(school).id if school else None
     path = write_report(
@@ -257,6 +243,9 @@ def export(
         if not equals or not key.strip():
             raise click.BadParameter(f"{option!r} is not KEY=VALUE", param_hint="--option")
         settings[key.strip()] = value
+    protected = store_files(session.store_url)
+    if output is not None and str(output) != "-":
+        check_target(output, protected)  # before the store is opened
     program, actor = session.program, session.actor
     binary = program.plugins.exporter_registry().get(format_name).binary
 
@@ -279,7 +268,7 @@ def export(
         stream.flush()
         session.output.note(f"exported {rows} {kind.value} as {format_name}")
         return
-    with written_or_removed(output, "wb" if binary else "w") as out:
+    with written_whole(output, binary=binary, protected=protected) as out:
         rows = write(out)
     session.output.line(f"exported {rows} {kind.value} as {format_name} to {output}")
 

@@ -47,7 +47,8 @@ class IncidentFilter:
 
     ``occurred_from`` is inclusive and ``occurred_before`` exclusive, on the incident's start.
     ``text`` matches a part of the number, the narrative or the category, ignoring the case of
-    the ASCII letters A to Z (as SQL's ``lower`` does everywhere).
+    the ASCII letters A to Z only (as SQL's ``lower`` does everywhere, see :func:`ascii_lower`):
+    ``é`` and ``É`` differ, ``ß`` is not ``ss``, and ``%`` and ``_`` are plain characters.
     """
 
     school_ids: frozenset[uuid.UUID] | None = None

@@ -22,7 +22,7 @@ from sro_core.domain import (
     Offense,
     RuleViolation,
 )
-from sro_core.ports import UnitOfWork
+from sro_core.ports import NotFound, UnitOfWork
 from sro_core.service.core import ProgramCore
 from sro_core.service.policy import Action
 
@@ -64,19 +64,23 @@ class Incidents(ProgramCore):
     """Commands on incidents."""
 
     def _report(
-        self, unit: UnitOfWork, draft: Incident, now: dt.datetime
+        self, unit: UnitOfWork, actor: Actor, draft: Incident, now: dt.datetime
     ) -> tuple[Incident, list[DomainEvent]]:
-        """Report a draft in a unit of work: check its officer and school, number it, store it."""
+        """Report a draft in a unit of work: check its officer and school, number it, store it.
+
+        The incident returned is as the actor may see it.
+        """
         if draft.status is not IncidentStatus.DRAFT or draft.version != 0:
             raise RuleViolation(
                 "status", draft.status.value, "only a new draft incident is reported"
             )
-        unit.officers.get(draft.reporting_officer_id)
-        if draft.school_id is not None:
-            unit.schools.get(draft.school_id)
+        if not unit.officers.exists(draft.reporting_officer_id):
+            raise NotFound(unit.officers.kind, draft.reporting_officer_id)
+        if draft.school_id is not None and not unit.schools.exists(draft.school_id):
+            raise NotFound(unit.schools.kind, draft.school_id)
         year = self.calendar.local(draft.reported_at).year
         placed = _placed(unit, draft)
-        reported = self._checked(placed.reported(unit.next_incident_number(year)))
+        reported = self._checked(placed.reported(unit.next_incident_number(year)), now)
         stored = unit.incidents.add(reported)
         event = IncidentReported(
             occurred_at=now,
@@ -85,7 +89,7 @@ class Incidents(ProgramCore):
             school_id=stored.school_id,
             category=stored.category,
         )
-        return stored, [event]
+        return self._shown(unit, actor, "incident", stored, now), [event]
 
     def report_incident(self, actor: Actor, draft: Incident) -> Incident:
         """Report a draft incident: it gets its number and the REPORTED status."""
@@ -94,7 +98,7 @@ class Incidents(ProgramCore):
             Action.RECORD_INCIDENTS,
             "report_incident",
             str(draft.id),
-            lambda u, now: self._report(u, draft, now),
+            lambda u, now: self._report(u, actor, draft, now),
         )
 
     def _change(self, actor: Actor, name: str, incident_id: uuid.UUID, change: Any) -> Incident:
@@ -102,7 +106,8 @@ class Incidents(ProgramCore):
 
         def work(unit: UnitOfWork, now: dt.datetime) -> tuple[Incident, Events]:
             before = unit.incidents.get(incident_id)
-            after = self._checked(_placed(unit, change(before)))
+            self._shown(unit, actor, "incident", before, now)
+            after = self._checked(_placed(unit, change(before)), now)
             stored = unit.incidents.update(after)
             events: list[DomainEvent] = []
             if stored.status is not before.status:
@@ -116,7 +121,7 @@ class Incidents(ProgramCore):
                         disposition=stored.disposition.kind if stored.disposition else None,
                     )
                 )
-            return stored, events
+            return self._shown(unit, actor, "incident", stored, now), events
 
         return self._command(actor, Action.RECORD_INCIDENTS, name, str(incident_id), work)
 

@@ -13,14 +13,18 @@ from sro_core.service.core import utc_now
 from sro_core.service.crises import Crises
 from sro_core.service.directory import Directory
 from sro_core.service.exports import Exports
+from sro_core.service.identity import Identity
 from sro_core.service.imports import Imports
 from sro_core.service.referrals import Referrals
 from sro_core.service.report import Reports
+from sro_core.service.restrictions import Restrictions
 from sro_core.service.settings import ProgramSettings
 from sro_core.service.submissions import Submissions
 
 
-class Program(Directory, Imports, Referrals, Crises, Exports, Reports, Submissions):
+class Program(
+    Directory, Identity, Imports, Referrals, Crises, Restrictions, Exports, Reports, Submissions
+):
     """An SRO program: its records in a store, its settings, its plugins.
 
     Open one with :meth:`open`; every command and query takes the :class:`~sro_core.domain.Actor`

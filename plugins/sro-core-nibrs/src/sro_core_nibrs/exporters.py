@@ -15,7 +15,7 @@ import zipfile
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import IO, Protocol, cast, runtime_checkable
 
-from sro_core.domain import Audience, Incident, School
+from sro_core.domain import Audience, Incident, School, one_line
 from sro_core.ports import CrdcStudentCount, Exporter, ExportInput, ProgramContext
 from sro_core_nibrs.crdc import FIELDS, CrdcTable, write_csv
 from sro_core_nibrs.submissions import DEFAULT_NOW, MEDIA_TYPE, SubmissionBuilder
@@ -101,9 +101,9 @@ class NibrsXmlExporter(Exporter):
         stream.flush()
         result = builder.result()
         for problem in result.problems:
-            log.warning("NIBRS %s: left out: %s", period, problem)
+            log.warning("NIBRS %s: left out: %s", period, one_line(str(problem)))
         for problem in result.warnings:
-            log.warning("NIBRS %s: check: %s", period, problem)
+            log.warning("NIBRS %s: check: %s", period, one_line(str(problem)))
         return len(result.exported)
 
 
@@ -130,7 +130,7 @@ class CrdcArrsExporter(Exporter):
         options: Mapping[str, str],
     ) -> int:
         """Count each row as it comes, then write the table; return the schools written."""
-        del fields, options
+        del fields
         table = CrdcTable()
         for row in records:
             if "school" in row:
@@ -141,4 +141,5 @@ class CrdcArrsExporter(Exporter):
                 )
         threshold = program.settings.suppression_threshold
         suppress = threshold if audience is Audience.AGGREGATE else None
-        return write_csv(table.rows(suppress_below=suppress), cast("IO[str]", out), FIELDS)
+        rows = table.rows(suppress_below=suppress)
+        return write_csv(rows, cast("IO[str]", out), FIELDS, options)
