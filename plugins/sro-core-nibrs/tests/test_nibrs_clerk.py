@@ -20,6 +20,7 @@ from sro_core_nibrs.reports import GroupAReport, GroupBReport, ReportCategory
 
 from sro_core import PluginHost
 from sro_core.cli import cli
+from sro_core.cli.app import user
 from sro_core.demo import (
     DEFAULT_SEED,
     DEFAULT_YEAR,
@@ -29,6 +30,8 @@ from sro_core.demo import (
 )
 from sro_core.demo.town import SERGEANT
 from sro_core.domain import (
+    ActorEntry,
+    ActorRole,
     Disposition,
     DispositionKind,
     GradeSpan,
@@ -37,6 +40,7 @@ from sro_core.domain import (
     Location,
     Offense,
     Officer,
+    Permission,
     School,
     SchoolLevel,
 )
@@ -83,18 +87,29 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DemoSumm
     host = PluginHost.load(only=("nibrs",))
     with Program.open(f"sqlite:///{path.as_posix()}", _settings(), plugins=host, clock=clock) as p:
         summary = build_school_year(p, clock, seed=DEFAULT_SEED, year=DEFAULT_YEAR)
+        _register_clerk(p)
     return path, summary
 
 
 def _config(folder: Path, *, ori: str | None = ORI) -> Path:
     config = folder / "sro.toml"
     line = f'agency_ori = "{ori}"\n' if ori else ""
-    config.write_text(
-        f'[program]\nname = "Demo"\n{line}\n[actor]\nrole = "records_clerk"\nid = "clerk.1"\n'
-        'permissions = ["juvenile_records"]\n',
-        encoding="utf-8",
-    )
+    config.write_text(f'[program]\nname = "Demo"\n{line}', encoding="utf-8")
     return config
+
+
+CLERK = ActorEntry(
+    "clerk.1",
+    "R. Ortiz",
+    ActorRole.RECORDS_CLERK,
+    permissions=frozenset({Permission.JUVENILE_RECORDS}),
+    logins=frozenset({user()}),
+)
+"""The records clerk, whose login is the user running the tests."""
+
+
+def _register_clerk(program: Program) -> None:
+    program.register_actor(SERGEANT, CLERK)
 
 
 def _copy(store: Path, folder: Path) -> Path:
@@ -200,6 +215,7 @@ def small(tmp_path: Path) -> tuple[Path, Incident]:
             location=Location.on_campus(),
         )  # fmt: skip
         incident = p.report_incident(SERGEANT, draft)
+        _register_clerk(p)
     return path, incident
 
 
