@@ -58,6 +58,7 @@ _SINGLE_VALUES: list[tuple[str, Any, type]] = [
     ("age_ranges", sx.age_ranges(), domain.AgeRange),
     ("relationships", sx.relationships(), domain.Relationship),
     ("victim_details", sx.victim_details(), domain.VictimDetails),
+    ("non_person_victims", sx.non_person_victims(), domain.NonPersonVictim),
     ("arrests", sx.arrests(), domain.Arrest),
     ("involvements", sx.involvements(), domain.Involvement),
     ("locations", sx.locations(), domain.Location),

@@ -218,6 +218,14 @@ from sro_core.domain.values import (
     ends_after_start,
     not_blank,
 )
+from sro_core.domain.victims import (
+    NON_PERSON_VICTIM_TYPES,
+    PERSON_VICTIM_TYPES,
+    SOCIETY,
+    NonPersonVictim,
+    against_society,
+    society_victims,
+)
 
 __all__ = [
     "ACTING_ROLES",
@@ -245,8 +253,10 @@ __all__ = [
     "MINUTES_IN_A_DAY",
     "MOST_ATTENDING",
     "NAME_LENGTH",
+    "NON_PERSON_VICTIM_TYPES",
     "NOT_EXCEPTIONALLY_CLEARED",
     "OLDEST_AGE",
+    "PERSON_VICTIM_TYPES",
     "PRE_KINDERGARTEN",
     "RECORD_CLASS_KEY",
     "REFERRABLE",
@@ -254,6 +264,7 @@ __all__ = [
     "ROLE_AUDIENCE",
     "SCHOOL_YEAR_START_MONTH",
     "SENSITIVITY_KEY",
+    "SOCIETY",
     "TEXT_LENGTH",
     "TWELFTH_GRADE",
     "ActivityAudience",
@@ -314,6 +325,7 @@ __all__ = [
     "JuvenileDisposition",
     "Location",
     "LocationKind",
+    "NonPersonVictim",
     "Offense",
     "Officer",
     "OfficerAssigned",
@@ -351,6 +363,7 @@ __all__ = [
     "UnreadableAudit",
     "UnreadableEntry",
     "VictimDetails",
+    "against_society",
     "age_in_years",
     "at_least",
     "aware",
@@ -387,5 +400,6 @@ __all__ = [
     "refer",
     "sensitive",
     "shared_as",
+    "society_victims",
     "verify_chain",
 ]

@@ -76,6 +76,8 @@ from sro_core.ports.storage import (
     StorageError,
     StorageSettings,
     StoreCheck,
+    SubmissionLedger,
+    SubmittedReport,
     UnitOfWork,
     UnknownStore,
 )
@@ -135,6 +137,8 @@ __all__ = [
     "StorageRegistry",
     "StorageSettings",
     "StoreCheck",
+    "SubmissionLedger",
+    "SubmittedReport",
     "TriadTime",
     "UnitOfWork",
     "UnknownExporter",

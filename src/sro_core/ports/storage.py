@@ -40,6 +40,7 @@ from sro_core.domain import (
     SchoolYear,
     UnreadableEntry,
 )
+from sro_core.domain.values import utc
 from sro_core.ports.queries import (
     ContactCount,
     CrdcStudentCount,
@@ -407,6 +408,55 @@ class AuditLog(abc.ABC):
         return list(self.entries(after, limit))
 
 
+@attrs.frozen
+class SubmittedReport:
+    """One NIBRS report written into a submission: which, how, for when, in which file, by whom.
+
+    ``category`` is the report's ``nibrs:NIBRSReportCategoryCode``, ``number`` its incident
+    number (Group A), arrest transaction number (Group B) or period (zero report), ``action``
+    its ``nibrs:ReportActionCategoryCode`` (I, A, R, D), ``sequence`` the arrestee of a Group
+    B report, ``submission`` the file the report went out in and ``document`` its name
+    inside it, ``fingerprint`` a digest of what the report said (empty for a delete),
+    ``actor`` who exported it, ``written_at`` when (held in UTC).
+    """
+
+    ori: str
+    category: str
+    number: str
+    action: str
+    period: str
+    submission: str
+    document: str
+    message_id: str
+    written_at: dt.datetime = attrs.field(converter=utc)
+    actor: str
+    fingerprint: str = ""
+    sequence: int | None = None
+    incident_id: uuid.UUID | None = None
+    arrested_on: dt.date | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str, int | None]:
+        """Return what identifies the report at the FBI: agency, category, number, sequence."""
+        return (self.ori, self.category, self.number, self.sequence)
+
+
+class SubmissionLedger(abc.ABC):
+    """What was submitted to NIBRS, so that a later report adds, replaces or deletes.
+
+    Reports are only ever recorded, never changed: replaying them in order gives what the
+    FBI holds (a delete removes what it names).
+    """
+
+    @abc.abstractmethod
+    def record(self, reports: Sequence[SubmittedReport]) -> None:
+        """Record reports, in order, in this unit of work."""
+
+    @abc.abstractmethod
+    def reports(self, ori: str | None = None) -> list[SubmittedReport]:
+        """Return the reports recorded (for one agency, or all), in the order recorded."""
+
+
 class Queries(abc.ABC):
     """The questions a backend answers natively, within the unit of work's transaction."""
 
@@ -495,6 +545,7 @@ class UnitOfWork(abc.ABC):
     crises: CrisisRepository
     outbox: Outbox
     audit: AuditLog
+    submissions: SubmissionLedger
     queries: Queries
 
     @abc.abstractmethod

@@ -20,10 +20,20 @@ from sro_core.service.report import Reports
 from sro_core.service.restrictions import Restrictions
 from sro_core.service.safekeeping import Safekeeping
 from sro_core.service.settings import ProgramSettings
+from sro_core.service.submissions import Submissions
 
 
 class Program(
-    Directory, Identity, Imports, Referrals, Crises, Restrictions, Exports, Reports, Safekeeping
+    Directory,
+    Identity,
+    Imports,
+    Referrals,
+    Crises,
+    Restrictions,
+    Exports,
+    Reports,
+    Safekeeping,
+    Submissions,
 ):
     """An SRO program: its records in a store, its settings, its plugins.
 

@@ -34,6 +34,7 @@ from sro_core.domain import (
     MINUTES_IN_A_DAY,
     MOST_ATTENDING,
     OLDEST_AGE,
+    PERSON_VICTIM_TYPES,
     PRE_KINDERGARTEN,
     TWELFTH_GRADE,
     ActivityAudience,
@@ -88,6 +89,7 @@ from sro_core.domain import (
     JuvenileDisposition,
     Location,
     LocationKind,
+    NonPersonVictim,
     Offense,
     Officer,
     OfficerAssigned,
@@ -160,6 +162,7 @@ __all__ = [
     "juvenile_birthday_incidents",
     "locations",
     "midnight_spanning_incidents",
+    "non_person_victims",
     "offenses",
     "officers",
     "open_ended_assignments",
@@ -844,6 +847,27 @@ def victim_details(
     return _draw_victim(draw, offense_codes, offender_ids)
 
 
+def _draw_non_person_victim(draw: DrawFn, offense_codes: Sequence[str] | None) -> NonPersonVictim:
+    if offense_codes is None:
+        connected: tuple[str, ...] = draw(_code_tuples("nibrs.offense", max_size=3))
+    else:
+        connected = tuple(sorted(draw(_subsets(offense_codes))))
+    return NonPersonVictim(
+        victim_type=draw(_codes("nibrs.victim_type", leave_out=PERSON_VICTIM_TYPES)),
+        offense_codes=connected,
+        name=draw(_optional(_texts())),
+        id=draw(st.uuids()),
+    )
+
+
+@st.composite
+def non_person_victims(
+    draw: DrawFn, *, offense_codes: Sequence[str] | None = None
+) -> NonPersonVictim:
+    """Draw victims that are not people (business, society …) connected to ``offense_codes``."""
+    return _draw_non_person_victim(draw, offense_codes)
+
+
 def _draw_arrest(
     draw: DrawFn,
     offense_codes: Sequence[str] | None,
@@ -860,6 +884,8 @@ def _draw_arrest(
         armed_with=draw(_code_tuples("nibrs.arrestee_weapon", min_size=1, max_size=2)),
         juvenile_disposition=draw(st.sampled_from(JuvenileDisposition)) if juvenile else None,
         multiple_arrestee=draw(_codes("nibrs.multiple_arrestee")),
+        transaction_number=draw(_optional(_numbered("A{}", 1, 99_999_999))),
+        resident_status=draw(_optional(_codes("nibrs.resident_status"))),
     )
 
 
@@ -879,6 +905,7 @@ def arrests(
 
 
 _NOT_ARRESTEE: Final = tuple(r for r in InvolvementRole if r is not InvolvementRole.ARRESTEE)
+_OFFENDERS: Final = frozenset({InvolvementRole.OFFENDER, InvolvementRole.SUSPECT})
 _OFFENDING: Final = frozenset(
     {InvolvementRole.OFFENDER, InvolvementRole.SUSPECT, InvolvementRole.ARRESTEE}
 )
@@ -940,6 +967,7 @@ def _draw_location(draw: DrawFn, kind: LocationKind | None) -> Location:
         nibrs_code=draw(_codes("nibrs.location")),
         zone=draw(_optional(st.sampled_from(CampusZone))) if on_campus else None,
         address=draw(_optional(_texts())),
+        derived=on_campus and draw(st.booleans()),
     )
 
 
@@ -1102,6 +1130,12 @@ def _draw_incident(
         origin=draw(st.sampled_from(RecordOrigin)),
         escalated_from=draw(_optional(st.uuids())),
         number=number,
+        non_person_victims=tuple(
+            _draw_non_person_victim(draw, sorted({o.ucr_code for o in offense_list}))
+            for _ in range(draw(st.integers(0, 2)))
+        ),
+        offender_unknown=not any(i.roles & _OFFENDERS for i in cast) and draw(st.booleans()),
+        nibrs_number=draw(_optional(_numbered("NB{}", 1, 99_999_999))),
         id=draw(st.uuids()),
         version=draw(_versions()),
     )
@@ -1688,6 +1722,7 @@ def any_domain_value() -> SearchStrategy[Any]:
         age_ranges(),
         relationships(),
         victim_details(),
+        non_person_victims(),
         arrests(),
         involvements(),
         locations(),

@@ -245,7 +245,30 @@ CREATE INDEX outbox_settled ON outbox (settled_at) WHERE settled_at IS NOT NULL;
 The same migration as the SQLite store's: the claim query reads the open events only.
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _ACTORS, _CLAIMS, _AUDIT_APPEND_ONLY)
+_NIBRS_SUBMISSIONS = """
+CREATE TABLE nibrs_submissions (
+    position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    ori text NOT NULL,
+    category text NOT NULL,
+    number text NOT NULL,
+    action text NOT NULL,
+    period text NOT NULL,
+    submission text NOT NULL,
+    document text NOT NULL,
+    message_id text NOT NULL,
+    written_at timestamptz NOT NULL,
+    actor text NOT NULL,
+    fingerprint text NOT NULL,
+    sequence integer,
+    incident_id uuid,
+    arrested_on date
+);
+CREATE INDEX nibrs_submissions_by_ori ON nibrs_submissions (ori, position);
+"""
+"""The NIBRS submission ledger: every report written, in the order written."""
+
+
+MIGRATIONS: tuple[str, ...] = (_V1, _ACTORS, _CLAIMS, _AUDIT_APPEND_ONLY, _NIBRS_SUBMISSIONS)
 """The migration scripts, in order: migration ``n`` is ``MIGRATIONS[n - 1]``."""
 
 LATEST = len(MIGRATIONS)

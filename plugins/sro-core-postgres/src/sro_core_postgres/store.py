@@ -51,6 +51,8 @@ from sro_core.ports import (
     StorageError,
     StorageSettings,
     StoreCheck,
+    SubmissionLedger,
+    SubmittedReport,
     UnitOfWork,
     check_follows,
 )
@@ -288,6 +290,7 @@ class PostgresUnitOfWork(UnitOfWork):
         self.crises = _Crises(self, rows.CRISES)
         self.outbox = _Outbox(self)
         self.audit = _Audit(self)
+        self.submissions = _Submissions(self)
         self.queries = PostgresQueries(self)
 
     @property
@@ -765,6 +768,69 @@ _AUDIT = (
     "previous_hash, hash, key_id FROM audit"
 )
 """The entry's columns, in the order :func:`~sro_core.domain.read_entry` takes them."""
+
+
+_SUBMITTED = (
+    "SELECT ori, category, number, action, period, submission, document, message_id, "
+    "written_at, actor, fingerprint, sequence, incident_id, arrested_on FROM nibrs_submissions"
+)
+
+
+class _Submissions(SubmissionLedger):
+    def __init__(self, unit: PostgresUnitOfWork) -> None:
+        self.unit = unit
+
+    def record(self, reports: Sequence[SubmittedReport]) -> None:
+        self.unit.executemany(
+            "INSERT INTO nibrs_submissions (ori, category, number, action, period, submission, "
+            "document, message_id, written_at, actor, fingerprint, sequence, incident_id, "
+            "arrested_on) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            [
+                (
+                    r.ori,
+                    r.category,
+                    r.number,
+                    r.action,
+                    r.period,
+                    r.submission,
+                    r.document,
+                    r.message_id,
+                    r.written_at,
+                    r.actor,
+                    r.fingerprint,
+                    r.sequence,
+                    r.incident_id,
+                    r.arrested_on,
+                )
+                for r in reports
+            ],
+        )
+
+    def reports(self, ori: str | None = None) -> list[SubmittedReport]:
+        if ori is None:
+            found = self.unit.execute(f"{_SUBMITTED} ORDER BY position").fetchall()
+        else:
+            query = f"{_SUBMITTED} WHERE ori = %s ORDER BY position"
+            found = self.unit.execute(query, (ori,)).fetchall()
+        return [
+            SubmittedReport(
+                ori=row[0],
+                category=row[1],
+                number=row[2],
+                action=row[3],
+                period=row[4],
+                submission=row[5],
+                document=row[6],
+                message_id=row[7],
+                written_at=row[8],
+                actor=row[9],
+                fingerprint=row[10],
+                sequence=row[11],
+                incident_id=row[12],
+                arrested_on=row[13],
+            )
+            for row in found
+        ]
 
 
 class _Audit(AuditLog):

@@ -68,6 +68,8 @@ from sro_core.ports import (
     StorageError,
     StorageSettings,
     StoreCheck,
+    SubmissionLedger,
+    SubmittedReport,
     UnitOfWork,
     check_follows,
 )
@@ -361,6 +363,7 @@ class SQLiteUnitOfWork(UnitOfWork):
         self.crises = _Crises(self, rows.CRISES)
         self.outbox = _Outbox(self)
         self.audit = _Audit(self)
+        self.submissions = _Submissions(self)
         self.queries = SQLiteQueries(self)
 
     def execute(self, sql: str, parameters: Sequence[object] = ()) -> sqlite3.Cursor:
@@ -799,6 +802,70 @@ class _Outbox(Outbox):
             None if next_attempt_at is None else dt.datetime.fromisoformat(next_attempt_at),
             last_error,
         )
+
+
+_SUBMITTED = (
+    "SELECT ori, category, number, action, period, submission, document, message_id, "
+    "written_at, actor, fingerprint, sequence, incident_id, arrested_on FROM nibrs_submissions"
+)
+
+
+class _Submissions(SubmissionLedger):
+    def __init__(self, unit: SQLiteUnitOfWork) -> None:
+        self.unit = unit
+
+    def record(self, reports: Sequence[SubmittedReport]) -> None:
+        self.unit.write_lock()
+        for report in reports:
+            self.unit.execute(
+                "INSERT INTO nibrs_submissions (ori, category, number, action, period, "
+                "submission, document, message_id, written_at, actor, fingerprint, sequence, "
+                "incident_id, arrested_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    report.ori,
+                    report.category,
+                    report.number,
+                    report.action,
+                    report.period,
+                    report.submission,
+                    report.document,
+                    report.message_id,
+                    rows.utc_text(report.written_at),
+                    report.actor,
+                    report.fingerprint,
+                    report.sequence,
+                    None if report.incident_id is None else str(report.incident_id),
+                    None if report.arrested_on is None else report.arrested_on.isoformat(),
+                ),
+            )
+
+    def reports(self, ori: str | None = None) -> list[SubmittedReport]:
+        if ori is None:
+            found = self.unit.execute(f"{_SUBMITTED} ORDER BY position").fetchall()
+        else:
+            found = self.unit.execute(
+                f"{_SUBMITTED} WHERE ori = ? ORDER BY position", (ori,)
+            ).fetchall()
+        return [_submitted(row) for row in found]
+
+
+def _submitted(row: Sequence[Any]) -> SubmittedReport:
+    return SubmittedReport(
+        ori=row[0],
+        category=row[1],
+        number=row[2],
+        action=row[3],
+        period=row[4],
+        submission=row[5],
+        document=row[6],
+        message_id=row[7],
+        written_at=dt.datetime.fromisoformat(row[8]),
+        actor=row[9],
+        fingerprint=row[10],
+        sequence=row[11],
+        incident_id=None if row[12] is None else uuid.UUID(row[12]),
+        arrested_on=None if row[13] is None else dt.date.fromisoformat(row[13]),
+    )
 
 
 _AUDIT = (
