@@ -15,6 +15,7 @@ from sro_core.cli import (
     directory,
     importing,
     incidents,
+    info,
     operations,
     reporting,
 )
@@ -27,7 +28,17 @@ from sro_core.cli.app import (
     pass_session,
 )
 
-for _module in (directory, incidents, community, crises, importing, reporting, operations, demo):
+for _module in (
+    directory,
+    incidents,
+    community,
+    crises,
+    importing,
+    reporting,
+    operations,
+    demo,
+    info,
+):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 

@@ -3,7 +3,7 @@
 Enumerations are typed by their value (``under_investigation``, ``school_related``); dates as
 ``YYYY-MM-DD``; times as ISO 8601, where a time without an offset is the program's local time;
 grade spans as ``9-12`` or ``K-5``; months as ``YYYY-MM``; school years by their first year.
-The options several commands share (``--json``, ``--file``) are made here too.
+The options several commands share (``--file``) are made here too.
 """
 
 from __future__ import annotations
@@ -138,9 +138,6 @@ def as_uuid(text: str) -> uuid.UUID | None:
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
-
-json_option = click.option("--json", "as_json", is_flag=True, help="Write JSON for scripts.")
-"""The --json flag of the query commands."""
 
 
 def options(*options: Callable[[F], F]) -> Callable[[F], F]:

@@ -21,11 +21,10 @@ from sro_core.cli.arguments import (
     Chosen,
     as_uuid,
     file_option,
-    json_option,
     required,
 )
 from sro_core.cli.incidents import draft_incident, draft_options, reported
-from sro_core.cli.output import seen_wire
+from sro_core.cli.output import format_option, seen_wire
 from sro_core.domain import (
     ActivityAudience,
     ActivityKind,
@@ -174,7 +173,7 @@ def _chosen(
 
 @contacts.command("list")
 @log_filters
-@json_option
+@format_option
 @pass_session
 def list_contacts(
     session: Session,
@@ -184,35 +183,33 @@ def list_contacts(
     start: dt.date | None,
     before: dt.date | None,
     limit: int,
-    as_json: bool,
 ) -> None:
-    """List logged contacts, oldest first (the latest --limit of them)."""
+    """List logged contacts, oldest first (the latest --limit of them).
+
+    Example: sro contacts list --officer 4471 --from 2025-10-01 --format csv
+    """
     chosen = _chosen(
         session,
         session.program.contacts(session.actor),
         lambda c: c.at,
         LogFilter(officer, school, start, before, limit),
     )
-    if as_json:
-        session.output.json([seen_wire(s) for s in chosen])
-        return
     badges, schools = session.badges(), session.school_names()
-    session.output.table(
+    session.output.listing(
         ("at", "officer", "party", "purpose", "triad", "min", "school", "school?", "id"),
-        (
-            (
-                session.local_text(c.at),
-                badges.get(c.officer_id, c.officer_id),
-                c.party,
-                c.purpose,
-                c.triad_role,
-                c.minutes,
-                schools.get(c.school_id, c.school_id) if c.school_id else None,
-                "yes" if c.school_related else "no",
-                c.id,
-            )
-            for c in (s.value for s in chosen)
+        chosen,
+        row=lambda s: (
+            session.local_text(s.value.at),
+            badges.get(s.value.officer_id, s.value.officer_id),
+            s.value.party,
+            s.value.purpose,
+            s.value.triad_role,
+            s.value.minutes,
+            schools.get(s.value.school_id, s.value.school_id) if s.value.school_id else None,
+            s.value.school_related,
+            s.value.id,
         ),
+        wire=seen_wire,
     )
 
 
@@ -302,7 +299,7 @@ def record_activity(
 
 @activities.command("list")
 @log_filters
-@json_option
+@format_option
 @pass_session
 def list_activities(
     session: Session,
@@ -312,35 +309,33 @@ def list_activities(
     start: dt.date | None,
     before: dt.date | None,
     limit: int,
-    as_json: bool,
 ) -> None:
-    """List education activities, oldest first (the latest --limit of them)."""
+    """List education activities, oldest first (the latest --limit of them).
+
+    Example: sro activities list --school "Wilson Middle School" --limit 20
+    """
     chosen = _chosen(
         session,
         session.program.activities(session.actor),
         lambda a: a.held_at,
         LogFilter(officer, school, start, before, limit),
     )
-    if as_json:
-        session.output.json([seen_wire(s) for s in chosen])
-        return
     badges, schools = session.badges(), session.school_names()
-    session.output.table(
+    session.output.listing(
         ("held", "officer", "kind", "topic", "audience", "attendance", "min", "school", "id"),
-        (
-            (
-                session.local_text(a.held_at),
-                badges.get(a.officer_id, a.officer_id),
-                a.kind,
-                a.topic,
-                a.audience,
-                a.attendance,
-                a.minutes,
-                schools.get(a.school_id, a.school_id) if a.school_id else None,
-                a.id,
-            )
-            for a in (s.value for s in chosen)
+        chosen,
+        row=lambda s: (
+            session.local_text(s.value.held_at),
+            badges.get(s.value.officer_id, s.value.officer_id),
+            s.value.kind,
+            s.value.topic,
+            s.value.audience,
+            s.value.attendance,
+            s.value.minutes,
+            schools.get(s.value.school_id, s.value.school_id) if s.value.school_id else None,
+            s.value.id,
         ),
+        wire=seen_wire,
     )
 
 

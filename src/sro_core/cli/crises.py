@@ -10,15 +10,14 @@ from sro_core.cli.app import Session, pass_session
 from sro_core.cli.arguments import (
     Chosen,
     as_uuid,
-    json_option,
 )
+from sro_core.cli.output import format_option
 from sro_core.domain import (
     CrisisEvent,
     CrisisKind,
     CrisisRole,
     CrisisStatus,
 )
-from sro_core.serialization import unstructure
 
 
 @click.group()
@@ -91,31 +90,29 @@ def crises_of(session: Session, school_id: uuid.UUID | None) -> list[CrisisEvent
 @crises.command("list")
 @click.option("--school", metavar="SCHOOL")
 @click.option("--active", is_flag=True, help="Only crises not yet cleared.")
-@json_option
+@format_option
 @pass_session
-def list_crises(session: Session, *, school: str | None, active: bool, as_json: bool) -> None:
-    """List crises, oldest first, with their messages."""
+def list_crises(session: Session, *, school: str | None, active: bool) -> None:
+    """List crises, oldest first, with their messages.
+
+    Example: sro crises list --active
+    """
     school_id = session.school(school).id if school else None
     found = [
         c for c in crises_of(session, school_id) if not active or c.status is CrisisStatus.ACTIVE
     ]
-    if as_json:
-        session.output.json([unstructure(c) for c in found])
-        return
     schools = session.school_names()
-    session.output.table(
+    session.output.listing(
         ("declared", "school", "kind", "status", "messages", "ended", "id"),
-        (
-            (
-                session.local_text(c.declared_at),
-                schools.get(c.school_id, c.school_id),
-                c.kind,
-                c.status,
-                len(c.messages),
-                session.local_text(c.ended_at),
-                c.id,
-            )
-            for c in found
+        found,
+        row=lambda c: (
+            session.local_text(c.declared_at),
+            schools.get(c.school_id, c.school_id),
+            c.kind,
+            c.status,
+            len(c.messages),
+            session.local_text(c.ended_at),
+            c.id,
         ),
     )
 

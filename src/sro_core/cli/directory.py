@@ -8,7 +8,8 @@ from typing import IO
 import click
 
 from sro_core.cli.app import Session, pass_session
-from sro_core.cli.arguments import DAY, GRADES, Chosen, as_uuid, json_option
+from sro_core.cli.arguments import DAY, GRADES, Chosen, as_uuid
+from sro_core.cli.output import format_option, record_wire
 from sro_core.domain import (
     Address,
     Agreement,
@@ -24,7 +25,7 @@ from sro_core.domain import (
     SchoolIds,
     SchoolLevel,
 )
-from sro_core.serialization import loads, unstructure
+from sro_core.serialization import loads
 
 DUE_WITHIN = dt.timedelta(days=30)
 """How far ahead ``sro agreements due`` looks by default."""
@@ -47,27 +48,25 @@ def add_officer(session: Session, *, badge: str, name: str, rank: str) -> None:
 
 
 @officers.command("list")
-@json_option
+@format_option
 @pass_session
-def list_officers(session: Session, *, as_json: bool) -> None:
-    """List the officers, by badge."""
+def list_officers(session: Session) -> None:
+    """List the officers, by badge.
+
+    Example: sro officers list --format plain
+    """
     found = sorted(session.program.officers(session.actor), key=lambda o: o.badge)
-    if as_json:
-        session.output.json([unstructure(o) for o in found])
-        return
     today = session.today()
-    session.output.table(
+    session.output.listing(
         ("badge", "name", "rank", "status", "certified", "id"),
-        (
-            (
-                o.badge,
-                o.name,
-                o.rank,
-                o.status,
-                sorted({c.kind.value for c in o.certifications if c.valid_on(today)}),
-                o.id,
-            )
-            for o in found
+        found,
+        row=lambda o: (
+            o.badge,
+            o.name,
+            o.rank,
+            o.status,
+            sorted({c.kind.value for c in o.certifications if c.valid_on(today)}),
+            o.id,
         ),
     )
 
@@ -160,17 +159,18 @@ def add_school(
 
 
 @schools.command("list")
-@json_option
+@format_option
 @pass_session
-def list_schools(session: Session, *, as_json: bool) -> None:
-    """List the schools, by name."""
+def list_schools(session: Session) -> None:
+    """List the schools, by name.
+
+    Example: sro schools list --format csv > schools.csv
+    """
     found = sorted(session.program.schools(session.actor), key=lambda s: s.name)
-    if as_json:
-        session.output.json([unstructure(s) for s in found])
-        return
-    session.output.table(
+    session.output.listing(
         ("name", "district", "level", "grades", "enrollment", "id"),
-        ((s.name, s.district, s.level, str(s.grades), s.enrollment, s.id) for s in found),
+        found,
+        row=lambda s: (s.name, s.district, s.level, str(s.grades), s.enrollment, s.id),
     )
 
 
@@ -222,10 +222,13 @@ def end_assignment(session: Session, *, assignment: str, end: dt.date) -> None:
 
 @assignments.command("list")
 @click.option("--school", "school_names", multiple=True, metavar="SCHOOL", help="Only these.")
-@json_option
+@format_option
 @pass_session
-def list_assignments(session: Session, *, school_names: tuple[str, ...], as_json: bool) -> None:
-    """List the assignments at every school, or at the schools named."""
+def list_assignments(session: Session, *, school_names: tuple[str, ...]) -> None:
+    """List the assignments at every school, or at the schools named.
+
+    Example: sro assignments list --school "Wilson Middle School"
+    """
     program, actor = session.program, session.actor
     chosen = (
         [session.school(name) for name in school_names] if school_names else program.schools(actor)
@@ -234,21 +237,16 @@ def list_assignments(session: Session, *, school_names: tuple[str, ...], as_json
     badges = {o.id: o.badge for o in program.officers(actor)}
     found = [a for s in chosen for a in program.assignments(actor, s.id)]
     found.sort(key=lambda a: (names[a.school_id], a.role.value, a.start))
-    if as_json:
-        session.output.json([unstructure(a) for a in found])
-        return
-    session.output.table(
+    session.output.listing(
         ("school", "role", "officer", "start", "end", "id"),
-        (
-            (
-                names[a.school_id],
-                a.role,
-                badges.get(a.officer_id, a.officer_id),
-                a.start,
-                a.end,
-                a.id,
-            )
-            for a in found
+        found,
+        row=lambda a: (
+            names[a.school_id],
+            a.role,
+            badges.get(a.officer_id, a.officer_id),
+            a.start,
+            a.end,
+            a.id,
         ),
     )
 
@@ -256,25 +254,21 @@ def list_assignments(session: Session, *, school_names: tuple[str, ...], as_json
 @assignments.command("coverage")
 @click.argument("school", metavar="SCHOOL")
 @click.option("--on", "day", type=DAY, help="The day (default: today).")
-@json_option
+@format_option
 @pass_session
-def coverage(session: Session, *, school: str, day: dt.date | None, as_json: bool) -> None:
-    """Say who is the SRO at a school on a day, in each role that is filled."""
+def coverage(session: Session, *, school: str, day: dt.date | None) -> None:
+    """Say who is the SRO at a school on a day, in each role that is filled.
+
+    Example: sro assignments coverage "Wilson Middle School" --on 2025-10-06
+    """
     found = session.school(school)
     on = day or session.today()
     covering = session.program.coverage(session.actor, found.id, on)
-    if as_json:
-        session.output.json(
-            {
-                "school_id": str(found.id),
-                "day": on.isoformat(),
-                "coverage": {role.value: unstructure(o) for role, o in covering.items()},
-            }
-        )
-        return
-    session.output.table(
+    session.output.listing(
         ("role", "badge", "officer"),
-        ((role, o.badge, o.name) for role, o in sorted(covering.items(), key=lambda i: i[0].value)),
+        sorted(covering.items(), key=lambda i: i[0].value),
+        row=lambda item: (item[0], item[1].badge, item[1].name),
+        wire=lambda item: {"role": item[0].value, **record_wire(item[1])},
         title=f"{found.name} on {on}",
     )
 
@@ -295,15 +289,15 @@ def add_partner(session: Session, *, name: str, kind: PartnerKind) -> None:
 
 
 @partners.command("list")
-@json_option
+@format_option
 @pass_session
-def list_partners(session: Session, *, as_json: bool) -> None:
-    """List the partners, by name."""
+def list_partners(session: Session) -> None:
+    """List the partners, by name.
+
+    Example: sro partners list --format tsv
+    """
     found = sorted(session.program.partners(session.actor), key=lambda p: p.name)
-    if as_json:
-        session.output.json([unstructure(p) for p in found])
-        return
-    session.output.table(("name", "kind", "id"), ((p.name, p.kind, p.id) for p in found))
+    session.output.listing(("name", "kind", "id"), found, row=lambda p: (p.name, p.kind, p.id))
 
 
 @click.group()
@@ -350,39 +344,39 @@ def renew_agreement(
     session.output.line(f"renewed {renewed.title!r}, review due {renewed.review_due}")
 
 
-def _agreement_rows(found: list[Agreement]) -> list[tuple[object, ...]]:
-    return [
-        (a.title, a.signed_on, a.effective_from, a.effective_to, a.review_due, a.id) for a in found
-    ]
+def _agreement_row(a: Agreement) -> tuple[object, ...]:
+    return (a.title, a.signed_on, a.effective_from, a.effective_to, a.review_due, a.id)
 
 
 _AGREEMENT_COLUMNS = ("title", "signed", "from", "to", "review due", "id")
 
 
 @agreements.command("list")
-@json_option
+@format_option
 @pass_session
-def list_agreements(session: Session, *, as_json: bool) -> None:
-    """List the agreements, soonest review first."""
+def list_agreements(session: Session) -> None:
+    """List the agreements, soonest review first.
+
+    Example: sro agreements list --format plain
+    """
     found = sorted(session.program.agreements(session.actor), key=lambda a: (a.review_due, a.title))
-    if as_json:
-        session.output.json([unstructure(a) for a in found])
-        return
-    session.output.table(_AGREEMENT_COLUMNS, _agreement_rows(found))
+    session.output.listing(_AGREEMENT_COLUMNS, found, row=_agreement_row)
 
 
 @agreements.command("due")
 @click.option("--by", type=DAY, help="The day (default: 30 days from today).")
-@json_option
+@format_option
 @pass_session
-def agreements_due(session: Session, *, by: dt.date | None, as_json: bool) -> None:
-    """List the agreements whose review is due on or before a day, soonest first."""
+def agreements_due(session: Session, *, by: dt.date | None) -> None:
+    """List the agreements whose review is due on or before a day, soonest first.
+
+    Example: sro agreements due --by 2026-06-30
+    """
     day = by or session.today() + DUE_WITHIN
     found = session.program.agreements_due(session.actor, day)
-    if as_json:
-        session.output.json([unstructure(a) for a in found])
-        return
-    session.output.table(_AGREEMENT_COLUMNS, _agreement_rows(found), title=f"review due by {day}")
+    session.output.listing(
+        _AGREEMENT_COLUMNS, found, row=_agreement_row, title=f"review due by {day}"
+    )
 
 
 COMMANDS: tuple[click.Command, ...] = (officers, schools, assignments, partners, agreements)

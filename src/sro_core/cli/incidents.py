@@ -22,10 +22,9 @@ from sro_core.cli.arguments import (
     Chosen,
     as_uuid,
     file_option,
-    json_option,
     options,
 )
-from sro_core.cli.output import seen_wire
+from sro_core.cli.output import format_option, seen_wire
 from sro_core.domain import (
     CampusZone,
     CommunityContact,
@@ -42,7 +41,7 @@ from sro_core.domain import (
     RuleViolation,
 )
 from sro_core.ports import IncidentFilter, Page
-from sro_core.serialization import StructureError, loads, structure, unstructure
+from sro_core.serialization import StructureError, loads, structure
 from sro_core.service import AMENDABLE
 
 DEFAULT_LOCATION_CODES = {
@@ -158,14 +157,14 @@ def report_incident(session: Session, /, **draft: Any) -> None:
 
 @incidents.command("show")
 @click.argument("incident", metavar="NUMBER-or-ID")
-@json_option
+@format_option
 @pass_session
-def show_incident(session: Session, *, incident: str, as_json: bool) -> None:
-    """Show an incident as the actor may see it (hidden fields are named)."""
+def show_incident(session: Session, *, incident: str) -> None:
+    """Show an incident as the actor may see it (hidden fields are named).
+
+    Example: sro incidents show 2025-000042
+    """
     seen = session.incident(incident)
-    if as_json:
-        session.output.json(seen_wire(seen))
-        return
     value, hidden = seen.value, seen.hidden
     schools = session.school_names()
     shown: list[tuple[str, object]] = [
@@ -199,7 +198,7 @@ def show_incident(session: Session, *, incident: str, as_json: bool) -> None:
         shown.append((f"person {n + 1}", f"{name} ({person.kind.value}): {roles}"))
     if hidden:
         shown.append(("hidden", sorted(hidden)))
-    session.output.fields(shown, title=f"incident {value.number}")
+    session.output.record(value, shown, hidden=hidden, title=f"incident {value.number}")
 
 
 @incidents.command("find")
@@ -212,7 +211,7 @@ def show_incident(session: Session, *, incident: str, as_json: bool) -> None:
 @click.option("--text", help="Part of the number, the narrative or the category.")
 @click.option("--limit", type=click.IntRange(1, 1000), default=50, show_default=True)
 @click.option("--after", metavar="CURSOR", help="The cursor a previous page ended with.")
-@json_option
+@format_option
 @pass_session
 def find_incidents(
     session: Session,
@@ -226,9 +225,11 @@ def find_incidents(
     text: str | None,
     limit: int,
     after: str | None,
-    as_json: bool,
 ) -> None:
-    """Find incidents, newest first, a page at a time."""
+    """Find incidents, newest first, a page at a time.
+
+    Example: sro incidents find --category fight --from 2025-09-01 --format plain
+    """
     where = IncidentFilter(
         school_ids=frozenset(session.school(s).id for s in school_names) or None,
         occurred_from=session.aware(start) if start else None,
@@ -239,27 +240,22 @@ def find_incidents(
         text=text,
     )
     page = session.program.find_incidents(session.actor, where, Page(limit, after))
-    if as_json:
-        session.output.json({"items": [seen_wire(s) for s in page.items], "next": page.next})
-        return
     schools = session.school_names()
-    session.output.table(
+    session.output.listing(
         ("number", "occurred", "school", "category", "offenses", "status", "disposition"),
-        (
-            (
-                s.value.number,
-                session.local_text(s.value.occurred_start),
-                schools.get(s.value.school_id, s.value.school_id) if s.value.school_id else None,
-                s.value.category,
-                [o.ucr_code for o in s.value.offenses],
-                s.value.status,
-                s.value.disposition.kind if s.value.disposition else None,
-            )
-            for s in page.items
+        page.items,
+        row=lambda s: (
+            s.value.number,
+            session.local_text(s.value.occurred_start),
+            schools.get(s.value.school_id, s.value.school_id) if s.value.school_id else None,
+            s.value.category,
+            [o.ucr_code for o in s.value.offenses],
+            s.value.status,
+            s.value.disposition.kind if s.value.disposition else None,
         ),
+        wire=seen_wire,
+        following=page.next,
     )
-    if page.next:
-        session.output.note(f"more: --after {page.next}")
 
 
 @incidents.command("move")
@@ -450,27 +446,25 @@ def answer_referral(
 
 @referrals.command("list")
 @click.argument("incident", metavar="NUMBER-or-ID")
-@json_option
+@format_option
 @pass_session
-def list_referrals(session: Session, *, incident: str, as_json: bool) -> None:
-    """List the referrals of an incident."""
+def list_referrals(session: Session, *, incident: str) -> None:
+    """List the referrals of an incident.
+
+    Example: sro referrals list 2025-000042 --format tsv
+    """
     found = session.program.referrals(session.actor, session.incident_id(incident))
-    if as_json:
-        session.output.json([unstructure(r) for r in found])
-        return
     names = session.partner_names()
-    session.output.table(
+    session.output.listing(
         ("sent", "partner", "reason", "status", "outcome", "id"),
-        (
-            (
-                session.local_text(r.sent_at),
-                names.get(r.partner_id, r.partner_id),
-                r.reason,
-                r.status,
-                r.outcome,
-                r.id,
-            )
-            for r in sorted(found, key=lambda r: r.sent_at)
+        sorted(found, key=lambda r: r.sent_at),
+        row=lambda r: (
+            session.local_text(r.sent_at),
+            names.get(r.partner_id, r.partner_id),
+            r.reason,
+            r.status,
+            r.outcome,
+            r.id,
         ),
     )
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 
 from sro_core.cli.app import Session, pass_session
-from sro_core.cli.arguments import as_uuid, json_option
+from sro_core.cli.arguments import as_uuid
+from sro_core.cli.output import format_option, plural
 from sro_core.domain import DomainError
-from sro_core.serialization import unstructure
 
 
 class AuditBroken(DomainError):
@@ -17,8 +17,13 @@ class AuditBroken(DomainError):
 @click.command("init")
 @pass_session
 def init(session: Session) -> None:
-    """Create the store and its schema (a SQLite file's folder is made if missing)."""
-    program = session.program
+    """Create the store and its schema (a SQLite file's folder is made if missing).
+
+    Every other command (but `sro demo`) needs a store that exists.
+
+    Example: sro --store sqlite:////var/lib/sro/sro.db init
+    """
+    program = session.open(create=True)
     version = program.storage.schema_version()
     schema = f" (schema version {version})" if version is not None else ""
     session.output.line(f"store ready: {session.store_url}{schema}")
@@ -36,19 +41,19 @@ def migrate(session: Session) -> None:
 
 
 @click.command("plugins")
-@json_option
+@format_option
 @pass_session
-def plugins(session: Session, *, as_json: bool) -> None:
+def plugins(session: Session) -> None:
     """List the loaded plugins (versions, hooks), those that failed, and what they register."""
     host = session.plugins
     loaded, failed = host.plugins(), host.failures()
     stores = host.storage_registry().backends()
     formats = host.exporter_registry().exporters()
     notifiers = host.notifier_registry().kinds()
-    if as_json:
+    if session.output.format == "json":
         session.output.json(
             {
-                "plugins": [
+                "items": [
                     {
                         "name": p.name,
                         "version": p.version,
@@ -58,6 +63,7 @@ def plugins(session: Session, *, as_json: bool) -> None:
                     }
                     for p in loaded
                 ],
+                "next": None,
                 "failures": [{"name": f.name, "error": f.error} for f in failed],
                 "storage": [{"scheme": s.scheme, "plugin": s.plugin} for s in stores],
                 "exporters": [{"name": e.name, "media_type": e.media_type} for e in formats],
@@ -102,30 +108,30 @@ def verify_audit(session: Session) -> None:
 @audit.command("show")
 @click.option("--after", type=click.IntRange(min=0), default=0, help="After this sequence.")
 @click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
-@json_option
+@format_option
 @pass_session
-def show_audit(session: Session, *, after: int, limit: int, as_json: bool) -> None:
-    """Show audit entries after a sequence number."""
+def show_audit(session: Session, *, after: int, limit: int) -> None:
+    """Show audit entries after a sequence number.
+
+    Example: sro audit show --after 1200 --limit 20 --format plain
+    """
     entries = session.program.audit_trail(session.actor, after, limit)
-    if as_json:
-        session.output.json([unstructure(e) for e in entries])
-        return
     calendar = session.settings.calendar
-    session.output.table(
+    following = str(entries[-1].sequence) if len(entries) == limit else None
+    session.output.listing(
         ("seq", "at", "actor", "role", "action", "target", "outcome", "detail"),
-        (
-            (
-                e.sequence,
-                calendar.local(e.at).strftime("%Y-%m-%d %H:%M:%S"),
-                e.actor_id,
-                e.actor_role,
-                e.action,
-                e.target,
-                e.outcome,
-                e.detail,
-            )
-            for e in entries
+        entries,
+        row=lambda e: (
+            e.sequence,
+            calendar.local(e.at).strftime("%Y-%m-%d %H:%M:%S"),
+            e.actor_id,
+            e.actor_role,
+            e.action,
+            e.target,
+            e.outcome,
+            e.detail,
         ),
+        following=following,
     )
 
 
@@ -135,21 +141,22 @@ def outbox() -> None:
 
 
 @outbox.command("status")
-@json_option
+@format_option
 @pass_session
-def outbox_status(session: Session, *, as_json: bool) -> None:
-    """List the deliveries that were given up on (dead letters)."""
+def outbox_status(session: Session) -> None:
+    """List the deliveries that were given up on (dead letters).
+
+    Example: sro outbox status --json
+    """
     dead = session.program.dead_letters(session.actor)
-    if as_json:
-        session.output.json([unstructure(d) for d in dead])
-        return
-    if not dead:
+    if not dead and session.output.format in ("table", "plain"):
         session.output.line("no dead letters")
         return
-    session.output.table(
+    session.output.listing(
         ("event", "notifier", "attempts", "last error"),
-        ((d.event_id, d.notifier, d.attempts, d.last_error) for d in dead),
-        title=f"{len(dead)} dead letters",
+        dead,
+        row=lambda d: (d.event_id, d.notifier, d.attempts, d.last_error),
+        title=plural(len(dead), "dead letter"),
     )
 
 

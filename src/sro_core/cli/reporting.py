@@ -20,8 +20,9 @@ import click
 
 from sro_core.cli.app import Session, pass_session
 from sro_core.cli.arguments import MONTH, WHEN, Chosen
+from sro_core.cli.output import plural
 from sro_core.domain import Actor, DomainError, IncidentStatus, SchoolYear
-from sro_core.ports import IncidentFilter, Period, UnknownExporter
+from sro_core.ports import ExportInput, IncidentFilter, Period, UnknownExporter
 from sro_core.service import Program, RecordKind
 
 REPORT_FORMAT = "report-html"
@@ -173,6 +174,14 @@ def report(
     session.output.line(str(path))
 
 
+_ROW_NOUNS = {
+    RecordKind.INCIDENTS: "incident",
+    RecordKind.CONTACTS: "contact",
+    RecordKind.ACTIVITIES: "activity",
+    RecordKind.MONTHLY_COUNTS: "monthly count",
+}
+
+
 @click.command("export")
 @click.option(
     "--format",
@@ -230,7 +239,11 @@ def export(
 
     A format of flat rows writes --kind; a format of whole incidents (nibrs-xml) writes the
     incidents the filters choose; a CRDC format writes --school-year's counts. Monthly counts
-    cover --month or --school-year (default: this school year). Every export is audited.
+    cover --month or --school-year (default: this school year). A report format (report-html)
+    writes the program report of --month or --school-year, as `sro report` does. Every export
+    is audited.
+
+    Example: sro export --format jsonl --kind contacts --output contacts.jsonl
     """
     filtered = any((school_names, start, before, categories, statuses, officer, text))
     if filtered and kind is not RecordKind.INCIDENTS:
@@ -258,7 +271,25 @@ def export(
             raise click.BadParameter(f"{option!r} is not KEY=VALUE", param_hint="--option")
         settings[key.strip()] = value
     program, actor = session.program, session.actor
-    binary = program.plugins.exporter_registry().get(format_name).binary
+    exporter = program.plugins.exporter_registry().get(format_name)
+    if exporter.takes is ExportInput.REPORT:
+        if filtered or kind is not RecordKind.INCIDENTS:
+            raise click.UsageError(f"{format_name} writes the program report: give no filters")
+        path = write_report(
+            session,
+            program,
+            actor,
+            chosen_span(session, month, school_year),
+            output=output,
+            format_name=format_name,
+        )
+        session.output.line(str(path))
+        return
+    binary = exporter.binary
+    noun = {
+        ExportInput.INCIDENTS: "incident",
+        ExportInput.CRDC_COUNTS: "school row",
+    }.get(exporter.takes, _ROW_NOUNS[kind])
 
     def write(out: IO[str] | IO[bytes]) -> int:
         with session.output.progress(f"exporting {kind.value}"):
@@ -277,11 +308,11 @@ def export(
         stream: IO[Any] = sys.stdout.buffer if binary else sys.stdout
         rows = write(stream)
         stream.flush()
-        session.output.note(f"exported {rows} {kind.value} as {format_name}")
+        session.output.note(f"exported {plural(rows, noun)} as {format_name}")
         return
     with written_or_removed(output, "wb" if binary else "w") as out:
         rows = write(out)
-    session.output.line(f"exported {rows} {kind.value} as {format_name} to {output}")
+    session.output.line(f"exported {plural(rows, noun)} as {format_name} to {output}")
 
 
 COMMANDS: tuple[click.Command, ...] = (export, report)
