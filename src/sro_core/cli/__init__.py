@@ -9,6 +9,7 @@ plugin's command reaches the run's program and actor through :class:`Session`.
 from __future__ import annotations
 
 from sro_core.cli import (
+    codes,
     community,
     crises,
     demo,
@@ -38,6 +39,7 @@ for _module in (
     operations,
     demo,
     info,
+    codes,
 ):
     for _command in _module.COMMANDS:
         cli.add_command(_command)

@@ -9,6 +9,7 @@ The options several commands share (``--file``) are made here too.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import enum
 import re
 import uuid
@@ -52,8 +53,10 @@ class Chosen(ParamBase, Generic[E]):
         for member in self.choices:
             if str(value) == str(member.value) or str(value).upper() == member.name:
                 return member
-        allowed = ", ".join(str(member.value) for member in self.choices)
-        raise click.BadParameter(f"{value!r} is not one of {allowed}", ctx, param)
+        allowed = [str(member.value) for member in self.choices]
+        near = difflib.get_close_matches(str(value).lower(), allowed, n=1)
+        hint = f"; did you mean {near[0]!r}?" if near else ""
+        raise click.BadParameter(f"{value!r} is not one of {', '.join(allowed)}{hint}", ctx, param)
 
 
 class Day(ParamBase):

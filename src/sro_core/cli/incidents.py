@@ -24,6 +24,7 @@ from sro_core.cli.arguments import (
     file_option,
     options,
 )
+from sro_core.cli.codes import Coded, code_help
 from sro_core.cli.output import format_option, seen_wire
 from sro_core.domain import (
     CampusZone,
@@ -61,15 +62,29 @@ draft_options = options(
     click.option("--occurred", type=WHEN, help="When it started (no offset: local time)."),
     click.option("--ended", type=WHEN, help="When it ended."),
     click.option("--reported", type=WHEN, help="When it was reported (default: now)."),
-    click.option("--category", help="The sro.incident_category code (fight, drugs, …)."),
-    click.option("--offense", "offenses", multiple=True, help="A NIBRS offense code (repeat)."),
+    click.option(
+        "--category",
+        type=Coded("sro.incident_category"),
+        help=code_help("The incident category", "sro.incident_category", "fight, drugs or theft"),
+    ),
+    click.option(
+        "--offense",
+        "offenses",
+        multiple=True,
+        type=Coded("nibrs.offense"),
+        help=code_help("An offense (repeat)", "nibrs.offense", "13B or 35A"),
+    ),
     click.option(
         "--location",
         type=Chosen(LocationKind),
         help="Where, relative to the school (default: on_campus with a school, else community).",
     ),
     click.option(
-        "--nibrs-location", help="The NIBRS location code (default: 53, 13, 25 or 58 by place)."
+        "--nibrs-location",
+        type=Coded("nibrs.location"),
+        help=code_help(
+            "The place (default: 53, 13, 25 or 58 by --location)", "nibrs.location", "53"
+        ),
     ),
     click.option("--zone", type=Chosen(CampusZone), help="The part of the campus."),
     click.option("--address", help="The address or description of the place."),
@@ -205,11 +220,29 @@ def show_incident(session: Session, *, incident: str) -> None:
 @click.option("--school", "school_names", multiple=True, metavar="SCHOOL", help="At these.")
 @click.option("--from", "start", type=WHEN, help="Started at or after (a date or a time).")
 @click.option("--before", type=WHEN, help="Started before.")
-@click.option("--category", "categories", multiple=True, help="Of these categories.")
-@click.option("--status", "statuses", multiple=True, type=Chosen(IncidentStatus))
+@click.option(
+    "--category",
+    "categories",
+    multiple=True,
+    type=Coded("sro.incident_category"),
+    help=code_help("Of this category (repeat)", "sro.incident_category", "fight"),
+)
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=Chosen(IncidentStatus),
+    help="In this status (repeat).",
+)
 @click.option("--officer", metavar="BADGE-or-ID", help="Reported by this officer.")
 @click.option("--text", help="Part of the number, the narrative or the category.")
-@click.option("--limit", type=click.IntRange(1, 1000), default=50, show_default=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 1000),
+    default=50,
+    show_default=True,
+    help="How many a page holds.",
+)
 @click.option("--after", metavar="CURSOR", help="The cursor a previous page ended with.")
 @format_option
 @pass_session
@@ -272,7 +305,13 @@ def move_incident(session: Session, *, incident: str, status: IncidentStatus) ->
 @click.argument("incident", metavar="NUMBER-or-ID")
 @click.option("--disposition", type=Chosen(DispositionKind), required=True)
 @click.option("--on", "decided_on", type=DAY, help="The day it was decided (default: today).")
-@click.option("--clearance", help="The exceptional clearance code (A to E), for that kind only.")
+@click.option(
+    "--clearance",
+    type=Coded("nibrs.exceptional_clearance"),
+    help=code_help(
+        "Why it was cleared exceptionally (that kind only)", "nibrs.exceptional_clearance", "A"
+    ),
+)
 @pass_session
 def close_incident(
     session: Session,
@@ -330,9 +369,13 @@ def _amendable() -> str:
     help="A new value, as JSON in the wire format or as text: school_related_arrest=true, "
     'category=fight, offenses=\'[{"ucr_code": "13B"}]\' (repeat).',
 )
-@click.option("--category")
-@click.option("--narrative")
-@click.option("--school", metavar="SCHOOL")
+@click.option(
+    "--category",
+    type=Coded("sro.incident_category"),
+    help=code_help("The new category", "sro.incident_category", "fight"),
+)
+@click.option("--narrative", help="The new narrative.")
+@click.option("--school", metavar="SCHOOL", help="The new school (name or id).")
 @pass_session
 def amend_incident(
     session: Session,
@@ -387,10 +430,22 @@ def involve(session: Session, *, incident: str, file: IO[str]) -> None:
 
 @incidents.command("add-offense")
 @click.argument("incident", metavar="NUMBER-or-ID")
-@click.argument("code")
+@click.argument("code", type=Coded("nibrs.offense"))
 @click.option("--attempted", is_flag=True, help="Attempted, not completed.")
-@click.option("--weapon", "weapons", multiple=True, help="A weapon/force code (repeat).")
-@click.option("--activity", "activities", multiple=True, help="A criminal activity/gang code.")
+@click.option(
+    "--weapon",
+    "weapons",
+    multiple=True,
+    type=Coded("nibrs.force"),
+    help=code_help("A weapon or force used (repeat)", "nibrs.force", "40 or 11"),
+)
+@click.option(
+    "--activity",
+    "activities",
+    multiple=True,
+    type=Coded("nibrs.criminal_activity"),
+    help=code_help("A criminal or gang activity (repeat)", "nibrs.criminal_activity", "P"),
+)
 @pass_session
 def add_offense(
     session: Session,

@@ -177,10 +177,12 @@ def _colour() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
-def fitted_widths(headings: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> list[int]:
+def fitted_widths(
+    headings: Sequence[str], rows: Sequence[Sequence[str]], width: int, gap: int = 2
+) -> list[int]:
     """Return column widths that fit a width by narrowing the widest free-text columns.
 
-    Columns are narrowed first down to their longest word (so codes stay whole), then, only if
+    ``gap`` is the space between columns. Columns are narrowed first down to their longest word (so codes stay whole), then, only if
     that is not enough, down to a dozen characters, breaking words.
 
     Identifier columns (:data:`IDENTIFIERS`) keep their full width, so the table may stay wider
@@ -202,7 +204,7 @@ def fitted_widths(headings: Sequence[str], rows: Sequence[Sequence[str]], width:
         w if h in IDENTIFIERS else min(w, max(_NARROWEST, cell_len(h)))
         for h, w in zip(headings, widths, strict=True)
     ]
-    excess = sum(widths) + cell_len(_GAP) * (len(widths) - 1) - width
+    excess = sum(widths) + gap * (len(widths) - 1) - width
     for floors in (whole_words, broken_words):
         while excess > 0:
             narrowable = [
@@ -321,24 +323,25 @@ class Output:
         self, columns: Sequence[str], cells: list[list[str]], title: str | None, *, wrap: bool
     ) -> None:
         flat = [[" ".join(c.splitlines()) for c in r] for r in cells]
-        if wrap:
-            widths = fitted_widths(columns, flat, _width())
-        else:
-            widths = fitted_widths(columns, flat, sys.maxsize)
+        gap, width = _GAP, _width() if wrap else sys.maxsize
+        widths = fitted_widths(columns, flat, width)
+        if sum(widths) + len(gap) * (len(widths) - 1) > width:
+            gap = " "
+            widths = fitted_widths(columns, flat, width, gap=1)
         colour = _colour()
         if self._tables:
             click.echo("")
         self._tables += 1
         if title and wrap:
             click.echo(click.style(title, bold=True) if colour else title)
-        heading = _GAP.join(_pad(h, w) for h, w in zip(columns, widths, strict=True)).rstrip()
+        heading = gap.join(_pad(h, w) for h, w in zip(columns, widths, strict=True)).rstrip()
         click.echo(click.style(heading, bold=True) if colour else heading)
         if wrap:
-            click.echo(_GAP.join("─" * w for w in widths))
+            click.echo(gap.join("─" * w for w in widths))
         for r in flat:
             parts = [_wrapped(c, w) for c, w in zip(r, widths, strict=True)]
             for n in range(max(len(p) for p in parts) if parts else 0):
-                line = _GAP.join(
+                line = gap.join(
                     _pad(p[n] if n < len(p) else "", w) for p, w in zip(parts, widths, strict=True)
                 )
                 click.echo(line.rstrip())

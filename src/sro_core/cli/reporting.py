@@ -20,6 +20,7 @@ import click
 
 from sro_core.cli.app import Session, pass_session
 from sro_core.cli.arguments import MONTH, WHEN, Chosen
+from sro_core.cli.codes import Coded, code_help
 from sro_core.cli.output import plural
 from sro_core.domain import Actor, DomainError, IncidentStatus, SchoolYear
 from sro_core.ports import ExportInput, IncidentFilter, Period, UnknownExporter
@@ -194,8 +195,20 @@ _ROW_NOUNS = {
 @click.option("--school", "school_names", multiple=True, metavar="SCHOOL", help="Incidents at.")
 @click.option("--from", "start", type=WHEN, help="Incidents started at or after.")
 @click.option("--before", type=WHEN, help="Incidents started before.")
-@click.option("--category", "categories", multiple=True, help="Incidents of these categories.")
-@click.option("--status", "statuses", multiple=True, type=Chosen(IncidentStatus))
+@click.option(
+    "--category",
+    "categories",
+    multiple=True,
+    type=Coded("sro.incident_category"),
+    help=code_help("Incidents of this category (repeat)", "sro.incident_category", "fight"),
+)
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=Chosen(IncidentStatus),
+    help="Incidents in this status (repeat).",
+)
 @click.option("--officer", metavar="BADGE-or-ID", help="Incidents reported by.")
 @click.option("--text", help="Incidents whose number, narrative or category holds it.")
 @click.option("--month", type=MONTH, help="The month of monthly counts, YYYY-MM.")
