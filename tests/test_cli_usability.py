@@ -10,11 +10,15 @@ from pathlib import Path
 
 import click
 import pytest
-from test_cli import HIGH, Sro, _report, sro, town  # noqa: F401 - the fixtures are used by name
 
+import test_cli
 from sro_core.cli import cli, output
 from sro_core.cli.info import masked
 from sro_core.cli.output import FORMATS, fitted_widths, plural
+from test_cli import HIGH, Sro, _report
+
+sro = test_cli.sro
+town = test_cli.town
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 

@@ -182,8 +182,9 @@ def fitted_widths(
 ) -> list[int]:
     """Return column widths that fit a width by narrowing the widest free-text columns.
 
-    ``gap`` is the space between columns. Columns are narrowed first down to their longest word (so codes stay whole), then, only if
-    that is not enough, down to a dozen characters, breaking words.
+    ``gap`` is the space between columns. Columns are narrowed first down to their longest
+    word (so codes stay whole), then, only if that is not enough, down to a dozen characters,
+    breaking words.
 
     Identifier columns (:data:`IDENTIFIERS`) keep their full width, so the table may stay wider
     than ``width`` when they alone do not fit: an identifier is never cut.
