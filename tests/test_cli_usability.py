@@ -223,3 +223,14 @@ def test_a_mistyped_code_names_the_nearest_and_where_to_find_all(sro: Sro) -> No
     assert "sro codes sro.incident_category" in " ".join(
         sro.ok("incidents", "report", "--help").split()
     )
+
+
+def test_every_option_has_help_and_every_command_an_example() -> None:
+    """Each built-in command's options say what they are, and its help shows an example."""
+    for name, command in _commands(cli):
+        if command.callback is None or not command.callback.__module__.startswith("sro_core.cli"):
+            continue
+        assert "Example" in (command.help or ""), name
+        for param in command.params:
+            if isinstance(param, click.Option):
+                assert param.help, f"{name} {param.opts[0]}"

@@ -53,21 +53,21 @@ def contacts() -> None:
 
 @contacts.command("log")
 @file_option("contact")
-@click.option("--officer", metavar="BADGE-or-ID")
+@click.option("--officer", metavar="BADGE-or-ID", help="The officer (badge or id).")
 @click.option("--at", type=WHEN, help="When (default: now; no offset: local time).")
 @click.option("--party", type=Chosen(ContactParty), help="Who approached, or was approached.")
-@click.option("--purpose", type=Chosen(ContactPurpose))
+@click.option("--purpose", type=Chosen(ContactPurpose), help="Why the contact was made.")
 @click.option(
     "--triad",
     type=Chosen(TriadRole),
     help="The triad role (default: informal_counselor_mentor for mentoring, counseling and "
     "advice, else law_enforcement).",
 )
-@click.option("--minutes", type=click.IntRange(min=1))
-@click.option("--school", metavar="SCHOOL")
+@click.option("--minutes", type=click.IntRange(min=1), help="How long it took.")
+@click.option("--school", metavar="SCHOOL", help="The school (name or id), if at one.")
 @click.option("--not-school-related", is_flag=True, help="A non-school matter.")
-@click.option("--summary", default="")
-@click.option("--follow-up-due", type=DAY)
+@click.option("--summary", default="", help="A short note of what was done.")
+@click.option("--follow-up-due", type=DAY, help="The day a follow-up is due, if one is.")
 @pass_session
 def log_contact(
     session: Session,
@@ -84,7 +84,10 @@ def log_contact(
     summary: str,
     follow_up_due: dt.date | None,
 ) -> None:
-    """Log a community contact in the SRO's daily log."""
+    """Log a community contact in the SRO's daily log.
+
+    Example: sro contacts log --officer 4127 --party student --purpose mentoring --minutes 15
+    """
     if file is not None:
         contact = loads(file.read(), CommunityContact)
     else:
@@ -121,8 +124,8 @@ def log_filters(command: Callable[..., None]) -> Callable[..., None]:
     """Add the options that choose entries of the contact log or the activity record."""
     for option in reversed(
         (
-            click.option("--officer", metavar="BADGE-or-ID"),
-            click.option("--school", metavar="SCHOOL"),
+            click.option("--officer", metavar="BADGE-or-ID", help="By this officer."),
+            click.option("--school", metavar="SCHOOL", help="At this school (name or id)."),
             click.option("--from", "start", type=DAY, help="On or after this day."),
             click.option("--before", type=DAY, help="Before this day."),
             click.option(
@@ -221,6 +224,8 @@ def escalate_contact(session: Session, /, *, contact: str, **draft: Any) -> None
     """Report an incident for a logged contact, linked both ways.
 
     The contact's officer, school and time are the incident's unless typed otherwise.
+
+    Example: sro contacts escalate CONTACT-ID --category theft --offense 23C
     """
     key = as_uuid(contact)
     if key is None:
@@ -241,19 +246,19 @@ def activities() -> None:
 
 @activities.command("record")
 @file_option("activity")
-@click.option("--officer", metavar="BADGE-or-ID")
-@click.option("--kind", type=Chosen(ActivityKind))
-@click.option("--topic")
-@click.option("--audience", type=Chosen(ActivityAudience))
+@click.option("--officer", metavar="BADGE-or-ID", help="The officer (badge or id).")
+@click.option("--kind", type=Chosen(ActivityKind), help="What kind of activity.")
+@click.option("--topic", help="What it was about.")
+@click.option("--audience", type=Chosen(ActivityAudience), help="Who it was for.")
 @click.option("--at", type=WHEN, help="When it was held (default: now).")
-@click.option("--minutes", type=click.IntRange(min=1))
-@click.option("--attendance", type=click.IntRange(min=0))
+@click.option("--minutes", type=click.IntRange(min=1), help="How long it took.")
+@click.option("--attendance", type=click.IntRange(min=0), help="How many attended.")
 @click.option(
     "--triad",
     type=Chosen(TriadRole),
     help="The triad role (default: educator; informal_counselor_mentor for mentoring).",
 )
-@click.option("--school", metavar="SCHOOL")
+@click.option("--school", metavar="SCHOOL", help="The school (name or id), if at one.")
 @click.option("--grades", type=GRADES, help="Such as 9-12 or K-5.")
 @pass_session
 def record_activity(
@@ -271,7 +276,11 @@ def record_activity(
     school: str | None,
     grades: tuple[int, int] | None,
 ) -> None:
-    """Record an education activity: a class, a training, a drill, a workshop, mentoring."""
+    """Record an education activity: a class, a training, a drill, a workshop, mentoring.
+
+    Example: sro activities record --officer 4127 --kind class_presentation --topic Vaping
+    --audience students --minutes 50 --attendance 31
+    """
     if file is not None:
         activity = loads(file.read(), EducationActivity)
     else:

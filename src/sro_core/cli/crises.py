@@ -40,7 +40,10 @@ def _crisis_id(text: str) -> uuid.UUID:
 def declare_crisis(
     session: Session, *, school: str, kind: CrisisKind, incident: str | None
 ) -> None:
-    """Declare a crisis at a school; its notification goes out at once."""
+    """Declare a crisis at a school; its notification goes out at once.
+
+    Example: sro crises declare "Wilson Middle School" lockdown
+    """
     crisis = session.program.declare_crisis(
         session.actor,
         session.school(school).id,
@@ -66,7 +69,10 @@ def post_message(
     author: CrisisRole,
     audience: tuple[CrisisRole, ...],
 ) -> None:
-    """Post a message in an active crisis, from one side to the others."""
+    """Post a message in an active crisis, from one side to the others.
+
+    Example: sro crises message CRISIS-ID "Police on scene."
+    """
     posted = session.program.post_crisis_message(
         session.actor, _crisis_id(crisis), author, frozenset(audience), text
     )
@@ -77,7 +83,10 @@ def post_message(
 @click.argument("crisis", metavar="CRISIS-ID")
 @pass_session
 def all_clear(session: Session, *, crisis: str) -> None:
-    """Give the all clear: the crisis ends."""
+    """Give the all clear: the crisis ends.
+
+    Example: sro crises all-clear CRISIS-ID
+    """
     ended = session.program.give_all_clear(session.actor, _crisis_id(crisis))
     session.output.line(f"all clear at {session.local_text(ended.ended_at)}: {ended.id}")
 
@@ -88,7 +97,7 @@ def crises_of(session: Session, school_id: uuid.UUID | None) -> list[CrisisEvent
 
 
 @crises.command("list")
-@click.option("--school", metavar="SCHOOL")
+@click.option("--school", metavar="SCHOOL", help="At this school (name or id).")
 @click.option("--active", is_flag=True, help="Only crises not yet cleared.")
 @format_option
 @pass_session

@@ -26,7 +26,13 @@ class StoreNotEmpty(DomainError):
 
 
 @click.command("demo")
-@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True)
+@click.option(
+    "--seed",
+    type=int,
+    default=DEFAULT_SEED,
+    show_default=True,
+    help="The seed of the story: another seed, another year.",
+)
 @click.option(
     "--scale",
     type=click.FloatRange(min=0, min_open=True),

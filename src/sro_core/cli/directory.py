@@ -39,10 +39,13 @@ def officers() -> None:
 @officers.command("add")
 @click.argument("badge")
 @click.argument("name")
-@click.option("--rank", default="Officer", show_default=True)
+@click.option("--rank", default="Officer", show_default=True, help="The officer's rank.")
 @pass_session
 def add_officer(session: Session, *, badge: str, name: str, rank: str) -> None:
-    """Register an officer by badge and name."""
+    """Register an officer by badge and name.
+
+    Example: sro officers add 4127 "Dana Reyes" --rank Officer
+    """
     officer = session.program.register_officer(session.actor, Officer(badge, name, rank))
     session.output.line(f"registered officer {officer.badge} {officer.name} ({officer.id})")
 
@@ -76,7 +79,10 @@ def list_officers(session: Session) -> None:
 @click.argument("status", type=Chosen(OfficerStatus))
 @pass_session
 def officer_status(session: Session, *, officer: str, status: OfficerStatus) -> None:
-    """Put an officer on leave, back to active, suspended or separated."""
+    """Put an officer on leave, back to active, suspended or separated.
+
+    Example: sro officers status 4127 on_leave
+    """
     changed = session.program.change_officer_status(
         session.actor, session.officer(officer).id, status
     )
@@ -97,7 +103,10 @@ def certify_officer(
     issued: dt.date,
     expires: dt.date | None,
 ) -> None:
-    """Record a certification an officer earned."""
+    """Record a certification an officer earned.
+
+    Example: sro officers certify 4127 basic_sro --issued 2025-08-01
+    """
     certified = session.program.certify_officer(
         session.actor, session.officer(officer).id, Certification(kind, issued, expires)
     )
@@ -111,17 +120,17 @@ def schools() -> None:
 
 @schools.command("add")
 @click.argument("name")
-@click.option("--district", required=True)
-@click.option("--level", type=Chosen(SchoolLevel), required=True)
+@click.option("--district", required=True, help="The school district's name.")
+@click.option("--level", type=Chosen(SchoolLevel), required=True, help="The school's level.")
 @click.option("--grades", type=GRADES, required=True, help="Such as 9-12, K-5 or PK-2.")
-@click.option("--enrollment", type=click.IntRange(min=0))
+@click.option("--enrollment", type=click.IntRange(min=0), help="How many students attend.")
 @click.option("--state-code", help="The state school code.")
 @click.option("--nces-id", help="The NCES school id.")
 @click.option("--ed-fi-id", help="The Ed-Fi school id.")
 @click.option("--street", help="Address: street line (with --city and --state).")
-@click.option("--city")
-@click.option("--state")
-@click.option("--postal-code")
+@click.option("--city", help="The city of its address.")
+@click.option("--state", help="The state of its address (two letters).")
+@click.option("--postal-code", help="The postal code of its address.")
 @pass_session
 def add_school(
     session: Session,
@@ -139,7 +148,11 @@ def add_school(
     state: str | None,
     postal_code: str | None,
 ) -> None:
-    """Register a school."""
+    """Register a school.
+
+    Example: sro schools add "Wilson Middle School" --district "Chowchilla ESD"
+    --level middle --grades 6-8
+    """
     address = None
     if street or city or state or postal_code:
         if not (street and city and state):
@@ -182,8 +195,14 @@ def assignments() -> None:
 @assignments.command("add")
 @click.argument("officer", metavar="BADGE-or-ID")
 @click.argument("school", metavar="SCHOOL")
-@click.option("--role", type=Chosen(AssignmentRole), default="primary", show_default=True)
-@click.option("--start", type=DAY, required=True)
+@click.option(
+    "--role",
+    type=Chosen(AssignmentRole),
+    default="primary",
+    show_default=True,
+    help="The officer's role at the school.",
+)
+@click.option("--start", type=DAY, required=True, help="The assignment's first day.")
 @click.option("--end", type=DAY, help="The last day (none: until it is ended).")
 @pass_session
 def add_assignment(
@@ -195,7 +214,10 @@ def add_assignment(
     start: dt.date,
     end: dt.date | None,
 ) -> None:
-    """Assign an active officer to a school (by name or id) in a role."""
+    """Assign an active officer to a school (by name or id) in a role.
+
+    Example: sro assignments add 4127 "Wilson Middle School" --start 2025-08-01
+    """
     assignment = session.program.assign(
         session.actor,
         session.officer(officer).id,
@@ -212,7 +234,10 @@ def add_assignment(
 @click.option("--on", "end", type=DAY, required=True, help="The assignment's last day.")
 @pass_session
 def end_assignment(session: Session, *, assignment: str, end: dt.date) -> None:
-    """End an assignment on a day (inclusive)."""
+    """End an assignment on a day (inclusive).
+
+    Example: sro assignments end ASSIGNMENT-ID --on 2026-06-30
+    """
     key = as_uuid(assignment)
     if key is None:
         raise click.BadParameter(f"{assignment!r} is not an assignment id")
@@ -280,10 +305,13 @@ def partners() -> None:
 
 @partners.command("add")
 @click.argument("name")
-@click.option("--kind", type=Chosen(PartnerKind), required=True)
+@click.option("--kind", type=Chosen(PartnerKind), required=True, help="What kind of partner.")
 @pass_session
 def add_partner(session: Session, *, name: str, kind: PartnerKind) -> None:
-    """Register a partner; its name is unique among partners of its kind."""
+    """Register a partner; its name is unique among partners of its kind.
+
+    Example: sro partners add MADNET --kind narcotics_task_force
+    """
     partner = session.program.register_partner(session.actor, Partner(name, kind))
     session.output.line(f"registered partner {partner.name} ({partner.id})")
 
@@ -314,6 +342,8 @@ def sign_agreement(session: Session, *, file: IO[str]) -> None:
     Its partner_ids are the partners' ids (see `sro partners list`); its clauses are objects
     with kind (roles, information_sharing, supervision, discipline_separation), text, and for
     information sharing the partner_id and the record classes it shares.
+
+    Example: sro agreements sign mou.json
     """
     agreement = loads(file.read(), Agreement)
     stored = session.program.sign_agreement(session.actor, agreement)
@@ -322,9 +352,9 @@ def sign_agreement(session: Session, *, file: IO[str]) -> None:
 
 @agreements.command("renew")
 @click.argument("agreement", metavar="AGREEMENT-ID")
-@click.option("--signed-on", type=DAY, required=True)
+@click.option("--signed-on", type=DAY, required=True, help="The day it was re-signed.")
 @click.option("--effective-to", type=DAY, help="Its new last day (none: open-ended).")
-@click.option("--review-due", type=DAY, required=True)
+@click.option("--review-due", type=DAY, required=True, help="The day its next review is due.")
 @pass_session
 def renew_agreement(
     session: Session,
@@ -334,7 +364,10 @@ def renew_agreement(
     effective_to: dt.date | None,
     review_due: dt.date,
 ) -> None:
-    """Renew an agreement: re-signed, with a new end and a new review date."""
+    """Renew an agreement: re-signed, with a new end and a new review date.
+
+    Example: sro agreements renew AGREEMENT-ID --signed-on 2026-05-01 --review-due 2027-05-01
+    """
     key = as_uuid(agreement)
     if key is None:
         raise click.BadParameter(f"{agreement!r} is not an agreement id")

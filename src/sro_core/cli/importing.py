@@ -224,6 +224,8 @@ def import_records(
     good rows are). The rows are stored together in one unit of work: a fault while storing
     (a lost connection, a full disk) stores none of them. A row whose id is already stored is
     skipped, so give every row its "id" and running the same import again is safe.
+
+    Example: sro import contacts contacts.jsonl
     """
     cls = _CLASSES[kind]
     fmt = file_format or ("csv" if file.lower().endswith(".csv") else "jsonl")

@@ -165,7 +165,11 @@ def incidents() -> None:
 @draft_options
 @pass_session
 def report_incident(session: Session, /, **draft: Any) -> None:
-    """Report an incident: it gets its number and the reported status."""
+    """Report an incident: it gets its number and the reported status.
+
+    Example: sro incidents report --officer 4127 --school "Wilson Middle School"
+    --occurred 2025-10-06T12:05 --category fight --offense 13B
+    """
     incident = session.program.report_incident(session.actor, draft_incident(session, draft))
     reported(session, incident, "reported")
 
@@ -296,14 +300,19 @@ def find_incidents(
 @click.argument("status", type=Chosen(IncidentStatus))
 @pass_session
 def move_incident(session: Session, *, incident: str, status: IncidentStatus) -> None:
-    """Move an incident in its lifecycle (close it with `sro incidents close`)."""
+    """Move an incident in its lifecycle (close it with `sro incidents close`).
+
+    Example: sro incidents move 2025-000042 under_investigation
+    """
     moved = session.program.move_incident(session.actor, session.incident_id(incident), status)
     reported(session, moved, "moved")
 
 
 @incidents.command("close")
 @click.argument("incident", metavar="NUMBER-or-ID")
-@click.option("--disposition", type=Chosen(DispositionKind), required=True)
+@click.option(
+    "--disposition", type=Chosen(DispositionKind), required=True, help="How it was closed."
+)
 @click.option("--on", "decided_on", type=DAY, help="The day it was decided (default: today).")
 @click.option(
     "--clearance",
@@ -321,7 +330,10 @@ def close_incident(
     decided_on: dt.date | None,
     clearance: str | None,
 ) -> None:
-    """Close an incident with its disposition."""
+    """Close an incident with its disposition.
+
+    Example: sro incidents close 2025-000042 --disposition warning
+    """
     outcome = Disposition(disposition, decided_on or session.today(), clearance)
     closed = session.program.close_incident(session.actor, session.incident_id(incident), outcome)
     reported(session, closed, "closed")
@@ -331,7 +343,10 @@ def close_incident(
 @click.argument("incident", metavar="NUMBER-or-ID")
 @pass_session
 def reopen_incident(session: Session, *, incident: str) -> None:
-    """Reopen a closed incident."""
+    """Reopen a closed incident.
+
+    Example: sro incidents reopen 2025-000042
+    """
     reopened = session.program.reopen_incident(session.actor, session.incident_id(incident))
     reported(session, reopened, "reopened")
 
@@ -389,6 +404,8 @@ def amend_incident(
     """Change fields of a reported incident; every rule is checked again.
 
     The status, disposition and number move only through move, close and reopen.
+
+    Example: sro incidents amend 2025-000042 --set school_related_arrest=true
     """
     changes: dict[str, object] = {}
     for assignment in assignments:
@@ -420,7 +437,10 @@ def amend_incident(
 )
 @pass_session
 def involve(session: Session, *, incident: str, file: IO[str]) -> None:
-    """Add a person's involvement to an incident (or replace theirs)."""
+    """Add a person's involvement to an incident (or replace theirs).
+
+    Example: sro incidents involve 2025-000042 --file involvement.json
+    """
     involvement = loads(file.read(), Involvement)
     changed = session.program.add_involvement(
         session.actor, session.incident_id(incident), involvement
@@ -456,7 +476,10 @@ def add_offense(
     weapons: tuple[str, ...],
     activities: tuple[str, ...],
 ) -> None:
-    """Add an offense (a NIBRS offense code) to an incident."""
+    """Add an offense (a NIBRS offense code) to an incident.
+
+    Example: sro incidents add-offense 2025-000042 13A --weapon 40
+    """
     offense = Offense(code, attempted, weapons, criminal_activities=activities)
     changed = session.program.add_offense(session.actor, session.incident_id(incident), offense)
     reported(session, changed, "added an offense to")
@@ -470,13 +493,16 @@ def referrals() -> None:
 @referrals.command("make")
 @click.argument("incident", metavar="NUMBER-or-ID")
 @click.argument("partner", metavar="PARTNER")
-@click.option("--reason", type=Chosen(ReferralReason), required=True)
-@click.option("--note", default="")
+@click.option("--reason", type=Chosen(ReferralReason), required=True, help="Why it is referred.")
+@click.option("--note", default="", help="A note to the partner.")
 @pass_session
 def make_referral(
     session: Session, incident: str, partner: str, reason: ReferralReason, note: str
 ) -> None:
-    """Refer a reported incident to a partner (name or id) an active agreement covers."""
+    """Refer a reported incident to a partner (name or id) an active agreement covers.
+
+    Example: sro referrals make 2025-000042 MADNET --reason task_force_investigation
+    """
     referral = session.program.refer_incident(
         session.actor, session.incident_id(incident), session.partner(partner).id, reason, note
     )
@@ -491,7 +517,10 @@ def make_referral(
 def answer_referral(
     session: Session, referral: str, status: ReferralStatus, outcome: str | None
 ) -> None:
-    """Record a partner's answer (accepted, declined) or close a referral with its outcome."""
+    """Record a partner's answer (accepted, declined) or close a referral with its outcome.
+
+    Example: sro referrals answer REFERRAL-ID accepted
+    """
     key = as_uuid(referral)
     if key is None:
         raise click.BadParameter(f"{referral!r} is not a referral id")

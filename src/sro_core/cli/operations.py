@@ -32,7 +32,10 @@ def init(session: Session) -> None:
 @click.command("migrate")
 @pass_session
 def migrate(session: Session) -> None:
-    """Bring the store's schema forward to this version of sro_core; print the version."""
+    """Bring the store's schema forward to this version of sro_core; print the version.
+
+    Example: sro migrate
+    """
     version = session.program.storage.migrate()
     if version is None:
         session.output.line(f"{session.store_url}: this store has no schema versions")
@@ -44,7 +47,10 @@ def migrate(session: Session) -> None:
 @format_option
 @pass_session
 def plugins(session: Session) -> None:
-    """List the loaded plugins (versions, hooks), those that failed, and what they register."""
+    """List the loaded plugins (versions, hooks), those that failed, and what they register.
+
+    Example: sro plugins --format json
+    """
     host = session.plugins
     loaded, failed = host.plugins(), host.failures()
     stores = host.storage_registry().backends()
@@ -98,7 +104,10 @@ def audit() -> None:
 @audit.command("verify")
 @pass_session
 def verify_audit(session: Session) -> None:
-    """Check the whole audit hash chain; exit 1 if a link is broken."""
+    """Check the whole audit hash chain; exit 1 if a link is broken.
+
+    Example: sro audit verify
+    """
     broken = session.program.verify_audit(session.actor)
     if broken is not None:
         raise AuditBroken(f"the audit trail breaks at entry {broken.sequence}: {broken.reason}")
@@ -107,7 +116,13 @@ def verify_audit(session: Session) -> None:
 
 @audit.command("show")
 @click.option("--after", type=click.IntRange(min=0), default=0, help="After this sequence.")
-@click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 10_000),
+    default=50,
+    show_default=True,
+    help="How many entries to show.",
+)
 @format_option
 @pass_session
 def show_audit(session: Session, *, after: int, limit: int) -> None:
@@ -163,7 +178,10 @@ def outbox_status(session: Session) -> None:
 @outbox.command("dispatch")
 @pass_session
 def dispatch(session: Session) -> None:
-    """Deliver every due event to the notifiers now."""
+    """Deliver every due event to the notifiers now.
+
+    Example: sro outbox dispatch
+    """
     report = session.program.dispatch(session.actor)
     session.output.line(
         f"delivered {report.delivered}, to retry {report.retrying}, dead {report.dead}"
@@ -175,7 +193,10 @@ def dispatch(session: Session) -> None:
 @click.option("--notifier", help="Only the deliveries to this notifier.")
 @pass_session
 def replay(session: Session, *, event: str, notifier: str | None) -> None:
-    """Put an event's dead deliveries back in line and deliver them."""
+    """Put an event's dead deliveries back in line and deliver them.
+
+    Example: sro outbox replay EVENT-ID --notifier log
+    """
     key = as_uuid(event)
     if key is None:
         raise click.BadParameter(f"{event!r} is not an event id")

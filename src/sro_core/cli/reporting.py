@@ -149,7 +149,13 @@ def write_report(
     type=click.Path(dir_okay=False, path_type=Path),
     help="The file (default: sro-report-<period>.html here).",
 )
-@click.option("--format", "format_name", default=REPORT_FORMAT, show_default=True)
+@click.option(
+    "--format",
+    "format_name",
+    default=REPORT_FORMAT,
+    show_default=True,
+    help="A report format (see `sro plugins`).",
+)
 @pass_session
 def report(
     session: Session,
@@ -160,7 +166,10 @@ def report(
     output: Path | None,
     format_name: str,
 ) -> None:
-    """Write the program report (charts and tables of the period) and print its path."""
+    """Write the program report (charts and tables of the period) and print its path.
+
+    Example: sro report --school-year 2025 --output build/report.html
+    """
     span = chosen_span(session, month, school_year)
     school_id = session.school(school).id if school else None
     path = write_report(
@@ -191,7 +200,13 @@ _ROW_NOUNS = {
     show_default=True,
     help="A registered export format (see `sro plugins`).",
 )
-@click.option("--kind", type=Chosen(RecordKind), default="incidents", show_default=True)
+@click.option(
+    "--kind",
+    type=Chosen(RecordKind),
+    default="incidents",
+    show_default=True,
+    help="What a format of flat rows (csv, jsonl) writes.",
+)
 @click.option("--school", "school_names", multiple=True, metavar="SCHOOL", help="Incidents at.")
 @click.option("--from", "start", type=WHEN, help="Incidents started at or after.")
 @click.option("--before", type=WHEN, help="Incidents started before.")
