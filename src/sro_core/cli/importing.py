@@ -28,6 +28,7 @@ import click
 
 from sro_core.cli.app import Session, pass_session
 from sro_core.cli.arguments import Chosen
+from sro_core.cli.output import plural
 from sro_core.domain import (
     CommunityContact,
     DomainError,
@@ -36,6 +37,7 @@ from sro_core.domain import (
     Problem,
 )
 from sro_core.serialization import StructureError, structure
+from sro_core.service import BUNDLE_KINDS, BUNDLE_TYPES, Bundle
 
 Record = Incident | CommunityContact | EducationActivity
 
@@ -46,6 +48,7 @@ class ImportKind(enum.Enum):
     INCIDENTS = "incidents"
     CONTACTS = "contacts"
     ACTIVITIES = "activities"
+    ALL = "all"
 
 
 _CLASSES: dict[ImportKind, type[Any]] = {
@@ -225,8 +228,16 @@ def import_records(
     (a lost connection, a full disk) stores none of them. A row whose id is already stored is
     skipped, so give every row its "id" and running the same import again is safe.
 
+    KIND all reads the bundle `sro export --kind all` writes (a line a record: {"kind": …,
+    "record": …}): the directory and the records, whole, as they were stored, incidents with
+    their numbers; records already stored are skipped, so it restores into an empty store or
+    tops up one that holds some of them.
+
     Example: sro import contacts contacts.jsonl
     """
+    if kind is ImportKind.ALL:
+        restore_bundle(session, file)
+        return
     cls = _CLASSES[kind]
     fmt = file_format or ("csv" if file.lower().endswith(".csv") else "jsonl")
     text = _read(file)
@@ -244,10 +255,9 @@ def import_records(
     program, actor = session.program, session.actor
     lines = list(records)
     checked_all = program.import_records(actor, list(records.values()), check_only=True)
-    already = [lines[n] for n, found in checked_all.problems.items() if _already_stored(found)]
-    problems.update(
-        {lines[n]: found for n, found in checked_all.problems.items() if lines[n] not in already}
-    )
+    recognised = set(checked_all.skipped)
+    already = [line for line, record in records.items() if record.id in recognised]
+    problems.update({lines[n]: found for n, found in checked_all.problems.items()})
     for line in sorted(problems):
         for problem in problems[line]:
             session.output.note(_problem_line(line, problem))
@@ -268,6 +278,41 @@ def import_records(
     session.output.line("; ".join(parts))
 
 
+def restore_bundle(session: Session, file: str) -> None:
+    """Read a bundle of JSON lines, report every bad line, then restore it whole (or nothing)."""
+    rows = list(json_lines(_read(file)))
+    problems: dict[int, tuple[Problem, ...]] = {}
+    records: list[tuple[str, Any]] = []
+    for row in rows:
+        kind, data = str(row.data.get("kind")), row.data.get("record")
+        if row.problems:
+            problems[row.line] = row.problems
+        elif kind not in BUNDLE_TYPES or not isinstance(data, dict):
+            known = ", ".join(BUNDLE_KINDS)
+            problems[row.line] = (Problem("kind", kind, f"a bundle line is a record of {known}"),)
+        else:
+            try:
+                records.append((kind, structure(data, BUNDLE_TYPES[kind])))
+            except StructureError as error:
+                problems[row.line] = tuple(error.problems)
+    for line in sorted(problems):
+        for problem in problems[line]:
+            session.output.note(_problem_line(line, problem))
+    if problems:
+        raise ImportStopped(
+            f"{len(problems)} of {len(rows)} lines are bad (lines {line_ranges(sorted(problems))});"
+            " nothing was restored"
+        )
+    with session.output.progress("restoring the bundle"):
+        result = session.program.restore(session.actor, Bundle.of(records))
+    stored = ", ".join(f"{kind} {n}" for kind, n in result.stored.items() if n)
+    skipped = sum(result.skipped.values())
+    session.output.line(
+        f"imported {plural(sum(result.stored.values()), 'record')} from {file}"
+        f" ({stored or 'none new'}); {skipped} already stored"
+    )
+
+
 def _structured(row: Row, cls: type[Any]) -> Checked:
     """Return a row's record, or the problems that keep it from being one."""
     if row.problems:
@@ -276,11 +321,6 @@ def _structured(row: Row, cls: type[Any]) -> Checked:
         return Checked(row.line, structure(row.data, cls), ())
     except StructureError as error:
         return Checked(row.line, None, tuple(error.problems))
-
-
-def _already_stored(problems: tuple[Problem, ...]) -> bool:
-    """Return whether a record's only problem is that it was stored before (a rerun)."""
-    return [(p.field, p.rule) for p in problems] == [("id", "already stored")]
 
 
 COMMANDS: tuple[click.Command, ...] = (import_records,)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import sys
+import typing
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +26,7 @@ from sro_core.cli.codes import Coded, code_help
 from sro_core.cli.output import plural
 from sro_core.domain import Actor, DomainError, IncidentStatus, SchoolYear
 from sro_core.ports import ExportInput, IncidentFilter, Period, UnknownExporter
+from sro_core.serialization import unstructure
 from sro_core.service import Program, RecordKind
 
 REPORT_FORMAT = "report-html"
@@ -184,6 +187,9 @@ def report(
     session.output.line(str(path))
 
 
+ALL = "all"
+"""The --kind of an export of the whole program: a bundle that `sro import all` reads."""
+
 _ROW_NOUNS = {
     RecordKind.INCIDENTS: "incident",
     RecordKind.CONTACTS: "contact",
@@ -202,10 +208,11 @@ _ROW_NOUNS = {
 )
 @click.option(
     "--kind",
-    type=Chosen(RecordKind),
+    type=click.Choice([*(k.value for k in RecordKind), ALL]),
     default="incidents",
     show_default=True,
-    help="What a format of flat rows (csv, jsonl) writes.",
+    help="What a format of flat rows (csv, jsonl) writes; all: the whole program as one "
+    "JSON-lines bundle (directory and records) that `sro import all` reads back.",
 )
 @click.option("--school", "school_names", multiple=True, metavar="SCHOOL", help="Incidents at.")
 @click.option("--from", "start", type=WHEN, help="Incidents started at or after.")
@@ -250,7 +257,7 @@ def export(
     session: Session,
     *,
     format_name: str,
-    kind: RecordKind,
+    kind: str,
     school_names: tuple[str, ...],
     start: dt.datetime | None,
     before: dt.datetime | None,
@@ -274,6 +281,70 @@ def export(
     Example: sro export --format jsonl --kind contacts --output contacts.jsonl
     """
     filtered = any((school_names, start, before, categories, statuses, officer, text))
+    if kind == ALL:
+        if filtered or format_name not in ("csv", "jsonl"):
+            raise click.UsageError("--kind all writes the whole program as JSON lines: no filters")
+        write_bundle(session, output)
+        return None
+    return _export(
+        session,
+        format_name=format_name,
+        kind=RecordKind(kind),
+        filtered=filtered,
+        school_names=school_names,
+        start=start,
+        before=before,
+        categories=categories,
+        statuses=statuses,
+        officer=officer,
+        text=text,
+        month=month,
+        school_year=school_year,
+        options=options,
+        output=output,
+    )
+
+
+def write_bundle(session: Session, output: Path | None) -> None:
+    """Write the program's bundle as JSON lines to a file or standard output."""
+    bundle = session.program.bundle(session.actor)
+    lines = (
+        json.dumps({"kind": kind, "record": unstructure(record)}, ensure_ascii=False) + "\n"
+        for kind, record in bundle.records()
+    )
+    count = 0
+    if output is None or str(output) == "-":
+        for line in lines:
+            sys.stdout.write(line)
+            count += 1
+        sys.stdout.flush()
+        session.output.note(f"exported {plural(count, 'record')} as a bundle")
+        return
+    with written_or_removed(output, "w") as out:
+        for line in lines:
+            typing.cast("IO[str]", out).write(line)
+            count += 1
+    session.output.line(f"exported {plural(count, 'record')} as a bundle to {output}")
+
+
+def _export(
+    session: Session,
+    *,
+    format_name: str,
+    kind: RecordKind,
+    filtered: bool,
+    school_names: tuple[str, ...],
+    start: dt.datetime | None,
+    before: dt.datetime | None,
+    categories: tuple[str, ...],
+    statuses: tuple[IncidentStatus, ...],
+    officer: str | None,
+    text: str | None,
+    month: tuple[int, int] | None,
+    school_year: int | None,
+    options: tuple[str, ...],
+    output: Path | None,
+) -> None:
     if filtered and kind is not RecordKind.INCIDENTS:
         raise click.UsageError("the filters choose incidents: use them with --kind incidents")
     where = None

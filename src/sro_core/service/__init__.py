@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sro_core.service.bundles import BUNDLE_KINDS, BUNDLE_TYPES, Bundle, RestoreResult
 from sro_core.service.core import RecordRejected
 from sro_core.service.dispatch import DispatchReport
 from sro_core.service.exports import RecordKind
@@ -26,11 +27,14 @@ from sro_core.service.settings import NotifierSetting, ProgramSettings
 
 __all__ = [
     "AMENDABLE",
+    "BUNDLE_KINDS",
+    "BUNDLE_TYPES",
     "REDACTED",
     "ROLE_ACTIONS",
     "AccessDenied",
     "Action",
     "AgreementFigure",
+    "Bundle",
     "CategoryFigure",
     "ContactFigure",
     "CrdcFigure",
@@ -47,6 +51,7 @@ __all__ = [
     "RecordKind",
     "RecordRejected",
     "ReferralFigure",
+    "RestoreResult",
     "Seen",
     "TriadFigure",
     "Visibility",

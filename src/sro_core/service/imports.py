@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import attrs
 
@@ -45,10 +46,15 @@ _ACTIONS = {
 
 @attrs.frozen
 class ImportResult:
-    """What an import stored, and the problems of the records it left out, by position."""
+    """What an import stored, what it recognised as already stored, and the problems it found.
+
+    ``skipped`` are the ids of records already stored (a rerun of the same import); they are
+    neither stored again nor problems. ``problems`` are by the record's position.
+    """
 
     stored: tuple[uuid.UUID, ...]
     problems: Mapping[int, tuple[Problem, ...]] = attrs.field(factory=dict)
+    skipped: tuple[uuid.UUID, ...] = ()
 
 
 class ImportRejected(DomainError, ValueError):
@@ -58,6 +64,21 @@ class ImportRejected(DomainError, ValueError):
         self.problems = dict(problems)
         positions = ", ".join(str(n) for n in sorted(self.problems))
         super().__init__(f"{len(self.problems)} records break rules (at {positions})")
+
+
+def _stored_ids(unit: UnitOfWork, records: Sequence[Importable]) -> set[uuid.UUID]:
+    """Return the ids of the records (all of one kind) that are already stored."""
+    if not records:
+        return set()
+    first = records[0]
+    repository: Any = (
+        unit.incidents
+        if isinstance(first, Incident)
+        else unit.contacts
+        if isinstance(first, CommunityContact)
+        else unit.activities
+    )
+    return {r.id for r in records if repository.find(r.id) is not None}
 
 
 class Imports(Community):
@@ -74,7 +95,8 @@ class Imports(Community):
         """Check every record, then store them all in one unit of work, or none of them.
 
         Incidents are drafts and are reported (numbered) as they are stored. A record whose id
-        is already stored is a problem, so running the same import again stores nothing twice.
+        is already stored is recognised and skipped (``ImportResult.skipped``), so running the
+        same import again stores nothing twice.
         With ``skip_bad`` the good records are stored and the result lists the others'
         problems; without it any problem raises :class:`ImportRejected` and nothing is stored.
         ``check_only`` stores nothing and returns every problem (a dry run).
@@ -87,27 +109,30 @@ class Imports(Community):
             raise RuleViolation("records", kind.__name__, "not a kind of record an import takes")
 
         def work(unit: UnitOfWork, now: dt.datetime) -> tuple[ImportResult, list[DomainEvent]]:
-            problems = self._import_problems(unit, records)
+            stored = _stored_ids(unit, records)
+            fresh = [(n, r) for n, r in enumerate(records) if r.id not in stored]
+            skipped = tuple(r.id for r in records if r.id in stored)
+            problems = self._import_problems(unit, fresh)
             if check_only:
-                return ImportResult((), problems), []
+                return ImportResult((), problems, skipped), []
             if problems and not skip_bad:
                 raise ImportRejected(problems)
-            good = [r for n, r in enumerate(records) if n not in problems]
+            good = [r for n, r in fresh if n not in problems]
             events = self._store_imported(unit, good, now)
-            return ImportResult(tuple(r.id for r in good), problems), events
+            return ImportResult(tuple(r.id for r in good), problems, skipped), events
 
         target = f"{len(records)} {kind.__name__}"
         return self._command(actor, _ACTIONS[kind], "import_records", target, work)
 
     def _import_problems(
-        self, unit: UnitOfWork, records: Sequence[Importable]
+        self, unit: UnitOfWork, records: Sequence[tuple[int, Importable]]
     ) -> dict[int, tuple[Problem, ...]]:
         officers = {o.id for o in unit.officers.all()}
         schools = {s.id for s in unit.schools.all()}
         first: dict[uuid.UUID, int] = {}
         found: dict[int, tuple[Problem, ...]] = {}
-        for n, record in enumerate(records):
-            problems = self._record_problems(unit, record, officers, schools)
+        for n, record in records:
+            problems = self._record_problems(record, officers, schools)
             if first.setdefault(record.id, n) != n:
                 problems.append(Problem("id", record.id, f"the same id is at {first[record.id]}"))
             if problems:
@@ -116,7 +141,6 @@ class Imports(Community):
 
     def _record_problems(
         self,
-        unit: UnitOfWork,
         record: Importable,
         officers: set[uuid.UUID],
         schools: set[uuid.UUID],
@@ -124,11 +148,9 @@ class Imports(Community):
         """Return what the record's own command would refuse it for."""
         problems: list[Problem] = []
         if isinstance(record, Incident):
-            repository: object = unit.incidents
             officer, officer_field = record.reporting_officer_id, "reporting_officer_id"
             problems += self._draft_problems(record)
         else:
-            repository = unit.contacts if isinstance(record, CommunityContact) else unit.activities
             officer, officer_field = record.officer_id, "officer_id"
             if isinstance(record, CommunityContact) and record.incident_id is not None:
                 problems.append(
@@ -138,8 +160,6 @@ class Imports(Community):
             problems.append(Problem(officer_field, officer, "no officer has this id"))
         if record.school_id is not None and record.school_id not in schools:
             problems.append(Problem("school_id", record.school_id, "no school has this id"))
-        if repository.find(record.id) is not None:  # type: ignore[attr-defined]
-            problems.append(Problem("id", record.id, "already stored"))
         return problems
 
     def _draft_problems(self, draft: Incident) -> list[Problem]:

@@ -9,17 +9,16 @@ from typing import Self
 
 from sro_core.plugins import PluginHost
 from sro_core.service.arguments import check_every_argument
+from sro_core.service.bundles import Bundles
 from sro_core.service.core import utc_now
 from sro_core.service.crises import Crises
-from sro_core.service.directory import Directory
 from sro_core.service.exports import Exports
-from sro_core.service.imports import Imports
 from sro_core.service.referrals import Referrals
 from sro_core.service.report import Reports
 from sro_core.service.settings import ProgramSettings
 
 
-class Program(Directory, Imports, Referrals, Crises, Exports, Reports):
+class Program(Bundles, Referrals, Crises, Exports, Reports):
     """An SRO program: its records in a store, its settings, its plugins.
 
     Open one with :meth:`open`; every command and query takes the :class:`~sro_core.domain.Actor`
