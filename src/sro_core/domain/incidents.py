@@ -101,6 +101,28 @@ class Location:
         if self.zone is not None and self.kind is not LocationKind.ON_CAMPUS:
             raise RuleViolation("location.zone", self.zone.value, "only an on-campus place has one")
 
+    @classmethod
+    def on_campus(
+        cls, zone: CampusZone | None = None, *, address: str | None = None, nibrs_code: str = "53"
+    ) -> Location:
+        """Return a place on a school's campus: NIBRS 53, school (elementary/secondary)."""
+        return cls(LocationKind.ON_CAMPUS, nibrs_code, zone, address)
+
+    @classmethod
+    def school_adjacent(cls, address: str | None = None, *, nibrs_code: str = "13") -> Location:
+        """Return a place next to a school: NIBRS 13, highway/road/alley/street/sidewalk."""
+        return cls(LocationKind.SCHOOL_ADJACENT, nibrs_code, None, address)
+
+    @classmethod
+    def community(cls, address: str | None = None, *, nibrs_code: str = "25") -> Location:
+        """Return a place in the community: NIBRS 25, other/unknown (give a closer code)."""
+        return cls(LocationKind.COMMUNITY, nibrs_code, None, address)
+
+    @classmethod
+    def online(cls, *, nibrs_code: str = "58") -> Location:
+        """Return a place online: NIBRS 58, cyberspace."""
+        return cls(LocationKind.ONLINE, nibrs_code)
+
 
 class DispositionKind(enum.Enum):
     """How an incident was closed."""

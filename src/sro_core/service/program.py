@@ -7,7 +7,9 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
+from sro_core.domain import Actor
 from sro_core.plugins import PluginHost
+from sro_core.service.acting import ActingAs
 from sro_core.service.arguments import check_every_argument
 from sro_core.service.bundles import Bundles
 from sro_core.service.core import utc_now
@@ -44,6 +46,13 @@ class Program(Bundles, Referrals, Crises, Exports, Reports):
         except BaseException:
             storage.close()
             raise
+
+    def acting_as(self, actor: Actor) -> ActingAs:
+        """Return the program's commands and queries with ``actor`` given to each.
+
+        ``with program.acting_as(sergeant) as sgt: sgt.report_incident(draft)``.
+        """
+        return ActingAs(self, actor)
 
     def __enter__(self) -> Self:
         return self
