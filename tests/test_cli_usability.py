@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 import pytest
+from click.shell_completion import ShellComplete
 
 import test_cli
 from sro_core.cli import cli, output
@@ -234,3 +235,11 @@ def test_every_option_has_help_and_every_command_an_example() -> None:
         for param in command.params:
             if isinstance(param, click.Option):
                 assert param.help, f"{name} {param.opts[0]}"
+
+
+def test_shell_completion_offers_commands_and_choices() -> None:
+    """Click's completion (documented for bash, zsh, fish) completes subcommands and formats."""
+    complete = ShellComplete(cli, {}, "sro", "_SRO_COMPLETE")
+    assert "find" in [c.value for c in complete.get_completions(["incidents"], "fi")]
+    formats = complete.get_completions(["schools", "list", "--format"], "")
+    assert [c.value for c in formats] == list(FORMATS)
