@@ -45,12 +45,13 @@ typecheck: $(STAMP)
 pytest: $(STAMP) browser
 	$(BIN)/python -m pytest
 
-# The report's browser test needs Debian's chromium: CI installs it; elsewhere the test says
-# it was skipped and why.
+# The report's browser test needs Debian's chromium (and poppler-utils to look at the printed
+# PDF's pages): CI installs them; elsewhere the test says it was skipped and why.
 browser:
-	@command -v chromium >/dev/null 2>&1 || [ -z "$$CI" ] || \
-		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
-		echo "could not install chromium: the report's browser test cannot run"
+	@{ command -v chromium && command -v pdftoppm; } >/dev/null 2>&1 || [ -z "$$CI" ] || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			chromium poppler-utils >/dev/null; } || \
+		echo "could not install chromium and poppler-utils: the report's browser test cannot run"
 
 ## bench: every benchmark at a tiny size, to show they still run (figures: docs/performance.md)
 bench: $(STAMP)
