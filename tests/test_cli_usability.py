@@ -243,3 +243,16 @@ def test_shell_completion_offers_commands_and_choices() -> None:
     assert "find" in [c.value for c in complete.get_completions(["incidents"], "fi")]
     formats = complete.get_completions(["schools", "list", "--format"], "")
     assert [c.value for c in formats] == list(FORMATS)
+
+
+@pytest.mark.usefixtures("town")
+def test_the_default_report_covers_the_year_of_the_newest_incident(
+    sro: Sro, tmp_path: Path
+) -> None:
+    """`sro report` with no period reports the school year the records are in, not an empty one."""
+    sro.ok("incidents", "report", "--officer", "4127", "--school", HIGH,
+           "--occurred", "2025-10-01T10:00", "--category", "fight")  # fmt: skip
+    target = tmp_path / "report.html"
+    sro.ok("report", "--output", str(target))
+    page = target.read_text(encoding="utf-8")
+    assert "Program report: school year 2025-26" in page

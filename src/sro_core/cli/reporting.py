@@ -25,9 +25,9 @@ from sro_core.cli.arguments import MONTH, WHEN, Chosen
 from sro_core.cli.codes import Coded, code_help
 from sro_core.cli.output import plural
 from sro_core.domain import Actor, DomainError, IncidentStatus, SchoolYear
-from sro_core.ports import ExportInput, IncidentFilter, Period, UnknownExporter
+from sro_core.ports import ExportInput, IncidentFilter, Page, Period, UnknownExporter
 from sro_core.serialization import unstructure
-from sro_core.service import Program, RecordKind
+from sro_core.service import ROLE_ACTIONS, Action, Program, RecordKind
 
 REPORT_FORMAT = "report-html"
 """The exporter the report plugin registers."""
@@ -72,14 +72,41 @@ def school_year_span(session: Session, year: SchoolYear) -> Span:
     return Span(str(year), f"school year {year}", Period(start, end))
 
 
-def chosen_span(session: Session, month: tuple[int, int] | None, school_year: int | None) -> Span:
-    """Return the span ``--month`` or ``--school-year`` names; by default, this school year."""
+def chosen_span(
+    session: Session,
+    month: tuple[int, int] | None,
+    school_year: int | None,
+    *,
+    latest: bool = False,
+) -> Span:
+    """Return the span ``--month`` or ``--school-year`` names; by default, this school year.
+
+    With ``latest``, the default is the school year of the newest incident the actor may read
+    (this school year when there is none), so a report of a past year's store is not empty.
+    """
     if month is not None and school_year is not None:
         raise click.UsageError("give --month or --school-year, not both")
     if month is not None:
         return month_span(session, *month)
-    year = SchoolYear(school_year) if school_year is not None else SchoolYear.of(session.today())
-    return school_year_span(session, year)
+    if school_year is not None:
+        return school_year_span(session, SchoolYear(school_year))
+    return school_year_span(session, latest_school_year(session) if latest else this_year(session))
+
+
+def this_year(session: Session) -> SchoolYear:
+    """Return the school year of the program's today."""
+    return SchoolYear.of(session.today())
+
+
+def latest_school_year(session: Session) -> SchoolYear:
+    """Return the school year of the newest incident the actor may read, else this one."""
+    if Action.READ_RECORDS not in ROLE_ACTIONS[session.actor.role]:
+        return this_year(session)
+    page = session.program.find_incidents(session.actor, IncidentFilter(), Page(size=1))
+    if not page.items:
+        return this_year(session)
+    newest = session.settings.calendar.local_date(page.items[0].value.occurred_start)
+    return min(SchoolYear.of(newest), this_year(session), key=lambda y: y.start_year)
 
 
 period_options = (
@@ -171,9 +198,13 @@ def report(
 ) -> None:
     """Write the program report (charts and tables of the period) and print its path.
 
-    Example: sro report --school-year 2025 --output build/report.html
+    Without --month or --school-year, the report covers the school year of the newest
+    incident (this school year if there is none), so a past year's store is reported as it is.
+    --format report-pdf prints the same page to PDF (it needs headless Chromium).
+
+    Example: sro report --school-year 2025 --format report-pdf --output report.pdf
     """
-    span = chosen_span(session, month, school_year)
+    span = chosen_span(session, month, school_year, latest=True)
     school_id = session.school(school).id if school else None
     path = write_report(
         session,
