@@ -158,9 +158,12 @@ def test_counts_have_their_plurals() -> None:
 
 @pytest.mark.usefixtures("town")
 def test_export_says_what_it_wrote_and_writes_the_report_format(sro: Sro, tmp_path: Path) -> None:
-    """`sro export` counts in the right noun; `--format report-html` writes the report."""
+    """`sro export` counts in the right noun, names schools and officers, writes report-html."""
     _report(sro)
     assert "exported 1 incident as csv" in sro.ok("export", "--output", str(tmp_path / "i.csv"))
+    with (tmp_path / "i.csv").open(encoding="utf-8", newline="") as exported:
+        [row] = list(csv.DictReader(exported))
+    assert (row["school"], row["reporting_officer"]) == (HIGH, "4127")  # names beside the ids
     target = tmp_path / "report.html"
     out = sro.ok("export", "--format", "report-html", "--school-year", "2026", "--output",
                  str(target))  # fmt: skip

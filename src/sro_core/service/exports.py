@@ -81,7 +81,9 @@ INCIDENT_COLUMNS = (
     "number",
     "status",
     "category",
+    "school",
     "school_id",
+    "reporting_officer",
     "reporting_officer_id",
     "occurred_start",
     "occurred_end",
@@ -161,6 +163,14 @@ ACTIVITY_COLUMNS = (
 MONTHLY_COLUMNS = ("month", "school_id", "category", "count")
 
 
+def _names(unit: UnitOfWork) -> dict[str, str]:
+    """Return each school's name and each officer's badge by id (as the wire format writes it)."""
+    return {
+        **{str(s.id): s.name for s in unit.schools.all()},
+        **{str(o.id): o.badge for o in unit.officers.all()},
+    }
+
+
 class Exports(Reading):
     """Streaming exports through the registered exporters."""
 
@@ -180,6 +190,7 @@ class Exports(Reading):
             lambda unit: self._visibility(unit, actor),
         )
         hidden = frozenset(c for c, kinds in INCIDENT_SENSITIVITY.items() if kinds & shown.hidden)
+        names = self._read(actor, Action.READ_RECORDS, "export incidents", None, _names)
         page = Page(size=EXPORT_PAGE)
         while True:
 
@@ -189,15 +200,23 @@ class Exports(Reading):
 
             found = self._read(actor, Action.READ_RECORDS, "export incidents", None, work)
             for document in found.items:
-                yield self._document_row(document, hidden)
+                yield self._document_row(document, hidden, names)
             if found.next is None:
                 return
             page = Page(size=EXPORT_PAGE, after=found.next)
 
     def _document_row(
-        self, document: Mapping[str, Any], hidden: frozenset[str]
+        self,
+        document: Mapping[str, Any],
+        hidden: frozenset[str],
+        names: Mapping[str, str] | None = None,
     ) -> dict[str, object]:
-        """Return the flat row of an incident given in its wire format."""
+        """Return the flat row of an incident given in its wire format.
+
+        ``names`` are schools' names and officers' badges by id: the ``school`` and
+        ``reporting_officer`` columns a person reads beside the ids.
+        """
+        named = names or {}
         location, disposition = document["location"], document["disposition"]
         day = self.calendar.local_date(dt.datetime.fromisoformat(document["occurred_start"]))
         involvements = document["involvements"]
@@ -209,7 +228,9 @@ class Exports(Reading):
             "number": document["number"],
             "status": document["status"],
             "category": document["category"],
+            "school": named.get(document["school_id"] or ""),
             "school_id": document["school_id"],
+            "reporting_officer": named.get(document["reporting_officer_id"]),
             "reporting_officer_id": document["reporting_officer_id"],
             "occurred_start": document["occurred_start"],
             "occurred_end": document["occurred_end"],
