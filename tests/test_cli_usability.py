@@ -252,10 +252,14 @@ def test_shell_completion_offers_commands_and_choices() -> None:
 def test_the_default_report_covers_the_year_of_the_newest_incident(
     sro: Sro, tmp_path: Path
 ) -> None:
-    """`sro report` with no period reports the school year the records are in, not an empty one."""
+    """`sro report` and a CRDC export with no year take the year the records are in, and say it."""
     sro.ok("incidents", "report", "--officer", "4127", "--school", HIGH,
            "--occurred", "2025-10-01T10:00", "--category", "fight")  # fmt: skip
     target = tmp_path / "report.html"
     sro.ok("report", "--output", str(target))
     page = target.read_text(encoding="utf-8")
     assert "Program report: school year 2025-26" in page
+    crdc = sro("export", "--format", "crdc-arrs", "--output", str(tmp_path / "crdc.csv"))
+    assert crdc.exit_code == 0, crdc.stderr
+    assert "CRDC counts of school year 2025-26" in crdc.stderr
+    assert "exported 2 school rows as crdc-arrs" in crdc.stdout

@@ -26,7 +26,6 @@ from typing import Any, TypeVar
 import click
 
 import sro_core
-from sro_core.builtin.sqlite.database import Address
 from sro_core.cli.arguments import as_uuid
 from sro_core.cli.configuration import (
     EXAMPLE,
@@ -333,6 +332,9 @@ def missing_store(url: str) -> None:
     """
     if not url.startswith("sqlite:"):
         return
+    # the SQLite module is read only for a sqlite: URL, when a command opens its store
+    from sro_core.builtin.sqlite.database import Address  # noqa: PLC0415
+
     address = Address.from_url(url)
     if not address.in_memory and not Path(address.path).exists():
         raise StoreMissing(

@@ -115,7 +115,8 @@ period_options = (
         "--school-year",
         type=click.IntRange(1900, 9999),
         metavar="YYYY",
-        help="A school year by the year it starts in (2026 is 2026-27; default: this one).",
+        help="A school year by the year it starts in (2026 is 2026-27; default: the school year "
+        "of the newest incident, else this one).",
     ),
 )
 
@@ -269,7 +270,8 @@ _ROW_NOUNS = {
     "--school-year",
     type=click.IntRange(1900, 9999),
     metavar="YYYY",
-    help="The school year of monthly counts or of a CRDC format (default: this one).",
+    help="The school year of monthly counts (default: this one) or of a CRDC format (default: "
+    "the school year of the newest incident).",
 )
 @click.option(
     "--option",
@@ -416,6 +418,10 @@ def _export(
         session.output.line(str(path))
         return
     binary = exporter.binary
+    year = SchoolYear(school_year) if school_year is not None else None
+    if exporter.takes is ExportInput.CRDC_COUNTS and year is None:
+        year = latest_school_year(session)
+        session.output.note(f"CRDC counts of school year {year} (--school-year chooses another)")
     noun = {
         ExportInput.INCIDENTS: "incident",
         ExportInput.CRDC_COUNTS: "school row",
@@ -430,7 +436,7 @@ def _export(
                 kind=kind,
                 where=where,
                 period=period,
-                school_year=SchoolYear(school_year) if school_year is not None else None,
+                school_year=year,
                 options=settings,
             )
 
