@@ -107,6 +107,9 @@ def test_widths_wrap_free_text_first_and_keep_identifiers() -> None:
     assert widths[2] == 36
     assert sum(widths) + 4 <= 80
     assert fitted_widths(("number", "id"), [[rows[0][0], rows[0][2]]], 20) == [11, 36]
+    codes = [["school_discipline", "suspicious_activity"]]
+    assert fitted_widths(("disposition", "category"), codes, 30, break_words=False) == [17, 19]
+    assert fitted_widths(("disposition", "category"), codes, 30) == [14, 14]  # 14 + 2 + 14
 
 
 @pytest.mark.usefixtures("town")

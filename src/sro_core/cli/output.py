@@ -83,6 +83,7 @@ IDENTIFIERS = frozenset(
         "signed",
         "review due",
         "event",
+        "target",
         "code",
         "status",
         "min",
@@ -178,13 +179,18 @@ def _colour() -> bool:
 
 
 def fitted_widths(
-    headings: Sequence[str], rows: Sequence[Sequence[str]], width: int, gap: int = 2
+    headings: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    width: int,
+    gap: int = 2,
+    *,
+    break_words: bool = True,
 ) -> list[int]:
     """Return column widths that fit a width by narrowing the widest free-text columns.
 
     ``gap`` is the space between columns. Columns are narrowed first down to their longest
-    word (so codes stay whole), then, only if that is not enough, down to a dozen characters,
-    breaking words.
+    word (so codes stay whole), then, only if that is not enough and ``break_words`` allows,
+    down to a dozen characters, breaking words.
 
     Identifier columns (:data:`IDENTIFIERS`) keep their full width, so the table may stay wider
     than ``width`` when they alone do not fit: an identifier is never cut.
@@ -206,7 +212,7 @@ def fitted_widths(
         for h, w in zip(headings, widths, strict=True)
     ]
     excess = sum(widths) + gap * (len(widths) - 1) - width
-    for floors in (whole_words, broken_words):
+    for floors in (whole_words, broken_words) if break_words else (whole_words,):
         while excess > 0:
             narrowable = [
                 (w, i) for i, (w, f) in enumerate(zip(widths, floors, strict=True)) if w > f
@@ -324,11 +330,15 @@ class Output:
         self, columns: Sequence[str], cells: list[list[str]], title: str | None, *, wrap: bool
     ) -> None:
         flat = [[" ".join(c.splitlines()) for c in r] for r in cells]
-        gap, width = _GAP, _width() if wrap else sys.maxsize
-        widths = fitted_widths(columns, flat, width)
-        if sum(widths) + len(gap) * (len(widths) - 1) > width:
-            gap = " "
-            widths = fitted_widths(columns, flat, width, gap=1)
+        width = _width() if wrap else sys.maxsize
+        # whole words with two spaces between columns, else with one, else break words; when
+        # the identifiers alone are too wide, nothing fits, and words are not broken for nothing
+        tries = [
+            (gap, fitted_widths(columns, flat, width, len(gap), break_words=broken))
+            for gap, broken in ((_GAP, False), (" ", False), (" ", True))
+        ]
+        fits = [(g, w) for g, w in tries if sum(w) + len(g) * (len(w) - 1) <= width]
+        gap, widths = fits[0] if fits else tries[1]
         colour = _colour()
         if self._tables:
             click.echo("")
