@@ -1,9 +1,11 @@
 """Bulk recording of incidents with their persons into SQLite, vs hand-written ``executemany``.
 
-Library: each JSON-lines dict through ``sro_core.serialization.structure`` (every validator
-runs), then ``unit.incidents.add_many`` in one unit of work. Raw: the same dicts turned into the
-same rows by hand (UTC text times, local month, CRDC group, the document) and written with
-``executemany`` in one transaction. Both end with the same rows committed (checked).
+Library: each JSON-lines dict through ``sro_core.serialization.structure_document`` (every
+validator runs; the dict, already in the wire format, is kept as the document), then
+``unit.incidents.add_many`` of the records with their documents in one unit of work. Raw: the
+same dicts turned into the same rows by hand (UTC text times, local month, CRDC group, the
+document) and written with ``executemany`` in one transaction. Both end with the same rows
+committed (checked).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import common
 from sro_core.builtin.sqlite import SQLiteStorage
 from sro_core.domain import Incident
 from sro_core.ports import StorageSettings
-from sro_core.serialization import structure
+from sro_core.serialization import structure_document
 
 INCIDENT_INSERT = (
     "INSERT INTO incidents (id, version, number, school_id, reporting_officer_id, status, "
@@ -42,9 +44,9 @@ def library(path: str, dicts: list[dict[str, Any]]) -> float:
     try:
 
         def work() -> None:
-            records = [structure(data, Incident) for data in dicts]
+            read = [structure_document(data, Incident) for data in dicts]
             with storage.unit_of_work() as unit:
-                unit.incidents.add_many(records)
+                unit.incidents.add_many([r for r, _ in read], [d for _, d in read])
 
         return common.timed(work)
     finally:
@@ -94,9 +96,11 @@ def main() -> None:
         mine = common.best_of(
             options.repeat, lambda: library(_store(where, f"lib{next(runs)}"), dicts)
         )
+        mine_cpu = common.least_cpu()
         theirs = common.best_of(
             options.repeat, lambda: raw(_store(where, f"raw{next(runs)}"), dicts)
         )
+        theirs_cpu = common.least_cpu()
         same = digest(str(where / "lib0.db")) == digest(str(where / f"raw{options.repeat}.db"))
     if not same:
         raise SystemExit("bulk_sqlite: the library and the raw side committed different rows")
@@ -114,7 +118,8 @@ def main() -> None:
             ratio >= 0.5,
             ratio >= 0.7,
             options.size,
-            "same rows committed: checked",
+            f"same rows committed: checked; in cpu time (this process: the library, or the "
+            f"raw side, and SQLite) the ratio is {theirs_cpu / mine_cpu:.2f}",
         ),
         as_json=options.json,
     )

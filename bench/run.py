@@ -27,6 +27,10 @@ SCRIPTS = (
     "monthly_counts.py",
     "export_stream.py",
     "program_open.py",
+    "cold_start.py",
+    "import_memory.py",
+    "dispatch_outbox.py",
+    "notifiers.py",
 )
 NEEDS_POSTGRES = frozenset({"bulk_postgres.py"})
 

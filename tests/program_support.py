@@ -100,7 +100,7 @@ CHIEF = Actor(
     id="sgt.lopez",
     name="Sgt. Lopez",
     role=ActorRole.SUPERVISOR,
-    permissions=frozenset({Permission.JUVENILE_RECORDS}),
+    permissions=frozenset({Permission.JUVENILE_RECORDS, Permission.SEALED_RECORDS}),
 )
 SRO = Actor(id="ofc.reyes", name="Ofc. Reyes", role=ActorRole.SRO)
 CLERK = Actor(id="clerk.kim", name="R. Kim", role=ActorRole.RECORDS_CLERK)

@@ -14,8 +14,8 @@ from click.shell_completion import ShellComplete
 
 import test_cli
 from sro_core.cli import cli, output
-from sro_core.cli.info import masked
 from sro_core.cli.output import FORMATS, fitted_widths, plural
+from sro_core.ports import shown_url
 from test_cli import HIGH, Sro, _report
 
 sro = test_cli.sro
@@ -42,8 +42,12 @@ LISTS = (
 
 
 def _commands(group: click.Group, path: tuple[str, ...] = ()) -> list[tuple[str, click.Command]]:
+    """Return every command under a group by its path, loading the lazily added ones."""
+    context = click.Context(group)
     found: list[tuple[str, click.Command]] = []
-    for name, command in sorted(group.commands.items()):
+    for name in sorted(group.list_commands(context)):
+        command = group.get_command(context, name)
+        assert command is not None, name
         if isinstance(command, click.Group):
             found += _commands(command, (*path, name))
         else:
@@ -196,8 +200,8 @@ def test_info_shows_the_store_masked_the_config_plugins_and_versions(sro: Sro) -
     assert facts["config file"] == str(sro.config)
     assert "plugin sro_core.builtin.sqlite" in facts
     assert {"sro_core", "python", "attrs", "click"} <= set(facts)
-    assert masked("postgresql://u:secret@db:5432/sro") == "postgresql://u:***@db:5432/sro"
-    assert masked("sqlite:///x.db") == "sqlite:///x.db"
+    assert shown_url("postgresql://u:secret@db:5432/sro") == "postgresql://u:***@db:5432/sro"
+    assert shown_url("sqlite:////var/lib/sro.db") == "sqlite:////var/lib/sro.db"  # as typed
     hidden = Sro("postgresql://u:secret@127.0.0.1:1/x", sro.config).ok("info")
     assert "secret" not in hidden
 

@@ -17,7 +17,7 @@ TOWN = """
 import datetime as dt
 
 from program_support import CHIEF as sergeant, build_town
-from sro_core import Incident, Location, Offense, Period, Program, ProgramSettings
+from sro_core import Incident, Location, Offense, Period, PluginHost, Program, ProgramSettings
 
 program = Program.open("memory:", ProgramSettings(agency_ori="CA0200200"))
 town = build_town(program)
@@ -48,6 +48,21 @@ PRELUDES = {
     "nibrs.md": TOWN + "from pathlib import Path\n"
     f"data = Path({str(IEP_SAMPLE / 'nibrs_GroupAIncident_Sample.xml')!r}).read_bytes()\n",
     "report.md": TOWN,
+    "plugins.md": TOWN
+    + """
+import uuid as _uuid
+
+import attrs as _attrs
+
+from sro_core.domain import Incident
+from sro_core.serialization import structure_document, unstructure
+
+storage = PluginHost.load(entry_points=False).open_storage("memory:")
+rows = [
+    unstructure(_attrs.evolve(incidents[0], id=_uuid.uuid4(), version=0, number=f"2026-{n:06d}"))
+    for n in (7, 8, 9)
+]
+""",
 }
 """What each page's blocks take as given (a page not named here is whole on its own)."""
 

@@ -275,11 +275,21 @@ def test_strict_mode_needs_the_value_one(monkeypatch):
 
 
 @pytest.mark.usefixtures("installed")
-def test_unknown_hook_is_refused():
-    """An implementation that matches no hook is refused, naming the plugin and the hook."""
+def test_unknown_hook_is_refused_in_strict_mode():
+    """In strict mode an implementation that matches no hook stops loading, naming both."""
     with pytest.raises(PluginLoadError, match=r"'unknownhook'.*sro_no_such_hook") as caught:
-        PluginHost.load(builtins=(), only={"unknownhook"})
+        PluginHost.load(builtins=(), only={"unknownhook"}, strict=True)
     assert caught.value.plugin == "unknownhook"
+
+
+@pytest.mark.usefixtures("installed")
+def test_a_plugin_with_an_unknown_hook_is_reported_and_skipped():
+    """Outside strict mode a misspelt hook is reported by name, and its plugin skipped."""
+    with pytest.warns(SroPluginWarning, match=r"'unknownhook' was skipped.*sro_no_such_hook"):
+        host = PluginHost.load(builtins=BUILTIN_PLUGINS, only={"unknownhook"}, strict=False)
+    assert [f.name for f in host.failures()] == ["unknownhook"]
+    assert "unknownhook" not in [info.name for info in host.plugins()]
+    assert "memory" in [b.scheme for b in host.storage_registry().backends()]
 
 
 def test_optional_implementation_of_an_unknown_hook_is_accepted():

@@ -138,7 +138,7 @@ CASES: list[tuple[str, Callable[[Program, Town, Incident], object], type[Excepti
         "a referral to a partner without an agreement",
         lambda p, _, i: p.refer_incident(SRO, i.id, _probation(p), ReferralReason.PROBATION),
         SharingRefused,
-        "no active agreement covers this partner",
+        "probation referral needs incident_summary shared with this partner",
     ),
     (
         "a badge already taken",

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from program_support import CHIEF, open_program
 from sro_core.domain import Incident, IncidentStatus, InvolvementRole, incident_number
+from sro_core.ports import spreadsheet_safe
 from sro_core.serialization import unstructure
 from sro_core.service import REDACTED
 from sro_core.service.exports import INCIDENT_COLUMNS, RecordKind
@@ -74,7 +75,7 @@ def test_every_column_of_an_incident_row_agrees_with_the_incident(
     program.export(CHIEF, "csv", table, kind=RecordKind.INCIDENTS)
     for row in csv.DictReader(io.StringIO(table.getvalue())):
         want = expected[row["id"]]
-        assert row == {k: _csv(v) for k, v in want.items()}
+        assert row == {k: _csv(spreadsheet_safe(v)) for k, v in want.items()}
         assert REDACTED not in row.values()
 
 

@@ -46,7 +46,7 @@ from sro_core.domain import (
     TriadRole,
     VictimDetails,
 )
-from sro_core.ports import IncidentFilter, Period
+from sro_core.ports import IncidentFilter, NotFound, Period
 from sro_core.service import AccessDenied, Program
 
 PACIFIC = dt.timezone(dt.timedelta(hours=-7))
@@ -182,7 +182,7 @@ def test_drug_case_is_referred_to_the_narcotics_task_force(
     assert seen.value.involvements[0].person.name is None
     assert "involvements[0].person.name" in seen.hidden
     assert [s.value.id for s in program.find_incidents(liaison).items] == [incident.id]
-    with pytest.raises(AccessDenied):
+    with pytest.raises(NotFound, match=f"^no incident {other.id}$"):
         program.incident(liaison, other.id)
     program.answer_referral(liaison, referral.id, ReferralStatus.ACCEPTED)
     closed = program.answer_referral(
@@ -286,7 +286,7 @@ def test_lockdown_links_the_principal_and_police_command(
     program.post_crisis_message(
         SRO,
         crisis.id,
-        CrisisRole.POLICE_COMMAND,
+        CrisisRole.SRO,
         frozenset({CrisisRole.SCHOOL_ADMIN}),
         "Units on scene; hold in place until cleared room by room.",
     )
@@ -294,7 +294,7 @@ def test_lockdown_links_the_principal_and_police_command(
     assert ended.status is CrisisStatus.ALL_CLEAR
     assert [m.author_role for m in ended.messages] == [
         CrisisRole.SCHOOL_ADMIN,
-        CrisisRole.POLICE_COMMAND,
+        CrisisRole.SRO,
     ]
     assert [type(e) for e in delivered[-4:]] == [
         CrisisDeclared,
@@ -309,7 +309,7 @@ def test_lockdown_links_the_principal_and_police_command(
     other_school_admin = principal.__class__(
         id="principal.ms", name="P2", role=principal.role, schools=frozenset({where.middle.id})
     )
-    with pytest.raises(AccessDenied):
+    with pytest.raises(NotFound):
         program.declare_crisis(other_school_admin, where.high.id, CrisisKind.LOCKOUT)
     assert program.verify_audit(CHIEF) is None
 

@@ -17,6 +17,8 @@ def _sqlite(folder: Path, calendar: ProgramCalendar) -> SQLiteStorage:
 class TestSQLiteStorage(StorageContract):
     """A SQLite file keeps the storage contract."""
 
+    interleaved_writes = False  # one writer at a time: a second writing unit is refused
+
     def make_storage(self, calendar: ProgramCalendar) -> SQLiteStorage:
         """Open a new SQLite file in a folder of its own."""
         return _sqlite(self.storage_dir(), calendar)

@@ -66,6 +66,7 @@ _SINGLE_VALUES: list[tuple[str, Any, type]] = [
     ("community_contacts", sx.community_contacts(), domain.CommunityContact),
     ("education_activities", sx.education_activities(), domain.EducationActivity),
     ("partners", sx.partners(), domain.Partner),
+    ("actor_entries", sx.actor_entries(), domain.ActorEntry),
     ("clauses", sx.clauses(), domain.Clause),
     ("agreements", sx.agreements(), domain.Agreement),
     ("referrals", sx.referrals(), domain.Referral),

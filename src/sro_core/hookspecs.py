@@ -8,7 +8,7 @@ two disagree.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, TypeVar
 
 import pluggy
@@ -122,4 +122,20 @@ def sro_cli_commands(cli: object) -> None:
 
     :param cli: the ``sro`` command's ``click.Group``; call ``cli.add_command(command)``.
         It is typed ``object`` so that the hook specifications do not import click.
+    """
+
+
+@_spec(firstresult=True)
+def sro_authenticate(credentials: Mapping[str, object]) -> str | None:
+    """Identify who is acting, for an application that embeds the library (LDAP, OIDC, a card).
+
+    Stops at the first non-None result. The hook only says *who* it is: the actor id it
+    returns must be registered, and active today, in the store's directory of actors, which
+    alone gives the role, scope and permissions (:meth:`sro_core.Program.authenticate`).
+
+    :param credentials: what the application received from the user or its identity
+        provider (a verified token's claims, a client certificate's subject …), as the
+        application and its plugin agree; the library does not read it.
+    :return: the actor id of the person the credentials prove, or None if this plugin does not
+        recognise them.
     """

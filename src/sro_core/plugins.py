@@ -12,7 +12,7 @@ import importlib
 import importlib.metadata
 import os
 import warnings
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import attrs
 import pluggy
@@ -178,8 +178,15 @@ class PluginHost:
         except pluggy.PluginValidationError as error:
             # pluggy's message spans lines (plugin, hook, definition, reason): keep it on one.
             reason = "; ".join(line.strip() for line in str(error).splitlines() if line.strip())
-            raise PluginLoadError(loaded.name, f"does not fit its hooks: {reason}") from error
+            self._refuse(loaded, f"does not fit its hooks: {reason}", error)
+            return
         self._loaded.append(loaded)
+
+    def _refuse(self, loaded: _Loaded, reason: str, cause: Exception) -> None:
+        """Stop on a built-in that does not fit its hooks; report and skip any other plugin."""
+        if loaded.builtin:
+            raise PluginLoadError(loaded.name, reason) from cause
+        self._fail(loaded.name, reason, cause)
 
     def _register_builtin(self, builtin: object) -> None:
         if isinstance(builtin, str):
@@ -224,24 +231,26 @@ class PluginHost:
         warnings.warn(f"plugin {name!r} was skipped: {error}", SroPluginWarning, stacklevel=4)
 
     def _check_hooks(self) -> None:
-        try:
-            self._manager.check_pending()
-        except pluggy.PluginValidationError as error:
-            name = self._manager.get_name(error.plugin) or repr(error.plugin)
+        """Check that every implementation names a hook; skip (or stop on) a plugin that errs."""
+        for loaded in list(self._loaded):
             unknown = sorted(
                 caller.name
-                for caller in self._manager.get_hookcallers(error.plugin) or ()
+                for caller in self._manager.get_hookcallers(loaded.plugin) or ()
                 if not caller.has_spec()
                 and any(
-                    impl.plugin is error.plugin and not impl.optionalhook
+                    impl.plugin is loaded.plugin and not impl.optionalhook
                     for impl in caller.get_hookimpls()
                 )
             )
-            raise PluginLoadError(
-                name,
-                f"implements {', '.join(unknown)}, which is no sro_core hook"
-                " (misspelt, or a hook of a newer sro_core? mark it optionalhook=True)",
-            ) from error
+            if unknown:
+                reason = (
+                    f"implements {', '.join(unknown)}, which is no sro_core hook"
+                    " (misspelt, or a hook of a newer sro_core? mark it optionalhook=True)"
+                )
+                self._manager.unregister(loaded.plugin)
+                self._loaded.remove(loaded)
+                self._refuse(loaded, reason, LookupError(reason))
+        self._manager.check_pending()
 
     def _each(self, hook: str) -> list[tuple[str, pluggy.HookCaller]]:
         """Return, in load order, each plugin implementing a hook and a caller for it alone."""
@@ -329,6 +338,11 @@ class PluginHost:
             raise ExceptionGroup(
                 f"{len(errors)} observer(s) failed on {type(event).__name__}", errors
             )
+
+    def authenticate(self, credentials: Mapping[str, object]) -> str | None:
+        """Return the actor id the first plugin that recognises the credentials gives."""
+        found: str | None = self._manager.hook.sro_authenticate(credentials=credentials)
+        return found
 
     def cli_commands(self, cli: object) -> None:
         """Let every plugin add its subcommands to the ``sro`` command group."""

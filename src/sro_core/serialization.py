@@ -25,12 +25,14 @@ import enum
 import functools
 import json
 import operator
+import re
 import types
 import typing
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
+import attrs
 import cattrs
 from cattrs.errors import (
     AttributeValidationNote,
@@ -39,6 +41,7 @@ from cattrs.errors import (
     IterableValidationError,
     IterableValidationNote,
 )
+from cattrs.fns import identity
 from cattrs.strategies import configure_tagged_union
 
 from sro_core.domain import EVENT_TYPES, DomainError, DomainEvent, Problem, RuleViolation
@@ -50,8 +53,10 @@ __all__ = [
     "StructureError",
     "converter",
     "dumps",
+    "json_value",
     "loads",
     "structure",
+    "structure_document",
     "unstructure",
 ]
 
@@ -142,27 +147,44 @@ def _wire_key(value: Any) -> str:
     return str(value.value if isinstance(value, enum.Enum) else value)
 
 
-def _make_converter() -> cattrs.Converter:
-    made = cattrs.Converter(detailed_validation=True, forbid_extra_keys=True)
+def _make_converter(*, detailed: bool) -> cattrs.Converter:
+    """Return a converter: ``detailed`` names every bad field; the other one is only fast.
+
+    Both write the same wire format. The fast one accepts a subset of what the detailed one
+    accepts and may fail with any error: :func:`structure` then structures again in detailed
+    mode, which decides (a value, or the problems of the input).
+    """
+    made = cattrs.Converter(detailed_validation=detailed, forbid_extra_keys=True)
     made.register_unstructure_hook(dt.datetime, dt.datetime.isoformat)
     made.register_structure_hook(dt.datetime, _structure_datetime)
     made.register_unstructure_hook(dt.date, dt.date.isoformat)
     made.register_structure_hook(dt.date, _structure_date)
     made.register_unstructure_hook(uuid.UUID, str)
-    made.register_structure_hook(uuid.UUID, _structure_uuid)
     made.register_unstructure_hook(decimal.Decimal, str)
     made.register_structure_hook(decimal.Decimal, _structure_decimal)
     made.register_structure_hook(str, _structure_str)
     made.register_structure_hook(int, _structure_int)
     made.register_structure_hook(bool, _structure_bool)
-    made.register_structure_hook_func(
-        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _structure_enum
-    )
     made.register_unstructure_hook_factory(_is_frozenset, _unstructure_frozenset)
-    made.register_structure_hook_factory(_is_optional, _structure_optional)
-    made.register_structure_hook_factory(_is_collection, _structure_collection)
+    made.register_unstructure_hook_factory(_is_tuple, _unstructure_tuple)
+    made.register_unstructure_hook_factory(_is_optional, _unstructure_optional)
+    if detailed:
+        made.register_structure_hook(uuid.UUID, _structure_uuid)
+        made.register_structure_hook_func(_is_enum, _structure_enum)
+        made.register_structure_hook_factory(_is_optional, _structure_optional)
+        made.register_structure_hook_factory(_is_collection, _structure_collection)
+    else:
+        # The generated class hooks call a type registered as ``_structure_call`` directly.
+        made.register_structure_hook(uuid.UUID, made._structure_call)  # noqa: SLF001
+        made.register_structure_hook_factory(_is_enum, _fast_enum)
+        made.register_structure_hook_factory(_is_optional, _fast_optional)
+        made.register_structure_hook_factory(_is_collection, _fast_collection)
     configure_tagged_union(AnyEvent, made, tag_name="type")
     return made
+
+
+def _is_enum(t: Any) -> bool:
+    return isinstance(t, type) and issubclass(t, enum.Enum)
 
 
 # The hooks below resolve an element's hook once per type instead of once per value: the bulk
@@ -175,8 +197,31 @@ def _is_frozenset(t: Any) -> bool:
 
 def _unstructure_frozenset(t: Any, made: cattrs.Converter) -> Callable[[Any], Any]:
     (element,) = typing.get_args(t)
+    if _is_enum(element) and all(isinstance(m.value, str) for m in element):
+        # sorted by value: the key the general case uses is the value itself
+        return lambda value: sorted([v.value for v in value])
     hook = made.get_unstructure_hook(element)
     return lambda value: sorted((hook(v) for v in value), key=_wire_key)
+
+
+def _is_tuple(t: Any) -> bool:
+    args = typing.get_args(t)
+    return typing.get_origin(t) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+def _unstructure_tuple(t: Any, made: cattrs.Converter) -> Callable[[Any], Any]:
+    hook = made.get_unstructure_hook(typing.get_args(t)[0])
+    if hook is identity:
+        return list
+    return lambda value: [hook(v) for v in value]
+
+
+def _unstructure_optional(t: Any, made: cattrs.Converter) -> Callable[[Any], Any]:
+    (inner,) = (a for a in typing.get_args(t) if a is not type(None))
+    hook = made.get_unstructure_hook(inner)
+    if hook is identity:
+        return identity  # the generated class hooks then copy the field without a call
+    return lambda value: None if value is None else hook(value)
 
 
 def _is_optional(t: Any) -> bool:
@@ -221,11 +266,82 @@ def _structure_collection(t: Any, made: cattrs.Converter) -> Callable[[Any, Any]
     return structure_collection
 
 
+# The fast converter's hooks: no error wrapping, and no Python frame per value where a type's
+# own constructor or a dictionary lookup does the work (enum members by value, UUIDs).
+
+
+def _direct(t: Any) -> Callable[[Any], Any] | None:
+    """Return a one-argument callable without a Python frame that structures ``t``, if any."""
+    if _is_enum(t):
+        return t._value2member_map_.__getitem__  # type: ignore[no-any-return]
+    if t is uuid.UUID:
+        return uuid.UUID
+    return None
+
+
+_EXACT: dict[Any, type] = {str: str, int: int, bool: bool}
+_TEXT = frozenset({str})
+
+
+def _fast_enum(t: Any, _made: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    members = t._value2member_map_
+    return lambda value, _: members[value]
+
+
+def _fast_optional(t: Any, made: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    (inner,) = (a for a in typing.get_args(t) if a is not type(None))
+    exact = _EXACT.get(inner)
+    if exact is not None:
+
+        def optional_exact(value: Any, _: Any) -> Any:
+            if value is None or type(value) is exact:
+                return value
+            raise TypeError(exact.__name__)
+
+        return optional_exact
+    direct = _direct(inner)
+    if direct is not None:
+        return lambda value, _: None if value is None else direct(value)
+    hook = made.get_structure_hook(inner)
+    return lambda value, _: None if value is None else hook(value, inner)
+
+
+def _fast_collection(t: Any, made: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    origin, element = typing.get_origin(t), typing.get_args(t)[0]
+    direct = _direct(element)
+    if element is str:
+
+        def texts(value: Any, _: Any) -> Any:
+            if (type(value) is list or type(value) is tuple) and _TEXT.issuperset(map(type, value)):
+                return origin(value)
+            raise TypeError("not a list of texts")
+
+        return texts
+    if direct is not None:
+
+        def direct_items(value: Any, _: Any) -> Any:
+            if type(value) is list or type(value) is tuple:
+                return origin(map(direct, value))
+            raise TypeError("not a list")
+
+        return direct_items
+    hook = made.get_structure_hook(element)
+
+    def items(value: Any, _: Any) -> Any:
+        if type(value) is list or type(value) is tuple:
+            return origin([hook(item, element) for item in value])
+        raise TypeError("not a list")
+
+    return items
+
+
 AnyEvent: Any = functools.reduce(operator.or_, EVENT_TYPES)
 """The union of every concrete domain event, for structuring an event whose type is unknown."""
 
-converter = _make_converter()
+converter = _make_converter(detailed=True)
 """The one converter of the library; use :func:`structure` and :func:`unstructure`."""
+
+_fast = _make_converter(detailed=False)
 
 
 def unstructure(value: Any) -> Any:
@@ -238,6 +354,10 @@ def unstructure(value: Any) -> Any:
 def structure(data: Any, cls: type[T]) -> T:
     """Return the domain value of type ``cls`` that ``data`` describes, or raise StructureError."""
     try:
+        return _fast.structure(data, cls)
+    except Exception:  # noqa: BLE001, S110 - the detailed pass below decides and names the fault
+        pass
+    try:
         return converter.structure(data, cls)
     except Exception as error:
         name = getattr(cls, "__name__", str(cls))
@@ -245,18 +365,157 @@ def structure(data: Any, cls: type[T]) -> T:
         raise StructureError(name, problems) from error
 
 
+def structure_document(data: Any, cls: type[T]) -> tuple[T, dict[str, Any]]:
+    """Return the value ``data`` describes and its wire document, or raise StructureError.
+
+    The document is ``data`` itself when it is already exactly what :func:`unstructure`
+    returns for the value (as an export or a store writes it: every field in order, times in
+    UTC, sets sorted), which is checked without building the document again; otherwise it is
+    the value unstructured. A bulk path hands both to ``Repository.add_many``, which then
+    writes each document as it is. ``cls`` is an attrs class.
+    """
+    value = structure(data, cls)
+    if _wire_check(cls)(data, value):
+        return value, data
+    document: dict[str, Any] = converter.unstructure(value, cls)
+    return value, document
+
+
+_wire_checks: dict[Any, Callable[[Any, Any], bool]] = {}
+
+
+def _wire_check(t: Any) -> Callable[[Any, Any], bool]:
+    """Return whether data is exactly the wire form of a value of the attrs class ``t``.
+
+    It is generated once per class, as cattrs generates its hooks: a field written as it is
+    (text, number, boolean, None) is checked by identity, since the structured field is the
+    very object read unless a converter changed it; ids, times and enums against their wire
+    text; nested classes and tuples field by field; anything else against its wire form, type
+    for type (``1`` is not ``1.0`` nor ``true`` in a document). It never says yes by mistake;
+    a no only costs the unstructuring it saves.
+    """
+    check = _wire_checks.get(t)
+    if check is None:
+        attrs.resolve_types(t)
+        names = tuple(a.name for a in attrs.fields(t))
+        namespace: dict[str, Any] = {"NAMES": names, "VALUE": operator.attrgetter("_value_")}
+        namespace.update(exactly=_exactly, same=operator.is_)
+        terms = ["type(d) is dict", "tuple(d) == NAMES"]
+        for n, a in enumerate(attrs.fields(t)):
+            terms.append(_wire_term(f"d[{a.name!r}]", f"v.{a.name}", a.type, namespace, n))
+        source = "def check(d, v):\n    return (\n        " + "\n        and ".join(terms) + ")\n"
+        exec(compile(source, f"<wire check {t.__qualname__}>", "exec"), namespace)  # noqa: S102
+        check = _wire_checks[t] = namespace["check"]
+    return check
+
+
+def _wire_term(data: str, value: str, t: Any, namespace: dict[str, Any], n: int) -> str:
+    """Return the expression saying that ``data`` is the wire form of ``value`` (of type t)."""
+    if converter.get_unstructure_hook(t) is identity:
+        return f"{data} is {value}"
+    if _is_optional(t):
+        (inner,) = (a for a in typing.get_args(t) if a is not type(None))
+        term = _wire_term(data, value, inner, namespace, n)
+        return f"({data} is None if {value} is None else {term})"
+    if attrs.has(t):
+        namespace[f"check{n}"] = _wire_check(t)
+        return f"check{n}({data}, {value})"
+    found = _text_term(t) or _collection_term(t, namespace, n)
+    if found is None:
+        namespace[f"hook{n}"] = converter.get_unstructure_hook(t)
+        found = f"exactly({{d}}, hook{n}({{v}}))"
+    return found.format(d=data, v=value)
+
+
+def _text_term(t: Any) -> str | None:
+    """Return the check of a value written as a text (an enum's, an id, a time), if it is one."""
+    if _is_enum(t) and all(isinstance(m.value, str) for m in t):
+        return "{d} == {v}._value_"
+    if t is uuid.UUID:
+        return "{d} == str({v})"
+    if t in (dt.datetime, dt.date):
+        return "{d} == {v}.isoformat()"
+    return None
+
+
+def _collection_term(t: Any, namespace: dict[str, Any], n: int) -> str | None:
+    """Return the check of a tuple of records or plain values, or of a set of enums."""
+    if not _is_collection(t):
+        return None
+    (element,) = typing.get_args(t)[:1]
+    if _is_tuple(t) and (attrs.has(element) or converter.get_unstructure_hook(element) is identity):
+        each = "same"
+        if attrs.has(element):
+            each = f"each{n}"
+            namespace[each] = _wire_check(element)
+        return (
+            f"(type({{d}}) is list and len({{d}}) == len({{v}}) and all(map({each}, {{d}}, {{v}})))"
+        )
+    if _is_frozenset(t) and _text_term(element) == "{d} == {v}._value_":
+        return "{d} == sorted(map(VALUE, {v}))"
+    return None
+
+
+def _exactly(data: Any, wire: Any) -> bool:
+    """Return whether two wire values are the same JSON, type for type."""
+    if type(data) is not type(wire):
+        return False
+    if type(wire) is list:
+        return len(data) == len(wire) and all(map(_exactly, data, wire))
+    if type(wire) is dict:
+        return tuple(data) == tuple(wire) and all(map(_exactly, data.values(), wire.values()))
+    return bool(data == wire)
+
+
 def dumps(value: Any) -> str:
     """Return a domain value as JSON text."""
     return json.dumps(unstructure(value), ensure_ascii=False, separators=(",", ":"))
 
 
+NESTING = 32
+"""The deepest nesting of arrays and objects JSON input may have (a record needs about 6)."""
+
+
+def json_value(text: str | bytes) -> Any:
+    """Return the value JSON text holds; raise ValueError saying why it is not acceptable JSON.
+
+    Input nested deeper than :data:`NESTING` is refused before it is parsed, so no input can
+    exhaust the parser's stack.
+    """
+    if _nested_too_deep(text):
+        raise ValueError(f"nested deeper than {NESTING} levels")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"not JSON: {error.msg} at column {error.colno}") from None
+    except (ValueError, RecursionError) as error:  # too many digits, and the like
+        raise ValueError(f"not JSON: {error}") from None
+
+
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_BRACKETS = re.compile(rb"[\[\]{}]")
+
+
+def _nested_too_deep(text: str | bytes) -> bool:
+    """Return whether brackets outside strings nest deeper than NESTING."""
+    raw = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+    if raw.count(b"[") + raw.count(b"{") <= NESTING:
+        return False
+    depth = 0
+    for bracket in _BRACKETS.findall(_STRING.sub(b"", raw)):
+        depth += 1 if bracket in (b"[", b"{") else -1
+        if depth > NESTING:
+            return True
+    return False
+
+
 def loads(text: str | bytes, cls: type[T]) -> T:
     """Return the domain value of type ``cls`` read from JSON text, or raise StructureError."""
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
+        data = json_value(text)
+    except ValueError as error:
         raise StructureError(
-            getattr(cls, "__name__", str(cls)), [Problem("$", error.msg, "not JSON")]
+            getattr(cls, "__name__", str(cls)), [Problem("$", None, str(error))]
         ) from error
     return structure(data, cls)
 

@@ -13,6 +13,8 @@ from sro_core.testing import StorageContract, StorageMachine
 class TestPostgresStorage(StorageContract):
     """A PostgreSQL schema keeps the storage contract."""
 
+    interleaved_writes = False  # row locks: a second unit writing one row waits for the first
+
     requires = frozenset(
         {
             Capability.PERSISTENT,

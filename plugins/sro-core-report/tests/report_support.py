@@ -296,7 +296,7 @@ def seed_term(town: Town) -> None:
     program.post_crisis_message(
         SRO,
         lockdown.id,
-        CrisisRole.POLICE_COMMAND,
+        CrisisRole.SRO,
         frozenset({CrisisRole.SCHOOL_ADMIN}),
         "Units on scene.",
     )

@@ -12,11 +12,15 @@ from typing import IO, cast
 
 from sro_core.domain import Audience
 from sro_core.hookspecs import hookimpl
-from sro_core.ports import Exporter, ExporterRegistry, ProgramContext
+from sro_core.ports import Exporter, ExporterRegistry, ProgramContext, spreadsheet_safe
 
 
 class CsvExporter(Exporter):
-    """Comma-separated values with a header row (RFC 4180), one record per row."""
+    """Comma-separated values with a header row (RFC 4180), one record per row.
+
+    A text cell a spreadsheet would run as a formula is written with a leading ``'``
+    (:func:`~sro_core.ports.spreadsheet_safe`); the option ``formulas=raw`` keeps it as it is.
+    """
 
     name = "csv"
     media_type = "text/csv"
@@ -33,14 +37,14 @@ class CsvExporter(Exporter):
         options: Mapping[str, str],
     ) -> int:
         """Write a header, then each record as a row; None is an empty cell."""
-        del audience, program, options
+        del audience, program
         writer = csv.DictWriter(
             cast("IO[str]", out), fieldnames=list(fields), lineterminator="\r\n"
         )
         writer.writeheader()
         count = 0
         for record in records:
-            writer.writerow(record)
+            writer.writerow({f: spreadsheet_safe(record.get(f), options) for f in fields})
             count += 1
         return count
 

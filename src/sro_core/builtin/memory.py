@@ -12,13 +12,13 @@ import collections
 import datetime as dt
 import threading
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 import attrs
 
 from sro_core.domain import (
-    GENESIS_HASH,
+    ActorEntry,
     Agreement,
     Assignment,
     AuditEntry,
@@ -48,6 +48,7 @@ from sro_core.ports import (
     AssignmentRepository,
     AuditLog,
     Capability,
+    Claim,
     Conflict,
     ContactCount,
     CrdcMeasure,
@@ -76,6 +77,7 @@ from sro_core.ports import (
     TriadTime,
     UnitOfWork,
     ascii_lower,
+    check_follows,
     incident_after,
     page_of,
     read_incident_cursor,
@@ -93,6 +95,7 @@ _TABLES = (
     "contacts",
     "activities",
     "partners",
+    "actors",
     "agreements",
     "referrals",
     "crises",
@@ -108,6 +111,12 @@ class _State:
     deliveries: dict[tuple[uuid.UUID, str], Delivery] = attrs.field(factory=dict)
     audit: list[AuditEntry] = attrs.field(factory=list)
     numbers: dict[int, int] = attrs.field(factory=dict)
+    sequence: int = 0
+    """The last outbox sequence given out (pruning removes entries, never reuses a number)."""
+    claims: dict[tuple[uuid.UUID, str], tuple[str, dt.datetime]] = attrs.field(factory=dict)
+    """The token and lease end of each claimed delivery."""
+    settled: dict[uuid.UUID, dt.datetime] = attrs.field(factory=dict)
+    """When each settled event was settled."""
 
     def copy(self) -> _State:
         return _State(
@@ -116,6 +125,18 @@ class _State:
             dict(self.deliveries),
             list(self.audit),
             dict(self.numbers),
+            self.sequence,
+            dict(self.claims),
+            dict(self.settled),
+        )
+
+    def delivery_state(self, event_id: uuid.UUID) -> tuple[object, ...]:
+        """Return everything about an event's deliveries, to compare two states by."""
+        return (
+            sorted((n, d) for (e, n), d in self.deliveries.items() if e == event_id),
+            sorted((n, c) for (e, n), c in self.claims.items() if e == event_id),
+            self.settled.get(event_id),
+            any(e.event.event_id == event_id for e in self.outbox),
         )
 
 
@@ -246,14 +267,16 @@ class _Crises(_Repository[CrisisEvent], CrisisRepository):
 
 
 class _Outbox(Outbox):
-    def __init__(self, state: _State) -> None:
-        self.state = state
+    def __init__(self, unit: MemoryUnitOfWork) -> None:
+        self.unit = unit
+        self.state = unit.state
 
     def put(self, events: Sequence[DomainEvent], at: dt.datetime) -> None:
-        start = len(self.state.outbox)
+        start = self.state.sequence
         self.state.outbox.extend(
             OutboxEntry(start + n + 1, event, at) for n, event in enumerate(events)
         )
+        self.state.sequence = start + len(events)
 
     def entries(self, after: int = 0, limit: int | None = None) -> list[OutboxEntry]:
         found = [e for e in self.state.outbox if e.sequence > after]
@@ -273,7 +296,104 @@ class _Outbox(Outbox):
         return due[:limit]
 
     def record(self, delivery: Delivery) -> None:
-        self.state.deliveries[delivery.event_id, delivery.notifier] = delivery
+        pair = (delivery.event_id, delivery.notifier)
+        stored = self.state.deliveries.get(pair)
+        if stored is not None and stored.status is DeliveryStatus.DELIVERED:
+            return
+        self.unit.touched_events.add(delivery.event_id)
+        self.state.deliveries[pair] = delivery
+        self.state.claims.pop(pair, None)
+        if delivery.status is DeliveryStatus.PENDING:
+            self.state.settled.pop(delivery.event_id, None)
+
+    def claim(
+        self,
+        notifier: str,
+        now: dt.datetime,
+        lease: dt.timedelta,
+        limit: int,
+        *,
+        token: str,
+        events: Collection[uuid.UUID] | None = None,
+    ) -> list[Claim]:
+        def claimable(entry: OutboxEntry) -> bool:
+            event_id = entry.event.event_id
+            if event_id in self.state.settled or (events is not None and event_id not in events):
+                return False
+            delivery = self.state.deliveries.get((event_id, notifier))
+            if delivery is None:
+                return True
+            held = self.state.claims.get((event_id, notifier))
+            return (
+                delivery.status is DeliveryStatus.PENDING
+                and (delivery.next_attempt_at is None or delivery.next_attempt_at <= now)
+                and (held is None or held[1] <= now)
+            )
+
+        chosen = sorted(
+            (e for e in self.state.outbox if claimable(e)),
+            key=lambda e: (not e.event.urgent, e.sequence),
+        )[:limit]
+        claims = []
+        for entry in chosen:
+            pair = (entry.event.event_id, notifier)
+            previous = self.state.deliveries.get(pair)
+            attempt = (0 if previous is None else previous.attempts) + 1
+            self.state.deliveries[pair] = attrs.evolve(
+                previous or Delivery(pair[0], notifier, DeliveryStatus.PENDING), attempts=attempt
+            )
+            self.state.claims[pair] = (token, now + lease)
+            self.unit.touched_events.add(pair[0])
+            claims.append(Claim(entry, notifier, attempt, token, now + lease))
+        return claims
+
+    def settle(
+        self, claim: Claim, outcome: Delivery, notifiers: Collection[str], now: dt.datetime
+    ) -> bool:
+        event_id = claim.entry.event.event_id
+        pair = (event_id, claim.notifier)
+        stored = self.state.deliveries.get(pair)
+        held = self.state.claims.get(pair)
+        if stored is None or stored.status is not DeliveryStatus.PENDING:
+            return False
+        if held is None or held[0] != claim.token:
+            return False
+        self.unit.touched_events.add(event_id)
+        self.state.deliveries[pair] = outcome
+        del self.state.claims[pair]
+        final = {DeliveryStatus.DELIVERED, DeliveryStatus.DEAD}
+        if outcome.status in final and all(
+            (d := self.state.deliveries.get((event_id, n))) is not None and d.status in final
+            for n in notifiers
+        ):
+            self.state.settled[event_id] = now
+        return True
+
+    def prune(self, before: dt.datetime, limit: int) -> int:
+        def removable(event_id: uuid.UUID) -> bool:
+            at = self.state.settled.get(event_id)
+            return (
+                at is not None
+                and at < before
+                and all(
+                    d.status is DeliveryStatus.DELIVERED
+                    for (e, _), d in self.state.deliveries.items()
+                    if e == event_id
+                )
+            )
+
+        gone = sorted(
+            (e for e in self.state.outbox if removable(e.event.event_id)),
+            key=lambda e: (self.state.settled[e.event.event_id], e.sequence),
+        )[:limit]
+        ids = {e.event.event_id for e in gone}
+        self.state.outbox[:] = [e for e in self.state.outbox if e.event.event_id not in ids]
+        for pair in [p for p in self.state.deliveries if p[0] in ids]:
+            del self.state.deliveries[pair]
+        for event_id in ids:
+            del self.state.settled[event_id]
+        self.unit.touched_events.update(ids)
+        return len(ids)
 
     def deliveries(self, event_id: uuid.UUID) -> list[Delivery]:
         found = [d for (e, _), d in self.state.deliveries.items() if e == event_id]
@@ -293,10 +413,7 @@ class _Audit(AuditLog):
         return self.state.audit[-1] if self.state.audit else None
 
     def append(self, entry: AuditEntry) -> None:
-        head = self.head()
-        sequence, previous = (1, GENESIS_HASH) if head is None else (head.sequence + 1, head.hash)
-        if entry.sequence != sequence or entry.previous_hash != previous:
-            raise Conflict("audit entry", entry.sequence, f"the next entry is {sequence}")
+        check_follows(self.head(), entry)
         self.state.audit.append(entry)
 
     def entries(self, after: int = 0, limit: int | None = None) -> list[AuditEntry]:
@@ -483,10 +600,12 @@ class MemoryUnitOfWork(UnitOfWork):
         self.contacts = _Repository[CommunityContact](self, "contacts", "contact")
         self.activities = _Repository[EducationActivity](self, "activities", "activity")
         self.partners = _Repository[Partner](self, "partners", "partner")
+        self.actors = _Repository[ActorEntry](self, "actors", "actor")
         self.agreements = _Repository[Agreement](self, "agreements", "agreement")
         self.referrals = _Referrals(self, "referrals", "referral")
         self.crises = _Crises(self, "crises", "crisis")
-        self.outbox = _Outbox(self.state)
+        self.touched_events: set[uuid.UUID] = set()
+        self.outbox = _Outbox(self)
         self.audit = _Audit(self.state)
         self.queries = _Queries(self)
         self.repositories: dict[str, _Repository[Any]] = {
@@ -525,6 +644,9 @@ class MemoryUnitOfWork(UnitOfWork):
             repository = self.repositories.get(table)
             if repository is not None:
                 repository.check_unique_in(record, current.tables[table])
+        for event_id in self.touched_events:
+            if current.delivery_state(event_id) != self.base.delivery_state(event_id):
+                raise Conflict("delivery", event_id, "changed by another dispatcher meanwhile")
         if len(current.audit) != len(self.base.audit) and len(self.state.audit) > len(
             self.base.audit
         ):
@@ -537,19 +659,39 @@ class MemoryUnitOfWork(UnitOfWork):
         merged = current.copy()
         for table, key in self.touched:
             merged.tables[table][key] = self.state.tables[table][key]
-        new_outbox = self.state.outbox[len(self.base.outbox) :]
-        start = len(merged.outbox)
+        new_outbox = [e for e in self.state.outbox if e.sequence > self.base.sequence]
+        start = merged.sequence
         merged.outbox.extend(
             attrs.evolve(e, sequence=start + n + 1) for n, e in enumerate(new_outbox)
         )
+        merged.sequence = start + len(new_outbox)
         for pair, delivery in self.state.deliveries.items():
             if self.base.deliveries.get(pair) != delivery:
                 merged.deliveries[pair] = delivery
+        self._merge_delivery_state(merged)
         merged.audit.extend(self.state.audit[len(self.base.audit) :])
         merged.numbers.update(
             {y: s for y, s in self.state.numbers.items() if s != self.base.numbers.get(y)}
         )
         return merged
+
+    def _merge_delivery_state(self, merged: _State) -> None:
+        """Carry the claims, settlements and pruning of the events this unit touched."""
+        for event_id in self.touched_events:
+            for table in (merged.deliveries, merged.claims):
+                for pair in [p for p in table if p[0] == event_id]:
+                    del table[pair]
+            merged.deliveries.update(
+                {p: d for p, d in self.state.deliveries.items() if p[0] == event_id}
+            )
+            merged.claims.update({p: c for p, c in self.state.claims.items() if p[0] == event_id})
+            merged.settled.pop(event_id, None)
+            if event_id in self.state.settled:
+                merged.settled[event_id] = self.state.settled[event_id]
+        kept = {e.event.event_id for e in self.state.outbox}
+        gone = {e.event.event_id for e in self.base.outbox} - kept
+        if gone:
+            merged.outbox[:] = [e for e in merged.outbox if e.event.event_id not in gone]
 
 
 @hookimpl

@@ -7,10 +7,10 @@ import logging
 import uuid
 from collections.abc import Mapping
 
-from sro_core.domain import DomainEvent
+from sro_core.domain import Audience, DomainEvent
 from sro_core.hookspecs import hookimpl
+from sro_core.policy import event_payload
 from sro_core.ports import Notifier, NotifierRegistry
-from sro_core.serialization import unstructure
 
 LOGGER = "sro_core.events"
 
@@ -29,8 +29,9 @@ class LogNotifier(Notifier):
         self.logger = logging.getLogger(LOGGER)
 
     def deliver(self, event: DomainEvent, idempotency_key: uuid.UUID) -> None:
-        """Log the event in its wire format, with its idempotency key."""
-        line = {"idempotency_key": str(idempotency_key), "event": unstructure(event)}
+        """Log the event as the department may receive it, with its idempotency key."""
+        payload = event_payload(event, Audience.DEPARTMENT)
+        line = {"idempotency_key": str(idempotency_key), "event": payload}
         self.logger.log(self.level, json.dumps(line, sort_keys=True))
 
 

@@ -12,18 +12,22 @@ The file is TOML, read with the standard library's ``tomllib``; every key is opt
     dispatch_after_commit = true
     max_delivery_attempts = 5
     retry_backoff_seconds = 30
+    delivery_timeout_seconds = 10               # a notifier's own: timeout_seconds
+    claim_batch = 10
+    retention_days = 30                         # delivered events kept before pruning
 
     [[program.notifiers]]                       # none listed: the log notifier
     kind = "log"
+    timeout_seconds = 2                         # this notifier's delivery timeout
     level = "INFO"                              # every other key is an option, as text
 
-    [actor]                                     # as --as ROLE:ID, --school, --partner
-    role = "school_administrator"
-    id = "principal.hs"
-    name = "M. Alvarez"
-    schools = ["Chowchilla Union High School"]  # names or ids, for a school administrator
-    partner = "MADNET"                          # a name or id, for a partner liaison
-    permissions = ["juvenile_records"]          # for department roles
+    [program.notifiers.routes.principal]        # e-mail, webhook, amqp: who gets what
+    to = "principal@school.example"
+    audience = "school_administration"
+    events = "CrisisDeclared, CrisisResolved"
+
+    [actor]                                     # as --as ACTOR-ID
+    id = "principal.hs"                         # an actor of the store's directory
 
 An unknown key is an error, so a misspelt setting is never silently ignored.
 """
@@ -32,6 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,29 +45,6 @@ import platformdirs
 
 from sro_core.domain import DomainError
 from sro_core.service import NotifierSetting, ProgramSettings
-
-EXAMPLE = """\b
-The configuration file (TOML; every key is optional, an unknown key is an error):
-  store = "sqlite:////var/lib/sro/sro.db"
-  [program]
-  name = "Chowchilla PD School Resource Officer Program"
-  time_zone = "America/Los_Angeles"
-  agency_ori = "CA0200200"
-  suppression_threshold = 10
-  dispatch_after_commit = true
-  max_delivery_attempts = 5
-  retry_backoff_seconds = 30
-  [[program.notifiers]]
-  kind = "log"
-  level = "INFO"
-  [actor]
-  role = "school_administrator"
-  id = "principal.hs"
-  name = "M. Alvarez"
-  schools = ["Chowchilla Union High School"]
-  permissions = []
-"""
-"""The configuration file, as ``sro --help`` shows it (``\\b`` keeps click from rewrapping)."""
 
 APP_NAME = "sro-core"
 """The folder name ``platformdirs`` gives the command's data and configuration."""
@@ -77,10 +59,14 @@ _PROGRAM = frozenset(
         "dispatch_after_commit",
         "max_delivery_attempts",
         "retry_backoff_seconds",
+        "delivery_timeout_seconds",
+        "claim_batch",
+        "retention_days",
         "notifiers",
     }
 )
-_ACTOR = frozenset({"role", "id", "name", "schools", "partner", "permissions"})
+_ACTOR = frozenset({"id"})
+_DIRECTORY_KEYS = frozenset({"role", "name", "schools", "partner", "permissions"})
 
 
 class ConfigurationError(DomainError):
@@ -89,14 +75,9 @@ class ConfigurationError(DomainError):
 
 @attrs.frozen
 class ActorSetting:
-    """Who acts, as the configuration file names them (names are resolved when used)."""
+    """Whom the command acts as: an actor id of the store's directory (as ``--as``)."""
 
-    role: str | None = None
     id: str | None = None
-    name: str | None = None
-    schools: tuple[str, ...] = ()
-    partner: str | None = None
-    permissions: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -176,19 +157,21 @@ def _settings(program: dict[str, Any], path: Path) -> ProgramSettings:
         "suppression_threshold": int,
         "dispatch_after_commit": bool,
         "max_delivery_attempts": int,
+        "claim_batch": int,
     }
     values = {
         key: _typed(program, key, kind, path, "program.")
         for key, kind in kinds.items()
         if key in program
     }
-    if "retry_backoff_seconds" in program:
-        seconds = program["retry_backoff_seconds"]
-        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds <= 0:
-            raise ConfigurationError(
-                f"config {path}: program.retry_backoff_seconds: a positive number of seconds"
-            )
-        values["retry_backoff"] = dt.timedelta(seconds=seconds)
+    times = {
+        "retry_backoff_seconds": ("retry_backoff", 1),
+        "delivery_timeout_seconds": ("delivery_timeout", 1),
+        "retention_days": ("retention", 86400),
+    }
+    for key, (setting, unit) in times.items():
+        if key in program:
+            values[setting] = _time(program[key], unit, f"config {path}: program.{key}")
     if "notifiers" in program:
         values["notifiers"] = _notifiers(program["notifiers"], path)
     try:
@@ -206,30 +189,42 @@ def _notifiers(entries: object, path: Path) -> tuple[NotifierSetting, ...]:
         if not isinstance(entry, dict) or not isinstance(entry.get("kind"), str):
             raise ConfigurationError(f"{where}: a table with a kind")
         options = tuple(
-            (str(key), value if isinstance(value, str) else str(value).lower())
-            for key, value in sorted(entry.items())
-            if key != "kind"
+            sorted(
+                (key, value if isinstance(value, str) else str(value).lower())
+                for key, value in _flat(entry)
+                if key not in {"kind", "timeout_seconds"}
+            )
         )
-        notifiers.append(NotifierSetting(entry["kind"], options))
+        timeout = None
+        if "timeout_seconds" in entry:
+            timeout = _time(entry["timeout_seconds"], 1, f"{where}.timeout_seconds")
+        notifiers.append(NotifierSetting(entry["kind"], options, timeout))
     return tuple(notifiers)
 
 
-def _texts(actor: dict[str, Any], key: str, path: Path) -> tuple[str, ...]:
-    value = actor.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigurationError(f"config {path}: actor.{key}: a list of texts")
-    return tuple(value)
+def _flat(table: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, object]]:
+    """Yield a table's keys and values; a nested table's keys are dotted (``routes.a.to``)."""
+    for key, value in table.items():
+        if isinstance(value, dict):
+            yield from _flat(value, f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}", value
+
+
+def _time(value: object, unit: int, where: str) -> dt.timedelta:
+    """Return a positive number of seconds (``unit`` 1) or days (86400) as a time."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        name = "seconds" if unit == 1 else "days"
+        raise ConfigurationError(f"{where}: a positive number of {name}")
+    return dt.timedelta(seconds=value * unit)
 
 
 def _actor(actor: dict[str, Any], path: Path) -> ActorSetting:
+    kept = sorted(set(actor) & _DIRECTORY_KEYS)
+    if kept:
+        raise ConfigurationError(
+            f"config {path}: actor.{kept[0]}: an actor's role, scope and permissions are kept"
+            " in the store's directory (sro actors add / change); give only actor.id here"
+        )
     _known(actor, _ACTOR, "actor.", path)
-    single = {
-        key: _typed(actor, key, str, path, "actor.")
-        for key in ("role", "id", "name", "partner")
-        if key in actor
-    }
-    return ActorSetting(
-        schools=_texts(actor, "schools", path),
-        permissions=_texts(actor, "permissions", path),
-        **single,
-    )
+    return ActorSetting(id=_typed(actor, "id", str, path, "actor.") if "id" in actor else None)

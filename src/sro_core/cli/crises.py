@@ -56,7 +56,9 @@ def declare_crisis(
 @crises.command("message")
 @click.argument("crisis", metavar="CRISIS-ID")
 @click.argument("text")
-@click.option("--from", "author", type=Chosen(CrisisRole), required=True, help="Who speaks.")
+@click.option(
+    "--from", "author", type=Chosen(CrisisRole), help="Who speaks (default: the actor's role)."
+)
 @click.option(
     "--to", "audience", type=Chosen(CrisisRole), multiple=True, required=True, help="Repeat."
 )
@@ -66,7 +68,7 @@ def post_message(
     *,
     crisis: str,
     text: str,
-    author: CrisisRole,
+    author: CrisisRole | None,
     audience: tuple[CrisisRole, ...],
 ) -> None:
     """Post a message in an active crisis, from one side to the others.

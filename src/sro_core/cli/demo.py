@@ -9,12 +9,13 @@ import attrs
 import click
 
 from sro_core.builtin.sqlite.database import Address
-from sro_core.cli.app import Session, pass_session
+from sro_core.cli.app import Session, pass_session, user
 from sro_core.cli.output import plural
 from sro_core.cli.reporting import ReportPluginMissing, school_year_span, write_report
 from sro_core.demo import DEFAULT_SEED, DEFAULT_YEAR, StoryClock, Tally, build_school_year
 from sro_core.demo.town import PROGRAM_NAME, SERGEANT
-from sro_core.domain import DomainError, SchoolYear
+from sro_core.domain import ActorEntry, ActorRole, DomainError, SchoolYear
+from sro_core.ports import shown_url
 from sro_core.service import NotifierSetting, ProgramSettings
 
 DEMO_NOTIFIERS = (NotifierSetting("log", (("level", "DEBUG"),)),)
@@ -100,10 +101,16 @@ def demo(
     program = session.open(settings=settings, clock=clock, create=True)
     if program.schools(SERGEANT) or program.officers(SERGEANT):
         raise StoreNotEmpty(
-            f"{session.store_url} already holds records: the demo needs an empty store "
+            f"{shown_url(session.store_url)} already holds records: the demo needs an empty store "
             "(start again with --reset, or give another --store)"
         )
     output_ = session.output
+    first = program.register_first_supervisor(user())
+    if first is not None:
+        program.register_actor(
+            first.actor(), ActorEntry("analyst", "Demo analyst", ActorRole.ANALYST)
+        )
+        output_.note(f"registered {user()} as the store's first supervisor, and an analyst")
     started = time.perf_counter()
     days = (year.last_day - year.first_day).days + 1
     with output_.progress(f"school year {year}", days) as advance:
@@ -135,7 +142,7 @@ def demo(
         f"{tally.reopened} reopened), {plural(tally.referrals, 'referral')}, "
         f"{plural(tally.crises, 'crisis', 'crises')} with "
         f"{plural(tally.crisis_messages, 'message')}; "
-        f"{summary.events_delivered} events delivered; store: {session.store_url}"
+        f"{summary.events_delivered} events delivered; store: {shown_url(session.store_url)}"
     )
     try:
         path = write_report(
@@ -146,10 +153,10 @@ def demo(
             output=output or Path(f"sro-report-{year}.html"),
         )
     except ReportPluginMissing as missing:
-        output_.line(f"store: {session.store_url}")
+        output_.line(f"store: {shown_url(session.store_url)}")
         output_.note(str(missing))
         return
-    output_.line(f"store: {session.store_url}")
+    output_.line(f"store: {shown_url(session.store_url)}")
     output_.line(str(path.absolute()))
 
 

@@ -1,27 +1,30 @@
 """``sro import``: incidents, contacts or activities from a JSON-lines or CSV file.
 
-Every row is checked before any is stored: its shape (through
-:func:`sro_core.serialization.structure`) and the program's rules (the officer and school
-exist; an incident keeps its calendar, code and department rules). A bad row is reported with
-its line number and field; unless ``--skip-bad`` is given, one bad row means nothing is stored.
-Then the good rows are stored one command each, so an import of N rows is N units of work.
+Every row is checked before any is stored: its bytes (UTF-8, a line of at most
+:data:`LONGEST_LINE` bytes), its JSON (nested at most :data:`sro_core.serialization.NESTING`
+deep), its shape (through :func:`sro_core.serialization.structure`, which also checks every
+field's bounds) and the program's rules (the officer and school exist; an incident keeps its
+calendar, code and department rules). A bad row is reported with its line number and field;
+unless ``--skip-bad`` is given, one bad row means nothing is stored. Then the good rows are
+stored in one unit of work. The file is read twice, as a stream: memory does not grow with it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import decimal
 import enum
-import io
-import json
+import shutil
 import sys
+import tempfile
 import types
 import typing
 import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import attrs
 import click
@@ -36,8 +39,8 @@ from sro_core.domain import (
     Incident,
     Problem,
 )
-from sro_core.serialization import StructureError, structure
-from sro_core.service import BUNDLE_KINDS, BUNDLE_TYPES, Bundle
+from sro_core.serialization import StructureError, json_value, structure
+from sro_core.service import BUNDLE_KINDS, BUNDLE_TYPES, Bundle, ImportCheck, ImportLine
 
 Record = Incident | CommunityContact | EducationActivity
 
@@ -57,6 +60,9 @@ _CLASSES: dict[ImportKind, type[Any]] = {
     ImportKind.ACTIVITIES: EducationActivity,
 }
 _TEXT_TYPES = (str, dt.date, dt.datetime, uuid.UUID, decimal.Decimal)
+LONGEST_LINE = 4 * 1024 * 1024
+"""The longest line an import file may have, in bytes (a record of the longest narrative fits)."""
+_BOM = b"\xef\xbb\xbf"
 
 
 class ImportStopped(DomainError):
@@ -98,20 +104,54 @@ def line_ranges(lines: Sequence[int]) -> str:
     return ", ".join(parts)
 
 
-def json_lines(text: str) -> Iterator[Row]:
-    """Yield the rows of a JSON-lines text: one JSON object a line; blank lines are skipped."""
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
+@attrs.frozen
+class Text:
+    """A line of a file as text, or what keeps it from being read as UTF-8 text."""
+
+    line: int
+    text: str
+    problem: Problem | None = None
+
+
+def text_lines(stream: IO[bytes]) -> Iterator[Text]:
+    """Yield the lines of a byte stream as text: a line that is not UTF-8, or too long, is named.
+
+    A byte-order mark at the start is skipped. Memory holds one line at a time.
+    """
+    number = 0
+    while raw := stream.readline(LONGEST_LINE + 1):
+        number += 1
+        if len(raw) > LONGEST_LINE:
+            while raw and not raw.endswith(b"\n"):  # the rest of the line
+                raw = stream.readline(LONGEST_LINE)
+            yield Text(number, "", Problem("$", None, f"longer than {LONGEST_LINE} bytes"))
+            continue
+        if number == 1 and raw.startswith(_BOM):
+            raw = raw[len(_BOM) :]
+        try:
+            yield Text(number, raw.decode("utf-8"))
+        except UnicodeDecodeError as error:
+            rule = f"not UTF-8 text (byte {error.start + 1} of the line); save the file as UTF-8"
+            yield Text(number, "", Problem("$", f"0x{raw[error.start]:02x}", rule))
+
+
+def json_lines(stream: IO[bytes]) -> Iterator[Row]:
+    """Yield the rows of a JSON-lines stream: one JSON object a line; blank lines are skipped."""
+    for line in text_lines(stream):
+        if line.problem is not None:
+            yield Row(line.line, {}, (line.problem,))
+            continue
+        if not line.text.strip():
             continue
         try:
-            data = json.loads(line)
-        except json.JSONDecodeError as error:
-            yield Row(number, {}, (Problem("$", None, f"not JSON: {error.msg}"),))
+            data = json_value(line.text)
+        except ValueError as error:
+            yield Row(line.line, {}, (Problem("$", None, str(error)),))
             continue
         if not isinstance(data, dict):
-            yield Row(number, {}, (Problem("$", None, "a row is a JSON object"),))
+            yield Row(line.line, {}, (Problem("$", None, "a row is a JSON object"),))
             continue
-        yield Row(number, data)
+        yield Row(line.line, data)
 
 
 def _unwrapped(hint: Any) -> Any:
@@ -151,43 +191,80 @@ def _cell(text: str, kind: Any) -> Any:
     if kind in _TEXT_TYPES or (isinstance(kind, type) and issubclass(kind, enum.Enum)):
         return text
     try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        raise ValueError("a list or record is written as JSON in its cell") from None
+        return json_value(text)
+    except ValueError as error:
+        raise ValueError(f"a list or record is written as JSON in its cell ({error})") from None
 
 
-def csv_rows(text: str, cls: type[Any]) -> Iterator[Row]:
-    """Yield the rows of a CSV text whose header names fields (dotted for nested ones).
+def csv_rows(stream: IO[bytes], cls: type[Any]) -> Iterator[Row]:
+    """Yield the rows of a CSV stream whose header names fields (dotted for nested ones).
 
     An empty cell leaves its field at its default; a cell of a list or nested record holds it
-    as JSON (``offenses``: ``[{"ucr_code": "13B"}]``).
+    as JSON (``offenses``: ``[{"ucr_code": "13B"}]``). A quote left open, or a line that is not
+    UTF-8, makes its row bad; nothing after an open quote can be read.
     """
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    columns = {name: _column_type(cls, name) for name in reader.fieldnames or () if name}
-    for cells in reader:
-        data: dict[str, Any] = {}
-        problems: list[Problem] = []
-        for name, value in cells.items():
-            if name is None:
-                problems.append(Problem("$", value, "more cells than columns"))
-                continue
-            if value is None or value == "":
-                continue
-            kind = columns.get(name)
-            if kind is None:
-                problems.append(Problem(name, value, "not a field of this record"))
-                continue
-            try:
-                converted = _cell(value, kind)
-            except ValueError as error:
-                problems.append(Problem(name, value, str(error)))
-                continue
-            target = data
-            *parents, leaf = name.split(".")
-            for parent in parents:
-                target = target.setdefault(parent, {})
+    unreadable: dict[int, Problem] = {}
+
+    def texts() -> Iterator[str]:
+        for line in text_lines(stream):
+            if line.problem is not None:
+                unreadable[line.line] = line.problem
+                yield "\n"
+            else:
+                yield line.text
+
+    reader = csv.reader(texts(), strict=True)
+    try:
+        header = next(reader, None)
+    except csv.Error as error:
+        yield Row(reader.line_num, {}, (Problem("$", None, f"not CSV: {error}"),))
+        return
+    names = list(header or ())
+    columns = {name: _column_type(cls, name) for name in names if name}
+    first = reader.line_num + 1
+    while True:
+        try:
+            cells = next(reader, None)
+        except csv.Error as error:
+            yield Row(first, {}, (Problem("$", None, f"not CSV: {error}"),))
+            return
+        if cells is None:
+            return
+        spanned = [unreadable.pop(n) for n in range(first, reader.line_num + 1) if n in unreadable]
+        if spanned:
+            yield Row(first, {}, tuple(spanned))
+        elif any(cells):
+            yield _csv_row(first, names, cells, columns)
+        first = reader.line_num + 1
+
+
+def _csv_row(line: int, names: list[str], cells: list[str], columns: dict[str, Any]) -> Row:
+    data: dict[str, Any] = {}
+    problems: list[Problem] = []
+    if len(cells) > len(names):
+        problems.append(Problem("$", cells[len(names) :], "more cells than columns"))
+    for name, value in zip(names, cells, strict=False):
+        if value == "":
+            continue
+        kind = columns.get(name)
+        if kind is None:
+            problems.append(Problem(name, value, "not a field of this record"))
+            continue
+        try:
+            converted = _cell(value, kind)
+        except ValueError as error:
+            problems.append(Problem(name, value, str(error)))
+            continue
+        target = data
+        *parents, leaf = name.split(".")
+        for parent in parents:
+            target = target.setdefault(parent, {})
+            if not isinstance(target, dict):
+                problems.append(Problem(name, value, f"{parent} is given twice"))
+                break
+        else:
             target[leaf] = converted
-        yield Row(reader.line_num, data, tuple(problems))
+    return Row(line, data, tuple(problems))
 
 
 def _problem_line(line: int, problem: Problem) -> str:
@@ -195,10 +272,16 @@ def _problem_line(line: int, problem: Problem) -> str:
     return f"line {line}: {problem.field}: {problem.rule}{got}"
 
 
-def _read(file: str) -> str:
-    if file == "-":
-        return sys.stdin.read()
-    return Path(file).read_text(encoding="utf-8")
+@contextlib.contextmanager
+def _opened(file: str) -> Iterator[IO[bytes]]:
+    """Open the file to read as bytes; standard input is kept in a temporary file (read twice)."""
+    if file != "-":
+        with Path(file).open("rb") as stream:
+            yield stream
+        return
+    with tempfile.TemporaryFile() as spool:
+        shutil.copyfileobj(sys.stdin.buffer, spool)
+        yield spool
 
 
 @click.command("import")
@@ -217,16 +300,19 @@ def import_records(
 ) -> None:
     """Import incidents, contacts or activities from FILE (- reads standard input).
 
-    JSON lines: one record a line in the wire format of sro_core.serialization.
+    JSON lines: one record a line in the wire format of sro_core.serialization, in UTF-8.
     CSV: a header of field names (dotted for nested fields: location.kind); an empty cell
     leaves a field at its default; a list or a nested record is written as JSON in its cell.
     Incidents are drafts: the program numbers them.
 
     Every row is checked first, as its own command would check it: a bad row is reported with
     its line number and field, and then nothing is stored unless --skip-bad is given (then the
-    good rows are). The rows are stored together in one unit of work: a fault while storing
-    (a lost connection, a full disk) stores none of them. A row whose id is already stored is
-    skipped, so give every row its "id" and running the same import again is safe.
+    good rows are; if no row is good the command fails). The rows are stored together in one
+    unit of work: a fault while storing (a lost connection, a full disk) stores none of them.
+    A row whose id is already stored is skipped, so give every row its "id" and running the
+    same import again is safe. The file is read as a stream, so its size does not matter.
+    The events of the import (ContactLogged …) stay in the outbox for the next dispatch
+    (sro outbox dispatch, or a worker): the command does not wait for notifications.
 
     KIND all reads the bundle `sro export --kind all` writes (a line a record: {"kind": …,
     "record": …}): the directory and the records, whole, as they were stored, incidents with
@@ -240,47 +326,64 @@ def import_records(
         return
     cls = _CLASSES[kind]
     fmt = file_format or ("csv" if file.lower().endswith(".csv") else "jsonl")
-    text = _read(file)
-    rows = list(csv_rows(text, cls) if fmt == "csv" else json_lines(text))
-    problems: dict[int, tuple[Problem, ...]] = {}
-    records: dict[int, Record] = {}
-    with session.output.progress(f"reading {kind.value}", len(rows)) as advance:
-        for row in rows:
-            checked = _structured(row, cls)
-            if checked.problems:
-                problems[row.line] = checked.problems
-            else:
-                records[row.line] = typing.cast("Record", checked.record)
-            advance(1)
-    program, actor = session.program, session.actor
-    lines = list(records)
-    checked_all = program.import_records(actor, list(records.values()), check_only=True)
-    recognised = set(checked_all.skipped)
-    already = [line for line, record in records.items() if record.id in recognised]
-    problems.update({lines[n]: found for n, found in checked_all.problems.items()})
-    for line in sorted(problems):
-        for problem in problems[line]:
-            session.output.note(_problem_line(line, problem))
-    if problems and not skip_bad:
+    program, actor, output = session.program, session.actor, session.output
+    with _opened(file) as stream:
+        size = stream.seek(0, 2)
+
+        def lines() -> Iterator[ImportLine]:
+            stream.seek(0)
+            rows = csv_rows(stream, cls) if fmt == "csv" else json_lines(stream)
+            for row in rows:
+                checked = _structured(row, cls)
+                yield ImportLine(row.line, checked.record, checked.problems)
+
+        def shown(line: int, problems: tuple[Problem, ...]) -> None:
+            for problem in problems:
+                output.note(_problem_line(line, problem))
+
+        with output.progress(f"checking {kind.value}", size) as advance:
+            check = program.check_lines(actor, cls, lines, shown, _bytes_read(stream, advance))
+        _refuse(check, skip_bad)
+        with output.progress(f"storing {kind.value}", size) as advance:
+            stored = program.store_lines(actor, cls, lines, check, _bytes_read(stream, advance))
+    parts = [f"imported {stored} {kind.value} from {file}"]
+    if check.already:
+        parts.append(f"{len(check.already)} already stored (lines {check.already})")
+    if check.bad:
+        parts.append(f"{len(check.bad)} bad rows skipped (lines {check.bad})")
+    if stored:
+        parts.append("their events wait in the outbox for the next dispatch")
+    output.line("; ".join(parts))
+
+
+def _bytes_read(stream: IO[bytes], advance: Any) -> Any:
+    """Return a progress callback that moves the bar to where the stream is read up to."""
+    done = [0]
+
+    def moved(_line: int) -> None:
+        position = stream.tell()
+        if position > done[0]:
+            advance(position - done[0])
+            done[0] = position
+
+    return moved
+
+
+def _refuse(check: ImportCheck, skip_bad: bool) -> None:
+    """Stop an import that has bad rows (without --skip-bad) or nothing good to store."""
+    if check.bad and not skip_bad:
         raise ImportStopped(
-            f"{len(problems)} of {len(rows)} rows are bad (lines {line_ranges(sorted(problems))});"
+            f"{len(check.bad)} of {check.lines} rows are bad (lines {check.bad});"
             " nothing was stored (--skip-bad stores the good rows)"
         )
-    good = [records[line] for line in lines if line not in problems and line not in already]
-    with session.output.progress(f"storing {kind.value}", len(good)) as advance:
-        stored = program.import_records(actor, good).stored
-        advance(len(good))
-    parts = [f"imported {len(stored)} {kind.value} from {file}"]
-    if already:
-        parts.append(f"{len(already)} already stored (lines {line_ranges(already)})")
-    if problems:
-        parts.append(f"{len(problems)} bad rows skipped (lines {line_ranges(sorted(problems))})")
-    session.output.line("; ".join(parts))
+    if check.bad and len(check.bad) == check.lines:
+        raise ImportStopped(f"all {check.lines} rows are bad; nothing was stored")
 
 
 def restore_bundle(session: Session, file: str) -> None:
     """Read a bundle of JSON lines, report every bad line, then restore it whole (or nothing)."""
-    rows = list(json_lines(_read(file)))
+    with _opened(file) as stream:
+        rows = list(json_lines(stream))
     problems: dict[int, tuple[Problem, ...]] = {}
     records: list[tuple[str, Any]] = []
     for row in rows:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.metadata
 import platform
-import urllib.parse
 
 import click
 
@@ -13,23 +12,10 @@ from sro_core.cli.app import Session, StoreMissing, missing_store, pass_session
 from sro_core.cli.configuration import default_config_path
 from sro_core.cli.output import format_option
 from sro_core.domain import DomainError
+from sro_core.ports import shown_url
 
 LIBRARIES = ("attrs", "cattrs", "pluggy", "click", "rich", "platformdirs")
 """The runtime libraries whose versions ``sro info`` shows."""
-
-MASK = "***"
-"""What stands for a password in a store URL that is shown."""
-
-
-def masked(url: str) -> str:
-    """Return a store URL with its password, if any, replaced by ``***``."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if parts.port is not None:
-        host = f"{host}:{parts.port}"
-    return parts._replace(netloc=f"{parts.username or ''}:{MASK}@{host}").geturl()
 
 
 def _version(name: str) -> str:
@@ -64,7 +50,7 @@ def info(session: Session) -> None:
     chosen = session.configuration.path
     config = str(chosen) if chosen else f"{default_config_path()} (not found: defaults used)"
     facts: list[tuple[str, object]] = [
-        ("store", masked(url)),
+        ("store", shown_url(url)),
         ("store state", state),
         ("config file", config),
         ("sro_core", sro_core.__version__),

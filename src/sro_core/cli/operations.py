@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import click
 
-from sro_core.cli.app import Session, pass_session
+from sro_core.cli.app import Session, pass_session, user
 from sro_core.cli.arguments import as_uuid
 from sro_core.cli.output import format_option, plural
 from sro_core.domain import DomainError
+from sro_core.ports import shown_url
+from sro_core.service import DispatchReport
 
 
 class AuditBroken(DomainError):
@@ -19,14 +21,20 @@ class AuditBroken(DomainError):
 def init(session: Session) -> None:
     """Create the store and its schema (a SQLite file's folder is made if missing).
 
-    Every other command (but `sro demo`) needs a store that exists.
+    A store whose directory of actors is empty gets you (your user name) as its first
+    supervisor, with no permission: grant the juvenile-records permission with
+    `sro actors change YOU --permission juvenile_records` (audited). Every other command (but
+    `sro demo`) needs a store that exists.
 
     Example: sro --store sqlite:////var/lib/sro/sro.db init
     """
     program = session.open(create=True)
     version = program.storage.schema_version()
     schema = f" (schema version {version})" if version is not None else ""
-    session.output.line(f"store ready: {session.store_url}{schema}")
+    session.output.line(f"store ready: {shown_url(session.store_url)}{schema}")
+    first = program.register_first_supervisor(user())
+    if first is not None:
+        session.output.line(f"registered {first.actor_id} as the store's first supervisor")
 
 
 @click.command("migrate")
@@ -38,9 +46,9 @@ def migrate(session: Session) -> None:
     """
     version = session.program.storage.migrate()
     if version is None:
-        session.output.line(f"{session.store_url}: this store has no schema versions")
+        session.output.line(f"{shown_url(session.store_url)}: this store has no schema versions")
     else:
-        session.output.line(f"{session.store_url}: schema version {version}")
+        session.output.line(f"{shown_url(session.store_url)}: schema version {version}")
 
 
 @click.command("plugins")
@@ -150,9 +158,17 @@ def show_audit(session: Session, *, after: int, limit: int) -> None:
     )
 
 
+def summary(report: DispatchReport) -> str:
+    """Return a dispatch round's (or a worker run's) counts in one line."""
+    return (
+        f"delivered {report.delivered}, to retry {report.retrying}, dead {report.dead}, "
+        f"stale {report.stale}, timed out {report.timed_out}"
+    )
+
+
 @click.group()
 def outbox() -> None:
-    """Operate the outbox of events for the notifiers: dead letters, dispatch, replay."""
+    """Operate the outbox of events for the notifiers: dead letters, dispatch, replay, run."""
 
 
 @outbox.command("status")
@@ -182,10 +198,7 @@ def dispatch(session: Session) -> None:
 
     Example: sro outbox dispatch
     """
-    report = session.program.dispatch(session.actor)
-    session.output.line(
-        f"delivered {report.delivered}, to retry {report.retrying}, dead {report.dead}"
-    )
+    session.output.line(summary(session.program.dispatch(session.actor)))
 
 
 @outbox.command("replay")
@@ -206,3 +219,7 @@ def replay(session: Session, *, event: str, notifier: str | None) -> None:
 
 COMMANDS: tuple[click.Command, ...] = (init, migrate, plugins, audit, outbox)
 """The operator's commands, as ``sro`` adds them."""
+
+# `sro outbox run` and `sro outbox prune` live in a module of their own, which adds them to the
+# `outbox` group above when it is imported; it imports this module, hence the import at the end.
+from sro_core.cli import outbox_worker as _outbox_worker  # noqa: E402, F401

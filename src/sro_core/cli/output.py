@@ -14,6 +14,11 @@ Every list command takes ``--format table|plain|tsv|csv|json`` (``--json`` is ``
 - ``json``: a list is ``{"items": [...], "next": cursor}`` (``next`` is null on the last page)
   and a record is ``{"record": {...}, "hidden": [...]}`` (the fields the actor may not see); each
   item of a list of records is a record in that same shape.
+
+Text from records (a school's name, a narrative) may hold characters a terminal would obey:
+escape sequences, carriage returns, bidi overrides. Every line and cell shown is passed
+through :func:`visible`, which writes such characters as escapes (backslash, x, 1b), and table
+cells are never read as rich markup.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import sys
 import textwrap
@@ -100,6 +106,23 @@ Advance = Callable[[int], None]
 """Moves a progress bar on by a number of steps."""
 
 
+_OBEYED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(found: re.Match[str]) -> str:
+    code = ord(found.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(message: str) -> str:
+    """Return text with every character a terminal would obey written as an escape.
+
+    Control characters (all but tab and newline), DEL, the C1 controls and bidi controls
+    become a backslash escape (ESC is shown as backslash, x, 1b); the rest is kept.
+    """
+    return _OBEYED.sub(_escape, message)
+
+
 def record_wire(value: object, hidden: Iterable[str] = ()) -> dict[str, object]:
     """Return a record as JSON: the record in its wire format and the fields hidden from it."""
     return {"record": unstructure(value), "hidden": sorted(hidden)}
@@ -123,7 +146,7 @@ def text(value: object) -> str:
     wire = unstructure(value)
     if isinstance(wire, list):
         return ", ".join(text(v) for v in wire)
-    return str(wire)
+    return visible(str(wire))
 
 
 def plural(count: int, noun: str, many: str | None = None) -> str:
@@ -257,16 +280,16 @@ class Output:
 
     def line(self, message: str) -> None:
         """Write one line of result."""
-        click.echo(message)
+        click.echo(visible(message))
 
     def note(self, message: str) -> None:
         """Write a line for the person at the terminal (standard error), e.g. what was skipped."""
-        click.echo(message, err=True)
+        click.echo(visible(message), err=True)
 
     def stage(self, message: str) -> None:
         """Write a stage summary on a terminal; say nothing when piped."""
         if self.interactive:
-            self.err.print(message, markup=False)
+            self.err.print(visible(message), markup=False)
 
     def listing(
         self,
@@ -344,7 +367,8 @@ class Output:
             click.echo("")
         self._tables += 1
         if title and wrap:
-            click.echo(click.style(title, bold=True) if colour else title)
+            shown = visible(title)
+            click.echo(click.style(shown, bold=True) if colour else shown)
         heading = gap.join(_pad(h, w) for h, w in zip(columns, widths, strict=True)).rstrip()
         click.echo(click.style(heading, bold=True) if colour else heading)
         if wrap:

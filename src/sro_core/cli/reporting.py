@@ -1,19 +1,16 @@
 """``sro export`` and ``sro report``: records in a registered format, and the program report.
 
-Both write the file they are given (formats may place files beside it: the NIBRS ledger goes
-next to the export) and remove it again if writing fails, so a failed run leaves no
-half-written file behind.
+Both write the file they are given whole or not at all (:func:`sro_core.files.written_whole`):
+a refused or failed run leaves an existing file as it was, and the store's own files are never
+a target. Formats may place files beside it: the NIBRS ledger goes next to the export.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import sys
-import typing
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any, cast
 
@@ -25,6 +22,7 @@ from sro_core.cli.arguments import MONTH, WHEN, Chosen
 from sro_core.cli.codes import Coded, code_help
 from sro_core.cli.output import plural
 from sro_core.domain import Actor, DomainError, IncidentStatus, SchoolYear
+from sro_core.files import check_target, store_files, written_whole
 from sro_core.ports import ExportInput, IncidentFilter, Page, Period, UnknownExporter
 from sro_core.serialization import unstructure
 from sro_core.service import ROLE_ACTIONS, Action, Program, RecordKind
@@ -121,21 +119,6 @@ period_options = (
 )
 
 
-@contextlib.contextmanager
-def written_or_removed(target: Path, mode: str) -> Iterator[IO[bytes] | IO[str]]:
-    """Open the target for writing; remove it if the block fails."""
-    binary = "b" in mode
-    handle: IO[Any] = (
-        target.open(mode) if binary else target.open(mode, encoding="utf-8", newline="")
-    )
-    try:
-        with handle:
-            yield handle
-    except BaseException:
-        target.unlink(missing_ok=True)
-        raise
-
-
 def write_report(
     session: Session,
     program: Program,
@@ -153,8 +136,8 @@ def write_report(
     target = output or Path(f"sro-report-{span.label}.html")
     try:
         with (
+            written_whole(target, binary=True, protected=store_files(session.store_url)) as out,
             session.output.progress("writing the program report"),
-            written_or_removed(target, "wb") as out,
         ):
             program.report(
                 actor,
@@ -205,6 +188,8 @@ def report(
 
     Example: sro report --school-year 2025 --format report-pdf --output report.pdf
     """
+    if output is not None:
+        check_target(output, store_files(session.store_url))  # before the store is opened
     span = chosen_span(session, month, school_year, latest=True)
     school_id = session.school(school).id if school else None
     path = write_report(
@@ -353,9 +338,9 @@ def write_bundle(session: Session, output: Path | None) -> None:
         sys.stdout.flush()
         session.output.note(f"exported {plural(count, 'record')} as a bundle")
         return
-    with written_or_removed(output, "w") as out:
+    with written_whole(output, protected=store_files(session.store_url)) as out:
         for line in lines:
-            typing.cast("IO[str]", out).write(line)
+            out.write(line)
             count += 1
     session.output.line(f"exported {plural(count, 'record')} as a bundle to {output}")
 
@@ -402,6 +387,9 @@ def _export(
         if not equals or not key.strip():
             raise click.BadParameter(f"{option!r} is not KEY=VALUE", param_hint="--option")
         settings[key.strip()] = value
+    protected = store_files(session.store_url)
+    if output is not None and str(output) != "-":
+        check_target(output, protected)  # before the store is opened
     program, actor = session.program, session.actor
     exporter = program.plugins.exporter_registry().get(format_name)
     if exporter.takes is ExportInput.REPORT:
@@ -446,7 +434,7 @@ def _export(
         stream.flush()
         session.output.note(f"exported {plural(rows, noun)} as {format_name}")
         return
-    with written_or_removed(output, "wb" if binary else "w") as out:
+    with written_whole(output, binary=binary, protected=protected) as out:
         rows = write(out)
     session.output.line(f"exported {plural(rows, noun)} as {format_name} to {output}")
 

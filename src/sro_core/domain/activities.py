@@ -8,9 +8,10 @@ import uuid
 
 import attrs
 
+from sro_core.domain.bounds import MINUTES_IN_A_DAY, MOST_ATTENDING, between, bounded
 from sro_core.domain.schools import GradeSpan
 from sro_core.domain.triad import TriadRole
-from sro_core.domain.values import at_least, aware, not_blank, utc
+from sro_core.domain.values import aware, not_blank, utc
 
 
 class ActivityKind(enum.Enum):
@@ -34,7 +35,7 @@ class ActivityAudience(enum.Enum):
     MIXED = "mixed"
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=bounded)
 class EducationActivity:
     """An activity the SRO led: topic, audience, attendance, minutes and grades.
 
@@ -47,8 +48,8 @@ class EducationActivity:
     topic: str = attrs.field(validator=not_blank)
     audience: ActivityAudience
     held_at: dt.datetime = attrs.field(converter=utc, validator=aware)
-    minutes: int = attrs.field(validator=at_least(1))
-    attendance: int = attrs.field(validator=at_least(0))
+    minutes: int = attrs.field(validator=between(1, MINUTES_IN_A_DAY, "a day at most"))
+    attendance: int = attrs.field(validator=between(0, MOST_ATTENDING))
     triad_role: TriadRole = TriadRole.EDUCATOR
     school_id: uuid.UUID | None = None
     grades: GradeSpan | None = None

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from sro_core.domain.bounds import bounded
 from sro_core.domain.errors import RuleViolation
 from sro_core.domain.officers import Officer, OfficerStatus
 from sro_core.domain.values import ends_after_start
@@ -26,7 +27,7 @@ class AssignmentRole(enum.Enum):
     """Covers while the school's SRO is away."""
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=bounded)
 class Assignment:
     """An officer assigned to a school in a role from ``start`` to an optional ``end`` (inclusive).
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 import attrs
 
 from sro_core.domain.actors import ActorRole
+from sro_core.domain.bounds import FREE_TEXT_LENGTH, TEXT_LENGTH, bounded
 from sro_core.domain.values import at_least, aware, not_blank, utc
 
 GENESIS_HASH = "0" * 64
@@ -46,7 +47,15 @@ def _digest(entry: AuditEntry) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-@attrs.frozen
+def one_line(text: str, longest: int | None = None) -> str:
+    """Return text on one line: backslash, CR and LF escaped, cut at ``longest`` characters."""
+    kept = text.replace("\\", "\\\\").replace("\r", "\\r").replace("\n", "\\n")
+    if longest is not None and len(kept) > longest:
+        kept = kept[: longest - 1] + "…"
+    return kept
+
+
+@attrs.frozen(field_transformer=bounded)
 class AuditEntry:
     """One link of the audit chain.
 
@@ -81,7 +90,11 @@ class AuditEntry:
         target: str | None = None,
         detail: str = "",
     ) -> AuditEntry:
-        """Return the entry that follows ``previous`` (None for the first), with its hash."""
+        """Return the entry that follows ``previous`` (None for the first), with its hash.
+
+        The target and the detail are kept on one line (:func:`one_line`), so that no text
+        given to a command can start a line of its own in the audit trail or a log.
+        """
         entry = cls(
             sequence=1 if previous is None else previous.sequence + 1,
             at=at,
@@ -90,8 +103,8 @@ class AuditEntry:
             component=component,
             action=action,
             outcome=outcome,
-            target=target,
-            detail=detail,
+            target=None if target is None else one_line(target, TEXT_LENGTH),
+            detail=one_line(detail, FREE_TEXT_LENGTH),
             previous_hash=GENESIS_HASH if previous is None else previous.hash,
         )
         return attrs.evolve(entry, hash=_digest(entry))
@@ -101,7 +114,7 @@ class AuditEntry:
         return self.hash == _digest(self)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=bounded)
 class ChainBreak:
     """Where an audit chain stops verifying, and why."""
 

@@ -8,11 +8,12 @@ import uuid
 
 import attrs
 
+from sro_core.domain.bounds import MINUTES_IN_A_DAY, between, bounded
 from sro_core.domain.errors import RuleViolation
 from sro_core.domain.incidents import Incident
-from sro_core.domain.privacy import Sensitivity, sensitive
+from sro_core.domain.privacy import RecordClass, Sensitivity, free_text, sensitive, shared_as
 from sro_core.domain.triad import TriadRole
-from sro_core.domain.values import at_least, aware, utc
+from sro_core.domain.values import aware, utc
 
 
 class ContactParty(enum.Enum):
@@ -40,7 +41,10 @@ class ContactPurpose(enum.Enum):
     INFORMATION = "information"
 
 
-@attrs.frozen
+_LOG = shared_as(RecordClass.CONTACT_LOG)
+
+
+@attrs.frozen(field_transformer=bounded)
 class CommunityContact:
     """One entry of the SRO's daily log: who, when, about what, for how long, in which role.
 
@@ -51,15 +55,20 @@ class CommunityContact:
 
     officer_id: uuid.UUID
     at: dt.datetime = attrs.field(converter=utc, validator=aware)
-    party: ContactParty
-    purpose: ContactPurpose
+    party: ContactParty = attrs.field(metadata=_LOG)
+    purpose: ContactPurpose = attrs.field(metadata=_LOG)
     triad_role: TriadRole
-    minutes: int = attrs.field(validator=at_least(1))
+    minutes: int = attrs.field(validator=between(1, MINUTES_IN_A_DAY, "a day at most"))
     school_related: bool = True
     school_id: uuid.UUID | None = None
-    person_id: uuid.UUID | None = None
-    summary: str = attrs.field(default="", metadata=sensitive(Sensitivity.NARRATIVE))
-    follow_up_due: dt.date | None = None
+    person_id: uuid.UUID | None = attrs.field(default=None, metadata=_LOG)
+    summary: str = attrs.field(
+        default="",
+        metadata=sensitive(Sensitivity.NARRATIVE)
+        | shared_as(RecordClass.CONTACT_LOG)
+        | free_text(),
+    )
+    follow_up_due: dt.date | None = attrs.field(default=None, metadata=_LOG)
     incident_id: uuid.UUID | None = None
     id: uuid.UUID = attrs.field(factory=uuid.uuid4)
     version: int = 0

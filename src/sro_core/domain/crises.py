@@ -9,7 +9,9 @@ from collections.abc import Iterable
 
 import attrs
 
+from sro_core.domain.bounds import bounded
 from sro_core.domain.errors import RuleViolation
+from sro_core.domain.privacy import RecordClass, free_text, shared_as
 from sro_core.domain.values import aware, not_blank, utc, utc_or_none
 
 
@@ -43,14 +45,14 @@ class CrisisRole(enum.Enum):
     PARENTS = "parents"
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=bounded)
 class CrisisMessage:
     """A message posted during a crisis: when, by whom, to whom, what."""
 
     at: dt.datetime = attrs.field(converter=utc, validator=aware)
     author_role: CrisisRole
     audience: frozenset[CrisisRole] = attrs.field()
-    text: str = attrs.field(validator=not_blank)
+    text: str = attrs.field(validator=not_blank, metadata=free_text())
     id: uuid.UUID = attrs.field(factory=uuid.uuid4)
 
     @audience.validator
@@ -59,7 +61,7 @@ class CrisisMessage:
             raise RuleViolation("audience", value, "a message goes to at least one audience")
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=bounded)
 class CrisisEvent:
     """A crisis at a school, from its declaration to the all clear.
 
@@ -73,7 +75,9 @@ class CrisisEvent:
     declared_at: dt.datetime = attrs.field(converter=utc, validator=aware)
     status: CrisisStatus = CrisisStatus.ACTIVE
     ended_at: dt.datetime | None = attrs.field(default=None, converter=utc_or_none, validator=aware)
-    messages: tuple[CrisisMessage, ...] = ()
+    messages: tuple[CrisisMessage, ...] = attrs.field(
+        default=(), metadata=shared_as(RecordClass.CRISIS_MESSAGES)
+    )
     incident_id: uuid.UUID | None = None
     id: uuid.UUID = attrs.field(factory=uuid.uuid4)
     version: int = 0

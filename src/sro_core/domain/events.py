@@ -16,6 +16,7 @@ from sro_core.domain.assignments import AssignmentRole
 from sro_core.domain.contacts import ContactPurpose
 from sro_core.domain.crises import CrisisKind, CrisisRole
 from sro_core.domain.incidents import DispositionKind, IncidentStatus
+from sro_core.domain.privacy import RecordClass, shared_as
 from sro_core.domain.referrals import ReferralReason, ReferralStatus
 from sro_core.domain.triad import TriadRole
 from sro_core.domain.values import aware, utc
@@ -84,7 +85,9 @@ class IncidentStatusChanged(DomainEvent):
     number: str
     previous: IncidentStatus
     status: IncidentStatus
-    disposition: DispositionKind | None = None
+    disposition: DispositionKind | None = attrs.field(
+        default=None, metadata=shared_as(RecordClass.ARREST)
+    )
 
 
 @attrs.frozen(kw_only=True)

@@ -15,11 +15,19 @@ from collections.abc import Mapping
 
 import attrs
 
+from sro_core.domain.bounds import bounded
 from sro_core.domain.calendar import ProgramCalendar
 from sro_core.domain.errors import IllegalTransition, RuleViolation
 from sro_core.domain.involvements import Involvement, InvolvementRole
 from sro_core.domain.offenses import Drug, Offense, PropertyItem
-from sro_core.domain.privacy import RecordOrigin, Sensitivity, sensitive
+from sro_core.domain.privacy import (
+    RecordClass,
+    RecordOrigin,
+    Sensitivity,
+    free_text,
+    sensitive,
+    shared_as,
+)
 from sro_core.domain.values import aware, not_blank, utc, utc_or_none
 
 NOT_EXCEPTIONALLY_CLEARED = "N"
@@ -86,7 +94,7 @@ class CampusZone(enum.Enum):
     OTHER = "other"
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=bounded)
 class Location:
     """Where an incident happened: kind, campus zone, address, and the NIBRS location code."""
 
@@ -139,7 +147,7 @@ class DispositionKind(enum.Enum):
     REPORT_ONLY = "report_only"
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=bounded)
 class Disposition:
     """The outcome an incident is closed with.
 
@@ -171,9 +179,11 @@ class RecordRestriction(enum.Enum):
     SEXUAL_OFFENSE_VICTIM = "sexual_offense_victim"
     CONFIDENTIAL_SOURCE = "confidential_source"
     ONGOING_INVESTIGATION = "ongoing_investigation"
+    EXPUNGED = "expunged"
+    """Its personal data was destroyed by an order: a tombstone kept for the counts."""
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=bounded)
 class Incident:
     """Something that happened that the SRO handled as police, from a parking complaint to a crime.
 
@@ -187,21 +197,36 @@ class Incident:
     reporting_officer_id: uuid.UUID
     occurred_start: dt.datetime = attrs.field(converter=utc, validator=aware)
     reported_at: dt.datetime = attrs.field(converter=utc, validator=aware)
-    location: Location
-    category: str = attrs.field(validator=not_blank)
+    location: Location = attrs.field(metadata=shared_as(RecordClass.INCIDENT_SUMMARY))
+    category: str = attrs.field(
+        validator=not_blank, metadata=shared_as(RecordClass.INCIDENT_SUMMARY)
+    )
     school_id: uuid.UUID | None = None
     occurred_end: dt.datetime | None = attrs.field(
         default=None, converter=utc_or_none, validator=aware
     )
-    offenses: tuple[Offense, ...] = ()
+    offenses: tuple[Offense, ...] = attrs.field(
+        default=(), metadata=shared_as(RecordClass.INCIDENT_SUMMARY)
+    )
     involvements: tuple[Involvement, ...] = ()
-    property: tuple[PropertyItem, ...] = ()
-    drugs: tuple[Drug, ...] = ()
-    narrative: str = attrs.field(default="", metadata=sensitive(Sensitivity.NARRATIVE))
-    status: IncidentStatus = IncidentStatus.DRAFT
-    disposition: Disposition | None = None
+    property: tuple[PropertyItem, ...] = attrs.field(
+        default=(), metadata=shared_as(RecordClass.DRUG_EVIDENCE)
+    )
+    drugs: tuple[Drug, ...] = attrs.field(default=(), metadata=shared_as(RecordClass.DRUG_EVIDENCE))
+    narrative: str = attrs.field(
+        default="",
+        metadata=sensitive(Sensitivity.NARRATIVE)
+        | shared_as(RecordClass.INCIDENT_NARRATIVE)
+        | free_text(),
+    )
+    status: IncidentStatus = attrs.field(
+        default=IncidentStatus.DRAFT, metadata=shared_as(RecordClass.INCIDENT_SUMMARY)
+    )
+    disposition: Disposition | None = attrs.field(
+        default=None, metadata=shared_as(RecordClass.ARREST)
+    )
     referred_to_law_enforcement: bool = False
-    school_related_arrest: bool = False
+    school_related_arrest: bool = attrs.field(default=False, metadata=shared_as(RecordClass.ARREST))
     restrictions: frozenset[RecordRestriction] = frozenset()
     origin: RecordOrigin = RecordOrigin.LAW_ENFORCEMENT_UNIT
     escalated_from: uuid.UUID | None = None
@@ -309,10 +334,15 @@ def check_incident(incident: Incident, calendar: ProgramCalendar) -> None:
     """Raise if the incident breaks a rule that needs the program-local incident date.
 
     A juvenile arrestee needs a juvenile disposition (handled within the department, or referred
-    to other authorities); an arrest cannot be dated before the incident day.
+    to other authorities); an arrest cannot be dated before the incident day; nobody involved
+    was born after it.
     """
     day = calendar.local_date(incident.occurred_start)
     for n, involvement in enumerate(incident.involvements):
+        born = involvement.person.date_of_birth
+        if born is not None and born > day:
+            field = f"involvements[{n}].person.date_of_birth"
+            raise RuleViolation(field, born, f"after the incident day {day}")
         arrest = involvement.arrest
         if arrest is None:
             continue

@@ -8,9 +8,11 @@ import uuid
 
 import attrs
 
+from sro_core.domain.bounds import OLDEST_AGE, between, bounded
 from sro_core.domain.errors import RuleViolation
 from sro_core.domain.people import Person, counts_as_juvenile
-from sro_core.domain.values import at_least, codes_at_most, not_blank
+from sro_core.domain.privacy import RecordClass, shared_as
+from sro_core.domain.values import codes_at_most, not_blank
 
 MAX_INJURIES = 5
 MAX_CIRCUMSTANCES = 2
@@ -35,19 +37,19 @@ class JuvenileDisposition(enum.Enum):
     REFERRED_TO_OTHER_AUTHORITIES = "R"
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=bounded)
 class AgeRange:
     """An estimated age when the date of birth is not known, such as "25 to 30"."""
 
-    low: int = attrs.field(validator=at_least(0))
-    high: int = attrs.field(validator=at_least(0))
+    low: int = attrs.field(validator=between(0, OLDEST_AGE))
+    high: int = attrs.field(validator=between(0, OLDEST_AGE))
 
     def __attrs_post_init__(self) -> None:
         if self.high < self.low:
             raise RuleViolation("estimated_age.high", self.high, "must not be below the low age")
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=bounded)
 class Relationship:
     """The victim's relationship to one offender (NIBRS element 35), by the offender's person id."""
 
@@ -55,7 +57,7 @@ class Relationship:
     code: str = attrs.field(validator=not_blank)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=bounded)
 class VictimDetails:
     """What NIBRS records of a victim beyond the person: type, injuries, relationships.
 
@@ -72,7 +74,7 @@ class VictimDetails:
     resident_status: str | None = attrs.field(default=None, validator=not_blank)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=bounded)
 class Arrest:
     """An arrest of a person in the incident (NIBRS Arrestee Segment).
 
@@ -99,7 +101,7 @@ def _roles(
         raise RuleViolation(attribute.name, value, "an involvement needs at least one role")
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=bounded)
 class Involvement:
     """A person and the parts they play in an incident.
 
@@ -110,7 +112,7 @@ class Involvement:
     person: Person
     roles: frozenset[InvolvementRole] = attrs.field(validator=_roles)
     victim: VictimDetails | None = None
-    arrest: Arrest | None = None
+    arrest: Arrest | None = attrs.field(default=None, metadata=shared_as(RecordClass.ARREST))
     estimated_age: AgeRange | None = None
 
     def __attrs_post_init__(self) -> None:

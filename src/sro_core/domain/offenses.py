@@ -11,8 +11,10 @@ import decimal
 
 import attrs
 
+from sro_core.domain.bounds import between, bounded
 from sro_core.domain.errors import RuleViolation
-from sro_core.domain.values import at_least, codes_at_most, not_blank
+from sro_core.domain.privacy import RecordClass, shared_as
+from sro_core.domain.values import codes_at_most, not_blank
 
 MAX_WEAPONS = 3
 MAX_BIAS_MOTIVATIONS = 5
@@ -20,7 +22,7 @@ MAX_CRIMINAL_ACTIVITIES = 3
 MAX_SUSPECTED_OF_USING = 3
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=bounded)
 class Offense:
     """One offense of an incident (NIBRS Offense Segment).
 
@@ -37,16 +39,18 @@ class Offense:
         default=("NONE",), validator=codes_at_most(MAX_BIAS_MOTIVATIONS)
     )
     criminal_activities: tuple[str, ...] = attrs.field(
-        default=(), validator=codes_at_most(MAX_CRIMINAL_ACTIVITIES)
+        default=(),
+        validator=codes_at_most(MAX_CRIMINAL_ACTIVITIES),
+        metadata=shared_as(RecordClass.GANG_INTELLIGENCE),
     )
     suspected_of_using: tuple[str, ...] = attrs.field(
         default=("N",), validator=codes_at_most(MAX_SUSPECTED_OF_USING)
     )
-    premises_entered: int | None = attrs.field(default=None, validator=at_least(1))
+    premises_entered: int | None = attrs.field(default=None, validator=between(1, 99, "NIBRS"))
     method_of_entry: str | None = attrs.field(default=None, validator=not_blank)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=bounded)
 class PropertyItem:
     """Property involved in an incident (NIBRS Property Segment): loss type, description, value.
 
@@ -56,9 +60,11 @@ class PropertyItem:
 
     loss_type: str = attrs.field(validator=not_blank)
     description: str = attrs.field(validator=not_blank)
-    value: int | None = attrs.field(default=None, validator=at_least(0))
+    value: int | None = attrs.field(
+        default=None, validator=between(0, 999_999_999, "NIBRS: whole dollars, 9 digits")
+    )
     recovered_on: dt.date | None = None
-    quantity: int | None = attrs.field(default=None, validator=at_least(1))
+    quantity: int | None = attrs.field(default=None, validator=between(1, 99, "NIBRS"))
 
 
 def _positive_quantity(
@@ -70,7 +76,7 @@ def _positive_quantity(
         raise RuleViolation(attribute.name, value, "a drug quantity must be a positive number")
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=bounded)
 class Drug:
     """A drug seized or involved: type, estimated quantity and unit (NIBRS elements 20 to 22)."""
 

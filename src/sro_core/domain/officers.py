@@ -8,6 +8,7 @@ import uuid
 
 import attrs
 
+from sro_core.domain.bounds import bounded
 from sro_core.domain.errors import RuleViolation
 from sro_core.domain.values import ends_after_start, not_blank
 
@@ -35,7 +36,7 @@ class CertificationKind(enum.Enum):
     FIRST_AID_CPR = "first_aid_cpr"
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=bounded)
 class Certification:
     """A certification held by an officer, valid from ``issued`` to ``expires`` (inclusive)."""
 
@@ -51,7 +52,7 @@ class Certification:
         return self.issued <= day and (self.expires is None or day <= self.expires)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=bounded)
 class Officer:
     """A sworn officer: badge, name, rank, status and certifications.
 

@@ -9,7 +9,9 @@ from collections.abc import Iterable
 
 import attrs
 
+from sro_core.domain.bounds import bounded
 from sro_core.domain.errors import RuleViolation
+from sro_core.domain.privacy import RecordClass
 from sro_core.domain.values import not_blank
 
 
@@ -28,7 +30,7 @@ class PartnerKind(enum.Enum):
     BUSINESS = "business"
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=bounded)
 class Partner:
     """An organisation the program works with, such as a narcotics task force (MADNET).
 
@@ -50,20 +52,6 @@ def check_partner_names_unique(partners: Iterable[Partner]) -> None:
             raise RuleViolation("name", partner.name, f"another {partner.kind.value} has it")
 
 
-class RecordClass(enum.Enum):
-    """Classes of record an information-sharing clause may let go to a partner."""
-
-    INCIDENT_SUMMARY = "incident_summary"
-    INCIDENT_NARRATIVE = "incident_narrative"
-    JUVENILE_IDENTITY = "juvenile_identity"
-    ARREST = "arrest"
-    DRUG_EVIDENCE = "drug_evidence"
-    GANG_INTELLIGENCE = "gang_intelligence"
-    CONTACT_LOG = "contact_log"
-    CRISIS_MESSAGES = "crisis_messages"
-    EDUCATION_RECORD = "education_record"
-
-
 class ClauseKind(enum.Enum):
     """The kinds of clause an SRO agreement holds."""
 
@@ -75,7 +63,7 @@ class ClauseKind(enum.Enum):
     """School discipline stays with the school; the SRO acts only on law-enforcement matters."""
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=bounded)
 class Clause:
     """One clause of an agreement; an information-sharing clause names a partner and classes."""
 
@@ -92,7 +80,7 @@ class Clause:
             raise RuleViolation("shares", self.shares, "only a sharing clause shares records")
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=bounded)
 class Agreement:
     """The MOU between the department and a district or partner.
 

@@ -8,8 +8,9 @@ import uuid
 
 import attrs
 
+from sro_core.domain.bounds import bounded
 from sro_core.domain.errors import RuleViolation
-from sro_core.domain.privacy import Sensitivity, sensitive
+from sro_core.domain.privacy import RecordClass, Sensitivity, sensitive, shared_as
 from sro_core.domain.schools import PRE_KINDERGARTEN, TWELFTH_GRADE
 from sro_core.domain.values import not_blank
 
@@ -67,7 +68,11 @@ _CRDC_SINGLE_RACE = {
 }
 
 
-@attrs.frozen
+_EDUCATION = sensitive(Sensitivity.EDUCATION_RECORD) | shared_as(RecordClass.EDUCATION_RECORD)
+_IDENTITY = sensitive(Sensitivity.JUVENILE_IDENTITY) | shared_as(RecordClass.JUVENILE_IDENTITY)
+
+
+@attrs.frozen(field_transformer=bounded)
 class Demographics:
     """What is known of a person's sex, race, ethnicity and (for students) education status.
 
@@ -77,13 +82,9 @@ class Demographics:
     sex: Sex = Sex.UNKNOWN
     races: frozenset[Race] = frozenset()
     hispanic_or_latino: bool | None = None
-    idea: bool | None = attrs.field(default=None, metadata=sensitive(Sensitivity.EDUCATION_RECORD))
-    section_504: bool | None = attrs.field(
-        default=None, metadata=sensitive(Sensitivity.EDUCATION_RECORD)
-    )
-    english_learner: bool | None = attrs.field(
-        default=None, metadata=sensitive(Sensitivity.EDUCATION_RECORD)
-    )
+    idea: bool | None = attrs.field(default=None, metadata=_EDUCATION)
+    section_504: bool | None = attrs.field(default=None, metadata=_EDUCATION)
+    english_learner: bool | None = attrs.field(default=None, metadata=_EDUCATION)
 
     @property
     def crdc_race_ethnicity(self) -> CrdcRaceEthnicity | None:
@@ -114,7 +115,7 @@ def _student_grade(
         raise RuleViolation(attribute.name, value, "a grade runs from -1 (PK) and 0 (K) to 12")
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=bounded)
 class Person:
     """Someone the SRO deals with: name, date of birth, kind, and what the school knows of them.
 
@@ -124,20 +125,15 @@ class Person:
     """
 
     kind: PersonKind
-    name: str | None = attrs.field(
-        default=None, validator=not_blank, metadata=sensitive(Sensitivity.JUVENILE_IDENTITY)
-    )
-    date_of_birth: dt.date | None = attrs.field(
-        default=None, metadata=sensitive(Sensitivity.JUVENILE_IDENTITY)
-    )
+    name: str | None = attrs.field(default=None, validator=not_blank, metadata=_IDENTITY)
+    date_of_birth: dt.date | None = attrs.field(default=None, metadata=_IDENTITY)
     student_number: str | None = attrs.field(
         default=None,
         validator=not_blank,
-        metadata=sensitive(Sensitivity.JUVENILE_IDENTITY, Sensitivity.EDUCATION_RECORD),
+        metadata=sensitive(Sensitivity.JUVENILE_IDENTITY, Sensitivity.EDUCATION_RECORD)
+        | shared_as(RecordClass.JUVENILE_IDENTITY, RecordClass.EDUCATION_RECORD),
     )
-    grade: int | None = attrs.field(
-        default=None, validator=_student_grade, metadata=sensitive(Sensitivity.EDUCATION_RECORD)
-    )
+    grade: int | None = attrs.field(default=None, validator=_student_grade, metadata=_EDUCATION)
     demographics: Demographics = attrs.field(
         factory=Demographics, metadata=sensitive(Sensitivity.DEMOGRAPHICS)
     )

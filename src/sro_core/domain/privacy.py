@@ -13,6 +13,8 @@ from typing import Any
 import attrs
 
 SENSITIVITY_KEY = "sro_sensitivity"
+RECORD_CLASS_KEY = "sro_record_class"
+FREE_TEXT_KEY = "sro_free_text"
 
 
 class Sensitivity(enum.Enum):
@@ -30,6 +32,24 @@ class Sensitivity(enum.Enum):
     """Addresses, telephone numbers, e-mail."""
 
 
+class RecordClass(enum.Enum):
+    """Classes of record an information-sharing clause may let go to a partner.
+
+    Each class covers the fields that carry it in their attrs metadata (:func:`shared_as`);
+    a class a reader's agreements do not share hides its fields from that reader.
+    """
+
+    INCIDENT_SUMMARY = "incident_summary"
+    INCIDENT_NARRATIVE = "incident_narrative"
+    JUVENILE_IDENTITY = "juvenile_identity"
+    ARREST = "arrest"
+    DRUG_EVIDENCE = "drug_evidence"
+    GANG_INTELLIGENCE = "gang_intelligence"
+    CONTACT_LOG = "contact_log"
+    CRISIS_MESSAGES = "crisis_messages"
+    EDUCATION_RECORD = "education_record"
+
+
 class RecordOrigin(enum.Enum):
     """Who made a record: it decides which privacy law governs it."""
 
@@ -39,9 +59,25 @@ class RecordOrigin(enum.Enum):
     """Received from the school: an education record, shared under the agreement."""
 
 
-def sensitive(*kinds: Sensitivity) -> dict[str, frozenset[Sensitivity]]:
+def sensitive(*kinds: Sensitivity) -> dict[str, Any]:
     """Return attrs field metadata declaring the field sensitive in the given ways."""
     return {SENSITIVITY_KEY: frozenset(kinds)}
+
+
+def free_text() -> dict[str, Any]:
+    """Return attrs field metadata declaring the field free text.
+
+    Involved juveniles' names in it are masked for a reader who may not see their identities.
+    """
+    return {FREE_TEXT_KEY: True}
+
+
+def shared_as(*classes: RecordClass) -> dict[str, Any]:
+    """Return attrs field metadata putting the field in record classes an agreement shares.
+
+    Combine with :func:`sensitive` by ``|``.
+    """
+    return {RECORD_CLASS_KEY: frozenset(classes)}
 
 
 def field_sensitivity(cls: type[Any]) -> Mapping[str, frozenset[Sensitivity]]:
@@ -50,4 +86,13 @@ def field_sensitivity(cls: type[Any]) -> Mapping[str, frozenset[Sensitivity]]:
         field.name: field.metadata[SENSITIVITY_KEY]
         for field in attrs.fields(cls)
         if SENSITIVITY_KEY in field.metadata
+    }
+
+
+def field_classes(cls: type[Any]) -> Mapping[str, frozenset[RecordClass]]:
+    """Return, for an attrs class, each classed field's name and its record classes."""
+    return {
+        field.name: field.metadata[RECORD_CLASS_KEY]
+        for field in attrs.fields(cls)
+        if RECORD_CLASS_KEY in field.metadata
     }

@@ -9,9 +9,11 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
+from sro_core.domain.bounds import bounded
 from sro_core.domain.errors import IllegalTransition, RuleViolation
 from sro_core.domain.incidents import Incident, IncidentStatus
 from sro_core.domain.partners import Agreement, check_covered
+from sro_core.domain.privacy import Sensitivity, free_text, sensitive
 from sro_core.domain.values import aware, not_blank, utc
 
 
@@ -47,7 +49,7 @@ REFERRABLE = frozenset(set(IncidentStatus) - {IncidentStatus.DRAFT, IncidentStat
 """An incident can be referred once it is reported, and until it is closed."""
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=bounded)
 class Referral:
     """An incident sent to a partner, the partner's answer, and the outcome.
 
@@ -60,9 +62,11 @@ class Referral:
     reason: ReferralReason
     sent_at: dt.datetime = attrs.field(converter=utc, validator=aware)
     agreement_id: uuid.UUID
-    note: str = ""
+    note: str = attrs.field(default="", metadata=sensitive(Sensitivity.NARRATIVE) | free_text())
     status: ReferralStatus = ReferralStatus.SENT
-    outcome: str | None = attrs.field(default=None, validator=not_blank)
+    outcome: str | None = attrs.field(
+        default=None, validator=not_blank, metadata=sensitive(Sensitivity.NARRATIVE) | free_text()
+    )
     id: uuid.UUID = attrs.field(factory=uuid.uuid4)
     version: int = 0
 

@@ -7,8 +7,9 @@ import uuid
 
 import attrs
 
+from sro_core.domain.bounds import MOST_ATTENDING, between, bounded
 from sro_core.domain.errors import RuleViolation
-from sro_core.domain.values import Address, at_least, not_blank
+from sro_core.domain.values import Address, not_blank
 
 PRE_KINDERGARTEN = -1
 KINDERGARTEN = 0
@@ -35,7 +36,7 @@ class SchoolLevel(enum.Enum):
     ALTERNATIVE = "alternative"
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=bounded)
 class GradeSpan:
     """The grades a school teaches, lowest to highest (``-1`` is PK, ``0`` is K)."""
 
@@ -53,7 +54,7 @@ class GradeSpan:
         return f"{grade_label(self.lowest)}-{grade_label(self.highest)}"
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=bounded)
 class SchoolIds:
     """The identifiers other systems know a school by."""
 
@@ -66,7 +67,7 @@ class SchoolIds:
         return {k: v for k, v in attrs.asdict(self).items() if v is not None}
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=bounded)
 class School:
     """A school the program serves: name, district, ids, level, grades, enrollment, address.
 
@@ -78,7 +79,7 @@ class School:
     level: SchoolLevel
     grades: GradeSpan
     ids: SchoolIds = SchoolIds()
-    enrollment: int | None = attrs.field(default=None, validator=at_least(0))
+    enrollment: int | None = attrs.field(default=None, validator=between(0, MOST_ATTENDING))
     address: Address | None = None
     id: uuid.UUID = attrs.field(factory=uuid.uuid4)
     version: int = 0

@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 
+from sro_core.domain.bounds import bounded
 from sro_core.domain.errors import RuleViolation
 
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
@@ -63,7 +64,7 @@ def ends_after_start(start_field: str, end_field: str) -> Callable[[Any], None]:
     return check
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=bounded)
 class Address:
     """A postal address, or the description of a place where there is none."""
 

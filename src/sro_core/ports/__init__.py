@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+from sro_core.ports.audit_link import check_follows
 from sro_core.ports.claims import AlreadyRegistered, Attribution, RegistrationError
 from sro_core.ports.code_tables import CodeTablesRegistry
-from sro_core.ports.exports import Exporter, ExporterRegistry, ExportInput, UnknownExporter
+from sro_core.ports.exports import (
+    FORMULAS_OPTION,
+    Exporter,
+    ExporterRegistry,
+    ExportInput,
+    UnknownExporter,
+    spreadsheet_safe,
+)
 from sro_core.ports.notifications import (
     DeliveryFailed,
     Notifier,
     NotifierFactory,
     NotifierKind,
     NotifierRegistry,
+    Route,
     UnknownNotifier,
+    routes_from,
 )
 from sro_core.ports.program import ProgramContext, ProgramSettingsView
 from sro_core.ports.queries import (
@@ -36,12 +46,19 @@ from sro_core.ports.queries import (
     page_of,
     read_incident_cursor,
 )
-from sro_core.ports.registry import StorageBackend, StorageFactory, StorageRegistry, url_scheme
+from sro_core.ports.registry import (
+    StorageBackend,
+    StorageFactory,
+    StorageRegistry,
+    shown_url,
+    url_scheme,
+)
 from sro_core.ports.storage import (
     Aggregate,
     AssignmentRepository,
     AuditLog,
     Capability,
+    Claim,
     Conflict,
     CrisisRepository,
     Delivery,
@@ -64,6 +81,7 @@ from sro_core.ports.storage import (
 
 __all__ = [
     "DEFAULT_PAGE_SIZE",
+    "FORMULAS_OPTION",
     "MAX_PAGE_SIZE",
     "Aggregate",
     "AlreadyRegistered",
@@ -72,6 +90,7 @@ __all__ = [
     "AuditLog",
     "BadQuery",
     "Capability",
+    "Claim",
     "CodeTablesRegistry",
     "Conflict",
     "ContactCount",
@@ -106,6 +125,7 @@ __all__ = [
     "ReferralRepository",
     "RegistrationError",
     "Repository",
+    "Route",
     "SchemaTooNew",
     "Storage",
     "StorageBackend",
@@ -119,10 +139,14 @@ __all__ = [
     "UnknownNotifier",
     "UnknownStore",
     "ascii_lower",
+    "check_follows",
     "document_cursor",
     "incident_after",
     "incident_cursor",
     "page_of",
     "read_incident_cursor",
+    "routes_from",
+    "shown_url",
+    "spreadsheet_safe",
     "url_scheme",
 ]

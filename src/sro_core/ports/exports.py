@@ -16,6 +16,24 @@ from sro_core.domain import Audience, DomainError
 from sro_core.ports.claims import AlreadyRegistered, Attribution, RegistrationError
 from sro_core.ports.program import ProgramContext
 
+FORMULAS_OPTION = "formulas"
+"""The export option that keeps cells a spreadsheet would run as written: ``formulas=raw``."""
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object, options: Mapping[str, str] | None = None) -> object:
+    """Return a cell a spreadsheet will show, not run: the OWASP CSV-injection rule.
+
+    A text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is prefixed
+    with ``'``, so that a spreadsheet shows it as text instead of running it as a formula.
+    Other values, and every value when ``options`` holds ``formulas=raw`` (for a consumer
+    that is not a spreadsheet and needs the values as they are), are returned as they are.
+    """
+    raw = (options or {}).get(FORMULAS_OPTION) == "raw"
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not raw:
+        return "'" + value
+    return value
+
 
 class UnknownExporter(DomainError, LookupError):
     """An export format was asked for by a name that no installed plugin registered."""

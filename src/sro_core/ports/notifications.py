@@ -10,13 +10,14 @@ the dead-letter list.
 from __future__ import annotations
 
 import abc
+import datetime as dt
 import types
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 
 import attrs
 
-from sro_core.domain import DomainError, DomainEvent
+from sro_core.domain import Audience, DomainError, DomainEvent
 from sro_core.ports.claims import AlreadyRegistered, Attribution, RegistrationError
 
 
@@ -34,10 +35,17 @@ class UnknownNotifier(DomainError, LookupError):
 
 
 class DeliveryFailed(DomainError):
-    """A notifier could not deliver an event; ``permanent`` ones are not retried."""
+    """A notifier could not deliver an event; ``permanent`` ones are not retried.
 
-    def __init__(self, message: str, *, permanent: bool = False) -> None:
+    ``retry_after``: the receiver asked not to be tried again before then (HTTP
+    ``Retry-After``); the next attempt waits at least that long.
+    """
+
+    def __init__(
+        self, message: str, *, permanent: bool = False, retry_after: dt.timedelta | None = None
+    ) -> None:
         self.permanent = permanent
+        self.retry_after = retry_after
         super().__init__(message)
 
 
@@ -58,6 +66,65 @@ class Notifier(abc.ABC):
 
     def close(self) -> None:  # noqa: B027 - closing is optional: most notifiers hold nothing
         """Release connections."""
+
+
+@attrs.frozen
+class Route:
+    """Which events a notifier sends to which recipients, and as which audience they read.
+
+    ``events`` are event kinds (class names, ``CrisisDeclared`` …); empty means every kind.
+    ``recipients`` are what the notifier addresses: e-mail addresses, URLs, routing keys.
+    The payload each recipient gets is decided for ``audience`` by the privacy policy.
+    """
+
+    name: str
+    recipients: tuple[str, ...]
+    audience: Audience = Audience.DEPARTMENT
+    events: frozenset[str] = frozenset()
+
+    def takes(self, event: DomainEvent) -> bool:
+        """Return whether this route carries an event."""
+        return not self.events or type(event).__name__ in self.events
+
+
+def routes_from(options: Mapping[str, str], known_events: Iterable[str]) -> tuple[Route, ...]:
+    """Read a notifier's routes from its options; raise ValueError naming a bad one.
+
+    A route is a group of options ``routes.NAME.to`` (recipients, separated by commas),
+    ``routes.NAME.audience`` (default ``department``) and ``routes.NAME.events`` (event kinds
+    separated by commas or spaces; missing: every kind). The options ``to``, ``audience`` and
+    ``events`` without a prefix make a route named ``default``. In the configuration file a
+    route is a table: ``[program.notifiers.routes.principal]``.
+    """
+    known = frozenset(known_events)
+    groups: dict[str, dict[str, str]] = {}
+    for key, value in options.items():
+        if key in {"to", "audience", "events"}:
+            groups.setdefault("default", {})[key] = value
+        elif key.startswith("routes."):
+            name, _, part = key.removeprefix("routes.").rpartition(".")
+            if not name or part not in {"to", "audience", "events"}:
+                raise ValueError(f"{key}: a route option is routes.NAME.to, .audience or .events")
+            groups.setdefault(name, {})[part] = value
+    routes = []
+    for name, group in sorted(groups.items()):
+        where = "" if name == "default" else f"routes.{name}."
+        recipients = tuple(r.strip() for r in group.get("to", "").split(",") if r.strip())
+        if not recipients:
+            raise ValueError(f"{where}to: a route needs at least one recipient")
+        try:
+            audience = Audience(group.get("audience", Audience.DEPARTMENT.value))
+        except ValueError:
+            choices = ", ".join(a.value for a in Audience)
+            raise ValueError(
+                f"{where}audience: {group['audience']!r} is not one of {choices}"
+            ) from None
+        events = frozenset(group.get("events", "").replace(",", " ").split())
+        unknown = sorted(events - known)
+        if unknown:
+            raise ValueError(f"{where}events: no event kind {', '.join(unknown)}")
+        routes.append(Route(name, recipients, audience, events))
+    return tuple(routes)
 
 
 NotifierFactory = Callable[[Mapping[str, str]], Notifier]

@@ -72,7 +72,8 @@ class IncidentFilter:
     ``school_ids``, ``categories``, ``statuses`` and ``ids`` take one value or many:
     ``categories="fight"`` is ``categories={"fight"}`` (a string is one category).
     ``text`` matches a part of the number, the narrative or the category, ignoring the case of
-    the ASCII letters A to Z (as SQL's ``lower`` does everywhere).
+    the ASCII letters A to Z only (as SQL's ``lower`` does everywhere, see :func:`ascii_lower`):
+    ``é`` and ``É`` differ, ``ß`` is not ``ss``, and ``%`` and ``_`` are plain characters.
     """
 
     school_ids: frozenset[uuid.UUID] | None = attrs.field(default=None, converter=_ids)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import urllib.parse
 from collections.abc import Callable
 
@@ -24,11 +25,41 @@ class StorageBackend:
     plugin: str = ""
 
 
+_SECRET = re.compile(r"pass|secret|token|key|credential", re.IGNORECASE)
+"""Query parameters whose value is masked: password, sslpassword, passfile, sslkey, token …"""
+MASK = "***"
+
+
+def shown_url(url: str) -> str:
+    """Return a storage URL as messages may show it: every secret in it masked.
+
+    The password of the user info (``user:***@host``) and the value of every password-like
+    query parameter (``password``, ``sslpassword``, ``passfile``, ``sslkey``, ``token`` …) are
+    replaced by ``***``; the rest is kept, so the user still sees which store is meant.
+    """
+    scheme, netloc, path, query, fragment = urllib.parse.urlsplit(url)
+    user_info, at, host = netloc.rpartition("@")
+    masked = at and ":" in user_info
+    if masked:
+        netloc = f"{user_info.split(':', 1)[0]}:{MASK}@{host}"
+    pairs = []
+    for pair in query.split("&") if query else ():
+        name, equals, _value = pair.partition("=")
+        secret = _SECRET.search(urllib.parse.unquote_plus(name))
+        masked = masked or bool(equals and secret)
+        pairs.append(f"{name}={MASK}" if equals and secret else pair)
+    if not masked:
+        return url  # as typed: rebuilt, sqlite:////abs/path.db would lose two slashes
+    return urllib.parse.urlunsplit((scheme, netloc, path, "&".join(pairs), fragment))
+
+
 def url_scheme(url: str) -> str:
     """Return the scheme of a storage URL (``memory``, ``sqlite``, ``postgresql`` …)."""
     scheme = urllib.parse.urlsplit(url).scheme
     if not scheme:
-        raise UnknownStore(f"store {url!r}: a storage URL starts with its scheme, as sqlite:///")
+        raise UnknownStore(
+            f"store {shown_url(url)!r}: a storage URL starts with its scheme, as sqlite:///"
+        )
     return scheme.split("+", 1)[0].lower()
 
 
@@ -63,6 +94,7 @@ class StorageRegistry:
         if backend is None:
             known = ", ".join(sorted(self._backends)) or "none"
             raise UnknownStore(
-                f"store {url!r}: no installed plugin handles {scheme}: URLs (installed: {known})"
+                f"store {shown_url(url)!r}: no installed plugin handles {scheme}: URLs"
+                f" (installed: {known})"
             )
         return backend.factory(StorageSettings(url, calendar or ProgramCalendar()))

@@ -14,13 +14,14 @@ import datetime as dt
 import enum
 import itertools
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Generic, Protocol, Self, TypeVar
 
 import attrs
 
 from sro_core.domain import (
+    ActorEntry,
     Agreement,
     Assignment,
     AuditEntry,
@@ -151,9 +152,23 @@ class Repository(abc.ABC, Generic[A]):
         found = (r for r in self.all() if key is None or r.id > key)
         return list(itertools.islice(found, limit))
 
-    def add_many(self, records: Iterable[A]) -> list[A]:
-        """Store many new records at once; backends with ``BULK_LOAD`` do it in one statement."""
+    def add_many(
+        self, records: Iterable[A], documents: Sequence[Mapping[str, Any]] | None = None
+    ) -> list[A]:
+        """Store many new records at once; backends with ``BULK_LOAD`` do it in one statement.
+
+        ``documents``, if given, holds each record's wire document, in the same order: exactly
+        what ``sro_core.serialization.unstructure`` returns for it (the version it has, 0), as
+        ``structure_document`` returns it beside the record it validated. A store that keeps
+        documents then writes these, with the stored version, instead of unstructuring every
+        record again; others may ignore them.
+        """
+        del documents  # each record goes through ``add``, which writes its own document
         return [self.add(record) for record in records]
+
+    def exists(self, key: uuid.UUID) -> bool:
+        """Return whether a record with an id is stored; a store answers without reading it."""
+        return self.find(key) is not None
 
     def find(self, key: uuid.UUID) -> A | None:
         """Return the record with an id, or None."""
@@ -180,11 +195,11 @@ class AssignmentRepository(Repository[Assignment]):
 
     @abc.abstractmethod
     def for_officer(self, officer_id: uuid.UUID) -> list[Assignment]:
-        """Return every assignment of an officer."""
+        """Return every assignment of an officer, by id."""
 
     @abc.abstractmethod
     def for_school(self, school_id: uuid.UUID) -> list[Assignment]:
-        """Return every assignment at a school."""
+        """Return every assignment at a school, by id."""
 
 
 class OfficerRepository(Repository[Officer]):
@@ -204,11 +219,11 @@ class ReferralRepository(Repository[Referral]):
 
     @abc.abstractmethod
     def for_incident(self, incident_id: uuid.UUID) -> list[Referral]:
-        """Return every referral of an incident."""
+        """Return every referral of an incident, by id."""
 
     @abc.abstractmethod
     def for_partner(self, partner_id: uuid.UUID) -> list[Referral]:
-        """Return every referral to a partner."""
+        """Return every referral to a partner, by id."""
 
 
 class CrisisRepository(Repository[CrisisEvent]):
@@ -218,7 +233,7 @@ class CrisisRepository(Repository[CrisisEvent]):
 
     @abc.abstractmethod
     def active(self, school_id: uuid.UUID | None = None) -> list[CrisisEvent]:
-        """Return the active crises, at one school or at all."""
+        """Return the active crises, at one school or at all, by id."""
 
 
 class DeliveryStatus(enum.Enum):
@@ -236,6 +251,19 @@ class OutboxEntry:
     sequence: int
     event: DomainEvent
     recorded_at: dt.datetime
+
+
+@attrs.frozen
+class Claim:
+    """A delivery one dispatcher holds until its lease runs out: the event, the try, the token."""
+
+    entry: OutboxEntry
+    notifier: str
+    attempt: int
+    """Which try this is (1 for the first); the claim counted it."""
+    token: str
+    """Who holds the claim; :meth:`Outbox.settle` records an outcome only under it."""
+    lease_until: dt.datetime
 
 
 @attrs.frozen
@@ -271,7 +299,57 @@ class Outbox(abc.ABC):
 
     @abc.abstractmethod
     def record(self, delivery: Delivery) -> None:
-        """Record (replace) the state of an event's delivery to a notifier."""
+        """Record (replace) the state of an event's delivery to a notifier, dropping any claim.
+
+        ``delivered`` is final: recording over a delivered delivery changes nothing. Recording
+        a pending delivery opens its event again (see :meth:`claim`), as a replay does.
+        """
+
+    @abc.abstractmethod
+    def claim(
+        self,
+        notifier: str,
+        now: dt.datetime,
+        lease: dt.timedelta,
+        limit: int,
+        *,
+        token: str,
+        events: Collection[uuid.UUID] | None = None,
+    ) -> list[Claim]:
+        """Claim up to ``limit`` deliveries to a notifier, for ``lease``; return the claims.
+
+        A delivery can be claimed when its event is open (not yet settled) and the notifier
+        has no delivery of it, or a pending one whose next attempt is due and whose lease, if
+        any, has run out. Claiming adds one to its attempts and gives it ``token`` until
+        ``now + lease``: no other claim takes it before then. Urgent events come first, then
+        the oldest; ``events`` limits the claim to those event ids. Two units of work, in two
+        processes, never claim the same delivery while its lease runs. The work is done by
+        the claim query, on the open events only: its cost does not grow with the number of
+        delivered events.
+        """
+
+    @abc.abstractmethod
+    def settle(
+        self, claim: Claim, outcome: Delivery, notifiers: Collection[str], now: dt.datetime
+    ) -> bool:
+        """Record a claimed delivery's outcome if the claim still holds; return whether it did.
+
+        The claim holds while the delivery is pending with the claim's token. When another
+        dispatcher took it over (the lease ran out) or it was settled meanwhile, the outcome
+        is discarded and the answer is False: a late result never overwrites a newer one,
+        and ``delivered`` is never overwritten. When the outcome is final (delivered or
+        dead) and every one of ``notifiers`` has a final delivery of the event, the event is
+        settled at ``now``: it is no longer claimed, and :meth:`prune` may remove it.
+        """
+
+    @abc.abstractmethod
+    def prune(self, before: dt.datetime, limit: int) -> int:
+        """Remove up to ``limit`` events settled before ``before``, with their deliveries.
+
+        Only events whose every delivery was delivered are removed; an event with a dead
+        letter stays until it is replayed or the operator deals with it. Return how many
+        were removed; call again until it returns less than ``limit``.
+        """
 
     @abc.abstractmethod
     def deliveries(self, event_id: uuid.UUID) -> list[Delivery]:
@@ -291,7 +369,12 @@ class AuditLog(abc.ABC):
 
     @abc.abstractmethod
     def append(self, entry: AuditEntry) -> None:
-        """Append the entry that follows the head, or raise :class:`Conflict` if it does not."""
+        """Append the entry that follows the head, or raise :class:`Conflict` if it does not.
+
+        It follows when its sequence is the head's plus one (1 for an empty log) and its
+        ``previous_hash`` is the head's hash (the genesis hash for an empty log);
+        :func:`~sro_core.ports.check_follows` applies the rule and names what is wrong.
+        """
 
     @abc.abstractmethod
     def entries(self, after: int = 0, limit: int | None = None) -> list[AuditEntry]:
@@ -303,7 +386,7 @@ class Queries(abc.ABC):
 
     @abc.abstractmethod
     def find_incidents(self, where: IncidentFilter, page: Page) -> PageOf[Incident]:
-        """Return a page of matching incidents, newest start first (ties by id).
+        """Return a page of matching incidents, latest start first; at one start, higher id first.
 
         Raises :class:`~sro_core.ports.queries.BadQuery` for a cursor it did not issue.
         """
@@ -379,6 +462,8 @@ class UnitOfWork(abc.ABC):
     contacts: Repository[CommunityContact]
     activities: Repository[EducationActivity]
     partners: Repository[Partner]
+    actors: Repository[ActorEntry]
+    """The directory of actors (a record's id is :func:`~sro_core.domain.directory_key`)."""
     agreements: Repository[Agreement]
     referrals: ReferralRepository
     crises: CrisisRepository

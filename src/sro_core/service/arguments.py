@@ -80,7 +80,9 @@ def checked(method: F) -> F:
                 error = RuleViolation(name, value, f"must be {_describe(accepted)}")
                 actor = bound.arguments.get("actor")
                 if isinstance(actor, Actor) and name != "actor":
-                    self._audit_alone(actor, method.__name__, None, AuditOutcome.ERROR, str(error))
+                    # The audit names the argument, never the value it was given.
+                    detail = f"{error.field}: {error.rule}"
+                    self._audit_alone(actor, method.__name__, None, AuditOutcome.ERROR, detail)
                 raise error
         return method(*bound.args, **bound.kwargs)
 

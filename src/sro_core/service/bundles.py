@@ -28,12 +28,12 @@ from sro_core.domain import (
     Partner,
     School,
 )
+from sro_core.policy import Seen
 from sro_core.ports import UnitOfWork
 from sro_core.service.directory import Directory
 from sro_core.service.imports import Imports
 from sro_core.service.policy import AccessDenied, Action
 from sro_core.service.reading import Reading
-from sro_core.service.redaction import Seen
 
 BUNDLE_KINDS = (
     "officer",

@@ -38,6 +38,7 @@ class Community(Incidents):
                 unit.schools.get(contact.school_id)
             if contact.incident_id is not None:
                 raise RuleViolation("incident_id", contact.incident_id, "escalate a logged contact")
+            self._in_window(f"contact {contact.id}", contact, now)
             stored = unit.contacts.add(contact)
             event = ContactLogged(
                 occurred_at=now,
@@ -46,7 +47,7 @@ class Community(Incidents):
                 purpose=stored.purpose,
                 triad_role=stored.triad_role,
             )
-            return stored, [event]
+            return self._shown(unit, actor, "contact", stored, now), [event]
 
         return self._command(actor, Action.RECORD_CONTACTS, "log_contact", str(contact.id), work)
 
@@ -58,7 +59,7 @@ class Community(Incidents):
             if draft.escalated_from not in (None, contact_id):
                 raise RuleViolation("escalated_from", draft.escalated_from, f"must be {contact_id}")
             incident, events = self._report(
-                unit, attrs.evolve(draft, escalated_from=contact_id), now
+                unit, actor, attrs.evolve(draft, escalated_from=contact_id), now
             )
             unit.contacts.update(contact.escalated_to(incident))
             events.append(
@@ -75,6 +76,7 @@ class Community(Incidents):
 
         def work(unit: UnitOfWork, now: dt.datetime) -> tuple[EducationActivity, Events]:
             unit.officers.get(activity.officer_id)
+            self._in_window(f"activity {activity.id}", activity, now)
             if activity.school_id is not None:
                 unit.schools.get(activity.school_id)
             stored = unit.activities.add(activity)
@@ -84,7 +86,7 @@ class Community(Incidents):
                 officer_id=stored.officer_id,
                 attendance=stored.attendance,
             )
-            return stored, [event]
+            return self._shown(unit, actor, "activity", stored, now), [event]
 
         return self._command(
             actor, Action.RECORD_ACTIVITIES, "record_activity", str(activity.id), work

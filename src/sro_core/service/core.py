@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import uuid
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -23,17 +24,22 @@ from sro_core.domain import (
     Incident,
     Problem,
     ProgramCalendar,
+    Referral,
+    RuleViolation,
     SharingRefused,
     check_incident,
     code_problems,
+    outside_window,
 )
 from sro_core.plugins import PluginHost
-from sro_core.ports import Conflict, Storage, UnitOfWork
+from sro_core.policy import Context, Seen, decide, discloses, partner_scope, require
+from sro_core.ports import Aggregate, Conflict, NotFound, Repository, Storage, UnitOfWork
 from sro_core.service.dispatch import Dispatcher
-from sro_core.service.policy import AccessDenied, Action, check_allowed
+from sro_core.service.policy import AccessDenied, Action
 from sro_core.service.settings import ProgramSettings
 
 R = TypeVar("R")
+A = TypeVar("A", bound=Aggregate)
 
 log = logging.getLogger("sro_core.program")
 
@@ -45,6 +51,14 @@ _RACES = frozenset({"audit entry", "incident number"})
 def utc_now() -> dt.datetime:
     """Return the current time, in UTC."""
     return dt.datetime.now(dt.UTC)
+
+
+class _Unreadable(NotFound):
+    """A record the actor may not read: audited as denied, then answered as an unknown id."""
+
+    def __init__(self, kind: str, key: object, reason: str) -> None:
+        super().__init__(kind, key)
+        self.reason = reason
 
 
 class RecordRejected(DomainError, ValueError):
@@ -75,7 +89,8 @@ class ProgramCore:
         self.clock = clock
         registry = plugins.notifier_registry()
         notifiers = {n.kind: registry.create(n.kind, dict(n.options)) for n in settings.notifiers}
-        self.dispatcher = Dispatcher(storage, notifiers, settings, clock)
+        timeouts = {n.kind: n.timeout for n in settings.notifiers if n.timeout is not None}
+        self.dispatcher = Dispatcher(storage, notifiers, settings, clock, timeouts)
         self._code_tables = plugins.code_tables()
 
     @property
@@ -93,9 +108,21 @@ class ProgramCore:
         return self.calendar.local_date(self.clock())
 
     def _command(
-        self, actor: Actor, action: Action, name: str, target: str | None, work: Work[R]
+        self,
+        actor: Actor,
+        action: Action,
+        name: str,
+        target: str | None,
+        work: Work[R],
+        *,
+        detail: str = "",
+        dispatch_now: bool = True,
     ) -> R:
-        """Run one command: all of it in one unit of work, or nothing of it."""
+        """Run one command: all of it in one unit of work, or nothing of it.
+
+        ``dispatch_now=False`` leaves even the command's crisis events to the outbox worker
+        (``sro outbox run``): for commands that record many events at once, such as imports.
+        """
         self._allow(actor, action, name, target)
         for attempt in range(1, _RETRIES + 1):
             now = self.clock()
@@ -105,7 +132,13 @@ class ProgramCore:
                     if events:
                         unit.outbox.put(events, now)
                     self._audit(
-                        unit, actor, name, target, outcome=AuditOutcome.ALLOWED, detail="", at=now
+                        unit,
+                        actor,
+                        name,
+                        target,
+                        outcome=AuditOutcome.ALLOWED,
+                        detail=detail,
+                        at=now,
                     )
             except Conflict as conflict:
                 if conflict.kind in _RACES and attempt < _RETRIES:
@@ -115,14 +148,17 @@ class ProgramCore:
             except AccessDenied as denied:
                 self._audit_alone(actor, name, target, AuditOutcome.DENIED, denied.reason)
                 raise
+            except _Unreadable as unreadable:
+                self._audit_alone(actor, name, target, AuditOutcome.DENIED, unreadable.reason)
+                raise NotFound(unreadable.kind, unreadable.key) from None
             except SharingRefused as refused:
-                self._audit_alone(actor, name, target, AuditOutcome.DENIED, str(refused))
+                self._audit_alone(actor, name, target, AuditOutcome.DENIED, _detail(refused))
                 raise
             except DomainError as error:
-                self._audit_alone(actor, name, target, AuditOutcome.ERROR, str(error))
+                self._audit_alone(actor, name, target, AuditOutcome.ERROR, _detail(error))
                 raise
             break
-        self._after_commit(events)
+        self._after_commit(events, dispatch_now=dispatch_now)
         return result
 
     def _read(
@@ -141,10 +177,96 @@ class ProgramCore:
         except AccessDenied as denied:
             self._audit_alone(actor, name, target, AuditOutcome.DENIED, denied.reason)
             raise
+        except _Unreadable as unreadable:
+            self._audit_alone(actor, name, target, AuditOutcome.DENIED, unreadable.reason)
+            raise NotFound(unreadable.kind, unreadable.key) from None
+
+    def _context(self, unit: UnitOfWork, actor: Actor, now: dt.datetime) -> Context:
+        """Return what the policy needs to decide on the reader's records at a time, read once."""
+        partner = partner_scope(actor)
+        referred: dict[uuid.UUID, tuple[Referral, ...]] = {}
+        if partner is not None:
+            for referral in unit.referrals.for_partner(partner):
+                referred[referral.incident_id] = (*referred.get(referral.incident_id, ()), referral)
+        return Context(
+            today=self.calendar.local_date(now),
+            calendar=self.calendar,
+            agreements=tuple(unit.agreements.all()),
+            partners={p.id: p for p in unit.partners.all()},
+            schools={s.id: s for s in unit.schools.all()},
+            referred=referred,
+            person=_lookup(unit.people),
+            incident=_lookup(unit.incidents),
+        )
+
+    def _view(
+        self, unit: UnitOfWork, actor: Actor, record: R, context: Context, now: dt.datetime
+    ) -> Seen[R] | None:
+        """Return a record as the reader may see it (None: not at all), auditing what must be.
+
+        A read that shows a juvenile's identity is audited as ``read_juvenile_record``; a read
+        outside the department is recorded as a disclosure (FERPA 34 CFR 99.32).
+        """
+        decision = decide(actor, record, context)  # type: ignore[arg-type]
+        if not decision.readable:
+            return None
+        target = str(record.id)  # type: ignore[attr-defined]
+        if decision.shows_juveniles:
+            number = getattr(record, "number", None) or ""
+            self._audit(
+                unit,
+                actor,
+                "read_juvenile_record",
+                target,
+                outcome=AuditOutcome.ALLOWED,
+                detail=number,
+                at=now,
+            )
+        if discloses(actor):
+            self._audit(
+                unit,
+                actor,
+                DISCLOSURE,
+                target,
+                outcome=AuditOutcome.ALLOWED,
+                detail=_disclosure_detail(record, decision.agreements),
+                at=now,
+            )
+        return decision.seen(record)
+
+    def _shown(self, unit: UnitOfWork, actor: Actor, kind: str, record: R, now: dt.datetime) -> R:
+        """Return a record a command read or made, as the actor may see it.
+
+        A record the actor may not read answers as an unknown id would: ``NotFound``.
+        """
+        return self._decided(unit, actor, kind, record.id, record, now=now).value  # type: ignore[attr-defined]
+
+    def _decided(
+        self,
+        unit: UnitOfWork,
+        actor: Actor,
+        kind: str,
+        key: uuid.UUID,
+        record: R,
+        *,
+        now: dt.datetime | None = None,
+    ) -> Seen[R]:
+        """Return one record as the reader may see it, or answer as for an unknown id.
+
+        The refusal is audited as denied, with the policy's reason; the reader is told only
+        that no such record exists, exactly as for an id that is not there.
+        """
+        now = now or self.clock()
+        context = self._context(unit, actor, now)
+        decision = decide(actor, record, context)  # type: ignore[arg-type]
+        view = self._view(unit, actor, record, context, now)
+        if view is None:
+            raise _Unreadable(kind, key, decision.reason)
+        return view
 
     def _allow(self, actor: Actor, action: Action, name: str, target: str | None) -> None:
         try:
-            check_allowed(actor, action, name)
+            require(actor, action, name)
         except AccessDenied as denied:
             self._audit_alone(actor, name, target, AuditOutcome.DENIED, denied.reason)
             raise
@@ -160,7 +282,12 @@ class ProgramCore:
         detail: str,
         at: dt.datetime,
     ) -> None:
-        """Append an audit entry in a unit of work (the command's own, or one of its own)."""
+        """Append an audit entry in a unit of work (the command's own, or one of its own).
+
+        An actor acted as by another (``actor.by``) is recorded with both identities.
+        """
+        if actor.by is not None:
+            detail = f"by {actor.by}" + (f"; {detail}" if detail else "")
         unit.audit.append(
             AuditEntry.sealed(
                 unit.audit.head(),
@@ -190,22 +317,46 @@ class ProgramCore:
             else:
                 return
 
-    def _after_commit(self, events: Sequence[DomainEvent]) -> None:
-        """Show committed events to observers, then hand them to the notifiers."""
+    def _after_commit(self, events: Sequence[DomainEvent], *, dispatch_now: bool = True) -> None:
+        """Show committed events to observers, then hand them to the notifiers.
+
+        The command has committed: nothing here raises into it (but a ``KeyboardInterrupt``
+        or ``SystemExit``, once the deliveries are recorded). A delivery that could not be
+        made waits in the outbox for the next dispatch.
+        """
         for event in events:
             try:
                 self.plugins.on_event(event, self)
             except ExceptionGroup as errors:
                 log.exception("observers failed on %s", type(event).__name__, exc_info=errors)
-        if events and self.settings.dispatch_after_commit:
-            self.dispatcher.dispatch()
-        elif any(event.urgent for event in events):
-            self.dispatcher.dispatch(urgent_only=True)
+        if not dispatch_now:
+            return
+        if self.settings.dispatch_after_commit:
+            now = [event.event_id for event in events]
+        else:
+            now = [event.event_id for event in events if event.urgent]
+        if not now:
+            return
+        try:
+            self.dispatcher.dispatch(events=now)
+        except Exception:
+            log.exception("dispatch after commit failed; the events wait in the outbox")
 
-    def _checked(self, incident: Incident) -> Incident:
+    def _outside_window(self, record: object, now: dt.datetime) -> list[Problem]:
+        """Return the days and times of a record outside the program's window, seen at now."""
+        return outside_window(record, *self.settings.window(self.calendar.local_date(now)))
+
+    def _in_window(self, what: str, record: object, now: dt.datetime) -> None:
+        """Refuse a record dated outside the program's window."""
+        problems = self._outside_window(record, now)
+        if problems:
+            raise RecordRejected(what, problems)
+
+    def _checked(self, incident: Incident, now: dt.datetime) -> Incident:
         """Return the incident if it keeps every rule: calendar rules, codes, department rules."""
         check_incident(incident, self.calendar)
-        problems = code_problems(incident, self.code_tables)
+        problems = self._outside_window(incident, now)
+        problems += code_problems(incident, self.code_tables)
         problems += self.plugins.validate_incident(incident, self)
         if problems:
             raise RecordRejected(f"incident {incident.number or incident.id}", problems)
@@ -215,3 +366,37 @@ class ProgramCore:
         """Close the notifiers and the store."""
         self.dispatcher.close()
         self.storage.close()
+
+
+DISCLOSURE = "disclose"
+"""The audit action of a disclosure outside the department."""
+
+
+def _detail(error: DomainError) -> str:
+    """Return what an audit entry says of an error, never echoing a value it was given."""
+    if isinstance(error, RuleViolation):
+        return f"{error.field}: {error.rule}"
+    if isinstance(error, RecordRejected):
+        return "; ".join(f"{p.field}: {p.rule}" for p in error.problems)
+    if isinstance(error, NotFound):
+        return f"no {error.kind} {error.key}"
+    return type(error).__name__
+
+
+def _disclosure_detail(record: object, agreements: frozenset[uuid.UUID]) -> str:
+    """Return the audit detail of a disclosure: the record's kind and number, and the agreements."""
+    number = getattr(record, "number", None)
+    what = type(record).__name__.lower() + (f" {number}" if number else "")
+    return f"{what} under agreements {','.join(sorted(str(a) for a in agreements))}"
+
+
+def _lookup(repository: Repository[A]) -> Callable[[uuid.UUID], A | None]:
+    """Return a look-up by id in a repository that answers None for an unknown id."""
+
+    def get(key: uuid.UUID) -> A | None:
+        try:
+            return repository.get(key)
+        except NotFound:
+            return None
+
+    return get

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 
 from sro_core.domain import (
     Actor,
-    ActorRole,
     CrisisDeclared,
     CrisisEvent,
     CrisisKind,
@@ -20,15 +19,23 @@ from sro_core.domain import (
     check_messages_appended,
     check_one_active_crisis,
 )
-from sro_core.ports import UnitOfWork
+from sro_core.policy import crisis_author, school_scope
+from sro_core.ports import NotFound, UnitOfWork
 from sro_core.service.core import ProgramCore
-from sro_core.service.policy import Action, check_school_scope
+from sro_core.service.policy import AccessDenied, Action
 
 Events = Sequence[DomainEvent]
 
 
 class Crises(ProgramCore):
     """Commands on crises; their events are urgent and dispatched at once."""
+
+    @staticmethod
+    def _own_school(actor: Actor, school_id: uuid.UUID) -> None:
+        """Answer as for an unknown school when a school is not one the actor acts for."""
+        scope = school_scope(actor)
+        if scope is not None and school_id not in scope:
+            raise NotFound("school", school_id)
 
     def declare_crisis(
         self,
@@ -40,14 +47,14 @@ class Crises(ProgramCore):
         """Declare a crisis at a school; one active crisis of a kind per school."""
 
         def work(unit: UnitOfWork, now: dt.datetime) -> tuple[CrisisEvent, Events]:
-            check_school_scope(actor, school_id, "declare_crisis")
+            self._own_school(actor, school_id)
             unit.schools.get(school_id)
             if incident_id is not None:
                 unit.incidents.get(incident_id)
             crisis = CrisisEvent(school_id, kind, actor.id, now, incident_id=incident_id)
             check_one_active_crisis([*unit.crises.active(school_id), crisis])
             stored = unit.crises.add(crisis)
-            return stored, [
+            return self._shown(unit, actor, "crisis", stored, now), [
                 CrisisDeclared(occurred_at=now, crisis_id=stored.id, school_id=school_id, kind=kind)
             ]
 
@@ -57,16 +64,26 @@ class Crises(ProgramCore):
         self,
         actor: Actor,
         crisis_id: uuid.UUID,
-        author_role: CrisisRole,
+        author_role: CrisisRole | None,
         audience: frozenset[CrisisRole],
         text: str,
     ) -> CrisisEvent:
-        """Post a message in an active crisis, from one side to the others."""
+        """Post a message in an active crisis, from one side to the others.
+
+        The message's role follows from its author (:func:`~sro_core.policy.crisis_author`): a
+        school administrator posts as school administration, an SRO as the SRO, the rest of
+        the department as police command. ``author_role`` may be None; any other role than the
+        author's is refused.
+        """
+        role = crisis_author(actor)
 
         def work(unit: UnitOfWork, now: dt.datetime) -> tuple[CrisisEvent, Events]:
             before = unit.crises.get(crisis_id)
-            check_school_scope(actor, before.school_id, "post_crisis_message")
-            message = CrisisMessage(max(now, _last_time(before)), author_role, audience, text)
+            self._shown(unit, actor, "crisis", before, now)
+            if author_role not in (None, role):
+                reason = f"{actor.id} posts as {role.value}, not as {author_role.value}"
+                raise AccessDenied(actor, "post_crisis_message", reason)
+            message = CrisisMessage(max(now, _last_time(before)), role, audience, text)
             after = before.posted(message)
             check_messages_appended(before, after)
             stored = unit.crises.update(after)
@@ -74,10 +91,10 @@ class Crises(ProgramCore):
                 occurred_at=now,
                 crisis_id=crisis_id,
                 message_id=message.id,
-                author_role=author_role,
+                author_role=role,
                 audience=audience,
             )
-            return stored, [event]
+            return self._shown(unit, actor, "crisis", stored, now), [event]
 
         return self._command(actor, Action.CRISIS, "post_crisis_message", str(crisis_id), work)
 
@@ -86,9 +103,9 @@ class Crises(ProgramCore):
 
         def work(unit: UnitOfWork, now: dt.datetime) -> tuple[CrisisEvent, Events]:
             crisis = unit.crises.get(crisis_id)
-            check_school_scope(actor, crisis.school_id, "give_all_clear")
+            self._shown(unit, actor, "crisis", crisis, now)
             stored = unit.crises.update(crisis.all_clear(max(now, _last_time(crisis))))
-            return stored, [
+            return self._shown(unit, actor, "crisis", stored, now), [
                 CrisisResolved(occurred_at=now, crisis_id=crisis_id, school_id=crisis.school_id)
             ]
 
@@ -99,16 +116,13 @@ class Crises(ProgramCore):
 
         def work(unit: UnitOfWork) -> list[CrisisEvent]:
             if school_id is not None:
-                check_school_scope(actor, school_id, "crises")
-            found = [
-                c
-                for c in unit.crises.all()
-                if school_id in (None, c.school_id)
-                and (
-                    actor.role is not ActorRole.SCHOOL_ADMINISTRATOR or c.school_id in actor.schools
-                )
-            ]
-            return sorted(found, key=lambda c: (c.declared_at, c.id))
+                self._own_school(actor, school_id)
+            now = self.clock()
+            context = self._context(unit, actor, now)
+            found = [c for c in unit.crises.all() if school_id in (None, c.school_id)]
+            views = (self._view(unit, actor, c, context, now) for c in found)
+            shown = [v.value for v in views if v is not None]
+            return sorted(shown, key=lambda c: (c.declared_at, c.id))
 
         return self._read(actor, Action.CRISIS, "crises", None, work)
 

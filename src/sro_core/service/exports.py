@@ -14,17 +14,17 @@ from typing import IO, Any
 
 from sro_core.domain import (
     Actor,
-    ActorRole,
-    Audience,
     AuditOutcome,
     Incident,
     InvolvementRole,
     PersonKind,
+    RuleViolation,
     School,
     SchoolYear,
     age_in_years,
     counts_as_juvenile,
 )
+from sro_core.policy import REDACTED, Seen, reads_records, school_scope, serves
 from sro_core.ports import (
     CrdcStudentCount,
     Exporter,
@@ -35,10 +35,9 @@ from sro_core.ports import (
     Period,
     UnitOfWork,
 )
-from sro_core.serialization import unstructure
+from sro_core.serialization import structure, unstructure
 from sro_core.service.policy import AccessDenied, Action
 from sro_core.service.reading import Reading
-from sro_core.service.redaction import REDACTED, Seen, sensitivity_of
 
 
 class RecordKind(enum.Enum):
@@ -109,12 +108,18 @@ INCIDENT_COLUMNS = (
     "version",
 )
 
-INCIDENT_SENSITIVITY = {
-    column: sensitivity_of(Incident, column)
-    for column in INCIDENT_COLUMNS
-    if sensitivity_of(Incident, column)
-}
-"""The incident columns that hold a sensitive field, with its sensitivities (from metadata)."""
+
+NAMED_BY = {"school": "school_id", "reporting_officer": "reporting_officer_id"}
+"""The columns that name what an id column holds: hidden where that id is."""
+
+
+def _column_hidden(column: str, hidden: frozenset[str]) -> bool:
+    """Return whether a column shows a field the reader may not see (from the hidden paths)."""
+    if column == "arrestees":
+        return any(p.endswith((".roles", ".arrest")) for p in hidden)
+    field = column.split(".", maxsplit=1)[0]
+    return any(p in (column, field) or p.startswith(column + ".") for p in hidden)
+
 
 EXPORT_PAGE = 500
 """Incidents read in one unit of work while an export streams."""
@@ -177,33 +182,47 @@ class Exports(Reading):
     def _incident_rows(
         self, actor: Actor, where: IncidentFilter | None
     ) -> Iterator[dict[str, object]]:
-        """Yield flat incident rows straight from the stored wire format, a page at a time.
+        """Yield flat incident rows, each decided for the reader, a page at a time.
 
-        No domain object is built: a hidden column is chosen once from the sensitivity of its
-        field, and a row carries no identity, so no juvenile identity can show through it.
+        Each stored document is read back as an incident and decided on like any read; a row
+        is made from what the reader may see, a hidden column written as ``[redacted]``.
         """
-        shown = self._read(
-            actor,
-            Action.READ_RECORDS,
-            "export incidents",
-            None,
-            lambda unit: self._visibility(unit, actor),
-        )
-        hidden = frozenset(c for c, kinds in INCIDENT_SENSITIVITY.items() if kinds & shown.hidden)
-        names = self._read(actor, Action.READ_RECORDS, "export incidents", None, _names)
         page = Page(size=EXPORT_PAGE)
         while True:
 
-            def work(unit: UnitOfWork, after: Page = page) -> PageOf[Mapping[str, Any]]:
+            def work(unit: UnitOfWork, after: Page = page) -> tuple[PageOf[Any], list[Any]]:
                 scoped = self._scoped(unit, actor, where or IncidentFilter())
-                return unit.queries.find_incident_documents(scoped, after)
+                found = unit.queries.find_incident_documents(scoped, after)
+                now = self.clock()
+                context = self._context(unit, actor, now)
+                names = _names(unit)
+                rows = []
+                for document in found.items:
+                    incident = structure(document, Incident)
+                    view = self._view(unit, actor, incident, context, now)
+                    if view is not None:
+                        rows.append(self._seen_row(document, view, names))
+                return found, rows
 
-            found = self._read(actor, Action.READ_RECORDS, "export incidents", None, work)
-            for document in found.items:
-                yield self._document_row(document, hidden, names)
+            found, rows = self._read(actor, Action.READ_RECORDS, "export incidents", None, work)
+            yield from rows
             if found.next is None:
                 return
             page = Page(size=EXPORT_PAGE, after=found.next)
+
+    def _seen_row(
+        self, document: Mapping[str, Any], view: Seen[Incident], names: Mapping[str, str]
+    ) -> dict[str, object]:
+        """Return the flat row of an incident as the reader sees it (names beside the ids)."""
+        if not view.hidden and view.value == structure(document, Incident):
+            return self._document_row(document, frozenset(), names)
+        shown = unstructure(view.value)
+        hidden = frozenset(
+            c for c in INCIDENT_COLUMNS if _column_hidden(NAMED_BY.get(c, c), view.hidden)
+        )
+        row = self._document_row(shown, frozenset(), names)
+        row["juveniles"] = self._document_row(document, frozenset())["juveniles"]
+        return {c: REDACTED if c in hidden else v for c, v in row.items()}
 
     def _document_row(
         self,
@@ -265,11 +284,13 @@ class Exports(Reading):
     ) -> tuple[Sequence[str], Iterator[dict[str, object]]]:
         if kind is RecordKind.MONTHLY_COUNTS:
             if period is None:
-                raise ValueError("period: a monthly-counts export needs its period")
+                raise RuleViolation(
+                    "period", None, "a monthly-counts export needs its period (period=Period(…))"
+                )
             figures = self.monthly_counts(actor, period)
             rows = ({c: _value(getattr(f, c)) for c in MONTHLY_COLUMNS} for f in figures)
             return MONTHLY_COLUMNS, rows
-        if actor.audience is Audience.AGGREGATE:
+        if not reads_records(actor):
             raise AccessDenied(actor, f"export {kind.value}", "analysts export aggregates only")
         if kind is RecordKind.INCIDENTS:
             return INCIDENT_COLUMNS, self._incident_rows(actor, where)
@@ -291,7 +312,7 @@ class Exports(Reading):
     ) -> tuple[Sequence[str], Iterator[Mapping[str, object]]]:
         """Return the columns and the records an exporter takes, read for the actor."""
         if exporter.takes is ExportInput.INCIDENTS:
-            if actor.audience is Audience.AGGREGATE:
+            if not reads_records(actor):
                 raise AccessDenied(actor, "export incidents", "analysts export aggregates only")
             seen = self.incidents_of(actor, where)
             return ("incident", "hidden"), ({"incident": s.value, "hidden": s.hidden} for s in seen)
@@ -319,11 +340,8 @@ class Exports(Reading):
                 detail="",
                 at=self.clock(),
             )
-            schools = [
-                s
-                for s in unit.schools.all()
-                if actor.role is not ActorRole.SCHOOL_ADMINISTRATOR or s.id in actor.schools
-            ]
+            scope = school_scope(actor)
+            schools = [s for s in unit.schools.all() if scope is None or s.id in scope]
             mine = {s.id for s in schools}
             return schools, [c for c in unit.queries.crdc_counts(year) if c.school_id in mine]
 
@@ -354,7 +372,7 @@ class Exports(Reading):
         exporter = self.plugins.exporter_registry().get(format_name)
         audience = actor.audience
         try:
-            if audience not in exporter.audiences:
+            if not serves(actor, exporter.audiences):
                 reason = f"the {format_name} format does not serve the {audience.value} audience"
                 raise AccessDenied(actor, "export", reason)
             columns, records = self._records(
@@ -362,6 +380,9 @@ class Exports(Reading):
             )
         except AccessDenied as denied:
             self._audit_alone(actor, "export", format_name, AuditOutcome.DENIED, denied.reason)
+            raise
+        except RuleViolation as refused:
+            self._audit_alone(actor, "export", format_name, AuditOutcome.ERROR, str(refused))
             raise
         written = exporter.write(
             records, out, fields=columns, audience=audience, program=self, options=options or {}

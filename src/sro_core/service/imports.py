@@ -3,13 +3,20 @@
 Every record is checked as its own command would check it, and every problem is reported by
 the record's position; then either nothing is stored, or (``skip_bad``) the good records are
 stored together. A fault while storing rolls the whole import back.
+
+A file of any size is imported as a stream (:meth:`Imports.check_lines`, then
+:meth:`Imports.store_lines`): records are read, checked and stored a batch at a time, so memory
+does not grow with the file; the whole file is still one unit of work. The events of a streamed
+import are put in the outbox with the records and are not dispatched by the command: the next
+dispatch (``Program.dispatch``, a worker) delivers them, so the command returns once the
+records are committed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -81,6 +88,63 @@ def _stored_ids(unit: UnitOfWork, records: Sequence[Importable]) -> set[uuid.UUI
     return {r.id for r in records if repository.find(r.id) is not None}
 
 
+BATCH = 1_000
+"""Records stored with one statement by a streamed import."""
+
+
+@attrs.frozen
+class ImportLine:
+    """A line (or CSV row) of an import file: its number, its record, or what is wrong with it."""
+
+    line: int
+    record: Importable | None
+    problems: tuple[Problem, ...] = ()
+
+
+class LineSet:
+    """Line numbers kept as ranges, so that a million of them in a row take one entry."""
+
+    def __init__(self) -> None:
+        self.ranges: list[list[int]] = []
+        self.count = 0
+
+    def add(self, line: int) -> None:
+        """Add a line number; numbers are added in increasing order."""
+        self.count += 1
+        if self.ranges and self.ranges[-1][1] == line - 1:
+            self.ranges[-1][1] = line
+        else:
+            self.ranges.append([line, line])
+
+    def __contains__(self, line: object) -> bool:
+        import bisect  # noqa: PLC0415 - only membership needs it
+
+        at = bisect.bisect_right(self.ranges, [line, float("inf")]) - 1
+        return at >= 0 and self.ranges[at][0] <= line <= self.ranges[at][1]  # type: ignore[operator]
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __str__(self) -> str:
+        if not self.ranges:
+            return "none"
+        return ", ".join(f"{a}-{b}" if b > a else str(a) for a, b in self.ranges)
+
+
+@attrs.frozen
+class ImportCheck:
+    """What the check of an import file found: how many lines, which are bad or already stored."""
+
+    lines: int
+    bad: LineSet
+    already: LineSet
+
+
+Lines = Callable[[], Iterator[ImportLine]]
+"""Reads an import file from its start, each time it is called (a streamed import reads twice)."""
+Reported = Callable[[int, tuple[Problem, ...]], None]
+
+
 class Imports(Community):
     """The import command."""
 
@@ -112,7 +176,7 @@ class Imports(Community):
             stored = _stored_ids(unit, records)
             fresh = [(n, r) for n, r in enumerate(records) if r.id not in stored]
             skipped = tuple(r.id for r in records if r.id in stored)
-            problems = self._import_problems(unit, fresh)
+            problems = self._import_problems(unit, fresh, now)
             if check_only:
                 return ImportResult((), problems, skipped), []
             if problems and not skip_bad:
@@ -124,15 +188,118 @@ class Imports(Community):
         target = f"{len(records)} {kind.__name__}"
         return self._command(actor, _ACTIONS[kind], "import_records", target, work)
 
+    def check_lines(
+        self,
+        actor: Actor,
+        kind: type[Importable],
+        lines: Lines,
+        report: Reported,
+        progress: Callable[[int], None] | None = None,
+    ) -> ImportCheck:
+        """Check every line of an import file, as its record's own command would check it.
+
+        Every problem is handed to ``report`` as it is found (line, problems); nothing is
+        stored, and nothing but counts and line ranges is kept, whatever the file's size.
+        """
+        action = _ACTIONS.get(kind)
+        if action is None:
+            raise RuleViolation("records", kind.__name__, "not a kind of record an import takes")
+
+        now = self.clock()
+
+        def work(unit: UnitOfWork) -> ImportCheck:
+            officers = {o.id for o in unit.officers.all()}
+            schools = {s.id for s in unit.schools.all()}
+            bad, already, count = LineSet(), LineSet(), 0
+            for row in lines():
+                count += 1
+                problems = list(row.problems)
+                record = row.record
+                if record is not None and not isinstance(record, kind):
+                    problems.append(Problem("$", type(record).__name__, f"not {kind.__name__}"))
+                elif record is not None:
+                    problems += self._record_problems(unit, record, officers, schools, now)
+                if [(p.field, p.rule) for p in problems] == [("id", "already stored")]:
+                    already.add(row.line)
+                elif problems:
+                    bad.add(row.line)
+                    report(row.line, tuple(problems))
+                if progress is not None:
+                    progress(row.line)
+            return ImportCheck(count, bad, already)
+
+        return self._read(actor, action, "check_import", kind.__name__, work)
+
+    def store_lines(
+        self,
+        actor: Actor,
+        kind: type[Importable],
+        lines: Lines,
+        check: ImportCheck,
+        progress: Callable[[int], None] | None = None,
+    ) -> int:
+        """Store the good lines of a checked import file in one unit of work; return how many.
+
+        The lines the check found bad or already stored are left out. Records are stored a
+        batch at a time, and their events go to the outbox a batch at a time: they are not
+        dispatched by this command. A record whose id another line of the file already
+        holds refuses the whole import (:class:`ImportRejected`), as does any record that no
+        longer passes its checks; then nothing is stored.
+        """
+        action = _ACTIONS.get(kind)
+        if action is None:
+            raise RuleViolation("records", kind.__name__, "not a kind of record an import takes")
+
+        def work(unit: UnitOfWork, now: dt.datetime) -> tuple[int, list[DomainEvent]]:
+            stored = 0
+            for batch in self._batches(unit, lines, check):
+                events = self._store_imported(unit, [record for _, record in batch], now)
+                unit.outbox.put(events, now)
+                stored += len(batch)
+                if progress is not None:
+                    progress(batch[-1][0])
+            return stored, []
+
+        target = f"{check.lines - len(check.bad) - len(check.already)} {kind.__name__}"
+        return self._command(actor, action, "import_records", target, work)
+
+    def _batches(
+        self, unit: UnitOfWork, lines: Lines, check: ImportCheck
+    ) -> Iterable[list[tuple[int, Importable]]]:
+        """Yield the good records of a file in batches; refuse a line whose id is taken."""
+        batch: list[tuple[int, Importable]] = []
+        ids: set[uuid.UUID] = set()
+        for row in lines():
+            if row.line in check.bad or row.line in check.already:
+                continue
+            record = row.record
+            if record is None or row.problems:
+                raise ImportRejected({row.line: row.problems})  # the file changed since
+            repository = {
+                Incident: unit.incidents,
+                CommunityContact: unit.contacts,
+                EducationActivity: unit.activities,
+            }[type(record)]
+            if record.id in ids or repository.find(record.id) is not None:  # type: ignore[attr-defined]
+                problem = Problem("id", record.id, "another line of the file has the same id")
+                raise ImportRejected({row.line: (problem,)})
+            ids.add(record.id)
+            batch.append((row.line, record))
+            if len(batch) == BATCH:
+                yield batch
+                batch, ids = [], set()
+        if batch:
+            yield batch
+
     def _import_problems(
-        self, unit: UnitOfWork, records: Sequence[tuple[int, Importable]]
+        self, unit: UnitOfWork, records: Sequence[tuple[int, Importable]], now: dt.datetime
     ) -> dict[int, tuple[Problem, ...]]:
         officers = {o.id for o in unit.officers.all()}
         schools = {s.id for s in unit.schools.all()}
         first: dict[uuid.UUID, int] = {}
         found: dict[int, tuple[Problem, ...]] = {}
         for n, record in records:
-            problems = self._record_problems(record, officers, schools)
+            problems = self._record_problems(unit, record, officers, schools, now)
             if first.setdefault(record.id, n) != n:
                 problems.append(Problem("id", record.id, f"the same id is at {first[record.id]}"))
             if problems:
@@ -141,11 +308,19 @@ class Imports(Community):
 
     def _record_problems(
         self,
+        unit: UnitOfWork,
         record: Importable,
         officers: set[uuid.UUID],
         schools: set[uuid.UUID],
+        now: dt.datetime,
     ) -> list[Problem]:
-        """Return what the record's own command would refuse it for."""
+        """Return what the record's own command would refuse it for, seen at ``now``.
+
+        A record whose id is already stored has that one problem only: it is recognised (a
+        rerun, or a record exported from this store) and skipped, whatever else it holds.
+        """
+        if _stored_ids(unit, [record]):
+            return [Problem("id", record.id, "already stored")]
         problems: list[Problem] = []
         if isinstance(record, Incident):
             officer, officer_field = record.reporting_officer_id, "reporting_officer_id"
@@ -160,6 +335,7 @@ class Imports(Community):
             problems.append(Problem(officer_field, officer, "no officer has this id"))
         if record.school_id is not None and record.school_id not in schools:
             problems.append(Problem("school_id", record.school_id, "no school has this id"))
+        problems += self._outside_window(record, now)
         return problems
 
     def _draft_problems(self, draft: Incident) -> list[Problem]:

@@ -21,7 +21,7 @@ from sro_core.domain import (
     Offense,
     RuleViolation,
 )
-from sro_core.ports import UnitOfWork
+from sro_core.ports import NotFound, UnitOfWork
 from sro_core.service.core import ProgramCore
 from sro_core.service.policy import Action
 
@@ -54,18 +54,22 @@ class Incidents(ProgramCore):
     """Commands on incidents."""
 
     def _report(
-        self, unit: UnitOfWork, draft: Incident, now: dt.datetime
+        self, unit: UnitOfWork, actor: Actor, draft: Incident, now: dt.datetime
     ) -> tuple[Incident, list[DomainEvent]]:
-        """Report a draft in a unit of work: check its officer and school, number it, store it."""
+        """Report a draft in a unit of work: check its officer and school, number it, store it.
+
+        The incident returned is as the actor may see it.
+        """
         if draft.status is not IncidentStatus.DRAFT or draft.version != 0:
             raise RuleViolation(
                 "status", draft.status.value, "only a new draft incident is reported"
             )
-        unit.officers.get(draft.reporting_officer_id)
-        if draft.school_id is not None:
-            unit.schools.get(draft.school_id)
+        if not unit.officers.exists(draft.reporting_officer_id):
+            raise NotFound(unit.officers.kind, draft.reporting_officer_id)
+        if draft.school_id is not None and not unit.schools.exists(draft.school_id):
+            raise NotFound(unit.schools.kind, draft.school_id)
         year = self.calendar.local(draft.reported_at).year
-        reported = self._checked(draft.reported(unit.next_incident_number(year)))
+        reported = self._checked(draft.reported(unit.next_incident_number(year)), now)
         stored = unit.incidents.add(reported)
         event = IncidentReported(
             occurred_at=now,
@@ -74,7 +78,7 @@ class Incidents(ProgramCore):
             school_id=stored.school_id,
             category=stored.category,
         )
-        return stored, [event]
+        return self._shown(unit, actor, "incident", stored, now), [event]
 
     def report_incident(self, actor: Actor, draft: Incident) -> Incident:
         """Report a draft incident: it gets its number and the REPORTED status."""
@@ -83,7 +87,7 @@ class Incidents(ProgramCore):
             Action.RECORD_INCIDENTS,
             "report_incident",
             str(draft.id),
-            lambda u, now: self._report(u, draft, now),
+            lambda u, now: self._report(u, actor, draft, now),
         )
 
     def _change(self, actor: Actor, name: str, incident_id: uuid.UUID, change: Any) -> Incident:
@@ -91,7 +95,8 @@ class Incidents(ProgramCore):
 
         def work(unit: UnitOfWork, now: dt.datetime) -> tuple[Incident, Events]:
             before = unit.incidents.get(incident_id)
-            after = self._checked(change(before))
+            self._shown(unit, actor, "incident", before, now)
+            after = self._checked(change(before), now)
             stored = unit.incidents.update(after)
             events: list[DomainEvent] = []
             if stored.status is not before.status:
@@ -105,7 +110,7 @@ class Incidents(ProgramCore):
                         disposition=stored.disposition.kind if stored.disposition else None,
                     )
                 )
-            return stored, events
+            return self._shown(unit, actor, "incident", stored, now), events
 
         return self._command(actor, Action.RECORD_INCIDENTS, name, str(incident_id), work)
 

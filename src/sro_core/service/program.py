@@ -15,12 +15,14 @@ from sro_core.service.bundles import Bundles
 from sro_core.service.core import utc_now
 from sro_core.service.crises import Crises
 from sro_core.service.exports import Exports
+from sro_core.service.identity import Identity
 from sro_core.service.referrals import Referrals
 from sro_core.service.report import Reports
+from sro_core.service.restrictions import Restrictions
 from sro_core.service.settings import ProgramSettings
 
 
-class Program(Bundles, Referrals, Crises, Exports, Reports):
+class Program(Bundles, Identity, Referrals, Crises, Restrictions, Exports, Reports):
     """An SRO program: its records in a store, its settings, its plugins.
 
     Open one with :meth:`open`; every command and query takes the :class:`~sro_core.domain.Actor`

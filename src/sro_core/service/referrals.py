@@ -19,9 +19,10 @@ from sro_core.domain import (
     ReferralUpdated,
     refer,
 )
+from sro_core.policy import check_referral
 from sro_core.ports import UnitOfWork
 from sro_core.service.core import ProgramCore
-from sro_core.service.policy import Action, check_partner_scope
+from sro_core.service.policy import Action
 
 Events = Sequence[DomainEvent]
 
@@ -39,13 +40,18 @@ class Referrals(ProgramCore):
     ) -> Referral:
         """Refer a reported incident to a partner an active agreement covers.
 
-        The incident moves to REFERRED where its lifecycle allows. A partner no active
-        agreement covers is refused with ``SharingRefused``, and the refusal is audited.
+        The incident moves to REFERRED where its lifecycle allows. A referral is refused with
+        ``SharingRefused``, naming the record classes missing, unless an agreement in force on
+        the incident's day and today shares with the partner every class the referral needs
+        (:func:`~sro_core.policy.check_referral`); the refusal is audited.
         """
 
         def work(unit: UnitOfWork, now: dt.datetime) -> tuple[Referral, Events]:
             incident = unit.incidents.get(incident_id)
+            self._shown(unit, actor, "incident", incident, now)
             unit.partners.get(partner_id)
+            context = self._context(unit, actor, now)
+            agreement = check_referral(incident, partner_id, reason, context)
             day = self.calendar.local_date(now)
             referral = refer(
                 incident,
@@ -53,7 +59,7 @@ class Referrals(ProgramCore):
                 reason,
                 sent_at=now,
                 day=day,
-                agreements=unit.agreements.all(),
+                agreements=[agreement],
                 note=note,
             )
             stored = unit.referrals.add(referral)
@@ -77,7 +83,7 @@ class Referrals(ProgramCore):
                         status=moved.status,
                     )
                 )
-            return stored, events
+            return self._shown(unit, actor, "referral", stored, now), events
 
         return self._command(actor, Action.REFER, "refer_incident", str(incident_id), work)
 
@@ -92,9 +98,9 @@ class Referrals(ProgramCore):
 
         def work(unit: UnitOfWork, now: dt.datetime) -> tuple[Referral, Events]:
             referral = unit.referrals.get(referral_id)
-            check_partner_scope(actor, referral.partner_id, "answer_referral")
+            self._shown(unit, actor, "referral", referral, now)
             stored = unit.referrals.update(referral.moved_to(status, outcome))
-            return stored, [
+            return self._shown(unit, actor, "referral", stored, now), [
                 ReferralUpdated(occurred_at=now, referral_id=referral_id, status=status)
             ]
 

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import IO, TypeVar
 
 import attrs
 
 from sro_core.domain import (
     Actor,
-    ActorRole,
     Audience,
     AuditOutcome,
     ContactParty,
@@ -33,7 +32,15 @@ from sro_core.domain import (
     SchoolYear,
     TriadRole,
 )
-from sro_core.ports import CrdcMeasure, ExportInput, Period, UnitOfWork
+from sro_core.policy import school_scope, serves, suppressed, suppresses
+from sro_core.ports import (
+    ContactCount,
+    CrdcMeasure,
+    ExportInput,
+    NotFound,
+    Period,
+    UnitOfWork,
+)
 from sro_core.service.policy import AccessDenied, Action
 from sro_core.service.reading import Reading
 
@@ -167,6 +174,7 @@ _DEPARTMENT_WIDE = (
 )
 
 K = TypeVar("K", str, LocationKind)
+S = TypeVar("S", bound=Hashable)
 
 Keep = Callable[[uuid.UUID | None], bool]
 """Whether a school's figures belong in the report."""
@@ -188,35 +196,58 @@ def _year_before(period: Period, calendar: ProgramCalendar) -> Period:
 class Reports(Reading):
     """The program report."""
 
-    def _suppressed(self, actor: Actor, count: int) -> int | None:
-        if actor.audience is Audience.AGGREGATE and 0 < count < self.settings.suppression_threshold:
-            return None
-        return count
+    def _suppressed(
+        self,
+        actor: Actor,
+        counts: Mapping[S, int],
+        groups: Iterable[Callable[[S], Hashable]] = (),
+    ) -> dict[S, int | None]:
+        """Return counts suppressed for the reader: small ones, and those that would give them."""
+        if not suppresses(actor):
+            return dict(counts)
+        return suppressed(counts, self.settings.suppression_threshold, groups)
 
     def program_report(
         self, actor: Actor, *, period: Period, label: str, school_id: uuid.UUID | None = None
     ) -> ProgramReport:
-        """Read the program report of a period for an actor, program-wide or for one school."""
+        """Read the program report of a period for an actor, program-wide or for one school.
+
+        A school administrator's contacts section counts the contacts it may read (at its
+        schools, school-related only), each decided like any read.
+        """
+        contacts = None if school_scope(actor) is None else self._own_contacts(actor, period)
 
         def work(unit: UnitOfWork) -> ProgramReport:
             schools = {s.id: s for s in unit.schools.all()}
             if school_id is not None and school_id not in schools:
                 unit.schools.get(school_id)
             wanted = self._report_schools(actor, school_id)
-            return self._gather(unit, actor, period, label, wanted=wanted, schools=schools)
+            return self._gather(
+                unit, actor, period, label, wanted=wanted, schools=schools, contacts=contacts
+            )
 
         return self._read(actor, Action.READ_AGGREGATES, "program_report", label, work)
+
+    def _own_contacts(self, actor: Actor, period: Period) -> list[ContactCount]:
+        """Return the counts of the contacts of a period that the actor may read."""
+        sums: dict[tuple[uuid.UUID | None, ContactParty, ContactPurpose], list[int]] = {}
+        for seen in self.contacts(actor):
+            c = seen.value
+            if period.start <= c.at < period.end:
+                row = sums.setdefault((c.school_id, c.party, c.purpose), [0, 0])
+                row[0] += 1
+                row[1] += c.minutes
+        return [ContactCount(s, party, purpose, *row) for (s, party, purpose), row in sums.items()]
 
     def _report_schools(
         self, actor: Actor, school_id: uuid.UUID | None
     ) -> frozenset[uuid.UUID | None] | None:
         """Return the schools a report covers (None: the whole program, community included)."""
-        if actor.role is ActorRole.SCHOOL_ADMINISTRATOR:
-            if school_id is not None and school_id not in actor.schools:
-                raise AccessDenied(
-                    actor, "program_report", "not one of the administrator's schools"
-                )
-            return frozenset({school_id} if school_id else actor.schools)
+        scope = school_scope(actor)
+        if scope is not None:
+            if school_id is not None and school_id not in scope:
+                raise NotFound("school", school_id)
+            return frozenset({school_id} if school_id else scope)
         if school_id is not None:
             return frozenset({school_id})
         return None
@@ -230,6 +261,7 @@ class Reports(Reading):
         *,
         wanted: frozenset[uuid.UUID | None] | None,
         schools: dict[uuid.UUID, School],
+        contacts: list[ContactCount] | None,
     ) -> ProgramReport:
         queries = unit.queries
 
@@ -250,7 +282,7 @@ class Reports(Reading):
             for r in queries.location_counts(period)
             if mine(r.school_id)
         )
-        department_wide = actor.role is not ActorRole.SCHOOL_ADMINISTRATOR
+        department_wide = school_scope(actor) is None
         officers = {o.id: o.name for o in unit.officers.all()}
         triad = tuple(
             TriadFigure(
@@ -263,21 +295,31 @@ class Reports(Reading):
             for t in (queries.triad_split(period) if department_wide else ())
         )
         contact_sums: dict[tuple[ContactParty, ContactPurpose], list[int]] = {}
-        for c in queries.contact_counts(period):
+        for c in queries.contact_counts(period) if contacts is None else contacts:
             if mine(c.school_id):
                 row = contact_sums.setdefault((c.party, c.purpose), [0, 0])
                 row[0] += c.contacts
                 row[1] += c.minutes
         partners = {p.id: p.name for p in unit.partners.all()}
+        referral_rows = queries.referral_counts(period) if department_wide else []
+        referral_counts = self._suppressed(
+            actor, {(r.partner_id, r.reason, r.status): r.count for r in referral_rows}
+        )
         referrals = tuple(
             ReferralFigure(
                 partners.get(r.partner_id, str(r.partner_id)),
                 r.reason,
                 r.status,
-                self._suppressed(actor, r.count),
+                referral_counts[r.partner_id, r.reason, r.status],
             )
-            for r in (queries.referral_counts(period) if department_wide else ())
+            for r in referral_rows
         )
+        shown_monthly = self._suppressed(actor, dict(monthly), (lambda k: k[0],))
+        shown_locations = self._suppressed(actor, dict(locations), (lambda k: k[0],))
+        ordered_contacts = sorted(
+            contact_sums.items(), key=lambda item: (item[0][0].value, item[0][1].value)
+        )
+        shown_contacts = self._suppressed(actor, {k: n for k, (n, _) in ordered_contacts})
         return ProgramReport(
             program_name=self.settings.name,
             scope=", ".join(sorted(name(s) for s in wanted)) if wanted else "Program-wide",
@@ -288,24 +330,22 @@ class Reports(Reading):
             time_zone=self.settings.time_zone,
             generated_at=self.clock(),
             monthly=tuple(
-                CategoryFigure(month, category, self._suppressed(actor, n))
-                for (month, category), n in monthly
+                CategoryFigure(month, category, shown_monthly[month, category])
+                for (month, category), _ in monthly
             ),
             locations=tuple(
-                LocationFigure(month, kind, self._suppressed(actor, n))
-                for (month, kind), n in locations
+                LocationFigure(month, kind, shown_locations[month, kind])
+                for (month, kind), _ in locations
             ),
             triad=triad,
             contacts=tuple(
                 ContactFigure(
                     party,
                     purpose,
-                    self._suppressed(actor, n),
-                    minutes if self._suppressed(actor, n) is not None else None,
+                    shown_contacts[party, purpose],
+                    minutes if shown_contacts[party, purpose] is not None else None,
                 )
-                for (party, purpose), (n, minutes) in sorted(
-                    contact_sums.items(), key=lambda item: (item[0][0].value, item[0][1].value)
-                )
+                for (party, purpose), (_, minutes) in ordered_contacts
             ),
             referrals=referrals,
             crdc=self._crdc(unit, actor, period, mine, name),
@@ -349,9 +389,9 @@ class Reports(Reading):
 
         def shown(counts: list[int]) -> int | None:
             small = any(0 < n < self.settings.suppression_threshold for n in counts)
-            if actor.audience is Audience.AGGREGATE and small:
+            if suppresses(actor) and small:
                 return None
-            return self._suppressed(actor, sum(counts))
+            return self._suppressed(actor, {"total": sum(counts)})["total"]
 
         now, before = parts(period), parts(_year_before(period, self.calendar))
         return tuple(
@@ -375,11 +415,11 @@ class Reports(Reading):
                 row[1] += 1
                 row[2] += bool(count.idea)
                 row[3] += bool(count.section_504)
+        cells = {(key, n): value for key, row in totals.items() for n, value in enumerate(row)}
+        shown = self._suppressed(actor, cells, (lambda k: (k[0][1], k[1]), lambda k: k[0]))
         return tuple(
-            CrdcFigure(name(school), measure, *(self._suppressed(actor, n) for n in row))
-            for (school, measure), row in sorted(
-                totals.items(), key=lambda item: (str(item[0][0]), item[0][1].value)
-            )
+            CrdcFigure(name(school), measure, *(shown[(school, measure), n] for n in range(4)))
+            for (school, measure) in sorted(totals, key=lambda key: (str(key[0]), key[1].value))
         )
 
     def _crises(
@@ -421,7 +461,7 @@ class Reports(Reading):
         """Write the program report of a period in a report format; every report is audited."""
         self._allow(actor, Action.EXPORT, "report", format_name)
         exporter = self.plugins.exporter_registry().get(format_name)
-        if exporter.takes is not ExportInput.REPORT or actor.audience not in exporter.audiences:
+        if exporter.takes is not ExportInput.REPORT or not serves(actor, exporter.audiences):
             audience = actor.audience.value
             reason = f"{format_name} writes no program report for the {audience} audience"
             self._audit_alone(actor, "report", format_name, AuditOutcome.DENIED, reason)

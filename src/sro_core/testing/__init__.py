@@ -3,7 +3,9 @@
 - :mod:`sro_core.testing.strategies`: a strategy for every domain type (``officers()``,
   ``incidents()``, ``audit_chains()`` …), valid by construction.
 - :class:`StorageContract`: the storage contract as a pytest test base; a backend's whole test
-  file is a subclass with one ``make_storage`` method.
+  file is a subclass with one ``make_storage`` method. Its example-based promise tests
+  (:mod:`sro_core.testing.promises`, on the records of :mod:`sro_core.testing.examples`) run
+  first and name the promise a store breaks; the Hypothesis properties follow.
 - :class:`StorageMachine`: a Hypothesis state machine that runs random command sequences
   against a backend and the memory reference side by side; :func:`machine_test` turns a
   store factory into a test case.

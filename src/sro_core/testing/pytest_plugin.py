@@ -1,8 +1,10 @@
 """The kit's pytest plugin, loaded by pytest through the ``pytest11`` entry point ``sro_core``.
 
 It registers two Hypothesis profiles for backend authors, without loading either (a project's
-own ``conftest.py`` chooses): ``sro-ci`` (derandomized, 200 examples, 30 state-machine steps)
-and ``sro-dev`` (20 examples, 10 steps); neither has a deadline, as storage does I/O. Load one
+own ``conftest.py`` chooses): ``sro-ci`` (derandomized, 200 examples, 25 state-machine steps)
+and ``sro-dev`` (20 examples, 10 steps); neither has a deadline, as storage does I/O. Each
+contract property runs its share of ``max_examples`` (5 to 40 under ``sro-ci``), the machine a
+tenth of it (20 sequences under ``sro-ci``); ``docs/plugins.md`` has the table. Load one
 with ``settings.load_profile("sro-ci")`` or ``pytest --hypothesis-profile=sro-ci``. It also
 gives the fixtures ``sro_calendar`` and ``memory_storage``.
 
@@ -28,7 +30,7 @@ else:
     settings.register_profile(
         "sro-ci",
         max_examples=200,
-        stateful_step_count=30,
+        stateful_step_count=25,
         derandomize=True,
         deadline=None,
         print_blob=True,

@@ -29,12 +29,16 @@ from sro_core.domain import (
     AGE_OF_MAJORITY,
     EVENT_TYPES,
     INCIDENT_TRANSITIONS,
+    MINUTES_IN_A_DAY,
+    MOST_ATTENDING,
+    OLDEST_AGE,
     PRE_KINDERGARTEN,
     TWELFTH_GRADE,
     ActivityAudience,
     ActivityKind,
     ActivityRecorded,
     Actor,
+    ActorEntry,
     ActorRole,
     Address,
     AgeRange,
@@ -118,6 +122,7 @@ __all__ = [
     "FIRST_YEAR",
     "LAST_YEAR",
     "TIME_ZONES",
+    "actor_entries",
     "actors",
     "addresses",
     "age_ranges",
@@ -216,15 +221,23 @@ def _code_tuples(
     return st.lists(codes, min_size=min_size, max_size=max_size, unique=True).map(tuple)
 
 
-@functools.cache
-def _texts(max_size: int = 24) -> SearchStrategy[str]:
-    """Draw a text that is not blank: a printable head, then any Unicode an encoder takes.
+_BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
-    NUL and lone surrogates are left out: no database or wire format a backend uses holds them.
+
+@functools.cache
+def _texts(max_size: int = 24, *, free: bool = False) -> SearchStrategy[str]:
+    """Draw a text that is not blank: a printable head, then any Unicode the bounds allow.
+
+    No control character (free text: tab, newline and carriage return only), no lone surrogate
+    and no bidi control (see :mod:`sro_core.domain.bounds`).
     """
     head = st.characters(categories=("L", "N", "P", "S"), codec="utf-8")
-    tail = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=max_size - 1)
-    return st.tuples(head, tail).map("".join)
+    body = st.characters(
+        codec="utf-8", exclude_categories=("Cc", "Cs"), exclude_characters=_BIDI_CONTROLS
+    )
+    if free:
+        body = body | st.sampled_from("\t\n\r")
+    return st.tuples(head, st.text(body, max_size=max_size - 1)).map("".join)
 
 
 @functools.cache
@@ -512,7 +525,7 @@ def schools(draw: DrawFn) -> School:
         level=draw(st.sampled_from(SchoolLevel)),
         grades=_draw_grade_span(draw),
         ids=draw(school_ids()),
-        enrollment=draw(_optional(st.integers(min_value=0, max_value=10_000))),
+        enrollment=draw(_optional(st.integers(min_value=0, max_value=MOST_ATTENDING))),
         address=draw(_optional(_addresses())),
         id=draw(st.uuids()),
         version=draw(_versions()),
@@ -717,9 +730,9 @@ def _property_items() -> SearchStrategy[PropertyItem]:
         PropertyItem,
         loss_type=_codes("nibrs.property_loss"),
         description=_codes("nibrs.property_description"),
-        value=_optional(st.integers(0, 1_000_000)),
+        value=_optional(st.integers(0, 999_999_999)),
         recovered_on=_optional(_dates()),
-        quantity=_optional(st.integers(1, 100)),
+        quantity=_optional(st.integers(1, 99)),
     )
 
 
@@ -728,7 +741,7 @@ def _quantities() -> SearchStrategy[decimal.Decimal | None]:
     return _optional(
         st.decimals(
             min_value=decimal.Decimal("0.001"),
-            max_value=decimal.Decimal("99999.999"),
+            max_value=decimal.Decimal("999999999.999"),
             places=3,
             allow_nan=False,
             allow_infinity=False,
@@ -764,8 +777,8 @@ def _incident_parts() -> tuple[
 
 
 def _draw_age_range(draw: DrawFn) -> AgeRange:
-    low = draw(st.integers(0, 99))
-    return AgeRange(low, draw(st.integers(low, low + 15)))
+    low = draw(st.integers(0, OLDEST_AGE))
+    return AgeRange(low, draw(st.integers(low, min(low + 15, OLDEST_AGE))))
 
 
 @st.composite
@@ -1072,7 +1085,7 @@ def _draw_incident(
         involvements=cast,
         property=tuple(draw(property_lists)),
         drugs=tuple(draw(drug_lists)),
-        narrative=draw(st.just("") | _texts(80)),
+        narrative=draw(st.just("") | _texts(80, free=True)),
         status=status,
         disposition=disposition,
         referred_to_law_enforcement=draw(st.booleans()),
@@ -1250,11 +1263,11 @@ def community_contacts(draw: DrawFn, *, escalated: bool | None = None) -> Commun
         party=draw(st.sampled_from(ContactParty)),
         purpose=draw(st.sampled_from(ContactPurpose)),
         triad_role=draw(st.sampled_from(TriadRole)),
-        minutes=draw(st.integers(1, 600)),
+        minutes=draw(st.integers(1, MINUTES_IN_A_DAY)),
         school_related=school_related,
         school_id=draw(st.uuids()) if school_related else draw(_optional(st.uuids())),
         person_id=draw(_optional(st.uuids())),
-        summary=draw(st.just("") | _texts(80)),
+        summary=draw(st.just("") | _texts(80, free=True)),
         follow_up_due=draw(_optional(_dates())),
         incident_id=draw(st.uuids()) if linked else None,
         id=draw(st.uuids()),
@@ -1271,8 +1284,8 @@ def education_activities(draw: DrawFn) -> EducationActivity:
         topic=draw(_texts()),
         audience=draw(st.sampled_from(ActivityAudience)),
         held_at=_draw_instant(draw, _DEFAULT_CALENDAR),
-        minutes=draw(st.integers(1, 600)),
-        attendance=draw(st.integers(0, 3_000)),
+        minutes=draw(st.integers(1, MINUTES_IN_A_DAY)),
+        attendance=draw(st.integers(0, MOST_ATTENDING)),
         triad_role=draw(st.sampled_from(TriadRole)),
         school_id=draw(_optional(st.uuids())),
         grades=_draw_grade_span(draw) if draw(st.booleans()) else None,
@@ -1297,7 +1310,7 @@ def partners(kind: PartnerKind | None = None) -> SearchStrategy[Partner]:
 
 def _draw_clause(draw: DrawFn, partner_ids: Sequence[uuid.UUID] | None) -> Clause:
     kind = draw(st.sampled_from(ClauseKind))
-    text = draw(_texts(60))
+    text = draw(_texts(60, free=True))
     if kind is not ClauseKind.INFORMATION_SHARING:
         return Clause(kind, text)
     partner_id = draw(st.sampled_from(partner_ids) if partner_ids else st.uuids())
@@ -1361,7 +1374,7 @@ def referrals(draw: DrawFn, status: ReferralStatus | None = None) -> Referral:
         reason=draw(st.sampled_from(ReferralReason)),
         sent_at=_draw_instant(draw, _DEFAULT_CALENDAR),
         agreement_id=draw(st.uuids()),
-        note=draw(st.just("") | _texts()),
+        note=draw(st.just("") | _texts(free=True)),
         status=status,
         outcome=outcome,
         id=draw(st.uuids()),
@@ -1377,7 +1390,7 @@ def _draw_message(draw: DrawFn, at: dt.datetime | None) -> CrisisMessage:
         at=at or _draw_instant(draw, _DEFAULT_CALENDAR),
         author_role=draw(st.sampled_from(CrisisRole)),
         audience=draw(_subsets(list(CrisisRole), min_size=1)),
-        text=draw(_texts(60)),
+        text=draw(_texts(60, free=True)),
         id=draw(st.uuids()),
     )
 
@@ -1461,6 +1474,28 @@ def actors(draw: DrawFn, role: ActorRole | None = None) -> Actor:
     )
 
 
+@st.composite
+def actor_entries(draw: DrawFn, role: ActorRole | None = None) -> ActorEntry:
+    """Draw directory entries: an actor, its logins and maybe the days it is active."""
+    actor = draw(actors(role))
+    start = draw(_optional(_dates()))
+    until = None
+    if draw(st.booleans()):
+        until = (start or _FIRST_DAY) + draw(st.integers(0, 3_000)) * _DAY
+    return ActorEntry(
+        actor_id=actor.id,
+        name=actor.name,
+        role=actor.role,
+        schools=actor.schools,
+        partner_id=actor.partner_id,
+        officer_id=actor.officer_id,
+        permissions=actor.permissions,
+        logins=frozenset(draw(st.lists(_user_ids(), max_size=2))),
+        active_from=start,
+        active_until=until,
+    )
+
+
 _COMPONENTS: Final = ("incidents", "referrals", "crises", "export", "audit", "assignments")
 _ACTIONS: Final = (
     "report_incident",
@@ -1490,7 +1525,7 @@ def audit_chains(draw: DrawFn, min_size: int = 1, max_size: int = 8) -> list[Aud
                 action=draw(st.sampled_from(_ACTIONS) | _texts(16)),
                 outcome=draw(st.sampled_from(AuditOutcome)),
                 target=str(draw(st.uuids())) if draw(st.booleans()) else None,
-                detail=draw(st.just("") | _texts(40)),
+                detail=draw(st.just("") | _texts(40, free=True)),
             )
         )
     return chain
@@ -1638,6 +1673,7 @@ def any_domain_value() -> SearchStrategy[Any]:
         crisis_messages(),
         crisis_events(),
         actors(),
+        actor_entries(),
         audit_entries(),
         domain_events(),
     )

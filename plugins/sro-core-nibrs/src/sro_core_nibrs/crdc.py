@@ -21,7 +21,7 @@ from typing import IO
 import attrs
 
 from sro_core.domain import CrdcRaceEthnicity, School, Sex
-from sro_core.ports import CrdcMeasure, CrdcStudentCount
+from sro_core.ports import CrdcMeasure, CrdcStudentCount, spreadsheet_safe
 
 SEXES = (Sex.MALE, Sex.FEMALE)
 GROUPS = tuple(CrdcRaceEthnicity)
@@ -240,12 +240,23 @@ def crdc_table(
     return table.rows(suppress_below=suppress_below)
 
 
-def write_csv(rows: Iterable[Mapping[str, object]], out: IO[str], fields: Sequence[str]) -> int:
-    """Write the table as CSV with a header; a blank cell is "not collected". Return rows."""
+def write_csv(
+    rows: Iterable[Mapping[str, object]],
+    out: IO[str],
+    fields: Sequence[str],
+    options: Mapping[str, str] | None = None,
+) -> int:
+    """Write the table as CSV with a header; a blank cell is "not collected". Return rows.
+
+    A school's name a spreadsheet would run as a formula is written with a leading ``'``
+    (:func:`sro_core.ports.spreadsheet_safe`; ``formulas=raw`` in ``options`` keeps it).
+    """
     writer = csv.DictWriter(out, fieldnames=list(fields), lineterminator="\r\n")
     writer.writeheader()
     written = 0
     for row in rows:
-        writer.writerow({k: "" if row.get(k) is None else row[k] for k in fields})
+        writer.writerow(
+            {k: "" if row.get(k) is None else spreadsheet_safe(row[k], options) for k in fields}
+        )
         written += 1
     return written

@@ -16,7 +16,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, cast
 
-from sro_core.domain import Audience, Incident, School
+from sro_core.domain import Audience, Incident, School, one_line
 from sro_core.ports import CrdcStudentCount, Exporter, ExportInput, ProgramContext
 from sro_core_nibrs.crdc import FIELDS, CrdcTable, write_csv
 from sro_core_nibrs.ledger import LEDGER_NAME, SubmissionLedger
@@ -108,9 +108,9 @@ class NibrsXmlExporter(Exporter):
         ledger.record(builder.entries)
         result = builder.result()
         for problem in result.problems:
-            log.warning("NIBRS %s: left out: %s", period, problem)
+            log.warning("NIBRS %s: left out: %s", period, one_line(str(problem)))
         for problem in result.warnings:
-            log.warning("NIBRS %s: check: %s", period, problem)
+            log.warning("NIBRS %s: check: %s", period, one_line(str(problem)))
         return len(result.exported)
 
 
@@ -137,7 +137,7 @@ class CrdcArrsExporter(Exporter):
         options: Mapping[str, str],
     ) -> int:
         """Count each row as it comes, then write the table; return the schools written."""
-        del fields, options
+        del fields
         table = CrdcTable()
         for row in records:
             if "school" in row:
@@ -148,4 +148,5 @@ class CrdcArrsExporter(Exporter):
                 )
         threshold = program.settings.suppression_threshold
         suppress = threshold if audience is Audience.AGGREGATE else None
-        return write_csv(table.rows(suppress_below=suppress), cast("IO[str]", out), FIELDS)
+        rows = table.rows(suppress_below=suppress)
+        return write_csv(rows, cast("IO[str]", out), FIELDS, options)

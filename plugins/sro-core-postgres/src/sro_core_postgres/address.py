@@ -19,7 +19,7 @@ import attrs
 import psycopg
 from psycopg import conninfo
 
-from sro_core.ports import StorageError
+from sro_core.ports import StorageError, shown_url
 
 DEFAULT_TIMEOUT = 30.0
 """Seconds a unit of work waits for a pooled connection or a locked row."""
@@ -103,12 +103,8 @@ def _number(
 
 
 def _hidden(url: str) -> str:
-    """Return a URL with its password, if any, replaced by ``***``."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+    """Return a URL with its password and password-like parameters replaced by ``***``."""
+    return shown_url(url)
 
 
 def _first_line(error: BaseException) -> str:

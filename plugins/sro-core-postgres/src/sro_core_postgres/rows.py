@@ -9,13 +9,14 @@ no plugin hook called per row, and the same tuple feeds ``INSERT`` and binary ``
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypeVar, cast
 
 import attrs
 from attrs import AttrsInstance
 
 from sro_core.domain import (
+    ActorEntry,
     Agreement,
     Assignment,
     CommunityContact,
@@ -114,9 +115,15 @@ class Table(Generic[R]):
             "" if unique is None else f"SELECT 1 FROM {name} WHERE {unique.column} = %s"  # noqa: S608 - see above
         )
 
-    def row(self, record: R, calendar: ProgramCalendar) -> tuple[object, ...]:
-        """Return the values of a record's row as stored, in ``insert_sql`` order."""
-        document = _json.encode(self._unstructure(record))
+    def row(
+        self, record: R, calendar: ProgramCalendar, wire: Mapping[str, Any] | None = None
+    ) -> tuple[object, ...]:
+        """Return the values of a record's row as stored, in ``insert_sql`` order.
+
+        ``wire`` is the record's wire document at another version, if the caller has it.
+        """
+        data = self._unstructure(record) if wire is None else {**wire, "version": record.version}
+        document = _json.encode(data)
         return (record.id, record.version, *self._values(record, calendar), document)
 
     def update_row(
@@ -156,6 +163,7 @@ class Table(Generic[R]):
 SCHOOLS = Table("schools", "school", School)
 PEOPLE = Table("people", "person", Person)
 PARTNERS = Table("partners", "partner", Partner)
+ACTORS = Table("actors", "actor", ActorEntry)
 AGREEMENTS = Table("agreements", "agreement", Agreement)
 
 OFFICERS = Table(

@@ -200,7 +200,33 @@ CREATE TABLE incident_numbers (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1,)
+_ACTORS = """
+CREATE TABLE actors (
+    id uuid PRIMARY KEY,
+    version integer NOT NULL,
+    document text NOT NULL
+);
+"""
+"""The directory of actors: who may act on the store, as what role, from when to when."""
+
+_CLAIMS = """
+ALTER TABLE deliveries ADD COLUMN claim text;
+ALTER TABLE deliveries ADD COLUMN lease_until timestamptz;
+ALTER TABLE outbox ADD COLUMN settled_at timestamptz;
+UPDATE outbox SET settled_at = recorded_at
+WHERE EXISTS (SELECT 1 FROM deliveries AS d WHERE d.event_id = outbox.event_id)
+AND NOT EXISTS (
+    SELECT 1 FROM deliveries AS d WHERE d.event_id = outbox.event_id AND d.status = 'pending'
+);
+CREATE INDEX outbox_open ON outbox (urgent DESC, sequence) WHERE settled_at IS NULL;
+CREATE INDEX outbox_settled ON outbox (settled_at) WHERE settled_at IS NOT NULL;
+"""
+"""Claims with leases on deliveries; open and settled events, for the claim query and pruning.
+
+The same migration as the SQLite store's: the claim query reads the open events only.
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _ACTORS, _CLAIMS)
 """The migration scripts, in order: migration ``n`` is ``MIGRATIONS[n - 1]``."""
 
 LATEST = len(MIGRATIONS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -13,7 +13,7 @@ import psycopg_pool
 from psycopg import sql
 
 from sro_core.domain import (
-    GENESIS_HASH,
+    ActorEntry,
     ActorRole,
     Agreement,
     Assignment,
@@ -34,6 +34,7 @@ from sro_core.ports import (
     AssignmentRepository,
     AuditLog,
     Capability,
+    Claim,
     Conflict,
     CrisisRepository,
     Delivery,
@@ -49,6 +50,7 @@ from sro_core.ports import (
     StorageError,
     StorageSettings,
     UnitOfWork,
+    check_follows,
 )
 from sro_core.serialization import AnyEvent, unstructure
 from sro_core_postgres import rows, schema
@@ -225,6 +227,7 @@ class PostgresUnitOfWork(UnitOfWork):
         self.contacts = _Repository(self, rows.CONTACTS)
         self.activities = _Repository(self, rows.ACTIVITIES)
         self.partners = _Repository[Partner](self, rows.PARTNERS)
+        self.actors = _Repository[ActorEntry](self, rows.ACTORS)
         self.agreements = _Repository[Agreement](self, rows.AGREEMENTS)
         self.referrals = _Referrals(self, rows.REFERRALS)
         self.crises = _Crises(self, rows.CRISES)
@@ -243,7 +246,9 @@ class PostgresUnitOfWork(UnitOfWork):
             self._connection = self.storage.connection()
         return self._connection
 
-    def execute(self, query: str, parameters: Sequence[object] = ()) -> psycopg.Cursor[Any]:
+    def execute(
+        self, query: str, parameters: Sequence[object] | Mapping[str, object] = ()
+    ) -> psycopg.Cursor[Any]:
         """Run one statement in the unit's transaction; a driver error becomes StorageError."""
         connection = self.connection
         try:
@@ -374,7 +379,7 @@ class _Repository(Repository[R], Generic[R]):
     def add(self, record: R) -> R:
         if record.version != 0:
             raise Conflict(self.kind, record.id, "a new record has version 0")
-        stored: R = attrs.evolve(record, version=1)  # type: ignore[misc]
+        stored = self.table.stored(record, 1)  # checked when it was built
         row = self.table.row(stored, self.unit.calendar)
         if self.unit.execute(self.table.insert_sql, row).rowcount == 0:
             raise self._clash(record)
@@ -383,7 +388,7 @@ class _Repository(Repository[R], Generic[R]):
 
     def _clash(self, record: R) -> Conflict:
         """Return the Conflict of a record that was not inserted: its id or a unique value."""
-        if self._exists(record.id):
+        if self.exists(record.id):
             return Conflict(self.kind, record.id, "a record with this id exists")
         unique = self.table.unique
         if unique is not None:
@@ -405,7 +410,9 @@ class _Repository(Repository[R], Generic[R]):
         self.written([stored], replace=True)
         return stored
 
-    def add_many(self, records: Iterable[R]) -> list[R]:
+    def add_many(
+        self, records: Iterable[R], documents: Sequence[Mapping[str, Any]] | None = None
+    ) -> list[R]:
         """Load every record with one binary COPY; on a clash, redo them one by one.
 
         Redoing them one by one raises the same Conflict, at the same record, as ``add``
@@ -420,9 +427,12 @@ class _Repository(Repository[R], Generic[R]):
         stored = [table.stored(record, 1) for record in batch]
         self.unit.savepoint("add_many")
         try:
-            self.unit.copy(
-                table.copy_sql, table.copy_types, (table.row(s, calendar) for s in stored)
+            rows = (
+                (table.row(s, calendar) for s in stored)
+                if documents is None
+                else (table.row(s, calendar, d) for s, d in zip(stored, documents, strict=True))
             )
+            self.unit.copy(table.copy_sql, table.copy_types, rows)
             self.loaded(stored)
         except StorageError as error:
             cause = error.__cause__
@@ -456,7 +466,7 @@ class _Repository(Repository[R], Generic[R]):
         where, read = self.unit.where, self.table.read
         return iter([read(document, where) for (document,) in found])
 
-    def _exists(self, key: uuid.UUID) -> bool:
+    def exists(self, key: uuid.UUID) -> bool:
         return self.unit.execute(self.table.exists_sql, (key,)).fetchone() is not None
 
 
@@ -543,21 +553,118 @@ class _Outbox(Outbox):
         return [self._entry(*row) for row in found]
 
     def record(self, delivery: Delivery) -> None:
-        error = delivery.last_error
         self.unit.execute(
-            "INSERT INTO deliveries VALUES (%s, %s, %s, %s, %s, %s) "
+            "INSERT INTO deliveries (event_id, notifier, status, attempts, next_attempt_at, "
+            "last_error) VALUES (%s, %s, %s, %s, %s, %s) "
             "ON CONFLICT (event_id, notifier) DO UPDATE SET status = excluded.status, "
             "attempts = excluded.attempts, next_attempt_at = excluded.next_attempt_at, "
-            "last_error = excluded.last_error",
+            "last_error = excluded.last_error, claim = NULL, lease_until = NULL "
+            "WHERE deliveries.status <> 'delivered'",
             (
                 delivery.event_id,
                 delivery.notifier,
                 delivery.status.value,
                 delivery.attempts,
                 delivery.next_attempt_at,
-                None if error is None else error.encode("utf-8", "surrogatepass"),
+                _error_bytes(delivery.last_error),
             ),
         )
+        if delivery.status is DeliveryStatus.PENDING:
+            self.unit.execute(
+                "UPDATE outbox SET settled_at = NULL WHERE event_id = %s AND EXISTS (SELECT 1 "
+                "FROM deliveries WHERE event_id = %s AND notifier = %s AND status = 'pending')",
+                (delivery.event_id, delivery.event_id, delivery.notifier),
+            )
+
+    def claim(
+        self,
+        notifier: str,
+        now: dt.datetime,
+        lease: dt.timedelta,
+        limit: int,
+        *,
+        token: str,
+        events: Collection[uuid.UUID] | None = None,
+    ) -> list[Claim]:
+        # SKIP LOCKED lets dispatchers pass over each other's candidates; the guarded upsert
+        # is what makes a claim exclusive: it re-reads the delivery's newest committed row.
+        only = "" if events is None else "AND o.event_id = ANY(%(events)s) "
+        found = self.unit.execute(
+            "WITH candidates AS (SELECT o.event_id, coalesce(d.attempts, 0) AS attempts "  # noqa: S608 - only placeholders
+            "FROM outbox AS o LEFT JOIN deliveries AS d "
+            "ON d.event_id = o.event_id AND d.notifier = %(notifier)s "
+            f"WHERE o.settled_at IS NULL {only}AND (d.event_id IS NULL OR (d.status = 'pending' "
+            "AND coalesce(d.next_attempt_at, '-infinity') <= %(now)s "
+            "AND coalesce(d.lease_until, '-infinity') <= %(now)s)) "
+            "ORDER BY o.urgent DESC, o.sequence LIMIT %(limit)s FOR UPDATE OF o SKIP LOCKED), "
+            "claimed AS (INSERT INTO deliveries "
+            "(event_id, notifier, status, attempts, claim, lease_until) "
+            "SELECT event_id, %(notifier)s, 'pending', attempts + 1, %(token)s, %(until)s "
+            "FROM candidates ON CONFLICT (event_id, notifier) DO UPDATE SET "
+            "attempts = deliveries.attempts + 1, claim = excluded.claim, "
+            "lease_until = excluded.lease_until WHERE deliveries.status = 'pending' "
+            "AND coalesce(deliveries.next_attempt_at, '-infinity') <= %(now)s "
+            "AND coalesce(deliveries.lease_until, '-infinity') <= %(now)s "
+            "RETURNING event_id, attempts) "
+            "SELECT o.sequence, o.event, o.recorded_at, c.attempts FROM claimed AS c "
+            "JOIN outbox AS o ON o.event_id = c.event_id ORDER BY o.urgent DESC, o.sequence",
+            {
+                "notifier": notifier,
+                "now": now,
+                "until": now + lease,
+                "limit": limit,
+                "token": token,
+                "events": None if events is None else list(events),
+            },
+        ).fetchall()
+        return [Claim(self._entry(*row[:3]), notifier, row[3], token, now + lease) for row in found]
+
+    def settle(
+        self, claim: Claim, outcome: Delivery, notifiers: Collection[str], now: dt.datetime
+    ) -> bool:
+        event_id = claim.entry.event.event_id
+        # Settlements of one event take turns, so the last one sees every other's outcome.
+        self.unit.execute("SELECT 1 FROM outbox WHERE event_id = %s FOR UPDATE", (event_id,))
+        changed = self.unit.execute(
+            "UPDATE deliveries SET status = %s, attempts = %s, next_attempt_at = %s, "
+            "last_error = %s, claim = NULL, lease_until = NULL "
+            "WHERE event_id = %s AND notifier = %s AND claim = %s AND status = 'pending'",
+            (
+                outcome.status.value,
+                outcome.attempts,
+                outcome.next_attempt_at,
+                _error_bytes(outcome.last_error),
+                event_id,
+                claim.notifier,
+                claim.token,
+            ),
+        ).rowcount
+        if changed == 0:
+            return False
+        if outcome.status is not DeliveryStatus.PENDING:
+            names = sorted(set(notifiers))
+            row = self.unit.execute(
+                "SELECT count(*) FROM deliveries WHERE event_id = %s AND status <> 'pending' "
+                "AND notifier = ANY(%s)",
+                (event_id, names),
+            ).fetchone()
+            if row is not None and row[0] == len(names):
+                self.unit.execute(
+                    "UPDATE outbox SET settled_at = %s WHERE event_id = %s", (now, event_id)
+                )
+        return True
+
+    def prune(self, before: dt.datetime, limit: int) -> int:
+        found = self.unit.execute(
+            "WITH gone AS (SELECT o.sequence, o.event_id FROM outbox AS o "
+            "WHERE o.settled_at IS NOT NULL AND o.settled_at < %s AND NOT EXISTS (SELECT 1 "
+            "FROM deliveries AS d WHERE d.event_id = o.event_id AND d.status <> 'delivered') "
+            "ORDER BY o.settled_at LIMIT %s FOR UPDATE OF o SKIP LOCKED), "
+            "deleted AS (DELETE FROM deliveries WHERE event_id IN (SELECT event_id FROM gone)) "
+            "DELETE FROM outbox WHERE sequence IN (SELECT sequence FROM gone) RETURNING sequence",
+            (before, limit),
+        ).fetchall()
+        return len(found)
 
     def deliveries(self, event_id: uuid.UUID) -> list[Delivery]:
         found = self.unit.execute(
@@ -593,6 +700,11 @@ class _Outbox(Outbox):
         )
 
 
+def _error_bytes(error: str | None) -> bytes | None:
+    """Return a delivery's error as stored: UTF-8, lone surrogates kept as they were."""
+    return None if error is None else error.encode("utf-8", "surrogatepass")
+
+
 _AUDIT = (
     "SELECT sequence, at, actor_id, actor_role, component, action, outcome, target, detail, "
     "previous_hash, hash FROM audit"
@@ -608,10 +720,7 @@ class _Audit(AuditLog):
         return None if row is None else self._entry(row)
 
     def append(self, entry: AuditEntry) -> None:
-        head = self.head()
-        sequence, previous = (1, GENESIS_HASH) if head is None else (head.sequence + 1, head.hash)
-        if entry.sequence != sequence or entry.previous_hash != previous:
-            raise Conflict("audit entry", entry.sequence, f"the next entry is {sequence}")
+        check_follows(self.head(), entry)
         inserted = self.unit.execute(
             "INSERT INTO audit VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
             "ON CONFLICT (sequence) DO NOTHING",

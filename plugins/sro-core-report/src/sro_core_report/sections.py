@@ -226,7 +226,8 @@ class _Counts:
 
     def cell(self, count: Count) -> Cell:
         if count is None:
-            return Cell("suppressed", "suppressed", f"suppressed: from 1 to {self.threshold - 1}")
+            hint = f"suppressed: under {self.threshold}, or one that would give such a count away"
+            return Cell("suppressed", "suppressed", hint)
         return Cell(f"{count:,}", "count")
 
     def total_cell(self, counts: Iterable[Count]) -> Cell:
@@ -244,9 +245,8 @@ class _Counts:
         if not suppressed:
             return ()
         if suppressed == 1:
-            return (f"1 suppressed figure (under {self.threshold}) is left out of the chart.",)
-        many = f"{suppressed} suppressed figures (each under {self.threshold})"
-        return (f"{many} are left out of the chart.",)
+            return ("1 suppressed figure is left out of the chart.",)
+        return (f"{suppressed} suppressed figures are left out of the chart.",)
 
 
 def _number(value: int) -> Cell:
@@ -266,7 +266,8 @@ def _masthead(report: ProgramReport, calendar: ProgramCalendar) -> Masthead:
     if report.audience is Audience.AGGREGATE:
         suppression = (
             f"Suppression threshold {threshold}: counts from 1 to {threshold - 1} are shown as"
-            ' "suppressed", and so are totals that include them.'
+            ' "suppressed", and so are the totals that include them and as many other counts'
+            " as it takes for none of them to be worked out from what is shown."
         )
     else:
         suppression = (

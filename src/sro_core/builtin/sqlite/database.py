@@ -20,7 +20,7 @@ from typing import TypeVar
 
 import attrs
 
-from sro_core.ports import StorageError
+from sro_core.ports import StorageError, shown_url
 
 T = TypeVar("T")
 
@@ -56,13 +56,13 @@ class Address:
         parts = urllib.parse.urlsplit(url)
         if parts.netloc not in ("", MEMORY):
             raise StorageError(
-                f"store {url!r}: a sqlite URL names a file, as sqlite:///relative.db or "
+                f"store {shown_url(url)!r}: a sqlite URL names a file, as sqlite:///relative.db or "
                 "sqlite:////absolute/path.db (three slashes, then the path)"
             )
         path = urllib.parse.unquote(parts.path)
         path = path[1:] if path.startswith("/") else path
         if "\x00" in path:
-            raise StorageError(f"store {url!r}: a file name cannot hold a NUL character")
+            raise StorageError(f"store {shown_url(url)!r}: a file name cannot hold a NUL character")
         if parts.netloc == MEMORY or path in ("", MEMORY):
             path = MEMORY
         return cls(path, _timeout(url, parts.query))
@@ -76,7 +76,9 @@ def _timeout(url: str, query: str) -> float:
     options = urllib.parse.parse_qs(query, keep_blank_values=True)
     unknown = sorted(set(options) - {"timeout"})
     if unknown:
-        raise StorageError(f"store {url!r}: unknown option {unknown[0]!r} (known: timeout)")
+        raise StorageError(
+            f"store {shown_url(url)!r}: unknown option {unknown[0]!r} (known: timeout)"
+        )
     if "timeout" not in options:
         return DEFAULT_TIMEOUT
     text = options["timeout"][-1]
@@ -85,7 +87,9 @@ def _timeout(url: str, query: str) -> float:
     except ValueError:
         seconds = math.nan
     if not (math.isfinite(seconds) and seconds >= 0):
-        raise StorageError(f"store {url!r}: timeout is a number of seconds (got {text!r})")
+        raise StorageError(
+            f"store {shown_url(url)!r}: timeout is a number of seconds (got {text!r})"
+        )
     return seconds
 
 

@@ -17,6 +17,7 @@ import attrs
 from attrs import AttrsInstance
 
 from sro_core.domain import (
+    ActorEntry,
     Agreement,
     Assignment,
     CommunityContact,
@@ -130,9 +131,18 @@ class Table(Generic[R]):
         self.get_sql = f"{self.select_sql} WHERE id = ?"
         self.exists_sql = f"SELECT version FROM {name} WHERE id = ?"  # noqa: S608 - see above
 
-    def insert_row(self, record: R, calendar: ProgramCalendar) -> tuple[object, ...]:
-        """Return the parameters of ``insert_sql`` for a record as stored."""
-        data = self._unstructure(record)
+    def insert_row(
+        self, record: R, calendar: ProgramCalendar, document: Mapping[str, Any] | None = None
+    ) -> tuple[object, ...]:
+        """Return the parameters of ``insert_sql`` for a record as stored.
+
+        ``document`` is the record's wire document at another version, if the caller has it.
+        """
+        data = (
+            self._unstructure(record)
+            if document is None
+            else {**document, "version": record.version}
+        )
         values = self._values(record, data, calendar)
         return (data["id"], record.version, *values, _json.encode(data))
 
@@ -165,6 +175,7 @@ class Table(Generic[R]):
 SCHOOLS = Table("schools", "school", School)
 PEOPLE = Table("people", "person", Person)
 PARTNERS = Table("partners", "partner", Partner)
+ACTORS = Table("actors", "actor", ActorEntry)
 AGREEMENTS = Table("agreements", "agreement", Agreement)
 
 OFFICERS = Table(

@@ -193,7 +193,35 @@ CREATE TABLE incident_numbers (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1,)
+_ACTORS = """
+CREATE TABLE actors (
+    id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    document TEXT NOT NULL
+);
+"""
+"""The directory of actors: who may act on the store, as what role, from when to when."""
+
+_CLAIMS = """
+ALTER TABLE deliveries ADD COLUMN claim TEXT;
+ALTER TABLE deliveries ADD COLUMN lease_until TEXT;
+ALTER TABLE outbox ADD COLUMN settled_at TEXT;
+UPDATE outbox SET settled_at = recorded_at
+WHERE EXISTS (SELECT 1 FROM deliveries AS d WHERE d.event_id = outbox.event_id)
+AND NOT EXISTS (
+    SELECT 1 FROM deliveries AS d WHERE d.event_id = outbox.event_id AND d.status = 'pending'
+);
+CREATE INDEX outbox_open ON outbox (urgent DESC, sequence) WHERE settled_at IS NULL;
+CREATE INDEX outbox_settled ON outbox (settled_at) WHERE settled_at IS NOT NULL;
+"""
+"""Claims with leases on deliveries; open and settled events, for the claim query and pruning.
+
+An event is open until every notifier's delivery of it is final; the claim query reads the
+open ones through their partial index, so delivered events cost it nothing. Events the
+older schema had delivered everywhere are settled at their recording time.
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _ACTORS, _CLAIMS)
 """The migration scripts, in order: migration ``n`` is ``MIGRATIONS[n - 1]``."""
 
 LATEST = len(MIGRATIONS)

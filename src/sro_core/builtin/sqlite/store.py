@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -15,7 +16,7 @@ from sro_core.builtin.sqlite import rows, schema
 from sro_core.builtin.sqlite.database import Address, Connections, begin, connect, failure, retrying
 from sro_core.builtin.sqlite.queries import SQLiteQueries
 from sro_core.domain import (
-    GENESIS_HASH,
+    ActorEntry,
     ActorRole,
     Agreement,
     Assignment,
@@ -36,6 +37,7 @@ from sro_core.ports import (
     AssignmentRepository,
     AuditLog,
     Capability,
+    Claim,
     Conflict,
     CrisisRepository,
     Delivery,
@@ -51,6 +53,7 @@ from sro_core.ports import (
     StorageError,
     StorageSettings,
     UnitOfWork,
+    check_follows,
 )
 from sro_core.serialization import AnyEvent, unstructure
 
@@ -186,6 +189,7 @@ class SQLiteUnitOfWork(UnitOfWork):
         self.contacts = _Repository(self, rows.CONTACTS)
         self.activities = _Repository(self, rows.ACTIVITIES)
         self.partners = _Repository[Partner](self, rows.PARTNERS)
+        self.actors = _Repository[ActorEntry](self, rows.ACTORS)
         self.agreements = _Repository[Agreement](self, rows.AGREEMENTS)
         self.referrals = _Referrals(self, rows.REFERRALS)
         self.crises = _Crises(self, rows.CRISES)
@@ -314,13 +318,13 @@ class _Repository(Repository[R], Generic[R]):
         if record.version != 0:
             raise Conflict(self.kind, record.id, "a new record has version 0")
         self.unit.write_lock()
-        stored: R = attrs.evolve(record, version=1)  # type: ignore[misc]
+        stored = self.table.stored(record, 1)  # checked when it was built
         try:
             self.unit.execute(
                 self.table.insert_sql, self.table.insert_row(stored, self.unit.calendar)
             )
         except sqlite3.IntegrityError as error:
-            if self._exists(record.id):
+            if self.exists(record.id):
                 raise Conflict(self.kind, record.id, "a record with this id exists") from None
             raise self._unique_conflict(record, error) from None
         self.written([stored], replace=False)
@@ -335,13 +339,15 @@ class _Repository(Repository[R], Generic[R]):
         except sqlite3.IntegrityError as error:
             raise self._unique_conflict(record, error) from None
         if cursor.rowcount == 0:
-            if self._exists(record.id):
+            if self.exists(record.id):
                 raise Conflict(self.kind, record.id, "changed by someone else since it was read")
             raise NotFound(self.kind, record.id)
         self.written([stored], replace=True)
         return stored
 
-    def add_many(self, records: Iterable[R]) -> list[R]:
+    def add_many(
+        self, records: Iterable[R], documents: Sequence[Mapping[str, Any]] | None = None
+    ) -> list[R]:
         """Insert every record with one statement; on a clash, redo them one by one.
 
         Redoing them one by one raises the same Conflict, at the same record, as ``add``
@@ -355,7 +361,14 @@ class _Repository(Repository[R], Generic[R]):
         stored = [table.stored(record, 1) for record in batch]
         self.unit.execute("SAVEPOINT add_many")
         try:
-            self.unit.executemany(table.insert_sql, [table.insert_row(s, calendar) for s in stored])
+            rows = (
+                [table.insert_row(s, calendar) for s in stored]
+                if documents is None
+                else [
+                    table.insert_row(s, calendar, d) for s, d in zip(stored, documents, strict=True)
+                ]
+            )
+            self.unit.executemany(table.insert_sql, rows)
             self.written(stored, replace=False)
         except sqlite3.IntegrityError:
             self.unit.execute("ROLLBACK TO add_many")
@@ -386,7 +399,7 @@ class _Repository(Repository[R], Generic[R]):
         where = self.unit.where
         return (self.table.read(document, where) for (document,) in found)
 
-    def _exists(self, key: uuid.UUID) -> bool:
+    def exists(self, key: uuid.UUID) -> bool:
         return self.unit.execute(self.table.exists_sql, (str(key),)).fetchone() is not None
 
     def _unique_conflict(self, record: R, error: sqlite3.IntegrityError) -> StorageError:
@@ -478,7 +491,11 @@ class _Outbox(Outbox):
         self.unit.write_lock()
         following = delivery.next_attempt_at
         self.unit.execute(
-            "INSERT OR REPLACE INTO deliveries VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO deliveries (event_id, notifier, status, attempts, next_attempt_at, "
+            "last_error) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_id, notifier) DO UPDATE "
+            "SET status = excluded.status, attempts = excluded.attempts, next_attempt_at = "
+            "excluded.next_attempt_at, last_error = excluded.last_error, claim = NULL, "
+            "lease_until = NULL WHERE deliveries.status <> 'delivered'",
             (
                 str(delivery.event_id),
                 delivery.notifier,
@@ -488,6 +505,101 @@ class _Outbox(Outbox):
                 delivery.last_error,
             ),
         )
+        if delivery.status is DeliveryStatus.PENDING:
+            self.unit.execute(
+                "UPDATE outbox SET settled_at = NULL WHERE event_id = ? AND EXISTS (SELECT 1 "
+                "FROM deliveries WHERE event_id = ? AND notifier = ? AND status = 'pending')",
+                (str(delivery.event_id), str(delivery.event_id), delivery.notifier),
+            )
+
+    def claim(
+        self,
+        notifier: str,
+        now: dt.datetime,
+        lease: dt.timedelta,
+        limit: int,
+        *,
+        token: str,
+        events: Collection[uuid.UUID] | None = None,
+    ) -> list[Claim]:
+        # The write lock (BEGIN IMMEDIATE) makes the choice and the claim one step: no other
+        # process writes in between, so no two claims take one delivery.
+        self.unit.write_lock()
+        at = rows.utc_text(now)
+        until = rows.utc_text(now + lease)
+        only, chosen = "", tuple[str, ...]()
+        if events is not None:
+            only = "AND o.event_id IN (SELECT value FROM json_each(?)) "
+            chosen = (json.dumps([str(e) for e in events]),)
+        found = self.unit.execute(
+            "SELECT o.sequence, o.event, o.recorded_at, o.event_id, coalesce(d.attempts, 0) "  # noqa: S608 - only placeholders
+            "FROM outbox AS o LEFT JOIN deliveries AS d "
+            "ON d.event_id = o.event_id AND d.notifier = ? "
+            f"WHERE o.settled_at IS NULL {only}AND (d.event_id IS NULL OR (d.status = 'pending' "
+            "AND coalesce(d.next_attempt_at, '') <= ? AND coalesce(d.lease_until, '') <= ?)) "
+            "ORDER BY o.urgent DESC, o.sequence LIMIT ?",
+            (notifier, *chosen, at, at, limit),
+        ).fetchall()
+        self.unit.executemany(
+            "INSERT INTO deliveries (event_id, notifier, status, attempts, claim, lease_until) "
+            "VALUES (?, ?, 'pending', ?, ?, ?) ON CONFLICT (event_id, notifier) DO UPDATE SET "
+            "attempts = excluded.attempts, claim = excluded.claim, "
+            "lease_until = excluded.lease_until",
+            [(row[3], notifier, row[4] + 1, token, until) for row in found],
+        )
+        lease_end = dt.datetime.fromisoformat(until)
+        return [
+            Claim(self._entry(*row[:3]), notifier, row[4] + 1, token, lease_end) for row in found
+        ]
+
+    def settle(
+        self, claim: Claim, outcome: Delivery, notifiers: Collection[str], now: dt.datetime
+    ) -> bool:
+        self.unit.write_lock()
+        event_id = str(claim.entry.event.event_id)
+        following = outcome.next_attempt_at
+        changed = self.unit.execute(
+            "UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, "
+            "claim = NULL, lease_until = NULL "
+            "WHERE event_id = ? AND notifier = ? AND claim = ? AND status = 'pending'",
+            (
+                outcome.status.value,
+                outcome.attempts,
+                None if following is None else rows.utc_text(following),
+                outcome.last_error,
+                event_id,
+                claim.notifier,
+                claim.token,
+            ),
+        ).rowcount
+        if changed == 0:
+            return False
+        if outcome.status is not DeliveryStatus.PENDING:
+            names = sorted(set(notifiers))
+            (final,) = self.unit.execute(
+                "SELECT count(*) FROM deliveries WHERE event_id = ? AND status <> 'pending' "
+                "AND notifier IN (SELECT value FROM json_each(?))",
+                (event_id, json.dumps(names)),
+            ).fetchone()
+            if final == len(names):
+                self.unit.execute(
+                    "UPDATE outbox SET settled_at = ? WHERE event_id = ?",
+                    (rows.utc_text(now), event_id),
+                )
+        return True
+
+    def prune(self, before: dt.datetime, limit: int) -> int:
+        self.unit.write_lock()
+        found = self.unit.execute(
+            "SELECT o.sequence, o.event_id FROM outbox AS o "
+            "WHERE o.settled_at IS NOT NULL AND o.settled_at < ? AND NOT EXISTS (SELECT 1 "
+            "FROM deliveries AS d WHERE d.event_id = o.event_id AND d.status <> 'delivered') "
+            "ORDER BY o.settled_at LIMIT ?",
+            (rows.utc_text(before), limit),
+        ).fetchall()
+        self.unit.executemany("DELETE FROM deliveries WHERE event_id = ?", [(e,) for _, e in found])
+        self.unit.executemany("DELETE FROM outbox WHERE sequence = ?", [(s,) for s, _ in found])
+        return len(found)
 
     def deliveries(self, event_id: uuid.UUID) -> list[Delivery]:
         found = self.unit.execute(
@@ -539,10 +651,7 @@ class _Audit(AuditLog):
 
     def append(self, entry: AuditEntry) -> None:
         self.unit.write_lock()
-        head = self.head()
-        sequence, previous = (1, GENESIS_HASH) if head is None else (head.sequence + 1, head.hash)
-        if entry.sequence != sequence or entry.previous_hash != previous:
-            raise Conflict("audit entry", entry.sequence, f"the next entry is {sequence}")
+        check_follows(self.head(), entry)
         self.unit.execute(
             "INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (

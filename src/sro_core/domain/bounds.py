@@ -1,0 +1,287 @@
+"""The range of every field: types, text lengths, characters, counts, days and quantities.
+
+Each record class of the domain is declared ``@attrs.frozen(field_transformer=bounded)``: every
+field then checks, before the class's own rules, that its value has the field's type (a wrong
+type anywhere is a :class:`~sro_core.domain.RuleViolation` naming the field, never an
+``AttributeError`` later) and lies within the bounds below. A field may narrow them with its own
+validator (:func:`between` for counts with a realistic maximum).
+
+===============  ===========================================================================
+kind             bound
+===============  ===========================================================================
+name             at most :data:`NAME_LENGTH` characters; no control character, no bidi control
+free text        (fields named in :data:`FREE_TEXT`) at most :data:`FREE_TEXT_LENGTH`
+                 characters; tab, newline and carriage return allowed, no other control
+other text       at most :data:`TEXT_LENGTH` characters; no control character
+any text         no NUL, no lone surrogate
+whole number     within a 64-bit integer (what every store can hold), or the field's own range
+decimal          finite, at most :data:`DECIMAL_DIGITS` digits, none beyond
+                 :data:`DECIMAL_PLACES` places, below ``10 ** DECIMAL_WHOLE_DIGITS``
+day and time     from :data:`EARLIEST_DAY` to :data:`LATEST_DAY` (the program narrows this to
+                 its own window: :func:`outside_window`)
+list and set     at most :data:`ITEMS` items, each of the declared type
+===============  ===========================================================================
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import enum
+import re
+import types
+import typing
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import attrs
+
+from sro_core.domain.errors import Problem, RuleViolation
+
+__all__ = [
+    "DECIMAL_DIGITS",
+    "DECIMAL_PLACES",
+    "DECIMAL_WHOLE_DIGITS",
+    "EARLIEST_DAY",
+    "FREE_TEXT",
+    "FREE_TEXT_LENGTH",
+    "ITEMS",
+    "LATEST_DAY",
+    "MINUTES_IN_A_DAY",
+    "MOST_ATTENDING",
+    "NAME_LENGTH",
+    "OLDEST_AGE",
+    "TEXT_LENGTH",
+    "between",
+    "bounded",
+    "outside_window",
+]
+
+NAME_LENGTH = 200
+"""The longest name (of a person, school, officer, partner, actor)."""
+TEXT_LENGTH = 2_000
+"""The longest short text: a code, a category, an address, a topic."""
+FREE_TEXT_LENGTH = 100_000
+"""The longest free text (a narrative of about 40 pages)."""
+FREE_TEXT = frozenset({"narrative", "summary", "note", "text", "detail"})
+"""The fields of free text: the only ones that may hold tabs and line breaks."""
+NAMES = frozenset({"name", "declared_by", "actor_id", "title"})
+"""The fields that hold a name, where bidi controls could make one name look like another."""
+ITEMS = 1_000
+"""The most items in a list or set field (offenses, involvements, schools …)."""
+DECIMAL_DIGITS = 15
+DECIMAL_PLACES = 3
+DECIMAL_WHOLE_DIGITS = 12
+EARLIEST_DAY = dt.date(1900, 1, 1)
+"""No record of the program is dated before this day."""
+LATEST_DAY = dt.date(2199, 12, 31)
+"""No record of the program is dated after this day (the program's window is narrower)."""
+MINUTES_IN_A_DAY = 24 * 60
+"""The longest contact or activity, in minutes."""
+MOST_ATTENDING = 100_000
+"""The largest attendance or enrollment (a stadium)."""
+OLDEST_AGE = 120
+"""The highest age a person can be given."""
+_INT64 = (-(2**63), 2**63 - 1)
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_FREE_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+Check = Callable[[str, Any], None]
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 40 else f"{text[:40]}… ({len(text)} characters)"
+
+
+def _text_check(name: str) -> Check:
+    free, is_name = name in FREE_TEXT, name in NAMES
+    longest = FREE_TEXT_LENGTH if free else NAME_LENGTH if is_name else TEXT_LENGTH
+    controls = _FREE_CONTROL if free else _CONTROL
+
+    def check(field: str, value: Any) -> None:
+        if not isinstance(value, str):
+            raise RuleViolation(field, value, "not a text")
+        if len(value) > longest:
+            raise RuleViolation(field, _shown(value), f"at most {longest} characters")
+        for pattern, what in ((_SURROGATE, "a lone surrogate"), (controls, "a control character")):
+            found = pattern.search(value)
+            if found:
+                code = f"U+{ord(found.group()):04X}"
+                raise RuleViolation(field, _shown(value), f"holds {what} ({code})")
+        if is_name and (found := _BIDI.search(value)):
+            code = f"U+{ord(found.group()):04X}"
+            raise RuleViolation(field, value, f"a name holds no bidi control ({code})")
+
+    return check
+
+
+def _int_check(field: str, value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise RuleViolation(field, value, "not a whole number")
+    if not _INT64[0] <= value <= _INT64[1]:
+        raise RuleViolation(field, value, "beyond a 64-bit whole number")
+
+
+def _decimal_check(field: str, value: Any) -> None:
+    if not isinstance(value, decimal.Decimal):
+        raise RuleViolation(field, value, "not a decimal number")
+    if not value.is_finite():
+        raise RuleViolation(field, value, "not a finite number")
+    sign, digits, exponent = value.as_tuple()
+    del sign
+    assert isinstance(exponent, int)  # noqa: S101 - a finite Decimal's exponent is an int
+    if (
+        len(digits) > DECIMAL_DIGITS
+        or -exponent > DECIMAL_PLACES
+        or value.adjusted() >= DECIMAL_WHOLE_DIGITS
+    ):
+        rule = (
+            f"at most {DECIMAL_DIGITS} digits, {DECIMAL_PLACES} after the point, "
+            f"below 10^{DECIMAL_WHOLE_DIGITS}"
+        )
+        raise RuleViolation(field, value, rule)
+
+
+def _day_check(field: str, value: Any) -> None:
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise RuleViolation(field, value, "not a date")
+    _in_days(field, value, value)
+
+
+def _time_check(field: str, value: Any) -> None:
+    if not isinstance(value, dt.datetime):
+        raise RuleViolation(field, value, "not a date and time")
+    _in_days(field, value, value.date())
+
+
+def _in_days(field: str, value: Any, day: dt.date) -> None:
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise RuleViolation(field, value, f"must be from {EARLIEST_DAY} to {LATEST_DAY}")
+
+
+def _instance_check(kind: type | tuple[type, ...], what: str) -> Check:
+    def check(field: str, value: Any) -> None:
+        if not isinstance(value, kind):
+            raise RuleViolation(field, _shown(repr(value)), f"not {what}")
+
+    return check
+
+
+def _items_check(kind: type[tuple[Any, ...]] | type[frozenset[Any]], element: Check) -> Check:
+    what = "a list" if kind is tuple else "a set"
+
+    def check(field: str, value: Any) -> None:
+        if not isinstance(value, kind):
+            raise RuleViolation(field, _shown(repr(value)), f"not {what}")
+        if len(value) > ITEMS:
+            raise RuleViolation(field, f"{len(value)} items", f"at most {ITEMS} items")
+        for index, item in enumerate(value):
+            element(f"{field}[{index}]", item)
+
+    return check
+
+
+def _optional(inner: Check) -> Check:
+    def check(field: str, value: Any) -> None:
+        if value is not None:
+            inner(field, value)
+
+    return check
+
+
+def _anything(_field: str, _value: Any) -> None:
+    """Accept a value of a type the bounds do not know (a plugin's): its own validators decide."""
+
+
+def _check_for(hint: Any, name: str) -> Check:  # noqa: PLR0911 - one answer per kind of type
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        kinds = [a for a in args if a is not type(None)]
+        if len(kinds) == 1 and len(args) == 2:
+            return _optional(_check_for(kinds[0], name))
+        return _instance_check(tuple(typing.get_origin(k) or k for k in kinds), "of its type")
+    if origin in (tuple, frozenset):
+        return _items_check(origin, _check_for(args[0], name))
+    simple: dict[Any, Check] = {
+        str: _text_check(name),
+        bool: _instance_check(bool, "true or false"),
+        int: _int_check,
+        decimal.Decimal: _decimal_check,
+        dt.datetime: _time_check,
+        dt.date: _day_check,
+        uuid.UUID: _instance_check(uuid.UUID, "a UUID"),
+    }
+    if hint in simple:
+        return simple[hint]
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return _instance_check(hint, f"a {hint.__name__}")
+    if isinstance(hint, type):
+        return _instance_check(hint, f"a {hint.__name__}")
+    return _anything
+
+
+@attrs.frozen
+class _Bound:
+    """The validator a field gets from :func:`bounded`; its check is built on first use."""
+
+    name: str
+    checks: dict[type, Check] = attrs.field(factory=dict, eq=False)
+
+    def __call__(self, instance: Any, _attribute: attrs.Attribute[Any], value: Any) -> None:
+        cls = type(instance)
+        check = self.checks.get(cls)
+        if check is None:
+            check = self.checks[cls] = _check_for(typing.get_type_hints(cls)[self.name], self.name)
+        check(self.name, value)
+
+
+def bounded(cls: type, fields: list[attrs.Attribute[Any]]) -> list[attrs.Attribute[Any]]:
+    """Field transformer: give every field its type and bounds check, before its own rules."""
+    bounded_fields = []
+    for field in fields:
+        bound = _Bound(field.name)
+        validator = (
+            bound if field.validator is None else attrs.validators.and_(bound, field.validator)
+        )
+        bounded_fields.append(field.evolve(validator=validator))
+    del cls
+    return bounded_fields
+
+
+def between(lowest: int, highest: int, meaning: str = "") -> Callable[[Any, Any, Any], None]:
+    """Return a validator of a whole number from ``lowest`` to ``highest`` (None passes)."""
+    why = f" ({meaning})" if meaning else ""
+
+    def check(_instance: Any, attribute: attrs.Attribute[Any], value: int | None) -> None:
+        if value is not None and not lowest <= value <= highest:
+            raise RuleViolation(attribute.name, value, f"must be from {lowest} to {highest}{why}")
+
+    return check
+
+
+def _days(value: Any, path: str) -> Iterator[tuple[str, dt.date, Any]]:
+    """Yield every day and time inside a record, with its path."""
+    if isinstance(value, dt.datetime):
+        yield path, value.date(), value
+    elif isinstance(value, dt.date):
+        yield path, value, value
+    elif attrs.has(type(value)):
+        for field in attrs.fields(type(value)):
+            inner = getattr(value, field.name)
+            yield from _days(inner, f"{path}.{field.name}" if path else field.name)
+    elif isinstance(value, tuple):
+        for index, item in enumerate(value):
+            yield from _days(item, f"{path}[{index}]")
+
+
+def outside_window(record: Any, first: dt.date, last: dt.date) -> list[Problem]:
+    """Return a problem for every day or time of a record outside the program's window."""
+    return [
+        Problem(path, shown, f"must be from {first} to {last}")
+        for path, day, shown in _days(record, "")
+        if not first <= day <= last
+    ]

@@ -1,0 +1,85 @@
+"""Masking involved juveniles' names in free text: ``[juvenile 1]``, stable within a record.
+
+A name is matched as a whole word, ignoring case and accents (``José`` matches ``jose``), as the
+full name and as each of its parts (given, middle and family names, and each half of a
+hyphenated name), so ``Ramírez's`` is masked as ``[juvenile 1]'s``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+import attrs
+
+
+def _fold(char: str) -> str:
+    """Return a character without accents, case-folded (possibly several characters)."""
+    decomposed = unicodedata.normalize("NFKD", char)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _folded(text: str) -> tuple[str, list[int]]:
+    """Return the folded text and, for each of its characters, the index it came from."""
+    out: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        folded = _fold(char)
+        out.append(folded)
+        origin.extend([index] * len(folded))
+    return "".join(out), origin
+
+
+def name_variants(name: str) -> frozenset[str]:
+    """Return the folded forms a name may be written in: whole, and each part of two letters up."""
+    whole = " ".join(_folded(name)[0].split())
+    parts = {p for p in re.split(r"[\s\-]+", whole) if len(p) >= 2}
+    return frozenset({whole, *parts} - {""})
+
+
+@attrs.frozen
+class Mask:
+    """The names to mask in a record's free text, each with its token."""
+
+    names: tuple[tuple[str, str], ...] = ()
+    """(folded variant, token) pairs, longest variant first."""
+
+    @classmethod
+    def of(cls, people: Sequence[tuple[str, str]]) -> Mask:
+        """Return the mask of people given as (label, name): the n-th of a label is ``[label n]``.
+
+        Numbering follows the order given (the record's order), so it is stable within a record.
+        """
+        pairs: dict[str, str] = {}
+        numbers: dict[str, int] = {}
+        for label, name in people:
+            numbers[label] = numbers.get(label, 0) + 1
+            for variant in name_variants(name):
+                pairs.setdefault(variant, f"[{label} {numbers[label]}]")
+        return cls(tuple(sorted(pairs.items(), key=lambda p: (-len(p[0]), p[0]))))
+
+    def __bool__(self) -> bool:
+        return bool(self.names)
+
+    def apply(self, text: str) -> str:
+        """Return the text with every variant of every name replaced by its token."""
+        if not self.names or not text:
+            return text
+        folded, origin = _folded(text)
+        pattern = re.compile(
+            r"(?<!\w)(" + "|".join(re.escape(v) for v, _ in self.names) + r")(?!\w)"
+        )
+        tokens = dict(self.names)
+        out: list[str] = []
+        last = 0
+        for match in pattern.finditer(folded):
+            start = origin[match.start()]
+            end = origin[match.end() - 1] + 1
+            if start < last:
+                continue
+            out.append(text[last:start])
+            out.append(tokens[match.group(1)])
+            last = end
+        out.append(text[last:])
+        return "".join(out)

@@ -1,0 +1,94 @@
+"""`sro … --json` answers through the same decision as the API: seal, find, disclosures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from program_support import CHIEF
+from sro_core.cli import cli
+from sro_core.domain import (
+    GradeSpan,
+    Incident,
+    Involvement,
+    InvolvementRole,
+    Location,
+    LocationKind,
+    Officer,
+    Person,
+    PersonKind,
+    School,
+    SchoolLevel,
+)
+from sro_core.service import Program
+
+PACIFIC = dt.timezone(dt.timedelta(hours=-7))
+NAME = "Quentin Fairweather"
+
+
+@pytest.fixture
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
+    """Return a SQLite store holding one incident about a juvenile, and the incident's number."""
+    for name in ("SRO_STORE", "SRO_ACTOR", "SRO_CONFIG", "SRO_PLUGINS"):
+        monkeypatch.delenv(name, raising=False)
+    url = f"sqlite:///{(tmp_path / 'sro.db').as_posix()}"
+    with Program.open(url) as program:
+        school = program.register_school(
+            CHIEF, School("Alder High", "North USD", SchoolLevel.HIGH, GradeSpan(9, 12))
+        )
+        officer = program.register_officer(CHIEF, Officer(badge="1", name="Officer One"))
+        at = dt.datetime(2026, 9, 4, 10, tzinfo=PACIFIC)
+        student = Person(PersonKind.STUDENT, NAME, dt.date(2011, 2, 2))
+        incident = program.report_incident(
+            CHIEF,
+            Incident(
+                reporting_officer_id=officer.id,
+                occurred_start=at,
+                reported_at=at,
+                location=Location(LocationKind.ON_CAMPUS, "53"),
+                school_id=school.id,
+                category="fight",
+                involvements=(Involvement(student, frozenset({InvolvementRole.SUSPECT})),),
+                narrative=f"{NAME} pushed a classmate.",
+            ),
+        )
+    return url, incident.number or ""
+
+
+def _sro(tmp_path: Path, url: str, actor: str, *args: str) -> tuple[int, str]:
+    config = tmp_path / "sro.toml"
+    config.write_text(actor, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--store", url, "--config", str(config), *args])
+    return result.exit_code, result.output
+
+
+PRINCIPAL = '[actor]\nrole = "school_administrator"\nid = "p.alder"\nschools = ["Alder High"]\n'
+SEALER = '[actor]\nrole = "supervisor"\nid = "sgt.s"\npermissions = ["sealed_records"]\n'
+CLERK = '[actor]\nrole = "records_clerk"\nid = "clerk.c"\n'
+
+
+def test_the_cli_json_shows_what_the_decision_allows(
+    store: tuple[str, str], tmp_path: Path
+) -> None:
+    """A principal's --json holds no juvenile name; sealed, the incident is gone from it."""
+    url, number = store
+    code, out = _sro(tmp_path, url, PRINCIPAL, "incidents", "find", "--json")
+    assert code == 0
+    [item] = json.loads(out)["items"]
+    assert item["record"]["number"] == number
+    assert "Fairweather" not in out
+    assert "Quentin" not in out
+    code, out = _sro(tmp_path, url, CLERK, "restrictions", "seal", number, "--order", "26-1")
+    assert code == 1
+    code, out = _sro(tmp_path, url, SEALER, "restrictions", "seal", number, "--order", "26-1")
+    assert (code, f"sealed incident {number}") == (0, out[: len(number) + 16])
+    code, out = _sro(tmp_path, url, PRINCIPAL, "incidents", "find", "--json")
+    assert json.loads(out)["items"] == []
+    code, out = _sro(tmp_path, url, PRINCIPAL, "incidents", "show", number, "--json")
+    assert code == 1
+    code, out = _sro(tmp_path, url, SEALER, "disclosures", number, "--json")
+    assert [d["recipient"] for d in json.loads(out)] == ["p.alder"]
