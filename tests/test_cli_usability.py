@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 import pytest
 from click.shell_completion import ShellComplete
+from rich.console import Console
 
 import test_cli
 from sro_core.cli import cli, output
@@ -270,3 +271,18 @@ def test_the_default_report_covers_the_year_of_the_newest_incident(
     assert crdc.exit_code == 0, crdc.stderr
     assert "CRDC counts of school year 2025-26" in crdc.stderr
     assert "exported 2 school rows as crdc-arrs" in crdc.stdout
+
+
+def test_a_progress_without_a_total_shows_no_count_stuck_at_zero() -> None:
+    """A spinner for work of unknown size shows its name and time, never a count stuck at 0."""
+    shown = output.Output()
+    drawn = io.StringIO()
+    shown.err = Console(file=drawn, force_terminal=True, width=80)
+    with shown.progress("writing the program report"):
+        pass
+    text = drawn.getvalue()
+    assert "writing the program report" in text
+    assert not re.search(r"report\s+0\s", text)
+    with shown.progress("school year 2025-26", 365) as advance:
+        advance(365)
+    assert "365/365" in drawn.getvalue()
