@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from sro_core.cli.app import Session, pass_session
-from sro_core.cli.arguments import json_option
+from sro_core.cli.output import format_option
 from sro_core.domain import DomainError
 
 
@@ -14,16 +14,16 @@ class StoreUnwell(DomainError):
 
 
 @click.command("doctor")
-@json_option
+@format_option
 @pass_session
-def doctor(session: Session, *, as_json: bool) -> None:
+def doctor(session: Session) -> None:
     """Check the store: its own integrity check, schema, audit trail and checkpoint, outbox.
 
     SQLite runs PRAGMA integrity_check over the whole file; PostgreSQL runs amcheck on the
     store's indexes where the extension is installed. Exit 1 if a check finds a problem.
     """
     checks = session.program.check_store(session.actor)
-    if as_json:
+    if session.output.format == "json":
         session.output.json(
             [
                 {"check": c.name, "ok": c.ok, "problems": list(c.problems), "note": c.note}

@@ -127,9 +127,21 @@ class Location:
             raise RuleViolation("location.zone", self.zone.value, "only an on-campus place has one")
 
     @classmethod
-    def on_campus(cls, zone: CampusZone | None = None, address: str | None = None) -> Location:
-        """Return an on-campus place whose code the school's level decides when it is stored."""
-        return cls(LocationKind.ON_CAMPUS, K12_SCHOOL_LOCATION, zone, address, derived=True)
+    def on_campus(
+        cls,
+        zone: CampusZone | None = None,
+        address: str | None = None,
+        *,
+        nibrs_code: str | None = None,
+    ) -> Location:
+        """Return a place on a school's campus.
+
+        Without ``nibrs_code`` the school's level decides the code when the incident is stored
+        (52 college or university, 53 elementary or secondary school).
+        """
+        if nibrs_code is None:
+            return cls(LocationKind.ON_CAMPUS, K12_SCHOOL_LOCATION, zone, address, derived=True)
+        return cls(LocationKind.ON_CAMPUS, nibrs_code, zone, address)
 
     def at_school(self, level: SchoolLevel) -> Location:
         """Return the place with the school code of a campus of this level, unless chosen.
@@ -145,6 +157,21 @@ class Location:
         if self.derived and self.nibrs_code == code:
             return self
         return attrs.evolve(self, nibrs_code=code, derived=True)
+
+    @classmethod
+    def school_adjacent(cls, address: str | None = None, *, nibrs_code: str = "13") -> Location:
+        """Return a place next to a school: NIBRS 13, highway/road/alley/street/sidewalk."""
+        return cls(LocationKind.SCHOOL_ADJACENT, nibrs_code, None, address)
+
+    @classmethod
+    def community(cls, address: str | None = None, *, nibrs_code: str = "25") -> Location:
+        """Return a place in the community: NIBRS 25, other/unknown (give a closer code)."""
+        return cls(LocationKind.COMMUNITY, nibrs_code, None, address)
+
+    @classmethod
+    def online(cls, *, nibrs_code: str = "58") -> Location:
+        """Return a place online: NIBRS 58, cyberspace."""
+        return cls(LocationKind.ONLINE, nibrs_code)
 
 
 class DispositionKind(enum.Enum):

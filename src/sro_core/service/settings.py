@@ -40,6 +40,10 @@ def _positive(_instance: object, attribute: attrs.Attribute[int], value: int) ->
         raise RuleViolation(attribute.name, value, "must be at least 1")
 
 
+NAIVE_TIMES = ("refuse", "local")
+"""The values of ``ProgramSettings.naive_times``."""
+
+
 def _positive_time(_instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
     if isinstance(value, dt.timedelta) and value <= dt.timedelta(0):
         raise RuleViolation(attribute.name, value, "must be a positive time")
@@ -92,6 +96,10 @@ class ProgramSettings:
     dispatch_after_commit: bool = True
     """Deliver a command's events as soon as it commits; when false, crisis events still are,
     and the rest wait for ``Program.dispatch`` (a worker, or ``sro outbox dispatch``)."""
+    naive_times: str = attrs.field(default="refuse", validator=attrs.validators.in_(NAIVE_TIMES))
+    """What a time without an offset in a filter or period means: ``"refuse"`` (an error
+    naming the field) or ``"local"`` (the program's local time, as the ``sro`` command reads
+    typed times)."""
     delivery_timeout: dt.timedelta = attrs.field(
         default=dt.timedelta(seconds=10), validator=_positive_time
     )
