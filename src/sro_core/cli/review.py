@@ -7,8 +7,8 @@ import datetime as dt
 import click
 
 from sro_core.cli.app import Session, pass_session
-from sro_core.cli.arguments import json_option
 from sro_core.cli.incidents import reported
+from sro_core.cli.output import format_option
 from sro_core.serialization import unstructure
 
 
@@ -24,36 +24,34 @@ def age_text(age: dt.timedelta) -> str:
 
 
 @click.group("review", invoke_without_command=True)
-@json_option
+@format_option
 @click.pass_context
-def review(context: click.Context, *, as_json: bool) -> None:
-    """Review of reports: without a subcommand, the reports waiting, oldest first, with age."""
+def review(context: click.Context) -> None:
+    """Review of reports: without a subcommand, the reports waiting, oldest first, with age.
+
+    Example: sro review --format csv
+    """
     if context.invoked_subcommand is not None:
         return
     session = context.find_object(Session)
     if session is None:  # pragma: no cover - the group always runs inside ``sro``
         raise click.UsageError("sro review runs as a subcommand of sro")
-    waiting = session.program.review_queue(session.actor)
-    if as_json:
-        session.output.json(
-            [
-                {
-                    "number": w.incident.number,
-                    "id": str(w.incident.id),
-                    "category": w.incident.category,
-                    "since": unstructure(w.since),
-                    "age_seconds": int(w.age.total_seconds()),
-                }
-                for w in waiting
-            ]
-        )
-        return
-    session.output.table(
+    session.output.listing(
         ("number", "category", "waiting since", "age"),
-        (
-            (w.incident.number, w.incident.category, session.local_text(w.since), age_text(w.age))
-            for w in waiting
+        session.program.review_queue(session.actor),
+        row=lambda w: (
+            w.incident.number,
+            w.incident.category,
+            session.local_text(w.since),
+            age_text(w.age),
         ),
+        wire=lambda w: {
+            "number": w.incident.number,
+            "id": str(w.incident.id),
+            "category": w.incident.category,
+            "since": unstructure(w.since),
+            "age_seconds": int(w.age.total_seconds()),
+        },
         title="reports waiting for review",
     )
 
@@ -93,17 +91,19 @@ def return_(session: Session, *, incident: str, comment: str) -> None:
 
 @review.command("history")
 @click.argument("incident", metavar="NUMBER-or-ID")
-@json_option
+@format_option
 @pass_session
-def history(session: Session, *, incident: str, as_json: bool) -> None:
-    """Show every step of a report's review: when, who, to what, and the comment."""
+def history(session: Session, *, incident: str) -> None:
+    """Show every step of a report's review: when, who, to what, and the comment.
+
+    Example: sro review history 2025-000042 --format json
+    """
     seen = session.incident(incident).value
-    if as_json:
-        session.output.json([unstructure(step) for step in seen.reviews])
-        return
-    session.output.table(
+    session.output.listing(
         ("when", "who", "review", "comment"),
-        ((session.local_text(s.at), s.actor_id, s.state.value, s.note) for s in seen.reviews),
+        seen.reviews,
+        row=lambda s: (session.local_text(s.at), s.actor_id, s.state.value, s.note),
+        wire=unstructure,
         title=f"review of {seen.number} ({seen.review.value})",
     )
 
