@@ -24,9 +24,9 @@ def test_a_report_goes_through_review_on_the_command_line(reviewing: Sro) -> Non
     """Submitted as the officer, returned with a comment, resubmitted and approved; all listed."""
     sro = reviewing  # noqa: F811 - this test runs `sro` on the reviewing program
     number = _report(sro)
-    assert sro.json("review") == []
+    assert sro.json("review")["items"] == []
     assert "submitted incident" in sro.ok("--as", "ofc.reyes", "review", "submit", number)
-    [waiting] = sro.json("review")
+    [waiting] = sro.json("review")["items"]
     assert waiting["number"] == number
     assert waiting["age_seconds"] >= 0
     assert number in sro.ok("review")
@@ -34,13 +34,13 @@ def test_a_report_goes_through_review_on_the_command_line(reviewing: Sro) -> Non
     assert missing.exit_code != 0
     assert "--comment" in missing.stderr
     sro.ok("review", "return", number, "--comment", "Say who broke up the fight.")
-    assert sro.json("review") == []
+    assert sro.json("review")["items"] == []
     sro.ok("--as", "ofc.reyes", "review", "submit", number, "--comment", "Added.")
     refused = sro("--as", "ofc.reyes", "review", "approve", number)
     assert refused.exit_code == 1
     assert "may not" in refused.stderr
     assert "approved incident" in sro.ok("review", "approve", number)
-    steps = sro.json("review", "history", number)
+    steps = sro.json("review", "history", number)["items"]
     assert [(s["state"], s["actor_id"], s["note"]) for s in steps] == [
         ("submitted", "ofc.reyes", ""),
         ("returned", user(), "Say who broke up the fight."),
@@ -48,7 +48,7 @@ def test_a_report_goes_through_review_on_the_command_line(reviewing: Sro) -> Non
         ("approved", user(), ""),
     ]
     assert "Say who broke up the fight." in sro.ok("review", "history", number)
-    trail = sro.json("audit", "show", "--limit", "1000")
+    trail = sro.records("audit", "show", "--limit", "1000")
     assert [e["action"] for e in trail if e["action"].endswith("_report")] == [
         "submit_report",
         "return_report",
@@ -65,7 +65,7 @@ def test_review_is_refused_where_the_program_does_not_review(sro: Sro) -> None: 
     refused = sro("review", "submit", number)
     assert refused.exit_code == 1
     assert "does not review" in refused.stderr
-    assert sro.json("review", "history", number) == []
+    assert sro.json("review", "history", number)["items"] == []
 
 
 def test_age_is_written_in_days_hours_and_minutes() -> None:

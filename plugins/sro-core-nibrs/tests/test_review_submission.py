@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from nibrs_cases import PERIOD, START, base
 from nibrs_support import PROGRAM
-from sro_core_nibrs import SubmissionLedger, nibrs_submission
+from sro_core_nibrs import nibrs_submission
 
 from sro_core.domain import Incident, ReviewState, incident_number
 from sro_core.testing import strategies as sx
@@ -46,12 +46,11 @@ def test_only_approved_reports_are_in_a_reviewing_programs_submission(
     reports: list[Incident],
 ) -> None:
     """Every report sent is approved; every other one is left out, saying it waits for review."""
-    ledger = SubmissionLedger(None)
-    result = nibrs_submission(reports, program=REVIEWING, period=PERIOD, ledger=ledger)
+    result = nibrs_submission(reports, program=REVIEWING, period=PERIOD)
     approved = {r.number for r in reports if r.review is ReviewState.APPROVED}
     assert set(result.exported) == approved
     assert {d.number for d in result.documents} == approved
     held = {p.field.split()[0] for p in result.problems if "supervisor" in p.rule}
     assert held == {r.number for r in reports} - approved
-    everything = nibrs_submission(reports, program=PROGRAM, period=PERIOD, ledger=ledger)
+    everything = nibrs_submission(reports, program=PROGRAM, period=PERIOD)
     assert set(everything.exported) == {r.number for r in reports}
