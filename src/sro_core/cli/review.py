@@ -64,7 +64,10 @@ _COMMENT = click.option("--comment", default="", help="What the reviewer or the 
 @_COMMENT
 @pass_session
 def submit(session: Session, *, incident: str, comment: str) -> None:
-    """Submit a report for review (again, once a returned one is corrected)."""
+    """Submit a report for review (again, once a returned one is corrected).
+
+    Example: sro --as ofc.reyes review submit 2025-000042 --comment "Witness named."
+    """
     done = session.program.submit_report(session.actor, session.incident_id(incident), comment)
     reported(session, done, "submitted")
 
@@ -74,7 +77,10 @@ def submit(session: Session, *, incident: str, comment: str) -> None:
 @_COMMENT
 @pass_session
 def approve(session: Session, *, incident: str, comment: str) -> None:
-    """Approve a submitted report (a supervisor's; not one they submitted themselves)."""
+    """Approve a submitted report (a supervisor's; not one they submitted themselves).
+
+    Example: sro review approve 2025-000042
+    """
     done = session.program.approve_report(session.actor, session.incident_id(incident), comment)
     reported(session, done, "approved")
 
@@ -84,7 +90,10 @@ def approve(session: Session, *, incident: str, comment: str) -> None:
 @click.option("--comment", required=True, help="What the officer is to correct.")
 @pass_session
 def return_(session: Session, *, incident: str, comment: str) -> None:
-    """Return a submitted report to its officer with comments."""
+    """Return a submitted report to its officer with comments.
+
+    Example: sro review return 2025-000042 --comment "Name the witness in the narrative."
+    """
     done = session.program.return_report(session.actor, session.incident_id(incident), comment)
     reported(session, done, "returned")
 
