@@ -22,6 +22,7 @@ from sro_core.domain import (
     IncidentStatus,
     Location,
     LocationKind,
+    ReportReviewed,
     ReviewState,
     ReviewStep,
     RuleViolation,
@@ -170,11 +171,10 @@ def test_a_report_is_submitted_returned_corrected_and_approved(
     assert ("return_report", "returned") in allowed
 
 
-def test_an_approved_report_that_is_amended_goes_back_to_review(
-    reviewing: tuple[Program, Town],
-) -> None:
-    """Amending an approved report queues it again; moving its case along does not."""
-    program, town = reviewing
+def test_an_approved_report_that_is_amended_goes_back_to_review() -> None:
+    """Amending an approved report queues it again, and says so; moving its case along does not."""
+    program, recorded = open_program(review="on")
+    town = build_town(program)
     incident = program.report_incident(SRO, _draft_of(town))
     program.submit_report(SRO, incident.id)
     program.approve_report(CHIEF, incident.id)
@@ -184,6 +184,12 @@ def test_an_approved_report_that_is_amended_goes_back_to_review(
     assert amended.review is ReviewState.SUBMITTED
     assert amended.reviews[-1].note == "amended after approval"
     assert [w.incident.id for w in program.review_queue(CHIEF)] == [incident.id]
+    moves = [(e.previous, e.review) for e in recorded.delivered if isinstance(e, ReportReviewed)]
+    assert moves == [
+        (ReviewState.UNSUBMITTED, ReviewState.SUBMITTED),
+        (ReviewState.SUBMITTED, ReviewState.APPROVED),
+        (ReviewState.APPROVED, ReviewState.SUBMITTED),
+    ]
 
 
 def test_the_queue_is_oldest_first(reviewing: tuple[Program, Town]) -> None:

@@ -107,6 +107,7 @@ from sro_core.domain.events import (
     PartnerRegistered,
     ReferralMade,
     ReferralUpdated,
+    ReportReviewed,
     SchoolRegistered,
 )
 from sro_core.domain.incidents import (
@@ -358,6 +359,7 @@ __all__ = [
     "ReferralStatus",
     "ReferralUpdated",
     "Relationship",
+    "ReportReviewed",
     "ReviewState",
     "ReviewStep",
     "RuleViolation",

@@ -18,6 +18,7 @@ from sro_core.domain.crises import CrisisKind, CrisisRole
 from sro_core.domain.incidents import DispositionKind, IncidentStatus
 from sro_core.domain.privacy import RecordClass, shared_as
 from sro_core.domain.referrals import ReferralReason, ReferralStatus
+from sro_core.domain.review import ReviewState
 from sro_core.domain.triad import TriadRole
 from sro_core.domain.values import aware, utc
 
@@ -88,6 +89,19 @@ class IncidentStatusChanged(DomainEvent):
     disposition: DispositionKind | None = attrs.field(
         default=None, metadata=shared_as(RecordClass.ARREST)
     )
+
+
+@attrs.frozen(kw_only=True)
+class ReportReviewed(DomainEvent):
+    """A report moved in its supervisor's review: submitted, approved, or returned.
+
+    The comments stay on the incident (``Incident.reviews``): an event names only the move.
+    """
+
+    incident_id: uuid.UUID
+    number: str
+    previous: ReviewState
+    review: ReviewState
 
 
 @attrs.frozen(kw_only=True)
@@ -190,6 +204,7 @@ EVENT_TYPES: tuple[type[DomainEvent], ...] = (
     AssignmentEnded,
     IncidentReported,
     IncidentStatusChanged,
+    ReportReviewed,
     IncidentEscalated,
     ContactLogged,
     ActivityRecorded,

@@ -20,6 +20,7 @@ from sro_core.domain import (
     Involvement,
     LocationKind,
     Offense,
+    ReportReviewed,
     ReviewState,
     RuleViolation,
 )
@@ -131,6 +132,16 @@ class Incidents(ProgramCore):
             after = self._checked(_placed(unit, after), now)
             stored = unit.incidents.update(after)
             events: list[DomainEvent] = []
+            if stored.review is not before.review:
+                events.append(
+                    ReportReviewed(
+                        occurred_at=now,
+                        incident_id=stored.id,
+                        number=stored.number or "",
+                        previous=before.review,
+                        review=stored.review,
+                    )
+                )
             if stored.status is not before.status:
                 events.append(
                     IncidentStatusChanged(

@@ -17,6 +17,7 @@ from sro_core.domain import (
     DomainEvent,
     Incident,
     IncidentStatus,
+    ReportReviewed,
     ReviewState,
     RuleViolation,
     waiting_since,
@@ -67,7 +68,14 @@ class Review(ProgramCore):
                 raise RuleViolation("status", "draft", "a draft is reported before it is reviewed")
             after = self._checked(before.under_review(state, actor.id, now, note), now)
             stored = unit.incidents.update(after)
-            return self._shown(unit, actor, "incident", stored, now), []
+            event = ReportReviewed(
+                occurred_at=now,
+                incident_id=stored.id,
+                number=stored.number or "",
+                previous=before.review,
+                review=stored.review,
+            )
+            return self._shown(unit, actor, "incident", stored, now), [event]
 
         return self._command(actor, action, name, str(incident_id), work, detail=state.value)
 

@@ -114,6 +114,7 @@ from sro_core.domain import (
     ReferralStatus,
     ReferralUpdated,
     Relationship,
+    ReportReviewed,
     ReviewState,
     ReviewStep,
     School,
@@ -1709,6 +1710,12 @@ def _event_fields() -> Mapping[type[DomainEvent], Mapping[str, SearchStrategy[An
             "category": _codes("sro.incident_category"),
         },
         IncidentEscalated: {"contact_id": ids, "incident_id": ids},
+        ReportReviewed: {
+            "incident_id": ids,
+            "number": _incident_numbers(),
+            "previous": st.sampled_from(ReviewState),
+            "review": st.sampled_from(ReviewState),
+        },
         ContactLogged: {
             "contact_id": ids,
             "officer_id": ids,
