@@ -498,6 +498,11 @@ def test_an_export_over_the_store_is_refused_before_anything_is_opened(tmp_path:
         result = store("export", "--output", str(tmp_path / name))
         assert result.exit_code == 1
         assert "the store's own file" in result.stderr
+    ledger = store(
+        "export", "--output", str(tmp_path / "x.csv"), "--option", f"ledger={tmp_path / 's.db'}"
+    )
+    assert ledger.exit_code == 1
+    assert "the store's own file" in ledger.stderr
     assert store.state() == before
     assert json.loads(store.ok("schools", "list", "--json"))[0]["name"] == HIGH
 
