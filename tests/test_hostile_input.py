@@ -266,12 +266,20 @@ class Store:
         return {"school": school["id"], "officer": officer["id"]}
 
     def state(self) -> object:
-        """Return what the store holds: its bytes (SQLite) or its rows (PostgreSQL)."""
-        if self.url.startswith("sqlite:"):
-            path = Path(self.url.removeprefix("sqlite:///"))
-            return {p.name: p.read_bytes() for p in sorted(path.parent.glob(path.name + "*"))}
+        """Return what the store holds: its records, and its audit entries of allowed acts.
+
+        A refused attempt is audited (CJIS asks for failed attempts too): that entry is the
+        one thing a refused import adds, so entries of refusals are left out here. The trail
+        is read through the store, since reading it through the program is audited.
+        """
         with Program.open(self.url) as program:
-            return snapshot(program), len(list(program.audit_trail(CHIEF)))
+            with program.storage.unit_of_work() as unit:
+                allowed = [
+                    (e.sequence, e.action)
+                    for e in unit.audit.entries()
+                    if e.outcome is AuditOutcome.ALLOWED
+                ]
+            return snapshot(program), allowed
 
 
 def _postgres_url() -> str | None:

@@ -6,7 +6,6 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import attrs
 import pytest
 from click.testing import CliRunner
 
@@ -14,8 +13,6 @@ from program_support import CHIEF
 from sro_core.cli import cli
 from sro_core.cli.app import user
 from sro_core.domain import (
-    ActorEntry,
-    ActorRole,
     GradeSpan,
     Incident,
     Involvement,
@@ -23,7 +20,6 @@ from sro_core.domain import (
     Location,
     LocationKind,
     Officer,
-    Permission,
     Person,
     PersonKind,
     School,
@@ -46,20 +42,6 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
             CHIEF, School("Alder High", "North USD", SchoolLevel.HIGH, GradeSpan(9, 12))
         )
         officer = program.register_officer(CHIEF, Officer(badge="1", name="Officer One"))
-        first = program.register_first_supervisor(user())
-        assert first is not None
-        chief = first.actor()
-        program.change_actor(
-            chief,
-            attrs.evolve(first, version=1, permissions=frozenset({Permission.SEALED_RECORDS})),
-        )
-        program.register_actor(
-            chief,
-            ActorEntry(
-                "p.alder", "P. Alder", ActorRole.SCHOOL_ADMINISTRATOR, frozenset({school.id})
-            ),
-        )
-        program.register_actor(chief, ActorEntry("clerk.c", "C. Clerk", ActorRole.RECORDS_CLERK))
         at = dt.datetime(2026, 9, 4, 10, tzinfo=PACIFIC)
         student = Person(PersonKind.STUDENT, NAME, dt.date(2011, 2, 2))
         incident = program.report_incident(
@@ -78,16 +60,11 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
     return url, incident.number or ""
 
 
-def _sro(tmp_path: Path, url: str, actor: str, *args: str) -> tuple[int, str]:
+def _sro(tmp_path: Path, url: str, *args: str) -> tuple[int, str]:
     config = tmp_path / "sro.toml"
-    config.write_text(actor, encoding="utf-8")
+    config.write_text('[program]\nname = "Test"\n', encoding="utf-8")
     result = CliRunner().invoke(cli, ["--store", url, "--config", str(config), *args])
     return result.exit_code, result.output
-
-
-PRINCIPAL = '[actor]\nid = "p.alder"\n'
-SEALER = ""  # the user at the keyboard: the store's first supervisor, with sealed_records
-CLERK = '[actor]\nid = "clerk.c"\n'
 
 
 def test_the_cli_json_shows_what_the_decision_allows(
@@ -95,19 +72,31 @@ def test_the_cli_json_shows_what_the_decision_allows(
 ) -> None:
     """A principal's --json holds no juvenile name; sealed, the incident is gone from it."""
     url, number = store
-    code, out = _sro(tmp_path, url, PRINCIPAL, "incidents", "find", "--json")
-    assert code == 0
+    assert _sro(tmp_path, url, "init")[0] == 0
+    for actor, *scope in (
+        ("p.alder", "--role", "school_administrator", "--school", "Alder High"),
+        ("clerk.c", "--role", "records_clerk"),
+    ):
+        assert _sro(tmp_path, url, "actors", "add", actor, *scope)[0] == 0
+    granted = _sro(tmp_path, url, "actors", "change", user(), "--permission", "sealed_records")
+    assert granted[0] == 0
+    principal, clerk, sealer = ("--as", "p.alder"), ("--as", "clerk.c"), ()
+    code, out = _sro(tmp_path, url, *principal, "incidents", "find", "--json")
+    assert code == 0, out
     [item] = json.loads(out)["items"]
     assert item["record"]["number"] == number
     assert "Fairweather" not in out
     assert "Quentin" not in out
-    code, out = _sro(tmp_path, url, CLERK, "restrictions", "seal", number, "--order", "26-1")
+    code, out = _sro(tmp_path, url, *clerk, "restrictions", "seal", number, "--order", "26-1")
     assert code == 1
-    code, out = _sro(tmp_path, url, SEALER, "restrictions", "seal", number, "--order", "26-1")
-    assert (code, f"sealed incident {number}") == (0, out[: len(number) + 16])
-    code, out = _sro(tmp_path, url, PRINCIPAL, "incidents", "find", "--json")
+    code, out = _sro(tmp_path, url, *sealer, "restrictions", "seal", number, "--order", "26-1")
+    assert (code, f"sealed incident {number}") == (0, out[: len(number) + 16]), out
+    code, out = _sro(tmp_path, url, *principal, "incidents", "find", "--json")
     assert json.loads(out)["items"] == []
-    code, out = _sro(tmp_path, url, PRINCIPAL, "incidents", "show", number, "--json")
+    code, out = _sro(tmp_path, url, *principal, "incidents", "show", number, "--json")
     assert code == 1
-    code, out = _sro(tmp_path, url, SEALER, "disclosures", number, "--json")
+    code, out = _sro(tmp_path, url, *sealer, "disclosures", number, "--json")
     assert [d["recipient"] for d in json.loads(out)] == ["p.alder"]
+    trail = _sro(tmp_path, url, "audit", "show", "--json")[1]
+    assert "order 26-1" in trail
+    assert "Fairweather" not in trail
