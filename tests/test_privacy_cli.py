@@ -91,4 +91,4 @@ def test_the_cli_json_shows_what_the_decision_allows(
     code, out = _sro(tmp_path, url, PRINCIPAL, "incidents", "show", number, "--json")
     assert code == 1
     code, out = _sro(tmp_path, url, SEALER, "disclosures", number, "--json")
-    assert [d["recipient"] for d in json.loads(out)] == ["p.alder"]
+    assert [d["record"]["recipient"] for d in json.loads(out)["items"]] == ["p.alder"]
