@@ -1,13 +1,13 @@
 """What every benchmark shares: its command line, the input records, the raw rows, the report.
 
-Each script measures one figure of DESIGN.md §6 twice in the same run: through the library,
-and with the raw driver doing the same work (same input, same rows committed). It prints both,
-their ratio and the floor and aim, and with ``--json`` one JSON object per figure for
-``bench/run.py``. The input is what a JSON-lines import gives: plain dicts in the wire format
-of :mod:`sro_core.serialization` (made once from a few dozen valid incidents, outside the
-timing). ``SRO_BENCH_POSTGRES_URL`` (else ``SRO_TEST_POSTGRES_URL``) names the PostgreSQL
-database (default ``postgresql://postgres@127.0.0.1:5432/test``); each run works in a schema
-of its own and drops it.
+Each script measures one of the performance figures (docs/performance.md) twice in the same
+run: through the library, and with the raw driver doing the same work (same input, same rows
+committed). It prints both, their ratio and the floor and aim, and with ``--json`` one JSON
+object per figure for ``bench/run.py``. The input is what a JSON-lines import gives: plain
+dicts in the wire format of :mod:`sro_core.serialization` (made once from a few dozen valid
+incidents, outside the timing). ``SRO_BENCH_POSTGRES_URL`` (else ``SRO_TEST_POSTGRES_URL``)
+names the PostgreSQL database (default ``postgresql://postgres@127.0.0.1:5432/test``); each
+run works in a schema of its own and drops it.
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ def arguments(description: str, size: int, tiny: int) -> argparse.Namespace:
 
 @attrs.frozen
 class Figure:
-    """One figure of DESIGN.md §6 as measured: the library's, the raw driver's, their ratio."""
+    """One performance figure as measured: the library's, the raw driver's, their ratio."""
 
     name: str
     unit: str

@@ -1,4 +1,4 @@
-"""Run every benchmark and print the table of DESIGN.md §6's figures.
+"""Run every benchmark and print the table of the performance figures (docs/performance.md).
 
 ``python bench/run.py`` runs each script with its default sizes (minutes on a 2-core machine);
 ``--tiny`` runs them on a few thousand records (seconds, for CI); ``--markdown`` prints the
@@ -27,12 +27,13 @@ SCRIPTS = (
     "monthly_counts.py",
     "export_stream.py",
     "program_open.py",
+    "audit_writers.py",
     "cold_start.py",
     "import_memory.py",
     "dispatch_outbox.py",
     "notifiers.py",
 )
-NEEDS_POSTGRES = frozenset({"bulk_postgres.py"})
+NEEDS_POSTGRES = frozenset({"bulk_postgres.py", "audit_writers.py"})
 
 
 def _postgres_problem() -> str | None:

@@ -17,7 +17,7 @@ import datetime as dt
 import pickle
 import threading
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,7 @@ from sro_core.ports import (
     AssignmentRepository,
     AuditLog,
     Capability,
+    Claim,
     Conflict,
     ContactCount,
     CrdcMeasure,
@@ -86,6 +87,7 @@ KINDS = {
     "agreements": "agreement",
     "referrals": "referral",
     "crises": "crisis",
+    "actors": "actor",
 }
 UNIQUE = {"officers": "badge", "incidents": "number"}
 
@@ -100,6 +102,10 @@ class _Book:
     audit: list[AuditEntry] = attrs.field(factory=list)
     counters: dict[int, int] = attrs.field(factory=dict)
     unique: dict[tuple[str, object], uuid.UUID] = attrs.field(factory=dict)
+    claims: dict[tuple[uuid.UUID, str], tuple[str, dt.datetime]] = attrs.field(factory=dict)
+    """Who holds each claimed delivery (its token) and until when."""
+    settled: dict[uuid.UUID, dt.datetime] = attrs.field(factory=dict)
+    """When each settled event was settled."""
     """The unique index: who holds each badge and each incident number."""
 
 
@@ -243,7 +249,11 @@ class _Events(Outbox):
             self.unit.events.append(OutboxEntry(sequence, event, at))
 
     def entries(self, after: int = 0, limit: int | None = None) -> list[OutboxEntry]:
-        found = [e for e in [*self.unit.base.events, *self.unit.events] if e.sequence > after]
+        found = [
+            e
+            for e in [*self.unit.base.events, *self.unit.events]
+            if e.sequence > after and e.event.event_id not in self.unit.pruned
+        ]
         return found[:limit]
 
     def due(self, notifier: str, now: dt.datetime, limit: int) -> list[OutboxEntry]:
@@ -264,11 +274,106 @@ class _Events(Outbox):
         return self.unit.delivered.get(pair, self.unit.base.deliveries.get(pair))
 
     def record(self, delivery: Delivery) -> None:
-        self.unit.delivered[delivery.event_id, delivery.notifier] = delivery
+        pair = (delivery.event_id, delivery.notifier)
+        stored = self.state(*pair)
+        if stored is not None and stored.status is DeliveryStatus.DELIVERED:
+            return
+        self.unit.touched_events.add(delivery.event_id)
+        self.unit.delivered[pair] = delivery
+        self.unit.claimed[pair] = None
+        if delivery.status is DeliveryStatus.PENDING:
+            self.unit.settled[delivery.event_id] = None
+
+    def holder(self, pair: tuple[uuid.UUID, str]) -> tuple[str, dt.datetime] | None:
+        """Return the token and lease end of a delivery's claim, if it is claimed."""
+        if pair in self.unit.claimed:
+            return self.unit.claimed[pair]
+        return self.unit.base.claims.get(pair)
+
+    def settled_at(self, event_id: uuid.UUID) -> dt.datetime | None:
+        """Return when an event was settled, or None while it is open."""
+        if event_id in self.unit.settled:
+            return self.unit.settled[event_id]
+        return self.unit.base.settled.get(event_id)
+
+    def claim(
+        self,
+        notifier: str,
+        now: dt.datetime,
+        lease: dt.timedelta,
+        limit: int,
+        *,
+        token: str,
+        events: Collection[uuid.UUID] | None = None,
+    ) -> list[Claim]:
+        def claimable(entry: OutboxEntry) -> bool:
+            event_id = entry.event.event_id
+            if self.settled_at(event_id) is not None:
+                return False
+            if events is not None and event_id not in events:
+                return False
+            delivery = self.state(event_id, notifier)
+            if delivery is None:
+                return True
+            held = self.holder((event_id, notifier))
+            return (
+                delivery.status is DeliveryStatus.PENDING
+                and (delivery.next_attempt_at is None or delivery.next_attempt_at <= now)
+                and (held is None or held[1] <= now)
+            )
+
+        chosen = [e for e in self.entries() if claimable(e)]
+        chosen.sort(key=lambda e: (not e.event.urgent, e.sequence))
+        claims = []
+        for entry in chosen[:limit]:
+            pair = (entry.event.event_id, notifier)
+            before = self.state(*pair) or Delivery(pair[0], notifier, DeliveryStatus.PENDING)
+            attempt = before.attempts + 1
+            self.unit.delivered[pair] = attrs.evolve(before, attempts=attempt)
+            self.unit.claimed[pair] = (token, now + lease)
+            self.unit.touched_events.add(pair[0])
+            claims.append(Claim(entry, notifier, attempt, token, now + lease))
+        return claims
+
+    def settle(
+        self, claim: Claim, outcome: Delivery, notifiers: Collection[str], now: dt.datetime
+    ) -> bool:
+        event_id = claim.entry.event.event_id
+        pair = (event_id, claim.notifier)
+        stored, held = self.state(*pair), self.holder(pair)
+        if stored is None or stored.status is not DeliveryStatus.PENDING:
+            return False
+        if held is None or held[0] != claim.token:
+            return False
+        self.unit.touched_events.add(event_id)
+        self.unit.delivered[pair] = outcome
+        self.unit.claimed[pair] = None
+        final = {DeliveryStatus.DELIVERED, DeliveryStatus.DEAD}
+        states = [self.state(event_id, n) for n in notifiers]
+        if outcome.status in final and all(d is not None and d.status in final for d in states):
+            self.unit.settled[event_id] = now
+        return True
+
+    def prune(self, before: dt.datetime, limit: int) -> int:
+        def removable(event_id: uuid.UUID) -> bool:
+            at = self.settled_at(event_id)
+            return (
+                at is not None
+                and at < before
+                and all(d.status is DeliveryStatus.DELIVERED for d in self.deliveries(event_id))
+            )
+
+        gone = [e for e in self.entries() if removable(e.event.event_id)]
+        gone.sort(key=lambda e: (self.settled_at(e.event.event_id), e.sequence))
+        ids = {e.event.event_id for e in gone[:limit]}
+        self.unit.pruned |= ids
+        self.unit.touched_events |= ids
+        return len(ids)
 
     def all_deliveries(self) -> dict[tuple[uuid.UUID, str], Delivery]:
         """Return every delivery the unit sees."""
-        return {**self.unit.base.deliveries, **self.unit.delivered}
+        every = {**self.unit.base.deliveries, **self.unit.delivered}
+        return {pair: d for pair, d in every.items() if pair[0] not in self.unit.pruned}
 
     def deliveries(self, event_id: uuid.UUID) -> list[Delivery]:
         found = [d for (e, _), d in self.all_deliveries().items() if e == event_id]
@@ -435,6 +540,16 @@ class _Answers(Queries):
         ]
 
 
+def _outbox_state(book: _Book, event_id: uuid.UUID) -> tuple[Any, ...]:
+    """Return what a book holds of an event's deliveries, claims and settling."""
+    return (
+        {p: d for p, d in book.deliveries.items() if p[0] == event_id},
+        {p: c for p, c in book.claims.items() if p[0] == event_id},
+        book.settled.get(event_id),
+        any(e.event.event_id == event_id for e in book.events),
+    )
+
+
 def by_key(item: tuple[Any, Any]) -> Any:
     """Order counted groups by their key."""
     return item[0]
@@ -484,6 +599,10 @@ class _DocsUnit(UnitOfWork):
         self.delivered: dict[tuple[uuid.UUID, str], Delivery] = {}
         self.appended: list[AuditEntry] = []
         self.allocated: dict[int, int] = {}
+        self.claimed: dict[tuple[uuid.UUID, str], tuple[str, dt.datetime] | None] = {}
+        self.settled: dict[uuid.UUID, dt.datetime | None] = {}
+        self.pruned: set[uuid.UUID] = set()
+        self.touched_events: set[uuid.UUID] = set()
         self.ended = False
         self.officers = _Officers(self, "officers")
         self.schools = _Table(self, "schools")
@@ -496,6 +615,7 @@ class _DocsUnit(UnitOfWork):
         self.agreements = _Table(self, "agreements")
         self.referrals = _Referrals(self, "referrals")
         self.crises = _Crises(self, "crises")
+        self.actors = _Table(self, "actors")
         self.outbox = _Events(self)
         self.audit = _Audit(self)
         self.queries = _Answers(self)
@@ -541,6 +661,9 @@ class _DocsUnit(UnitOfWork):
                 moved = holder in written and getattr(written[holder], field) != value
                 if holder not in (None, record.id) and not moved:
                     raise Conflict(KINDS[table], value, f"another {KINDS[table]} has this {field}")
+        for event_id in self.touched_events:
+            if _outbox_state(current, event_id) != _outbox_state(self.base, event_id):
+                raise Conflict("outbox event", event_id, "changed by another unit meanwhile")
         if self.appended and len(current.audit) != len(self.base.audit):
             raise Conflict("audit entry", self.appended[0].sequence, "appended meanwhile")
 
@@ -554,6 +677,14 @@ class _DocsUnit(UnitOfWork):
             *(attrs.evolve(e, sequence=start + n) for n, e in enumerate(self.events, 1)),
         ]
         book.deliveries = {**current.deliveries, **self.delivered}
+        book.claims = {**current.claims, **self.claimed}  # type: ignore[dict-item]
+        book.claims = {pair: held for pair, held in book.claims.items() if held is not None}
+        settled = {**current.settled, **self.settled}
+        book.settled = {e: at for e, at in settled.items() if at is not None}
+        if self.pruned:
+            book.events = [e for e in book.events if e.event.event_id not in self.pruned]
+            book.deliveries = {p: d for p, d in book.deliveries.items() if p[0] not in self.pruned}
+            book.settled = {e: at for e, at in book.settled.items() if e not in self.pruned}
         book.audit = [*current.audit, *self.appended]
         book.counters = {**current.counters, **self.allocated}
         book.unique = dict(current.unique)

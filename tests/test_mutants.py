@@ -74,11 +74,12 @@ MUTANTS = (
         "outbox.entries() hands out the store's own list",
         "records changed behind the store",
         "test_values_a_store_returns_are_the_callers",
-        "        found = [e for e in [*self.unit.base.events, *self.unit.events] if e.sequence > "
-        "after]\n",
-        "        if not after and limit is None and not self.unit.events:\n            return "
-        "self.unit.base.events\n        found = [e for e in [*self.unit.base.events, "
-        "*self.unit.events] if e.sequence > after]\n",
+        "        found = [\n            e\n"
+        "            for e in [*self.unit.base.events, *self.unit.events]\n",
+        "        if not after and limit is None and not self.unit.events:\n"
+        "            return self.unit.base.events\n"
+        "        found = [\n            e\n"
+        "            for e in [*self.unit.base.events, *self.unit.events]\n",
     ),
     Mutant(
         "text folded with str.lower",
@@ -237,8 +238,8 @@ MUTANTS = (
         "due() ignores urgency",
         "a lockdown behind a backlog",
         "test_due_gives_urgent_events_first_then_the_oldest",
-        "key=lambda e: (not e.event.urgent, e.sequence)",
-        "key=lambda e: e.sequence",
+        "return sorted(due, key=lambda e: (not e.event.urgent, e.sequence))",
+        "return sorted(due, key=lambda e: e.sequence)",
     ),
     Mutant(
         "dead letters by notifier first",

@@ -53,6 +53,8 @@ def waiting(tmp_path: Path) -> Path:
     (tmp_path / "sro.toml").write_text(
         "[program]\ndispatch_after_commit = false\n", encoding="utf-8"
     )
+    initialised = _sro(tmp_path, "init")  # the command's user becomes the first supervisor
+    assert initialised.returncode == 0, initialised.stderr
     url = f"sqlite:///{(tmp_path / 'sro.db').as_posix()}"
     settings = ProgramSettings(dispatch_after_commit=False)
     with contextlib.closing(Program.open(url, settings, plugins=PluginHost.load())) as program:

@@ -1,6 +1,6 @@
 """The plugin guide, followed to the letter: its example plugin is built from the page and run.
 
-The ``# src/sro_webhook/__init__.py`` blocks of ``docs/plugins.md`` are written into a package,
+The ``# src/sro_relay/__init__.py`` blocks of ``docs/plugins.md`` are written into a package,
 installed under the guide's entry point in a folder on ``sys.path``, loaded by the plugin host
 and used by a program: the notifier POSTs to a real HTTP server on 127.0.0.1, the export format
 writes a file. The kit's profiles are checked against the guide's table of what they run.
@@ -20,9 +20,11 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+from click.testing import CliRunner
 
 from program_support import CHIEF
 from sro_core import PluginHost, Program, ProgramSettings
+from sro_core.cli import cli
 from sro_core.domain import AuditOutcome, Officer, ProgramCalendar, RuleViolation, SchoolYear
 from sro_core.plugins import ONLY_VARIABLE, STRICT_VARIABLE, PluginLoadError, SroPluginWarning
 from sro_core.ports import Exporter, Period, Storage
@@ -32,7 +34,7 @@ from sro_core.testing import StorageContract, StorageMachine
 from test_mutants import kit_profile
 
 GUIDE = Path(__file__).parent.parent / "docs" / "plugins.md"
-MODULE = "# src/sro_webhook/__init__.py"
+MODULE = "# src/sro_relay/__init__.py"
 BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
 
 
@@ -60,7 +62,7 @@ class Receiver(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def receiver() -> Iterator[str]:
-    """Serve on 127.0.0.1 and give the URL the webhook posts to."""
+    """Serve on 127.0.0.1 and give the URL the relay posts to."""
     Receiver.received.clear()
     server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -74,16 +76,16 @@ def receiver() -> Iterator[str]:
 
 
 def install(site: Path, source: str) -> None:
-    """Install a package ``sro_webhook`` with the guide's entry point ``webhook`` into a folder."""
-    package = site / "sro_webhook"
+    """Install a package ``sro_relay`` with the guide's entry point ``relay`` into a folder."""
+    package = site / "sro_relay"
     package.mkdir(parents=True)
     (package / "__init__.py").write_text(source, encoding="utf-8")
-    info = site / "sro_webhook-1.0.0.dist-info"
+    info = site / "sro_relay-1.0.0.dist-info"
     info.mkdir()
     (info / "METADATA").write_text(
-        "Metadata-Version: 2.1\nName: sro-webhook\nVersion: 1.0.0\n", encoding="utf-8"
+        "Metadata-Version: 2.1\nName: sro-relay\nVersion: 1.0.0\n", encoding="utf-8"
     )
-    (info / "entry_points.txt").write_text("[sro_core]\nwebhook = sro_webhook\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text("[sro_core]\nrelay = sro_relay\n", encoding="utf-8")
 
 
 @pytest.fixture
@@ -93,21 +95,21 @@ def guide_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
     monkeypatch.delenv(STRICT_VARIABLE, raising=False)
     monkeypatch.syspath_prepend(str(tmp_path))
     yield tmp_path
-    sys.modules.pop("sro_webhook", None)
+    sys.modules.pop("sro_relay", None)
 
 
 def test_the_guides_plugin_loads_delivers_and_exports(guide_site: Path, receiver: str) -> None:
     """The guide's plugin, installed as written, delivers each event and writes an export."""
     install(guide_site, guide_source())
-    host = PluginHost.load(only={"webhook"}, strict=True)
-    assert "webhook" in [info.name for info in host.plugins()]
-    notifier = NotifierSetting("webhook", (("url", receiver), ("timeout", "3")))
+    host = PluginHost.load(only={"relay"}, strict=True)
+    assert "relay" in [info.name for info in host.plugins()]
+    notifier = NotifierSetting("relay", (("url", receiver), ("timeout", "3")))
     program = Program.open("memory:", ProgramSettings(notifiers=(notifier,)), plugins=host)
     officer = program.register_officer(CHIEF, Officer("1042", "Dana Ortiz"))
     [(path, headers, body)] = Receiver.received
     assert path == "/sro"
-    assert body["type"] == "OfficerRegistered"
-    assert body["officer_id"] == str(officer.id)
+    assert (body["kind"], body["audience"]) == ("OfficerRegistered", "department")
+    assert body["event"]["officer_id"] == str(officer.id)
     assert headers["Idempotency-Key"] == body["event_id"]
     out = io.StringIO()
     year = SchoolYear.of(program.today())
@@ -122,7 +124,7 @@ def test_the_guides_plugin_loads_delivers_and_exports(guide_site: Path, receiver
 def test_the_guides_write_takes_exactly_the_exporters_parameters(guide_site: Path) -> None:
     """The export format's ``write`` in the guide has the signature the program calls."""
     install(guide_site, guide_source())
-    module = __import__("sro_webhook")
+    module = __import__("sro_relay")
     guide = inspect.signature(module.TabSeparated.write).parameters
     port = inspect.signature(Exporter.write).parameters
     assert [(p.name, p.kind) for p in guide.values()] == [(p.name, p.kind) for p in port.values()]
@@ -133,12 +135,12 @@ def test_the_guides_plugin_with_a_misspelt_hook_is_skipped_unless_strict(
 ) -> None:
     """A misspelt hook in the guide's plugin is reported and the plugin skipped; strict stops."""
     install(guide_site, guide_source().replace("sro_register_exporters", "sro_register_exporter"))
-    with pytest.warns(SroPluginWarning, match=r"'webhook' was skipped.*sro_register_exporter\b"):
-        host = PluginHost.load(only={"webhook"}, strict=False)
-    assert [f.name for f in host.failures()] == ["webhook"]
-    assert "webhook" not in [info.name for info in host.plugins()]
+    with pytest.warns(SroPluginWarning, match=r"'relay' was skipped.*sro_register_exporter\b"):
+        host = PluginHost.load(only={"relay"}, strict=False)
+    assert [f.name for f in host.failures()] == ["relay"]
+    assert "relay" not in [info.name for info in host.plugins()]
     with pytest.raises(PluginLoadError, match="sro_register_exporter"):
-        PluginHost.load(only={"webhook"}, strict=True)
+        PluginHost.load(only={"relay"}, strict=True)
 
 
 def test_a_monthly_counts_export_without_its_period_is_refused_and_audited() -> None:
@@ -183,3 +185,18 @@ def test_the_guide_says_exactly_what_each_kit_profile_runs() -> None:
     assert dev == {5}
     assert f"| 5 examples |\n| the machine | {ci_runs} sequences of up to {ci_steps} steps" in guide
     assert f"| {dev_runs} sequences of up to {dev_steps} steps |" in guide
+
+
+def test_sro_runs_with_a_misspelt_plugin_and_says_which_was_skipped(
+    guide_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`sro plugins` exits 0 with a misspelt plugin installed, naming it on standard error."""
+    install(guide_site, guide_source().replace("sro_register_exporters", "sro_register_exporter"))
+    monkeypatch.setenv(ONLY_VARIABLE, "relay")
+    mixing = "mix_stderr" in inspect.signature(CliRunner.__init__).parameters
+    runner = CliRunner(mix_stderr=False) if mixing else CliRunner()  # type: ignore[call-arg]
+    store = f"sqlite:///{tmp_path / 'sro.db'}"
+    result = runner.invoke(cli, ["--store", store, "plugins"])
+    assert result.exit_code == 0, result.output
+    assert "plugin 'relay' was skipped" in result.stderr
+    assert "sro_register_exporter" in result.stderr

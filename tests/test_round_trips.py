@@ -97,11 +97,11 @@ def test_a_bundle_restores_whole_into_an_empty_store_and_a_second_time_adds_noth
 ) -> None:
     """Restore, through JSON lines, gives back the same facts; restoring again skips them all."""
     with Program.open("memory:", plugins=PluginHost.load(entry_points=False)) as program:
-        first = program.restore(CHIEF, _through_json_lines(bundle))
+        first = program.restore_bundle(CHIEF, _through_json_lines(bundle))
         total = sum(1 for _ in bundle.records())
         assert sum(first.stored.values()) == total
         assert _facts(program.bundle(CHIEF)) == _facts(bundle)
-        again = program.restore(CHIEF, bundle)
+        again = program.restore_bundle(CHIEF, bundle)
         assert (sum(again.stored.values()), sum(again.skipped.values())) == (0, total)
 
 

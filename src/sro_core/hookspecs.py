@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TypeVar
 import pluggy
 
 if TYPE_CHECKING:
-    from sro_core.domain import DomainEvent, Incident, Problem
+    from sro_core.domain import AuditCheckpoint, DomainEvent, Incident, Problem
     from sro_core.ports import (
         CodeTablesRegistry,
         ExporterRegistry,
@@ -118,10 +118,28 @@ def sro_on_event(event: DomainEvent, program: ProgramContext) -> None:
 def sro_cli_commands(cli: object) -> None:
     """Add subcommands to the ``sro`` command.
 
-    Called once, for every plugin, when the ``sro`` command starts; the results are ignored.
+    Called once in a run, for every plugin, when ``sro`` is asked for a subcommand that is not
+    built in (``sro --help`` loads no plugin); the results are ignored.
 
     :param cli: the ``sro`` command's ``click.Group``; call ``cli.add_command(command)``.
         It is typed ``object`` so that the hook specifications do not import click.
+    """
+
+
+@hookspec
+def sro_audit_checkpoint(checkpoint: AuditCheckpoint, program: ProgramContext) -> None:
+    """Keep a sealed audit checkpoint outside the store (a department's log service).
+
+    Called for every plugin each time the program takes a checkpoint of its audit trail
+    (``sro audit checkpoint``, ``Program.checkpoint_audit``, or automatically every so many
+    entries or minutes), after it is written to the checkpoint folder if one is configured;
+    the results are ignored. A plugin that raises does not stop the others, and the command
+    that triggered the checkpoint is not undone: the failure is logged.
+
+    :param checkpoint: the sealed checkpoint: ``sequence``, ``head_hash``, ``at``, ``key_id``,
+        ``method`` (``hmac-sha256`` or ``ed25519``) and ``seal``; ``body()`` is what the seal
+        covers.
+    :param program: the program whose trail it anchors.
     """
 
 

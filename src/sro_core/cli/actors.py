@@ -8,7 +8,7 @@ actor its role, schools, partner and permissions.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import attrs
@@ -125,6 +125,10 @@ def list_actors(session: Session) -> None:
             _active(e.active_from, e.active_until),
         ),
     )  # fmt: skip
+
+
+def _listed(texts: Iterable[str]) -> str:
+    return ", ".join(sorted(texts))
 
 
 def _active(start: dt.date | None, end: dt.date | None) -> str:

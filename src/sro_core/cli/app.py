@@ -21,11 +21,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
+import attrs
 import click
 
 from sro_core.cli.arguments import as_uuid
 from sro_core.cli.configuration import (
     Configuration,
+    default_checkpoint_folder,
     default_store_url,
     load_configuration,
 )
@@ -148,6 +150,9 @@ class Session:
         if not create:
             missing_store(self.store_url)
         chosen = settings or self.settings
+        if chosen.audit_checkpoints is None:
+            folder = str(default_checkpoint_folder(self.store_url))
+            chosen = attrs.evolve(chosen, audit_checkpoints=folder)
         if clock is None:
             self._program = Program.open(self.store_url, chosen, plugins=self.plugins)
         else:

@@ -105,12 +105,6 @@ def demo(
             "(start again with --reset, or give another --store)"
         )
     output_ = session.output
-    first = program.register_first_supervisor(user())
-    if first is not None:
-        program.register_actor(
-            first.actor(), ActorEntry("analyst", "Demo analyst", ActorRole.ANALYST)
-        )
-        output_.note(f"registered {user()} as the store's first supervisor, and an analyst")
     started = time.perf_counter()
     days = (year.last_day - year.first_day).days + 1
     with output_.progress(f"school year {year}", days) as advance:
@@ -144,6 +138,12 @@ def demo(
         f"{plural(tally.crisis_messages, 'message')}; "
         f"{summary.events_delivered} events delivered; store: {shown_url(session.store_url)}"
     )
+    first = program.register_first_supervisor(user())
+    if first is not None:
+        program.register_actor(
+            first.actor(), ActorEntry("analyst", "Demo analyst", ActorRole.ANALYST)
+        )
+        output_.note(f"registered {user()} as the store's first supervisor, and an analyst")
     try:
         path = write_report(
             session,

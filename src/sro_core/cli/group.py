@@ -4,8 +4,8 @@ This module imports click and nothing heavy, so that ``sro --help`` starts about
 click does: a subcommand's module (and with it the service and the domain) is imported only
 when that subcommand runs or its own help is asked for. ``sro --help`` lists the built-in
 subcommands with the first line of their docstrings, read from their modules' source without
-importing them; plugins' subcommands are added when the plugins are loaded, that is when a
-subcommand runs (``sro plugins`` lists the installed plugins).
+importing them; plugins' subcommands are added when ``sro`` is asked for one that is not built
+in (``sro plugins`` lists the installed plugins).
 """
 
 from __future__ import annotations
@@ -40,6 +40,8 @@ The configuration file (TOML; every key is optional, an unknown key is an error)
   retry_backoff_seconds = 30
   delivery_timeout_seconds = 10
   retention_days = 30
+  audit_key_file = "/etc/sro/audit.key"
+  audit_checkpoints = "/mnt/evidence/sro"
   [[program.notifiers]]
   kind = "log"
   timeout_seconds = 2
@@ -159,7 +161,7 @@ class SroGroup(click.Group):
         if root.meta.get(PLUGIN_HOST_KEY) is not None or _is_plugin_host(root.obj):
             try:
                 self._hook_plugins(ctx)
-            except sro_core_errors() as error:
+            except _domain_error() as error:
                 click.echo(f"warning: {error}", err=True)
         return sorted({*super().list_commands(ctx), *self._declared})
 
@@ -206,7 +208,7 @@ def _is_plugin_host(obj: object) -> bool:
     return module is not None and isinstance(obj, module.PluginHost)
 
 
-def sro_core_errors() -> type[Exception]:
+def _domain_error() -> type[Exception]:
     """Return the library's base error class (imported when first needed)."""
     from sro_core.domain import DomainError  # noqa: PLC0415 - the domain is heavy to import
 

@@ -40,7 +40,14 @@ from sro_core.domain import (
     Problem,
 )
 from sro_core.serialization import StructureError, json_value, structure
-from sro_core.service import BUNDLE_KINDS, BUNDLE_TYPES, Bundle, ImportCheck, ImportLine
+from sro_core.service import (
+    BUNDLE_KINDS,
+    BUNDLE_TYPES,
+    Bundle,
+    ImportCheck,
+    ImportLine,
+    ImportRejected,
+)
 
 Record = Incident | CommunityContact | EducationActivity
 
@@ -87,6 +94,15 @@ class Checked:
     problems: tuple[Problem, ...]
 
 
+@attrs.frozen
+class Text:
+    """A line of a file as text, or what keeps it from being read as UTF-8 text."""
+
+    line: int
+    text: str
+    problem: Problem | None = None
+
+
 def line_ranges(lines: Sequence[int]) -> str:
     """Return line numbers as short ranges: ``2-4, 7``."""
     if not lines:
@@ -102,15 +118,6 @@ def line_ranges(lines: Sequence[int]) -> str:
         start = end = line
     parts.append(f"{start}-{end}" if end > start else str(start))
     return ", ".join(parts)
-
-
-@attrs.frozen
-class Text:
-    """A line of a file as text, or what keeps it from being read as UTF-8 text."""
-
-    line: int
-    text: str
-    problem: Problem | None = None
 
 
 def text_lines(stream: IO[bytes]) -> Iterator[Text]:
@@ -343,16 +350,30 @@ def import_records(
 
         with output.progress(f"checking {kind.value}", size) as advance:
             check = program.check_lines(actor, cls, lines, shown, _bytes_read(stream, advance))
-        _refuse(check, skip_bad)
-        with output.progress(f"storing {kind.value}", size) as advance:
-            stored = program.store_lines(actor, cls, lines, check, _bytes_read(stream, advance))
+        try:
+            _refuse(check, skip_bad)
+        except ImportStopped as stopped:
+            # refused here, before the program was asked to store: audited all the same
+            program.audit_refusal(
+                actor, "import_records", f"{check.lines} {kind.value}", str(stopped)
+            )
+            raise
+        try:
+            with output.progress(f"storing {kind.value}", size) as advance:
+                stored = program.store_lines(actor, cls, lines, check, _bytes_read(stream, advance))
+        except ImportRejected as rejected:
+            for line, problems in sorted(rejected.problems.items()):
+                shown(line, problems)
+            raise ImportStopped(
+                f"line {min(rejected.problems)} is bad; nothing was stored"
+            ) from rejected
     parts = [f"imported {stored} {kind.value} from {file}"]
     if check.already:
         parts.append(f"{len(check.already)} already stored (lines {check.already})")
     if check.bad:
         parts.append(f"{len(check.bad)} bad rows skipped (lines {check.bad})")
     if stored:
-        parts.append("their events wait in the outbox for the next dispatch")
+        parts.append("their events wait in the outbox for the next dispatch (sro outbox dispatch)")
     output.line("; ".join(parts))
 
 
@@ -407,7 +428,7 @@ def restore_bundle(session: Session, file: str) -> None:
             " nothing was restored"
         )
     with session.output.progress("restoring the bundle"):
-        result = session.program.restore(session.actor, Bundle.of(records))
+        result = session.program.restore_bundle(session.actor, Bundle.of(records))
     stored = ", ".join(f"{kind} {n}" for kind, n in result.stored.items() if n)
     skipped = sum(result.skipped.values())
     session.output.line(

@@ -51,8 +51,16 @@ DEFAULT_LOCATION_CODES = {
     LocationKind.COMMUNITY: "25",
     LocationKind.ONLINE: "58",
 }
-"""The NIBRS location code of a place typed without ``--nibrs-location``: 53 school
-(elementary/secondary), 13 street, 25 other/unknown, 58 cyberspace."""
+"""The NIBRS location code of a place typed without ``--nibrs-location``: on campus, the
+school's level decides (53 elementary/secondary, 52 college); 13 street, 25 other/unknown,
+58 cyberspace."""
+
+
+def _source(incident: Incident) -> str:
+    """Say where an on-campus location code came from: the school's level or the officer."""
+    if incident.location.kind is not LocationKind.ON_CAMPUS:
+        return ""
+    return " (from the school's level)" if incident.location.derived else " (chosen)"
 
 
 draft_options = options(
@@ -83,7 +91,10 @@ draft_options = options(
         "--nibrs-location",
         type=Coded("nibrs.location"),
         help=code_help(
-            "The place (default: 53, 13, 25 or 58 by --location)", "nibrs.location", "53"
+            "The place (default: on campus the school's, 52 or 53; else 13, 25 or 58 by"
+            " --location)",
+            "nibrs.location",
+            "53",
         ),
     ),
     click.option("--zone", type=Chosen(CampusZone), help="The part of the campus."),
@@ -140,6 +151,7 @@ def draft_incident(
             draft["nibrs_location"] or DEFAULT_LOCATION_CODES[kind],
             draft["zone"],
             draft["address"],
+            derived=kind is LocationKind.ON_CAMPUS and not draft["nibrs_location"],
         ),
         category=draft["category"],
         school_id=school_id,
@@ -194,7 +206,7 @@ def show_incident(session: Session, *, incident: str) -> None:
         ("occurred", session.local_text(value.occurred_start)),
         ("ended", session.local_text(value.occurred_end)),
         ("reported", session.local_text(value.reported_at)),
-        ("location", f"{value.location.kind.value} {value.location.nibrs_code}"),
+        ("location", f"{value.location.kind.value} {value.location.nibrs_code}{_source(value)}"),
         ("zone", value.location.zone),
         ("address", value.location.address),
         ("offenses", [o.ucr_code for o in value.offenses]),

@@ -10,6 +10,7 @@ from sro_core.cli.output import format_option, plural
 from sro_core.domain import DomainError
 from sro_core.ports import shown_url
 from sro_core.service import DispatchReport
+from sro_core.service.anchors import checkpoint_document
 
 
 class AuditBroken(DomainError):
@@ -155,6 +156,29 @@ def show_audit(session: Session, *, after: int, limit: int) -> None:
             e.detail,
         ),
         following=following,
+    )
+
+
+@audit.command("checkpoint")
+@format_option
+@pass_session
+def checkpoint(session: Session) -> None:
+    """Seal a checkpoint of the audit trail's head now and keep it outside the store.
+
+    It goes to the checkpoint folder (program.audit_checkpoints) and to every plugin's
+    sro_audit_checkpoint hook. It needs the audit key (SRO_AUDIT_KEY or audit_key_file), or
+    an Ed25519 signing key (audit_signing_key_file).
+
+    Example: SRO_AUDIT_KEY=... sro audit checkpoint
+    """
+    taken = session.program.checkpoint_audit(session.actor)
+    if session.output.format == "json":
+        session.output.json(checkpoint_document(taken))
+        return
+    folder = session.program.anchors.folder
+    where = f" in {folder.path}" if folder is not None else ""
+    session.output.line(
+        f"checkpoint of entry {taken.sequence} sealed ({taken.method}, key {taken.key_id}){where}"
     )
 
 

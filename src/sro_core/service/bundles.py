@@ -148,7 +148,7 @@ class Bundles(Directory, Imports, Reading):
             activities=_whole(self.activities(actor), "activity", actor),
         )
 
-    def restore(self, actor: Actor, bundle: Bundle) -> RestoreResult:
+    def restore_bundle(self, actor: Actor, bundle: Bundle) -> RestoreResult:
         """Store every record of a bundle not stored yet, all in one unit of work, or none.
 
         Records whose id is already stored are skipped (counted in ``skipped``). Incidents keep
@@ -156,7 +156,7 @@ class Bundles(Directory, Imports, Reading):
         Each restored record starts at the store's first version (versions guard updates).
         """
         for action in _RESTORE_ACTIONS[:-1]:
-            self._allow(actor, action, "restore", None)
+            self._allow(actor, action, "restore_bundle", None)
 
         def work(unit: UnitOfWork, _now: dt.datetime) -> tuple[RestoreResult, list[DomainEvent]]:
             stored: dict[str, int] = dict.fromkeys(BUNDLE_KINDS, 0)
@@ -179,7 +179,9 @@ class Bundles(Directory, Imports, Reading):
             return RestoreResult(stored, skipped), []
 
         total = sum(1 for _ in bundle.records())
-        return self._command(actor, _RESTORE_ACTIONS[-1], "restore", f"{total} records", work)
+        return self._command(
+            actor, _RESTORE_ACTIONS[-1], "restore_bundle", f"{total} records", work
+        )
 
 
 _REPOSITORIES = dict(

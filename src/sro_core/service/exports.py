@@ -36,6 +36,7 @@ from sro_core.ports import (
     UnitOfWork,
 )
 from sro_core.serialization import structure, unstructure
+from sro_core.service.disclosures import Released, describe_selection
 from sro_core.service.policy import AccessDenied, Action
 from sro_core.service.reading import Reading
 
@@ -378,19 +379,27 @@ class Exports(Reading):
             columns, records = self._records(
                 actor, exporter, kind=kind, where=where, period=period, school_year=school_year
             )
-        except AccessDenied as denied:
-            self._audit_alone(actor, "export", format_name, AuditOutcome.DENIED, denied.reason)
+            released = Released(records)
+            written = exporter.write(
+                released,
+                out,
+                fields=columns,
+                audience=audience,
+                program=self,
+                options=options or {},
+            )
+        except Exception as error:
+            self._audit_failure(actor, "export", format_name, error)
             raise
-        except RuleViolation as refused:
-            self._audit_alone(actor, "export", format_name, AuditOutcome.ERROR, str(refused))
-            raise
-        written = exporter.write(
-            records, out, fields=columns, audience=audience, program=self, options=options or {}
-        )
         detail = (
             f"{exporter.takes.value} {kind.value if exporter.takes is ExportInput.ROWS else ''}"
         )
         self._audit_alone(
-            actor, "export", format_name, AuditOutcome.ALLOWED, f"{detail.strip()}: {written}"
+            actor,
+            "export",
+            format_name,
+            AuditOutcome.ALLOWED,
+            f"{detail.strip()}: {written}; released {released.describe()}; "
+            f"chosen by {describe_selection(where, period)}",
         )
         return written

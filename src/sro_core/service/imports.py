@@ -14,6 +14,7 @@ records are committed.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -24,6 +25,7 @@ import attrs
 from sro_core.domain import (
     ActivityRecorded,
     Actor,
+    AuditOutcome,
     CommunityContact,
     ContactLogged,
     DomainError,
@@ -73,6 +75,15 @@ class ImportRejected(DomainError, ValueError):
         super().__init__(f"{len(self.problems)} records break rules (at {positions})")
 
 
+def _fresh(
+    unit: UnitOfWork, records: Sequence[Importable]
+) -> tuple[list[tuple[int, Importable]], tuple[uuid.UUID, ...]]:
+    """Return the records not yet stored, with their places, and the ids of those already stored."""
+    stored = _stored_ids(unit, records)
+    fresh = [(n, r) for n, r in enumerate(records) if r.id not in stored]
+    return fresh, tuple(r.id for r in records if r.id in stored)
+
+
 def _stored_ids(unit: UnitOfWork, records: Sequence[Importable]) -> set[uuid.UUID]:
     """Return the ids of the records (all of one kind) that are already stored."""
     if not records:
@@ -105,30 +116,33 @@ class LineSet:
     """Line numbers kept as ranges, so that a million of them in a row take one entry."""
 
     def __init__(self) -> None:
-        self.ranges: list[list[int]] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
         self.count = 0
 
     def add(self, line: int) -> None:
         """Add a line number; numbers are added in increasing order."""
         self.count += 1
-        if self.ranges and self.ranges[-1][1] == line - 1:
-            self.ranges[-1][1] = line
+        if self.ends and self.ends[-1] == line - 1:
+            self.ends[-1] = line
         else:
-            self.ranges.append([line, line])
+            self.starts.append(line)
+            self.ends.append(line)
 
     def __contains__(self, line: object) -> bool:
-        import bisect  # noqa: PLC0415 - only membership needs it
-
-        at = bisect.bisect_right(self.ranges, [line, float("inf")]) - 1
-        return at >= 0 and self.ranges[at][0] <= line <= self.ranges[at][1]  # type: ignore[operator]
+        if not isinstance(line, int):
+            return False
+        at = bisect.bisect_right(self.starts, line) - 1
+        return at >= 0 and line <= self.ends[at]
 
     def __len__(self) -> int:
         return self.count
 
     def __str__(self) -> str:
-        if not self.ranges:
+        if not self.starts:
             return "none"
-        return ", ".join(f"{a}-{b}" if b > a else str(a) for a, b in self.ranges)
+        pairs = zip(self.starts, self.ends, strict=True)
+        return ", ".join(f"{a}-{b}" if b > a else str(a) for a, b in pairs)
 
 
 @attrs.frozen
@@ -166,27 +180,43 @@ class Imports(Community):
         ``check_only`` stores nothing and returns every problem (a dry run).
         """
         kinds = {type(r) for r in records}
-        if len(kinds) > 1:
-            raise RuleViolation("records", sorted(k.__name__ for k in kinds), "one kind at a time")
         kind = next(iter(kinds), EducationActivity)
-        if kind not in _ACTIONS:
-            raise RuleViolation("records", kind.__name__, "not a kind of record an import takes")
+        name = "check_import" if check_only else "import_records"
+        refused = None
+        if len(kinds) > 1:
+            refused = RuleViolation(
+                "records", sorted(k.__name__ for k in kinds), "one kind at a time"
+            )
+        elif kind not in _ACTIONS:
+            refused = RuleViolation(
+                "records", kind.__name__, "not a kind of record an import takes"
+            )
+        if refused is not None:
+            self._audit_alone(
+                actor, name, f"{len(records)} records", AuditOutcome.ERROR, str(refused)
+            )
+            raise refused
+        target = f"{len(records)} {kind.__name__}"
+        if check_only:
+            # a dry run stores nothing: it is a read, not audited as the import it checks
+            return self._read(
+                actor,
+                _ACTIONS[kind],
+                name,
+                target,
+                lambda unit: self._checked_import(unit, records, self.clock()),
+            )
 
         def work(unit: UnitOfWork, now: dt.datetime) -> tuple[ImportResult, list[DomainEvent]]:
-            stored = _stored_ids(unit, records)
-            fresh = [(n, r) for n, r in enumerate(records) if r.id not in stored]
-            skipped = tuple(r.id for r in records if r.id in stored)
+            fresh, skipped = _fresh(unit, records)
             problems = self._import_problems(unit, fresh, now)
-            if check_only:
-                return ImportResult((), problems, skipped), []
             if problems and not skip_bad:
                 raise ImportRejected(problems)
             good = [r for n, r in fresh if n not in problems]
             events = self._store_imported(unit, good, now)
             return ImportResult(tuple(r.id for r in good), problems, skipped), events
 
-        target = f"{len(records)} {kind.__name__}"
-        return self._command(actor, _ACTIONS[kind], "import_records", target, work)
+        return self._command(actor, _ACTIONS[kind], name, target, work)
 
     def check_lines(
         self,
@@ -290,6 +320,13 @@ class Imports(Community):
                 batch, ids = [], set()
         if batch:
             yield batch
+
+    def _checked_import(
+        self, unit: UnitOfWork, records: Sequence[Importable], now: dt.datetime
+    ) -> ImportResult:
+        """Return what an import of the records would store: nothing, with every problem."""
+        fresh, skipped = _fresh(unit, records)
+        return ImportResult((), self._import_problems(unit, fresh, now), skipped)
 
     def _import_problems(
         self, unit: UnitOfWork, records: Sequence[tuple[int, Importable]], now: dt.datetime

@@ -19,10 +19,22 @@ from sro_core.service.identity import Identity
 from sro_core.service.referrals import Referrals
 from sro_core.service.report import Reports
 from sro_core.service.restrictions import Restrictions
+from sro_core.service.safekeeping import Safekeeping
 from sro_core.service.settings import ProgramSettings
+from sro_core.service.submissions import Submissions
 
 
-class Program(Bundles, Identity, Referrals, Crises, Restrictions, Exports, Reports):
+class Program(
+    Bundles,
+    Identity,
+    Referrals,
+    Crises,
+    Restrictions,
+    Exports,
+    Reports,
+    Safekeeping,
+    Submissions,
+):
     """An SRO program: its records in a store, its settings, its plugins.
 
     Open one with :meth:`open`; every command and query takes the :class:`~sro_core.domain.Actor`

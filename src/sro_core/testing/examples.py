@@ -19,6 +19,8 @@ import attrs
 from sro_core.domain import (
     ActivityAudience,
     ActivityKind,
+    ActorEntry,
+    ActorRole,
     Agreement,
     Assignment,
     AssignmentRole,
@@ -90,6 +92,7 @@ class Term:
     agreements: tuple[Agreement, ...]
     referrals: tuple[Referral, ...]
     crises: tuple[CrisisEvent, ...]
+    actors: tuple[ActorEntry, ...]
 
     def tables(self) -> dict[str, tuple[Any, ...]]:
         """Return the records by repository name, in an order that needs no other."""
@@ -260,5 +263,9 @@ def term(calendar: ProgramCalendar | None = None) -> Term:
                 ended_at=local(10, 10, 13),
                 id=key(0x702),
             ),
+        ),
+        actors=(
+            ActorEntry("sgt.park", "Sgt. Lee Park", ActorRole.SUPERVISOR, officer_id=OFFICER_B),
+            ActorEntry("analyst.wu", "J. Wu", ActorRole.ANALYST, logins=frozenset({"jwu"})),
         ),
     )
