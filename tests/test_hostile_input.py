@@ -261,8 +261,10 @@ class Store:
         self.ok("init")
         self.ok("schools", "add", HIGH, "--district", "D", "--level", "high", "--grades", "9-12")
         self.ok("officers", "add", "4127", "Dana Reyes")
-        [school] = json.loads(self.ok("schools", "list", "--json"))
-        [officer] = json.loads(self.ok("officers", "list", "--json"))
+        [school] = [i["record"] for i in json.loads(self.ok("schools", "list", "--json"))["items"]]
+        [officer] = [
+            i["record"] for i in json.loads(self.ok("officers", "list", "--json"))["items"]
+        ]
         return {"school": school["id"], "officer": officer["id"]}
 
     def state(self) -> object:
@@ -507,7 +509,7 @@ def test_an_export_over_the_store_is_refused_before_anything_is_opened(tmp_path:
         assert result.exit_code == 1
         assert "the store's own file" in result.stderr
     assert store.state() == before
-    assert json.loads(store.ok("schools", "list", "--json"))[0]["name"] == HIGH
+    assert json.loads(store.ok("schools", "list", "--json"))["items"][0]["record"]["name"] == HIGH
 
 
 def test_a_refused_export_leaves_the_existing_file_untouched(tmp_path: Path) -> None:
