@@ -22,6 +22,7 @@ CHILD = """
 import datetime as dt, json, resource, sys, time, uuid
 from click.testing import CliRunner
 from sro_core.cli import cli
+from sro_core.cli.app import user
 from sro_core.domain import Actor, ActorRole, GradeSpan, Officer, School, SchoolLevel
 from sro_core.service import Program
 
@@ -32,6 +33,7 @@ with Program.open(url) as program:
         chief, School("Bench High", "Bench USD", SchoolLevel.HIGH, GradeSpan(9, 12))
     )
     officer = program.register_officer(chief, Officer(badge="1", name="Bench Officer"))
+    program.register_first_supervisor(user())
 start = dt.datetime(2026, 9, 1, 15, tzinfo=dt.UTC)
 with open(path, "w", encoding="utf-8") as out:
     for n in range(count):

@@ -27,12 +27,13 @@ SCRIPTS = (
     "monthly_counts.py",
     "export_stream.py",
     "program_open.py",
+    "audit_writers.py",
     "cold_start.py",
     "import_memory.py",
     "dispatch_outbox.py",
     "notifiers.py",
 )
-NEEDS_POSTGRES = frozenset({"bulk_postgres.py"})
+NEEDS_POSTGRES = frozenset({"bulk_postgres.py", "audit_writers.py"})
 
 
 def _postgres_problem() -> str | None:

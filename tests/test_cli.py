@@ -69,6 +69,12 @@ class Sro:
         """Run a query with --json and return what it printed, parsed."""
         return json.loads(self.ok(*args, "--json", obj=obj))
 
+    def records(self, *args: str, obj: object = None) -> list[Any]:
+        """Run a list command with --json and return its items' records (one page)."""
+        listing = self.json(*args, obj=obj)
+        assert set(listing) == {"items", "next"}, listing
+        return [item["record"] for item in listing["items"]]
+
 
 @pytest.fixture
 def sro(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Sro:
@@ -94,7 +100,7 @@ def town(sro: Sro, tmp_path: Path) -> dict[str, str]:
     sro.ok("assignments", "add", "4127", HIGH, "--start", "2026-07-01")
     sro.ok("partners", "add", "MADNET", "--kind", "narcotics_task_force")
     sro.ok("partners", "add", "Chowchilla Union HSD", "--kind", "district")
-    partners = {p["name"]: p["id"] for p in sro.json("partners", "list")}
+    partners = {p["name"]: p["id"] for p in sro.records("partners", "list")}
     mou = {
         "title": "SRO program MOU",
         "partner_ids": sorted(partners.values()),
@@ -114,9 +120,9 @@ def town(sro: Sro, tmp_path: Path) -> dict[str, str]:
     file = tmp_path / "mou.json"
     file.write_text(json.dumps(mou), encoding="utf-8")
     sro.ok("agreements", "sign", str(file))
-    schools = {s["name"]: s["id"] for s in sro.json("schools", "list")}
-    [officer] = sro.json("officers", "list")
-    [agreement] = sro.json("agreements", "list")
+    schools = {s["name"]: s["id"] for s in sro.records("schools", "list")}
+    [officer] = sro.records("officers", "list")
+    [agreement] = sro.records("agreements", "list")
     return {
         "high": schools[HIGH],
         "middle": schools[MIDDLE],
@@ -162,29 +168,29 @@ def test_init_and_migrate_report_the_schema_version(sro: Sro) -> None:
 
 def test_directory_commands(sro: Sro, town: dict[str, str]) -> None:
     """Officers, schools, assignments, partners and agreements are kept and listed."""
-    assert "4127" in sro.ok("officers", "list")
+    assert "4127" in sro.ok("officers", "list", "--format", "plain")
     assert "on_leave" in sro.ok("officers", "status", "4127", "on_leave")
     sro.ok("officers", "status", town["officer"], "active")
     sro.ok("officers", "certify", "4127", "basic_sro", "--issued", "2026-01-10")
-    [officer] = sro.json("officers", "list")
+    [officer] = sro.records("officers", "list")
     assert officer["certifications"][0]["kind"] == "basic_sro"
-    coverage = sro.json("assignments", "coverage", HIGH, "--on", "2026-09-08")
-    assert coverage["coverage"]["primary"]["badge"] == "4127"
-    [assignment] = sro.json("assignments", "list", "--school", HIGH)
+    coverage = sro.json("assignments", "coverage", HIGH, "--on", "2026-09-08")["items"]
+    assert [(c["role"], c["record"]["badge"]) for c in coverage] == [("primary", "4127")]
+    [assignment] = sro.records("assignments", "list", "--school", HIGH)
     assert "ends on 2027-06-30" in sro.ok(
         "assignments", "end", assignment["id"], "--on", "2027-06-30"
     )
-    assert HIGH in sro.ok("assignments", "list")
-    assert sro.json("assignments", "coverage", HIGH, "--on", "2027-07-01")["coverage"] == {}
-    assert MIDDLE in sro.ok("schools", "list")
-    assert "MADNET" in sro.ok("partners", "list")
-    assert [a["title"] for a in sro.json("agreements", "due", "--by", "2027-05-01")] == [
+    assert HIGH in sro.ok("assignments", "list", "--format", "plain")
+    assert sro.json("assignments", "coverage", HIGH, "--on", "2027-07-01")["items"] == []
+    assert MIDDLE in sro.ok("schools", "list", "--format", "plain")
+    assert "MADNET" in sro.ok("partners", "list", "--format", "plain")
+    assert [a["title"] for a in sro.records("agreements", "due", "--by", "2027-05-01")] == [
         "SRO program MOU"
     ]
-    assert sro.json("agreements", "due", "--by", "2027-04-30") == []
+    assert sro.records("agreements", "due", "--by", "2027-04-30") == []
     sro.ok("agreements", "renew", town["mou"], "--signed-on", "2027-04-20",
            "--review-due", "2028-05-01")  # fmt: skip
-    assert "2028-05-01" in sro.ok("agreements", "list")
+    assert "2028-05-01" in sro.ok("agreements", "list", "--format", "plain")
 
 
 @pytest.mark.usefixtures("town")
@@ -289,12 +295,12 @@ def test_contacts_are_logged_listed_and_escalated(sro: Sro, town: dict[str, str]
     record = sro.json("incidents", "show", number)["record"]
     assert record["escalated_from"] == contact
     assert record["reporting_officer_id"] == town["officer"]
-    listed = sro.json("contacts", "list", "--school", HIGH)
-    assert [c["record"]["incident_id"] for c in listed] == [record["id"]]
-    assert len(sro.json("contacts", "list", "--officer", "4127", "--limit", "0")) == 2
-    mentoring = sro.json("contacts", "list", "--from", "2026-09-11")
-    assert [c["record"]["triad_role"] for c in mentoring] == ["informal_counselor_mentor"]
-    assert "business_owner" in sro.ok("contacts", "list")
+    listed = sro.records("contacts", "list", "--school", HIGH)
+    assert [c["incident_id"] for c in listed] == [record["id"]]
+    assert len(sro.records("contacts", "list", "--officer", "4127", "--limit", "0")) == 2
+    mentoring = sro.records("contacts", "list", "--from", "2026-09-11")
+    assert [c["triad_role"] for c in mentoring] == ["informal_counselor_mentor"]
+    assert "business_owner" in sro.ok("contacts", "list", "--format", "plain")
 
 
 @pytest.mark.usefixtures("town")
@@ -304,10 +310,10 @@ def test_activities_are_recorded_and_listed(sro: Sro) -> None:
            "--topic", "Vaping: facts and myths", "--audience", "students",
            "--at", "2026-10-01T10:00", "--minutes", "50", "--attendance", "31",
            "--school", HIGH, "--grades", "9-9")  # fmt: skip
-    [activity] = sro.json("activities", "list", "--school", HIGH)
-    assert activity["record"]["grades"] == {"lowest": 9, "highest": 9}
-    assert activity["record"]["triad_role"] == "educator"
-    assert "Vaping" in sro.ok("activities", "list")
+    [activity] = sro.records("activities", "list", "--school", HIGH)
+    assert activity["grades"] == {"lowest": 9, "highest": 9}
+    assert activity["triad_role"] == "educator"
+    assert "Vaping" in sro.ok("activities", "list", "--format", "plain")
     missing = sro("activities", "record", "--officer", "4127", "--kind", "drill")
     assert missing.exit_code == 2
 
@@ -323,7 +329,7 @@ def test_referrals_are_made_answered_and_listed(sro: Sro) -> None:
     liaison = ("--as", "liaison.madnet")
     assert "accepted" in sro.ok(*liaison, "referrals", "answer", referral, "accepted")
     sro.ok(*liaison, "referrals", "answer", referral, "closed", "--outcome", "Charged.")
-    [listed] = sro.json("referrals", "list", number)
+    [listed] = sro.records("referrals", "list", number)
     assert (listed["status"], listed["outcome"]) == ("closed", "Charged.")
     assert "MADNET" in sro.ok("referrals", "list", number)
     seen = sro.json(*liaison, "incidents", "find")
@@ -346,12 +352,12 @@ def test_crisis_between_the_principal_and_police_command(sro: Sro) -> None:
            "--from", "school_admin", "--to", "police_command", "--to", "sro")  # fmt: skip
     sro.ok("crises", "message", crisis, "Units on scene.", "--from", "police_command",
            "--to", "school_admin")  # fmt: skip
-    [active] = sro.json("crises", "list", "--active")
+    [active] = sro.records("crises", "list", "--active")
     assert active["status"] == "active"
     assert "all clear" in sro.ok("crises", "all-clear", crisis)
-    [ended] = sro.json(*principal, "crises", "list", "--school", HIGH)
+    [ended] = sro.records(*principal, "crises", "list", "--school", HIGH)
     assert (ended["status"], len(ended["messages"])) == ("all_clear", 2)
-    assert sro.json("crises", "list", "--active") == []
+    assert sro.records("crises", "list", "--active") == []
     other = sro("--as", "principal.ms", "crises", "declare", HIGH, "lockout")
     assert other.exit_code == 1
     assert "no school" in other.stderr
@@ -370,16 +376,13 @@ def test_the_command_acts_only_as_a_registered_actor(sro: Sro, tmp_path: Path) -
     denied = sro("--as", "wu", "incidents", "find")
     assert denied.exit_code == 1
     assert "may not" in denied.stderr
-    trail = sro.json("audit", "show", "--limit", "1000")
+    trail = sro.records("audit", "show", "--limit", "1000")
     assert any(
         e["actor_id"] == "wu" and e["outcome"] == "denied" and f"by {user()}" in e["detail"]
         for e in trail
     )
     assert any(e["action"] == "identify" and e["outcome"] == "denied" for e in trail)
     other = Sro(f"sqlite:///{(tmp_path / 'other.db').as_posix()}", sro.config)
-    other.ok(
-        "schools", "add", HIGH, "--district", "D", "--level", "high", "--grades", "9-12"
-    ) if False else None
     unregistered = other("schools", "list")
     assert unregistered.exit_code == 1
     assert "sro init" in unregistered.stderr
@@ -447,7 +450,7 @@ def test_import_reports_every_bad_row_and_stores_nothing(
     assert "nothing was stored" in result.stderr
     assert "line 1:" not in result.stderr
     assert "line 5:" not in result.stderr
-    assert sro.json("contacts", "list") == []
+    assert sro.records("contacts", "list") == []
 
 
 def test_import_of_a_bad_csv_names_lines_and_fields(
@@ -470,10 +473,10 @@ def test_import_of_a_bad_csv_names_lines_and_fields(
     assert "line 3: minutes: not a whole number" in result.stderr
     assert "line 4: at:" in result.stderr
     assert "line 5: triad_role: not one of" in result.stderr
-    assert sro.json("contacts", "list") == []
+    assert sro.records("contacts", "list") == []
     assert "imported 1 contacts" in sro.ok("import", "contacts", str(file), "--skip-bad")
-    [stored] = sro.json("contacts", "list")
-    assert stored["record"]["school_related"] is False
+    [stored] = sro.records("contacts", "list")
+    assert stored["school_related"] is False
 
 
 def test_import_skip_bad_stores_the_good_rows_and_reruns_are_idempotent(
@@ -489,7 +492,7 @@ def test_import_skip_bad_stores_the_good_rows_and_reruns_are_idempotent(
     again = sro.ok("import", "contacts", str(file), "--skip-bad")
     assert "imported 0 contacts" in again
     assert "2 already stored (lines 1, 3)" in again
-    assert len(sro.json("contacts", "list")) == 2
+    assert len(sro.records("contacts", "list")) == 2
 
 
 def test_import_of_incidents_checks_the_program_rules(
@@ -544,10 +547,10 @@ def test_an_import_that_fails_while_storing_stores_nothing(
     result = sro("import", "contacts", str(file))
     assert result.exit_code == 1
     assert "the disk is full" in result.stderr
-    assert sro.json("contacts", "list") == []
+    assert sro.records("contacts", "list") == []
     monkeypatch.setattr(repository, "add_many", real)
     assert "imported 5 contacts" in sro.ok("import", "contacts", str(file))
-    assert len(sro.json("contacts", "list")) == 5
+    assert len(sro.records("contacts", "list")) == 5
 
 
 def _sqlite_unit_contacts() -> Any:
@@ -567,7 +570,7 @@ def test_export_writes_files_and_standard_output(sro: Sro, tmp_path: Path) -> No
     """Exports go to a file or to standard output, in a registered format, filtered."""
     _report(sro)
     target = tmp_path / "incidents.csv"
-    assert "exported 1 incidents as csv" in sro.ok("export", "--output", str(target),
+    assert "exported 1 incident as csv" in sro.ok("export", "--output", str(target),
                                                    "--school", HIGH)  # fmt: skip
     with target.open(encoding="utf-8", newline="") as exported:
         rows = list(csv.DictReader(exported))
@@ -717,7 +720,7 @@ def test_plugins_are_listed_and_may_add_commands(sro: Sro) -> None:
     try:
         assert sro.ok("hello", obj=host).strip() == "hello from a plugin"
         listing = sro.json("plugins", obj=host)
-        names = [p["name"] for p in listing["plugins"]]
+        names = [p["name"] for p in listing["items"]]
         assert "sro_core.builtin.sqlite" in names
         assert {"scheme": "sqlite", "plugin": "sro_core.builtin.sqlite"} in listing["storage"]
         assert "csv" in [e["name"] for e in listing["exporters"]]
@@ -730,9 +733,9 @@ def test_plugins_are_listed_and_may_add_commands(sro: Sro) -> None:
 def test_audit_trail_verifies_and_is_shown(sro: Sro) -> None:
     """`sro audit verify` checks the hash chain; `sro audit show` lists entries."""
     assert sro.ok("audit", "verify").strip() == "the audit trail verifies"
-    entries = sro.json("audit", "show", "--limit", "3")
+    entries = sro.records("audit", "show", "--limit", "3")
     assert [e["sequence"] for e in entries] == [1, 2, 3]
-    assert "register_school" in sro.ok("audit", "show")
+    assert "register_school" in sro.ok("audit", "show", "--format", "plain")
 
 
 class Broken(Notifier):
@@ -768,9 +771,9 @@ def test_outbox_dead_letters_are_listed_dispatched_and_replayed(sro: Sro) -> Non
     assert sro.ok("outbox", "status", obj=host).strip() == "no dead letters"
     sro.ok("officers", "add", "4127", "Dana Reyes", obj=host)
     assert "dead 1" in sro.ok("outbox", "dispatch", obj=host)
-    [dead] = sro.json("outbox", "status", obj=host)
+    [dead] = sro.records("outbox", "status", obj=host)
     assert dead["notifier"] == "broken"
-    assert "the receiver is gone" in sro.ok("outbox", "status", obj=host)
+    assert "the receiver is gone" in sro.ok("outbox", "status", "--format", "plain", obj=host)
     replayed = sro.ok("outbox", "replay", dead["event_id"], obj=host)
     assert replayed.startswith("replayed 1 dead deliveries")
     assert sro("outbox", "replay", "not-an-id", obj=host).exit_code == 2
@@ -808,7 +811,7 @@ def test_python_m_sro_core_runs_the_command(tmp_path: Path) -> None:
     assert "store ready" in init.stdout
     _python("officers", "add", "4127", "Dana Reyes", tmp_path=tmp_path)
     listed = _python("officers", "list", "--json", tmp_path=tmp_path)
-    assert [o["badge"] for o in json.loads(listed.stdout)] == ["4127"]
+    assert [o["record"]["badge"] for o in json.loads(listed.stdout)["items"]] == ["4127"]
     again = _python("officers", "add", "4127", "Dana Reyes", tmp_path=tmp_path)
     assert again.returncode == 1
     assert again.stderr.startswith("error: ")

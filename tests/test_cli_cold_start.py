@@ -91,6 +91,11 @@ def test_help_is_what_it_is_with_every_module_imported(monkeypatch: pytest.Monke
     """``sro --help`` read from the sources is the help click gives with the commands loaded."""
     lazy, _ = _run("--help")
     monkeypatch.setenv("COLUMNS", "80")
+    for name, command in list(cli.commands.items()):
+        # A plugin's commands (`sro nibrs`), added to this process's group by an earlier test
+        # that ran one, are not the built-in modules' that the lazy help reads.
+        if not getattr(command.callback, "__module__", "").startswith("sro_core.cli"):
+            monkeypatch.delitem(cli.commands, name)
     context = click.Context(cli, info_name="sro", **cli.context_settings)
     for name in cli.list_commands(context):
         cli.get_command(context, name)

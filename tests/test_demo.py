@@ -155,14 +155,18 @@ def _runner() -> CliRunner:
     return CliRunner()
 
 
-def _demo(tmp_path: Path, host: PluginHost, *extra: str) -> Result:
+def _store(tmp_path: Path) -> str:
+    return f"sqlite:///{(tmp_path / 'sro.db').as_posix()}"
+
+
+def _demo(tmp_path: Path, host: PluginHost, *extra: str, input: str | None = None) -> Result:  # noqa: A002 - click's name
     config = tmp_path / "sro.toml"
     config.write_text("", encoding="utf-8")
-    store = f"sqlite:///{(tmp_path / 'sro.db').as_posix()}"
     return _runner().invoke(
         cli,
-        ["--store", store, "--config", str(config), "demo", "--scale", "0.05", *extra],
+        ["--store", _store(tmp_path), "--config", str(config), "demo", "--scale", "0.05", *extra],
         obj=host,
+        input=input,
     )
 
 
@@ -172,11 +176,35 @@ def test_sro_demo_prints_the_report_path_last(tmp_path: Path) -> None:
     target = tmp_path / "year.html"
     result = _demo(tmp_path, host, "--output", str(target))
     assert result.exit_code == 0, (result.stderr, result.exception)
-    assert result.stdout.strip().splitlines()[-1] == str(target.absolute())
+    assert result.stdout.strip().splitlines()[-2:] == [
+        f"store: {_store(tmp_path)}",
+        str(target.absolute()),
+    ]
     assert target.read_text(encoding="utf-8") == "<h1>school year 2025-26</h1>"
     again = _demo(tmp_path, host)
     assert again.exit_code == 1
     assert "already holds records" in again.stderr
+    assert "--reset" in again.stderr
+
+
+def test_sro_demo_reset_asks_then_builds_the_year_again(tmp_path: Path) -> None:
+    """`sro demo --reset` asks before deleting the store (--yes does not ask); no is a no."""
+    host = PluginHost.load(builtins=(*BUILTIN_PLUGINS, ReportPlugin()), entry_points=False)
+    target = str(tmp_path / "year.html")
+    assert _demo(tmp_path, host, "--output", target).exit_code == 0
+    declined = _demo(tmp_path, host, "--reset", "--output", target, input="n\n")
+    assert declined.exit_code == 1
+    assert "delete every record" in declined.stderr
+    asked = _demo(tmp_path, host, "--reset", "--output", target, input="y\n")
+    assert asked.exit_code == 0, (asked.stderr, asked.exception)
+    told = _demo(tmp_path, host, "--reset", "--yes", "--output", target)
+    assert told.exit_code == 0, (told.stderr, told.exception)
+    assert "delete every record" not in told.stderr
+    program = Program.open(_store(tmp_path))
+    try:
+        assert len(program.schools(SERGEANT)) == 5
+    finally:
+        program.close()
 
 
 def test_sro_demo_without_the_report_plugin_still_builds_and_exits_0(tmp_path: Path) -> None:
@@ -184,7 +212,7 @@ def test_sro_demo_without_the_report_plugin_still_builds_and_exits_0(tmp_path: P
     result = _demo(tmp_path, PluginHost.load(entry_points=False), "--seed", "3")
     assert result.exit_code == 0, (result.stderr, result.exception)
     assert "pip install sro-core-report" in result.stderr
-    assert result.stdout == ""
+    assert result.stdout == f"store: {_store(tmp_path)}\n"
     program = Program.open(f"sqlite:///{(tmp_path / 'sro.db').as_posix()}")
     try:
         assert len(program.schools(SERGEANT)) == 5

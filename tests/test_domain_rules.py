@@ -789,6 +789,7 @@ def _altered(entry: AuditEntry, field: str) -> AuditEntry:
         "detail": lambda v: v + "x",
         "previous_hash": lambda v: ("1" if v[0] == "0" else "0") + v[1:],
         "hash": lambda v: ("1" if v[0] == "0" else "0") + v[1:],
+        "key_id": lambda v: v + "f",
     }
     return attrs.evolve(entry, **{field: changes[field](value)})
 

@@ -48,9 +48,9 @@ from sro_core.domain import (
     one_line,
 )
 from sro_core.files import OutputRefused, written_whole
-from sro_core.ports import shown_url, spreadsheet_safe
+from sro_core.ports import IncidentFilter, shown_url, spreadsheet_safe
 from sro_core.serialization import StructureError, json_value, loads
-from sro_core.service import ImportLine, Program
+from sro_core.service import ImportLine, LineSet, Program
 
 HIGH = "Chowchilla Union High School"
 
@@ -123,11 +123,25 @@ def test_any_text_or_count_is_a_record_or_a_rule_violation(summary: str, minutes
     assert "\x00" not in contact.summary
 
 
-@pytest.fixture
-def town() -> tuple[Program, Town]:
-    """Return a program in memory with the seed's town."""
-    program, _ = open_program()
-    return program, build_town(program)
+@pytest.fixture(params=["memory", "sqlite", "postgresql"])
+def town(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Program, Town]]:
+    """Return a program with the seed's town, in memory, on SQLite and on PostgreSQL."""
+    url, schema, server = "memory:", None, None
+    if request.param == "sqlite":
+        url = f"sqlite:///{(tmp_path / 'api.db').as_posix()}"
+    elif request.param == "postgresql":
+        server = _postgres_url()
+        if server is None:
+            pytest.skip("no PostgreSQL server answers")
+        schema = f"sro_hostile_{secrets.token_hex(4)}"
+        url = f"{server}?schema={schema}"
+    program = Program.open(url) if server is not None else open_program(url)[0]
+    try:
+        yield program, build_town(program)
+    finally:
+        program.close()
+        if server is not None:
+            _drop(server, str(schema))
 
 
 def test_a_wrong_type_through_the_api_is_refused_audited_and_not_stored(
@@ -152,6 +166,51 @@ def test_a_wrong_type_through_the_api_is_refused_audited_and_not_stored(
     assert (amended.action, amended.outcome) == ("amend_incident", AuditOutcome.ERROR)
     assert "narrative: not a text" in amended.detail
     assert (wrong.action, wrong.outcome) == ("report_incident", AuditOutcome.ERROR)
+
+
+@pytest.mark.parametrize(
+    ("changes", "named"),
+    [
+        ({"narrative": "x" * 10_000_000}, "narrative: at most 100000 characters"),
+        ({"narrative": "a\x00b"}, "narrative: holds a control character (U+0000)"),
+        ({"category": "\x1b[2J"}, "category: holds a control character (U+001B)"),
+        ({"occurred_start": dt.datetime(1, 1, 1, tzinfo=dt.UTC)}, "occurred_start: must be"),
+        ({"occurred_end": dt.datetime(2199, 1, 1, tzinfo=dt.UTC)}, "occurred_end: must be from"),
+        ({"offenses": ("13B",)}, "offenses[0]: not an Offense"),
+    ],
+)
+def test_an_amendment_out_of_bounds_is_refused_by_name(
+    town: tuple[Program, Town], changes: dict[str, object], named: str
+) -> None:
+    """Each bad amendment is refused naming field and bound; the store is unchanged."""
+    program, where = town
+    at = dt.datetime(2026, 9, 9, 19, tzinfo=dt.UTC)
+    draft = Incident(
+        where.officer.id, at, at, Location(LocationKind.ON_CAMPUS, "53"), "fight",
+        school_id=where.high.id,
+    )  # fmt: skip
+    reported = program.report_incident(SRO, draft)
+    before = snapshot(program)
+    with pytest.raises(DomainError) as refused:
+        program.amend_incident(CHIEF, reported.id, **changes)
+    assert named in str(refused.value)
+    assert len(str(refused.value)) < 500
+    assert snapshot(program) == before
+
+
+def test_a_narrative_at_its_bound_is_stored_and_found(town: tuple[Program, Town]) -> None:
+    """A narrative of exactly the longest free text, tabs and line breaks in it, round-trips."""
+    program, where = town
+    at = dt.datetime(2026, 9, 9, 19, tzinfo=dt.UTC)
+    longest = ("Line\tof the report.\r\n" * FREE_TEXT_LENGTH)[: FREE_TEXT_LENGTH - 6] + "needle"
+    draft = Incident(
+        where.officer.id, at, at, Location(LocationKind.ON_CAMPUS, "53"), "fight",
+        school_id=where.high.id, narrative=longest,
+    )  # fmt: skip
+    reported = program.report_incident(SRO, draft)
+    assert program.incident(CHIEF, reported.id).value.narrative == longest
+    found = program.find_incidents(CHIEF, IncidentFilter(text="needle"))
+    assert [seen.value.id for seen in found.items] == [reported.id]
 
 
 def test_a_record_dated_outside_the_program_window_is_refused(
@@ -207,12 +266,20 @@ class Store:
         return {"school": school["id"], "officer": officer["id"]}
 
     def state(self) -> object:
-        """Return what the store holds: its bytes (SQLite) or its rows (PostgreSQL)."""
-        if self.url.startswith("sqlite:"):
-            path = Path(self.url.removeprefix("sqlite:///"))
-            return {p.name: p.read_bytes() for p in sorted(path.parent.glob(path.name + "*"))}
+        """Return what the store holds: its records, and its audit entries of allowed acts.
+
+        A refused attempt is audited (CJIS asks for failed attempts too): that entry is the
+        one thing a refused import adds, so entries of refusals are left out here. The trail
+        is read through the store, since reading it through the program is audited.
+        """
         with Program.open(self.url) as program:
-            return snapshot(program), len(list(program.audit_trail(CHIEF)))
+            with program.storage.unit_of_work() as unit:
+                allowed = [
+                    (e.sequence, e.action)
+                    for e in unit.audit.entries()
+                    if e.outcome is AuditOutcome.ALLOWED
+                ]
+            return snapshot(program), allowed
 
 
 def _postgres_url() -> str | None:
@@ -240,7 +307,11 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         pytest.skip("no PostgreSQL server answers")
     schema = f"sro_hostile_{secrets.token_hex(4)}"
     yield Store(f"{server}?schema={schema}", tmp_path)
-    import psycopg  # noqa: PLC0415
+    _drop(server, schema)
+
+
+def _drop(server: str, schema: str) -> None:
+    import psycopg  # noqa: PLC0415 - the PostgreSQL plugin's driver
 
     with psycopg.connect(server, autocommit=True) as connection:
         connection.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
@@ -324,6 +395,20 @@ def test_skip_bad_that_skips_every_row_fails(store: Store) -> None:
     assert store.state() == before
 
 
+def test_two_lines_of_one_id_refuse_the_import_naming_the_second(tmp_path: Path) -> None:
+    """A file holding one id twice is refused at the second line; nothing is stored."""
+    store = Store(f"sqlite:///{(tmp_path / 'sro.db').as_posix()}", tmp_path)
+    ids = store.seed()
+    row = _row(ids)
+    file = tmp_path / "twice.jsonl"
+    file.write_bytes(_jsonl(_row(ids), row, row))
+    result = store("import", "contacts", str(file))
+    assert result.exit_code == 1
+    assert "line 3: id: another line of the file has the same id" in result.stderr
+    assert "nothing was stored" in result.stderr
+    assert json.loads(store.ok("contacts", "list", "--json")) == []
+
+
 def test_an_import_leaves_its_events_in_the_outbox(tmp_path: Path) -> None:
     """The command commits the rows and says the events wait for the next dispatch."""
     store = Store(f"sqlite:///{(tmp_path / 'sro.db').as_posix()}", tmp_path)
@@ -387,6 +472,18 @@ def test_the_importers_read_any_json_with_only_their_own_errors(value: object) -
         lines.append(json.dumps({**base, **value}))
     with contextlib.suppress(DomainError):
         _imported(program, list(json_lines(io.BytesIO("\n".join(lines).encode()))))
+
+
+@given(st.sets(st.integers(1, 60)), st.integers(0, 61))
+def test_a_line_set_holds_its_lines_as_ranges(lines: set[int], probe: int) -> None:
+    """LineSet answers membership and size as a set would, with runs kept as ranges."""
+    kept = LineSet()
+    for line in sorted(lines):
+        kept.add(line)
+    assert (probe in kept) == (probe in lines)
+    assert len(kept) == len(lines)
+    runs = sum(1 for n in lines if n - 1 not in lines)
+    assert len(str(kept).split(", ")) == max(runs, 1)
 
 
 def test_json_nested_too_deep_is_a_named_error_in_loads_too() -> None:

@@ -23,7 +23,9 @@ Mutations tried (each one, applied alone to ``sro_core.policy``, makes this test
 - ``_hiding``: the free-text mask left empty (names in narratives shown);
 - ``AUDIENCE_NEVER``: ``narrative`` removed for school administrators;
 - ``SENSITIVITY_CLASS``: the narrative's class removed (partners read unshared narratives);
-- ``_decide_referral``: the own-partner check removed (a partner reads others' notes).
+- ``_decide_referral``: the own-partner check removed (a partner reads others' notes);
+- ``_decide_crisis``: every message shown to school administrators (those to the SRO too);
+- ``_decide_crisis``: a principal's school check removed (other schools' crises read).
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ from sro_core.domain import (
     AuditEntry,
     Clause,
     ClauseKind,
+    CrisisKind,
+    CrisisRole,
     DomainError,
     GradeSpan,
     Incident,
@@ -146,7 +150,7 @@ def _case(draw: st.DrawFn, token: Tokens) -> Case:
     adult = token("adult")
     narrative = token("narr")
     referrals = tuple(
-        (p, token("note")) for p in draw(st.sets(st.sampled_from([0, 1, 2, 3]), max_size=2))
+        (p, token("note")) for p in draw(st.sets(st.sampled_from([0, 1, 2, 3]), max_size=3))
     )
     return Case(
         school=draw(st.integers(0, 2)),
@@ -160,15 +164,19 @@ def _case(draw: st.DrawFn, token: Tokens) -> Case:
     )
 
 
+LIKELY = st.sampled_from([True, True, False])
+"""Two chances in three: agreements mostly share and are in force, so records do go out."""
+
+
 @st.composite
 def worlds(draw: st.DrawFn) -> tuple[list[Deal], list[Case]]:
     """Draw the partners' agreements and the incidents."""
     token = Tokens(draw(st.integers(0, 10**6)))
     deals = [
         Deal(
-            frozenset(draw(st.sets(st.sampled_from(SHAREABLE)))),
-            draw(st.sampled_from([dt.date(2026, 7, 1), TODAY - dt.timedelta(days=10)])),
-            draw(st.sampled_from([None, TODAY - dt.timedelta(days=3)])),
+            frozenset(c for c in SHAREABLE if draw(LIKELY)),
+            draw(st.sampled_from([dt.date(2026, 7, 1)] * 2 + [TODAY - dt.timedelta(days=10)])),
+            draw(st.sampled_from([None, None, TODAY - dt.timedelta(days=3)])),
         )
         for _ in PARTNERS
     ]
@@ -187,6 +195,8 @@ class World:
     cases: dict[uuid.UUID, Case]
     referred: dict[uuid.UUID, dict[int, str]]
     """For each incident, the partners it was referred to and the note token."""
+    crises: dict[int, tuple[str, str]]
+    """For each school with a crisis, the tokens of its message to the SRO and to the school."""
 
 
 def _open() -> Program:
@@ -235,7 +245,16 @@ def _build(deals: list[Deal], cases: list[Case]) -> World:
                     CHIEF, incident.id, partners[partner].id, reason, note=_note(note, case)
                 )
                 referred[incident.id][partner] = note
-    return World(program, schools, partners, deals, stored, referred)
+    crises: dict[int, tuple[str, str]] = {}
+    for n in sorted({c.school for c in cases}):
+        crisis = program.declare_crisis(CHIEF, schools[n].id, CrisisKind.THREAT)
+        to_sro, to_school = f"Qcrisis{n}sro", f"Qcrisis{n}school"
+        program.post_crisis_message(CHIEF, crisis.id, None, frozenset({CrisisRole.SRO}), to_sro)
+        program.post_crisis_message(
+            CHIEF, crisis.id, None, frozenset({CrisisRole.SCHOOL_ADMIN}), to_school
+        )
+        crises[n] = (to_sro, to_school)
+    return World(program, schools, partners, deals, stored, referred, crises)
 
 
 def _note(note: str, case: Case) -> str:
@@ -399,6 +418,12 @@ def _visible_tokens(world: World, reader: Actor) -> tuple[set[str], set[str]]:
         for partner, note in world.referred[incident_id].items():
             if inside or (partner == index and narrative):
                 shown.add(note)
+    for n, (to_sro, to_school) in world.crises.items():
+        everything |= {to_sro, to_school}
+        if _department(reader) and reader.role is not ActorRole.RECORDS_CLERK:  # clerks: no crises
+            shown |= {to_sro, to_school}
+        elif reader.schools == {world.schools[n].id}:
+            shown.add(to_school)
     return shown, everything - shown
 
 
@@ -433,6 +458,7 @@ def _channels(world: World, reader: Actor, slow: bool) -> Iterator[tuple[str, st
     yield from _attempt(
         "contacts", lambda: [unstructure(s.value) for s in program.contacts(reader)]
     )
+    yield from _attempt("crises", lambda: unstructure(program.crises(reader)))
     yield from _attempt("monthly", lambda: unstructure(program.monthly_counts(reader, SEPTEMBER)))
     yield from _attempt("triad", lambda: unstructure(program.triad_split(reader, SEPTEMBER)))
     for exporter in program.plugins.exporter_registry().exporters():
@@ -523,7 +549,8 @@ def _check(world: World, *, slow: bool) -> None:
             leaks = [name for name, text in received.items() if token.casefold() in text]
             assert not leaks, f"{reader.id} received hidden {token} through {leaks}"
         for token in shown:
-            assert token.casefold() in received["find_incidents"] + received["referrals"], (
+            seen = received["find_incidents"] + received["referrals"] + received["crises"]
+            assert token.casefold() in seen, (
                 f"{reader.id} did not receive {token}, which it may see"
             )
         assert everything

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from program_support import CHIEF
 from sro_core.cli import cli
+from sro_core.cli.app import user
 from sro_core.domain import (
     GradeSpan,
     Incident,
@@ -59,16 +60,11 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
     return url, incident.number or ""
 
 
-def _sro(tmp_path: Path, url: str, actor: str, *args: str) -> tuple[int, str]:
+def _sro(tmp_path: Path, url: str, *args: str) -> tuple[int, str]:
     config = tmp_path / "sro.toml"
-    config.write_text(actor, encoding="utf-8")
+    config.write_text('[program]\nname = "Test"\n', encoding="utf-8")
     result = CliRunner().invoke(cli, ["--store", url, "--config", str(config), *args])
     return result.exit_code, result.output
-
-
-PRINCIPAL = '[actor]\nrole = "school_administrator"\nid = "p.alder"\nschools = ["Alder High"]\n'
-SEALER = '[actor]\nrole = "supervisor"\nid = "sgt.s"\npermissions = ["sealed_records"]\n'
-CLERK = '[actor]\nrole = "records_clerk"\nid = "clerk.c"\n'
 
 
 def test_the_cli_json_shows_what_the_decision_allows(
@@ -76,19 +72,31 @@ def test_the_cli_json_shows_what_the_decision_allows(
 ) -> None:
     """A principal's --json holds no juvenile name; sealed, the incident is gone from it."""
     url, number = store
-    code, out = _sro(tmp_path, url, PRINCIPAL, "incidents", "find", "--json")
-    assert code == 0
+    assert _sro(tmp_path, url, "init")[0] == 0
+    for actor, *scope in (
+        ("p.alder", "--role", "school_administrator", "--school", "Alder High"),
+        ("clerk.c", "--role", "records_clerk"),
+    ):
+        assert _sro(tmp_path, url, "actors", "add", actor, *scope)[0] == 0
+    granted = _sro(tmp_path, url, "actors", "change", user(), "--permission", "sealed_records")
+    assert granted[0] == 0
+    principal, clerk, sealer = ("--as", "p.alder"), ("--as", "clerk.c"), ()
+    code, out = _sro(tmp_path, url, *principal, "incidents", "find", "--json")
+    assert code == 0, out
     [item] = json.loads(out)["items"]
     assert item["record"]["number"] == number
     assert "Fairweather" not in out
     assert "Quentin" not in out
-    code, out = _sro(tmp_path, url, CLERK, "restrictions", "seal", number, "--order", "26-1")
+    code, out = _sro(tmp_path, url, *clerk, "restrictions", "seal", number, "--order", "26-1")
     assert code == 1
-    code, out = _sro(tmp_path, url, SEALER, "restrictions", "seal", number, "--order", "26-1")
-    assert (code, f"sealed incident {number}") == (0, out[: len(number) + 16])
-    code, out = _sro(tmp_path, url, PRINCIPAL, "incidents", "find", "--json")
+    code, out = _sro(tmp_path, url, *sealer, "restrictions", "seal", number, "--order", "26-1")
+    assert (code, f"sealed incident {number}") == (0, out[: len(number) + 16]), out
+    code, out = _sro(tmp_path, url, *principal, "incidents", "find", "--json")
     assert json.loads(out)["items"] == []
-    code, out = _sro(tmp_path, url, PRINCIPAL, "incidents", "show", number, "--json")
+    code, out = _sro(tmp_path, url, *principal, "incidents", "show", number, "--json")
     assert code == 1
-    code, out = _sro(tmp_path, url, SEALER, "disclosures", number, "--json")
+    code, out = _sro(tmp_path, url, *sealer, "disclosures", number, "--json")
     assert [d["recipient"] for d in json.loads(out)] == ["p.alder"]
+    trail = _sro(tmp_path, url, "audit", "show", "--json")[1]
+    assert "order 26-1" in trail
+    assert "Fairweather" not in trail

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sro_core.builtin.memory import MemoryStorage
 from sro_core.domain import ProgramCalendar
 from sro_core.ports import StorageSettings
-from sro_core.testing import StorageContract, StorageMachine
+from sro_core.testing import StorageContract, StorageMachine, SubmissionLedgerContract
 
 
 def _memory(calendar: ProgramCalendar) -> MemoryStorage:
@@ -29,3 +29,11 @@ class MemoryMachine(StorageMachine):
 
 
 TestMemoryMachine = MemoryMachine.TestCase
+
+
+class TestMemoryLedger(SubmissionLedgerContract):
+    """The memory store keeps the NIBRS submission ledger."""
+
+    def make_storage(self, calendar: ProgramCalendar) -> MemoryStorage:
+        """Open an empty memory store."""
+        return _memory(calendar)

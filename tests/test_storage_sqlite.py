@@ -7,7 +7,7 @@ from pathlib import Path
 from sro_core.builtin.sqlite import SQLiteStorage
 from sro_core.domain import ProgramCalendar
 from sro_core.ports import StorageSettings
-from sro_core.testing import StorageContract, StorageMachine
+from sro_core.testing import StorageContract, StorageMachine, SubmissionLedgerContract
 
 
 def _sqlite(folder: Path, calendar: ProgramCalendar) -> SQLiteStorage:
@@ -33,3 +33,11 @@ class SQLiteMachine(StorageMachine):
 
 
 TestSQLiteMachine = SQLiteMachine.TestCase
+
+
+class TestSQLiteLedger(SubmissionLedgerContract):
+    """A SQLite file keeps the NIBRS submission ledger, for the next process too."""
+
+    def make_storage(self, calendar: ProgramCalendar) -> SQLiteStorage:
+        """Open a new SQLite file in a folder of its own."""
+        return _sqlite(self.storage_dir(), calendar)

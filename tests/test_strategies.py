@@ -58,6 +58,7 @@ _SINGLE_VALUES: list[tuple[str, Any, type]] = [
     ("age_ranges", sx.age_ranges(), domain.AgeRange),
     ("relationships", sx.relationships(), domain.Relationship),
     ("victim_details", sx.victim_details(), domain.VictimDetails),
+    ("non_person_victims", sx.non_person_victims(), domain.NonPersonVictim),
     ("arrests", sx.arrests(), domain.Arrest),
     ("involvements", sx.involvements(), domain.Involvement),
     ("locations", sx.locations(), domain.Location),
@@ -74,6 +75,9 @@ _SINGLE_VALUES: list[tuple[str, Any, type]] = [
     ("crisis_events", sx.crisis_events(), domain.CrisisEvent),
     ("actors", sx.actors(), domain.Actor),
     ("audit_entries", sx.audit_entries(), domain.AuditEntry),
+    ("audit_keys", sx.audit_keys(), domain.AuditKey),
+    ("audit_checkpoints", sx.audit_checkpoints(), domain.AuditCheckpoint),
+    ("unreadable_entries", sx.unreadable_entries(), domain.UnreadableEntry),
     ("domain_events", sx.domain_events(), domain.DomainEvent),
 ]
 

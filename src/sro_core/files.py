@@ -19,7 +19,7 @@ from typing import IO, Any
 
 from sro_core.domain import DomainError
 
-__all__ = ["OutputRefused", "store_files", "written_whole"]
+__all__ = ["OutputRefused", "check_target", "store_files", "written_whole"]
 
 STORE_COMPANIONS = ("", "-wal", "-shm", "-journal")
 """What SQLite keeps beside a database file: its write-ahead log, shared memory and journal."""

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TypeVar
 import pluggy
 
 if TYPE_CHECKING:
-    from sro_core.domain import DomainEvent, Incident, Problem
+    from sro_core.domain import AuditCheckpoint, DomainEvent, Incident, Problem
     from sro_core.ports import (
         CodeTablesRegistry,
         ExporterRegistry,
@@ -123,6 +123,23 @@ def sro_cli_commands(cli: object) -> None:
 
     :param cli: the ``sro`` command's ``click.Group``; call ``cli.add_command(command)``.
         It is typed ``object`` so that the hook specifications do not import click.
+    """
+
+
+@hookspec
+def sro_audit_checkpoint(checkpoint: AuditCheckpoint, program: ProgramContext) -> None:
+    """Keep a sealed audit checkpoint outside the store (a department's log service).
+
+    Called for every plugin each time the program takes a checkpoint of its audit trail
+    (``sro audit checkpoint``, ``Program.checkpoint_audit``, or automatically every so many
+    entries or minutes), after it is written to the checkpoint folder if one is configured;
+    the results are ignored. A plugin that raises does not stop the others, and the command
+    that triggered the checkpoint is not undone: the failure is logged.
+
+    :param checkpoint: the sealed checkpoint: ``sequence``, ``head_hash``, ``at``, ``key_id``,
+        ``method`` (``hmac-sha256`` or ``ed25519``) and ``seal``; ``body()`` is what the seal
+        covers.
+    :param program: the program whose trail it anchors.
     """
 
 

@@ -21,7 +21,14 @@ import sro_core
 from sro_core import hookspecs
 from sro_core.builtin import BUILTIN_PLUGINS
 from sro_core.codes import CodeTables, default_tables
-from sro_core.domain import DomainError, DomainEvent, Incident, Problem, ProgramCalendar
+from sro_core.domain import (
+    AuditCheckpoint,
+    DomainError,
+    DomainEvent,
+    Incident,
+    Problem,
+    ProgramCalendar,
+)
 from sro_core.ports import (
     Attribution,
     CodeTablesRegistry,
@@ -327,17 +334,37 @@ class PluginHost:
         :raises ExceptionGroup: after every observer was called, if any raised; each error
             carries a note naming its plugin.
         """
+        self._call_every(
+            "sro_on_event",
+            f"observing {type(event).__name__}",
+            f"observer(s) failed on {type(event).__name__}",
+            event=event,
+            program=program,
+        )
+
+    def audit_checkpoint(self, checkpoint: AuditCheckpoint, program: ProgramContext) -> None:
+        """Hand an audit checkpoint to every plugin that keeps them, even when one fails.
+
+        :raises ExceptionGroup: after every plugin was called, if any raised.
+        """
+        self._call_every(
+            "sro_audit_checkpoint",
+            f"keeping the audit checkpoint of entry {checkpoint.sequence}",
+            "plugin(s) failed to keep an audit checkpoint",
+            checkpoint=checkpoint,
+            program=program,
+        )
+
+    def _call_every(self, hook: str, doing: str, failed: str, **arguments: object) -> None:
         errors: list[Exception] = []
-        for name, caller in self._each("sro_on_event"):
+        for name, caller in self._each(hook):
             try:
-                caller(event=event, program=program)
+                caller(**arguments)
             except Exception as error:  # noqa: BLE001 - gathered and raised together below
-                error.add_note(f"in plugin {name!r}, observing {type(event).__name__}")
+                error.add_note(f"in plugin {name!r}, {doing}")
                 errors.append(error)
         if errors:
-            raise ExceptionGroup(
-                f"{len(errors)} observer(s) failed on {type(event).__name__}", errors
-            )
+            raise ExceptionGroup(f"{len(errors)} {failed}", errors)
 
     def authenticate(self, credentials: Mapping[str, object]) -> str | None:
         """Return the actor id the first plugin that recognises the credentials gives."""

@@ -12,7 +12,6 @@ from nibrs_support import student
 from sro_core.domain import (
     Arrest,
     CampusZone,
-    Demographics,
     Incident,
     IncidentStatus,
     Involvement,
@@ -21,7 +20,6 @@ from sro_core.domain import (
     Location,
     LocationKind,
     Offense,
-    PersonKind,
     Relationship,
     Sex,
     VictimDetails,
@@ -87,15 +85,6 @@ def base(**changes: object) -> Incident:
         number=NUMBER,
     )
     return attrs.evolve(incident, **changes)
-
-
-def society() -> Involvement:
-    """Return society as the victim of a drug offense (NIBRS victim type S)."""
-    person = student(kind=PersonKind.COMMUNITY_MEMBER, demographics=Demographics())
-    details = VictimDetails("S", ("35A",))
-    return Involvement(
-        attrs.evolve(person, id=uuid.UUID(int=5)), frozenset({VICTIM}), victim=details
-    )
 
 
 def group_b(code: str = "90C", arrest_code: str = "90C") -> Incident:

@@ -23,6 +23,8 @@ from sro_core.codes import (
     default_tables,
 )
 from sro_core.domain import (
+    PERSON_VICTIM_TYPES,
+    SOCIETY,
     AgeRange,
     Demographics,
     Disposition,
@@ -32,12 +34,14 @@ from sro_core.domain import (
     Involvement,
     InvolvementRole,
     JuvenileDisposition,
+    NonPersonVictim,
     Offense,
     Person,
     PersonKind,
     ProgramCalendar,
     Relationship,
     Sex,
+    against_society,
     incident_number,
 )
 from sro_core.testing import strategies as kit
@@ -187,19 +191,37 @@ def _offenses(draw: st.DrawFn, codes: list[str]) -> list[Offense]:
 
 def _victims(
     draw: st.DrawFn, day: dt.date, codes: list[str], offenders: list[uuid.UUID]
-) -> list[Involvement]:
-    """Draw victims so that each offense has one, each of a type its offenses accept."""
+) -> tuple[list[Involvement], list[NonPersonVictim]]:
+    """Draw victims so that each offense has one, each of a type its offenses accept.
+
+    A crime against society may be left without one: society is its victim by rule.
+    """
     victims: list[Involvement] = []
-    unserved = list(codes)
+    others_not_people: list[NonPersonVictim] = []
+    unserved = [c for c in codes if not (against_society(c) and draw(st.booleans()))]
     while unserved or (len(victims) < 3 and draw(st.booleans())):
         first = unserved[0] if unserved else draw(st.sampled_from(codes))
         victim_type = draw(st.sampled_from(sorted(victim_types(first))))
+        if victim_type == SOCIETY and any(v.victim_type == SOCIETY for v in others_not_people):
+            unserved = [c for c in unserved if c != first]
+            continue
         others = [c for c in codes if c != first and victim_type in victim_types(c)]
         connected = {
             first,
             *draw(st.lists(st.sampled_from(others), unique=True) if others else st.just([])),
         }
         unserved = [c for c in unserved if c not in connected]
+        if victim_type not in PERSON_VICTIM_TYPES:
+            name = draw(st.none() | st.sampled_from(["Main Street Market", "First Valley Bank"]))
+            others_not_people.append(
+                NonPersonVictim(
+                    victim_type,
+                    tuple(sorted(connected)),
+                    name,
+                    uuid.UUID(int=500 + len(others_not_people)),
+                )
+            )
+            continue
         person, estimate = _person(draw, day, 100 + len(victims), arrestee=False)
         related = [
             Relationship(o, draw(kit.relationships(o)).code)
@@ -218,19 +240,24 @@ def _victims(
                 person, frozenset({InvolvementRole.VICTIM}), victim=details, estimated_age=estimate
             )
         )
-    return victims
+    return victims, others_not_people
 
 
 @st.composite
 def exportable_incidents(
-    draw: st.DrawFn, calendar: ProgramCalendar = PROGRAM.calendar, *, group_a: bool | None = None
+    draw: st.DrawFn,
+    calendar: ProgramCalendar = PROGRAM.calendar,
+    *,
+    group_a: bool | None = None,
+    offense: str | None = None,
 ) -> Incident:
     """Draw incidents that keep the pre-export rules by construction, Group A or B (or either).
 
     Built from the conformance kit's strategies (people, offenses, arrests, property, drugs,
     locations), with what NIBRS requires chosen to fit: victims connected to every Group A
     offense with a victim type the offense accepts, an offender, arrestees with a known sex and
-    a juvenile disposition exactly when under 18, drugs with a completed 35A.
+    a juvenile disposition exactly when under 18, drugs with a completed 35A. ``offense``
+    puts that offense code first.
     """
     start = draw(kit.aware_datetimes(calendar))
     day = calendar.local_date(start)
@@ -238,9 +265,13 @@ def exportable_incidents(
         group_a = draw(st.booleans())
     pool = GROUP_A if group_a else GROUP_B
     codes = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=3, unique=True))
+    if offense is not None:
+        codes = [offense, *(c for c in codes if c != offense)][:3]
     offenses = _offenses(draw, codes)
     people: list[Involvement] = []
-    if group_a:
+    not_people: list[NonPersonVictim] = []
+    offender_unknown = group_a and draw(st.booleans())
+    if group_a and not offender_unknown:
         for n in range(1, draw(st.integers(1, 2)) + 1):
             person, estimate = _person(draw, day, n, arrestee=True)
             roles = draw(st.sampled_from([InvolvementRole.OFFENDER, InvolvementRole.SUSPECT]))
@@ -248,11 +279,17 @@ def exportable_incidents(
         if draw(st.booleans()):
             arrested = _arrest_of(draw, people[0].person, people[0].estimated_age, day, codes)
             people[0] = attrs.evolve(arrested, roles=arrested.roles | people[0].roles)
-        people += _victims(draw, day, codes, [i.person.id for i in people])
+    if group_a:
+        victims, not_people = _victims(draw, day, codes, [i.person.id for i in people])
+        people += victims
     else:
         for n in range(1, draw(st.integers(1, 3)) + 1):
             person, estimate = _person(draw, day, n, arrestee=True)
-            people.append(_arrest_of(draw, person, estimate, day, codes))
+            arrested = _arrest_of(draw, person, estimate, day, codes)
+            # The arrests of one Group B incident share its number: one arrest transaction.
+            assert arrested.arrest is not None
+            one = attrs.evolve(arrested.arrest, transaction_number=None)
+            people.append(attrs.evolve(arrested, arrest=one))
     arrested = any(i.arrest for i in people)
     drugs = draw(st.lists(kit.drugs(), max_size=2))
     if group_a and "35A" in codes and not drugs:
@@ -268,7 +305,7 @@ def exportable_incidents(
     )
     if status is IncidentStatus.CLOSED:
         left_out = {DispositionKind.UNFOUNDED}
-        if arrested or not group_a:
+        if arrested or not group_a or offender_unknown:
             left_out.add(DispositionKind.EXCEPTIONALLY_CLEARED)
         if not arrested:
             left_out.add(DispositionKind.ARREST)
@@ -293,6 +330,8 @@ def exportable_incidents(
         number=incident_number(
             calendar.local_date(reported_at).year, draw(st.integers(1, 999_999))
         ),
+        non_person_victims=tuple(not_people),
+        offender_unknown=offender_unknown,
         id=draw(st.uuids()),
     )
 

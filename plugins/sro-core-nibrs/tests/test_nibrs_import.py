@@ -11,7 +11,7 @@ from xml.etree import ElementTree as ET
 import attrs
 from nibrs_cases import NUMBER, PERIOD, base, offender, victim
 from nibrs_support import PROGRAM, Program, Settings
-from sro_core_nibrs import SubmissionLedger, group_a_report, nibrs_submission, read_submission
+from sro_core_nibrs import group_a_report, nibrs_submission, read_submission
 from sro_core_nibrs.reports import Header, ReportAction
 from sro_core_nibrs.writer import qname, submission_element, to_bytes
 
@@ -24,9 +24,7 @@ HEADER = Header("WVNDX0100", PERIOD, ReportAction.INCIDENT, "m-1", CREATED)
 
 def exported(*incidents) -> list[bytes]:
     """Return the documents of a submission of incidents."""
-    result = nibrs_submission(
-        incidents, program=PROGRAM, period=PERIOD, ledger=SubmissionLedger(None)
-    )
+    result = nibrs_submission(incidents, program=PROGRAM, period=PERIOD)
     assert result.problems == ()
     return [d.xml for d in result.documents]
 
@@ -123,9 +121,7 @@ def test_one_bad_document_in_an_archive_stops_the_whole_import():
 def test_an_archive_of_good_documents_imports_every_incident():
     """A whole submission archive comes back, one incident per Group A report."""
     first, second = base(), base(number="2026-000124", id=uuid.uuid4())
-    result = nibrs_submission(
-        [first, second], program=PROGRAM, period=PERIOD, ledger=SubmissionLedger(None)
-    )
+    result = nibrs_submission([first, second], program=PROGRAM, period=PERIOD)
     imported = read(result.archive())
     assert imported.problems == ()
     assert sorted(i.number or "" for i in imported.incidents) == [NUMBER, "2026-000124"]

@@ -18,11 +18,10 @@ from nibrs_cases import (
     base,
     group_b,
     offender,
-    society,
     victim,
 )
 from nibrs_support import PROGRAM, cleared
-from sro_core_nibrs import SubmissionLedger, incident_problems, incident_warnings, nibrs_submission
+from sro_core_nibrs import incident_problems, incident_warnings, nibrs_submission
 
 from sro_core.domain import (
     CampusZone,
@@ -32,6 +31,7 @@ from sro_core.domain import (
     Involvement,
     Location,
     LocationKind,
+    NonPersonVictim,
     Offense,
     PropertyItem,
     Sex,
@@ -64,7 +64,7 @@ CASES = [
     ),
     pytest.param(
         lambda: base(occurred_start=START + LATER, reported_at=START + LATER),
-        "occurred_start", "after the reporting period 2026-03", id="after the period",
+        "occurred_start", "after the month of submission 2026-03", id="after the period",
     ),
     pytest.param(
         _with(victim(), offender(arrested_on=DAY - dt.timedelta(days=1))),
@@ -73,7 +73,7 @@ CASES = [
     ),
     pytest.param(
         _with(victim(), offender(arrested_on=dt.date(2026, 4, 2))),
-        "involvements[1].arrest.arrested_on", "after the reporting period",
+        "involvements[1].arrest.arrested_on", "after the month of submission",
         id="arrest after the period",
     ),
     pytest.param(
@@ -89,7 +89,7 @@ CASES = [
         "offenses[0].attempted", "13B is always reported completed", id="attempted assault",
     ),
     pytest.param(
-        _with(victim(), offender(), society(), offenses=(Offense("13B"), Offense("35A"))),
+        _with(victim(), offender(), offenses=(Offense("13B"), Offense("35A"))),
         "drugs", "needs the drug type", id="drugs without their type",
     ),
     pytest.param(
@@ -123,6 +123,38 @@ CASES = [
         _offense_with_victim("520", "I"),
         "involvements[0].victim.victim_type", "520 is a crime against society",
         id="a person as victim of a weapon law",
+    ),
+    pytest.param(
+        lambda: base(non_person_victims=(NonPersonVictim("B", ("13B",)),)),
+        "non_person_victims[0].victim_type", "a person (I) (rule 464)",
+        id="a business as victim of an assault",
+    ),
+    pytest.param(
+        lambda: base(
+            offenses=(Offense("23C"),),
+            involvements=(offender(code="23C"),),
+            non_person_victims=(NonPersonVictim("S", ("23C",)),),
+        ),
+        "non_person_victims[0].victim_type", "society (S) is no victim (rule 467)",
+        id="society as victim of shoplifting",
+    ),
+    pytest.param(
+        lambda: base(
+            offenses=(Offense("520"),),
+            involvements=(offender(code="520"),),
+            non_person_victims=(NonPersonVictim("S", ("520",)), NonPersonVictim("S", ("520",))),
+        ),
+        "non_person_victims", "one society victim (rule 080)", id="society twice",
+    ),
+    pytest.param(
+        lambda: base(
+            involvements=(attrs.evolve(victim(), victim=VictimDetails("I", ("13B",))),),
+            offender_unknown=True,
+            status=IncidentStatus.CLOSED,
+            disposition=cleared(DAY),
+        ),
+        "offender_unknown", "knows its offender: not unknown (00) (rule 557)",
+        id="cleared exceptionally with an unknown offender",
     ),
     pytest.param(
         _offense_with_victim("290", "S"),
@@ -167,7 +199,7 @@ CASES = [
     ),
     pytest.param(
         _with(victim(), NOT_ARRESTED, disposition=cleared(dt.date(2026, 4, 1))),
-        "disposition.decided_on", "after the reporting period", id="cleared after the period",
+        "disposition.decided_on", "after the month of submission", id="cleared after the period",
     ),
     pytest.param(
         lambda: base(property=(PropertyItem("STOLEN", "13"), PropertyItem("STOLEN", "13", 20))),
@@ -206,8 +238,7 @@ def test_an_incident_breaking_a_rule_is_left_out_and_the_rest_go(make, field, ru
     """The broken incident is listed and left out; another incident still goes out."""
     del field, rule
     good = base(number="2026-000124", id=uuid.uuid4())
-    ledger = SubmissionLedger(None)
-    result = nibrs_submission([make(), good], program=PROGRAM, period=PERIOD, ledger=ledger)
+    result = nibrs_submission([make(), good], program=PROGRAM, period=PERIOD)
     assert result.exported == ("2026-000124",)
     assert result.problems
     assert all(p.field.startswith(f"{NUMBER} ") for p in result.problems)
@@ -226,9 +257,7 @@ def test_a_draft_is_named_by_its_id():
 def test_two_incidents_with_one_number_are_not_both_sent():
     """A second incident under a number already in the submission is left out."""
     first, second = base(), base(id=uuid.uuid4())
-    result = nibrs_submission(
-        [first, second], program=PROGRAM, period=PERIOD, ledger=SubmissionLedger(None)
-    )
+    result = nibrs_submission([first, second], program=PROGRAM, period=PERIOD)
     assert result.exported == (NUMBER,)
     [problem] = result.problems
     assert problem.field == f"{NUMBER} number"
@@ -241,9 +270,7 @@ def test_a_school_incident_coded_off_campus_is_a_warning_only():
     [warning] = incident_warnings(parking)
     assert warning.field == f"{NUMBER} location.nibrs_code"
     assert "not a school (53)" in warning.rule
-    result = nibrs_submission(
-        [parking], program=PROGRAM, period=PERIOD, ledger=SubmissionLedger(None)
-    )
+    result = nibrs_submission([parking], program=PROGRAM, period=PERIOD)
     assert result.exported == (NUMBER,)
     assert result.warnings == (warning,)
 
@@ -259,10 +286,10 @@ def test_the_old_school_code_is_a_warning_and_school_codes_are_not():
 
 
 def test_a_completed_drug_violation_with_its_drug_keeps_the_rules():
-    """35A with society as victim and the drug seized keeps the rules."""
+    """35A with the drug seized keeps the rules: society is its victim by rule, no person."""
     drugs = base(
         offenses=(Offense("35A", criminal_activities=("P",)),),
-        involvements=(society(), offender(code="35A")),
+        involvements=(offender(code="35A"),),
         drugs=(Drug("E"),),
     )
     assert incident_problems(drugs, PROGRAM, PERIOD) == []

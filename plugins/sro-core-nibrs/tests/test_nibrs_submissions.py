@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import logging
 import tomllib
 import uuid
@@ -16,11 +15,10 @@ from nibrs_cases import ARRESTEE, DAY, NUMBER, PERIOD, base, group_b, offender
 from nibrs_support import PROGRAM, REPO, Program, Settings
 from sro_core_nibrs import (
     CrdcArrsExporter,
-    LedgerError,
     NibrsConfigurationError,
     NibrsXmlExporter,
     SubmissionBuilder,
-    SubmissionLedger,
+    held,
     nibrs_submission,
     read_document,
     schema_errors,
@@ -44,8 +42,9 @@ PLUGIN = REPO / "plugins" / "sro-core-nibrs"
 
 def submit(incidents, ledger, period=PERIOD):
     """Submit incidents and record what went out, as a department's monthly run does."""
-    result = nibrs_submission(incidents, program=PROGRAM, period=period, ledger=ledger, now=NOW)
-    result.write(io.BytesIO(), ledger)
+    result = nibrs_submission(incidents, program=PROGRAM, period=period, submitted=ledger, now=NOW)
+    result.write(io.BytesIO())
+    ledger.extend(result.entries)
     return result
 
 
@@ -57,9 +56,9 @@ def actions(result):
 A, B = ReportCategory.GROUP_A, ReportCategory.GROUP_B
 
 
-def test_a_new_incident_is_an_incident_report_then_unchanged_then_replaced(tmp_path):
+def test_a_new_incident_is_an_incident_report_then_unchanged_then_replaced():
     """First sent as I; sent again unchanged, nothing goes; changed, it is replaced (R)."""
-    ledger = SubmissionLedger(tmp_path / "ledger.jsonl")
+    ledger = []
     first = submit([base()], ledger)
     assert actions(first) == [(A, ReportAction.INCIDENT, NUMBER)]
     again = submit([base()], ledger)
@@ -68,12 +67,12 @@ def test_a_new_incident_is_an_incident_report_then_unchanged_then_replaced(tmp_p
     changed = base(offenses=(Offense("13B", weapons=("90",)),))
     third = submit([changed], ledger)
     assert actions(third) == [(A, ReportAction.REPLACE, NUMBER)]
-    assert [e.action for e in ledger.entries()] == ["I", "R"]
+    assert [e.action for e in ledger] == ["I", "R"]
 
 
-def test_an_unfounded_incident_sent_before_is_deleted(tmp_path):
+def test_an_unfounded_incident_sent_before_is_deleted():
     """An incident found unfounded after it was sent is deleted; never sent, nothing goes."""
-    ledger = SubmissionLedger(tmp_path / "ledger.jsonl")
+    ledger = []
     submit([base()], ledger)
     unfounded = base(
         status=IncidentStatus.CLOSED,
@@ -84,16 +83,16 @@ def test_an_unfounded_incident_sent_before_is_deleted(tmp_path):
     document, _ = read_document(result.documents[0].xml)
     assert document is not None
     assert document.report == DeleteReport(A, NUMBER, dt.datetime.combine(DAY, dt.time(10)))
-    assert ledger.held() == {}
+    assert held(ledger) == {}
     fresh = submit([base(number="2026-000200", disposition=unfounded.disposition,
-                         status=IncidentStatus.CLOSED)], SubmissionLedger(None))  # fmt: skip
+                         status=IncidentStatus.CLOSED)], [])  # fmt: skip
     assert fresh.not_reported == ("2026-000200",)
     assert [d.category for d in fresh.documents] == [ReportCategory.ZERO]
 
 
-def test_group_b_arrests_are_one_report_per_arrestee_and_deleted_by_sequence(tmp_path):
+def test_group_b_arrests_are_one_report_per_arrestee_and_deleted_by_sequence():
     """A Group B arrest report per arrestee (A); when it becomes Group A, each is deleted."""
-    ledger = SubmissionLedger(tmp_path / "ledger.jsonl")
+    ledger = []
     second = offender(code="90C", roles=frozenset({ARRESTEE}))
     second = attrs.evolve(second, person=attrs.evolve(second.person, id=uuid.UUID(int=3)))
     arrests = group_b()
@@ -111,12 +110,12 @@ def test_group_b_arrests_are_one_report_per_arrestee_and_deleted_by_sequence(tmp
     deleted, _ = read_document(now_group_a.documents[1].xml)
     assert deleted is not None
     assert deleted.report == DeleteReport(B, NUMBER, sequence=1, arrested_on=DAY)
-    assert [k[1] for k in ledger.held()] == [A.value]
+    assert [k[1] for k in held(ledger)] == [A.value]
 
 
-def test_a_month_with_nothing_to_report_is_a_zero_report_once(tmp_path):
+def test_a_month_with_nothing_to_report_is_a_zero_report_once():
     """No incident: a zero report for the month; the same month again: nothing more."""
-    ledger = SubmissionLedger(tmp_path / "ledger.jsonl")
+    ledger = []
     result = submit([], ledger)
     [document] = result.documents
     assert (document.category, document.action, document.number) == (
@@ -132,17 +131,17 @@ def test_a_month_with_nothing_to_report_is_a_zero_report_once(tmp_path):
     assert submit([], ledger).documents == ()
 
 
-def test_a_month_with_incidents_held_back_is_no_zero_month(tmp_path):
+def test_a_month_with_incidents_held_back_is_no_zero_month():
     """A month whose incidents broke rules gets no zero report: it has crimes to report."""
-    ledger = SubmissionLedger(tmp_path / "ledger.jsonl")
+    ledger = []
     broken = base(offenses=(Offense("13B", attempted=True),))
     assert submit([broken], ledger).documents == ()
-    assert ledger.entries() == []
+    assert ledger == []
 
 
-def test_incidents_sent_before_unchanged_leave_a_new_month_at_zero(tmp_path):
+def test_incidents_sent_before_unchanged_leave_a_new_month_at_zero():
     """March's incident, passed again in April unchanged, sends nothing; April is zero."""
-    ledger = SubmissionLedger(tmp_path / "ledger.jsonl")
+    ledger = []
     submit([base()], ledger)
     april = submit([base()], ledger, period="2026-04")
     assert april.unchanged == (NUMBER,)
@@ -152,14 +151,14 @@ def test_incidents_sent_before_unchanged_leave_a_new_month_at_zero(tmp_path):
 def test_a_month_of_non_crimes_is_a_zero_report():
     """Incidents with no NIBRS offense (a welfare check) leave the month at zero."""
     welfare = base(offenses=(), involvements=(), category="welfare_check")
-    result = submit([welfare], SubmissionLedger(None))
+    result = submit([welfare], [])
     assert result.not_reported == (NUMBER,)
     assert [d.category for d in result.documents] == [ReportCategory.ZERO]
 
 
 def test_the_message_names_the_program_ori_period_and_time():
     """The metadata carries the ORI of the program's settings, the period and the time."""
-    result = submit([base()], SubmissionLedger(None))
+    result = submit([base()], [])
     read, _ = read_document(result.documents[0].xml)
     assert read is not None
     assert read.header.ori == "WVNDX0100"
@@ -174,35 +173,26 @@ def test_a_program_without_an_ori_cannot_submit():
     """Without agency_ori in the settings there is no submission, and the error says so."""
     program = Program(settings=Settings(agency_ori=None))
     with pytest.raises(NibrsConfigurationError, match="agency_ori is not set"):
-        nibrs_submission([base()], program=program, period=PERIOD, ledger=SubmissionLedger(None))
+        nibrs_submission([base()], program=program, period=PERIOD)
 
 
 def test_a_period_reads_year_and_month():
     """A period that is not YYYY-MM is refused."""
     with pytest.raises(RuleViolation, match="YYYY-MM"):
-        nibrs_submission([], program=PROGRAM, period="2026-13", ledger=SubmissionLedger(None))
+        nibrs_submission([], program=PROGRAM, period="2026-13")
 
 
-def test_nothing_is_recorded_when_the_documents_cannot_be_written(tmp_path):
-    """A write that fails leaves the ledger as it was: nothing marked as sent."""
+def test_nothing_is_recorded_when_the_documents_cannot_be_written():
+    """A write that fails raises before anyone could record the entries it holds."""
 
     class Full(io.BytesIO):
         def write(self, _data, /):
             raise OSError("disk full")
 
-    ledger = SubmissionLedger(tmp_path / "ledger.jsonl")
-    result = nibrs_submission([base()], program=PROGRAM, period=PERIOD, ledger=ledger)
+    result = nibrs_submission([base()], program=PROGRAM, period=PERIOD)
     with pytest.raises(OSError, match="disk full"):
-        result.write(Full(), ledger)
-    assert ledger.entries() == []
-
-
-def test_a_corrupt_ledger_line_is_named(tmp_path):
-    """A ledger line that is not an entry stops the submission, naming the file and line."""
-    path = tmp_path / "ledger.jsonl"
-    path.write_text('{"ori": "WVNDX0100"}\n', encoding="utf-8")
-    with pytest.raises(LedgerError, match=r"ledger\.jsonl:1"):
-        nibrs_submission([], program=PROGRAM, period=PERIOD, ledger=SubmissionLedger(path))
+        result.write(Full())
+    assert [e.number for e in result.entries] == [NUMBER]
 
 
 def test_imported_numbers_are_reported_under_their_own_number():
@@ -212,7 +202,6 @@ def test_imported_numbers_are_reported_under_their_own_number():
         [draft],
         program=PROGRAM,
         period=PERIOD,
-        ledger=SubmissionLedger(None),
         numbers={draft.id: "54236732"},
     )
     assert result.exported == ("54236732",)
@@ -221,8 +210,8 @@ def test_imported_numbers_are_reported_under_their_own_number():
 # --- the export formats ---------------------------------------------------------------------
 
 
-def test_the_nibrs_format_writes_a_zip_of_valid_documents_and_its_ledger(tmp_path, caplog):
-    """nibrs-xml streams a zip of valid documents, logs what it left out, keeps its ledger."""
+def test_the_nibrs_format_writes_a_zip_of_valid_documents_as_a_preview(tmp_path, caplog):
+    """nibrs-xml streams a zip of valid documents, logs what it left out, and writes no ledger."""
     exporter = NibrsXmlExporter(period=PERIOD)
     broken = base(number="2026-000999", offenses=(Offense("13B", attempted=True),))
     rows = ({"incident": i} for i in (base(), broken))
@@ -237,47 +226,12 @@ def test_the_nibrs_format_writes_a_zip_of_valid_documents_and_its_ledger(tmp_pat
         assert names == [f"0001-A-I-{NUMBER}.xml"]
         assert schema_errors(archive.read(names[0])) == []
     assert "2026-000999 offenses[0].attempted" in caplog.text
-    ledger = tmp_path / "nibrs-submissions.jsonl"
-    [line] = ledger.read_text(encoding="utf-8").splitlines()
-    assert json.loads(line)["number"] == NUMBER
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["nibrs.zip"]
 
 
-def test_the_nibrs_format_needs_a_place_for_its_ledger(tmp_path):
-    """Exported to a stream without a file name, the format needs its ledger option."""
-    exporter = NibrsXmlExporter(period=PERIOD)
-    out = io.BytesIO()
-    with pytest.raises(NibrsConfigurationError, match="'ledger' option"):
-        exporter.write(
-            [], out, fields=(), audience=Audience.DEPARTMENT, program=PROGRAM, options={}
-        )
-    assert out.getvalue() == b""
-    options = {"ledger": str(tmp_path / "named.jsonl"), "period": "2026-02"}
-    written = NibrsXmlExporter().write(
-        [], out, fields=(), audience=Audience.DEPARTMENT, program=PROGRAM, options=options
-    )
-    assert written == 0
-    [entry] = SubmissionLedger(tmp_path / "named.jsonl").entries()
-    assert (entry.category, entry.period) == ("ZERO REPORT", "2026-02")
-
-
-def test_an_export_that_fails_midway_records_nothing(tmp_path):
-    """When the records stop with an error, the ledger is not written."""
-
-    def rows():
-        yield {"incident": base()}
-        raise RuntimeError("database went away")
-
-    exporter = NibrsXmlExporter(ledger=tmp_path / "ledger.jsonl", period=PERIOD)
-    with pytest.raises(RuntimeError), (tmp_path / "out.zip").open("wb") as out:
-        exporter.write(
-            rows(), out, fields=(), audience=Audience.DEPARTMENT, program=PROGRAM, options={}
-        )
-    assert not (tmp_path / "ledger.jsonl").exists()
-
-
-def test_the_nibrs_format_takes_whole_incidents_not_flat_rows(tmp_path):
+def test_the_nibrs_format_takes_whole_incidents_not_flat_rows():
     """Given the flat incident rows of other formats, nibrs-xml says what it needs."""
-    exporter = NibrsXmlExporter(ledger=tmp_path / "ledger.jsonl", period=PERIOD)
+    exporter = NibrsXmlExporter(period=PERIOD)
     with pytest.raises(TypeError, match=r"takes rows \{'incident': Incident\}"):
         exporter.write(
             [{"number": NUMBER}],
@@ -314,9 +268,9 @@ def test_the_entry_point_and_build_backend_are_declared():
     assert project["build-system"]["build-backend"] == "hatchling.build"
 
 
-def test_an_incident_with_its_ages_hidden_is_left_out(tmp_path):
+def test_an_incident_with_its_ages_hidden_is_left_out():
     """Rows whose dates of birth were hidden from the actor are left out, not sent unknown."""
-    exporter = NibrsXmlExporter(ledger=tmp_path / "ledger.jsonl", period=PERIOD)
+    exporter = NibrsXmlExporter(period=PERIOD)
     hidden = frozenset({"involvements[1].person.date_of_birth", "narrative"})
     out = io.BytesIO()
     rows = [{"incident": base(), "hidden": hidden}]
@@ -332,19 +286,17 @@ def test_an_incident_with_its_ages_hidden_is_left_out(tmp_path):
 
 def test_hidden_person_fields_are_named_as_problems():
     """The builder names each hidden NIBRS field of the incident it leaves out."""
-    builder = SubmissionBuilder(PROGRAM, PERIOD, SubmissionLedger(None))
+    builder = SubmissionBuilder(PROGRAM, PERIOD, now=NOW)
     assert builder.add(base(), hidden=["involvements[1].person.date_of_birth"]) == []
     [problem] = builder.result().problems
     assert problem.field == f"{NUMBER} involvements[1].person.date_of_birth"
-    assert "juvenile records" in problem.rule
+    assert "juvenile-records permission" in problem.rule
 
 
 def test_an_incident_given_twice_goes_once():
     """The same incident passed twice is sent once; the second is named as given twice."""
     same = base()
-    result = nibrs_submission(
-        [same, same], program=PROGRAM, period=PERIOD, ledger=SubmissionLedger(None)
-    )
+    result = nibrs_submission([same, same], program=PROGRAM, period=PERIOD)
     assert result.exported == (NUMBER,)
     [problem] = result.problems
     assert "given twice" in problem.rule
@@ -353,16 +305,16 @@ def test_an_incident_given_twice_goes_once():
 def test_a_group_b_offense_in_a_group_a_incident_is_a_warning():
     """A Group B offense beside a Group A one is not sent, and the warning says so."""
     both = base(offenses=(Offense("13B"), Offense("90C")))
-    result = nibrs_submission([both], program=PROGRAM, period=PERIOD, ledger=SubmissionLedger(None))
+    result = nibrs_submission([both], program=PROGRAM, period=PERIOD)
     assert result.exported == (NUMBER,)
     [warning] = result.warnings
     assert warning.field == f"{NUMBER} offenses[1].ucr_code"
     assert "arrest charge only" in warning.rule
 
 
-def test_documents_are_numbered_in_the_order_written(tmp_path):
+def test_documents_are_numbered_in_the_order_written():
     """Each document of a submission has its own running number in its file name."""
-    ledger = SubmissionLedger(tmp_path / "ledger.jsonl")
+    ledger = []
     submit([group_b()], ledger)
     result = submit([base(), base(number="2026-000124", id=uuid.uuid4())], ledger, period="2026-04")
     names = [d.name for d in result.documents]
@@ -370,9 +322,9 @@ def test_documents_are_numbered_in_the_order_written(tmp_path):
     assert len(set(names)) == 3
 
 
-def test_an_unfounded_incident_is_deleted_whatever_else_it_breaks(tmp_path):
+def test_an_unfounded_incident_is_deleted_whatever_else_it_breaks():
     """Found unfounded, a sent incident is deleted by its number even if its facts break rules."""
-    ledger = SubmissionLedger(tmp_path / "ledger.jsonl")
+    ledger = []
     submit([base()], ledger)
     unfounded = base(
         offenses=(Offense("13B", attempted=True),),
@@ -382,3 +334,16 @@ def test_an_unfounded_incident_is_deleted_whatever_else_it_breaks(tmp_path):
     result = submit([unfounded], ledger)
     assert result.problems == ()
     assert actions(result) == [(A, ReportAction.DELETE, NUMBER)]
+
+
+def test_an_incident_gone_from_the_store_is_deleted_by_the_number_the_fbi_holds():
+    """What was sent for an incident no longer in the store goes out as a delete (D)."""
+    ledger = []
+    sent = base()
+    submit([sent], ledger)
+    builder = SubmissionBuilder(PROGRAM, "2026-04", ledger, now=NOW)
+    [document] = builder.gone(sent.id)
+    assert (document.category, document.action, document.number) == (A, ReportAction.DELETE, NUMBER)
+    assert schema_errors(document.xml) == []
+    assert builder.result().exported == (NUMBER,)
+    assert held([*ledger, *builder.result().entries]) == {}

@@ -123,7 +123,8 @@ def test_the_program_exports_a_valid_nibrs_submission(program: Program, tmp_path
     assert all(schema_errors(document) == [] for document in documents)
     code = b"<j:ArresteeJuvenileDispositionCode>H</j:ArresteeJuvenileDispositionCode>"
     assert any(code in document for document in documents)
-    assert (tmp_path / "nibrs-submissions.jsonl").exists()
+    assert not list(tmp_path.glob("*.jsonl"))
+    assert program.submitted_reports(SERGEANT) == []  # a preview: nothing recorded
 
 
 def test_analysts_get_the_crdc_table_but_no_nibrs(program: Program) -> None:

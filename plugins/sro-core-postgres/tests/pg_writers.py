@@ -10,6 +10,7 @@ import attrs
 from sro_core_postgres.store import PostgresStorage
 
 from sro_core.domain import (
+    Actor,
     ActorRole,
     AuditEntry,
     AuditOutcome,
@@ -25,6 +26,7 @@ WRITERS = 4
 ROUNDS = 30
 YEAR = 2025
 OFFICER = uuid.UUID(int=1)
+SUPERVISOR = Actor(id="sgt.writers", name="Sgt. Writers", role=ActorRole.SUPERVISOR)
 
 
 def report(store: PostgresStorage, writer: int, n: int) -> None:
@@ -101,3 +103,42 @@ def write(url: str, writer: int, start: Any, results: Any) -> None:
     except BaseException as error:  # noqa: BLE001 - the child reports every error to the test
         errors.append(f"{type(error).__name__}: {error}")
     results.put((writer, errors, conflicts))
+
+
+PROGRAM_WRITERS = 8
+PROGRAM_ROUNDS = 10
+
+
+def report_through_the_program(url: str, writer: int, start: Any, results: Any) -> None:
+    """Report incidents through the Program with no retry of a lost race: any race refuses one.
+
+    Runs in a child process; sends back how many commands were refused and every error.
+    """
+    from sro_core.service import Program, ProgramSettings, core  # noqa: PLC0415 - in the child
+
+    core._RETRIES = 1
+    refused: list[str] = []
+    errors: list[str] = []
+    try:
+        start.wait(timeout=120)
+        settings = ProgramSettings(dispatch_after_commit=False, audit_key_variable=None)
+        with Program.open(url, settings) as program:
+            for n in range(PROGRAM_ROUNDS):
+                # a year of its own per writer: numbers do not make the writers take turns
+                year = YEAR + writer
+                began = dt.datetime(year, 3, 1, 8, tzinfo=dt.UTC) + dt.timedelta(minutes=n)
+                draft = Incident(
+                    reporting_officer_id=OFFICER,
+                    occurred_start=began,
+                    reported_at=began,
+                    location=Location(LocationKind.COMMUNITY, "13"),
+                    category="theft",
+                    narrative=f"writer {writer}, incident {n}",
+                )
+                try:
+                    program.report_incident(SUPERVISOR, draft)
+                except Conflict as conflict:
+                    refused.append(str(conflict))
+    except BaseException as error:  # noqa: BLE001 - the child reports every error to the test
+        errors.append(f"{type(error).__name__}: {error}")
+    results.put((writer, errors, refused))

@@ -7,7 +7,7 @@ from sro_core_postgres.store import PostgresStorage
 
 from sro_core.domain import ProgramCalendar
 from sro_core.ports import Capability, Storage
-from sro_core.testing import StorageContract, StorageMachine
+from sro_core.testing import StorageContract, StorageMachine, SubmissionLedgerContract
 
 
 class TestPostgresStorage(StorageContract):
@@ -53,3 +53,21 @@ class PostgresMachine(StorageMachine):
 
 
 TestPostgresMachine = PostgresMachine.TestCase
+
+
+class TestPostgresLedger(SubmissionLedgerContract):
+    """A PostgreSQL schema keeps the NIBRS submission ledger, for another process too."""
+
+    def make_storage(self, calendar: ProgramCalendar) -> PostgresStorage:
+        """Open a store in a new schema of its own."""
+        return fresh_storage(calendar)
+
+    def close_storage(self, storage: Storage) -> None:
+        """Close the store; its schema is dropped once no store has it open."""
+        assert isinstance(storage, PostgresStorage)
+        close(storage)
+
+    def reopen_storage(self, storage: Storage) -> Storage:
+        """Open the store's schema again, as another process would."""
+        assert isinstance(storage, PostgresStorage)
+        return reopen(storage)

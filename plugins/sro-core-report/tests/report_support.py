@@ -76,6 +76,7 @@ MARCH = Period(
 )
 """A month of the year before, when the program had done nothing yet."""
 SECTIONS = (
+    "headline",
     "incidents",
     "places",
     "triad",
@@ -85,7 +86,7 @@ SECTIONS = (
     "crises",
     "agreements",
 )
-"""The page's sections, by id, in order."""
+"""The page's sections, by id, in order: the headline figures first."""
 
 CHIEF = Actor(
     id="sgt.lopez",

@@ -77,3 +77,59 @@ def test_the_report_renders_in_a_real_browser(town: Town, tmp_path: Path) -> Non
     assert drawn == total
     assert int(drawn) >= charts
     assert "INFO:CONSOLE" not in loaded.stderr  # no error, no blocked fetch, no policy violation
+
+
+SCREENS = Path(__file__).resolve().parents[3] / "build" / "report-screens"
+"""Where the screenshots go, for a person to look at (build/ is not tracked)."""
+PHONE = (390, 2400)
+"""A phone's CSS width (and a tall window, to see several sections)."""
+
+
+def _poppler(tool: str) -> str:
+    """Return a poppler tool (pdftoppm, pdftotext), or skip (fail when services are required)."""
+    found = shutil.which(tool)
+    if found is None:
+        reason = f"{tool} is not installed (apt-get install poppler-utils)"
+        if os.environ.get("SRO_REQUIRE_SERVICES") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return found
+
+
+def test_the_report_on_a_desktop_a_phone_and_paper(town: Town, tmp_path: Path) -> None:
+    """Screenshots at desktop and phone widths, and the PDF's pages: Jun and Total on paper."""
+    chromium = _chromium()
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    page = render(town, CHIEF, town.school_year(), label="School year 2026-27")
+    report = tmp_path / "report.html"
+    report.write_bytes(page)
+    for name, (width, height) in (("desktop", (WIDTH, 2400)), ("phone", PHONE)):
+        shot = SCREENS / f"report-{name}.png"
+        _run(chromium, tmp_path / f"profile-{name}", f"--screenshot={shot}",
+             f"--window-size={width},{height}", report.as_uri())  # fmt: skip
+        pixels = imread(shot)
+        assert pixels.shape[:2] == (height, width)
+        assert float(pixels[:800].std()) > 0.05, name  # drawn, not blank
+    pdf = SCREENS / "report.pdf"
+    with pdf.open("wb") as out:
+        town.program.report(
+            CHIEF, out, period=town.school_year(), label="School year 2026-27",
+            format_name="report-pdf",
+        )  # fmt: skip
+    printed = pdf.read_bytes()
+    assert printed.startswith(b"%PDF-")
+    text = subprocess.run(  # noqa: S603 - poppler on the file this test wrote
+        [_poppler("pdftotext"), "-layout", str(pdf), "-"],
+        capture_output=True, text=True, check=True, timeout=60,
+    ).stdout  # fmt: skip
+    month_rows = [line for line in text.splitlines() if "Jul" in line and "Jun" in line]
+    assert month_rows
+    assert all("Total" in line for line in month_rows)  # the last columns are on the page
+    for old in SCREENS.glob("report-printed-*.png"):
+        old.unlink()
+    subprocess.run(  # noqa: S603 - poppler on the file this test wrote
+        [_poppler("pdftoppm"), "-png", "-r", "50", str(pdf), str(SCREENS / "report-printed")],
+        check=True, timeout=60,
+    )  # fmt: skip
+    pages = sorted(SCREENS.glob("report-printed-*.png"))
+    assert len(pages) >= 2

@@ -22,8 +22,9 @@ def test_a_chart_with_more_series_than_colours_tells_them_apart() -> None:
         for n, fill in enumerate(fills)
     )
     image = draw(BarChart("Many", ("Jul\n2026", "Aug\n2026", "Sep\n2026"), series, "incidents"))
-    png = base64.b64decode(image.uri.removeprefix("data:image/png;base64,"))
-    assert png.startswith(b"\x89PNG")
+    svg = base64.b64decode(image.uri.removeprefix("data:image/svg+xml;base64,"))
+    assert svg.startswith(b"<?xml")
+    assert b"<svg" in svg
     assert image.height > 400  # grown to hold the legend, which constrained layout fits in
 
 

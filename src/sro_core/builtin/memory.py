@@ -74,6 +74,8 @@ from sro_core.ports import (
     Storage,
     StorageRegistry,
     StorageSettings,
+    SubmissionLedger,
+    SubmittedReport,
     TriadTime,
     UnitOfWork,
     ascii_lower,
@@ -117,6 +119,7 @@ class _State:
     """The token and lease end of each claimed delivery."""
     settled: dict[uuid.UUID, dt.datetime] = attrs.field(factory=dict)
     """When each settled event was settled."""
+    submissions: list[SubmittedReport] = attrs.field(factory=list)
 
     def copy(self) -> _State:
         return _State(
@@ -128,6 +131,7 @@ class _State:
             self.sequence,
             dict(self.claims),
             dict(self.settled),
+            list(self.submissions),
         )
 
     def delivery_state(self, event_id: uuid.UUID) -> tuple[object, ...]:
@@ -421,6 +425,17 @@ class _Audit(AuditLog):
         return found if limit is None else found[:limit]
 
 
+class _Submissions(SubmissionLedger):
+    def __init__(self, state: _State) -> None:
+        self.state = state
+
+    def record(self, reports: Sequence[SubmittedReport]) -> None:
+        self.state.submissions.extend(reports)
+
+    def reports(self, ori: str | None = None) -> list[SubmittedReport]:
+        return [r for r in self.state.submissions if ori is None or r.ori == ori]
+
+
 class _Queries(Queries):
     def __init__(self, unit: MemoryUnitOfWork) -> None:
         self.unit = unit
@@ -607,6 +622,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self.touched_events: set[uuid.UUID] = set()
         self.outbox = _Outbox(self)
         self.audit = _Audit(self.state)
+        self.submissions = _Submissions(self.state)
         self.queries = _Queries(self)
         self.repositories: dict[str, _Repository[Any]] = {
             "officers": self.officers,
@@ -670,6 +686,7 @@ class MemoryUnitOfWork(UnitOfWork):
                 merged.deliveries[pair] = delivery
         self._merge_delivery_state(merged)
         merged.audit.extend(self.state.audit[len(self.base.audit) :])
+        merged.submissions.extend(self.state.submissions[len(self.base.submissions) :])
         merged.numbers.update(
             {y: s for y, s in self.state.numbers.items() if s != self.base.numbers.get(y)}
         )

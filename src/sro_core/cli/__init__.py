@@ -35,7 +35,10 @@ MODULES: tuple[str, ...] = (
     "sro_core.cli.importing",
     "sro_core.cli.reporting",
     "sro_core.cli.operations",
+    "sro_core.cli.safekeeping",
     "sro_core.cli.demo",
+    "sro_core.cli.info",
+    "sro_core.cli.codes",
 )
 """The modules of the built-in subcommands, each listing its own in ``COMMANDS``."""
 

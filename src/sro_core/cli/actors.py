@@ -8,16 +8,16 @@ actor its role, schools, partner and permissions.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import attrs
 import click
 
 from sro_core.cli.app import Session, pass_session
-from sro_core.cli.arguments import DAY, Chosen, json_option
+from sro_core.cli.arguments import DAY, Chosen
+from sro_core.cli.output import format_option
 from sro_core.domain import ActorEntry, ActorRole, Permission
-from sro_core.serialization import unstructure
 
 
 @click.group()
@@ -76,7 +76,10 @@ def _changes(session: Session, given: dict[str, Any]) -> dict[str, Any]:
 @_scope_options
 @pass_session
 def add_actor(session: Session, /, *, actor_id: str, role: ActorRole, **given: Any) -> None:
-    """Register ACTOR_ID (as the audit trail will name them) with a role and a scope."""
+    """Register ACTOR_ID (as the audit trail will name them) with a role and a scope.
+
+    Example: sro actors add liaison.madnet --role partner_liaison --partner MADNET
+    """
     changes = {"name": actor_id, **_changes(session, given)}
     entry = ActorEntry(actor_id=actor_id, role=role, **changes)
     stored = session.program.register_actor(session.actor, entry)
@@ -91,7 +94,10 @@ def add_actor(session: Session, /, *, actor_id: str, role: ActorRole, **given: A
 def change_actor(
     session: Session, /, *, actor_id: str, role: ActorRole | None, **given: Any
 ) -> None:
-    """Change ACTOR_ID's role, scope, permissions, logins or active days."""
+    """Change ACTOR_ID's role, scope, permissions, logins or active days.
+
+    Example: sro actors change sgt.lopez --permission juvenile_records
+    """
     found = {e.actor_id: e for e in session.program.actors(session.actor)}
     if actor_id not in found:
         raise click.BadParameter(f"{actor_id!r} is no actor of the directory")
@@ -103,22 +109,26 @@ def change_actor(
 
 
 @actors.command("list")
-@json_option
+@format_option
 @pass_session
-def list_actors(session: Session, *, as_json: bool) -> None:
-    """List the directory of actors."""
+def list_actors(session: Session) -> None:
+    """List the directory of actors.
+
+    Example: sro actors list --format plain
+    """
     found = sorted(session.program.actors(session.actor), key=lambda e: e.actor_id)
-    if as_json:
-        session.output.json([unstructure(e) for e in found])
-        return
-    session.output.table(
+    session.output.listing(
         ("actor", "name", "role", "permissions", "logins", "active"),
-        [
-            (e.actor_id, e.name, e.role, e.permissions, e.logins, _active(e.active_from,
-             e.active_until))
-            for e in found
-        ],
+        found,
+        row=lambda e: (
+            e.actor_id, e.name, e.role, e.permissions, e.logins,
+            _active(e.active_from, e.active_until),
+        ),
     )  # fmt: skip
+
+
+def _listed(texts: Iterable[str]) -> str:
+    return ", ".join(sorted(texts))
 
 
 def _active(start: dt.date | None, end: dt.date | None) -> str:

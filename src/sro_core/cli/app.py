@@ -21,11 +21,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
+import attrs
 import click
 
 from sro_core.cli.arguments import as_uuid
 from sro_core.cli.configuration import (
     Configuration,
+    default_checkpoint_folder,
     default_store_url,
     load_configuration,
 )
@@ -136,11 +138,21 @@ class Session:
         self,
         settings: ProgramSettings | None = None,
         clock: Callable[[], dt.datetime] | None = None,
+        *,
+        create: bool = False,
     ) -> Program:
-        """Open the program for this run, with other settings or a clock if given (once)."""
+        """Open the program for this run, with other settings or a clock if given (once).
+
+        :raises StoreMissing: when the store's file does not exist and ``create`` is not set.
+        """
         if self._program is not None:
             raise RuntimeError("the program of this run is already open")
+        if not create:
+            missing_store(self.store_url)
         chosen = settings or self.settings
+        if chosen.audit_checkpoints is None:
+            folder = str(default_checkpoint_folder(self.store_url))
+            chosen = attrs.evolve(chosen, audit_checkpoints=folder)
         if clock is None:
             self._program = Program.open(self.store_url, chosen, plugins=self.plugins)
         else:
@@ -263,6 +275,29 @@ class Session:
         """Return the id of the incident a number or an id names."""
         key = as_uuid(text)
         return key if key is not None else self.incident(text).value.id
+
+
+class StoreMissing(DomainError):
+    """The store a command names does not exist (``sro init`` creates one)."""
+
+
+def missing_store(url: str) -> None:
+    """Raise :class:`StoreMissing` when a SQLite store's file does not exist.
+
+    A command that reads or changes records never creates a store by accident: a typo in
+    ``--store`` is an error, not an empty table. Other backends say so themselves.
+    """
+    if not url.startswith("sqlite:"):
+        return
+    # the SQLite module is read only for a sqlite: URL, when a command opens its store
+    from sro_core.builtin.sqlite.database import Address  # noqa: PLC0415
+
+    address = Address.from_url(url)
+    if not address.in_memory and not Path(address.path).exists():
+        raise StoreMissing(
+            f"no store at {address.path}: create it with `sro init` (with this --store), "
+            "or give another --store"
+        )
 
 
 def _one(kind: str, text: str, found: Sequence[T]) -> T:

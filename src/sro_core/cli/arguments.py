@@ -3,12 +3,13 @@
 Enumerations are typed by their value (``under_investigation``, ``school_related``); dates as
 ``YYYY-MM-DD``; times as ISO 8601, where a time without an offset is the program's local time;
 grade spans as ``9-12`` or ``K-5``; months as ``YYYY-MM``; school years by their first year.
-The options several commands share (``--json``, ``--file``) are made here too.
+The options several commands share (``--file``) are made here too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import enum
 import re
 import uuid
@@ -52,8 +53,10 @@ class Chosen(ParamBase, Generic[E]):
         for member in self.choices:
             if str(value) == str(member.value) or str(value).upper() == member.name:
                 return member
-        allowed = ", ".join(str(member.value) for member in self.choices)
-        raise click.BadParameter(f"{value!r} is not one of {allowed}", ctx, param)
+        allowed = [str(member.value) for member in self.choices]
+        near = difflib.get_close_matches(str(value).lower(), allowed, n=1)
+        hint = f"; did you mean {near[0]!r}?" if near else ""
+        raise click.BadParameter(f"{value!r} is not one of {', '.join(allowed)}{hint}", ctx, param)
 
 
 class Day(ParamBase):
@@ -138,9 +141,6 @@ def as_uuid(text: str) -> uuid.UUID | None:
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
-
-json_option = click.option("--json", "as_json", is_flag=True, help="Write JSON for scripts.")
-"""The --json flag of the query commands."""
 
 
 def options(*options: Callable[[F], F]) -> Callable[[F], F]:

@@ -21,11 +21,10 @@ from sro_core.cli.arguments import (
     Chosen,
     as_uuid,
     file_option,
-    json_option,
     required,
 )
 from sro_core.cli.incidents import draft_incident, draft_options, reported
-from sro_core.cli.output import seen_wire
+from sro_core.cli.output import format_option, seen_wire
 from sro_core.domain import (
     ActivityAudience,
     ActivityKind,
@@ -54,21 +53,21 @@ def contacts() -> None:
 
 @contacts.command("log")
 @file_option("contact")
-@click.option("--officer", metavar="BADGE-or-ID")
+@click.option("--officer", metavar="BADGE-or-ID", help="The officer (badge or id).")
 @click.option("--at", type=WHEN, help="When (default: now; no offset: local time).")
 @click.option("--party", type=Chosen(ContactParty), help="Who approached, or was approached.")
-@click.option("--purpose", type=Chosen(ContactPurpose))
+@click.option("--purpose", type=Chosen(ContactPurpose), help="Why the contact was made.")
 @click.option(
     "--triad",
     type=Chosen(TriadRole),
     help="The triad role (default: informal_counselor_mentor for mentoring, counseling and "
     "advice, else law_enforcement).",
 )
-@click.option("--minutes", type=click.IntRange(min=1))
-@click.option("--school", metavar="SCHOOL")
+@click.option("--minutes", type=click.IntRange(min=1), help="How long it took.")
+@click.option("--school", metavar="SCHOOL", help="The school (name or id), if at one.")
 @click.option("--not-school-related", is_flag=True, help="A non-school matter.")
-@click.option("--summary", default="")
-@click.option("--follow-up-due", type=DAY)
+@click.option("--summary", default="", help="A short note of what was done.")
+@click.option("--follow-up-due", type=DAY, help="The day a follow-up is due, if one is.")
 @pass_session
 def log_contact(
     session: Session,
@@ -85,7 +84,10 @@ def log_contact(
     summary: str,
     follow_up_due: dt.date | None,
 ) -> None:
-    """Log a community contact in the SRO's daily log."""
+    """Log a community contact in the SRO's daily log.
+
+    Example: sro contacts log --officer 4127 --party student --purpose mentoring --minutes 15
+    """
     if file is not None:
         contact = loads(file.read(), CommunityContact)
     else:
@@ -122,8 +124,8 @@ def log_filters(command: Callable[..., None]) -> Callable[..., None]:
     """Add the options that choose entries of the contact log or the activity record."""
     for option in reversed(
         (
-            click.option("--officer", metavar="BADGE-or-ID"),
-            click.option("--school", metavar="SCHOOL"),
+            click.option("--officer", metavar="BADGE-or-ID", help="By this officer."),
+            click.option("--school", metavar="SCHOOL", help="At this school (name or id)."),
             click.option("--from", "start", type=DAY, help="On or after this day."),
             click.option("--before", type=DAY, help="Before this day."),
             click.option(
@@ -174,7 +176,7 @@ def _chosen(
 
 @contacts.command("list")
 @log_filters
-@json_option
+@format_option
 @pass_session
 def list_contacts(
     session: Session,
@@ -184,35 +186,33 @@ def list_contacts(
     start: dt.date | None,
     before: dt.date | None,
     limit: int,
-    as_json: bool,
 ) -> None:
-    """List logged contacts, oldest first (the latest --limit of them)."""
+    """List logged contacts, oldest first (the latest --limit of them).
+
+    Example: sro contacts list --officer 4471 --from 2025-10-01 --format csv
+    """
     chosen = _chosen(
         session,
         session.program.contacts(session.actor),
         lambda c: c.at,
         LogFilter(officer, school, start, before, limit),
     )
-    if as_json:
-        session.output.json([seen_wire(s) for s in chosen])
-        return
     badges, schools = session.badges(), session.school_names()
-    session.output.table(
+    session.output.listing(
         ("at", "officer", "party", "purpose", "triad", "min", "school", "school?", "id"),
-        (
-            (
-                session.local_text(c.at),
-                badges.get(c.officer_id, c.officer_id),
-                c.party,
-                c.purpose,
-                c.triad_role,
-                c.minutes,
-                schools.get(c.school_id, c.school_id) if c.school_id else None,
-                "yes" if c.school_related else "no",
-                c.id,
-            )
-            for c in (s.value for s in chosen)
+        chosen,
+        row=lambda s: (
+            session.local_text(s.value.at),
+            badges.get(s.value.officer_id, s.value.officer_id),
+            s.value.party,
+            s.value.purpose,
+            s.value.triad_role,
+            s.value.minutes,
+            schools.get(s.value.school_id, s.value.school_id) if s.value.school_id else None,
+            s.value.school_related,
+            s.value.id,
         ),
+        wire=seen_wire,
     )
 
 
@@ -224,6 +224,8 @@ def escalate_contact(session: Session, /, *, contact: str, **draft: Any) -> None
     """Report an incident for a logged contact, linked both ways.
 
     The contact's officer, school and time are the incident's unless typed otherwise.
+
+    Example: sro contacts escalate CONTACT-ID --category theft --offense 23C
     """
     key = as_uuid(contact)
     if key is None:
@@ -244,19 +246,19 @@ def activities() -> None:
 
 @activities.command("record")
 @file_option("activity")
-@click.option("--officer", metavar="BADGE-or-ID")
-@click.option("--kind", type=Chosen(ActivityKind))
-@click.option("--topic")
-@click.option("--audience", type=Chosen(ActivityAudience))
+@click.option("--officer", metavar="BADGE-or-ID", help="The officer (badge or id).")
+@click.option("--kind", type=Chosen(ActivityKind), help="What kind of activity.")
+@click.option("--topic", help="What it was about.")
+@click.option("--audience", type=Chosen(ActivityAudience), help="Who it was for.")
 @click.option("--at", type=WHEN, help="When it was held (default: now).")
-@click.option("--minutes", type=click.IntRange(min=1))
-@click.option("--attendance", type=click.IntRange(min=0))
+@click.option("--minutes", type=click.IntRange(min=1), help="How long it took.")
+@click.option("--attendance", type=click.IntRange(min=0), help="How many attended.")
 @click.option(
     "--triad",
     type=Chosen(TriadRole),
     help="The triad role (default: educator; informal_counselor_mentor for mentoring).",
 )
-@click.option("--school", metavar="SCHOOL")
+@click.option("--school", metavar="SCHOOL", help="The school (name or id), if at one.")
 @click.option("--grades", type=GRADES, help="Such as 9-12 or K-5.")
 @pass_session
 def record_activity(
@@ -274,7 +276,11 @@ def record_activity(
     school: str | None,
     grades: tuple[int, int] | None,
 ) -> None:
-    """Record an education activity: a class, a training, a drill, a workshop, mentoring."""
+    """Record an education activity: a class, a training, a drill, a workshop, mentoring.
+
+    Example: sro activities record --officer 4127 --kind class_presentation --topic Vaping
+    --audience students --minutes 50 --attendance 31
+    """
     if file is not None:
         activity = loads(file.read(), EducationActivity)
     else:
@@ -302,7 +308,7 @@ def record_activity(
 
 @activities.command("list")
 @log_filters
-@json_option
+@format_option
 @pass_session
 def list_activities(
     session: Session,
@@ -312,35 +318,33 @@ def list_activities(
     start: dt.date | None,
     before: dt.date | None,
     limit: int,
-    as_json: bool,
 ) -> None:
-    """List education activities, oldest first (the latest --limit of them)."""
+    """List education activities, oldest first (the latest --limit of them).
+
+    Example: sro activities list --school "Wilson Middle School" --limit 20
+    """
     chosen = _chosen(
         session,
         session.program.activities(session.actor),
         lambda a: a.held_at,
         LogFilter(officer, school, start, before, limit),
     )
-    if as_json:
-        session.output.json([seen_wire(s) for s in chosen])
-        return
     badges, schools = session.badges(), session.school_names()
-    session.output.table(
+    session.output.listing(
         ("held", "officer", "kind", "topic", "audience", "attendance", "min", "school", "id"),
-        (
-            (
-                session.local_text(a.held_at),
-                badges.get(a.officer_id, a.officer_id),
-                a.kind,
-                a.topic,
-                a.audience,
-                a.attendance,
-                a.minutes,
-                schools.get(a.school_id, a.school_id) if a.school_id else None,
-                a.id,
-            )
-            for a in (s.value for s in chosen)
+        chosen,
+        row=lambda s: (
+            session.local_text(s.value.held_at),
+            badges.get(s.value.officer_id, s.value.officer_id),
+            s.value.kind,
+            s.value.topic,
+            s.value.audience,
+            s.value.attendance,
+            s.value.minutes,
+            schools.get(s.value.school_id, s.value.school_id) if s.value.school_id else None,
+            s.value.id,
         ),
+        wire=seen_wire,
     )
 
 

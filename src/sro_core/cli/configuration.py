@@ -15,6 +15,13 @@ The file is TOML, read with the standard library's ``tomllib``; every key is opt
     delivery_timeout_seconds = 10               # a notifier's own: timeout_seconds
     claim_batch = 10
     retention_days = 30                         # delivered events kept before pruning
+    audit_key_file = "/etc/sro/audit.key"       # else $SRO_AUDIT_KEY (audit_key_variable)
+    audit_retired_key_files = ["/etc/sro/audit-2025.key"]  # keys used before: verify only
+    audit_checkpoints = "/mnt/evidence/sro"     # default: a folder in the user data folder
+    audit_checkpoint_every = 1000               # entries; 0: never by count
+    audit_checkpoint_minutes = 60               # 0: never by time
+    audit_signing_key_file = "/etc/sro/ed25519.pem"  # optional: Ed25519-signed checkpoints
+    audit_public_key_file = "/etc/sro/ed25519.pub"   # optional: verify them without the secret
 
     [[program.notifiers]]                       # none listed: the log notifier
     kind = "log"
@@ -35,7 +42,9 @@ An unknown key is an error, so a misspelt setting is never silently ignored.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import tomllib
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -63,6 +72,14 @@ _PROGRAM = frozenset(
         "claim_batch",
         "retention_days",
         "notifiers",
+        "audit_key_file",
+        "audit_key_variable",
+        "audit_retired_key_files",
+        "audit_checkpoints",
+        "audit_signing_key_file",
+        "audit_public_key_file",
+        "audit_checkpoint_every",
+        "audit_checkpoint_minutes",
     }
 )
 _ACTOR = frozenset({"id"})
@@ -100,6 +117,22 @@ def default_store_url() -> str:
     path = (platformdirs.user_data_path(APP_NAME) / "sro.db").absolute()
     # sqlite:/// then the path: four slashes for a POSIX path, sqlite:///C:/… on Windows
     return f"sqlite:///{path.as_posix()}"
+
+
+def default_checkpoint_folder(store_url: str) -> Path:
+    """Return where a store's audit checkpoints go when the configuration names no folder.
+
+    A folder of its own per store, in the user's data folder, named by a digest of the
+    store's URL (its password left out); a department keeps them apart from the store by
+    naming ``audit_checkpoints``.
+    """
+    parts = urllib.parse.urlsplit(store_url)
+    if parts.password is not None:
+        host = parts.hostname or ""
+        user = f"{parts.username}@" if parts.username else ""
+        parts = parts._replace(netloc=f"{user}{host}" + (f":{parts.port}" if parts.port else ""))
+    digest = hashlib.sha256(parts.geturl().encode()).hexdigest()[:16]
+    return platformdirs.user_data_path(APP_NAME) / "audit-checkpoints" / digest
 
 
 def load_configuration(path: Path | None) -> Configuration:
@@ -158,6 +191,12 @@ def _settings(program: dict[str, Any], path: Path) -> ProgramSettings:
         "dispatch_after_commit": bool,
         "max_delivery_attempts": int,
         "claim_batch": int,
+        "audit_key_file": str,
+        "audit_key_variable": str,
+        "audit_checkpoints": str,
+        "audit_signing_key_file": str,
+        "audit_public_key_file": str,
+        "audit_checkpoint_every": int,
     }
     values = {
         key: _typed(program, key, kind, path, "program.")
@@ -172,6 +211,20 @@ def _settings(program: dict[str, Any], path: Path) -> ProgramSettings:
     for key, (setting, unit) in times.items():
         if key in program:
             values[setting] = _time(program[key], unit, f"config {path}: program.{key}")
+    if "audit_checkpoint_minutes" in program:
+        minutes = _typed(program, "audit_checkpoint_minutes", int, path, "program.")
+        if minutes < 0:
+            raise ConfigurationError(
+                f"config {path}: program.audit_checkpoint_minutes: 0 (never) or more minutes"
+            )
+        values["audit_checkpoint_interval"] = dt.timedelta(minutes=minutes)
+    if "audit_retired_key_files" in program:
+        files = program["audit_retired_key_files"]
+        if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+            raise ConfigurationError(
+                f"config {path}: program.audit_retired_key_files: a list of file names"
+            )
+        values["audit_retired_key_files"] = tuple(files)
     if "notifiers" in program:
         values["notifiers"] = _notifiers(program["notifiers"], path)
     try:

@@ -10,15 +10,14 @@ from sro_core.cli.app import Session, pass_session
 from sro_core.cli.arguments import (
     Chosen,
     as_uuid,
-    json_option,
 )
+from sro_core.cli.output import format_option
 from sro_core.domain import (
     CrisisEvent,
     CrisisKind,
     CrisisRole,
     CrisisStatus,
 )
-from sro_core.serialization import unstructure
 
 
 @click.group()
@@ -41,7 +40,10 @@ def _crisis_id(text: str) -> uuid.UUID:
 def declare_crisis(
     session: Session, *, school: str, kind: CrisisKind, incident: str | None
 ) -> None:
-    """Declare a crisis at a school; its notification goes out at once."""
+    """Declare a crisis at a school; its notification goes out at once.
+
+    Example: sro crises declare "Wilson Middle School" lockdown
+    """
     crisis = session.program.declare_crisis(
         session.actor,
         session.school(school).id,
@@ -69,7 +71,10 @@ def post_message(
     author: CrisisRole | None,
     audience: tuple[CrisisRole, ...],
 ) -> None:
-    """Post a message in an active crisis, from one side to the others."""
+    """Post a message in an active crisis, from one side to the others.
+
+    Example: sro crises message CRISIS-ID "Police on scene."
+    """
     posted = session.program.post_crisis_message(
         session.actor, _crisis_id(crisis), author, frozenset(audience), text
     )
@@ -80,7 +85,10 @@ def post_message(
 @click.argument("crisis", metavar="CRISIS-ID")
 @pass_session
 def all_clear(session: Session, *, crisis: str) -> None:
-    """Give the all clear: the crisis ends."""
+    """Give the all clear: the crisis ends.
+
+    Example: sro crises all-clear CRISIS-ID
+    """
     ended = session.program.give_all_clear(session.actor, _crisis_id(crisis))
     session.output.line(f"all clear at {session.local_text(ended.ended_at)}: {ended.id}")
 
@@ -91,33 +99,31 @@ def crises_of(session: Session, school_id: uuid.UUID | None) -> list[CrisisEvent
 
 
 @crises.command("list")
-@click.option("--school", metavar="SCHOOL")
+@click.option("--school", metavar="SCHOOL", help="At this school (name or id).")
 @click.option("--active", is_flag=True, help="Only crises not yet cleared.")
-@json_option
+@format_option
 @pass_session
-def list_crises(session: Session, *, school: str | None, active: bool, as_json: bool) -> None:
-    """List crises, oldest first, with their messages."""
+def list_crises(session: Session, *, school: str | None, active: bool) -> None:
+    """List crises, oldest first, with their messages.
+
+    Example: sro crises list --active
+    """
     school_id = session.school(school).id if school else None
     found = [
         c for c in crises_of(session, school_id) if not active or c.status is CrisisStatus.ACTIVE
     ]
-    if as_json:
-        session.output.json([unstructure(c) for c in found])
-        return
     schools = session.school_names()
-    session.output.table(
+    session.output.listing(
         ("declared", "school", "kind", "status", "messages", "ended", "id"),
-        (
-            (
-                session.local_text(c.declared_at),
-                schools.get(c.school_id, c.school_id),
-                c.kind,
-                c.status,
-                len(c.messages),
-                session.local_text(c.ended_at),
-                c.id,
-            )
-            for c in found
+        found,
+        row=lambda c: (
+            session.local_text(c.declared_at),
+            schools.get(c.school_id, c.school_id),
+            c.kind,
+            c.status,
+            len(c.messages),
+            session.local_text(c.ended_at),
+            c.id,
         ),
     )
 

@@ -8,7 +8,9 @@ from pathlib import Path
 import attrs
 import click
 
+from sro_core.builtin.sqlite.database import Address
 from sro_core.cli.app import Session, pass_session, user
+from sro_core.cli.output import plural
 from sro_core.cli.reporting import ReportPluginMissing, school_year_span, write_report
 from sro_core.demo import DEFAULT_SEED, DEFAULT_YEAR, StoryClock, Tally, build_school_year
 from sro_core.demo.town import PROGRAM_NAME, SERGEANT
@@ -25,7 +27,13 @@ class StoreNotEmpty(DomainError):
 
 
 @click.command("demo")
-@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True)
+@click.option(
+    "--seed",
+    type=int,
+    default=DEFAULT_SEED,
+    show_default=True,
+    help="The seed of the story: another seed, another year.",
+)
 @click.option(
     "--scale",
     type=click.FloatRange(min=0, min_open=True),
@@ -46,9 +54,22 @@ class StoreNotEmpty(DomainError):
     type=click.Path(dir_okay=False, path_type=Path),
     help="The report file (default: sro-report-<school year>.html here).",
 )
+@click.option(
+    "--reset",
+    is_flag=True,
+    help="Delete the SQLite store's file first, if it holds records (asks, unless --yes).",
+)
+@click.option("--yes", is_flag=True, help="Do not ask before --reset deletes the store.")
 @pass_session
 def demo(
-    session: Session, *, seed: int, scale: float, school_year: int, output: Path | None
+    session: Session,
+    *,
+    seed: int,
+    scale: float,
+    school_year: int,
+    output: Path | None,
+    reset: bool,
+    yes: bool,
 ) -> None:
     """Build a realistic school year of a small city's SRO program, then its report.
 
@@ -64,37 +85,36 @@ def demo(
     empty. The configuration's program settings are used (its name too, if one is set),
     but events go only to the log notifier, at DEBUG, and are dispatched once at the end.
     The same --seed, --scale and --school-year always build the same records.
-    The program report of the year is written last and its path is the last line printed;
-    without the report plugin the data is still built, the command says how to install
-    the plugin, and it exits 0.
+    The store's URL and then the path of the program report of the year are the last two
+    lines printed; without the report plugin the data is still built, the command says how
+    to install the plugin, and it exits 0. A second run needs --reset (or another --store).
+
+    Example: sro --store sqlite:///build/demo.db demo --reset --yes --output build/report.html
     """
+    if reset:
+        _reset(session, assume_yes=yes)
     year = SchoolYear(school_year)
     clock = StoryClock()
     settings = attrs.evolve(session.settings, notifiers=DEMO_NOTIFIERS, dispatch_after_commit=False)
     if settings.name == ProgramSettings().name:
         settings = attrs.evolve(settings, name=PROGRAM_NAME)
-    program = session.open(settings=settings, clock=clock)
+    program = session.open(settings=settings, clock=clock, create=True)
     if program.schools(SERGEANT) or program.officers(SERGEANT):
         raise StoreNotEmpty(
             f"{shown_url(session.store_url)} already holds records: the demo needs an empty store "
-            "(give another with --store)"
+            "(start again with --reset, or give another --store)"
         )
     output_ = session.output
-    first = program.register_first_supervisor(user())
-    if first is not None:
-        program.register_actor(
-            first.actor(), ActorEntry("analyst", "Demo analyst", ActorRole.ANALYST)
-        )
-        output_.note(f"registered {user()} as the store's first supervisor, and an analyst")
     started = time.perf_counter()
     days = (year.last_day - year.first_day).days + 1
     with output_.progress(f"school year {year}", days) as advance:
 
         def month_done(month: str, added: Tally) -> None:
             output_.stage(
-                f"{month}: {added.contacts} contacts, {added.activities} activities, "
-                f"{added.incidents} incidents ({added.escalated} escalated), "
-                f"{added.referrals} referrals, {added.arrests} arrests"
+                f"{month}: {plural(added.contacts, 'contact')}, "
+                f"{plural(added.activities, 'activity')}, "
+                f"{plural(added.incidents, 'incident')} ({added.escalated} escalated), "
+                f"{plural(added.referrals, 'referral')}, {plural(added.arrests, 'arrest')}"
             )
 
         summary = build_school_year(
@@ -111,11 +131,19 @@ def demo(
         f"built {year} in {time.perf_counter() - started:.1f} s: {summary.schools} schools, "
         f"{summary.officers} officers, {summary.partners} partners, {summary.agreements} "
         f"agreements; {tally.contacts} contacts, {tally.activities} activities, "
-        f"{tally.incidents} incidents ({tally.escalated} escalated, {tally.arrests} arrests, "
-        f"{tally.closed} closings, {tally.reopened} reopened), {tally.referrals} referrals, "
-        f"{tally.crises} crises with {tally.crisis_messages} messages; "
+        f"{plural(tally.incidents, 'incident')} ({tally.escalated} escalated, "
+        f"{plural(tally.arrests, 'arrest')}, {plural(tally.closed, 'closing')}, "
+        f"{tally.reopened} reopened), {plural(tally.referrals, 'referral')}, "
+        f"{plural(tally.crises, 'crisis', 'crises')} with "
+        f"{plural(tally.crisis_messages, 'message')}; "
         f"{summary.events_delivered} events delivered; store: {shown_url(session.store_url)}"
     )
+    first = program.register_first_supervisor(user())
+    if first is not None:
+        program.register_actor(
+            first.actor(), ActorEntry("analyst", "Demo analyst", ActorRole.ANALYST)
+        )
+        output_.note(f"registered {user()} as the store's first supervisor, and an analyst")
     try:
         path = write_report(
             session,
@@ -125,9 +153,28 @@ def demo(
             output=output or Path(f"sro-report-{year}.html"),
         )
     except ReportPluginMissing as missing:
+        output_.line(f"store: {shown_url(session.store_url)}")
         output_.note(str(missing))
         return
+    output_.line(f"store: {shown_url(session.store_url)}")
     output_.line(str(path.absolute()))
+
+
+def _reset(session: Session, *, assume_yes: bool) -> None:
+    """Delete the SQLite store's file (and its journal files), after asking unless told not to."""
+    url = session.store_url
+    if not url.startswith("sqlite:"):
+        raise click.UsageError("--reset deletes a SQLite store's file only: clear others yourself")
+    address = Address.from_url(url)
+    if address.in_memory:
+        return
+    files = [Path(address.path + suffix) for suffix in ("", "-wal", "-shm", "-journal")]
+    if not files[0].exists():
+        return
+    if not assume_yes:
+        click.confirm(f"delete every record in {address.path}?", abort=True, err=True)
+    for file in files:
+        file.unlink(missing_ok=True)
 
 
 COMMANDS: tuple[click.Command, ...] = (demo,)

@@ -40,6 +40,8 @@ The configuration file (TOML; every key is optional, an unknown key is an error)
   retry_backoff_seconds = 30
   delivery_timeout_seconds = 10
   retention_days = 30
+  audit_key_file = "/etc/sro/audit.key"
+  audit_checkpoints = "/mnt/evidence/sro"
   [[program.notifiers]]
   kind = "log"
   timeout_seconds = 2

@@ -31,6 +31,7 @@ import click
 
 from sro_core.cli.app import Session, pass_session
 from sro_core.cli.arguments import Chosen
+from sro_core.cli.output import plural
 from sro_core.domain import (
     CommunityContact,
     DomainError,
@@ -39,7 +40,14 @@ from sro_core.domain import (
     Problem,
 )
 from sro_core.serialization import StructureError, json_value, structure
-from sro_core.service import ImportCheck, ImportLine
+from sro_core.service import (
+    BUNDLE_KINDS,
+    BUNDLE_TYPES,
+    Bundle,
+    ImportCheck,
+    ImportLine,
+    ImportRejected,
+)
 
 Record = Incident | CommunityContact | EducationActivity
 
@@ -50,6 +58,7 @@ class ImportKind(enum.Enum):
     INCIDENTS = "incidents"
     CONTACTS = "contacts"
     ACTIVITIES = "activities"
+    ALL = "all"
 
 
 _CLASSES: dict[ImportKind, type[Any]] = {
@@ -85,6 +94,15 @@ class Checked:
     problems: tuple[Problem, ...]
 
 
+@attrs.frozen
+class Text:
+    """A line of a file as text, or what keeps it from being read as UTF-8 text."""
+
+    line: int
+    text: str
+    problem: Problem | None = None
+
+
 def line_ranges(lines: Sequence[int]) -> str:
     """Return line numbers as short ranges: ``2-4, 7``."""
     if not lines:
@@ -100,15 +118,6 @@ def line_ranges(lines: Sequence[int]) -> str:
         start = end = line
     parts.append(f"{start}-{end}" if end > start else str(start))
     return ", ".join(parts)
-
-
-@attrs.frozen
-class Text:
-    """A line of a file as text, or what keeps it from being read as UTF-8 text."""
-
-    line: int
-    text: str
-    problem: Problem | None = None
 
 
 def text_lines(stream: IO[bytes]) -> Iterator[Text]:
@@ -311,7 +320,17 @@ def import_records(
     same import again is safe. The file is read as a stream, so its size does not matter.
     The events of the import (ContactLogged …) stay in the outbox for the next dispatch
     (sro outbox dispatch, or a worker): the command does not wait for notifications.
+
+    KIND all reads the bundle `sro export --kind all` writes (a line a record: {"kind": …,
+    "record": …}): the directory and the records, whole, as they were stored, incidents with
+    their numbers; records already stored are skipped, so it restores into an empty store or
+    tops up one that holds some of them.
+
+    Example: sro import contacts contacts.jsonl
     """
+    if kind is ImportKind.ALL:
+        restore_bundle(session, file)
+        return
     cls = _CLASSES[kind]
     fmt = file_format or ("csv" if file.lower().endswith(".csv") else "jsonl")
     program, actor, output = session.program, session.actor, session.output
@@ -331,16 +350,30 @@ def import_records(
 
         with output.progress(f"checking {kind.value}", size) as advance:
             check = program.check_lines(actor, cls, lines, shown, _bytes_read(stream, advance))
-        _refuse(check, skip_bad)
-        with output.progress(f"storing {kind.value}", size) as advance:
-            stored = program.store_lines(actor, cls, lines, check, _bytes_read(stream, advance))
+        try:
+            _refuse(check, skip_bad)
+        except ImportStopped as stopped:
+            # refused here, before the program was asked to store: audited all the same
+            program.audit_refusal(
+                actor, "import_records", f"{check.lines} {kind.value}", str(stopped)
+            )
+            raise
+        try:
+            with output.progress(f"storing {kind.value}", size) as advance:
+                stored = program.store_lines(actor, cls, lines, check, _bytes_read(stream, advance))
+        except ImportRejected as rejected:
+            for line, problems in sorted(rejected.problems.items()):
+                shown(line, problems)
+            raise ImportStopped(
+                f"line {min(rejected.problems)} is bad; nothing was stored"
+            ) from rejected
     parts = [f"imported {stored} {kind.value} from {file}"]
     if check.already:
         parts.append(f"{len(check.already)} already stored (lines {check.already})")
     if check.bad:
         parts.append(f"{len(check.bad)} bad rows skipped (lines {check.bad})")
     if stored:
-        parts.append("their events wait in the outbox for the next dispatch")
+        parts.append("their events wait in the outbox for the next dispatch (sro outbox dispatch)")
     output.line("; ".join(parts))
 
 
@@ -366,6 +399,42 @@ def _refuse(check: ImportCheck, skip_bad: bool) -> None:
         )
     if check.bad and len(check.bad) == check.lines:
         raise ImportStopped(f"all {check.lines} rows are bad; nothing was stored")
+
+
+def restore_bundle(session: Session, file: str) -> None:
+    """Read a bundle of JSON lines, report every bad line, then restore it whole (or nothing)."""
+    with _opened(file) as stream:
+        rows = list(json_lines(stream))
+    problems: dict[int, tuple[Problem, ...]] = {}
+    records: list[tuple[str, Any]] = []
+    for row in rows:
+        kind, data = str(row.data.get("kind")), row.data.get("record")
+        if row.problems:
+            problems[row.line] = row.problems
+        elif kind not in BUNDLE_TYPES or not isinstance(data, dict):
+            known = ", ".join(BUNDLE_KINDS)
+            problems[row.line] = (Problem("kind", kind, f"a bundle line is a record of {known}"),)
+        else:
+            try:
+                records.append((kind, structure(data, BUNDLE_TYPES[kind])))
+            except StructureError as error:
+                problems[row.line] = tuple(error.problems)
+    for line in sorted(problems):
+        for problem in problems[line]:
+            session.output.note(_problem_line(line, problem))
+    if problems:
+        raise ImportStopped(
+            f"{len(problems)} of {len(rows)} lines are bad (lines {line_ranges(sorted(problems))});"
+            " nothing was restored"
+        )
+    with session.output.progress("restoring the bundle"):
+        result = session.program.restore_bundle(session.actor, Bundle.of(records))
+    stored = ", ".join(f"{kind} {n}" for kind, n in result.stored.items() if n)
+    skipped = sum(result.skipped.values())
+    session.output.line(
+        f"imported {plural(sum(result.stored.values()), 'record')} from {file}"
+        f" ({stored or 'none new'}); {skipped} already stored"
+    )
 
 
 def _structured(row: Row, cls: type[Any]) -> Checked:

@@ -22,10 +22,10 @@ from sro_core.cli.arguments import (
     Chosen,
     as_uuid,
     file_option,
-    json_option,
     options,
 )
-from sro_core.cli.output import seen_wire
+from sro_core.cli.codes import Coded, code_help
+from sro_core.cli.output import format_option, seen_wire
 from sro_core.domain import (
     CampusZone,
     CommunityContact,
@@ -42,7 +42,7 @@ from sro_core.domain import (
     RuleViolation,
 )
 from sro_core.ports import IncidentFilter, Page
-from sro_core.serialization import StructureError, loads, structure, unstructure
+from sro_core.serialization import StructureError, loads, structure
 from sro_core.service import AMENDABLE
 
 DEFAULT_LOCATION_CODES = {
@@ -51,8 +51,16 @@ DEFAULT_LOCATION_CODES = {
     LocationKind.COMMUNITY: "25",
     LocationKind.ONLINE: "58",
 }
-"""The NIBRS location code of a place typed without ``--nibrs-location``: 53 school
-(elementary/secondary), 13 street, 25 other/unknown, 58 cyberspace."""
+"""The NIBRS location code of a place typed without ``--nibrs-location``: on campus, the
+school's level decides (53 elementary/secondary, 52 college); 13 street, 25 other/unknown,
+58 cyberspace."""
+
+
+def _source(incident: Incident) -> str:
+    """Say where an on-campus location code came from: the school's level or the officer."""
+    if incident.location.kind is not LocationKind.ON_CAMPUS:
+        return ""
+    return " (from the school's level)" if incident.location.derived else " (chosen)"
 
 
 draft_options = options(
@@ -62,15 +70,32 @@ draft_options = options(
     click.option("--occurred", type=WHEN, help="When it started (no offset: local time)."),
     click.option("--ended", type=WHEN, help="When it ended."),
     click.option("--reported", type=WHEN, help="When it was reported (default: now)."),
-    click.option("--category", help="The sro.incident_category code (fight, drugs, …)."),
-    click.option("--offense", "offenses", multiple=True, help="A NIBRS offense code (repeat)."),
+    click.option(
+        "--category",
+        type=Coded("sro.incident_category"),
+        help=code_help("The incident category", "sro.incident_category", "fight, drugs or theft"),
+    ),
+    click.option(
+        "--offense",
+        "offenses",
+        multiple=True,
+        type=Coded("nibrs.offense"),
+        help=code_help("An offense (repeat)", "nibrs.offense", "13B or 35A"),
+    ),
     click.option(
         "--location",
         type=Chosen(LocationKind),
         help="Where, relative to the school (default: on_campus with a school, else community).",
     ),
     click.option(
-        "--nibrs-location", help="The NIBRS location code (default: 53, 13, 25 or 58 by place)."
+        "--nibrs-location",
+        type=Coded("nibrs.location"),
+        help=code_help(
+            "The place (default: on campus the school's, 52 or 53; else 13, 25 or 58 by"
+            " --location)",
+            "nibrs.location",
+            "53",
+        ),
     ),
     click.option("--zone", type=Chosen(CampusZone), help="The part of the campus."),
     click.option("--address", help="The address or description of the place."),
@@ -126,6 +151,7 @@ def draft_incident(
             draft["nibrs_location"] or DEFAULT_LOCATION_CODES[kind],
             draft["zone"],
             draft["address"],
+            derived=kind is LocationKind.ON_CAMPUS and not draft["nibrs_location"],
         ),
         category=draft["category"],
         school_id=school_id,
@@ -151,21 +177,25 @@ def incidents() -> None:
 @draft_options
 @pass_session
 def report_incident(session: Session, /, **draft: Any) -> None:
-    """Report an incident: it gets its number and the reported status."""
+    """Report an incident: it gets its number and the reported status.
+
+    Example: sro incidents report --officer 4127 --school "Wilson Middle School"
+    --occurred 2025-10-06T12:05 --category fight --offense 13B
+    """
     incident = session.program.report_incident(session.actor, draft_incident(session, draft))
     reported(session, incident, "reported")
 
 
 @incidents.command("show")
 @click.argument("incident", metavar="NUMBER-or-ID")
-@json_option
+@format_option
 @pass_session
-def show_incident(session: Session, *, incident: str, as_json: bool) -> None:
-    """Show an incident as the actor may see it (hidden fields are named)."""
+def show_incident(session: Session, *, incident: str) -> None:
+    """Show an incident as the actor may see it (hidden fields are named).
+
+    Example: sro incidents show 2025-000042
+    """
     seen = session.incident(incident)
-    if as_json:
-        session.output.json(seen_wire(seen))
-        return
     value, hidden = seen.value, seen.hidden
     schools = session.school_names()
     shown: list[tuple[str, object]] = [
@@ -176,7 +206,7 @@ def show_incident(session: Session, *, incident: str, as_json: bool) -> None:
         ("occurred", session.local_text(value.occurred_start)),
         ("ended", session.local_text(value.occurred_end)),
         ("reported", session.local_text(value.reported_at)),
-        ("location", f"{value.location.kind.value} {value.location.nibrs_code}"),
+        ("location", f"{value.location.kind.value} {value.location.nibrs_code}{_source(value)}"),
         ("zone", value.location.zone),
         ("address", value.location.address),
         ("offenses", [o.ucr_code for o in value.offenses]),
@@ -199,20 +229,38 @@ def show_incident(session: Session, *, incident: str, as_json: bool) -> None:
         shown.append((f"person {n + 1}", f"{name} ({person.kind.value}): {roles}"))
     if hidden:
         shown.append(("hidden", sorted(hidden)))
-    session.output.fields(shown, title=f"incident {value.number}")
+    session.output.record(value, shown, hidden=hidden, title=f"incident {value.number}")
 
 
 @incidents.command("find")
 @click.option("--school", "school_names", multiple=True, metavar="SCHOOL", help="At these.")
 @click.option("--from", "start", type=WHEN, help="Started at or after (a date or a time).")
 @click.option("--before", type=WHEN, help="Started before.")
-@click.option("--category", "categories", multiple=True, help="Of these categories.")
-@click.option("--status", "statuses", multiple=True, type=Chosen(IncidentStatus))
+@click.option(
+    "--category",
+    "categories",
+    multiple=True,
+    type=Coded("sro.incident_category"),
+    help=code_help("Of this category (repeat)", "sro.incident_category", "fight"),
+)
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=Chosen(IncidentStatus),
+    help="In this status (repeat).",
+)
 @click.option("--officer", metavar="BADGE-or-ID", help="Reported by this officer.")
 @click.option("--text", help="Part of the number, the narrative or the category.")
-@click.option("--limit", type=click.IntRange(1, 1000), default=50, show_default=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 1000),
+    default=50,
+    show_default=True,
+    help="How many a page holds.",
+)
 @click.option("--after", metavar="CURSOR", help="The cursor a previous page ended with.")
-@json_option
+@format_option
 @pass_session
 def find_incidents(
     session: Session,
@@ -226,9 +274,11 @@ def find_incidents(
     text: str | None,
     limit: int,
     after: str | None,
-    as_json: bool,
 ) -> None:
-    """Find incidents, newest first, a page at a time."""
+    """Find incidents, newest first, a page at a time.
+
+    Example: sro incidents find --category fight --from 2025-09-01 --format plain
+    """
     where = IncidentFilter(
         school_ids=frozenset(session.school(s).id for s in school_names) or None,
         occurred_from=session.aware(start) if start else None,
@@ -239,27 +289,22 @@ def find_incidents(
         text=text,
     )
     page = session.program.find_incidents(session.actor, where, Page(limit, after))
-    if as_json:
-        session.output.json({"items": [seen_wire(s) for s in page.items], "next": page.next})
-        return
     schools = session.school_names()
-    session.output.table(
+    session.output.listing(
         ("number", "occurred", "school", "category", "offenses", "status", "disposition"),
-        (
-            (
-                s.value.number,
-                session.local_text(s.value.occurred_start),
-                schools.get(s.value.school_id, s.value.school_id) if s.value.school_id else None,
-                s.value.category,
-                [o.ucr_code for o in s.value.offenses],
-                s.value.status,
-                s.value.disposition.kind if s.value.disposition else None,
-            )
-            for s in page.items
+        page.items,
+        row=lambda s: (
+            s.value.number,
+            session.local_text(s.value.occurred_start),
+            schools.get(s.value.school_id, s.value.school_id) if s.value.school_id else None,
+            s.value.category,
+            [o.ucr_code for o in s.value.offenses],
+            s.value.status,
+            s.value.disposition.kind if s.value.disposition else None,
         ),
+        wire=seen_wire,
+        following=page.next,
     )
-    if page.next:
-        session.output.note(f"more: --after {page.next}")
 
 
 @incidents.command("move")
@@ -267,16 +312,27 @@ def find_incidents(
 @click.argument("status", type=Chosen(IncidentStatus))
 @pass_session
 def move_incident(session: Session, *, incident: str, status: IncidentStatus) -> None:
-    """Move an incident in its lifecycle (close it with `sro incidents close`)."""
+    """Move an incident in its lifecycle (close it with `sro incidents close`).
+
+    Example: sro incidents move 2025-000042 under_investigation
+    """
     moved = session.program.move_incident(session.actor, session.incident_id(incident), status)
     reported(session, moved, "moved")
 
 
 @incidents.command("close")
 @click.argument("incident", metavar="NUMBER-or-ID")
-@click.option("--disposition", type=Chosen(DispositionKind), required=True)
+@click.option(
+    "--disposition", type=Chosen(DispositionKind), required=True, help="How it was closed."
+)
 @click.option("--on", "decided_on", type=DAY, help="The day it was decided (default: today).")
-@click.option("--clearance", help="The exceptional clearance code (A to E), for that kind only.")
+@click.option(
+    "--clearance",
+    type=Coded("nibrs.exceptional_clearance"),
+    help=code_help(
+        "Why it was cleared exceptionally (that kind only)", "nibrs.exceptional_clearance", "A"
+    ),
+)
 @pass_session
 def close_incident(
     session: Session,
@@ -286,7 +342,10 @@ def close_incident(
     decided_on: dt.date | None,
     clearance: str | None,
 ) -> None:
-    """Close an incident with its disposition."""
+    """Close an incident with its disposition.
+
+    Example: sro incidents close 2025-000042 --disposition warning
+    """
     outcome = Disposition(disposition, decided_on or session.today(), clearance)
     closed = session.program.close_incident(session.actor, session.incident_id(incident), outcome)
     reported(session, closed, "closed")
@@ -296,7 +355,10 @@ def close_incident(
 @click.argument("incident", metavar="NUMBER-or-ID")
 @pass_session
 def reopen_incident(session: Session, *, incident: str) -> None:
-    """Reopen a closed incident."""
+    """Reopen a closed incident.
+
+    Example: sro incidents reopen 2025-000042
+    """
     reopened = session.program.reopen_incident(session.actor, session.incident_id(incident))
     reported(session, reopened, "reopened")
 
@@ -334,9 +396,13 @@ def _amendable() -> str:
     help="A new value, as JSON in the wire format or as text: school_related_arrest=true, "
     'category=fight, offenses=\'[{"ucr_code": "13B"}]\' (repeat).',
 )
-@click.option("--category")
-@click.option("--narrative")
-@click.option("--school", metavar="SCHOOL")
+@click.option(
+    "--category",
+    type=Coded("sro.incident_category"),
+    help=code_help("The new category", "sro.incident_category", "fight"),
+)
+@click.option("--narrative", help="The new narrative.")
+@click.option("--school", metavar="SCHOOL", help="The new school (name or id).")
 @pass_session
 def amend_incident(
     session: Session,
@@ -350,6 +416,8 @@ def amend_incident(
     """Change fields of a reported incident; every rule is checked again.
 
     The status, disposition and number move only through move, close and reopen.
+
+    Example: sro incidents amend 2025-000042 --set school_related_arrest=true
     """
     changes: dict[str, object] = {}
     for assignment in assignments:
@@ -381,7 +449,10 @@ def amend_incident(
 )
 @pass_session
 def involve(session: Session, *, incident: str, file: IO[str]) -> None:
-    """Add a person's involvement to an incident (or replace theirs)."""
+    """Add a person's involvement to an incident (or replace theirs).
+
+    Example: sro incidents involve 2025-000042 --file involvement.json
+    """
     involvement = loads(file.read(), Involvement)
     changed = session.program.add_involvement(
         session.actor, session.incident_id(incident), involvement
@@ -391,10 +462,22 @@ def involve(session: Session, *, incident: str, file: IO[str]) -> None:
 
 @incidents.command("add-offense")
 @click.argument("incident", metavar="NUMBER-or-ID")
-@click.argument("code")
+@click.argument("code", type=Coded("nibrs.offense"))
 @click.option("--attempted", is_flag=True, help="Attempted, not completed.")
-@click.option("--weapon", "weapons", multiple=True, help="A weapon/force code (repeat).")
-@click.option("--activity", "activities", multiple=True, help="A criminal activity/gang code.")
+@click.option(
+    "--weapon",
+    "weapons",
+    multiple=True,
+    type=Coded("nibrs.force"),
+    help=code_help("A weapon or force used (repeat)", "nibrs.force", "40 or 11"),
+)
+@click.option(
+    "--activity",
+    "activities",
+    multiple=True,
+    type=Coded("nibrs.criminal_activity"),
+    help=code_help("A criminal or gang activity (repeat)", "nibrs.criminal_activity", "P"),
+)
 @pass_session
 def add_offense(
     session: Session,
@@ -405,7 +488,10 @@ def add_offense(
     weapons: tuple[str, ...],
     activities: tuple[str, ...],
 ) -> None:
-    """Add an offense (a NIBRS offense code) to an incident."""
+    """Add an offense (a NIBRS offense code) to an incident.
+
+    Example: sro incidents add-offense 2025-000042 13A --weapon 40
+    """
     offense = Offense(code, attempted, weapons, criminal_activities=activities)
     changed = session.program.add_offense(session.actor, session.incident_id(incident), offense)
     reported(session, changed, "added an offense to")
@@ -419,13 +505,16 @@ def referrals() -> None:
 @referrals.command("make")
 @click.argument("incident", metavar="NUMBER-or-ID")
 @click.argument("partner", metavar="PARTNER")
-@click.option("--reason", type=Chosen(ReferralReason), required=True)
-@click.option("--note", default="")
+@click.option("--reason", type=Chosen(ReferralReason), required=True, help="Why it is referred.")
+@click.option("--note", default="", help="A note to the partner.")
 @pass_session
 def make_referral(
     session: Session, incident: str, partner: str, reason: ReferralReason, note: str
 ) -> None:
-    """Refer a reported incident to a partner (name or id) an active agreement covers."""
+    """Refer a reported incident to a partner (name or id) an active agreement covers.
+
+    Example: sro referrals make 2025-000042 MADNET --reason task_force_investigation
+    """
     referral = session.program.refer_incident(
         session.actor, session.incident_id(incident), session.partner(partner).id, reason, note
     )
@@ -440,7 +529,10 @@ def make_referral(
 def answer_referral(
     session: Session, referral: str, status: ReferralStatus, outcome: str | None
 ) -> None:
-    """Record a partner's answer (accepted, declined) or close a referral with its outcome."""
+    """Record a partner's answer (accepted, declined) or close a referral with its outcome.
+
+    Example: sro referrals answer REFERRAL-ID accepted
+    """
     key = as_uuid(referral)
     if key is None:
         raise click.BadParameter(f"{referral!r} is not a referral id")
@@ -450,27 +542,25 @@ def answer_referral(
 
 @referrals.command("list")
 @click.argument("incident", metavar="NUMBER-or-ID")
-@json_option
+@format_option
 @pass_session
-def list_referrals(session: Session, *, incident: str, as_json: bool) -> None:
-    """List the referrals of an incident."""
+def list_referrals(session: Session, *, incident: str) -> None:
+    """List the referrals of an incident.
+
+    Example: sro referrals list 2025-000042 --format tsv
+    """
     found = session.program.referrals(session.actor, session.incident_id(incident))
-    if as_json:
-        session.output.json([unstructure(r) for r in found])
-        return
     names = session.partner_names()
-    session.output.table(
+    session.output.listing(
         ("sent", "partner", "reason", "status", "outcome", "id"),
-        (
-            (
-                session.local_text(r.sent_at),
-                names.get(r.partner_id, r.partner_id),
-                r.reason,
-                r.status,
-                r.outcome,
-                r.id,
-            )
-            for r in sorted(found, key=lambda r: r.sent_at)
+        sorted(found, key=lambda r: r.sent_at),
+        row=lambda r: (
+            session.local_text(r.sent_at),
+            names.get(r.partner_id, r.partner_id),
+            r.reason,
+            r.status,
+            r.outcome,
+            r.id,
         ),
     )
 

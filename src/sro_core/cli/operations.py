@@ -5,11 +5,12 @@ from __future__ import annotations
 import click
 
 from sro_core.cli.app import Session, pass_session, user
-from sro_core.cli.arguments import as_uuid, json_option
+from sro_core.cli.arguments import as_uuid
+from sro_core.cli.output import format_option, plural
 from sro_core.domain import DomainError
 from sro_core.ports import shown_url
-from sro_core.serialization import unstructure
 from sro_core.service import DispatchReport
+from sro_core.service.anchors import checkpoint_document
 
 
 class AuditBroken(DomainError):
@@ -23,9 +24,12 @@ def init(session: Session) -> None:
 
     A store whose directory of actors is empty gets you (your user name) as its first
     supervisor, with no permission: grant the juvenile-records permission with
-    `sro actors change YOU --permission juvenile_records` (audited).
+    `sro actors change YOU --permission juvenile_records` (audited). Every other command (but
+    `sro demo`) needs a store that exists.
+
+    Example: sro --store sqlite:////var/lib/sro/sro.db init
     """
-    program = session.program
+    program = session.open(create=True)
     version = program.storage.schema_version()
     schema = f" (schema version {version})" if version is not None else ""
     session.output.line(f"store ready: {shown_url(session.store_url)}{schema}")
@@ -37,7 +41,10 @@ def init(session: Session) -> None:
 @click.command("migrate")
 @pass_session
 def migrate(session: Session) -> None:
-    """Bring the store's schema forward to this version of sro_core; print the version."""
+    """Bring the store's schema forward to this version of sro_core; print the version.
+
+    Example: sro migrate
+    """
     version = session.program.storage.migrate()
     if version is None:
         session.output.line(f"{shown_url(session.store_url)}: this store has no schema versions")
@@ -46,19 +53,22 @@ def migrate(session: Session) -> None:
 
 
 @click.command("plugins")
-@json_option
+@format_option
 @pass_session
-def plugins(session: Session, *, as_json: bool) -> None:
-    """List the loaded plugins (versions, hooks), those that failed, and what they register."""
+def plugins(session: Session) -> None:
+    """List the loaded plugins (versions, hooks), those that failed, and what they register.
+
+    Example: sro plugins --format json
+    """
     host = session.plugins
     loaded, failed = host.plugins(), host.failures()
     stores = host.storage_registry().backends()
     formats = host.exporter_registry().exporters()
     notifiers = host.notifier_registry().kinds()
-    if as_json:
+    if session.output.format == "json":
         session.output.json(
             {
-                "plugins": [
+                "items": [
                     {
                         "name": p.name,
                         "version": p.version,
@@ -68,6 +78,7 @@ def plugins(session: Session, *, as_json: bool) -> None:
                     }
                     for p in loaded
                 ],
+                "next": None,
                 "failures": [{"name": f.name, "error": f.error} for f in failed],
                 "storage": [{"scheme": s.scheme, "plugin": s.plugin} for s in stores],
                 "exporters": [{"name": e.name, "media_type": e.media_type} for e in formats],
@@ -102,7 +113,10 @@ def audit() -> None:
 @audit.command("verify")
 @pass_session
 def verify_audit(session: Session) -> None:
-    """Check the whole audit hash chain; exit 1 if a link is broken."""
+    """Check the whole audit hash chain; exit 1 if a link is broken.
+
+    Example: sro audit verify
+    """
     broken = session.program.verify_audit(session.actor)
     if broken is not None:
         raise AuditBroken(f"the audit trail breaks at entry {broken.sequence}: {broken.reason}")
@@ -111,31 +125,58 @@ def verify_audit(session: Session) -> None:
 
 @audit.command("show")
 @click.option("--after", type=click.IntRange(min=0), default=0, help="After this sequence.")
-@click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
-@json_option
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 10_000),
+    default=50,
+    show_default=True,
+    help="How many entries to show.",
+)
+@format_option
 @pass_session
-def show_audit(session: Session, *, after: int, limit: int, as_json: bool) -> None:
-    """Show audit entries after a sequence number."""
+def show_audit(session: Session, *, after: int, limit: int) -> None:
+    """Show audit entries after a sequence number.
+
+    Example: sro audit show --after 1200 --limit 20 --format plain
+    """
     entries = session.program.audit_trail(session.actor, after, limit)
-    if as_json:
-        session.output.json([unstructure(e) for e in entries])
-        return
     calendar = session.settings.calendar
-    session.output.table(
+    following = str(entries[-1].sequence) if len(entries) == limit else None
+    session.output.listing(
         ("seq", "at", "actor", "role", "action", "target", "outcome", "detail"),
-        (
-            (
-                e.sequence,
-                calendar.local(e.at).strftime("%Y-%m-%d %H:%M:%S"),
-                e.actor_id,
-                e.actor_role,
-                e.action,
-                e.target,
-                e.outcome,
-                e.detail,
-            )
-            for e in entries
+        entries,
+        row=lambda e: (
+            e.sequence,
+            calendar.local(e.at).strftime("%Y-%m-%d %H:%M:%S"),
+            e.actor_id,
+            e.actor_role,
+            e.action,
+            e.target,
+            e.outcome,
+            e.detail,
         ),
+        following=following,
+    )
+
+
+@audit.command("checkpoint")
+@format_option
+@pass_session
+def checkpoint(session: Session) -> None:
+    """Seal a checkpoint of the audit trail's head now and keep it outside the store.
+
+    It goes to the checkpoint folder (program.audit_checkpoints) and to every plugin's
+    sro_audit_checkpoint hook. It needs the audit key (SRO_AUDIT_KEY or audit_key_file), or
+    an Ed25519 signing key (audit_signing_key_file).
+    """
+    taken = session.program.checkpoint_audit(session.actor)
+    if session.output.format == "json":
+        session.output.json(checkpoint_document(taken))
+        return
+    folder = session.program.anchors.folder
+    where = f" in {folder.path}" if folder is not None else ""
+    session.output.line(
+        f"checkpoint of entry {taken.sequence} sealed ({taken.method}, key {taken.key_id}){where}"
     )
 
 
@@ -153,28 +194,32 @@ def outbox() -> None:
 
 
 @outbox.command("status")
-@json_option
+@format_option
 @pass_session
-def outbox_status(session: Session, *, as_json: bool) -> None:
-    """List the deliveries that were given up on (dead letters)."""
+def outbox_status(session: Session) -> None:
+    """List the deliveries that were given up on (dead letters).
+
+    Example: sro outbox status --json
+    """
     dead = session.program.dead_letters(session.actor)
-    if as_json:
-        session.output.json([unstructure(d) for d in dead])
-        return
-    if not dead:
+    if not dead and session.output.format in ("table", "plain"):
         session.output.line("no dead letters")
         return
-    session.output.table(
+    session.output.listing(
         ("event", "notifier", "attempts", "last error"),
-        ((d.event_id, d.notifier, d.attempts, d.last_error) for d in dead),
-        title=f"{len(dead)} dead letters",
+        dead,
+        row=lambda d: (d.event_id, d.notifier, d.attempts, d.last_error),
+        title=plural(len(dead), "dead letter"),
     )
 
 
 @outbox.command("dispatch")
 @pass_session
 def dispatch(session: Session) -> None:
-    """Deliver every due event to the notifiers now."""
+    """Deliver every due event to the notifiers now.
+
+    Example: sro outbox dispatch
+    """
     session.output.line(summary(session.program.dispatch(session.actor)))
 
 
@@ -183,7 +228,10 @@ def dispatch(session: Session) -> None:
 @click.option("--notifier", help="Only the deliveries to this notifier.")
 @pass_session
 def replay(session: Session, *, event: str, notifier: str | None) -> None:
-    """Put an event's dead deliveries back in line and deliver them."""
+    """Put an event's dead deliveries back in line and deliver them.
+
+    Example: sro outbox replay EVENT-ID --notifier log
+    """
     key = as_uuid(event)
     if key is None:
         raise click.BadParameter(f"{event!r} is not an event id")

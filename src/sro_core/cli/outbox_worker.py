@@ -60,6 +60,8 @@ def run(session: Session, *, poll: float, prune_every: float, once: bool) -> Non
 
     On SIGTERM or SIGINT the worker claims nothing more, lets the deliveries under way finish
     or time out, gives back what it had claimed but not sent, prints its totals and exits 0.
+
+    Example: sro outbox run --once
     """
     program, actor = session.program, session.actor
     stop = threading.Event()
@@ -95,7 +97,10 @@ def run(session: Session, *, poll: float, prune_every: float, once: bool) -> Non
 )
 @pass_session
 def prune(session: Session, *, older_than_days: float | None) -> None:
-    """Remove events delivered to every notifier longer ago than the retention."""
+    """Remove events delivered to every notifier longer ago than the retention.
+
+    Example: sro outbox prune
+    """
     older = None if older_than_days is None else dt.timedelta(days=older_than_days)
     count = session.program.prune_outbox(session.actor, older)
     session.output.line(f"pruned {count} delivered events")

@@ -8,6 +8,7 @@ a target. Formats may place files beside it: the NIBRS ledger goes next to the e
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
 import uuid
 from pathlib import Path
@@ -18,10 +19,13 @@ import click
 
 from sro_core.cli.app import Session, pass_session
 from sro_core.cli.arguments import MONTH, WHEN, Chosen
+from sro_core.cli.codes import Coded, code_help
+from sro_core.cli.output import plural
 from sro_core.domain import Actor, DomainError, IncidentStatus, SchoolYear
 from sro_core.files import check_target, store_files, written_whole
-from sro_core.ports import IncidentFilter, Period, UnknownExporter
-from sro_core.service import Program, RecordKind
+from sro_core.ports import ExportInput, IncidentFilter, Page, Period, UnknownExporter
+from sro_core.serialization import unstructure
+from sro_core.service import ROLE_ACTIONS, Action, Program, RecordKind
 
 REPORT_FORMAT = "report-html"
 """The exporter the report plugin registers."""
@@ -66,14 +70,41 @@ def school_year_span(session: Session, year: SchoolYear) -> Span:
     return Span(str(year), f"school year {year}", Period(start, end))
 
 
-def chosen_span(session: Session, month: tuple[int, int] | None, school_year: int | None) -> Span:
-    """Return the span ``--month`` or ``--school-year`` names; by default, this school year."""
+def chosen_span(
+    session: Session,
+    month: tuple[int, int] | None,
+    school_year: int | None,
+    *,
+    latest: bool = False,
+) -> Span:
+    """Return the span ``--month`` or ``--school-year`` names; by default, this school year.
+
+    With ``latest``, the default is the school year of the newest incident the actor may read
+    (this school year when there is none), so a report of a past year's store is not empty.
+    """
     if month is not None and school_year is not None:
         raise click.UsageError("give --month or --school-year, not both")
     if month is not None:
         return month_span(session, *month)
-    year = SchoolYear(school_year) if school_year is not None else SchoolYear.of(session.today())
-    return school_year_span(session, year)
+    if school_year is not None:
+        return school_year_span(session, SchoolYear(school_year))
+    return school_year_span(session, latest_school_year(session) if latest else this_year(session))
+
+
+def this_year(session: Session) -> SchoolYear:
+    """Return the school year of the program's today."""
+    return SchoolYear.of(session.today())
+
+
+def latest_school_year(session: Session) -> SchoolYear:
+    """Return the school year of the newest incident the actor may read, else this one."""
+    if Action.READ_RECORDS not in ROLE_ACTIONS[session.actor.role]:
+        return this_year(session)
+    page = session.program.find_incidents(session.actor, IncidentFilter(), Page(size=1))
+    if not page.items:
+        return this_year(session)
+    newest = session.settings.calendar.local_date(page.items[0].value.occurred_start)
+    return min(SchoolYear.of(newest), this_year(session), key=lambda y: y.start_year)
 
 
 period_options = (
@@ -82,7 +113,8 @@ period_options = (
         "--school-year",
         type=click.IntRange(1900, 9999),
         metavar="YYYY",
-        help="A school year by the year it starts in (2026 is 2026-27; default: this one).",
+        help="A school year by the year it starts in (2026 is 2026-27; default: the school year "
+        "of the newest incident, else this one).",
     ),
 )
 
@@ -131,7 +163,13 @@ def write_report(
     type=click.Path(dir_okay=False, path_type=Path),
     help="The file (default: sro-report-<period>.html here).",
 )
-@click.option("--format", "format_name", default=REPORT_FORMAT, show_default=True)
+@click.option(
+    "--format",
+    "format_name",
+    default=REPORT_FORMAT,
+    show_default=True,
+    help="A report format (see `sro plugins`).",
+)
 @pass_session
 def report(
     session: Session,
@@ -142,10 +180,17 @@ def report(
     output: Path | None,
     format_name: str,
 ) -> None:
-    """Write the program report (charts and tables of the period) and print its path."""
+    """Write the program report (charts and tables of the period) and print its path.
+
+    Without --month or --school-year, the report covers the school year of the newest
+    incident (this school year if there is none), so a past year's store is reported as it is.
+    --format report-pdf prints the same page to PDF (it needs headless Chromium).
+
+    Example: sro report --school-year 2025 --format report-pdf --output report.pdf
+    """
     if output is not None:
         check_target(output, store_files(session.store_url))  # before the store is opened
-    span = chosen_span(session, month, school_year)
+    span = chosen_span(session, month, school_year, latest=True)
     school_id = session.school(school).id if school else None
     path = write_report(
         session,
@@ -159,6 +204,17 @@ def report(
     session.output.line(str(path))
 
 
+ALL = "all"
+"""The --kind of an export of the whole program: a bundle that `sro import all` reads."""
+
+_ROW_NOUNS = {
+    RecordKind.INCIDENTS: "incident",
+    RecordKind.CONTACTS: "contact",
+    RecordKind.ACTIVITIES: "activity",
+    RecordKind.MONTHLY_COUNTS: "monthly count",
+}
+
+
 @click.command("export")
 @click.option(
     "--format",
@@ -167,12 +223,31 @@ def report(
     show_default=True,
     help="A registered export format (see `sro plugins`).",
 )
-@click.option("--kind", type=Chosen(RecordKind), default="incidents", show_default=True)
+@click.option(
+    "--kind",
+    type=click.Choice([*(k.value for k in RecordKind), ALL]),
+    default="incidents",
+    show_default=True,
+    help="What a format of flat rows (csv, jsonl) writes; all: the whole program as one "
+    "JSON-lines bundle (directory and records) that `sro import all` reads back.",
+)
 @click.option("--school", "school_names", multiple=True, metavar="SCHOOL", help="Incidents at.")
 @click.option("--from", "start", type=WHEN, help="Incidents started at or after.")
 @click.option("--before", type=WHEN, help="Incidents started before.")
-@click.option("--category", "categories", multiple=True, help="Incidents of these categories.")
-@click.option("--status", "statuses", multiple=True, type=Chosen(IncidentStatus))
+@click.option(
+    "--category",
+    "categories",
+    multiple=True,
+    type=Coded("sro.incident_category"),
+    help=code_help("Incidents of this category (repeat)", "sro.incident_category", "fight"),
+)
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=Chosen(IncidentStatus),
+    help="Incidents in this status (repeat).",
+)
 @click.option("--officer", metavar="BADGE-or-ID", help="Incidents reported by.")
 @click.option("--text", help="Incidents whose number, narrative or category holds it.")
 @click.option("--month", type=MONTH, help="The month of monthly counts, YYYY-MM.")
@@ -180,7 +255,8 @@ def report(
     "--school-year",
     type=click.IntRange(1900, 9999),
     metavar="YYYY",
-    help="The school year of monthly counts or of a CRDC format (default: this one).",
+    help="The school year of monthly counts (default: this one) or of a CRDC format (default: "
+    "the school year of the newest incident).",
 )
 @click.option(
     "--option",
@@ -199,7 +275,7 @@ def export(
     session: Session,
     *,
     format_name: str,
-    kind: RecordKind,
+    kind: str,
     school_names: tuple[str, ...],
     start: dt.datetime | None,
     before: dt.datetime | None,
@@ -216,9 +292,77 @@ def export(
 
     A format of flat rows writes --kind; a format of whole incidents (nibrs-xml) writes the
     incidents the filters choose; a CRDC format writes --school-year's counts. Monthly counts
-    cover --month or --school-year (default: this school year). Every export is audited.
+    cover --month or --school-year (default: this school year). A report format (report-html)
+    writes the program report of --month or --school-year, as `sro report` does. Every export
+    is audited.
+
+    Example: sro export --format jsonl --kind contacts --output contacts.jsonl
     """
     filtered = any((school_names, start, before, categories, statuses, officer, text))
+    if kind == ALL:
+        if filtered or format_name not in ("csv", "jsonl"):
+            raise click.UsageError("--kind all writes the whole program as JSON lines: no filters")
+        write_bundle(session, output)
+        return None
+    return _export(
+        session,
+        format_name=format_name,
+        kind=RecordKind(kind),
+        filtered=filtered,
+        school_names=school_names,
+        start=start,
+        before=before,
+        categories=categories,
+        statuses=statuses,
+        officer=officer,
+        text=text,
+        month=month,
+        school_year=school_year,
+        options=options,
+        output=output,
+    )
+
+
+def write_bundle(session: Session, output: Path | None) -> None:
+    """Write the program's bundle as JSON lines to a file or standard output."""
+    bundle = session.program.bundle(session.actor)
+    lines = (
+        json.dumps({"kind": kind, "record": unstructure(record)}, ensure_ascii=False) + "\n"
+        for kind, record in bundle.records()
+    )
+    count = 0
+    if output is None or str(output) == "-":
+        for line in lines:
+            sys.stdout.write(line)
+            count += 1
+        sys.stdout.flush()
+        session.output.note(f"exported {plural(count, 'record')} as a bundle")
+        return
+    with written_whole(output, protected=store_files(session.store_url)) as out:
+        for line in lines:
+            out.write(line)
+            count += 1
+    session.output.line(f"exported {plural(count, 'record')} as a bundle to {output}")
+
+
+def _export(
+    session: Session,
+    *,
+    format_name: str,
+    kind: RecordKind,
+    filtered: bool,
+    school_names: tuple[str, ...],
+    start: dt.datetime | None,
+    before: dt.datetime | None,
+    categories: tuple[str, ...],
+    statuses: tuple[IncidentStatus, ...],
+    officer: str | None,
+    text: str | None,
+    month: tuple[int, int] | None,
+    school_year: int | None,
+    options: tuple[str, ...],
+    output: Path | None,
+) -> None:
     if filtered and kind is not RecordKind.INCIDENTS:
         raise click.UsageError("the filters choose incidents: use them with --kind incidents")
     where = None
@@ -247,7 +391,29 @@ def export(
     if output is not None and str(output) != "-":
         check_target(output, protected)  # before the store is opened
     program, actor = session.program, session.actor
-    binary = program.plugins.exporter_registry().get(format_name).binary
+    exporter = program.plugins.exporter_registry().get(format_name)
+    if exporter.takes is ExportInput.REPORT:
+        if filtered or kind is not RecordKind.INCIDENTS:
+            raise click.UsageError(f"{format_name} writes the program report: give no filters")
+        path = write_report(
+            session,
+            program,
+            actor,
+            chosen_span(session, month, school_year),
+            output=output,
+            format_name=format_name,
+        )
+        session.output.line(str(path))
+        return
+    binary = exporter.binary
+    year = SchoolYear(school_year) if school_year is not None else None
+    if exporter.takes is ExportInput.CRDC_COUNTS and year is None:
+        year = latest_school_year(session)
+        session.output.note(f"CRDC counts of school year {year} (--school-year chooses another)")
+    noun = {
+        ExportInput.INCIDENTS: "incident",
+        ExportInput.CRDC_COUNTS: "school row",
+    }.get(exporter.takes, _ROW_NOUNS[kind])
 
     def write(out: IO[str] | IO[bytes]) -> int:
         with session.output.progress(f"exporting {kind.value}"):
@@ -258,7 +424,7 @@ def export(
                 kind=kind,
                 where=where,
                 period=period,
-                school_year=SchoolYear(school_year) if school_year is not None else None,
+                school_year=year,
                 options=settings,
             )
 
@@ -266,11 +432,11 @@ def export(
         stream: IO[Any] = sys.stdout.buffer if binary else sys.stdout
         rows = write(stream)
         stream.flush()
-        session.output.note(f"exported {rows} {kind.value} as {format_name}")
+        session.output.note(f"exported {plural(rows, noun)} as {format_name}")
         return
     with written_whole(output, binary=binary, protected=protected) as out:
         rows = write(out)
-    session.output.line(f"exported {rows} {kind.value} as {format_name} to {output}")
+    session.output.line(f"exported {plural(rows, noun)} as {format_name} to {output}")
 
 
 COMMANDS: tuple[click.Command, ...] = (export, report)

@@ -5,7 +5,8 @@ and incidents, and each incident adds what follows it (an investigation, a refer
 partner's answer, a later arrest, the closing, sometimes a reopening). The queue is run in
 time order with the program's clock set to each moment, so the audit trail and the outbox
 carry the story's times. Everything is drawn from one seeded generator and every id from
-another, so the same seed tells the same story.
+another, so the same seed tells the same story. One incident is recorded wrong for NIBRS on
+purpose (:data:`~sro_core.demo.casebook.NIBRS_SLIP`); :attr:`DemoSummary.nibrs_slips` names it.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from sro_core.demo.casebook import (
     disturbance,
     draw_kind,
     harassment_bullying,
+    nibrs_slip,
     shoplifting,
     suspicious_activity,
     threat,
@@ -144,6 +146,8 @@ class DemoSummary:
     agreements: int
     tally: Tally
     events_delivered: int
+    nibrs_slips: tuple[str, ...] = ()
+    """The numbers of the incidents recorded wrong for NIBRS on purpose (:data:`NIBRS_SLIP`)."""
 
 
 class Story:
@@ -169,6 +173,7 @@ class Story:
         self.calendar = SchoolCalendar.of(year)
         self.zone: zoneinfo.ZoneInfo = program.calendar.zone
         self.tally = Tally()
+        self.slips: list[str] = []
         self.end = self.at(year.last_day, 23, 59)
         self._queue: list[tuple[dt.datetime, int, Action]] = []
         self._order = itertools.count()
@@ -348,6 +353,21 @@ class Story:
         self.later(self.at(lockdown, 10, 2), lambda: self._lockdown(lockdown))
         review = self.town.mou.review_due + dt.timedelta(days=13)
         self.later(self.at(review, 14), self._renew_mou)
+        slip = _first_session_day(calendar, dt.date(year.start_year + 1, 2, 10))
+        self.later(self.at(slip, 11, 40), lambda: self._nibrs_slip(slip))
+
+    def _nibrs_slip(self, day: dt.date) -> None:
+        """Report the incident the demo records wrong for NIBRS on purpose (``NIBRS_SLIP``).
+
+        Its scene draws from a random stream of its own, so the rest of the year is the same
+        with or without it.
+        """
+        scene = self.scene("middle", day, self.at(day, 11, 10), self.at(day, 11, 40))
+        scene.rng = random.Random(f"nibrs slip {self.year}")  # noqa: S311 - a seeded story
+        officer = self.covering("middle", day)
+        incident = self.program.report_incident(self.town.sro(officer), nibrs_slip(scene))
+        self.tally.incidents += 1
+        self.slips.append(incident.number or "")
 
     def _fixed(self, moment: dt.datetime, school: str, **activity: Any) -> None:
         """Queue a planned activity, led by the officer covering the school that day."""
@@ -836,4 +856,5 @@ def build_school_year(
         len(program.agreements(SERGEANT)),
         story.tally,
         delivered,
+        tuple(story.slips),
     )

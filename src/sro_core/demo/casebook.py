@@ -14,12 +14,13 @@ import datetime as dt
 import decimal
 import random
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import attrs
 
 from sro_core.demo.people import Ids, Roster, adult
 from sro_core.domain import (
+    SOCIETY,
     Arrest,
     CampusZone,
     DispositionKind,
@@ -30,6 +31,7 @@ from sro_core.domain import (
     JuvenileDisposition,
     Location,
     LocationKind,
+    NonPersonVictim,
     Offense,
     Person,
     PersonKind,
@@ -178,6 +180,16 @@ class Scene:
                 **details,  # type: ignore[arg-type]
             ),
         )
+
+    def not_a_person(
+        self, victim_type: str, *codes: str, name: str | None = None
+    ) -> NonPersonVictim:
+        """Return a victim that is not a person (a business, the district, society)."""
+        return NonPersonVictim(victim_type, codes, name, id=self.ids())
+
+    def society(self, offenses: Sequence[Offense]) -> NonPersonVictim:
+        """Return society, the victim of the crimes against society among the offenses."""
+        return self.not_a_person(SOCIETY, *(o.ucr_code for o in offenses))
 
     def days(self, low: int, high: int) -> int:
         """Return a number of days from low to high."""
@@ -387,6 +399,7 @@ def drugs(scene: Scene) -> CasePlan:
                 drugs=(make(scene.rng),),
                 involvements=(suspect,),
                 referred_to_law_enforcement=True,
+                non_person_victims=(scene.society(offenses),),
             ),
             DispositionKind.ARREST if accepted else DispositionKind.CITATION,
             close_days=scene.days(20, 45),
@@ -435,10 +448,31 @@ def drugs(scene: Scene) -> CasePlan:
             involvements=(involvement,),
             referred_to_law_enforcement=True,
             school_related_arrest=outcome == "arrest",
+            non_person_victims=(scene.society(offenses),),
         ),
         DispositionKind(outcome),
         close_days=scene.days(1, 15),
         referral=referral,
+    )
+
+
+NIBRS_SLIP = (
+    "A THC vape pen found in a middle-school restroom in February is recorded as a drug/"
+    "narcotic violation (35A) without the drug seized: the records clerk's `sro nibrs check` "
+    "names it (rule 365) and its NIBRS export leaves it out until the drug is recorded."
+)
+"""The one NIBRS mistake the demo makes on purpose, so that the clerk's check has one to show."""
+
+
+def nibrs_slip(scene: Scene) -> Incident:
+    """Return the draft of :data:`NIBRS_SLIP`: a completed 35A with no drug recorded."""
+    return scene.draft(
+        "drugs",
+        scene.campus(CampusZone.RESTROOM),
+        "Staff found a student with a THC vape pen in the restroom; seized.",
+        offenses=(Offense("35A", criminal_activities=("P",), suspected_of_using=("D",)),),
+        involvements=(Involvement(scene.student(), frozenset({R.SUSPECT})),),
+        referred_to_law_enforcement=True,
     )
 
 
@@ -504,6 +538,7 @@ def theft(scene: Scene) -> CasePlan:
             property=(PropertyItem("STOLEN", description, value),),
             involvements=tuple(involvements),
             referred_to_law_enforcement=identified and scene.chance(0.6),
+            offender_unknown=not identified,
         ),
         DispositionKind(outcome),
         close_days=scene.days(3, 30),
@@ -525,12 +560,10 @@ def shoplifting(scene: Scene, complainant: Person | None = None) -> CasePlan:
             property=(PropertyItem("STOLEN", "08", scene.rng.randint(6, 45)),),
             involvements=(
                 Involvement(offender, frozenset({R.OFFENDER})),
-                Involvement(
-                    owner,
-                    frozenset({R.VICTIM, R.REPORTING_PARTY}),
-                    victim=VictimDetails(victim_type="B", offense_codes=("23C",)),
-                ),
+                Involvement(owner, frozenset({R.REPORTING_PARTY})),
             ),
+            # The victim is the store, a business (B): its owner reports it.
+            non_person_victims=(scene.not_a_person("B", "23C", name="Corner market"),),
         ),
         DispositionKind(choose(scene.rng, {"warning": 3, "citation": 4, "diversion": 3})),
         close_days=scene.days(1, 10),
@@ -563,13 +596,7 @@ def vandalism(scene: Scene) -> CasePlan:
             outcome="Tags matched to a local clique; photographs added to MADGET's files.",
         )
     identified = scene.chance(0.3)
-    involvements = [
-        Involvement(
-            staff,
-            frozenset({R.VICTIM, R.REPORTING_PARTY}),
-            victim=VictimDetails(victim_type="G", offense_codes=("290",)),
-        )
-    ]
+    involvements = [Involvement(staff, frozenset({R.REPORTING_PARTY}))]
     if identified:
         involvements.insert(0, Involvement(scene.student(), frozenset({R.OFFENDER})))
     return CasePlan(
@@ -581,6 +608,9 @@ def vandalism(scene: Scene) -> CasePlan:
             property=(PropertyItem("DESTROYED_DAMAGED_VANDALIZED", "33", value),),
             involvements=tuple(involvements),
             referred_to_law_enforcement=identified,
+            # The school district's property: a government victim (G), reported by the staff.
+            non_person_victims=(scene.not_a_person("G", "290", name="School district"),),
+            offender_unknown=not identified,
         ),
         DispositionKind.DIVERSION if identified else DispositionKind.INACTIVE,
         close_days=scene.days(5, 40),
@@ -704,6 +734,7 @@ def weapons(scene: Scene) -> CasePlan:
     student = scene.student()
     gun = scene.chance(0.05)
     force, armed, what = ("12", "12", "a handgun") if gun else ("20", "16", "a folding knife")
+    weapon = Offense("520", weapons=(force,), criminal_activities=("P",))
     outcome = choose(scene.rng, {"arrest": 70, "diversion": 15, "school_discipline": 15})
     first = (
         scene.arrested(student, "520", arrest_type="O", armed=(armed,))
@@ -715,8 +746,9 @@ def weapons(scene: Scene) -> CasePlan:
             "weapons",
             scene.campus(CampusZone.CLASSROOM, CampusZone.LOCKER_ROOM, CampusZone.BUS),
             f"Tip to the office led to {what} in a student's backpack; seized.",
-            offenses=(Offense("520", weapons=(force,), criminal_activities=("P",)),),
+            offenses=(weapon,),
             involvements=(first,),
+            non_person_victims=(scene.society((weapon,)),),
             referred_to_law_enforcement=True,
             school_related_arrest=outcome == "arrest",
         ),

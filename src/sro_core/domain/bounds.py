@@ -97,24 +97,35 @@ def _shown(text: str) -> str:
     return text if len(text) <= 40 else f"{text[:40]}… ({len(text)} characters)"
 
 
+_FORBIDDEN = {
+    (False, False): re.compile(f"{_SURROGATE.pattern}|{_CONTROL.pattern}"),
+    (True, False): re.compile(f"{_SURROGATE.pattern}|{_FREE_CONTROL.pattern}"),
+    (False, True): re.compile(f"{_SURROGATE.pattern}|{_CONTROL.pattern}|{_BIDI.pattern}"),
+}
+"""One search per text: the characters a text of each kind (free, a name) may not hold."""
+
+
 def _text_check(name: str) -> Check:
     free, is_name = name in FREE_TEXT, name in NAMES
     longest = FREE_TEXT_LENGTH if free else NAME_LENGTH if is_name else TEXT_LENGTH
-    controls = _FREE_CONTROL if free else _CONTROL
+    forbidden = _FORBIDDEN[free, is_name and not free]
 
     def check(field: str, value: Any) -> None:
         if not isinstance(value, str):
             raise RuleViolation(field, value, "not a text")
         if len(value) > longest:
             raise RuleViolation(field, _shown(value), f"at most {longest} characters")
-        for pattern, what in ((_SURROGATE, "a lone surrogate"), (controls, "a control character")):
-            found = pattern.search(value)
-            if found:
-                code = f"U+{ord(found.group()):04X}"
-                raise RuleViolation(field, _shown(value), f"holds {what} ({code})")
-        if is_name and (found := _BIDI.search(value)):
-            code = f"U+{ord(found.group()):04X}"
-            raise RuleViolation(field, value, f"a name holds no bidi control ({code})")
+        found = forbidden.search(value)
+        if found:
+            character = found.group()
+            code = f"U+{ord(character):04X}"
+            if _SURROGATE.match(character):
+                rule = f"holds a lone surrogate ({code})"
+            elif _BIDI.match(character):
+                rule = f"a name holds no bidi control ({code})"
+            else:
+                rule = f"holds a control character ({code})"
+            raise RuleViolation(field, _shown(value), rule)
 
     return check
 
@@ -197,7 +208,7 @@ def _anything(_field: str, _value: Any) -> None:
     """Accept a value of a type the bounds do not know (a plugin's): its own validators decide."""
 
 
-def _check_for(hint: Any, name: str) -> Check:  # noqa: PLR0911 - one answer per kind of type
+def _check_for(hint: Any, name: str) -> Check:
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin in (typing.Union, types.UnionType):
         kinds = [a for a in args if a is not type(None)]
@@ -217,39 +228,39 @@ def _check_for(hint: Any, name: str) -> Check:  # noqa: PLR0911 - one answer per
     }
     if hint in simple:
         return simple[hint]
-    if isinstance(hint, type) and issubclass(hint, enum.Enum):
-        return _instance_check(hint, f"a {hint.__name__}")
     if isinstance(hint, type):
-        return _instance_check(hint, f"a {hint.__name__}")
+        article = "an" if hint.__name__[:1] in "AEIOU" else "a"
+        return _instance_check(hint, f"{article} {hint.__name__}")
     return _anything
 
 
-@attrs.frozen
 class _Bound:
-    """The validator a field gets from :func:`bounded`; its check is built on first use."""
+    """The validator a field gets from :func:`bounded`: its bounds, then the field's own rule.
 
-    name: str
-    checks: dict[type, Check] = attrs.field(factory=dict, eq=False)
+    The check is built on first use, when the class's type hints can be resolved.
+    """
 
-    def __call__(self, instance: Any, _attribute: attrs.Attribute[Any], value: Any) -> None:
+    __slots__ = ("checks", "name", "own")
+
+    def __init__(self, name: str, own: Callable[[Any, Any, Any], None] | None) -> None:
+        self.name = name
+        self.own = own
+        self.checks: dict[type, Check] = {}
+
+    def __call__(self, instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         cls = type(instance)
         check = self.checks.get(cls)
         if check is None:
             check = self.checks[cls] = _check_for(typing.get_type_hints(cls)[self.name], self.name)
         check(self.name, value)
+        if self.own is not None:
+            self.own(instance, attribute, value)
 
 
 def bounded(cls: type, fields: list[attrs.Attribute[Any]]) -> list[attrs.Attribute[Any]]:
     """Field transformer: give every field its type and bounds check, before its own rules."""
-    bounded_fields = []
-    for field in fields:
-        bound = _Bound(field.name)
-        validator = (
-            bound if field.validator is None else attrs.validators.and_(bound, field.validator)
-        )
-        bounded_fields.append(field.evolve(validator=validator))
     del cls
-    return bounded_fields
+    return [field.evolve(validator=_Bound(field.name, field.validator)) for field in fields]
 
 
 def between(lowest: int, highest: int, meaning: str = "") -> Callable[[Any, Any, Any], None]:
@@ -264,18 +275,33 @@ def between(lowest: int, highest: int, meaning: str = "") -> Callable[[Any, Any,
 
 
 def _days(value: Any, path: str) -> Iterator[tuple[str, dt.date, Any]]:
-    """Yield every day and time inside a record, with its path."""
-    if isinstance(value, dt.datetime):
-        yield path, value.date(), value
-    elif isinstance(value, dt.date):
-        yield path, value, value
-    elif attrs.has(type(value)):
-        for field in attrs.fields(type(value)):
-            inner = getattr(value, field.name)
-            yield from _days(inner, f"{path}.{field.name}" if path else field.name)
-    elif isinstance(value, tuple):
-        for index, item in enumerate(value):
-            yield from _days(item, f"{path}[{index}]")
+    """Yield every day and time inside a record (an attrs value), with its path."""
+    for name in _FIELD_NAMES.get(type(value)) or _field_names(type(value)):
+        inner = getattr(value, name)
+        if isinstance(inner, _PLAIN):
+            continue
+        where = f"{path}.{name}" if path else name
+        if isinstance(inner, dt.datetime):
+            yield where, inner.date(), inner
+        elif isinstance(inner, dt.date):
+            yield where, inner, inner
+        elif isinstance(inner, tuple):
+            for index, item in enumerate(inner):
+                if attrs.has(type(item)):
+                    yield from _days(item, f"{where}[{index}]")
+        elif attrs.has(type(inner)):
+            yield from _days(inner, where)
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_PLAIN = (str, int, uuid.UUID, enum.Enum, decimal.Decimal, frozenset, type(None))
+"""Values that hold no day: skipped without a look inside."""
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = tuple(f.name for f in attrs.fields(cls)) if attrs.has(cls) else ()
+    _FIELD_NAMES[cls] = names
+    return names
 
 
 def outside_window(record: Any, first: dt.date, last: dt.date) -> list[Problem]:

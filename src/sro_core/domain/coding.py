@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 
-from sro_core.codes import CodeTables
+from sro_core.codes import CodeTable, CodeTables
 from sro_core.domain.errors import Problem
 from sro_core.domain.incidents import Incident
 
@@ -82,7 +83,14 @@ def _involvement_codes(incident: Incident) -> Iterator[tuple[str, str, str]]:
 def code_problems(incident: Incident, tables: CodeTables) -> list[Problem]:
     """Return every code of the incident that is not in its table, by field path."""
     return [
-        Problem(field, code, f"not in code table {table} {tables.get(table).version}")
+        Problem(field, code, _not_in(code, tables.get(table)))
         for field, table, code in _coded_fields(incident)
         if code not in tables.get(table)
     ]
+
+
+def _not_in(code: str, table: CodeTable) -> str:
+    """Say a code is not in its table, naming the nearest code of the table if one is near."""
+    near = difflib.get_close_matches(code, sorted(table.values()), n=1)
+    hint = f"; did you mean {near[0]!r}?" if near else ""
+    return f"not in code table {table.name} {table.version}{hint}"

@@ -28,10 +28,20 @@ from sro_core.domain.privacy import (
     sensitive,
     shared_as,
 )
+from sro_core.domain.schools import (
+    COLLEGE_LOCATION,
+    K12_SCHOOL_LOCATION,
+    SchoolLevel,
+    school_location_code,
+)
 from sro_core.domain.values import aware, not_blank, utc, utc_or_none
+from sro_core.domain.victims import NonPersonVictim, society_victims
 
 NOT_EXCEPTIONALLY_CLEARED = "N"
 """The NIBRS clearance code for "not applicable": never the code of an exceptional clearance."""
+
+CHOSEN_SCHOOL_CODES = frozenset({COLLEGE_LOCATION, K12_SCHOOL_LOCATION})
+"""The school location codes an officer may choose for a campus over the level's own."""
 
 INCIDENT_NUMBER = re.compile(r"(?P<year>\d{4})-(?P<sequence>\d{6})")
 
@@ -96,7 +106,12 @@ class CampusZone(enum.Enum):
 
 @attrs.frozen(field_transformer=bounded)
 class Location:
-    """Where an incident happened: kind, campus zone, address, and the NIBRS location code."""
+    """Where an incident happened: kind, campus zone, address, and the NIBRS location code.
+
+    On a campus the code follows from the school's level (53 elementary/secondary, 52
+    college/university) unless the officer chose the other school code: ``derived`` says
+    which. The program derives it when the incident is stored (:meth:`on_campus` asks it to).
+    """
 
     kind: LocationKind
     nibrs_code: str = attrs.field(validator=not_blank)
@@ -104,10 +119,59 @@ class Location:
     address: str | None = attrs.field(
         default=None, validator=not_blank, metadata=sensitive(Sensitivity.CONTACT_DETAILS)
     )
+    derived: bool = False
+    """The code follows from the school's level, not from the officer's choice."""
 
     def __attrs_post_init__(self) -> None:
         if self.zone is not None and self.kind is not LocationKind.ON_CAMPUS:
             raise RuleViolation("location.zone", self.zone.value, "only an on-campus place has one")
+
+    @classmethod
+    def on_campus(
+        cls,
+        zone: CampusZone | None = None,
+        address: str | None = None,
+        *,
+        nibrs_code: str | None = None,
+    ) -> Location:
+        """Return a place on a school's campus.
+
+        Without ``nibrs_code`` the school's level decides the code when the incident is stored
+        (52 college or university, 53 elementary or secondary school).
+        """
+        if nibrs_code is None:
+            return cls(LocationKind.ON_CAMPUS, K12_SCHOOL_LOCATION, zone, address, derived=True)
+        return cls(LocationKind.ON_CAMPUS, nibrs_code, zone, address)
+
+    def at_school(self, level: SchoolLevel) -> Location:
+        """Return the place with the school code of a campus of this level, unless chosen.
+
+        An officer's choice of a school code (52, 53) stands; any other code on a campus, or
+        a derived one, becomes the level's.
+        """
+        if self.kind is not LocationKind.ON_CAMPUS:
+            return self
+        if not self.derived and self.nibrs_code in CHOSEN_SCHOOL_CODES:
+            return self
+        code = school_location_code(level)
+        if self.derived and self.nibrs_code == code:
+            return self
+        return attrs.evolve(self, nibrs_code=code, derived=True)
+
+    @classmethod
+    def school_adjacent(cls, address: str | None = None, *, nibrs_code: str = "13") -> Location:
+        """Return a place next to a school: NIBRS 13, highway/road/alley/street/sidewalk."""
+        return cls(LocationKind.SCHOOL_ADJACENT, nibrs_code, None, address)
+
+    @classmethod
+    def community(cls, address: str | None = None, *, nibrs_code: str = "25") -> Location:
+        """Return a place in the community: NIBRS 25, other/unknown (give a closer code)."""
+        return cls(LocationKind.COMMUNITY, nibrs_code, None, address)
+
+    @classmethod
+    def online(cls, *, nibrs_code: str = "58") -> Location:
+        """Return a place online: NIBRS 58, cyberspace."""
+        return cls(LocationKind.ONLINE, nibrs_code)
 
 
 class DispositionKind(enum.Enum):
@@ -210,6 +274,12 @@ class Incident:
     escalated_from: uuid.UUID | None = None
     """The community contact this incident was escalated from, if any."""
     number: str | None = None
+    non_person_victims: tuple[NonPersonVictim, ...] = ()
+    """Victims that are not people: a business, a government, society (NIBRS element 25)."""
+    offender_unknown: bool = False
+    """Nothing is known of the offenders, not even how many (NIBRS offender sequence 00)."""
+    nibrs_number: str | None = attrs.field(default=None, validator=not_blank)
+    """The NIBRS incident number of a record imported from another records system."""
     id: uuid.UUID = attrs.field(factory=uuid.uuid4)
     version: int = 0
 
@@ -259,6 +329,20 @@ class Incident:
             & {InvolvementRole.OFFENDER, InvolvementRole.SUSPECT, InvolvementRole.ARRESTEE}
         }
         offense_codes = {o.ucr_code for o in self.offenses}
+        known = any(
+            i.roles & {InvolvementRole.OFFENDER, InvolvementRole.SUSPECT} for i in self.involvements
+        )
+        if self.offender_unknown and known:
+            rule = "an unknown offender (00) is the only offender: this incident records one"
+            raise RuleViolation("offender_unknown", self.offender_unknown, rule)
+        victim_ids = [v.id for v in self.non_person_victims]
+        if len(set(victim_ids)) != len(victim_ids):
+            raise RuleViolation("non_person_victims", victim_ids, "each victim is recorded once")
+        for n, other in enumerate(self.non_person_victims):
+            for code in other.offense_codes:
+                if code not in offense_codes:
+                    field = f"non_person_victims[{n}].offense_codes"
+                    raise RuleViolation(field, code, "not an offense of this incident")
         for n, involvement in enumerate(self.involvements):
             victim = involvement.victim
             if victim is None:
@@ -306,6 +390,14 @@ class Incident:
     def with_offense(self, offense: Offense) -> Incident:
         """Return the incident with one more offense."""
         return attrs.evolve(self, offenses=(*self.offenses, offense))
+
+    def with_society_victim(self) -> Incident:
+        """Return the incident with society the victim of each of its crimes against society."""
+        codes = tuple(o.ucr_code for o in self.offenses)
+        victims = society_victims(self.non_person_victims, codes)
+        if victims == self.non_person_victims:
+            return self
+        return attrs.evolve(self, non_person_victims=victims)
 
 
 def check_incident(incident: Incident, calendar: ProgramCalendar) -> None:

@@ -80,6 +80,7 @@ class Arrest:
 
     ``arrest_type`` is the NIBRS code (O on view, S summoned/cited, T taken into custody),
     ``offense_code`` the offense arrested for, ``armed_with`` the arrestee-weapon codes.
+    ``transaction_number`` and ``resident_status`` are NIBRS elements 41 and 51.
     """
 
     arrested_on: dt.date
@@ -90,6 +91,10 @@ class Arrest:
     )
     juvenile_disposition: JuvenileDisposition | None = None
     multiple_arrestee: str = attrs.field(default="N", validator=not_blank)
+    transaction_number: str | None = attrs.field(default=None, validator=not_blank)
+    """The arrest transaction number (element 41), when it is not the incident's number."""
+    resident_status: str | None = attrs.field(default=None, validator=not_blank)
+    """The arrestee's resident status (element 51): R resident, N nonresident, U unknown."""
 
 
 def _roles(

@@ -34,6 +34,18 @@ class SchoolLevel(enum.Enum):
     HIGH = "high"
     K12 = "k12"
     ALTERNATIVE = "alternative"
+    COLLEGE = "college"
+
+
+K12_SCHOOL_LOCATION = "53"
+"""NIBRS location 53, School—Elementary/Secondary."""
+COLLEGE_LOCATION = "52"
+"""NIBRS location 52, School—College/University."""
+
+
+def school_location_code(level: SchoolLevel) -> str:
+    """Return the NIBRS location (element 9) of a campus of this level: 52 or 53."""
+    return COLLEGE_LOCATION if level is SchoolLevel.COLLEGE else K12_SCHOOL_LOCATION
 
 
 @attrs.frozen(field_transformer=bounded)

@@ -7,7 +7,7 @@ import binascii
 import datetime as dt
 import enum
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -41,24 +41,49 @@ def _page_size(_instance: object, _attribute: object, value: int) -> None:
         raise BadQuery(f"size: a page holds 1 to {MAX_PAGE_SIZE} records (got {value})")
 
 
+def _ids(value: uuid.UUID | Iterable[uuid.UUID] | None) -> frozenset[uuid.UUID] | None:
+    """Return one id or many as a set (None: any)."""
+    if value is None:
+        return None
+    return frozenset({value}) if isinstance(value, uuid.UUID) else frozenset(value)
+
+
+def _texts(value: str | Iterable[str] | None) -> frozenset[str] | None:
+    """Return one text or many as a set: a string is one value, not its letters."""
+    if value is None:
+        return None
+    return frozenset({value}) if isinstance(value, str) else frozenset(value)
+
+
+def _statuses(
+    value: IncidentStatus | Iterable[IncidentStatus] | None,
+) -> frozenset[IncidentStatus] | None:
+    """Return one status or many as a set (None: any)."""
+    if value is None:
+        return None
+    return frozenset({value}) if isinstance(value, IncidentStatus) else frozenset(value)
+
+
 @attrs.frozen
 class IncidentFilter:
     """Which incidents to find; every criterion given must hold (``None`` means any).
 
     ``occurred_from`` is inclusive and ``occurred_before`` exclusive, on the incident's start.
+    ``school_ids``, ``categories``, ``statuses`` and ``ids`` take one value or many:
+    ``categories="fight"`` is ``categories={"fight"}`` (a string is one category).
     ``text`` matches a part of the number, the narrative or the category, ignoring the case of
     the ASCII letters A to Z only (as SQL's ``lower`` does everywhere, see :func:`ascii_lower`):
     ``é`` and ``É`` differ, ``ß`` is not ``ss``, and ``%`` and ``_`` are plain characters.
     """
 
-    school_ids: frozenset[uuid.UUID] | None = None
+    school_ids: frozenset[uuid.UUID] | None = attrs.field(default=None, converter=_ids)
     occurred_from: dt.datetime | None = None
     occurred_before: dt.datetime | None = None
-    categories: frozenset[str] | None = None
-    statuses: frozenset[IncidentStatus] | None = None
+    categories: frozenset[str] | None = attrs.field(default=None, converter=_texts)
+    statuses: frozenset[IncidentStatus] | None = attrs.field(default=None, converter=_statuses)
     officer_id: uuid.UUID | None = None
     text: str | None = None
-    ids: frozenset[uuid.UUID] | None = None
+    ids: frozenset[uuid.UUID] | None = attrs.field(default=None, converter=_ids)
     """Only these incidents (a partner liaison's referred incidents, say)."""
 
 

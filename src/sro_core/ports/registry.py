@@ -39,13 +39,17 @@ def shown_url(url: str) -> str:
     """
     scheme, netloc, path, query, fragment = urllib.parse.urlsplit(url)
     user_info, at, host = netloc.rpartition("@")
-    if at and ":" in user_info:
+    masked = at and ":" in user_info
+    if masked:
         netloc = f"{user_info.split(':', 1)[0]}:{MASK}@{host}"
     pairs = []
     for pair in query.split("&") if query else ():
         name, equals, _value = pair.partition("=")
         secret = _SECRET.search(urllib.parse.unquote_plus(name))
+        masked = masked or bool(equals and secret)
         pairs.append(f"{name}={MASK}" if equals and secret else pair)
+    if not masked:
+        return url  # as typed: rebuilt, sqlite:////abs/path.db would lose two slashes
     return urllib.parse.urlunsplit((scheme, netloc, path, "&".join(pairs), fragment))
 
 

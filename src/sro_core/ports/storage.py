@@ -14,7 +14,7 @@ import datetime as dt
 import enum
 import itertools
 import uuid
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Generic, Protocol, Self, TypeVar
 
@@ -38,7 +38,9 @@ from sro_core.domain import (
     Referral,
     School,
     SchoolYear,
+    UnreadableEntry,
 )
+from sro_core.domain.values import utc
 from sro_core.ports.queries import (
     ContactCount,
     CrdcStudentCount,
@@ -378,7 +380,81 @@ class AuditLog(abc.ABC):
 
     @abc.abstractmethod
     def entries(self, after: int = 0, limit: int | None = None) -> list[AuditEntry]:
-        """Return entries with a sequence above ``after``, in sequence order."""
+        """Return entries with a sequence above ``after``, in sequence order.
+
+        An entry whose stored values cannot be read raises
+        :class:`~sro_core.domain.UnreadableAudit` naming its sequence and field.
+        """
+
+    def append_next(self, seal: Callable[[AuditEntry | None], AuditEntry]) -> AuditEntry:
+        """Append the entry ``seal`` makes from the head, and return it.
+
+        How the program appends: a store whose writers race for the head (several processes)
+        holds the head from the moment it is read to the end of the unit of work, so that the
+        entry sealed from it is never refused as a race. This default reads the head, then
+        appends (enough where the unit already holds the write lock, as memory's does).
+        """
+        entry = seal(self.head())
+        self.append(entry)
+        return entry
+
+    def scan(self, after: int = 0, limit: int | None = None) -> list[AuditEntry | UnreadableEntry]:
+        """Return the same entries as :meth:`entries`, an unreadable one as an UnreadableEntry.
+
+        What verification reads, so that an altered value is a break at its entry rather than
+        an error. A store that keeps rows decodes them with :func:`~sro_core.domain.read_entry`;
+        this default suits a store that holds entries as objects.
+        """
+        return list(self.entries(after, limit))
+
+
+@attrs.frozen
+class SubmittedReport:
+    """One NIBRS report written into a submission: which, how, for when, in which file, by whom.
+
+    ``category`` is the report's ``nibrs:NIBRSReportCategoryCode``, ``number`` its incident
+    number (Group A), arrest transaction number (Group B) or period (zero report), ``action``
+    its ``nibrs:ReportActionCategoryCode`` (I, A, R, D), ``sequence`` the arrestee of a Group
+    B report, ``submission`` the file the report went out in and ``document`` its name
+    inside it, ``fingerprint`` a digest of what the report said (empty for a delete),
+    ``actor`` who exported it, ``written_at`` when (held in UTC).
+    """
+
+    ori: str
+    category: str
+    number: str
+    action: str
+    period: str
+    submission: str
+    document: str
+    message_id: str
+    written_at: dt.datetime = attrs.field(converter=utc)
+    actor: str
+    fingerprint: str = ""
+    sequence: int | None = None
+    incident_id: uuid.UUID | None = None
+    arrested_on: dt.date | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str, int | None]:
+        """Return what identifies the report at the FBI: agency, category, number, sequence."""
+        return (self.ori, self.category, self.number, self.sequence)
+
+
+class SubmissionLedger(abc.ABC):
+    """What was submitted to NIBRS, so that a later report adds, replaces or deletes.
+
+    Reports are only ever recorded, never changed: replaying them in order gives what the
+    FBI holds (a delete removes what it names).
+    """
+
+    @abc.abstractmethod
+    def record(self, reports: Sequence[SubmittedReport]) -> None:
+        """Record reports, in order, in this unit of work."""
+
+    @abc.abstractmethod
+    def reports(self, ori: str | None = None) -> list[SubmittedReport]:
+        """Return the reports recorded (for one agency, or all), in the order recorded."""
 
 
 class Queries(abc.ABC):
@@ -469,6 +545,7 @@ class UnitOfWork(abc.ABC):
     crises: CrisisRepository
     outbox: Outbox
     audit: AuditLog
+    submissions: SubmissionLedger
     queries: Queries
 
     @abc.abstractmethod
@@ -503,6 +580,20 @@ class UnitOfWork(abc.ABC):
 
 
 @attrs.frozen
+class StoreCheck:
+    """One check of a store's health: what was checked, what it found wrong, and a note."""
+
+    name: str
+    problems: tuple[str, ...] = ()
+    note: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """Whether the check found nothing wrong."""
+        return not self.problems
+
+
+@attrs.frozen
 class StorageSettings:
     """What a backend is opened with: its URL and the program's calendar (for local months)."""
 
@@ -529,6 +620,24 @@ class Storage(abc.ABC):
     def migrate(self) -> int | None:
         """Bring the schema forward to this code's version; return the version reached."""
         return None
+
+    def check_integrity(self) -> StoreCheck:
+        """Run the database's own integrity check (SQLite ``integrity_check``, ``amcheck``).
+
+        A store with no check of its own says so in the note.
+        """
+        return StoreCheck("store integrity", note="this store has no integrity check of its own")
+
+    def backup(self, path: str) -> None:
+        """Write a consistent copy of the store to a new file at ``path``.
+
+        A store that cannot copy itself raises StorageError saying which tool does it.
+        """
+        raise StorageError(f"{type(self).__name__} cannot write a backup of itself (to {path})")
+
+    def restore(self, path: str) -> None:
+        """Replace the store's content with a backup written by :meth:`backup`, all at once."""
+        raise StorageError(f"{type(self).__name__} cannot restore a backup (from {path})")
 
     def close(self) -> None:  # noqa: B027 - closing is optional: a memory store holds nothing
         """Release connections and files."""

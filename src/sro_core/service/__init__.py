@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sro_core.policy import REDACTED, Seen
+    from sro_core.service.bundles import BUNDLE_KINDS, BUNDLE_TYPES, Bundle, RestoreResult
     from sro_core.service.core import RecordRejected
     from sro_core.service.dispatch import DispatchReport
     from sro_core.service.exports import RecordKind
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
         ContactFigure,
         CrdcFigure,
         CrisisFigure,
+        HeadlineFigure,
         LocationFigure,
         ProgramReport,
         ReferralFigure,
@@ -41,6 +43,11 @@ if TYPE_CHECKING:
     from sro_core.service.settings import NotifierSetting, ProgramSettings
 
 _LAZY = {
+    "BUNDLE_KINDS": "sro_core.service.bundles",
+    "BUNDLE_TYPES": "sro_core.service.bundles",
+    "Bundle": "sro_core.service.bundles",
+    "HeadlineFigure": "sro_core.service.report",
+    "RestoreResult": "sro_core.service.bundles",
     "AMENDABLE": "sro_core.service.incidents",
     "AccessDenied": "sro_core.service.policy",
     "Action": "sro_core.service.policy",
@@ -88,17 +95,21 @@ def __getattr__(name: str) -> object:
 
 __all__ = [
     "AMENDABLE",
+    "BUNDLE_KINDS",
+    "BUNDLE_TYPES",
     "REDACTED",
     "ROLE_ACTIONS",
     "AccessDenied",
     "Action",
     "AgreementFigure",
+    "Bundle",
     "CategoryFigure",
     "ContactFigure",
     "CrdcFigure",
     "CrisisFigure",
     "Disclosure",
     "DispatchReport",
+    "HeadlineFigure",
     "ImportCheck",
     "ImportLine",
     "ImportRejected",
@@ -114,6 +125,7 @@ __all__ = [
     "RecordKind",
     "RecordRejected",
     "ReferralFigure",
+    "RestoreResult",
     "Seen",
     "TriadFigure",
     "event_kinds",

@@ -7,6 +7,7 @@ anything is read or written, and the attempt is audited as an error.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import inspect
 import types
@@ -14,9 +15,13 @@ import typing
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import attrs
+
 from sro_core.domain import Actor, AuditOutcome, RuleViolation
+from sro_core.ports import IncidentFilter, Period
 
 F = TypeVar("F", bound=Callable[..., Any])
+Timed = TypeVar("Timed", bound=IncidentFilter | Period)
 
 _VARIADIC = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
 
@@ -59,6 +64,11 @@ def checked(method: F) -> F:
                 }
             )
         bound = signature.bind(self, *args, **kwargs)
+        local = self.settings.naive_times == "local"
+        for name, value in list(bound.arguments.items()):
+            if isinstance(value, TIMED):
+                timed = with_local_times(value, self.settings.calendar.zone, local=local)
+                bound.arguments[name] = timed
         for name, value in bound.arguments.items():
             accepted = hints.get(name)
             if accepted is None:
@@ -74,9 +84,32 @@ def checked(method: F) -> F:
                     detail = f"{error.field}: {error.rule}"
                     self._audit_alone(actor, method.__name__, None, AuditOutcome.ERROR, detail)
                 raise error
-        return method(self, *args, **kwargs)
+        return method(*bound.args, **bound.kwargs)
 
     return typing.cast("F", wrapper)
+
+
+TIMED = (IncidentFilter, Period)
+"""The arguments whose times a program reads as local when they have no offset (if told to)."""
+
+
+def with_local_times(value: Timed, zone: dt.tzinfo, *, local: bool) -> Timed:
+    """Return a filter or period with its naive times read in the program's zone.
+
+    Without ``local`` a naive time is refused: a RuleViolation names the field.
+    """
+    changes: dict[str, Any] = {}
+    for field in attrs.fields(type(value)):
+        moment = getattr(value, field.name)
+        if isinstance(moment, dt.datetime) and moment.utcoffset() is None:
+            if not local:
+                raise RuleViolation(
+                    field.name,
+                    moment.isoformat(),
+                    "a time needs its offset (or set ProgramSettings.naive_times = 'local')",
+                )
+            changes[field.name] = moment.replace(tzinfo=zone)
+    return attrs.evolve(value, **changes) if changes else value
 
 
 def check_every_argument(cls: type) -> None:

@@ -17,6 +17,7 @@ from typing import TypeVar
 from sro_core.codes import CodeTables
 from sro_core.domain import (
     Actor,
+    AuditCheckpoint,
     AuditEntry,
     AuditOutcome,
     DomainError,
@@ -32,8 +33,25 @@ from sro_core.domain import (
     outside_window,
 )
 from sro_core.plugins import PluginHost
-from sro_core.policy import Context, Seen, decide, discloses, partner_scope, require
-from sro_core.ports import Aggregate, Conflict, NotFound, Repository, Storage, UnitOfWork
+from sro_core.policy import (
+    Context,
+    Seen,
+    decide,
+    department,
+    discloses,
+    partner_scope,
+    require,
+)
+from sro_core.ports import (
+    Aggregate,
+    Conflict,
+    NotFound,
+    Repository,
+    Storage,
+    StorageError,
+    UnitOfWork,
+)
+from sro_core.service.anchors import AnchorError, Anchors
 from sro_core.service.dispatch import Dispatcher
 from sro_core.service.policy import AccessDenied, Action
 from sro_core.service.settings import ProgramSettings
@@ -92,6 +110,8 @@ class ProgramCore:
         timeouts = {n.kind: n.timeout for n in settings.notifiers if n.timeout is not None}
         self.dispatcher = Dispatcher(storage, notifiers, settings, clock, timeouts)
         self._code_tables = plugins.code_tables()
+        self.anchors = Anchors.from_settings(settings)
+        self._last_checkpoint: tuple[int, dt.datetime] | None = None
 
     @property
     def calendar(self) -> ProgramCalendar:
@@ -122,6 +142,8 @@ class ProgramCore:
 
         ``dispatch_now=False`` leaves even the command's crisis events to the outbox worker
         (``sro outbox run``): for commands that record many events at once, such as imports.
+        Its audit entry is the unit's last write, so that a store that serialises appends
+        holds the chain's head only from there to the commit.
         """
         self._allow(actor, action, name, target)
         for attempt in range(1, _RETRIES + 1):
@@ -131,7 +153,7 @@ class ProgramCore:
                     result, events = work(unit, now)
                     if events:
                         unit.outbox.put(events, now)
-                    self._audit(
+                    entry = self._audit(
                         unit,
                         actor,
                         name,
@@ -145,19 +167,13 @@ class ProgramCore:
                     continue
                 self._audit_alone(actor, name, target, AuditOutcome.ERROR, str(conflict))
                 raise
-            except AccessDenied as denied:
-                self._audit_alone(actor, name, target, AuditOutcome.DENIED, denied.reason)
-                raise
-            except _Unreadable as unreadable:
-                self._audit_alone(actor, name, target, AuditOutcome.DENIED, unreadable.reason)
-                raise NotFound(unreadable.kind, unreadable.key) from None
-            except SharingRefused as refused:
-                self._audit_alone(actor, name, target, AuditOutcome.DENIED, _detail(refused))
-                raise
-            except DomainError as error:
-                self._audit_alone(actor, name, target, AuditOutcome.ERROR, _detail(error))
+            except Exception as error:
+                self._audit_failure(actor, name, target, error)
+                if isinstance(error, _Unreadable):
+                    raise NotFound(error.kind, error.key) from None
                 raise
             break
+        self._anchor(entry)
         self._after_commit(events, dispatch_now=dispatch_now)
         return result
 
@@ -169,17 +185,16 @@ class ProgramCore:
         target: str | None,
         work: Callable[[UnitOfWork], R],
     ) -> R:
-        """Run one query in a unit of work; a denied one is audited."""
+        """Run one query in a unit of work; a denied or failed one (an unknown id) is audited."""
         self._allow(actor, action, name, target)
         try:
             with self.storage.unit_of_work() as unit:
                 return work(unit)
-        except AccessDenied as denied:
-            self._audit_alone(actor, name, target, AuditOutcome.DENIED, denied.reason)
+        except Exception as error:
+            self._audit_failure(actor, name, target, error)
+            if isinstance(error, _Unreadable):
+                raise NotFound(error.kind, error.key) from None
             raise
-        except _Unreadable as unreadable:
-            self._audit_alone(actor, name, target, AuditOutcome.DENIED, unreadable.reason)
-            raise NotFound(unreadable.kind, unreadable.key) from None
 
     def _context(self, unit: UnitOfWork, actor: Actor, now: dt.datetime) -> Context:
         """Return what the policy needs to decide on the reader's records at a time, read once."""
@@ -188,12 +203,14 @@ class ProgramCore:
         if partner is not None:
             for referral in unit.referrals.for_partner(partner):
                 referred[referral.incident_id] = (*referred.get(referral.incident_id, ()), referral)
+        # The department's own reads need no school-side facts: they are not read for it.
+        inside = department(actor)
         return Context(
             today=self.calendar.local_date(now),
             calendar=self.calendar,
             agreements=tuple(unit.agreements.all()),
-            partners={p.id: p for p in unit.partners.all()},
-            schools={s.id: s for s in unit.schools.all()},
+            partners={} if inside else {p.id: p for p in unit.partners.all()},
+            schools={} if inside else {s.id: s for s in unit.schools.all()},
             referred=referred,
             person=_lookup(unit.people),
             incident=_lookup(unit.incidents),
@@ -271,6 +288,21 @@ class ProgramCore:
             self._audit_alone(actor, name, target, AuditOutcome.DENIED, denied.reason)
             raise
 
+    def _audit_failure(self, actor: Actor, name: str, target: str | None, error: Exception) -> None:
+        """Audit a command or query that failed, whatever the error: denied, or an error.
+
+        A record the actor may not read is denied with the policy's reason; any other error
+        is named by what :func:`_detail` says of it, never echoing a value it was given.
+        """
+        if isinstance(error, AccessDenied | _Unreadable):
+            self._audit_alone(actor, name, target, AuditOutcome.DENIED, error.reason)
+        elif isinstance(error, SharingRefused):
+            self._audit_alone(actor, name, target, AuditOutcome.DENIED, _detail(error))
+        elif isinstance(error, DomainError):
+            self._audit_alone(actor, name, target, AuditOutcome.ERROR, _detail(error))
+        else:
+            self._audit_alone(actor, name, target, AuditOutcome.ERROR, type(error).__name__)
+
     def _audit(
         self,
         unit: UnitOfWork,
@@ -281,16 +313,16 @@ class ProgramCore:
         outcome: AuditOutcome,
         detail: str,
         at: dt.datetime,
-    ) -> None:
+    ) -> AuditEntry:
         """Append an audit entry in a unit of work (the command's own, or one of its own).
 
         An actor acted as by another (``actor.by``) is recorded with both identities.
         """
         if actor.by is not None:
             detail = f"by {actor.by}" + (f"; {detail}" if detail else "")
-        unit.audit.append(
-            AuditEntry.sealed(
-                unit.audit.head(),
+        return unit.audit.append_next(
+            lambda head: AuditEntry.sealed(
+                head,
                 at=at,
                 actor_id=actor.id,
                 actor_role=actor.role,
@@ -299,23 +331,89 @@ class ProgramCore:
                 outcome=outcome,
                 target=target,
                 detail=detail,
+                key=self.anchors.key,
             )
         )
 
     def _audit_alone(
         self, actor: Actor, action: str, target: str | None, outcome: AuditOutcome, detail: str
-    ) -> None:
+    ) -> AuditEntry | None:
+        """Audit an attempt in a unit of work of its own; return the entry, None if it failed.
+
+        A store that cannot take the entry (damaged, full, read only) is logged, and the
+        caller's own error, if it has one, is what the user sees.
+        """
         for attempt in range(1, _RETRIES + 1):
             try:
                 with self.storage.unit_of_work() as unit:
-                    self._audit(
+                    entry = self._audit(
                         unit, actor, action, target, outcome=outcome, detail=detail, at=self.clock()
                     )
-            except Conflict:
+            except Conflict as conflict:
                 if attempt == _RETRIES:
-                    raise
+                    log.error("the audit entry of %s could not be appended: %s", action, conflict)
+                    return None
+            except StorageError as error:
+                log.error("the audit entry of %s could not be written: %s", action, error)
+                return None
             else:
-                return
+                self._anchor(entry)
+                return entry
+        return None  # pragma: no cover - the loop returns
+
+    def _checkpoint(self, entry: AuditEntry) -> AuditCheckpoint:
+        """Seal a checkpoint of a committed entry, write it to the folder and give it to hooks."""
+        sealer = self.anchors.sealer
+        if sealer is None:  # pragma: no cover - callers check for a sealer first
+            raise AnchorError("no key can seal an audit checkpoint")
+        checkpoint = AuditCheckpoint.of(entry, self.clock(), sealer)
+        if self.anchors.folder is not None:
+            self.anchors.folder.write(checkpoint)
+        self._last_checkpoint = (checkpoint.sequence, checkpoint.at)
+        try:
+            self.plugins.audit_checkpoint(checkpoint, self)
+        except ExceptionGroup as errors:
+            log.exception("plugins failed to keep an audit checkpoint", exc_info=errors)
+        return checkpoint
+
+    def _checkpoint_or_refuse(self, entry: AuditEntry | None) -> AuditCheckpoint:
+        """Seal a checkpoint of an entry just appended; refuse if none was, or nothing seals."""
+        if self.anchors.sealer is not None and entry is None:
+            raise AnchorError(
+                "the audit entry of the checkpoint could not be written: run `sro doctor`"
+            )
+        if entry is None or self.anchors.sealer is None:
+            raise AnchorError(
+                "audit checkpoints are sealed with the audit key or an Ed25519 key, and neither "
+                "is configured: set the audit key (SRO_AUDIT_KEY, or audit_key_file)"
+            )
+        return self._checkpoint(entry)
+
+    def _anchor(self, entry: AuditEntry) -> None:
+        """Take a checkpoint after an entry if enough entries or time passed since the last."""
+        if self.anchors.sealer is None:
+            return
+        try:
+            if self._last_checkpoint is None and self.anchors.folder is not None:
+                latest = self.anchors.folder.latest()
+                if latest is not None:
+                    self._last_checkpoint = (latest.sequence, latest.at)
+            if self._checkpoint_due(entry):
+                self._checkpoint(entry)
+        except AnchorError as error:
+            log.error("the audit checkpoint after entry %s failed: %s", entry.sequence, error)
+
+    def _checkpoint_due(self, entry: AuditEntry) -> bool:
+        if self._last_checkpoint is None:
+            return True
+        sequence, at = self._last_checkpoint
+        every, interval = (
+            self.settings.audit_checkpoint_every,
+            self.settings.audit_checkpoint_interval,
+        )
+        by_count = every > 0 and entry.sequence - sequence >= every
+        by_time = interval > dt.timedelta(0) and self.clock() - at >= interval
+        return by_count or by_time
 
     def _after_commit(self, events: Sequence[DomainEvent], *, dispatch_now: bool = True) -> None:
         """Show committed events to observers, then hand them to the notifiers.

@@ -36,6 +36,7 @@ from sro_core.ports import (
     UnitOfWork,
 )
 from sro_core.serialization import structure, unstructure
+from sro_core.service.disclosures import Released, describe_selection
 from sro_core.service.policy import AccessDenied, Action
 from sro_core.service.reading import Reading
 
@@ -80,7 +81,9 @@ INCIDENT_COLUMNS = (
     "number",
     "status",
     "category",
+    "school",
     "school_id",
+    "reporting_officer",
     "reporting_officer_id",
     "occurred_start",
     "occurred_end",
@@ -105,6 +108,10 @@ INCIDENT_COLUMNS = (
     "id",
     "version",
 )
+
+
+NAMED_BY = {"school": "school_id", "reporting_officer": "reporting_officer_id"}
+"""The columns that name what an id column holds: hidden where that id is."""
 
 
 def _column_hidden(column: str, hidden: frozenset[str]) -> bool:
@@ -162,6 +169,14 @@ ACTIVITY_COLUMNS = (
 MONTHLY_COLUMNS = ("month", "school_id", "category", "count")
 
 
+def _names(unit: UnitOfWork) -> dict[str, str]:
+    """Return each school's name and each officer's badge by id (as the wire format writes it)."""
+    return {
+        **{str(s.id): s.name for s in unit.schools.all()},
+        **{str(o.id): o.badge for o in unit.officers.all()},
+    }
+
+
 class Exports(Reading):
     """Streaming exports through the registered exporters."""
 
@@ -181,12 +196,13 @@ class Exports(Reading):
                 found = unit.queries.find_incident_documents(scoped, after)
                 now = self.clock()
                 context = self._context(unit, actor, now)
+                names = _names(unit)
                 rows = []
                 for document in found.items:
                     incident = structure(document, Incident)
                     view = self._view(unit, actor, incident, context, now)
                     if view is not None:
-                        rows.append(self._seen_row(document, view))
+                        rows.append(self._seen_row(document, view, names))
                 return found, rows
 
             found, rows = self._read(actor, Action.READ_RECORDS, "export incidents", None, work)
@@ -195,20 +211,32 @@ class Exports(Reading):
                 return
             page = Page(size=EXPORT_PAGE, after=found.next)
 
-    def _seen_row(self, document: Mapping[str, Any], view: Seen[Incident]) -> dict[str, object]:
-        """Return the flat row of an incident as the reader sees it."""
+    def _seen_row(
+        self, document: Mapping[str, Any], view: Seen[Incident], names: Mapping[str, str]
+    ) -> dict[str, object]:
+        """Return the flat row of an incident as the reader sees it (names beside the ids)."""
         if not view.hidden and view.value == structure(document, Incident):
-            return self._document_row(document, frozenset())
+            return self._document_row(document, frozenset(), names)
         shown = unstructure(view.value)
-        hidden = frozenset(c for c in INCIDENT_COLUMNS if _column_hidden(c, view.hidden))
-        row = self._document_row(shown, frozenset())
+        hidden = frozenset(
+            c for c in INCIDENT_COLUMNS if _column_hidden(NAMED_BY.get(c, c), view.hidden)
+        )
+        row = self._document_row(shown, frozenset(), names)
         row["juveniles"] = self._document_row(document, frozenset())["juveniles"]
         return {c: REDACTED if c in hidden else v for c, v in row.items()}
 
     def _document_row(
-        self, document: Mapping[str, Any], hidden: frozenset[str]
+        self,
+        document: Mapping[str, Any],
+        hidden: frozenset[str],
+        names: Mapping[str, str] | None = None,
     ) -> dict[str, object]:
-        """Return the flat row of an incident given in its wire format."""
+        """Return the flat row of an incident given in its wire format.
+
+        ``names`` are schools' names and officers' badges by id: the ``school`` and
+        ``reporting_officer`` columns a person reads beside the ids.
+        """
+        named = names or {}
         location, disposition = document["location"], document["disposition"]
         day = self.calendar.local_date(dt.datetime.fromisoformat(document["occurred_start"]))
         involvements = document["involvements"]
@@ -220,7 +248,9 @@ class Exports(Reading):
             "number": document["number"],
             "status": document["status"],
             "category": document["category"],
+            "school": named.get(document["school_id"] or ""),
             "school_id": document["school_id"],
+            "reporting_officer": named.get(document["reporting_officer_id"]),
             "reporting_officer_id": document["reporting_officer_id"],
             "occurred_start": document["occurred_start"],
             "occurred_end": document["occurred_end"],
@@ -349,19 +379,27 @@ class Exports(Reading):
             columns, records = self._records(
                 actor, exporter, kind=kind, where=where, period=period, school_year=school_year
             )
-        except AccessDenied as denied:
-            self._audit_alone(actor, "export", format_name, AuditOutcome.DENIED, denied.reason)
+            released = Released(records)
+            written = exporter.write(
+                released,
+                out,
+                fields=columns,
+                audience=audience,
+                program=self,
+                options=options or {},
+            )
+        except Exception as error:
+            self._audit_failure(actor, "export", format_name, error)
             raise
-        except RuleViolation as refused:
-            self._audit_alone(actor, "export", format_name, AuditOutcome.ERROR, str(refused))
-            raise
-        written = exporter.write(
-            records, out, fields=columns, audience=audience, program=self, options=options or {}
-        )
         detail = (
             f"{exporter.takes.value} {kind.value if exporter.takes is ExportInput.ROWS else ''}"
         )
         self._audit_alone(
-            actor, "export", format_name, AuditOutcome.ALLOWED, f"{detail.strip()}: {written}"
+            actor,
+            "export",
+            format_name,
+            AuditOutcome.ALLOWED,
+            f"{detail.strip()}: {written}; released {released.describe()}; "
+            f"chosen by {describe_selection(where, period)}",
         )
         return written

@@ -14,15 +14,18 @@ records are committed.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 import attrs
 
 from sro_core.domain import (
     ActivityRecorded,
     Actor,
+    AuditOutcome,
     CommunityContact,
     ContactLogged,
     DomainError,
@@ -52,10 +55,15 @@ _ACTIONS = {
 
 @attrs.frozen
 class ImportResult:
-    """What an import stored, and the problems of the records it left out, by position."""
+    """What an import stored, what it recognised as already stored, and the problems it found.
+
+    ``skipped`` are the ids of records already stored (a rerun of the same import); they are
+    neither stored again nor problems. ``problems`` are by the record's position.
+    """
 
     stored: tuple[uuid.UUID, ...]
     problems: Mapping[int, tuple[Problem, ...]] = attrs.field(factory=dict)
+    skipped: tuple[uuid.UUID, ...] = ()
 
 
 class ImportRejected(DomainError, ValueError):
@@ -65,6 +73,30 @@ class ImportRejected(DomainError, ValueError):
         self.problems = dict(problems)
         positions = ", ".join(str(n) for n in sorted(self.problems))
         super().__init__(f"{len(self.problems)} records break rules (at {positions})")
+
+
+def _fresh(
+    unit: UnitOfWork, records: Sequence[Importable]
+) -> tuple[list[tuple[int, Importable]], tuple[uuid.UUID, ...]]:
+    """Return the records not yet stored, with their places, and the ids of those already stored."""
+    stored = _stored_ids(unit, records)
+    fresh = [(n, r) for n, r in enumerate(records) if r.id not in stored]
+    return fresh, tuple(r.id for r in records if r.id in stored)
+
+
+def _stored_ids(unit: UnitOfWork, records: Sequence[Importable]) -> set[uuid.UUID]:
+    """Return the ids of the records (all of one kind) that are already stored."""
+    if not records:
+        return set()
+    first = records[0]
+    repository: Any = (
+        unit.incidents
+        if isinstance(first, Incident)
+        else unit.contacts
+        if isinstance(first, CommunityContact)
+        else unit.activities
+    )
+    return {r.id for r in records if repository.find(r.id) is not None}
 
 
 BATCH = 1_000
@@ -84,30 +116,33 @@ class LineSet:
     """Line numbers kept as ranges, so that a million of them in a row take one entry."""
 
     def __init__(self) -> None:
-        self.ranges: list[list[int]] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
         self.count = 0
 
     def add(self, line: int) -> None:
         """Add a line number; numbers are added in increasing order."""
         self.count += 1
-        if self.ranges and self.ranges[-1][1] == line - 1:
-            self.ranges[-1][1] = line
+        if self.ends and self.ends[-1] == line - 1:
+            self.ends[-1] = line
         else:
-            self.ranges.append([line, line])
+            self.starts.append(line)
+            self.ends.append(line)
 
     def __contains__(self, line: object) -> bool:
-        import bisect  # noqa: PLC0415 - only membership needs it
-
-        at = bisect.bisect_right(self.ranges, [line, float("inf")]) - 1
-        return at >= 0 and self.ranges[at][0] <= line <= self.ranges[at][1]  # type: ignore[operator]
+        if not isinstance(line, int):
+            return False
+        at = bisect.bisect_right(self.starts, line) - 1
+        return at >= 0 and line <= self.ends[at]
 
     def __len__(self) -> int:
         return self.count
 
     def __str__(self) -> str:
-        if not self.ranges:
+        if not self.starts:
             return "none"
-        return ", ".join(f"{a}-{b}" if b > a else str(a) for a, b in self.ranges)
+        pairs = zip(self.starts, self.ends, strict=True)
+        return ", ".join(f"{a}-{b}" if b > a else str(a) for a, b in pairs)
 
 
 @attrs.frozen
@@ -138,30 +173,50 @@ class Imports(Community):
         """Check every record, then store them all in one unit of work, or none of them.
 
         Incidents are drafts and are reported (numbered) as they are stored. A record whose id
-        is already stored is a problem, so running the same import again stores nothing twice.
+        is already stored is recognised and skipped (``ImportResult.skipped``), so running the
+        same import again stores nothing twice.
         With ``skip_bad`` the good records are stored and the result lists the others'
         problems; without it any problem raises :class:`ImportRejected` and nothing is stored.
         ``check_only`` stores nothing and returns every problem (a dry run).
         """
         kinds = {type(r) for r in records}
-        if len(kinds) > 1:
-            raise RuleViolation("records", sorted(k.__name__ for k in kinds), "one kind at a time")
         kind = next(iter(kinds), EducationActivity)
-        if kind not in _ACTIONS:
-            raise RuleViolation("records", kind.__name__, "not a kind of record an import takes")
+        name = "check_import" if check_only else "import_records"
+        refused = None
+        if len(kinds) > 1:
+            refused = RuleViolation(
+                "records", sorted(k.__name__ for k in kinds), "one kind at a time"
+            )
+        elif kind not in _ACTIONS:
+            refused = RuleViolation(
+                "records", kind.__name__, "not a kind of record an import takes"
+            )
+        if refused is not None:
+            self._audit_alone(
+                actor, name, f"{len(records)} records", AuditOutcome.ERROR, str(refused)
+            )
+            raise refused
+        target = f"{len(records)} {kind.__name__}"
+        if check_only:
+            # a dry run stores nothing: it is a read, not audited as the import it checks
+            return self._read(
+                actor,
+                _ACTIONS[kind],
+                name,
+                target,
+                lambda unit: self._checked_import(unit, records, self.clock()),
+            )
 
         def work(unit: UnitOfWork, now: dt.datetime) -> tuple[ImportResult, list[DomainEvent]]:
-            problems = self._import_problems(unit, records, now)
-            if check_only:
-                return ImportResult((), problems), []
+            fresh, skipped = _fresh(unit, records)
+            problems = self._import_problems(unit, fresh, now)
             if problems and not skip_bad:
                 raise ImportRejected(problems)
-            good = [r for n, r in enumerate(records) if n not in problems]
+            good = [r for n, r in fresh if n not in problems]
             events = self._store_imported(unit, good, now)
-            return ImportResult(tuple(r.id for r in good), problems), events
+            return ImportResult(tuple(r.id for r in good), problems, skipped), events
 
-        target = f"{len(records)} {kind.__name__}"
-        return self._command(actor, _ACTIONS[kind], "import_records", target, work)
+        return self._command(actor, _ACTIONS[kind], name, target, work)
 
     def check_lines(
         self,
@@ -266,14 +321,21 @@ class Imports(Community):
         if batch:
             yield batch
 
-    def _import_problems(
+    def _checked_import(
         self, unit: UnitOfWork, records: Sequence[Importable], now: dt.datetime
+    ) -> ImportResult:
+        """Return what an import of the records would store: nothing, with every problem."""
+        fresh, skipped = _fresh(unit, records)
+        return ImportResult((), self._import_problems(unit, fresh, now), skipped)
+
+    def _import_problems(
+        self, unit: UnitOfWork, records: Sequence[tuple[int, Importable]], now: dt.datetime
     ) -> dict[int, tuple[Problem, ...]]:
         officers = {o.id for o in unit.officers.all()}
         schools = {s.id for s in unit.schools.all()}
         first: dict[uuid.UUID, int] = {}
         found: dict[int, tuple[Problem, ...]] = {}
-        for n, record in enumerate(records):
+        for n, record in records:
             problems = self._record_problems(unit, record, officers, schools, now)
             if first.setdefault(record.id, n) != n:
                 problems.append(Problem("id", record.id, f"the same id is at {first[record.id]}"))
@@ -289,14 +351,18 @@ class Imports(Community):
         schools: set[uuid.UUID],
         now: dt.datetime,
     ) -> list[Problem]:
-        """Return what the record's own command would refuse it for, seen at ``now``."""
+        """Return what the record's own command would refuse it for, seen at ``now``.
+
+        A record whose id is already stored has that one problem only: it is recognised (a
+        rerun, or a record exported from this store) and skipped, whatever else it holds.
+        """
+        if _stored_ids(unit, [record]):
+            return [Problem("id", record.id, "already stored")]
         problems: list[Problem] = []
         if isinstance(record, Incident):
-            repository: object = unit.incidents
             officer, officer_field = record.reporting_officer_id, "reporting_officer_id"
             problems += self._draft_problems(record)
         else:
-            repository = unit.contacts if isinstance(record, CommunityContact) else unit.activities
             officer, officer_field = record.officer_id, "officer_id"
             if isinstance(record, CommunityContact) and record.incident_id is not None:
                 problems.append(
@@ -307,8 +373,6 @@ class Imports(Community):
         if record.school_id is not None and record.school_id not in schools:
             problems.append(Problem("school_id", record.school_id, "no school has this id"))
         problems += self._outside_window(record, now)
-        if repository.find(record.id) is not None:  # type: ignore[attr-defined]
-            problems.append(Problem("id", record.id, "already stored"))
         return problems
 
     def _draft_problems(self, draft: Incident) -> list[Problem]:

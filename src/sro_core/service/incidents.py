@@ -18,6 +18,7 @@ from sro_core.domain import (
     IncidentStatus,
     IncidentStatusChanged,
     Involvement,
+    LocationKind,
     Offense,
     RuleViolation,
 )
@@ -50,6 +51,15 @@ Status, disposition and number move only through the lifecycle commands.
 """
 
 
+def _placed(unit: UnitOfWork, incident: Incident) -> Incident:
+    """Return the incident with its campus location code following its school's level."""
+    if incident.school_id is None or incident.location.kind is not LocationKind.ON_CAMPUS:
+        return incident
+    level = unit.schools.get(incident.school_id).level
+    location = incident.location.at_school(level)
+    return incident if location is incident.location else attrs.evolve(incident, location=location)
+
+
 class Incidents(ProgramCore):
     """Commands on incidents."""
 
@@ -70,7 +80,7 @@ class Incidents(ProgramCore):
             raise NotFound(unit.officers.kind, draft.reporting_officer_id)
         if draft.school_id is not None and not unit.schools.exists(draft.school_id):
             raise NotFound(unit.schools.kind, draft.school_id)
-        reported = self._checked(draft.reported(number), now)
+        reported = self._checked(_placed(unit, draft).reported(number), now)
         stored = unit.incidents.add(reported)
         event = IncidentReported(
             occurred_at=now,
@@ -97,7 +107,7 @@ class Incidents(ProgramCore):
         def work(unit: UnitOfWork, now: dt.datetime) -> tuple[Incident, Events]:
             before = unit.incidents.get(incident_id)
             self._shown(unit, actor, "incident", before, now)
-            after = self._checked(change(before), now)
+            after = self._checked(_placed(unit, change(before)), now)
             stored = unit.incidents.update(after)
             events: list[DomainEvent] = []
             if stored.status is not before.status:

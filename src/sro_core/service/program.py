@@ -7,21 +7,34 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
+from sro_core.domain import Actor
 from sro_core.plugins import PluginHost
+from sro_core.service.acting import ActingAs
 from sro_core.service.arguments import check_every_argument
+from sro_core.service.bundles import Bundles
 from sro_core.service.core import utc_now
 from sro_core.service.crises import Crises
-from sro_core.service.directory import Directory
 from sro_core.service.exports import Exports
 from sro_core.service.identity import Identity
-from sro_core.service.imports import Imports
 from sro_core.service.referrals import Referrals
 from sro_core.service.report import Reports
 from sro_core.service.restrictions import Restrictions
+from sro_core.service.safekeeping import Safekeeping
 from sro_core.service.settings import ProgramSettings
+from sro_core.service.submissions import Submissions
 
 
-class Program(Directory, Identity, Imports, Referrals, Crises, Restrictions, Exports, Reports):
+class Program(
+    Bundles,
+    Identity,
+    Referrals,
+    Crises,
+    Restrictions,
+    Exports,
+    Reports,
+    Safekeeping,
+    Submissions,
+):
     """An SRO program: its records in a store, its settings, its plugins.
 
     Open one with :meth:`open`; every command and query takes the :class:`~sro_core.domain.Actor`
@@ -47,6 +60,13 @@ class Program(Directory, Identity, Imports, Referrals, Crises, Restrictions, Exp
         except BaseException:
             storage.close()
             raise
+
+    def acting_as(self, actor: Actor) -> ActingAs:
+        """Return the program's commands and queries with ``actor`` given to each.
+
+        ``with program.acting_as(sergeant) as sgt: sgt.report_incident(draft)``.
+        """
+        return ActingAs(self, actor)
 
     def __enter__(self) -> Self:
         return self

@@ -13,6 +13,7 @@ import attrs
 from sro_core.domain import (
     Actor,
     ActorRole,
+    AuditCheckpoint,
     AuditEntry,
     AuditOutcome,
     ChainBreak,
@@ -23,6 +24,8 @@ from sro_core.domain import (
     Referral,
     SchoolYear,
     TriadRole,
+    UnreadableEntry,
+    checkpoint_break,
     verify_chain,
 )
 from sro_core.policy import (
@@ -301,23 +304,70 @@ class Reading(ProgramCore):
         return self._read(actor, Action.READ_RECORDS, "crdc_counts", str(year), work)
 
     def verify_audit(self, actor: Actor) -> ChainBreak | None:
-        """Check the whole audit chain; return its first broken link, or None if it verifies."""
+        """Check the whole audit chain against the latest checkpoint; return its first break.
 
-        def entries(unit: UnitOfWork) -> Iterator[AuditEntry]:
-            after = 0
-            while batch := unit.audit.entries(after, AUDIT_BATCH):
-                yield from batch
-                after = batch[-1].sequence
+        The checkpoint's seal is checked first (an unknown key or a forged seal is a break);
+        then every entry, keyed ones with the audit key; then that the chain reaches the
+        checkpoint's entry and holds its hash there. The verification is audited too.
+        """
+        self._allow(actor, Action.AUDIT, "verify_audit", None)
+        checkpoint = None if self.anchors.folder is None else self.anchors.folder.latest()
+        broken = None if checkpoint is None else checkpoint_break(checkpoint, self.anchors.seals)
+        if broken is None:
 
-        return self._read(
-            actor, Action.AUDIT, "verify_audit", None, lambda u: verify_chain(entries(u))
+            def entries(unit: UnitOfWork) -> Iterator[AuditEntry | UnreadableEntry]:
+                after = 0
+                while batch := unit.audit.scan(after, AUDIT_BATCH):
+                    yield from batch
+                    last = batch[-1].sequence
+                    if last <= after:
+                        return
+                    after = last
+
+            broken = self._read(
+                actor,
+                Action.AUDIT,
+                "verify_audit",
+                None,
+                lambda u: verify_chain(
+                    entries(u), self.anchors.key, checkpoint, self.anchors.retired
+                ),
+            )
+        anchored = "" if checkpoint is None else f" (checkpoint of entry {checkpoint.sequence})"
+        verdict = "verifies" if broken is None else f"breaks at {broken.sequence}: {broken.reason}"
+        self._audit_alone(
+            actor, "verify_audit", None, AuditOutcome.ALLOWED, f"the trail {verdict}{anchored}"
         )
+        return broken
 
     def audit_trail(self, actor: Actor, after: int = 0, limit: int = 100) -> list[AuditEntry]:
-        """Return audit entries after a sequence number."""
-        return self._read(
+        """Return audit entries after a sequence number; the read is audited."""
+        found = self._read(
             actor, Action.AUDIT, "audit_trail", None, lambda u: u.audit.entries(after, limit)
         )
+        shown = f"entries {found[0].sequence} to {found[-1].sequence}" if found else "no entries"
+        self._audit_alone(actor, "audit_trail", None, AuditOutcome.ALLOWED, f"read {shown}")
+        return found
+
+    def audit_refusal(self, actor: Actor, action: str, target: str | None, reason: str) -> None:
+        """Record an attempt that the application refused before asking the program.
+
+        For refusals decided outside the program, such as an import file whose rows do not
+        parse: CJIS asks for failed attempts to be audited whoever refused them.
+        """
+        self._audit_alone(actor, action, target, AuditOutcome.ERROR, reason)
+
+    def checkpoint_audit(self, actor: Actor) -> AuditCheckpoint:
+        """Take a sealed checkpoint of the audit trail's head now (its own entry included).
+
+        It is written to the checkpoint folder, if configured, and given to every
+        ``sro_audit_checkpoint`` hook. Raises AnchorError when no key can seal it.
+        """
+        self._allow(actor, Action.AUDIT, "audit_checkpoint", None)
+        if self.anchors.sealer is None:
+            return self._checkpoint_or_refuse(None)
+        entry = self._audit_alone(actor, "audit_checkpoint", None, AuditOutcome.ALLOWED, "")
+        return self._checkpoint_or_refuse(entry)
 
     def dispatch(self, actor: Actor, *, stop: threading.Event | None = None) -> DispatchReport:
         """Deliver every due outbox event to the notifiers now; ``stop`` ends the round early."""

@@ -25,6 +25,7 @@ from sro_core.domain import (
     CrisisKind,
     CrisisStatus,
     LocationKind,
+    ProgramCalendar,
     ReferralReason,
     ReferralStatus,
     School,
@@ -127,6 +128,19 @@ class AgreementFigure:
 
 
 @attrs.frozen
+class HeadlineFigure:
+    """A headline figure of the period and of the same period a year before; None: suppressed.
+
+    For analysts a figure is suppressed when it is small, and also when any of the counts it
+    sums is, so that no suppressed count can be worked out from it.
+    """
+
+    label: str
+    count: int | None
+    last_year: int | None
+
+
+@attrs.frozen
 class ProgramReport:
     """Everything the program report shows, already read for its audience."""
 
@@ -150,6 +164,8 @@ class ProgramReport:
     """The category codes the report uses, with their descriptions."""
     notes: tuple[str, ...] = ()
     """What the report leaves out for its audience, and why, in a sentence each."""
+    headline: tuple[HeadlineFigure, ...] = ()
+    """The period's main figures, each beside the same period a year before."""
 
 
 _DEPARTMENT_WIDE = (
@@ -164,6 +180,17 @@ Keep = Callable[[uuid.UUID | None], bool]
 """Whether a school's figures belong in the report."""
 Name = Callable[[uuid.UUID | None], str]
 """A school's name, as the report prints it."""
+
+
+def _year_before(period: Period, calendar: ProgramCalendar) -> Period:
+    """Return the same local span a year earlier (29 February becomes the 28th)."""
+
+    def earlier(moment: dt.datetime) -> dt.datetime:
+        local = calendar.local(moment)
+        day = min(local.day, 28) if (local.month, local.day) == (2, 29) else local.day
+        return local.replace(year=local.year - 1, day=day)
+
+    return Period(earlier(period.start), earlier(period.end))
 
 
 class Reports(Reading):
@@ -329,6 +356,47 @@ class Reports(Reading):
                 for code in self.code_tables.get("sro.incident_category").codes
             ),
             notes=() if department_wide else (_DEPARTMENT_WIDE,),
+            headline=self._headline(unit, actor, period, mine, department_wide=department_wide),
+        )
+
+    def _headline(
+        self,
+        unit: UnitOfWork,
+        actor: Actor,
+        period: Period,
+        mine: Keep,
+        *,
+        department_wide: bool,
+    ) -> tuple[HeadlineFigure, ...]:
+        """Return the headline figures of a period beside the same period a year earlier."""
+        queries = unit.queries
+
+        def parts(within: Period) -> dict[str, list[int]]:
+            found = {
+                "Incidents": [r.count for r in queries.monthly_counts(within) if mine(r.school_id)],
+                "Community contacts": [
+                    c.contacts for c in queries.contact_counts(within) if mine(c.school_id)
+                ],
+                "Crises": [
+                    1
+                    for c in unit.crises.all()
+                    if within.start <= c.declared_at < within.end and mine(c.school_id)
+                ],
+            }
+            if department_wide:
+                found["Referrals to partners"] = [r.count for r in queries.referral_counts(within)]
+            return found
+
+        def shown(counts: list[int]) -> int | None:
+            small = any(0 < n < self.settings.suppression_threshold for n in counts)
+            if suppresses(actor) and small:
+                return None
+            return self._suppressed(actor, {"total": sum(counts)})["total"]
+
+        now, before = parts(period), parts(_year_before(period, self.calendar))
+        return tuple(
+            HeadlineFigure(label, shown(counts), shown(before[label]))
+            for label, counts in now.items()
         )
 
     def _crdc(

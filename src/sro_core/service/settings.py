@@ -25,6 +25,11 @@ def _ori(_instance: object, _attribute: object, value: str | None) -> None:
         raise RuleViolation("agency_ori", value, "an ORI is 9 characters: state letters, then 7")
 
 
+def _not_negative(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if value < 0:
+        raise RuleViolation(attribute.name, value, "must be 0 (never) or more")
+
+
 def _in_bounds(_instance: object, attribute: attrs.Attribute[dt.date], value: dt.date) -> None:
     if not EARLIEST_DAY <= value <= LATEST_DAY:
         raise RuleViolation(attribute.name, value, f"must be from {EARLIEST_DAY} to {LATEST_DAY}")
@@ -33,6 +38,10 @@ def _in_bounds(_instance: object, attribute: attrs.Attribute[dt.date], value: dt
 def _positive(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
     if value < 1:
         raise RuleViolation(attribute.name, value, "must be at least 1")
+
+
+NAIVE_TIMES = ("refuse", "local")
+"""The values of ``ProgramSettings.naive_times``."""
 
 
 def _positive_time(_instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -63,6 +72,18 @@ class ProgramSettings:
     ``retry_backoff * 2 ** (attempt - 1)`` until it has been tried that many times, then it goes to
     the dead letters. ``earliest_day`` and ``years_ahead``: the window every day and time of a
     record must lie in (by default from 1900 to ten years after today).
+
+    The audit trail's anchors (see the audit page of the documentation): the chain is keyed
+    with the key in ``audit_key_file``, or else in the environment variable named by
+    ``audit_key_variable`` (at least 32 bytes; with neither, entries keep a plain SHA-256
+    and checkpoints need an Ed25519 key); ``audit_retired_key_files`` hold keys used before,
+    kept to verify the entries and checkpoints they made. Checkpoints go to the folder
+    ``audit_checkpoints`` (and to every ``sro_audit_checkpoint`` hook), sealed with the audit
+    key, or signed with the Ed25519 private key in ``audit_signing_key_file`` (PEM,
+    ``sro-core[signing]``); ``audit_public_key_file`` verifies Ed25519 checkpoints without the
+    private key. One is taken after a command when ``audit_checkpoint_every`` entries (0:
+    never by count) or ``audit_checkpoint_interval`` (zero: never by time) have passed since
+    the last.
     """
 
     name: str = "School Resource Officer Program"
@@ -75,6 +96,10 @@ class ProgramSettings:
     dispatch_after_commit: bool = True
     """Deliver a command's events as soon as it commits; when false, crisis events still are,
     and the rest wait for ``Program.dispatch`` (a worker, or ``sro outbox dispatch``)."""
+    naive_times: str = attrs.field(default="refuse", validator=attrs.validators.in_(NAIVE_TIMES))
+    """What a time without an offset in a filter or period means: ``"refuse"`` (an error
+    naming the field) or ``"local"`` (the program's local time, as the ``sro`` command reads
+    typed times)."""
     delivery_timeout: dt.timedelta = attrs.field(
         default=dt.timedelta(seconds=10), validator=_positive_time
     )
@@ -86,6 +111,14 @@ class ProgramSettings:
     """How long delivered events stay in the outbox before ``prune`` removes them."""
     earliest_day: dt.date = attrs.field(default=EARLIEST_DAY, validator=_in_bounds)
     years_ahead: int = attrs.field(default=10, validator=_positive)
+    audit_key_file: str | None = None
+    audit_key_variable: str | None = "SRO_AUDIT_KEY"
+    audit_retired_key_files: tuple[str, ...] = ()
+    audit_checkpoints: str | None = None
+    audit_signing_key_file: str | None = None
+    audit_public_key_file: str | None = None
+    audit_checkpoint_every: int = attrs.field(default=1000, validator=_not_negative)
+    audit_checkpoint_interval: dt.timedelta = dt.timedelta(hours=1)
     calendar: ProgramCalendar = attrs.field(init=False, eq=False, repr=False)
 
     def window(self, today: dt.date) -> tuple[dt.date, dt.date]:

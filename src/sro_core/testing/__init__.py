@@ -9,6 +9,8 @@
 - :class:`StorageMachine`: a Hypothesis state machine that runs random command sequences
   against a backend and the memory reference side by side; :func:`machine_test` turns a
   store factory into a test case.
+- :class:`SubmissionLedgerContract`: the NIBRS submission ledger's part of the contract, a
+  second subclass in a backend's test file.
 - :mod:`sro_core.testing.pytest_plugin`: loaded by pytest (entry point ``sro_core``); the
   Hypothesis profiles ``sro-ci`` and ``sro-dev`` and the fixtures ``sro_calendar`` and
   ``memory_storage``.
@@ -28,20 +30,32 @@ except ImportError:  # the strategies are usable without pytest
     pass
 else:
     # The kit checks with assert: have pytest rewrite its modules so failures show values.
-    pytest.register_assert_rewrite("sro_core.testing.contracts", "sro_core.testing.machine")
+    pytest.register_assert_rewrite(
+        "sro_core.testing.contracts", "sro_core.testing.machine", "sro_core.testing.submissions"
+    )
 
 if TYPE_CHECKING:
     from sro_core.testing import strategies as strategies
     from sro_core.testing.contracts import StorageContract as StorageContract
     from sro_core.testing.machine import StorageMachine as StorageMachine
     from sro_core.testing.machine import machine_test as machine_test
+    from sro_core.testing.submissions import (
+        SubmissionLedgerContract as SubmissionLedgerContract,
+    )
 
-__all__ = ["StorageContract", "StorageMachine", "machine_test", "strategies"]
+__all__ = [
+    "StorageContract",
+    "StorageMachine",
+    "SubmissionLedgerContract",
+    "machine_test",
+    "strategies",
+]
 
 _HOMES = {
     "StorageContract": "sro_core.testing.contracts",
     "StorageMachine": "sro_core.testing.machine",
     "machine_test": "sro_core.testing.machine",
+    "SubmissionLedgerContract": "sro_core.testing.submissions",
     "strategies": "sro_core.testing.strategies",
 }
 

@@ -27,11 +27,14 @@ from hypothesis.strategies import DrawFn, SearchStrategy
 from sro_core.codes import CodeTables, default_tables
 from sro_core.domain import (
     AGE_OF_MAJORITY,
+    AUDIT_COLUMNS,
     EVENT_TYPES,
     INCIDENT_TRANSITIONS,
+    MINIMUM_KEY_BYTES,
     MINUTES_IN_A_DAY,
     MOST_ATTENDING,
     OLDEST_AGE,
+    PERSON_VICTIM_TYPES,
     PRE_KINDERGARTEN,
     TWELFTH_GRADE,
     ActivityAudience,
@@ -48,7 +51,9 @@ from sro_core.domain import (
     Assignment,
     AssignmentEnded,
     AssignmentRole,
+    AuditCheckpoint,
     AuditEntry,
+    AuditKey,
     AuditOutcome,
     CampusZone,
     Certification,
@@ -84,6 +89,7 @@ from sro_core.domain import (
     JuvenileDisposition,
     Location,
     LocationKind,
+    NonPersonVictim,
     Offense,
     Officer,
     OfficerAssigned,
@@ -114,6 +120,7 @@ from sro_core.domain import (
     SchoolYear,
     Sex,
     TriadRole,
+    UnreadableEntry,
     VictimDetails,
     incident_number,
 )
@@ -132,7 +139,9 @@ __all__ = [
     "assignment_sets",
     "assignments",
     "audit_chains",
+    "audit_checkpoints",
     "audit_entries",
+    "audit_keys",
     "aware_datetimes",
     "certifications",
     "clauses",
@@ -153,6 +162,7 @@ __all__ = [
     "juvenile_birthday_incidents",
     "locations",
     "midnight_spanning_incidents",
+    "non_person_victims",
     "offenses",
     "officers",
     "open_ended_assignments",
@@ -165,6 +175,7 @@ __all__ = [
     "school_ids",
     "school_years",
     "schools",
+    "unreadable_entries",
     "victim_details",
 ]
 
@@ -836,6 +847,27 @@ def victim_details(
     return _draw_victim(draw, offense_codes, offender_ids)
 
 
+def _draw_non_person_victim(draw: DrawFn, offense_codes: Sequence[str] | None) -> NonPersonVictim:
+    if offense_codes is None:
+        connected: tuple[str, ...] = draw(_code_tuples("nibrs.offense", max_size=3))
+    else:
+        connected = tuple(sorted(draw(_subsets(offense_codes))))
+    return NonPersonVictim(
+        victim_type=draw(_codes("nibrs.victim_type", leave_out=PERSON_VICTIM_TYPES)),
+        offense_codes=connected,
+        name=draw(_optional(_texts())),
+        id=draw(st.uuids()),
+    )
+
+
+@st.composite
+def non_person_victims(
+    draw: DrawFn, *, offense_codes: Sequence[str] | None = None
+) -> NonPersonVictim:
+    """Draw victims that are not people (business, society …) connected to ``offense_codes``."""
+    return _draw_non_person_victim(draw, offense_codes)
+
+
 def _draw_arrest(
     draw: DrawFn,
     offense_codes: Sequence[str] | None,
@@ -852,6 +884,8 @@ def _draw_arrest(
         armed_with=draw(_code_tuples("nibrs.arrestee_weapon", min_size=1, max_size=2)),
         juvenile_disposition=draw(st.sampled_from(JuvenileDisposition)) if juvenile else None,
         multiple_arrestee=draw(_codes("nibrs.multiple_arrestee")),
+        transaction_number=draw(_optional(_numbered("A{}", 1, 99_999_999))),
+        resident_status=draw(_optional(_codes("nibrs.resident_status"))),
     )
 
 
@@ -871,6 +905,7 @@ def arrests(
 
 
 _NOT_ARRESTEE: Final = tuple(r for r in InvolvementRole if r is not InvolvementRole.ARRESTEE)
+_OFFENDERS: Final = frozenset({InvolvementRole.OFFENDER, InvolvementRole.SUSPECT})
 _OFFENDING: Final = frozenset(
     {InvolvementRole.OFFENDER, InvolvementRole.SUSPECT, InvolvementRole.ARRESTEE}
 )
@@ -932,6 +967,7 @@ def _draw_location(draw: DrawFn, kind: LocationKind | None) -> Location:
         nibrs_code=draw(_codes("nibrs.location")),
         zone=draw(_optional(st.sampled_from(CampusZone))) if on_campus else None,
         address=draw(_optional(_texts())),
+        derived=on_campus and draw(st.booleans()),
     )
 
 
@@ -1094,6 +1130,12 @@ def _draw_incident(
         origin=draw(st.sampled_from(RecordOrigin)),
         escalated_from=draw(_optional(st.uuids())),
         number=number,
+        non_person_victims=tuple(
+            _draw_non_person_victim(draw, sorted({o.ucr_code for o in offense_list}))
+            for _ in range(draw(st.integers(0, 2)))
+        ),
+        offender_unknown=not any(i.roles & _OFFENDERS for i in cast) and draw(st.booleans()),
+        nibrs_number=draw(_optional(_numbered("NB{}", 1, 99_999_999))),
         id=draw(st.uuids()),
         version=draw(_versions()),
     )
@@ -1536,6 +1578,27 @@ def audit_entries() -> SearchStrategy[AuditEntry]:
     return audit_chains(min_size=1, max_size=4).flatmap(st.sampled_from)
 
 
+def audit_keys() -> SearchStrategy[AuditKey]:
+    """Draw audit keys of 32 to 64 bytes."""
+    return st.binary(min_size=MINIMUM_KEY_BYTES, max_size=64).map(AuditKey)
+
+
+@st.composite
+def audit_checkpoints(draw: DrawFn) -> AuditCheckpoint:
+    """Draw checkpoints sealed with an audit key, of a drawn chain's head or of an empty one."""
+    chain = draw(audit_chains(min_size=0, max_size=3))
+    head = chain[-1] if chain else None
+    at = head.at if head is not None else _draw_instant(draw, _DEFAULT_CALENDAR)
+    return AuditCheckpoint.of(head, at, draw(audit_keys()))
+
+
+@st.composite
+def unreadable_entries(draw: DrawFn) -> UnreadableEntry:
+    """Draw what reading a stored entry with one value that cannot be read gives."""
+    field = draw(st.sampled_from(AUDIT_COLUMNS[1:]))
+    return UnreadableEntry(draw(st.integers(1, 10**6)), field, draw(_texts(8)), "cannot be read")
+
+
 # --- domain events ---------------------------------------------------------------------------
 
 
@@ -1659,6 +1722,7 @@ def any_domain_value() -> SearchStrategy[Any]:
         age_ranges(),
         relationships(),
         victim_details(),
+        non_person_victims(),
         arrests(),
         involvements(),
         locations(),

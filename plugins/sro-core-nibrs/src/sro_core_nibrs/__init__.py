@@ -18,10 +18,9 @@ from sro_core_nibrs.crdc import FIELDS as CRDC_FIELDS
 from sro_core_nibrs.crdc import SUPPRESSED, CrdcTable, crdc_table, write_csv
 from sro_core_nibrs.exporters import CrdcArrsExporter, NibrsXmlExporter
 from sro_core_nibrs.importing import ImportResult, read_submission
-from sro_core_nibrs.ledger import LedgerEntry, LedgerError, SubmissionLedger
 from sro_core_nibrs.mapping import group_a_report, group_b_reports
 from sro_core_nibrs.reader import Document, read_document
-from sro_core_nibrs.rules import incident_problems, incident_warnings
+from sro_core_nibrs.rules import Finding, incident_findings, incident_problems, incident_warnings
 from sro_core_nibrs.schema import (
     SchemaError,
     UnreadableDocument,
@@ -34,6 +33,7 @@ from sro_core_nibrs.submissions import (
     SubmissionBuilder,
     SubmissionDocument,
     SubmissionResult,
+    held,
     nibrs_submission,
 )
 from sro_core_nibrs.writer import render
@@ -44,20 +44,20 @@ __all__ = [
     "CrdcArrsExporter",
     "CrdcTable",
     "Document",
+    "Finding",
     "ImportResult",
-    "LedgerEntry",
-    "LedgerError",
     "NibrsConfigurationError",
     "NibrsXmlExporter",
     "SchemaError",
     "SubmissionBuilder",
     "SubmissionDocument",
-    "SubmissionLedger",
     "SubmissionResult",
     "UnreadableDocument",
     "crdc_table",
     "group_a_report",
     "group_b_reports",
+    "held",
+    "incident_findings",
     "incident_problems",
     "incident_warnings",
     "is_valid",

@@ -12,22 +12,33 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import zipfile
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from pathlib import Path
-from typing import IO, cast
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from typing import IO, Protocol, cast, runtime_checkable
 
 from sro_core.domain import Audience, Incident, School, one_line
 from sro_core.ports import CrdcStudentCount, Exporter, ExportInput, ProgramContext
 from sro_core_nibrs.crdc import FIELDS, CrdcTable, write_csv
-from sro_core_nibrs.ledger import LEDGER_NAME, SubmissionLedger
-from sro_core_nibrs.submissions import MEDIA_TYPE, NibrsConfigurationError, SubmissionBuilder
+from sro_core_nibrs.submissions import DEFAULT_NOW, MEDIA_TYPE, SubmissionBuilder
 
-LEDGER_OPTION = "ledger"
-"""The export option naming the ledger file, when it is not next to the output."""
 PERIOD_OPTION = "period"
 """The export option naming the reporting period (``YYYY-MM``); default: this month."""
 
 log = logging.getLogger("sro_core_nibrs")
+
+
+@runtime_checkable
+class Clocked(Protocol):
+    """A program with a clock (the Program service has one): documents are stamped by it."""
+
+    @property
+    def clock(self) -> Callable[[], dt.datetime]:
+        """Return the program's clock: the time of every document it stamps."""
+        ...
+
+
+def program_now(program: ProgramContext) -> dt.datetime:
+    """Return the time on the program's clock, or a fixed stamp for a program without one."""
+    return program.clock() if isinstance(program, Clocked) else DEFAULT_NOW
 
 
 def _record(row: Mapping[str, object], key: str, kind: type[object], fmt: str) -> object:
@@ -41,10 +52,12 @@ def _record(row: Mapping[str, object], key: str, kind: type[object], fmt: str) -
 class NibrsXmlExporter(Exporter):
     """NIBRS XML (IEPD 2019.1): a zip of submission documents, each valid against nibrs.xsd.
 
-    :param ledger: the ledger file; default the export's ``ledger`` option, else
-        ``nibrs-submissions.jsonl`` next to the file exported to.
+    Through ``Program.export`` this is a preview: every report is written as if sent for the
+    first time, and nothing is recorded. ``sro nibrs export`` submits: it works out what to
+    add, replace and delete from the program's ledger and records what it sent there.
+
     :param period: the reporting period ``YYYY-MM``; default the export's ``period`` option,
-        else the program-local month of the export.
+        else the program-local month of the program's clock.
     """
 
     name = "nibrs-xml"
@@ -53,26 +66,8 @@ class NibrsXmlExporter(Exporter):
     binary = True
     takes = ExportInput.INCIDENTS
 
-    def __init__(self, ledger: Path | str | None = None, period: str | None = None) -> None:
-        self.ledger_path = Path(ledger) if ledger is not None else None
+    def __init__(self, period: str | None = None) -> None:
         self.period = period
-
-    def ledger_for(
-        self, out: IO[str] | IO[bytes], options: Mapping[str, str] | None = None
-    ) -> SubmissionLedger:
-        """Return the ledger of an export to ``out``, or raise if none can be placed."""
-        if self.ledger_path is not None:
-            return SubmissionLedger(self.ledger_path)
-        named = (options or {}).get(LEDGER_OPTION)
-        if named:
-            return SubmissionLedger(named)
-        target = getattr(out, "name", None)
-        if isinstance(target, str) and Path(target).parent.is_dir():
-            return SubmissionLedger(Path(target).parent / LEDGER_NAME)
-        raise NibrsConfigurationError(
-            "the NIBRS export keeps a ledger of what it sent: export to a file, or name the"
-            f" ledger file with the {LEDGER_OPTION!r} option"
-        )
 
     def write(
         self,
@@ -87,13 +82,12 @@ class NibrsXmlExporter(Exporter):
         """Write the submission of the incidents as they come; return how many went out.
 
         Incidents that break a rule are left out and logged (logger ``sro_core_nibrs``), one
-        warning per problem; the ledger is appended to only after the archive is complete.
+        warning per problem.
         """
         del fields, audience
-        ledger = self.ledger_for(out, options)
-        now = dt.datetime.now(dt.UTC)
+        now = program_now(program)
         period = self.period or options.get(PERIOD_OPTION) or program.calendar.local_month(now)
-        builder = SubmissionBuilder(program, period, ledger, now=now)
+        builder = SubmissionBuilder(program, period, now=now)
         stream = cast("IO[bytes]", out)  # binary is true: the program hands a binary stream
         with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
             for row in records:
@@ -105,7 +99,6 @@ class NibrsXmlExporter(Exporter):
             for document in builder.finish():
                 archive.writestr(document.name, document.xml)
         stream.flush()
-        ledger.record(builder.entries)
         result = builder.result()
         for problem in result.problems:
             log.warning("NIBRS %s: left out: %s", period, one_line(str(problem)))

@@ -19,6 +19,7 @@ import attrs
 from sro_core.codes import SCHOOL_LOCATION_CODES
 from sro_core.domain import (
     INCIDENT_NUMBER,
+    PERSON_VICTIM_TYPES,
     AgeRange,
     Arrest,
     Demographics,
@@ -32,6 +33,7 @@ from sro_core.domain import (
     JuvenileDisposition,
     Location,
     LocationKind,
+    NonPersonVictim,
     Offense,
     Person,
     PersonKind,
@@ -46,6 +48,7 @@ from sro_core.domain import (
     code_problems,
 )
 from sro_core.ports import ProgramContext
+from sro_core_nibrs.mapping import UNKNOWN_OFFENDER
 from sro_core_nibrs.reader import Document, read_document
 from sro_core_nibrs.reports import (
     UNDER_ONE_YEAR,
@@ -55,6 +58,7 @@ from sro_core_nibrs.reports import (
     GroupBReport,
     NibrsArrestee,
     NibrsPerson,
+    NibrsVictim,
     ZeroReport,
 )
 
@@ -146,7 +150,17 @@ def _demographics(person: NibrsPerson) -> Demographics:
     )
 
 
-def _arrest(arrestee: NibrsArrestee) -> Arrest:
+def _non_person_victims(report: GroupAReport) -> list[NibrsVictim]:
+    """Return the victims of a report that are not people and play no other part in it."""
+    others = {o.person for o in report.offenders} | {a.person for a in report.arrestees}
+    return [
+        v
+        for v in report.victims
+        if v.victim_type not in PERSON_VICTIM_TYPES and v.person not in others
+    ]
+
+
+def _arrest(arrestee: NibrsArrestee, incident_number: str) -> Arrest:
     disposition = arrestee.juvenile_disposition
     return Arrest(
         arrested_on=arrestee.arrested_on,
@@ -155,6 +169,9 @@ def _arrest(arrestee: NibrsArrestee) -> Arrest:
         armed_with=arrestee.armed_with,
         juvenile_disposition=JuvenileDisposition(disposition) if disposition else None,
         multiple_arrestee=arrestee.multiple_arrestee or "N",
+        transaction_number=(
+            arrestee.arrest_number if arrestee.arrest_number != incident_number else None
+        ),
     )
 
 
@@ -181,10 +198,16 @@ class _Importer:
             return Location(LocationKind.ONLINE, code)
         return Location(LocationKind.COMMUNITY, code)
 
-    def numbered(self, number: str) -> tuple[str | None, IncidentStatus]:
+    def numbered(self, number: str) -> tuple[str | None, IncidentStatus, str | None]:
+        """Return the number, status and NIBRS number of a record numbered ``number``.
+
+        A number of this library's form (``YYYY-NNNNNN``) is the incident's own; another
+        system's number is kept as the incident's NIBRS number, and the incident is a draft
+        the program numbers when it stores it.
+        """
         if INCIDENT_NUMBER.fullmatch(number):
-            return number, IncidentStatus.REPORTED
-        return None, IncidentStatus.DRAFT
+            return number, IncidentStatus.REPORTED, None
+        return None, IncidentStatus.DRAFT, number
 
     def note(self, where: str, path: str, value: object, rule: str) -> None:
         """List something read but not kept in the domain."""
@@ -192,14 +215,10 @@ class _Importer:
 
     def note_losses(self, report: GroupAReport, where: str, victims: Iterable[int]) -> None:
         """List what of a Group A report the domain has no place for."""
-        for arrestee in report.arrestees:
-            if arrestee.arrest_number != report.incident_number:
-                rule = "the arrest transaction number is written as the incident's"
-                path = f"arrestees[{arrestee.sequence}].arrest_number"
-                self.note(where, path, arrestee.arrest_number, rule)
+        arrested = {a.person for a in report.arrestees}
         for n, facts in enumerate(report.persons):
-            if facts.resident is not None and n not in victims:
-                rule = "the SRO domain keeps resident status for victims only"
+            if facts.resident is not None and n not in victims and n not in arrested:
+                rule = "the SRO domain keeps resident status for victims and arrestees only"
                 self.note(where, f"persons[{n}].resident", facts.resident, rule)
             if facts.age is not None and facts.age.text in {"NEONATAL", "NEWBORN"}:
                 rule = "kept as under one year; written BABY when exported again"
@@ -209,15 +228,24 @@ class _Importer:
             self.note(where, "occurred", day, "the hour is not known; recorded at midnight")
 
     def involvements(self, report: GroupAReport, where: str) -> tuple[Involvement, ...]:
-        """Return the people of a Group A report as involvements, one per ``nc:Person``."""
+        """Return the people of a Group A report as involvements, one per ``nc:Person``.
+
+        Victims that are not people, and the unknown offender (00), are no involvement:
+        see :meth:`non_person_victims` and :func:`_offender_unknown`.
+        """
         people = [self.person(p) for p in report.persons]
         roles: dict[int, set[InvolvementRole]] = {}
         victims: dict[int, VictimDetails] = {}
         arrests: dict[int, Arrest] = {}
         offender_of = {o.sequence: o.person for o in report.offenders}
         for offender in report.offenders:
-            roles.setdefault(offender.person, set()).add(InvolvementRole.OFFENDER)
+            if offender.sequence != UNKNOWN_OFFENDER:
+                roles.setdefault(offender.person, set()).add(InvolvementRole.OFFENDER)
+        not_people = {v.person for v in _non_person_victims(report)}
+        facts_of = report.persons.__getitem__
         for victim in report.victims:
+            if victim.person in not_people:
+                continue
             if victim.person in victims:
                 field = _at(where, f"victims[{victim.sequence}].person")
                 raise RuleViolation(field, victim.person, "one person is one victim of an incident")
@@ -239,7 +267,10 @@ class _Importer:
                 rule = "one person is one arrestee of an incident"
                 raise RuleViolation(field, arrestee.person, rule)
             roles.setdefault(arrestee.person, set()).add(InvolvementRole.ARRESTEE)
-            arrests[arrestee.person] = self.arrest(arrestee, where)
+            resident = None if arrestee.person in victims else facts_of(arrestee.person).resident
+            arrests[arrestee.person] = attrs.evolve(
+                self.arrest(arrestee, where, report.incident_number), resident_status=resident
+            )
         self.note_losses(report, where, victims)
         return tuple(
             Involvement(
@@ -255,7 +286,7 @@ class _Importer:
     def group_a(self, report: GroupAReport, where: str) -> Incident:
         """Return the incident of a Group A incident report."""
         involvements = self.involvements(report, where)
-        number, status = self.numbered(report.incident_number)
+        number, status, foreign = self.numbered(report.incident_number)
         disposition = None
         if report.exceptional_clearance != "N" and report.cleared_on is not None:
             disposition = Disposition(
@@ -295,28 +326,28 @@ class _Importer:
             status=status,
             disposition=disposition,
             number=number,
+            non_person_victims=tuple(
+                NonPersonVictim(v.victim_type, v.offense_codes) for v in _non_person_victims(report)
+            ),
+            offender_unknown=any(o.sequence == UNKNOWN_OFFENDER for o in report.offenders),
+            nibrs_number=foreign,
         )
 
-    def arrest(self, arrestee: NibrsArrestee, where: str) -> Arrest:
+    def arrest(self, arrestee: NibrsArrestee, where: str, number: str) -> Arrest:
         """Return the domain's arrest of an arrestee, noting an indicator filled in."""
         if arrestee.multiple_arrestee is None:
             path = f"arrestees[{arrestee.sequence}].multiple_arrestee"
             self.note(where, path, None, "element 44 is missing; recorded as N (not applicable)")
-        return _arrest(arrestee)
+        return _arrest(arrestee, number)
 
     def group_b(self, number: str, reports: list[GroupBReport]) -> Incident:
         """Return one incident for the Group B arrest reports of one arrest transaction."""
         reports = sorted(reports, key=lambda r: r.arrestee.sequence)
         where = f"arrest {number}"
-        for report in reports:
-            if report.person.resident is not None:
-                path = f"arrestees[{report.arrestee.sequence}].person.resident"
-                rule = "the SRO domain keeps resident status for victims only"
-                self.note(where, path, report.person.resident, rule)
         first = min(r.arrestee.arrested_on for r in reports)
         start = dt.datetime.combine(first, dt.time(), self.program.calendar.zone)
         codes = dict.fromkeys(r.arrestee.offense_code for r in reports)
-        incident_number, status = self.numbered(number)
+        incident_number, status, foreign = self.numbered(number)
         return Incident(
             reporting_officer_id=self.settings.reporting_officer_id,
             occurred_start=start,
@@ -329,13 +360,16 @@ class _Importer:
                 Involvement(
                     self.person(r.person),
                     frozenset({InvolvementRole.ARRESTEE}),
-                    arrest=self.arrest(r.arrestee, where),
+                    arrest=attrs.evolve(
+                        self.arrest(r.arrestee, where, number), resident_status=r.person.resident
+                    ),
                     estimated_age=_estimate(r.person.age),
                 )
                 for r in reports
             ),
             status=status,
             number=incident_number,
+            nibrs_number=foreign,
         )
 
     def checked(self, incident: Incident, where: str) -> list[Problem]:

@@ -15,6 +15,7 @@ import attrs
 
 from sro_core.codes import GROUP_A_OFFENSES, GROUP_B_OFFENSES
 from sro_core.domain import (
+    PERSON_VICTIM_TYPES,
     DispositionKind,
     Incident,
     Involvement,
@@ -43,8 +44,8 @@ An arrestee is reported as an arrestee (``j:Arrestee``); NIBRS does not link the
 arrested offender has both roles, as the SRO records them.
 """
 REPORTED_ROLES = OFFENDER_ROLES | {InvolvementRole.ARRESTEE}
-PERSON_VICTIM_TYPES = frozenset({"I", "L"})
-"""Victim types whose age, sex, race, ethnicity and residence NIBRS records: individual, officer."""
+UNKNOWN_OFFENDER = 0
+"""The offender sequence number (element 36) that says nothing is known of the offenders: 00."""
 BABY_DAYS = 7
 """From 7 days to one year a person's NIBRS age is BABY; NEWBORN from 1 to 6 days."""
 
@@ -110,12 +111,15 @@ def nibrs_person(involvement: Involvement, day: dt.date) -> NibrsPerson:
     if victim is not None and victim.victim_type not in PERSON_VICTIM_TYPES and not offending:
         return NibrsPerson()
     known = involvement.person.demographics
+    resident = victim.resident_status if victim is not None else None
+    if resident is None and involvement.arrest is not None:
+        resident = involvement.arrest.resident_status
     return NibrsPerson(
         age=nibrs_age(involvement, day),
         sex=known.sex.value,
         race=known.nibrs_race,
         ethnicity=known.nibrs_ethnicity,
-        resident=victim.resident_status if victim is not None else None,
+        resident=resident,
     )
 
 
@@ -152,7 +156,7 @@ def _arrestee(
     return NibrsArrestee(
         sequence=sequence,
         person=person,
-        arrest_number=number,
+        arrest_number=arrest.transaction_number or number,
         arrested_on=arrest.arrested_on,
         arrest_type=arrest.arrest_type,
         offense_code=arrest.offense_code,
@@ -176,14 +180,21 @@ def group_a_report(
         (an incident imported from another records system); otherwise the incident's number.
     """
     day = incident_day(incident, program)
-    incident_number = number or incident.number or str(incident.id)
+    incident_number = nibrs_number(incident, number)
+    incident = incident.with_society_victim()
     offenses = _offenses(incident)
     codes = [o.code for o in offenses]
     people = _reported_people(incident)
-    persons = tuple(nibrs_person(i, day) for i in people)
+    persons = [nibrs_person(i, day) for i in people]
     index = {i.person.id: n for n, i in enumerate(people)}
     offenders = [i for i in people if i.roles & OFFENDER_ROLES]
     offender_sequence: dict[uuid.UUID, int] = {i.person.id: n for n, i in enumerate(offenders, 1)}
+    reported_offenders = [
+        NibrsOffender(sequence=n, person=index[i.person.id]) for n, i in enumerate(offenders, 1)
+    ]
+    if incident.offender_unknown and not offenders:
+        persons.append(NibrsPerson())
+        reported_offenders.append(NibrsOffender(sequence=UNKNOWN_OFFENDER, person=len(persons) - 1))
     victims: list[NibrsVictim] = []
     for involvement in people:
         details = involvement.victim
@@ -202,6 +213,16 @@ def group_a_report(
                     for r in details.relationships
                     if r.offender in offender_sequence
                 ),
+            )
+        )
+    for other in incident.non_person_victims:
+        persons.append(NibrsPerson())
+        victims.append(
+            NibrsVictim(
+                sequence=len(victims) + 1,
+                person=len(persons) - 1,
+                victim_type=other.victim_type,
+                offense_codes=tuple(c for c in codes if c in other.offense_codes),
             )
         )
     arrestees = [
@@ -227,11 +248,9 @@ def group_a_report(
         drugs=tuple(
             NibrsDrug(d.loss_type, d.drug_type, d.quantity, d.unit) for d in incident.drugs
         ),
-        persons=persons,
+        persons=tuple(persons),
         victims=tuple(victims),
-        offenders=tuple(
-            NibrsOffender(sequence=n, person=index[i.person.id]) for n, i in enumerate(offenders, 1)
-        ),
+        offenders=tuple(reported_offenders),
         arrestees=tuple(arrestees),
     )
 
@@ -245,12 +264,21 @@ def group_b_reports(
     their arrest transaction number (element 41) and are told apart by arrestee sequence.
     """
     day = incident_day(incident, program)
-    arrest_number = number or incident.number or str(incident.id)
+    arrest_number = nibrs_number(incident, number)
     reports = []
     for n, involvement in enumerate(group_b_arrestees(incident), 1):
         arrestee = _arrestee(involvement, n, 0, arrest_number)
-        if arrestee is not None:
-            # Resident status is a victim's in the domain; an arrest report carries none.
-            person = attrs.evolve(nibrs_person(involvement, day), resident=None)
+        if arrestee is not None and involvement.arrest is not None:
+            resident = involvement.arrest.resident_status
+            person = attrs.evolve(nibrs_person(involvement, day), resident=resident)
             reports.append(GroupBReport(person, arrestee))
     return tuple(reports)
+
+
+def nibrs_number(incident: Incident, number: str | None = None) -> str:
+    """Return the number an incident is reported under (element 2, or 41 for an arrest).
+
+    The number given, else the NIBRS number of an incident imported from another records
+    system (``incident.nibrs_number``), else the incident's own number.
+    """
+    return number or incident.nibrs_number or incident.number or str(incident.id)

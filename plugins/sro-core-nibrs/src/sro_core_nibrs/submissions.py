@@ -9,7 +9,8 @@ of what was sent before; a report the FBI already holds unchanged is not sent ag
 
 Every incident is checked against :mod:`.rules` first, and every document against the schema:
 an incident with a problem is left out, with its problems listed, and the rest go out.
-Nothing is recorded in the ledger until the documents have been written.
+The ledger is the program's store (:class:`~sro_core.ports.SubmittedReport`): the reports of a
+submission are recorded there only after the submission file has been written.
 """
 
 from __future__ import annotations
@@ -27,8 +28,7 @@ from typing import IO
 import attrs
 
 from sro_core.domain import DispositionKind, DomainError, Incident, Problem, RuleViolation
-from sro_core.ports import ProgramContext
-from sro_core_nibrs.ledger import LedgerEntry, SubmissionLedger, by_incident, now_text
+from sro_core.ports import ProgramContext, SubmittedReport
 from sro_core_nibrs.mapping import group_a_report, group_b_reports, has_group_a, local_hour
 from sro_core_nibrs.reports import (
     DeleteReport,
@@ -40,7 +40,7 @@ from sro_core_nibrs.reports import (
     ZeroReport,
     category_of,
 )
-from sro_core_nibrs.rules import incident_problems, incident_warnings
+from sro_core_nibrs.rules import Finding, incident_findings, incident_warnings
 from sro_core_nibrs.schema import schema_errors
 from sro_core_nibrs.writer import render
 
@@ -48,11 +48,24 @@ NIBRS_PERSON_FIELDS = ("date_of_birth", "demographics")
 """The person fields a NIBRS report is made from: an incident with them hidden is left out."""
 PERIOD = re.compile(r"(?P<year>\d{4})-(?P<month>0[1-9]|1[0-2])")
 MEDIA_TYPE = "application/zip"
+HIDDEN = (
+    "hidden from the exporting actor; NIBRS needs it: export as an actor with the"
+    " juvenile-records permission"
+)
 _SHORT = {ReportCategory.GROUP_A: "A", ReportCategory.GROUP_B: "B", ReportCategory.ZERO: "Z"}
 
 
 class NibrsConfigurationError(DomainError):
     """The program is not set up to report to NIBRS (no agency ORI)."""
+
+
+MISSING_ORI = (
+    "agency_ori is not set: a NIBRS submission names the agency by its nine-character ORI;"
+    ' put it in the configuration file\'s [program] table, agency_ori = "CA0200200"'
+    " (in the API: ProgramSettings(agency_ori=...))"
+)
+DEFAULT_NOW = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+"""A fixed stamp for callers that give no clock (tests, previews): never the wall clock."""
 
 
 @attrs.frozen
@@ -75,8 +88,8 @@ class SubmissionResult:
     ``problems``: why each incident left out was left out (``field`` starts with its number);
     ``warnings``: what is likely wrong in incidents that went out all the same;
     ``unchanged``: incidents the FBI already holds as they are; ``not_reported``: incidents
-    with nothing NIBRS takes (no Group A offense, no Group B arrest); ``entries``: the ledger
-    lines to record once the documents are written (:meth:`write` does both).
+    with nothing NIBRS takes (no Group A offense, no Group B arrest); ``entries``: the reports
+    to record in the program's ledger once the submission is written.
     """
 
     period: str
@@ -86,7 +99,7 @@ class SubmissionResult:
     warnings: tuple[Problem, ...] = ()
     unchanged: tuple[str, ...] = ()
     not_reported: tuple[str, ...] = ()
-    entries: tuple[LedgerEntry, ...] = ()
+    entries: tuple[SubmittedReport, ...] = ()
 
     def archive(self) -> bytes:
         """Return the documents as a zip archive, one XML file each, in order."""
@@ -96,11 +109,29 @@ class SubmissionResult:
                 archive.writestr(document.name, document.xml)
         return out.getvalue()
 
-    def write(self, out: IO[bytes], ledger: SubmissionLedger) -> None:
-        """Write the archive to ``out``, then record its reports in the ledger."""
+    def write(self, out: IO[bytes]) -> None:
+        """Write the archive to ``out``; record :attr:`entries` in the ledger after."""
         out.write(self.archive())
         out.flush()
-        ledger.record(self.entries)
+
+
+Key = tuple[str, str, str, int | None]
+
+
+def held(reports: Iterable[SubmittedReport]) -> dict[Key, SubmittedReport]:
+    """Return the reports the FBI holds, by key: every report replayed, deletes removing.
+
+    A Group B delete without an arrestee sequence removes every report of its number.
+    """
+    state: dict[Key, SubmittedReport] = {}
+    for report in reports:
+        if report.action != ReportAction.DELETE.value:
+            state[report.key] = report
+            continue
+        for key in [k for k in state if k[:3] == report.key[:3]]:
+            if report.sequence is None or key[3] == report.sequence:
+                del state[key]
+    return state
 
 
 def check_period(period: str) -> str:
@@ -136,34 +167,46 @@ def _unfounded(incident: Incident) -> bool:
 class SubmissionBuilder:
     """Builds a submission incident by incident, so an exporter can stream it.
 
+    :param submitted: the reports submitted before (the program's ledger, any agency's).
     :param numbers: NIBRS numbers of incidents whose records carry another number (imported
         from another system: :attr:`ImportResult.numbers`), by incident id.
-    :param now: the time the documents are stamped with (default: now).
+    :param now: the time the documents are stamped with: the program's clock.
+    :param submission: the name of the file the submission is written to (for the ledger).
+    :param actor: who submits (for the ledger).
+    :param submitted_in: the month the submission is made in, when later than ``period``
+        (``nibrs:ReportDate`` is the month a report is created; no date may be after it).
+        A zero report is dated with ``period``, the month it says had nothing.
     """
 
     def __init__(
         self,
         program: ProgramContext,
         period: str,
-        ledger: SubmissionLedger,
+        submitted: Iterable[SubmittedReport] = (),
         *,
         numbers: Mapping[uuid.UUID, str] | None = None,
-        now: dt.datetime | None = None,
+        now: dt.datetime,
+        submission: str = "",
+        actor: str = "",
+        submitted_in: str | None = None,
     ) -> None:
         ori = program.settings.agency_ori
         if ori is None:
-            raise NibrsConfigurationError(
-                "agency_ori is not set: a NIBRS submission names the agency's ORI"
-            )
+            raise NibrsConfigurationError(MISSING_ORI)
         self.program = program
         self.ori = ori
         self.period = check_period(period)
+        self.submitted_in = max(check_period(submitted_in or period), self.period)
         self.numbers = dict(numbers or {})
-        self.now = now or dt.datetime.now(dt.UTC)
-        self.held = ledger.held()
-        self.sent_periods = ledger.periods(ori)
+        self.now = now
+        self.submission = submission
+        self.actor = actor
+        before = [r for r in submitted if r.ori == ori]
+        self.held = held(before)
+        self.sent_periods = {r.period for r in before}
         self.documents: list[SubmissionDocument] = []
-        self.entries: list[LedgerEntry] = []
+        self.findings: list[Finding] = []
+        self.entries: list[SubmittedReport] = []
         self.exported: list[str] = []
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
@@ -172,9 +215,9 @@ class SubmissionBuilder:
         self.used: dict[str, uuid.UUID] = {}
         self.written = 0
 
-    def _header(self, action: ReportAction) -> Header:
+    def _header(self, action: ReportAction, month: str) -> Header:
         created = self.program.calendar.local(self.now)
-        return Header(self.ori, self.period, action, str(uuid.uuid4()), created)
+        return Header(self.ori, month, action, str(uuid.uuid4()), created)
 
     def _plan(
         self,
@@ -185,7 +228,8 @@ class SubmissionBuilder:
         sequence: int | None = None,
         arrested_on: dt.date | None = None,
     ) -> _Plan:
-        header = self._header(action)
+        month = self.period if isinstance(report, ZeroReport) else self.submitted_in
+        header = self._header(action, month)
         return _Plan(report, header, render(report, header), number, sequence, arrested_on)
 
     def _accept(self, plan: _Plan, incident_id: uuid.UUID | None) -> SubmissionDocument:
@@ -197,19 +241,21 @@ class SubmissionBuilder:
         document = SubmissionDocument(name, plan.xml, category, action, plan.number, plan.sequence)
         self.documents.append(document)
         self.entries.append(
-            LedgerEntry(
+            SubmittedReport(
                 ori=self.ori,
                 category=category.value,
                 number=plan.number,
                 action=action.value,
                 period=self.period,
-                message_id=plan.header.message_id,
+                submission=self.submission,
                 document=name,
-                written_at=now_text(self.now),
+                message_id=plan.header.message_id,
+                written_at=self.now,
+                actor=self.actor,
                 fingerprint="" if action is ReportAction.DELETE else fingerprint(plan.report),
                 sequence=plan.sequence,
-                incident_id=str(incident_id) if incident_id else None,
-                arrested_on=plan.arrested_on.isoformat() if plan.arrested_on else None,
+                incident_id=incident_id,
+                arrested_on=plan.arrested_on,
             )
         )
         return document
@@ -227,7 +273,7 @@ class SubmissionBuilder:
     def _planned(self, incident: Incident, number: str) -> tuple[list[_Plan], bool]:
         """Return the documents an incident needs, and whether it has anything to report."""
         wanted = self._wanted(incident, number)
-        held = by_incident(self.held.values(), number, self.ori)
+        held = self.held_for(number)
         planned = []
         keys = set()
         for report, sequence in wanted:
@@ -247,38 +293,54 @@ class SubmissionBuilder:
             planned.append(
                 self._plan(report, action, number, sequence=sequence, arrested_on=arrested_on)
             )
-        for prior in held:
-            if prior.key in keys:
-                continue
-            category = ReportCategory(prior.category)
-            group_a = category is ReportCategory.GROUP_A
-            when = local_hour(incident, self.program) if group_a else None
-            arrested = dt.date.fromisoformat(prior.arrested_on) if prior.arrested_on else None
-            delete = DeleteReport(category, number, when, prior.sequence, arrested)
-            planned.append(
-                self._plan(
-                    delete,
-                    ReportAction.DELETE,
-                    number,
-                    sequence=prior.sequence,
-                    arrested_on=arrested,
-                )
-            )
+        when = local_hour(incident, self.program)
+        planned += [self._delete(p, when) for p in held if p.key not in keys]
         return planned, bool(wanted or held)
 
+    def held_for(self, number: str) -> list[SubmittedReport]:
+        """Return the reports the FBI holds for one incident or arrest transaction number."""
+        return [
+            r
+            for r in self.held.values()
+            if r.number == number and r.category != ReportCategory.ZERO.value
+        ]
+
+    def _delete(self, prior: SubmittedReport, when: dt.datetime | None) -> _Plan:
+        category = ReportCategory(prior.category)
+        at = when if category is ReportCategory.GROUP_A else None
+        delete = DeleteReport(category, prior.number, at, prior.sequence, prior.arrested_on)
+        return self._plan(
+            delete,
+            ReportAction.DELETE,
+            prior.number,
+            sequence=prior.sequence,
+            arrested_on=prior.arrested_on,
+        )
+
+    def gone(self, incident_id: uuid.UUID) -> list[SubmissionDocument]:
+        """Return the deletes of what was submitted for an incident no longer in the store."""
+        documents = []
+        for prior in [r for r in self.held.values() if r.incident_id == incident_id]:
+            plan = self._delete(prior, None)
+            documents.append(self._accept(plan, incident_id))
+            if prior.number not in self.exported:
+                self.exported.append(prior.number)
+        return documents
+
     def _problems(
-        self, incident: Incident, number: str | None, hidden: Collection[str]
+        self, incident: Incident, number: str | None, given: str | None, hidden: Collection[str]
     ) -> list[Problem]:
         """Return why an incident cannot go: its rules, hidden facts, a number used twice."""
         problems: list[Problem] = []
         if not _unfounded(incident):
-            problems = incident_problems(incident, self.program, self.period, number=number)
+            found = incident_findings(incident, self.program, self.submitted_in, number=given)
+            self.findings += found
+            problems = [f.problem() for f in found]
         # An unfounded incident is only deleted, by its number: its other facts do not matter.
         name = number or f"draft {incident.id}"
         for path in sorted(hidden):
             if any(part in path for part in NIBRS_PERSON_FIELDS) and not _unfounded(incident):
-                rule = "hidden from the exporting actor; NIBRS needs it (juvenile records)"
-                problems.append(Problem(f"{name} {path}", None, rule))
+                problems.append(Problem(f"{name} {path}", None, HIDDEN))
         if number is not None and number in self.used:
             other = self.used[number]
             given = "this incident is given twice" if other == incident.id else f"incident {other}"
@@ -293,8 +355,9 @@ class SubmissionBuilder:
             incident whose NIBRS facts (dates of birth, demographics) were hidden is left out
             rather than reported with ages and races made unknown.
         """
-        number = self.numbers.get(incident.id) or incident.number
-        problems = self._problems(incident, number, hidden)
+        given = self.numbers.get(incident.id)
+        number = given or incident.nibrs_number or incident.number
+        problems = self._problems(incident, number, given, hidden)
         if problems or number is None:
             self.problems += problems
             return []
@@ -346,23 +409,35 @@ def nibrs_submission(
     *,
     program: ProgramContext,
     period: str,
-    ledger: SubmissionLedger,
+    submitted: Iterable[SubmittedReport] = (),
     numbers: Mapping[uuid.UUID, str] | None = None,
-    now: dt.datetime | None = None,
+    now: dt.datetime = DEFAULT_NOW,
+    submission: str = "",
+    actor: str = "",
 ) -> SubmissionResult:
     """Return the NIBRS submission of the incidents given, for a reporting period.
 
-    Nothing is recorded in ``ledger`` here: call :meth:`SubmissionResult.write` (or
-    ``ledger.record(result.entries)`` once the documents are stored) after writing.
+    Nothing is recorded here: record ``result.entries`` in the program's ledger
+    (``Program.record_submission``) once the submission is written.
 
     :param incidents: the incidents to report this month (new, changed, or to delete).
     :param program: the program reporting: its ORI, calendar and code tables.
     :param period: the reporting period, ``YYYY-MM`` (``nibrs:ReportDate``).
-    :param ledger: what was submitted before.
+    :param submitted: what was submitted before (``Program.submitted_reports``).
     :param numbers: NIBRS numbers for incidents recorded under another number.
-    :param now: the time to stamp the documents with.
+    :param now: the time to stamp the documents with (the program's clock).
+    :param submission: the file name the submission is written to, for the ledger.
+    :param actor: who submits, for the ledger.
     """
-    builder = SubmissionBuilder(program, period, ledger, numbers=numbers, now=now)
+    builder = SubmissionBuilder(
+        program,
+        period,
+        submitted,
+        numbers=numbers,
+        now=now,
+        submission=submission,
+        actor=actor,
+    )
     for incident in incidents:
         builder.add(incident)
     builder.finish()

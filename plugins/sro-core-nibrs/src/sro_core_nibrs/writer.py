@@ -239,7 +239,10 @@ def _roles(element: ET.Element, report: GroupAReport) -> None:
     for offender in report.offenders:
         subject = _add(element, "j:Subject", id=f"Subject{offender.sequence}")
         _add(subject, "nc:RoleOfPerson", ref=f"Person{offender.person + 1}")
-        _add(subject, "j:SubjectSequenceNumberText", str(offender.sequence))
+        # Offender 00 says nothing is known of the offenders; the others are 1, 2 … as written
+        # in the IEPD's samples.
+        sequence = f"{offender.sequence:02d}" if offender.sequence == 0 else str(offender.sequence)
+        _add(subject, "j:SubjectSequenceNumberText", sequence)
     for arrestee in report.arrestees:
         _arrestee(element, arrestee)
     for arrestee in report.arrestees:

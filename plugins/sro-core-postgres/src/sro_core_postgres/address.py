@@ -146,6 +146,21 @@ def failure(address: Address, error: BaseException) -> StorageError:
         message = f"{where}: the server's user may not do this ({detail})"
     elif isinstance(error, psycopg.DataError) and ("NUL" in detail or "0x00" in detail):
         message = f"{where}: PostgreSQL text cannot hold the NUL character ({detail})"
+    elif state == "53100":  # disk_full
+        message = (
+            f"{where}: the server's disk is full ({detail}); nothing of this command was "
+            "stored: free space on the server, then run it again"
+        )
+    elif state == "25006":  # read_only_sql_transaction
+        message = (
+            f"{where} is read only ({detail}: a standby, or default_transaction_read_only): its "
+            "records can be read, but a change needs the primary server"
+        )
+    elif state in ("XX001", "XX002"):  # data_corrupted, index_corrupted
+        message = (
+            f"{where} is damaged ({detail}): run `sro doctor` to see what is wrong, and restore "
+            "the schema from a backup (pg_dump)"
+        )
     elif state.startswith(("08", "57P")):
         message = f"{where} cannot be reached: {detail}"
     else:

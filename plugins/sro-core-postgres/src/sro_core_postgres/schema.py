@@ -200,6 +200,25 @@ CREATE TABLE incident_numbers (
 );
 """
 
+_AUDIT_APPEND_ONLY = """
+ALTER TABLE audit ADD COLUMN key_id text NOT NULL DEFAULT '';
+CREATE FUNCTION audit_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'the audit trail is append-only: % of audit entries is refused', TG_OP
+        USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit
+    FOR EACH ROW EXECUTE FUNCTION audit_refuse_change();
+CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change();
+REVOKE UPDATE, DELETE, TRUNCATE ON audit FROM PUBLIC, CURRENT_USER;
+"""
+"""Entries name the audit key their hash was made with ('' for the plain SHA-256 of before);
+the table refuses UPDATE, DELETE and TRUNCATE by trigger, whoever asks. The owner of the
+table (or a superuser) can still drop the trigger: the external checkpoints catch what
+follows (see the audit page of the documentation)."""
+
 _ACTORS = """
 CREATE TABLE actors (
     id uuid PRIMARY KEY,
@@ -226,7 +245,30 @@ CREATE INDEX outbox_settled ON outbox (settled_at) WHERE settled_at IS NOT NULL;
 The same migration as the SQLite store's: the claim query reads the open events only.
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _ACTORS, _CLAIMS)
+_NIBRS_SUBMISSIONS = """
+CREATE TABLE nibrs_submissions (
+    position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    ori text NOT NULL,
+    category text NOT NULL,
+    number text NOT NULL,
+    action text NOT NULL,
+    period text NOT NULL,
+    submission text NOT NULL,
+    document text NOT NULL,
+    message_id text NOT NULL,
+    written_at timestamptz NOT NULL,
+    actor text NOT NULL,
+    fingerprint text NOT NULL,
+    sequence integer,
+    incident_id uuid,
+    arrested_on date
+);
+CREATE INDEX nibrs_submissions_by_ori ON nibrs_submissions (ori, position);
+"""
+"""The NIBRS submission ledger: every report written, in the order written."""
+
+
+MIGRATIONS: tuple[str, ...] = (_V1, _ACTORS, _CLAIMS, _AUDIT_APPEND_ONLY, _NIBRS_SUBMISSIONS)
 """The migration scripts, in order: migration ``n`` is ``MIGRATIONS[n - 1]``."""
 
 LATEST = len(MIGRATIONS)
@@ -296,6 +338,11 @@ def check(found: Found, where: str, calendar: ProgramCalendar) -> None:
 def lock_key(schema: str) -> int:
     """Return the advisory-lock key that makes migrations of one schema take turns."""
     return zlib.crc32(f"sro_core migrate {schema}".encode())
+
+
+def audit_lock_key(schema: str) -> int:
+    """Return the advisory-lock key that makes appends to one schema's audit chain take turns."""
+    return zlib.crc32(f"sro_core audit {schema}".encode())
 
 
 def upgrade(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -14,11 +14,9 @@ from psycopg import sql
 
 from sro_core.domain import (
     ActorEntry,
-    ActorRole,
     Agreement,
     Assignment,
     AuditEntry,
-    AuditOutcome,
     CrisisEvent,
     DomainEvent,
     Incident,
@@ -27,7 +25,10 @@ from sro_core.domain import (
     Person,
     Referral,
     School,
+    UnreadableEntry,
     incident_number,
+    read_entry,
+    readable,
 )
 from sro_core.ports import (
     Aggregate,
@@ -49,6 +50,9 @@ from sro_core.ports import (
     Storage,
     StorageError,
     StorageSettings,
+    StoreCheck,
+    SubmissionLedger,
+    SubmittedReport,
     UnitOfWork,
     check_follows,
 )
@@ -87,6 +91,7 @@ class PostgresStorage(Storage):
         super().__init__(settings)
         self.address = Address.from_url(settings.url)
         self._closed = False
+        self.audit_lock = schema.audit_lock_key(self.address.schema)
         self._prepare()
         self.pool: psycopg_pool.ConnectionPool[Connection] = psycopg_pool.ConnectionPool(
             self.address.conninfo,
@@ -194,6 +199,58 @@ class PostgresStorage(Storage):
             except psycopg.Error as error:
                 raise failure(self.address, error) from error
 
+    def check_integrity(self) -> StoreCheck:
+        """Check the store's B-tree indexes with ``amcheck``, where the extension is installed.
+
+        ``bt_index_check`` reads each index of the store's schema and reports corruption
+        without blocking writers. Without the extension the check says how to install it.
+        """
+        name = "PostgreSQL amcheck"
+        with self._connect() as connection:
+            try:
+                installed = connection.execute(
+                    "SELECT 1 FROM pg_extension WHERE extname = 'amcheck'"
+                ).fetchone()
+                if installed is None:
+                    return StoreCheck(
+                        name,
+                        note="amcheck is not installed: CREATE EXTENSION amcheck (as a "
+                        "superuser) to check the indexes; the library's own checks ran",
+                    )
+                indexes = connection.execute(
+                    "SELECT c.oid, c.relname FROM pg_index AS i "
+                    "JOIN pg_class AS c ON c.oid = i.indexrelid "
+                    "JOIN pg_namespace AS n ON n.oid = c.relnamespace "
+                    "JOIN pg_am AS a ON a.oid = c.relam "
+                    "WHERE n.nspname = %s AND a.amname = 'btree' ORDER BY c.relname",
+                    (self.address.schema,),
+                ).fetchall()
+            except psycopg.Error as error:
+                raise failure(self.address, error) from error
+            problems = []
+            for oid, relname in indexes:
+                try:
+                    connection.execute("SELECT bt_index_check(%s)", (oid,))
+                except psycopg.Error as error:
+                    connection.rollback()
+                    problems.append(f"index {relname}: {str(error).strip().splitlines()[0]}")
+        return StoreCheck(name, tuple(problems), f"{len(indexes)} indexes checked")
+
+    def backup(self, path: str) -> None:
+        """Refuse, saying which server tool copies the store's schema."""
+        raise StorageError(
+            f"{self.address.describe()}: back up a PostgreSQL store with the server's tools: "
+            f"pg_dump --format=custom --schema={self.address.schema} --file={path} <database URL>"
+        )
+
+    def restore(self, path: str) -> None:
+        """Refuse, saying which server tool restores the store's schema."""
+        raise StorageError(
+            f"{self.address.describe()}: restore a PostgreSQL store with the server's tools: "
+            f"pg_restore --clean --if-exists --schema={self.address.schema} --dbname=<database "
+            f"URL> {path}, then `sro audit checkpoint`"
+        )
+
     def close(self) -> None:
         """Close the pool: idle connections now, the others as their units of work end."""
         if not self._closed:
@@ -233,6 +290,7 @@ class PostgresUnitOfWork(UnitOfWork):
         self.crises = _Crises(self, rows.CRISES)
         self.outbox = _Outbox(self)
         self.audit = _Audit(self)
+        self.submissions = _Submissions(self)
         self.queries = PostgresQueries(self)
 
     @property
@@ -707,22 +765,104 @@ def _error_bytes(error: str | None) -> bytes | None:
 
 _AUDIT = (
     "SELECT sequence, at, actor_id, actor_role, component, action, outcome, target, detail, "
-    "previous_hash, hash FROM audit"
+    "previous_hash, hash, key_id FROM audit"
+)
+"""The entry's columns, in the order :func:`~sro_core.domain.read_entry` takes them."""
+
+
+_SUBMITTED = (
+    "SELECT ori, category, number, action, period, submission, document, message_id, "
+    "written_at, actor, fingerprint, sequence, incident_id, arrested_on FROM nibrs_submissions"
 )
 
 
+class _Submissions(SubmissionLedger):
+    def __init__(self, unit: PostgresUnitOfWork) -> None:
+        self.unit = unit
+
+    def record(self, reports: Sequence[SubmittedReport]) -> None:
+        self.unit.executemany(
+            "INSERT INTO nibrs_submissions (ori, category, number, action, period, submission, "
+            "document, message_id, written_at, actor, fingerprint, sequence, incident_id, "
+            "arrested_on) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            [
+                (
+                    r.ori,
+                    r.category,
+                    r.number,
+                    r.action,
+                    r.period,
+                    r.submission,
+                    r.document,
+                    r.message_id,
+                    r.written_at,
+                    r.actor,
+                    r.fingerprint,
+                    r.sequence,
+                    r.incident_id,
+                    r.arrested_on,
+                )
+                for r in reports
+            ],
+        )
+
+    def reports(self, ori: str | None = None) -> list[SubmittedReport]:
+        if ori is None:
+            found = self.unit.execute(f"{_SUBMITTED} ORDER BY position").fetchall()
+        else:
+            query = f"{_SUBMITTED} WHERE ori = %s ORDER BY position"
+            found = self.unit.execute(query, (ori,)).fetchall()
+        return [
+            SubmittedReport(
+                ori=row[0],
+                category=row[1],
+                number=row[2],
+                action=row[3],
+                period=row[4],
+                submission=row[5],
+                document=row[6],
+                message_id=row[7],
+                written_at=row[8],
+                actor=row[9],
+                fingerprint=row[10],
+                sequence=row[11],
+                incident_id=row[12],
+                arrested_on=row[13],
+            )
+            for row in found
+        ]
+
+
 class _Audit(AuditLog):
+    """The chain in the ``audit`` table; appends take turns on a transaction advisory lock.
+
+    ``append_next`` (and ``append``) first takes the schema's audit lock
+    (``pg_advisory_xact_lock``, taken again at no cost), then reads the head: the head it reads
+    is the latest committed one, and no other writer can append until this unit ends. The
+    program appends a command's entry as the last step of its unit of work, so the lock is
+    held only from then to the commit, and concurrent commands queue for it instead of
+    failing with a conflict.
+    """
+
     def __init__(self, unit: PostgresUnitOfWork) -> None:
         self.unit = unit
 
     def head(self) -> AuditEntry | None:
         row = self.unit.execute(f"{_AUDIT} ORDER BY sequence DESC LIMIT 1").fetchone()
-        return None if row is None else self._entry(row)
+        return None if row is None else readable(read_entry(row))
+
+    def _hold(self) -> None:
+        self.unit.execute("SELECT pg_advisory_xact_lock(%s)", (self.unit.storage.audit_lock,))
+
+    def append_next(self, seal: Callable[[AuditEntry | None], AuditEntry]) -> AuditEntry:
+        self._hold()
+        return super().append_next(seal)
 
     def append(self, entry: AuditEntry) -> None:
+        self._hold()
         check_follows(self.head(), entry)
         inserted = self.unit.execute(
-            "INSERT INTO audit VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+            "INSERT INTO audit VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
             "ON CONFLICT (sequence) DO NOTHING",
             (
                 entry.sequence,
@@ -736,29 +876,17 @@ class _Audit(AuditLog):
                 entry.detail,
                 entry.previous_hash,
                 entry.hash,
+                entry.key_id,
             ),
         ).rowcount
         if inserted == 0:
             raise Conflict("audit entry", entry.sequence, "appended by another writer meanwhile")
 
     def entries(self, after: int = 0, limit: int | None = None) -> list[AuditEntry]:
+        return [readable(found) for found in self.scan(after, limit)]
+
+    def scan(self, after: int = 0, limit: int | None = None) -> list[AuditEntry | UnreadableEntry]:
         found = self.unit.execute(
             f"{_AUDIT} WHERE sequence > %s ORDER BY sequence LIMIT %s", (after, limit)
         ).fetchall()
-        return [self._entry(row) for row in found]
-
-    @staticmethod
-    def _entry(row: Sequence[Any]) -> AuditEntry:
-        return AuditEntry(
-            sequence=row[0],
-            at=row[1],
-            actor_id=row[2],
-            actor_role=ActorRole(row[3]),
-            component=row[4],
-            action=row[5],
-            outcome=AuditOutcome(row[6]),
-            target=row[7],
-            detail=row[8],
-            previous_hash=row[9],
-            hash=row[10],
-        )
+        return [read_entry(row) for row in found]

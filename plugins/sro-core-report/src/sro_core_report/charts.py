@@ -1,8 +1,11 @@
-"""Stacked bar charts drawn by matplotlib's Agg renderer into PNG ``data:`` URIs.
+"""Stacked bar charts drawn by matplotlib's SVG renderer into ``data:`` URIs.
 
-No pyplot: each chart is its own ``Figure`` on its own Agg canvas, so drawing touches no
-global state and reports may be drawn from several threads at once. The PNG carries no
-software version or date, so the same chart gives the same bytes on every run.
+SVG, so a chart stays sharp when zoomed and scales down to a phone's width; its text is drawn
+as paths (matplotlib's default), so it looks the same without any font installed. No pyplot:
+each chart is its own ``Figure`` on its own SVG canvas, so drawing touches no global state and
+reports may be drawn from several threads at once. The SVG carries no date or software
+version, and its element ids come from a fixed salt, so the same chart gives the same bytes on
+every run.
 """
 
 from __future__ import annotations
@@ -12,20 +15,27 @@ import io
 import textwrap
 
 import attrs
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+import matplotlib
+from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from sro_core_report.sections import BarChart
 
-DPI = 144
-"""Pixels drawn per inch: one and a half per CSS pixel, so charts stay sharp on dense screens."""
+DPI = 72
+"""Points per inch: an SVG's user units are points."""
 CSS_DPI = 96
 """CSS pixels per inch: the page shows a chart at its size in inches times this."""
 WIDTH = 9.0
 """Every chart's width, in inches."""
-PNG_METADATA: dict[str, str | None] = {"Software": None, "Date": None}
-"""No text chunks: matplotlib would write its version, which would change the bytes."""
+SVG_METADATA: dict[str, str | None] = {"Date": None, "Creator": None}
+"""No date and no software version: they would change the bytes from run to run."""
+SVG_SALT = "sro-core-report"
+"""The salt of the SVG's element ids, so the same chart has the same ids on every run."""
+
+if matplotlib.rcParams["svg.hashsalt"] is None:
+    # Set once, before any drawing: a per-chart rc_context would race between threads.
+    matplotlib.rcParams["svg.hashsalt"] = SVG_SALT
 WRAP = 30
 """Legend and bar labels are wrapped at this many characters (category descriptions are long)."""
 
@@ -41,7 +51,7 @@ class Image:
 
 
 def draw(chart: BarChart) -> Image:
-    """Draw a stacked bar chart and return it as a PNG ``data:`` URI."""
+    """Draw a stacked bar chart and return it as an SVG ``data:`` URI."""
     legend = [textwrap.fill(series.label, WRAP) for series in chart.series]
     bars = [textwrap.fill(bar, WRAP) if chart.horizontal else bar for bar in chart.bars]
     legend_lines = sum(text.count("\n") + 1 for text in legend) if len(legend) > 1 else 0
@@ -51,7 +61,7 @@ def draw(chart: BarChart) -> Image:
     else:
         height = max(3.4, 0.6 + 0.2 * legend_lines)
     figure = Figure(figsize=(WIDTH, height), dpi=DPI, layout="constrained", facecolor="white")
-    FigureCanvasAgg(figure)
+    FigureCanvasSVG(figure)
     axes = figure.add_subplot()
     positions = list(range(len(bars)))
     base = [0.0] * len(positions)
@@ -100,6 +110,6 @@ def draw(chart: BarChart) -> Image:
         reverse = not chart.horizontal
         figure.legend(loc="outside right upper", fontsize=9, frameon=False, reverse=reverse)
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI, facecolor="white", metadata=PNG_METADATA)
-    uri = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    figure.savefig(buffer, format="svg", facecolor="white", metadata=SVG_METADATA)
+    uri = "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
     return Image(uri, round(WIDTH * CSS_DPI), round(height * CSS_DPI), chart.alt)

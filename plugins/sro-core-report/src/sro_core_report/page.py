@@ -74,6 +74,7 @@ def render(report: ProgramReport, program: ProgramContext) -> bytes:
         .render(
             masthead=laid_out.masthead,
             sections=laid_out.sections,
+            headline=laid_out.headline,
             charts=charts,
             nothing=NOTHING,
             policy=policy,

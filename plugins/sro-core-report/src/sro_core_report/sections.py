@@ -2,8 +2,9 @@
 
 Nothing here draws or writes HTML: :func:`contents` turns a report into plain values that
 ``charts`` draws and the page template prints. Suppressed counts (None) stay suppressed: a
-table shows them as ``suppressed``, a total that includes one is suppressed too (otherwise the
-others would give it away), and a chart leaves them out and says how many it left out.
+table shows them as ``suppressed``, a total that includes one shows only what the shown counts
+prove (``at least 37``: each suppressed count is at least 1), so the exact total never gives a
+suppressed count away, and a chart leaves them out and says how many it left out.
 """
 
 from __future__ import annotations
@@ -40,6 +41,10 @@ FIGURES = frozenset({"count", "number", "suppressed"})
 """The kinds of cell that hold a figure."""
 HOURS_FROM = 20 * 60
 """An officer's minutes beyond which the triad chart counts hours instead."""
+TOP_CATEGORIES = 6
+"""The category chart's bars stack this many categories; the rest stack as one, all others."""
+ALL_OTHERS = "All other categories"
+"""The label of the categories the chart stacks as one (the table lists each)."""
 
 
 @attrs.frozen
@@ -136,11 +141,21 @@ class Masthead:
 
 
 @attrs.frozen
+class Headline:
+    """A headline figure beside last year's: ``229``, ``last year 212 (+8%)``."""
+
+    label: str
+    value: str
+    last_year: str
+
+
+@attrs.frozen
 class Contents:
     """Everything the page shows, in order."""
 
     masthead: Masthead
     sections: tuple[Section, ...]
+    headline: tuple[Headline, ...] = ()
 
 
 def contents(report: ProgramReport, calendar: ProgramCalendar) -> Contents:
@@ -159,7 +174,21 @@ def contents(report: ProgramReport, calendar: ProgramCalendar) -> Contents:
             _crises(report, calendar),
             _agreements(report, calendar),
         ),
+        tuple(
+            _headline(figure.label, figure.count, figure.last_year) for figure in report.headline
+        ),
     )
+
+
+def _headline(name: str, count: Count, before: Count) -> Headline:
+    """Return a headline figure with last year's beside it, and the change if both are shown."""
+    value = "suppressed" if count is None else f"{count:,}"
+    if before is None:
+        return Headline(name, value, "last year: suppressed")
+    change = ""
+    if count is not None and before:
+        change = f" ({(count - before) / before:+.0%})"
+    return Headline(name, value, f"last year: {before:,}{change}")
 
 
 def period_months(
@@ -200,6 +229,16 @@ class _Counts:
             hint = f"suppressed: under {self.threshold}, or one that would give such a count away"
             return Cell("suppressed", "suppressed", hint)
         return Cell(f"{count:,}", "count")
+
+    def total_cell(self, counts: Iterable[Count]) -> Cell:
+        """Return a total's cell; with suppressed counts in it, the least it can be."""
+        values = list(counts)
+        hidden = sum(value is None for value in values)
+        if not hidden:
+            return self.cell(total(values))
+        least = sum(value or 0 for value in values) + hidden
+        note = f"includes {hidden} suppressed (each 1 to {self.threshold - 1}): at least {least:,}"
+        return Cell(f"at least {least:,}", "suppressed", note)
 
     def left_out(self, suppressed: int) -> tuple[str, ...]:
         """Return the note on suppressed figures a chart leaves out, if it left any out."""
@@ -257,8 +296,30 @@ class _Line:
     note: str = ""
 
 
+def _top_lines(lines: Sequence[_Line], months: Sequence[str]) -> list[_Line]:
+    """Return the largest lines and one line of all others summed (suppressed ones stay out)."""
+    if len(lines) <= TOP_CATEGORIES + 1:
+        return list(lines)
+
+    def size(line: _Line) -> int:
+        return sum(line.counts.get(m, 0) or 0 for m in months)
+
+    ranked = sorted(lines, key=size, reverse=True)
+    kept, rest = ranked[:TOP_CATEGORIES], ranked[TOP_CATEGORIES:]
+    others: dict[str, Count] = {m: sum(line.counts.get(m, 0) or 0 for line in rest) for m in months}
+    order = {id(line): n for n, line in enumerate(lines)}
+    kept.sort(key=lambda line: order[id(line)])
+    return [*kept, _Line(ALL_OTHERS, swatch(len(kept)), others, note="the other categories")]
+
+
 def _by_month(
-    shell: Section, heading: str, lines: Sequence[_Line], months: Sequence[str], counts: _Counts
+    shell: Section,
+    heading: str,
+    lines: Sequence[_Line],
+    months: Sequence[str],
+    counts: _Counts,
+    *,
+    top: bool = False,
 ) -> Section:
     """Return a section of counts by month: a table with totals and a stacked bar chart."""
     if not lines:
@@ -269,17 +330,25 @@ def _by_month(
     rows = []
     for line in lines:
         values = [line.counts.get(m, 0) for m in months]
-        extra = [counts.cell(total(values))] if many else []
+        extra = [counts.total_cell(values)] if many else []
         cells = (Cell(line.label, note=line.note), *map(counts.cell, values), *extra)
         rows.append(Row(cells))
-    sums = [total(line.counts.get(m, 0) for line in lines) for m in months]
-    extra = [counts.cell(total(sums))] if many else []
-    rows.append(Row((Cell("All"), *map(counts.cell, sums), *extra), "total"))
+    by_month = [[line.counts.get(m, 0) for line in lines] for m in months]
+    sums = [counts.total_cell(column) for column in by_month]
+    extra = [counts.total_cell(c for column in by_month for c in column)] if many else []
+    rows.append(Row((Cell("All"), *sums, *extra), "total"))
     table = Table(f"{title}, by month", header, tuple(rows))
+    drawn = _top_lines(lines, months) if top else lines
     if many:
-        chart, notes = _stacked_by_month(title, lines, months, counts)
+        chart, notes = _stacked_by_month(title, drawn, months, counts)
     else:
-        chart, notes = _one_month(title, lines, months[0], counts)
+        chart, notes = _one_month(title, drawn, months[0], counts)
+    if len(drawn) < len(lines):
+        stacked = (
+            f"The chart stacks the {TOP_CATEGORIES} largest categories and all others as one;"
+            " the table lists every category."
+        )
+        notes = (stacked, *notes)
     return Section(key, title, summary, (table,), chart, notes)
 
 
@@ -339,7 +408,7 @@ def _incidents(report: ProgramReport, months: Sequence[str], counts: _Counts) ->
         "Incidents by month and category",
         "Incidents reported, by the program-local month they occurred in and their category.",
     )
-    return _by_month(shell, "Category", lines, months, counts)
+    return _by_month(shell, "Category", lines, months, counts, top=True)
 
 
 def _places(report: ProgramReport, months: Sequence[str], counts: _Counts) -> Section:

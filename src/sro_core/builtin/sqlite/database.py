@@ -9,6 +9,7 @@ sets how long a writer waits for another one (default 30 s). Errors of the drive
 from __future__ import annotations
 
 import math
+import os
 import pathlib
 import random
 import sqlite3
@@ -16,7 +17,7 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import attrs
 
@@ -36,6 +37,7 @@ _ATTEMPTS = 5
 _CORRUPT, _NOTADB = sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB
 _BUSY, _LOCKED = sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED
 _CANTOPEN = sqlite3.SQLITE_CANTOPEN
+_FULL, _READONLY, _IOERR = sqlite3.SQLITE_FULL, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_IOERR
 
 
 @attrs.frozen
@@ -44,6 +46,8 @@ class Address:
 
     path: str
     timeout: float = DEFAULT_TIMEOUT
+    read_only: bool = False
+    """Opened for reading only: the file or its folder cannot be written (a read-only mount)."""
 
     @property
     def in_memory(self) -> bool:
@@ -99,14 +103,22 @@ def connect(address: Address) -> sqlite3.Connection:
     ``check_same_thread`` is off because connections are pooled and a unit of work may run in
     any thread; a connection is only ever used by one unit of work at a time.
     """
-    if not address.in_memory:
+    if not address.in_memory and not address.read_only:
         _make_folder(address)
+    target, uri = address.path, False
+    if address.read_only:
+        # a folder that cannot be written cannot hold the WAL's shared-memory file either:
+        # then the file is read as immutable (nothing can change it while it is read only)
+        folder = pathlib.Path(address.path).absolute().parent
+        mode = "mode=ro" if writable(folder) else "immutable=1"
+        target, uri = f"{pathlib.Path(address.path).absolute().as_uri()}?{mode}", True
     try:
         connection = sqlite3.connect(
-            address.path,
+            target,
             timeout=address.timeout,
             isolation_level=None,
             check_same_thread=False,
+            uri=uri,
         )
     except sqlite3.Error as error:
         raise failure(address, error) from error
@@ -117,6 +129,18 @@ def connect(address: Address) -> sqlite3.Connection:
         connection.close()
         raise failure(address, error) from error
     return connection
+
+
+def writable(path: pathlib.Path) -> bool:
+    """Return whether a file or folder can be written: its permissions, and not a read-only mount.
+
+    Root passes every permission check, but not a read-only file system: both are asked.
+    """
+    try:
+        read_only_mount = bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+    return not read_only_mount and os.access(path, os.W_OK)
 
 
 def _make_folder(address: Address) -> None:
@@ -136,20 +160,79 @@ def is_busy(error: sqlite3.Error) -> bool:
     return _primary_code(error) in (_BUSY, _LOCKED)
 
 
+_DAMAGED = (
+    "{where} is not an sro_core database or is damaged ({error}): run `sro doctor` to see what "
+    "is wrong, and restore it from a backup (`sro restore BACKUP`; if the store cannot be "
+    "opened at all, copy the backup file over it and delete its -wal and -shm files)"
+)
+_EXPLAINED = {
+    _CORRUPT: _DAMAGED,
+    _NOTADB: _DAMAGED,
+    _BUSY: "{where} stayed locked by another writer for more than {timeout:g} s ({error}); try "
+    "again, or raise ?timeout= in the storage URL",
+    _FULL: "{where}: the disk is full ({error}); nothing of this command was stored: free some "
+    "space, then run it again",
+    _READONLY: "{where} is read only ({error}): its records can be read, but a change needs "
+    "write access to the file and its folder",
+    _IOERR: "{where} could not be read or written ({error}): check the disk, then run `sro doctor`",
+    _CANTOPEN: "{where} cannot be opened: {error}",
+}
+_EXPLAINED[_LOCKED] = _EXPLAINED[_BUSY]
+
+
 def failure(address: Address, error: sqlite3.Error) -> StorageError:
-    """Return the StorageError that explains a driver error to the user."""
-    code = _primary_code(error)
+    """Return the StorageError that explains a driver error to the user: what, and what to do."""
+    explained = _EXPLAINED.get(_primary_code(error) or 0, "{where}: {error}")
     where = address.describe()
-    if code in (_CORRUPT, _NOTADB):
-        return StorageError(f"{where} is not an sro_core database or is damaged: {error}")
-    if code in (_BUSY, _LOCKED):
-        return StorageError(
-            f"{where} stayed locked by another writer for more than {address.timeout:g} s "
-            f"({error}); try again, or raise ?timeout= in the storage URL"
-        )
-    if code == _CANTOPEN:
-        return StorageError(f"{where} cannot be opened: {error}")
-    return StorageError(f"{where}: {error}")
+    return StorageError(explained.format(where=where, error=error, timeout=address.timeout))
+
+
+class MappedCursor(sqlite3.Cursor):
+    """A cursor whose reads raise StorageError, like its statements, for a driver error.
+
+    Rows are read as they are fetched, so a damaged page can fail a fetch long after the
+    statement was accepted.
+    """
+
+    address: Address
+
+    def fetchone(self) -> Any:
+        """Return the next row, or None."""
+        try:
+            return super().fetchone()
+        except sqlite3.IntegrityError:
+            raise
+        except sqlite3.Error as error:
+            raise failure(self.address, error) from error
+
+    def fetchall(self) -> list[Any]:
+        """Return the remaining rows."""
+        try:
+            return super().fetchall()
+        except sqlite3.IntegrityError:
+            raise
+        except sqlite3.Error as error:
+            raise failure(self.address, error) from error
+
+    def fetchmany(self, size: int | None = 1) -> list[Any]:
+        """Return up to ``size`` rows."""
+        try:
+            return super().fetchmany(size)
+        except sqlite3.Error as error:
+            raise failure(self.address, error) from error
+
+    def __next__(self) -> Any:
+        try:
+            return super().__next__()
+        except sqlite3.Error as error:
+            raise failure(self.address, error) from error
+
+
+def mapped_cursor(address: Address, connection: sqlite3.Connection) -> MappedCursor:
+    """Return a cursor of a connection whose fetches map driver errors."""
+    cursor = connection.cursor(MappedCursor)
+    cursor.address = address
+    return cursor
 
 
 def _primary_code(error: sqlite3.Error) -> int | None:

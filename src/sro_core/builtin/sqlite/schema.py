@@ -193,6 +193,11 @@ CREATE TABLE incident_numbers (
 );
 """
 
+_AUDIT_KEYS = """
+ALTER TABLE audit ADD COLUMN key_id TEXT NOT NULL DEFAULT '';
+"""
+"""Entries name the audit key their hash was made with ('' for the plain SHA-256 of before)."""
+
 _ACTORS = """
 CREATE TABLE actors (
     id TEXT PRIMARY KEY,
@@ -221,7 +226,30 @@ open ones through their partial index, so delivered events cost it nothing. Even
 older schema had delivered everywhere are settled at their recording time.
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _ACTORS, _CLAIMS)
+_NIBRS_SUBMISSIONS = """
+CREATE TABLE nibrs_submissions (
+    position INTEGER PRIMARY KEY AUTOINCREMENT,
+    ori TEXT NOT NULL,
+    category TEXT NOT NULL,
+    number TEXT NOT NULL,
+    action TEXT NOT NULL,
+    period TEXT NOT NULL,
+    submission TEXT NOT NULL,
+    document TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    written_at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    sequence INTEGER,
+    incident_id TEXT,
+    arrested_on TEXT
+);
+CREATE INDEX nibrs_submissions_by_ori ON nibrs_submissions (ori, position);
+"""
+"""The NIBRS submission ledger: every report written, in the order written."""
+
+
+MIGRATIONS: tuple[str, ...] = (_V1, _ACTORS, _CLAIMS, _AUDIT_KEYS, _NIBRS_SUBMISSIONS)
 """The migration scripts, in order: migration ``n`` is ``MIGRATIONS[n - 1]``."""
 
 LATEST = len(MIGRATIONS)

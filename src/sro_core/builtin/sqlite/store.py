@@ -4,24 +4,36 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
+import os
+import pathlib
+import shutil
 import sqlite3
+import tempfile
 import threading
 import uuid
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 import attrs
 
 from sro_core.builtin.sqlite import rows, schema
-from sro_core.builtin.sqlite.database import Address, Connections, begin, connect, failure, retrying
+from sro_core.builtin.sqlite.database import (
+    Address,
+    Connections,
+    begin,
+    connect,
+    failure,
+    mapped_cursor,
+    retrying,
+    writable,
+)
 from sro_core.builtin.sqlite.queries import SQLiteQueries
 from sro_core.domain import (
     ActorEntry,
-    ActorRole,
     Agreement,
     Assignment,
     AuditEntry,
-    AuditOutcome,
     CrisisEvent,
     DomainEvent,
     Incident,
@@ -30,7 +42,10 @@ from sro_core.domain import (
     Person,
     Referral,
     School,
+    UnreadableEntry,
     incident_number,
+    read_entry,
+    readable,
 )
 from sro_core.ports import (
     Aggregate,
@@ -52,12 +67,17 @@ from sro_core.ports import (
     Storage,
     StorageError,
     StorageSettings,
+    StoreCheck,
+    SubmissionLedger,
+    SubmittedReport,
     UnitOfWork,
     check_follows,
 )
 from sro_core.serialization import AnyEvent, unstructure
 
 R = TypeVar("R", bound=Aggregate)
+
+log = logging.getLogger("sro_core.sqlite")
 
 
 class SQLiteStorage(Storage):
@@ -70,7 +90,13 @@ class SQLiteStorage(Storage):
 
     def __init__(self, settings: StorageSettings) -> None:
         super().__init__(settings)
-        self.address = Address.from_url(settings.url)
+        address = Address.from_url(settings.url)
+        path = pathlib.Path(address.path)
+        if not address.in_memory and path.is_file() and not writable(path):
+            address = attrs.evolve(address, read_only=True)
+        self.address = address
+        self.damage: list[str] = []
+        """What ``quick_check`` found when the store was opened after an unclean close."""
         self.capabilities = frozenset({Capability.BULK_LOAD, Capability.MIGRATIONS})
         if not self.address.in_memory:
             self.capabilities |= {Capability.PERSISTENT, Capability.SEVERAL_WRITER_PROCESSES}
@@ -79,10 +105,22 @@ class SQLiteStorage(Storage):
         self.connections = Connections(self.address, self._open())
 
     def _open(self) -> sqlite3.Connection:
+        unclean = not self.address.in_memory and _left_open(self.address.path)
         connection = connect(self.address)
         try:
             found = retrying(self.address, lambda: schema.inspect(connection))
             schema.check(found, self.address.describe(), self.settings.calendar)
+            if unclean:
+                self.damage = integrity(self.address, connection, quick=True)
+                if self.damage:
+                    log.warning(
+                        "%s was not closed cleanly and is damaged: %s; run `sro doctor`",
+                        self.address.describe(),
+                        "; ".join(self.damage[:3]),
+                    )
+            if self.address.read_only:
+                self._check_readable(found)
+                return connection
             if not self.address.in_memory:
                 retrying(self.address, lambda: connection.execute("PRAGMA journal_mode = WAL"))
             if found.version < schema.LATEST or found.time_zone is None:
@@ -91,6 +129,72 @@ class SQLiteStorage(Storage):
             connection.close()
             raise
         return connection
+
+    def _check_readable(self, found: schema.Found) -> None:
+        if found.version < schema.LATEST or found.time_zone is None:
+            raise StorageError(
+                f"{self.address.describe()} is read only and has schema {found.version}, older "
+                f"than this sro_core's {schema.LATEST}: open it once with write access so that "
+                "it is migrated, or read it with the sro_core that wrote it"
+            )
+
+    def check_integrity(self) -> StoreCheck:
+        """Run SQLite's ``PRAGMA integrity_check`` over the whole file."""
+        connection = self.connections.take()
+        try:
+            problems = integrity(self.address, connection, quick=False)
+        finally:
+            self.connections.give(connection)
+        note = "read only" if self.address.read_only else ""
+        return StoreCheck("SQLite integrity_check", tuple(problems), note)
+
+    def backup(self, path: str) -> None:
+        """Copy the store with SQLite's online backup API to a new file, put in place whole.
+
+        Writers may go on meanwhile: the copy is of one moment. The copy is written under a
+        temporary name in the target's folder and renamed over ``path`` when complete.
+        """
+        target = pathlib.Path(path)
+        _replace_whole(target, self._copy_to)
+
+    def _copy_to(self, temporary: pathlib.Path) -> None:
+        source = self.connections.take()
+        try:
+            copy = sqlite3.connect(temporary)
+            try:
+                source.backup(copy)
+                copy.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                copy.close()
+        except sqlite3.Error as error:
+            raise failure(self.address, error) from error
+        finally:
+            self.connections.give(source)
+
+    def restore(self, path: str) -> None:
+        """Replace the store's content with a backup file's, in one step, by the backup API.
+
+        The backup must be an sro_core store of this program's time zone and a schema this
+        code reads; other units of work wait on the store's lock meanwhile.
+        """
+        backup = Address(str(pathlib.Path(path).absolute()), self.address.timeout, read_only=True)
+        source = connect(backup)
+        try:
+            found = schema.inspect(source)
+            schema.check(found, f"the backup {path}", self.settings.calendar)
+            target = self.connections.take()
+            try:
+                source.backup(target)
+            except sqlite3.Error as error:
+                raise failure(self.address, error) from error
+            finally:
+                self.connections.give(target, healthy=False)
+        except sqlite3.Error as error:
+            raise failure(backup, error) from error
+        finally:
+            source.close()
+        if found.version < schema.LATEST:
+            self.migrate()
 
     def _upgrade(self, connection: sqlite3.Connection) -> int:
         begin(self.address, connection)
@@ -160,6 +264,70 @@ class SQLiteStorage(Storage):
         self.connections.close()
 
 
+def _replace_whole(target: pathlib.Path, write: Callable[[pathlib.Path], None]) -> None:
+    """Write a file under a temporary name beside ``target``, then rename it over ``target``."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        os.close(handle)
+    except OSError as error:
+        raise StorageError(f"the backup {target} cannot be written: {error.strerror}") from None
+    temporary = pathlib.Path(name)
+    try:
+        write(temporary)
+        temporary.replace(target)
+    except OSError as error:
+        raise StorageError(f"the backup {target} cannot be written: {error.strerror}") from None
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+FULL_BELOW = 1 << 20
+"""Free bytes under which a transaction SQLite rolled back by itself is put down to a full disk."""
+
+
+def lost(address: Address) -> StorageError:
+    """Return the error for a transaction SQLite rolled back by itself (full disk, I/O error)."""
+    folder = pathlib.Path(address.path).absolute().parent
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        free = None
+    if free is not None and free < FULL_BELOW:
+        return StorageError(
+            f"{address.describe()}: the disk is full ({free // 1024} kB free); nothing of this "
+            "command was stored: free some space, then run it again"
+        )
+    return StorageError(
+        f"{address.describe()}: SQLite rolled the unit of work back after an error (an I/O "
+        "error, or a disk that was full); nothing of it was stored: run `sro doctor`"
+    )
+
+
+def _left_open(path: str) -> bool:
+    """Return whether the store was not closed cleanly, as far as can be told at opening.
+
+    The last connection to close a WAL database checkpoints it and deletes its ``-wal`` file;
+    a ``-wal`` file with content at opening means a process ended without closing the store
+    (or has it open now, when a check costs only time).
+    """
+    wal = pathlib.Path(f"{path}-wal")
+    try:
+        return wal.stat().st_size > 0
+    except OSError:
+        return False
+
+
+def integrity(address: Address, connection: sqlite3.Connection, *, quick: bool) -> list[str]:
+    """Run ``quick_check`` or ``integrity_check``; return the problems it lists ([]: none)."""
+    pragma = "quick_check" if quick else "integrity_check"
+    try:
+        found = [str(row[0]) for row in connection.execute(f"PRAGMA {pragma}(100)").fetchall()]
+    except sqlite3.DatabaseError as error:
+        return [f"{pragma} could not run: {failure(address, error)}"]
+    return [] if found == ["ok"] else found
+
+
 class SQLiteUnitOfWork(UnitOfWork):
     """One transaction on a connection of its own, taken at the unit's first statement.
 
@@ -195,13 +363,14 @@ class SQLiteUnitOfWork(UnitOfWork):
         self.crises = _Crises(self, rows.CRISES)
         self.outbox = _Outbox(self)
         self.audit = _Audit(self)
+        self.submissions = _Submissions(self)
         self.queries = SQLiteQueries(self)
 
     def execute(self, sql: str, parameters: Sequence[object] = ()) -> sqlite3.Cursor:
         """Run one statement in the unit's transaction; IntegrityError is left to the caller."""
         connection = self._transaction()
         try:
-            return connection.execute(sql, parameters)
+            return mapped_cursor(self.storage.address, connection).execute(sql, parameters)
         except sqlite3.IntegrityError:
             raise
         except sqlite3.Error as error:
@@ -241,7 +410,7 @@ class SQLiteUnitOfWork(UnitOfWork):
             if self.writing:
                 # SQLite rolls a transaction back by itself after some errors (disk full):
                 # going on would write outside it.
-                raise StorageError(f"{self.where}: the unit of work's transaction was lost")
+                raise lost(self.storage.address)
             try:
                 connection.execute("BEGIN")
             except sqlite3.Error as error:
@@ -271,7 +440,7 @@ class SQLiteUnitOfWork(UnitOfWork):
                 raise failure(self.storage.address, error) from error
         elif self.writing:
             self._end(healthy=True)
-            raise StorageError(f"{self.where}: the unit of work's transaction was lost")
+            raise lost(self.storage.address)
         self._end(healthy=True)
 
     def rollback(self) -> None:
@@ -635,10 +804,75 @@ class _Outbox(Outbox):
         )
 
 
+_SUBMITTED = (
+    "SELECT ori, category, number, action, period, submission, document, message_id, "
+    "written_at, actor, fingerprint, sequence, incident_id, arrested_on FROM nibrs_submissions"
+)
+
+
+class _Submissions(SubmissionLedger):
+    def __init__(self, unit: SQLiteUnitOfWork) -> None:
+        self.unit = unit
+
+    def record(self, reports: Sequence[SubmittedReport]) -> None:
+        self.unit.write_lock()
+        for report in reports:
+            self.unit.execute(
+                "INSERT INTO nibrs_submissions (ori, category, number, action, period, "
+                "submission, document, message_id, written_at, actor, fingerprint, sequence, "
+                "incident_id, arrested_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    report.ori,
+                    report.category,
+                    report.number,
+                    report.action,
+                    report.period,
+                    report.submission,
+                    report.document,
+                    report.message_id,
+                    rows.utc_text(report.written_at),
+                    report.actor,
+                    report.fingerprint,
+                    report.sequence,
+                    None if report.incident_id is None else str(report.incident_id),
+                    None if report.arrested_on is None else report.arrested_on.isoformat(),
+                ),
+            )
+
+    def reports(self, ori: str | None = None) -> list[SubmittedReport]:
+        if ori is None:
+            found = self.unit.execute(f"{_SUBMITTED} ORDER BY position").fetchall()
+        else:
+            found = self.unit.execute(
+                f"{_SUBMITTED} WHERE ori = ? ORDER BY position", (ori,)
+            ).fetchall()
+        return [_submitted(row) for row in found]
+
+
+def _submitted(row: Sequence[Any]) -> SubmittedReport:
+    return SubmittedReport(
+        ori=row[0],
+        category=row[1],
+        number=row[2],
+        action=row[3],
+        period=row[4],
+        submission=row[5],
+        document=row[6],
+        message_id=row[7],
+        written_at=dt.datetime.fromisoformat(row[8]),
+        actor=row[9],
+        fingerprint=row[10],
+        sequence=row[11],
+        incident_id=None if row[12] is None else uuid.UUID(row[12]),
+        arrested_on=None if row[13] is None else dt.date.fromisoformat(row[13]),
+    )
+
+
 _AUDIT = (
     "SELECT sequence, at, actor_id, actor_role, component, action, outcome, target, detail, "
-    "previous_hash, hash FROM audit"
+    "previous_hash, hash, key_id FROM audit"
 )
+"""The entry's columns, in the order :func:`~sro_core.domain.read_entry` takes them."""
 
 
 class _Audit(AuditLog):
@@ -654,14 +888,18 @@ class _Audit(AuditLog):
 
     def _read_head(self) -> AuditEntry | None:
         row = self.unit.execute(f"{_AUDIT} ORDER BY sequence DESC LIMIT 1").fetchone()
-        return None if row is None else self._entry(row)
+        return None if row is None else readable(read_entry(row))
+
+    def append_next(self, seal: Callable[[AuditEntry | None], AuditEntry]) -> AuditEntry:
+        self.unit.write_lock()  # the head is read under the write lock, never from a snapshot
+        return super().append_next(seal)
 
     def append(self, entry: AuditEntry) -> None:
         self.unit.write_lock()
         known, self._locked_head = self._locked_head, None
         check_follows(known[0] if known is not None else self._read_head(), entry)
         self.unit.execute(
-            "INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 entry.sequence,
                 rows.utc_text(entry.at),
@@ -674,28 +912,16 @@ class _Audit(AuditLog):
                 entry.detail,
                 entry.previous_hash,
                 entry.hash,
+                entry.key_id,
             ),
         )
 
     def entries(self, after: int = 0, limit: int | None = None) -> list[AuditEntry]:
+        return [readable(found) for found in self.scan(after, limit)]
+
+    def scan(self, after: int = 0, limit: int | None = None) -> list[AuditEntry | UnreadableEntry]:
         found = self.unit.execute(
             f"{_AUDIT} WHERE sequence > ? ORDER BY sequence LIMIT ?",
             (after, -1 if limit is None else limit),
         ).fetchall()
-        return [self._entry(row) for row in found]
-
-    @staticmethod
-    def _entry(row: Sequence[Any]) -> AuditEntry:
-        return AuditEntry(
-            sequence=row[0],
-            at=dt.datetime.fromisoformat(row[1]),
-            actor_id=row[2],
-            actor_role=ActorRole(row[3]),
-            component=row[4],
-            action=row[5],
-            outcome=AuditOutcome(row[6]),
-            target=row[7],
-            detail=row[8],
-            previous_hash=row[9],
-            hash=row[10],
-        )
+        return [read_entry(row) for row in found]
