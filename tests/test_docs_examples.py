@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+import types
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from sro_core import PluginHost
+from sro_core.builtin import BUILTIN_PLUGINS
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -46,7 +50,24 @@ analyst = Actor(id="analyst.wu", name="J. Wu", role=ActorRole.ANALYST)
 PRELUDES = {
     "crdc.md": TOWN,
     "nibrs.md": TOWN + "from pathlib import Path\n"
-    f"data = Path({str(IEP_SAMPLE / 'nibrs_GroupAIncident_Sample.xml')!r}).read_bytes()\n",
+    f"data = Path({str(IEP_SAMPLE / 'nibrs_GroupAIncident_Sample.xml')!r}).read_bytes()\n"
+    """
+import decimal
+
+import attrs as _attrs
+from sro_core import Person
+from sro_core.domain import Drug, IncidentStatus, PersonKind
+
+student = Person(PersonKind.STUDENT, "J. Doe", dt.date(2010, 5, 2))
+owner = Person(PersonKind.BUSINESS_OWNER, "R. Patel")
+clerk = Actor(id="clerk.kim", name="R. Kim", role=ActorRole.RECORDS_CLERK)
+
+
+def draft_with(**changes):
+    return _attrs.evolve(
+        incidents[0], status=IncidentStatus.DRAFT, number=None, version=0, **changes
+    )
+""",
     "report.md": TOWN,
     "plugins.md": TOWN
     + """
@@ -85,10 +106,28 @@ def test_every_python_block_of_a_page_runs(
 ) -> None:
     """Each block runs after the ones before it on its page, in an empty folder."""
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SRO_AUDIT_KEY", "5f" * 32)  # the audit key the audit page sets up
     namespace: dict[str, Any] = {"__name__": f"docs_{page.stem}"}
+    if page.name == "plugins.md":
+        _with_the_guides_plugin(monkeypatch, namespace)
     exec(compile(PRELUDES.get(page.name, ""), f"prelude of {page.name}", "exec"), namespace)  # noqa: S102 - the docs' own examples
     for line, code in _blocks(page):
         exec(compile(code, f"{page.name}:{line}", "exec"), namespace)  # noqa: S102 - the docs' own examples
+
+
+def _with_the_guides_plugin(monkeypatch: pytest.MonkeyPatch, namespace: dict[str, Any]) -> None:
+    """Load, with every plugin host, the hooks the guide's blocks define (as if installed)."""
+    load = PluginHost.load.__func__  # type: ignore[attr-defined]
+
+    def with_guide(cls: type[PluginHost], **options: Any) -> PluginHost:
+        hooks = {k: v for k, v in namespace.items() if k.startswith("sro_") and callable(v)}
+        guide = types.ModuleType("guide")
+        for name, hook in hooks.items():
+            setattr(guide, name, hook)
+        builtins = (*options.pop("builtins", BUILTIN_PLUGINS), guide)
+        return load(cls, builtins=builtins if hooks else builtins[:-1], **options)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(PluginHost, "load", classmethod(with_guide))
 
 
 def test_no_page_cites_files_users_do_not_have() -> None:

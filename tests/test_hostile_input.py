@@ -256,13 +256,17 @@ class Store:
         assert result.exit_code == 0, (result.stdout, result.stderr)
         return result.stdout
 
+    def records(self, *args: str) -> list[Any]:
+        """Run a listing with --json and return the records it lists."""
+        return [item["record"] for item in json.loads(self.ok(*args, "--json"))["items"]]
+
     def seed(self) -> dict[str, str]:
         """Register a school and an officer; return their ids."""
         self.ok("init")
         self.ok("schools", "add", HIGH, "--district", "D", "--level", "high", "--grades", "9-12")
         self.ok("officers", "add", "4127", "Dana Reyes")
-        [school] = json.loads(self.ok("schools", "list", "--json"))
-        [officer] = json.loads(self.ok("officers", "list", "--json"))
+        [school] = self.records("schools", "list")
+        [officer] = self.records("officers", "list")
         return {"school": school["id"], "officer": officer["id"]}
 
     def state(self) -> object:
@@ -406,7 +410,7 @@ def test_two_lines_of_one_id_refuse_the_import_naming_the_second(tmp_path: Path)
     assert result.exit_code == 1
     assert "line 3: id: another line of the file has the same id" in result.stderr
     assert "nothing was stored" in result.stderr
-    assert json.loads(store.ok("contacts", "list", "--json")) == []
+    assert store.records("contacts", "list") == []
 
 
 def test_an_import_leaves_its_events_in_the_outbox(tmp_path: Path) -> None:
@@ -506,8 +510,13 @@ def test_an_export_over_the_store_is_refused_before_anything_is_opened(tmp_path:
         result = store("export", "--output", str(tmp_path / name))
         assert result.exit_code == 1
         assert "the store's own file" in result.stderr
+    ledger = store(
+        "export", "--output", str(tmp_path / "x.csv"), "--option", f"ledger={tmp_path / 's.db'}"
+    )
+    assert ledger.exit_code == 1
+    assert "the store's own file" in ledger.stderr
     assert store.state() == before
-    assert json.loads(store.ok("schools", "list", "--json"))[0]["name"] == HIGH
+    assert store.records("schools", "list")[0]["name"] == HIGH
 
 
 def test_a_refused_export_leaves_the_existing_file_untouched(tmp_path: Path) -> None:

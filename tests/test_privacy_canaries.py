@@ -433,6 +433,11 @@ def _visible_tokens(world: World, reader: Actor) -> tuple[set[str], set[str]]:
 SLOW_FORMATS = frozenset({"report-html", "nibrs-xml"})
 """Formats that take long to write: the second property reads them for every reader."""
 
+PRINTED_FORMATS = frozenset({"report-pdf"})
+"""Formats that print another format's page: report-pdf is Chromium's print of the report-html
+page that the second property reads (its own bytes are compressed, so tokens cannot be read
+from them), and launching a browser for every example would take minutes."""
+
 
 def _channels(world: World, reader: Actor, slow: bool) -> Iterator[tuple[str, str]]:
     program = world.program
@@ -462,7 +467,7 @@ def _channels(world: World, reader: Actor, slow: bool) -> Iterator[tuple[str, st
     yield from _attempt("monthly", lambda: unstructure(program.monthly_counts(reader, SEPTEMBER)))
     yield from _attempt("triad", lambda: unstructure(program.triad_split(reader, SEPTEMBER)))
     for exporter in program.plugins.exporter_registry().exporters():
-        if (exporter.name in SLOW_FORMATS) is not slow:
+        if exporter.name in PRINTED_FORMATS or (exporter.name in SLOW_FORMATS) is not slow:
             continue
         if exporter.takes is ExportInput.REPORT:
             out = io.BytesIO()

@@ -254,5 +254,5 @@ def test_sro_backup_and_restore_from_the_command_line(tmp_path: Path):
     put_back = runner.invoke(cli, [*base, "restore", str(copy), "--yes"])
     assert put_back.exit_code == 0, put_back.output
     listed = runner.invoke(cli, [*base, "officers", "list", "--json"])
-    assert [o["badge"] for o in json.loads(listed.stdout)] == ["1"]
+    assert [o["record"]["badge"] for o in json.loads(listed.stdout)["items"]] == ["1"]
     assert runner.invoke(cli, [*base, "audit", "verify"]).exit_code == 0

@@ -168,6 +168,8 @@ def checkpoint(session: Session) -> None:
     It goes to the checkpoint folder (program.audit_checkpoints) and to every plugin's
     sro_audit_checkpoint hook. It needs the audit key (SRO_AUDIT_KEY or audit_key_file), or
     an Ed25519 signing key (audit_signing_key_file).
+
+    Example: SRO_AUDIT_KEY=... sro audit checkpoint
     """
     taken = session.program.checkpoint_audit(session.actor)
     if session.output.format == "json":

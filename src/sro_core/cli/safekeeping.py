@@ -21,6 +21,8 @@ def doctor(session: Session) -> None:
 
     SQLite runs PRAGMA integrity_check over the whole file; PostgreSQL runs amcheck on the
     store's indexes where the extension is installed. Exit 1 if a check finds a problem.
+
+    Example: sro doctor --format json
     """
     checks = session.program.check_store(session.actor)
     if session.output.format == "json":
@@ -53,6 +55,8 @@ def backup(session: Session, *, path: str) -> None:
     SQLite copies with its online backup API while the program keeps working. For
     PostgreSQL use the server's tools (pg_dump --schema=NAME; see the audit documentation).
     The backup's own entry ends its audit trail, and is checkpointed when a key can seal it.
+
+    Example: sro backup /var/backups/sro-2026-06-30.db
     """
     entry = session.program.backup(session.actor, path)
     at = "" if entry is None else f" (its audit trail ends at entry {entry.sequence})"
@@ -68,6 +72,8 @@ def restore(session: Session, *, path: str, yes: bool) -> None:
 
     What was recorded after the backup was taken is lost: the restore's audit entry names
     the trail it replaced, and a new checkpoint anchors the restored one.
+
+    Example: sro restore /var/backups/sro-2026-06-30.db
     """
     if not yes:
         click.confirm(f"replace everything in {session.store_url} with {path}?", abort=True)
