@@ -269,6 +269,9 @@ def group_b_reports(
     for n, involvement in enumerate(group_b_arrestees(incident), 1):
         arrestee = _arrestee(involvement, n, 0, arrest_number)
         if arrestee is not None and involvement.arrest is not None:
+            # a Group B report is known by its arrest transaction number: the incident's, as
+            # the reports of one incident share it, whatever number the arrest itself carries
+            arrestee = attrs.evolve(arrestee, arrest_number=arrest_number)
             resident = involvement.arrest.resident_status
             person = attrs.evolve(nibrs_person(involvement, day), resident=resident)
             reports.append(GroupBReport(person, arrestee))
