@@ -96,7 +96,7 @@ def test_the_cli_json_shows_what_the_decision_allows(
     code, out = _sro(tmp_path, url, *principal, "incidents", "show", number, "--json")
     assert code == 1
     code, out = _sro(tmp_path, url, *sealer, "disclosures", number, "--json")
-    assert [d["recipient"] for d in json.loads(out)] == ["p.alder"]
+    assert [d["record"]["recipient"] for d in json.loads(out)["items"]] == ["p.alder"]
     trail = _sro(tmp_path, url, "audit", "show", "--json")[1]
     assert "order 26-1" in trail
     assert "Fairweather" not in trail

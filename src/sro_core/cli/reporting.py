@@ -23,9 +23,10 @@ from sro_core.cli.codes import Coded, code_help
 from sro_core.cli.output import plural
 from sro_core.domain import Actor, DomainError, IncidentStatus, SchoolYear
 from sro_core.files import check_target, store_files, written_whole
+from sro_core.policy import may
 from sro_core.ports import ExportInput, IncidentFilter, Page, Period, UnknownExporter
 from sro_core.serialization import unstructure
-from sro_core.service import ROLE_ACTIONS, Action, Program, RecordKind
+from sro_core.service import Action, Program, RecordKind
 
 REPORT_FORMAT = "report-html"
 """The exporter the report plugin registers."""
@@ -98,7 +99,7 @@ def this_year(session: Session) -> SchoolYear:
 
 def latest_school_year(session: Session) -> SchoolYear:
     """Return the school year of the newest incident the actor may read, else this one."""
-    if Action.READ_RECORDS not in ROLE_ACTIONS[session.actor.role]:
+    if not may(session.actor, Action.READ_RECORDS):
         return this_year(session)
     page = session.program.find_incidents(session.actor, IncidentFilter(), Page(size=1))
     if not page.items:
