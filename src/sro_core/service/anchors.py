@@ -15,7 +15,6 @@ import hashlib
 import json
 import os
 import pathlib
-import tempfile
 from typing import Any
 
 import attrs
@@ -27,6 +26,7 @@ from sro_core.domain import (
     DomainError,
     RuleViolation,
 )
+from sro_core.files import written_whole
 from sro_core.service.settings import ProgramSettings
 
 ED25519 = "ed25519"
@@ -256,16 +256,8 @@ class CheckpointFolder:
             self.path.mkdir(parents=True, exist_ok=True)
             if target.exists():
                 return target
-            handle, temporary = tempfile.mkstemp(prefix=".checkpoint-", dir=self.path)
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                    stream.write(text)
-                    stream.flush()
-                    os.fsync(stream.fileno())
-                pathlib.Path(temporary).replace(target)
-            except BaseException:
-                pathlib.Path(temporary).unlink(missing_ok=True)
-                raise
+            with written_whole(target) as stream:
+                stream.write(text)
         except OSError as error:
             raise AnchorError(
                 f"the audit checkpoint cannot be written to {self.path} "

@@ -10,8 +10,6 @@ write leaves nothing marked as sent.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +17,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from sro_core.domain import Actor, Incident, Problem
+from sro_core.files import written_whole
 from sro_core.ports import IncidentFilter
 from sro_core_nibrs.rules import Finding, incident_findings
 from sro_core_nibrs.submissions import (
@@ -171,14 +170,7 @@ def build_month(
 
 def write_month(program: Program, actor: Actor, built: MonthSubmission, path: Path) -> Path:
     """Write the submission to ``path`` whole (or not at all), then record it in the ledger."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            built.result.write(out)
-            os.fsync(out.fileno())
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with written_whole(path, binary=True) as out:
+        built.result.write(out)
     program.record_submission(actor, built.result.entries)
     return path
