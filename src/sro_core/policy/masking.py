@@ -7,6 +7,7 @@ hyphenated name), so ``Ramírez's`` is masked as ``[juvenile 1]'s``.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 import attrs
 
 
+@functools.lru_cache(maxsize=4096)
 def _fold(char: str) -> str:
     """Return a character without accents, case-folded (possibly several characters)."""
     decomposed = unicodedata.normalize("NFKD", char)
@@ -22,6 +24,8 @@ def _fold(char: str) -> str:
 
 def _folded(text: str) -> tuple[str, list[int]]:
     """Return the folded text and, for each of its characters, the index it came from."""
+    if text.isascii():  # no accents, and case-folding ASCII keeps one character per character
+        return text.lower(), list(range(len(text)))
     out: list[str] = []
     origin: list[int] = []
     for index, char in enumerate(text):
