@@ -24,7 +24,6 @@ import attrs
 
 from sro_core.domain import (
     ActivityRecorded,
-    Actor,
     AuditOutcome,
     CommunityContact,
     ContactLogged,
@@ -41,7 +40,8 @@ from sro_core.domain import (
     code_problems,
 )
 from sro_core.ports import UnitOfWork
-from sro_core.service.community import Community
+from sro_core.service.core import Kernel
+from sro_core.service.desk import Call, command, query
 from sro_core.service.policy import Action
 
 Importable = Incident | CommunityContact | EducationActivity
@@ -160,12 +160,19 @@ Lines = Callable[[], Iterator[ImportLine]]
 Reported = Callable[[int, tuple[Problem, ...]], None]
 
 
-class Imports(Community):
-    """The import command."""
+class Imports:
+    """The desk of imports: records read from files, checked whole, stored all or none.
 
+    The action each import is checked under follows the kind of record it stores.
+    """
+
+    def __init__(self, kernel: Kernel) -> None:
+        self.kernel = kernel
+
+    @command()
     def import_records(
         self,
-        actor: Actor,
+        call: Call,
         records: Sequence[Importable],
         *,
         skip_bad: bool = False,
@@ -182,7 +189,8 @@ class Imports(Community):
         """
         kinds = {type(r) for r in records}
         kind = next(iter(kinds), EducationActivity)
-        name = "check_import" if check_only else "import_records"
+        if check_only:
+            call = call.renamed("check_import")
         refused = None
         if len(kinds) > 1:
             refused = RuleViolation(
@@ -193,19 +201,17 @@ class Imports(Community):
                 "records", kind.__name__, "not a kind of record an import takes"
             )
         if refused is not None:
-            self._audit_alone(
-                actor, name, f"{len(records)} records", AuditOutcome.ERROR, str(refused)
+            self.kernel.audit_alone(
+                call.actor, call.name, f"{len(records)} records", AuditOutcome.ERROR, str(refused)
             )
             raise refused
         target = f"{len(records)} {kind.__name__}"
         if check_only:
             # a dry run stores nothing: it is a read, not audited as the import it checks
-            return self._read(
-                actor,
-                _ACTIONS[kind],
-                name,
+            return call.read(
                 target,
-                lambda unit: self._checked_import(unit, records, self.clock()),
+                lambda unit: self._checked_import(unit, records, self.kernel.clock()),
+                action=_ACTIONS[kind],
             )
 
         def work(unit: UnitOfWork, now: dt.datetime) -> tuple[ImportResult, list[DomainEvent]]:
@@ -217,11 +223,12 @@ class Imports(Community):
             events = self._store_imported(unit, good, now)
             return ImportResult(tuple(r.id for r in good), problems, skipped), events
 
-        return self._command(actor, _ACTIONS[kind], name, target, work)
+        return call.run(target, work, action=_ACTIONS[kind])
 
+    @query(audited_as="check_import")
     def check_lines(
         self,
-        actor: Actor,
+        call: Call,
         kind: type[Importable],
         lines: Lines,
         report: Reported,
@@ -236,7 +243,7 @@ class Imports(Community):
         if action is None:
             raise RuleViolation("records", kind.__name__, "not a kind of record an import takes")
 
-        now = self.clock()
+        now = self.kernel.clock()
 
         def work(unit: UnitOfWork) -> ImportCheck:
             officers = {o.id for o in unit.officers.all()}
@@ -259,11 +266,12 @@ class Imports(Community):
                     progress(row.line)
             return ImportCheck(count, bad, already)
 
-        return self._read(actor, action, "check_import", kind.__name__, work)
+        return call.read(kind.__name__, work, action=action)
 
+    @command(audited_as="import_records")
     def store_lines(
         self,
-        actor: Actor,
+        call: Call,
         kind: type[Importable],
         lines: Lines,
         check: ImportCheck,
@@ -292,7 +300,7 @@ class Imports(Community):
             return stored, []
 
         target = f"{check.lines - len(check.bad) - len(check.already)} {kind.__name__}"
-        return self._command(actor, action, "import_records", target, work)
+        return call.run(target, work, action=action)
 
     def _batches(
         self, unit: UnitOfWork, lines: Lines, check: ImportCheck
@@ -373,7 +381,7 @@ class Imports(Community):
             problems.append(Problem(officer_field, officer, "no officer has this id"))
         if record.school_id is not None and record.school_id not in schools:
             problems.append(Problem("school_id", record.school_id, "no school has this id"))
-        problems += self._outside_window(record, now)
+        problems += self.kernel.outside_window(record, now)
         return problems
 
     def _draft_problems(self, draft: Incident) -> list[Problem]:
@@ -390,11 +398,11 @@ class Imports(Community):
                 Problem("escalated_from", draft.escalated_from, "escalate the contact instead")
             )
         try:
-            check_incident(draft, self.calendar)
+            check_incident(draft, self.kernel.calendar)
         except RuleViolation as violation:
             problems.append(Problem(violation.field, violation.value, violation.rule))
-        problems += code_problems(draft, self.code_tables)
-        problems += self.plugins.validate_incident(draft, self)
+        problems += code_problems(draft, self.kernel.code_tables)
+        problems += self.kernel.plugins.validate_incident(draft, self.kernel)
         return problems
 
     def _store_imported(
@@ -403,7 +411,7 @@ class Imports(Community):
         """Store the good records of an import (all of one kind) and return their events."""
         drafts = [r for r in good if isinstance(r, Incident)]
         reported = [
-            d.reported(unit.next_incident_number(self.calendar.local(d.reported_at).year))
+            d.reported(unit.next_incident_number(self.kernel.calendar.local(d.reported_at).year))
             for d in drafts
         ]
         contacts = [r for r in good if isinstance(r, CommunityContact)]
