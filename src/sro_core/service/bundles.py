@@ -137,11 +137,7 @@ class Bundles:
 
     @query(Action.EXPORT)
     def bundle(self, call: Call) -> Bundle:
-        """Return the directory and every incident, contact and activity, whole.
-
-        :raises AccessDenied: when any record is partly hidden from the actor (a bundle is
-            for restoring the program, so it is whole or it is not taken).
-        """
+        """Return the directory and every incident, contact and activity, whole."""
         call.allow()
         actor, directory, records = call.actor, self.directory, self.records
         schools = tuple(directory.schools(actor))
@@ -158,12 +154,7 @@ class Bundles:
 
     @command()
     def restore_bundle(self, call: Call, bundle: Bundle) -> RestoreResult:
-        """Store every record of a bundle not stored yet, all in one unit of work, or none.
-
-        Records whose id is already stored are skipped (counted in ``skipped``). Incidents keep
-        their numbers; the store's numbering goes on after the highest number of each year.
-        Each restored record starts at the store's first version (versions guard updates).
-        """
+        """Store every record of a bundle not stored yet, all in one unit of work, or none."""
         for action in _RESTORE_ACTIONS[:-1]:
             call.allow(action=action)
 

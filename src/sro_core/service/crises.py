@@ -74,13 +74,7 @@ class Crises:
         audience: frozenset[CrisisRole],
         text: str,
     ) -> CrisisEvent:
-        """Post a message in an active crisis, from one side to the others.
-
-        The message's role follows from its author (:func:`~sro_core.policy.crisis_author`): a
-        school administrator posts as school administration, an SRO as the SRO, the rest of
-        the department as police command. ``author_role`` may be None; any other role than the
-        author's is refused.
-        """
+        """Post a message in an active crisis, from one side to the others."""
         role = crisis_author(call.actor)
 
         def work(unit: UnitOfWork, now: dt.datetime) -> tuple[CrisisEvent, Events]:

@@ -178,15 +178,7 @@ class Imports:
         skip_bad: bool = False,
         check_only: bool = False,
     ) -> ImportResult:
-        """Check every record, then store them all in one unit of work, or none of them.
-
-        Incidents are drafts and are reported (numbered) as they are stored. A record whose id
-        is already stored is recognised and skipped (``ImportResult.skipped``), so running the
-        same import again stores nothing twice.
-        With ``skip_bad`` the good records are stored and the result lists the others'
-        problems; without it any problem raises :class:`ImportRejected` and nothing is stored.
-        ``check_only`` stores nothing and returns every problem (a dry run).
-        """
+        """Check every record, then store them all in one unit of work, or none of them."""
         kinds = {type(r) for r in records}
         kind = next(iter(kinds), EducationActivity)
         if check_only:
@@ -234,11 +226,7 @@ class Imports:
         report: Reported,
         progress: Callable[[int], None] | None = None,
     ) -> ImportCheck:
-        """Check every line of an import file, as its record's own command would check it.
-
-        Every problem is handed to ``report`` as it is found (line, problems); nothing is
-        stored, and nothing but counts and line ranges is kept, whatever the file's size.
-        """
+        """Check every line of an import file, as its record's own command would check it."""
         action = _ACTIONS.get(kind)
         if action is None:
             raise RuleViolation("records", kind.__name__, "not a kind of record an import takes")
@@ -277,14 +265,7 @@ class Imports:
         check: ImportCheck,
         progress: Callable[[int], None] | None = None,
     ) -> int:
-        """Store the good lines of a checked import file in one unit of work; return how many.
-
-        The lines the check found bad or already stored are left out. Records are stored a
-        batch at a time, and their events go to the outbox a batch at a time: they are not
-        dispatched by this command. A record whose id another line of the file already
-        holds refuses the whole import (:class:`ImportRejected`), as does any record that no
-        longer passes its checks; then nothing is stored.
-        """
+        """Store the good lines of a checked import file in one unit of work; return how many."""
         action = _ACTIONS.get(kind)
         if action is None:
             raise RuleViolation("records", kind.__name__, "not a kind of record an import takes")

@@ -38,12 +38,7 @@ class Operations:
 
     @query(Action.AUDIT)
     def verify_audit(self, call: Call) -> ChainBreak | None:
-        """Check the whole audit chain against the latest checkpoint; return its first break.
-
-        The checkpoint's seal is checked first (an unknown key or a forged seal is a break);
-        then every entry, keyed ones with the audit key; then that the chain reaches the
-        checkpoint's entry and holds its hash there. The verification is audited too.
-        """
+        """Check the whole audit chain against the latest checkpoint; return its first break."""
         call.allow()
         checkpoint = (
             None if self.kernel.anchors.folder is None else self.kernel.anchors.folder.latest()
@@ -85,20 +80,12 @@ class Operations:
 
     @command()
     def audit_refusal(self, call: Call, action: str, target: str | None, reason: str) -> None:
-        """Record an attempt that the application refused before asking the program.
-
-        For refusals decided outside the program, such as an import file whose rows do not
-        parse: CJIS asks for failed attempts to be audited whoever refused them.
-        """
+        """Record an attempt that the application refused before asking the program."""
         self.kernel.audit_alone(call.actor, action, target, AuditOutcome.ERROR, reason)
 
     @command(Action.AUDIT, audited_as="audit_checkpoint")
     def checkpoint_audit(self, call: Call) -> AuditCheckpoint:
-        """Take a sealed checkpoint of the audit trail's head now (its own entry included).
-
-        It is written to the checkpoint folder, if configured, and given to every
-        ``sro_audit_checkpoint`` hook. Raises AnchorError when no key can seal it.
-        """
+        """Take a sealed checkpoint of the audit trail's head now (its own entry included)."""
         call.allow()
         if self.kernel.anchors.sealer is None:
             return self.kernel.checkpoint_or_refuse(None)

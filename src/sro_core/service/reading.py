@@ -91,11 +91,7 @@ class Records:
     def find_incidents(
         self, call: Call, where: IncidentFilter | None = None, page: Page | None = None
     ) -> PageOf[Seen[Incident]]:
-        """Return a page of the incidents the actor may read that match a filter, newest first.
-
-        A text filter matches only what the reader may see: an incident whose match is only in
-        hidden (or masked) text is left out, so a search cannot reveal hidden text.
-        """
+        """Return a page of the incidents the actor may read that match a filter, newest first."""
         where = where or IncidentFilter()
 
         def work(unit: UnitOfWork) -> PageOf[Seen[Incident]]:
@@ -128,10 +124,7 @@ class Records:
 
     @query(Action.READ_RECORDS)
     def referrals(self, call: Call, incident_id: uuid.UUID) -> list[Referral]:
-        """Return the referrals of an incident that the actor may read, as it may see them.
-
-        A partner liaison reads only their own partner's referrals.
-        """
+        """Return the referrals of an incident that the actor may read, as it may see them."""
 
         def work(unit: UnitOfWork) -> list[Referral]:
             incident = unit.incidents.get(incident_id)
@@ -148,12 +141,7 @@ class Records:
 
     @query(Action.AUDIT)
     def disclosures(self, call: Call, record_id: uuid.UUID) -> list[Disclosure]:
-        """Return every disclosure of a record outside the department (FERPA 34 CFR 99.32).
-
-        Each names who received the record, when, and under which agreements; they are read
-        back from the audit trail, where every read by a school administrator or a partner
-        liaison is recorded.
-        """
+        """Return every disclosure of a record outside the department (FERPA 34 CFR 99.32)."""
 
         def work(unit: UnitOfWork) -> list[Disclosure]:
             target = str(record_id)
@@ -217,11 +205,7 @@ class Records:
 
     @query(Action.READ_AGGREGATES)
     def monthly_counts(self, call: Call, period: Period) -> list[MonthlyFigure]:
-        """Count incidents by school, local month and category, suppressed as the reader needs.
-
-        For analysts a small count is suppressed, and so are as many others of its month, its
-        school's month and its category's month as it takes for none to be derived from the rest.
-        """
+        """Count incidents by school, local month and category, suppressed as the reader needs."""
 
         def work(unit: UnitOfWork) -> list[MonthlyFigure]:
             rows = unit.queries.monthly_counts(period)
@@ -243,11 +227,7 @@ class Records:
 
     @query(Action.READ_AGGREGATES)
     def triad_split(self, call: Call, period: Period) -> list[TriadTime]:
-        """Return how each officer's logged time splits across the triad in a period.
-
-        A school administrator's split counts only the contacts and activities at their own
-        schools (school-related contacts only); everyone else's is the whole department's.
-        """
+        """Return how each officer's logged time splits across the triad in a period."""
         if school_scope(call.actor) is None:
             return call.read(
                 None,

@@ -42,13 +42,7 @@ class Referrals:
         reason: ReferralReason,
         note: str = "",
     ) -> Referral:
-        """Refer a reported incident to a partner an active agreement covers.
-
-        The incident moves to REFERRED where its lifecycle allows. A referral is refused with
-        ``SharingRefused``, naming the record classes missing, unless an agreement in force on
-        the incident's day and today shares with the partner every class the referral needs
-        (:func:`~sro_core.policy.check_referral`); the refusal is audited.
-        """
+        """Refer a reported incident to a partner an active agreement covers."""
 
         def work(unit: UnitOfWork, now: dt.datetime) -> tuple[Referral, Events]:
             incident = unit.incidents.get(incident_id)

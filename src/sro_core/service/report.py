@@ -223,11 +223,7 @@ class Reports:
     def program_report(
         self, call: Call, *, period: Period, label: str, school_id: uuid.UUID | None = None
     ) -> ProgramReport:
-        """Read the program report of a period for an actor, program-wide or for one school.
-
-        A school administrator's contacts section counts the contacts it may read (at its
-        schools, school-related only), each decided like any read.
-        """
+        """Read the program report of a period for an actor, program-wide or for one school."""
         contacts = (
             None if school_scope(call.actor) is None else self._own_contacts(call.actor, period)
         )

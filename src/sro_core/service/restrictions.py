@@ -75,11 +75,7 @@ class Restrictions:
 
     @command(Action.RESTRICT_RECORDS)
     def expunge_incident(self, call: Call, incident_id: uuid.UUID, order: str) -> Incident:
-        """Expunge an incident under an order: its personal data is destroyed, a tombstone stays.
-
-        The tombstone keeps the incident's number, school, times, place, category, offenses and
-        each person's roles and age on the day, so every count stays as it was.
-        """
+        """Expunge an incident under an order: its personal data is destroyed, a tombstone stays."""
         return self._restrict(call, incident_id, order, self._expunged)
 
     def _expunged(self, incident: Incident) -> Incident:

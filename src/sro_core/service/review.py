@@ -108,10 +108,7 @@ class Review:
 
     @query(Action.REVIEW_REPORTS)
     def review_queue(self, call: Call) -> list[Waiting]:
-        """Return the reports waiting for review, oldest first, each with how long it has waited.
-
-        Each is read as the reviewer may see it; an empty list where the program does not review.
-        """
+        """Return the reports waiting for review, oldest first, each with how long it has waited."""
         if not self._reviews():
             call.allow(None)
             return []

@@ -34,10 +34,7 @@ class Safekeeping:
 
     @query(Action.AUDIT)
     def check_store(self, call: Call) -> list[StoreCheck]:
-        """Check the store: its own integrity check, its schema, its audit trail, its outbox.
-
-        Each check says what it found wrong; none raises for what it finds. The run is audited.
-        """
+        """Check the store: its own integrity check, its schema, its audit trail, its outbox."""
         call.allow()
         checks = [self._guarded("store integrity", self.kernel.storage.check_integrity)]
         version = self.kernel.storage.schema_version()
@@ -95,11 +92,7 @@ class Safekeeping:
 
     @command(Action.AUDIT, audited_as="backup_store")
     def backup(self, call: Call, path: str) -> AuditEntry | None:
-        """Write a consistent copy of the store to ``path``; its trail ends with this backup.
-
-        The backup's own audit entry is in the copy, and is checkpointed when a key can seal
-        it, so the copy's trail is anchored as it was taken. Return that entry.
-        """
+        """Write a consistent copy of the store to ``path``; its trail ends with this backup."""
         call.allow(path)
         entry = self.kernel.audit_alone(call.actor, call.name, path, AuditOutcome.ALLOWED, "")
         try:
@@ -113,12 +106,7 @@ class Safekeeping:
 
     @command(Action.AUDIT, audited_as="restore_store")
     def restore(self, call: Call, path: str) -> Restored:
-        """Replace the store with a backup; the trail records what was replaced, and is anchored.
-
-        Entries written after the backup was taken are gone with the replaced store: the
-        restore's own entry names the head it replaced, and a new checkpoint anchors the
-        restored trail (the older checkpoints stay in their folder as evidence).
-        """
+        """Replace the store with a backup; the trail records what was replaced, and is anchored."""
         call.allow(path)
         before = self._head()
         try:
