@@ -1,4 +1,4 @@
-"""The heart of the Program: one unit of work per command, access checks, audit, events.
+"""The Kernel every desk holds: one unit of work per command, access checks, audit, events.
 
 Every command runs through one path: the actor's role is checked, the work runs in
 one unit of work with its events put in the outbox and its audit entry appended in the same

@@ -185,10 +185,7 @@ class Directory:
     @query(Action.READ_DIRECTORY)
     def officer(self, call: Call, officer_id: uuid.UUID) -> Officer:
         """Return an officer."""
-        return call.read(
-            str(officer_id),
-            lambda u: u.officers.get(officer_id),
-        )
+        return call.read(str(officer_id), lambda u: u.officers.get(officer_id))
 
     @query(Action.READ_DIRECTORY)
     def officers(self, call: Call) -> list[Officer]:
@@ -198,10 +195,7 @@ class Directory:
     @query(Action.READ_DIRECTORY)
     def school(self, call: Call, school_id: uuid.UUID) -> School:
         """Return a school."""
-        return call.read(
-            str(school_id),
-            lambda u: u.schools.get(school_id),
-        )
+        return call.read(str(school_id), lambda u: u.schools.get(school_id))
 
     @query(Action.READ_DIRECTORY)
     def schools(self, call: Call) -> list[School]:
@@ -221,10 +215,7 @@ class Directory:
     @query(Action.READ_DIRECTORY)
     def assignments(self, call: Call, school_id: uuid.UUID) -> list[Assignment]:
         """Return every assignment at a school."""
-        return call.read(
-            str(school_id),
-            lambda u: u.assignments.for_school(school_id),
-        )
+        return call.read(str(school_id), lambda u: u.assignments.for_school(school_id))
 
     @query(Action.READ_DIRECTORY)
     def coverage(

@@ -229,11 +229,8 @@ class Records:
     def triad_split(self, call: Call, period: Period) -> list[TriadTime]:
         """Return how each officer's logged time splits across the triad in a period."""
         if school_scope(call.actor) is None:
-            return call.read(
-                None,
-                lambda u: u.queries.triad_split(period),
-            )
-        call.allow(None)
+            return call.read(None, lambda u: u.queries.triad_split(period))
+        call.allow()
         sums: dict[tuple[uuid.UUID, TriadRole], list[int]] = {}
         for contact in self.contacts(call.actor):
             c = contact.value

@@ -110,7 +110,7 @@ class Review:
     def review_queue(self, call: Call) -> list[Waiting]:
         """Return the reports waiting for review, oldest first, each with how long it has waited."""
         if not self._reviews():
-            call.allow(None)
+            call.allow()
             return []
 
         def work(unit: UnitOfWork) -> list[Waiting]:
