@@ -17,16 +17,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from sro_core.domain import DomainError
+from sro_core.errors import OutputRefused as OutputRefused
 
 __all__ = ["OutputRefused", "check_target", "store_files", "written_whole"]
 
 STORE_COMPANIONS = ("", "-wal", "-shm", "-journal")
 """What SQLite keeps beside a database file: its write-ahead log, shared memory and journal."""
-
-
-class OutputRefused(DomainError):
-    """An output file was refused before anything was written: the message says why."""
 
 
 def store_files(url: str) -> tuple[Path, ...]:

@@ -44,7 +44,8 @@ from cattrs.errors import (
 from cattrs.fns import identity
 from cattrs.strategies import configure_tagged_union
 
-from sro_core.domain import EVENT_TYPES, DomainError, DomainEvent, Problem, RuleViolation
+from sro_core.domain import EVENT_TYPES, DomainEvent, Problem, RuleViolation
+from sro_core.errors import StructureError as StructureError
 
 T = TypeVar("T")
 
@@ -59,16 +60,6 @@ __all__ = [
     "structure_document",
     "unstructure",
 ]
-
-
-class StructureError(DomainError, ValueError):
-    """Input that does not make a valid domain value; ``problems`` names each bad field."""
-
-    def __init__(self, type_name: str, problems: list[Problem]) -> None:
-        self.type_name = type_name
-        self.problems = problems
-        listing = "; ".join(f"{p.field}: {p.rule}" for p in problems)
-        super().__init__(f"not a valid {type_name}: {listing}")
 
 
 def _structure_datetime(value: Any, _: type) -> dt.datetime:

@@ -53,6 +53,7 @@ import attrs
 import platformdirs
 
 from sro_core.domain import DomainError
+from sro_core.errors import ConfigurationError as ConfigurationError
 from sro_core.service import NotifierSetting, ProgramSettings
 
 APP_NAME = "sro-core"
@@ -85,10 +86,6 @@ _PROGRAM = frozenset(
 )
 _ACTOR = frozenset({"id"})
 _DIRECTORY_KEYS = frozenset({"role", "name", "schools", "partner", "permissions"})
-
-
-class ConfigurationError(DomainError):
-    """The configuration file cannot be read, or holds a key or value the command cannot use."""
 
 
 @attrs.frozen
