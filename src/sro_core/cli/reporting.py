@@ -20,7 +20,8 @@ from sro_core.cli.app import Session, pass_session
 from sro_core.cli.arguments import MONTH, WHEN, Chosen
 from sro_core.cli.codes import Coded, code_help
 from sro_core.cli.output import plural
-from sro_core.domain import Actor, DomainError, IncidentStatus, SchoolYear
+from sro_core.domain import Actor, IncidentStatus, SchoolYear
+from sro_core.errors import ReportPluginMissing as ReportPluginMissing
 from sro_core.files import Target, check_target, store_files, written_whole
 from sro_core.policy import may
 from sro_core.ports import ExportInput, IncidentFilter, Page, Period, UnknownExporter
@@ -33,10 +34,6 @@ REPORT_HINT = (
     "the program report needs the report plugin: pip install sro-core-report "
     "(from plugins/sro-core-report in this repository)"
 )
-
-
-class ReportPluginMissing(DomainError):
-    """The report plugin is not installed."""
 
 
 @attrs.frozen

@@ -32,6 +32,7 @@ from sro_core.domain import (
     code_problems,
     outside_window,
 )
+from sro_core.errors import RecordRejected as RecordRejected
 from sro_core.plugins import PluginHost
 from sro_core.policy import (
     Context,
@@ -77,15 +78,6 @@ class _Unreadable(NotFound):
     def __init__(self, kind: str, key: object, reason: str) -> None:
         super().__init__(kind, key)
         self.reason = reason
-
-
-class RecordRejected(DomainError, ValueError):
-    """A record breaks rules that were gathered rather than raised: every problem is listed."""
-
-    def __init__(self, what: str, problems: Sequence[Problem]) -> None:
-        self.problems = tuple(problems)
-        listing = "; ".join(str(p) for p in self.problems)
-        super().__init__(f"{what} refused: {listing}")
 
 
 Work = Callable[[UnitOfWork, dt.datetime], tuple[R, Sequence[DomainEvent]]]
