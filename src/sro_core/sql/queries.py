@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sro_core.domain import (
     ContactParty,
@@ -47,9 +47,7 @@ from sro_core.ports import (
 )
 from sro_core.sql import tables
 from sro_core.sql.dialect import Dialect
-
-if TYPE_CHECKING:
-    from sro_core.sql.unit import SQLUnitOfWork
+from sro_core.sql.executor import Executor
 
 _MONTHLY_COUNTS = """
 SELECT school_id, local_month, category, count(*) FROM incidents
@@ -138,7 +136,7 @@ def _spelled(sql: str, d: Dialect) -> str:
 class SQLQueries(Queries):
     """The queries, run in a unit of work's transaction."""
 
-    def __init__(self, unit: SQLUnitOfWork) -> None:
+    def __init__(self, unit: Executor) -> None:
         self.unit = unit
         self.d = unit.dialect
 
