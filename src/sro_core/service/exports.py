@@ -37,7 +37,7 @@ from sro_core.ports import (
 )
 from sro_core.serialization import structure, unstructure
 from sro_core.service.core import Kernel
-from sro_core.service.desk import Call, command
+from sro_core.service.desk import Call, query
 from sro_core.service.disclosures import Released, describe_selection
 from sro_core.service.policy import AccessDenied, Action
 from sro_core.service.reading import Records, scoped
@@ -360,7 +360,7 @@ class Exports:
         yield from ({"school": school} for school in schools)
         yield from ({"count": count} for count in counts)
 
-    @command(Action.EXPORT)
+    @query(Action.EXPORT)
     def export(
         self,
         call: Call,
