@@ -57,7 +57,7 @@ from sro_core.ports import (
 )
 from sro_core.serialization import unstructure
 from sro_core.service.core import Kernel
-from sro_core.service.desk import Call, command
+from sro_core.service.desk import Call, query
 from sro_core.service.disclosures import Released, describe_selection
 from sro_core.service.policy import AccessDenied, Action
 from sro_core.service.reading import Records, scoped
@@ -435,7 +435,7 @@ class Exports:
             actor, self.kernel, self.kernel.clock(), options or {}, _Ledger(reports)
         )
 
-    @command(Action.EXPORT)
+    @query(Action.EXPORT)
     def export(
         self,
         call: Call,

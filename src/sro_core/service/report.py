@@ -46,7 +46,7 @@ from sro_core.ports import (
     UnitOfWork,
 )
 from sro_core.service.core import Kernel
-from sro_core.service.desk import Call, command, query
+from sro_core.service.desk import Call, query
 from sro_core.service.policy import AccessDenied, Action
 from sro_core.service.reading import Records
 
@@ -339,7 +339,7 @@ class Reports:
         )
         return tuple(AgreementFigure(a.title, a.review_due, a.review_due < today) for a in due)
 
-    @command(Action.EXPORT)
+    @query(Action.EXPORT)
     def report(
         self,
         call: Call,
