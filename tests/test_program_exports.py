@@ -221,3 +221,20 @@ def test_text_reaches_a_path_a_text_and_a_binary_stream_alike(pieces: list[str])
     expected = "".join(pieces)
     assert text.getvalue() == expected
     assert binary.getvalue() == on_disk == expected.encode("utf-8")
+
+
+def test_what_moved_into_ports_is_still_importable_where_it_was() -> None:
+    """ProgramReport, its figures and Seen keep their old import paths, as the same classes."""
+    import sro_core  # noqa: PLC0415 - the package's lazy names are what is checked
+    import sro_core.policy  # noqa: PLC0415
+    import sro_core.ports  # noqa: PLC0415
+    import sro_core.service  # noqa: PLC0415
+    import sro_core.service.report  # noqa: PLC0415
+
+    moved = ["ProgramReport", "CategoryFigure", "HeadlineFigure", "CrdcFigure", "TriadFigure"]
+    for name in moved:
+        new = getattr(sro_core.ports, name)
+        assert getattr(sro_core.service, name) is new
+        assert getattr(sro_core.service.report, name) is new
+    seen = sro_core.ports.Seen
+    assert sro_core.policy.Seen is sro_core.service.Seen is sro_core.Seen is seen
