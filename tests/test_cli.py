@@ -524,7 +524,7 @@ def test_import_of_incidents_checks_the_program_rules(
     assert "line 3: category: not in code table" in result.stderr
     assert "line 4: school_id: an on-campus incident needs its school" in result.stderr
     assert "line 5: reporting_officer_id: no officer has this id" in result.stderr
-    assert "line 6: $: not JSON" in result.stderr
+    assert "line 6: not JSON" in result.stderr
     assert sro.json("incidents", "find")["items"] == []
     assert "imported 1 incidents" in sro.ok("import", "incidents", str(file), "--skip-bad")
     assert sro.json("incidents", "find")["items"][0]["record"]["number"] == "2026-000001"

@@ -198,7 +198,7 @@ def test_the_exporter_gets_the_actor_the_programs_time_its_options_and_the_ledge
     )
     [context] = kept.contexts
     assert (context.actor, context.audience) == (CLERK, Audience.DEPARTMENT)
-    assert context.program is program
+    assert context.program is program.kernel
     assert before < context.now < program.clock()
     assert dict(context.options) == {"a": "b"}
     with pytest.raises(TypeError):

@@ -275,8 +275,10 @@ def _csv_row(line: int, names: list[str], cells: list[str], columns: dict[str, A
 
 
 def _problem_line(line: int, problem: Problem) -> str:
+    """Name the line, the field (none for a problem of the whole line), the rule and the value."""
     got = "" if problem.value is None else f" (got {problem.value!r})"
-    return f"line {line}: {problem.field}: {problem.rule}{got}"
+    field = "" if problem.field == "$" else f"{problem.field}: "
+    return f"line {line}: {field}{problem.rule}{got}"
 
 
 @contextlib.contextmanager
