@@ -128,7 +128,7 @@ class ExportContext:
     a format names a bad or missing one in a DomainError."""
     ledger: SubmittedReports = NO_SUBMISSIONS
     """The NIBRS submissions recorded before, read as the actor (an export only reads it;
-    ``sro nibrs export`` records what it sends). Empty for the program report."""
+    ``sro nibrs export`` records what it sends)."""
 
     @property
     def audience(self) -> Audience:

@@ -376,19 +376,6 @@ class Exports:
 
         return self.kernel.read(actor, Action.READ_AGGREGATES, "crdc_counts", str(year), work)
 
-    def _export_context(self, actor: Actor, options: Mapping[str, str] | None) -> ExportContext:
-        """Return what an exporter knows of an export by the actor: now, options, the ledger."""
-
-        def reports(ori: str | None = None) -> list[SubmittedReport]:
-            def work(unit: UnitOfWork) -> list[SubmittedReport]:
-                return unit.submissions.reports(ori)
-
-            return self.kernel.read(actor, Action.EXPORT, "submitted_reports", ori, work)
-
-        return ExportContext(
-            actor, self.kernel, self.kernel.clock(), options or {}, _Ledger(reports)
-        )
-
     @command(Action.EXPORT)
     def export(
         self,
@@ -416,7 +403,7 @@ class Exports:
         call.allow(format_name)
         exporter = self.kernel.plugins.exporter_registry().get(format_name)
         audience = actor.audience
-        context = self._export_context(actor, options)
+        context = export_context(self.kernel, actor, options)
         try:
             if not serves(actor, exporter.audiences):
                 reason = f"the {format_name} format does not serve the {audience.value} audience"
@@ -452,6 +439,24 @@ class Exports:
             f"chosen by {describe_selection(where, period)}",
         )
         return written
+
+
+def export_context(
+    kernel: Kernel, actor: Actor, options: Mapping[str, str] | None, now: dt.datetime | None = None
+) -> ExportContext:
+    """Return what an exporter knows of an export by the actor: the time, options, the ledger.
+
+    :param now: when the export reads (default: now, on the program's clock).
+    """
+
+    def reports(ori: str | None = None) -> list[SubmittedReport]:
+        def work(unit: UnitOfWork) -> list[SubmittedReport]:
+            return unit.submissions.reports(ori)
+
+        return kernel.read(actor, Action.EXPORT, "submitted_reports", ori, work)
+
+    when = kernel.clock() if now is None else now
+    return ExportContext(actor, kernel, when, options or {}, _Ledger(reports))
 
 
 @attrs.frozen
