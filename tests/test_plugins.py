@@ -32,6 +32,7 @@ from sro_core.domain import (
     Problem,
     ProgramCalendar,
 )
+from sro_core.errors import SroError
 from sro_core.plugins import (
     ONLY_VARIABLE,
     STRICT_VARIABLE,
@@ -42,6 +43,8 @@ from sro_core.plugins import (
 )
 from sro_core.ports import (
     AlreadyRegistered,
+    Attribution,
+    CodeTablesRegistry,
     ExportContext,
     Exporter,
     ExporterRegistry,
@@ -51,6 +54,7 @@ from sro_core.ports import (
     RegistrationError,
     RowExporter,
     Rows,
+    StorageRegistry,
     UnknownExporter,
     UnknownNotifier,
 )
@@ -506,6 +510,43 @@ def test_notifier_registry_names_both_claimants():
     registry.register("smtp", NullNotifier, "mail", plugin="one")
     with pytest.raises(AlreadyRegistered, match=r"'smtp'.*plugin 'one'.*plugin 'two'"):
         registry.register("smtp", NullNotifier, "mail", plugin="two")
+
+
+def _register(registry: Attribution, name: str, plugin: str) -> None:
+    """Register ``name`` in any of the four registries, as ``plugin``."""
+    if isinstance(registry, StorageRegistry):
+        registry.register(name, Program, "a store", plugin=plugin)
+    elif isinstance(registry, ExporterRegistry):
+        registry.register(NamedExporter(name), plugin=plugin)
+    elif isinstance(registry, NotifierRegistry):
+        registry.register(name, NullNotifier, "nowhere", plugin=plugin)
+    else:
+        assert isinstance(registry, CodeTablesRegistry)
+        registry.add(CodeTable.from_pairs(name, "1", plugin, [("x", "X")]), plugin=plugin)
+
+
+@pytest.mark.parametrize(
+    "registry",
+    [StorageRegistry, ExporterRegistry, NotifierRegistry, CodeTablesRegistry],
+    ids=lambda kind: kind.__name__,
+)
+def test_every_registry_attributes_names_and_refuses_a_second_claim(registry):
+    """Each registry says who registered a name, and refuses a second claim naming both."""
+    filled = registry()
+    with filled.registering_for("first"):
+        _register(filled, "dup", "ignored: the host's attribution wins")
+    with pytest.raises(
+        AlreadyRegistered, match=r"'dup'.*plugin 'first'.*plugin 'second'"
+    ) as caught:
+        _register(filled, "dup", "second")
+    assert (caught.value.kind, caught.value.owner, caught.value.claimant) == (
+        filled.kind,
+        "first",
+        "second",
+    )
+    assert filled.plugin("dup") == "first"
+    with pytest.raises(SroError, match="nothing"):
+        filled.plugin("nothing")
 
 
 def test_unknown_names_list_what_is_installed():

@@ -18,7 +18,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, TypeAlias
 
-from sro_core.domain import DomainError, RuleViolation
+from sro_core.domain import RuleViolation
+from sro_core.errors import OutputRefused as OutputRefused
 
 __all__ = [
     "OutputRefused",
@@ -34,10 +35,6 @@ Target: TypeAlias = str | os.PathLike[str] | IO[str] | IO[bytes]
 
 STORE_COMPANIONS = ("", "-wal", "-shm", "-journal")
 """What SQLite keeps beside a database file: its write-ahead log, shared memory and journal."""
-
-
-class OutputRefused(DomainError):
-    """An output file was refused before anything was written: the message says why."""
 
 
 def store_files(url: str) -> tuple[Path, ...]:

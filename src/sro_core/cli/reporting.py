@@ -20,23 +20,25 @@ from sro_core.cli.app import Session, pass_session
 from sro_core.cli.arguments import MONTH, WHEN, Chosen
 from sro_core.cli.codes import Coded, code_help
 from sro_core.cli.output import plural
-from sro_core.domain import Actor, DomainError, IncidentStatus, SchoolYear
+from sro_core.domain import Actor, IncidentStatus, SchoolYear
+from sro_core.errors import ReportPluginMissing as ReportPluginMissing
 from sro_core.files import Target, check_target, store_files, written_whole
 from sro_core.policy import may
 from sro_core.ports import ExportInput, IncidentFilter, Page, Period, UnknownExporter
 from sro_core.serialization import unstructure
 from sro_core.service import Action, Program, RecordKind
 
+CRDC_UNREVIEWED = (
+    "the CRDC counts include reports a supervisor has not approved yet: a student was referred"
+    " or arrested whether or not the report of it has been approved"
+)
+"""What a CRDC export of a program that reviews reports says of the reports it counts."""
 REPORT_FORMAT = "report-html"
 """The exporter the report plugin registers."""
 REPORT_HINT = (
     "the program report needs the report plugin: pip install sro-core-report "
     "(from plugins/sro-core-report in this repository)"
 )
-
-
-class ReportPluginMissing(DomainError):
-    """The report plugin is not installed."""
 
 
 @attrs.frozen
@@ -403,9 +405,8 @@ def _export(
         session.output.line(str(path))
         return
     year = SchoolYear(school_year) if school_year is not None else None
-    if exporter.takes is ExportInput.CRDC_COUNTS and year is None:
-        year = latest_school_year(session)
-        session.output.note(f"CRDC counts of school year {year} (--school-year chooses another)")
+    if exporter.takes is ExportInput.CRDC_COUNTS:
+        year = _crdc_year(session, program, year)
     noun = {
         ExportInput.INCIDENTS: "incident",
         ExportInput.CRDC_COUNTS: "school row",
@@ -430,6 +431,16 @@ def _export(
         return
     rows = write(output)  # written whole: a failed export leaves the file as it was
     session.output.line(f"exported {plural(rows, noun)} as {format_name} to {output}")
+
+
+def _crdc_year(session: Session, program: Program, year: SchoolYear | None) -> SchoolYear:
+    """Return the school year a CRDC export counts, and say what it counts (unreviewed too)."""
+    if year is None:
+        year = latest_school_year(session)
+        session.output.note(f"CRDC counts of school year {year} (--school-year chooses another)")
+    if program.settings.review == "on":
+        session.output.note(CRDC_UNREVIEWED)
+    return year
 
 
 COMMANDS: tuple[click.Command, ...] = (export, report)

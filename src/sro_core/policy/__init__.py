@@ -19,6 +19,7 @@ from sro_core.policy.decision import (
     check_referral,
     crisis_author,
     decide,
+    decide_document,
     department,
     discloses,
     event_payload,
@@ -38,6 +39,7 @@ from sro_core.policy.redaction import (
     Hiding,
     classes_of,
     hide,
+    hide_document,
     sensitivity_of,
 )
 from sro_core.policy.rules import ROLE_ACTIONS, AccessDenied, Action, may, may_act_as, require
@@ -65,10 +67,12 @@ __all__ = [
     "classes_of",
     "crisis_author",
     "decide",
+    "decide_document",
     "department",
     "discloses",
     "event_payload",
     "hide",
+    "hide_document",
     "may",
     "may_act_as",
     "name_variants",

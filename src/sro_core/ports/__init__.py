@@ -66,6 +66,7 @@ from sro_core.ports.queries import (
     incident_cursor,
     page_of,
     read_incident_cursor,
+    waiting_order,
 )
 from sro_core.ports.registry import (
     StorageBackend,
@@ -197,4 +198,5 @@ __all__ = [
     "shown_url",
     "spreadsheet_safe",
     "url_scheme",
+    "waiting_order",
 ]

@@ -26,13 +26,13 @@ import attrs
 from sro_core.domain import (
     Actor,
     Audience,
-    DomainError,
     Incident,
     ProgramCalendar,
     School,
     SchoolYear,
 )
-from sro_core.ports.claims import AlreadyRegistered, Attribution, RegistrationError
+from sro_core.errors import UnknownExporter as UnknownExporter
+from sro_core.ports.claims import Attribution, RegistrationError
 from sro_core.ports.program import ProgramContext, ProgramSettingsView
 from sro_core.ports.program_report import ProgramReport
 from sro_core.ports.queries import CrdcStudentCount
@@ -56,19 +56,6 @@ def spreadsheet_safe(value: object, options: Mapping[str, str] | None = None) ->
     if isinstance(value, str) and value.startswith(_FORMULA_START) and not raw:
         return "'" + value
     return value
-
-
-class UnknownExporter(DomainError, LookupError):
-    """An export format was asked for by a name that no installed plugin registered."""
-
-    def __init__(self, name: str, known: Iterable[str] = ()) -> None:
-        self.name = name
-        self.known = tuple(known)
-        listing = ", ".join(self.known) or "none"
-        super().__init__(f"no export format {name!r} is installed (installed: {listing})")
-
-    def __reduce__(self) -> tuple[type[UnknownExporter], tuple[str, tuple[str, ...]]]:
-        return (type(self), (self.name, self.known))
 
 
 class ExportInput(enum.Enum):
@@ -336,9 +323,11 @@ def _checked_name(candidate: object) -> str:
 class ExporterRegistry(Attribution):
     """Export formats by name; ``sro_register_exporters`` hooks fill it."""
 
+    kind = "export format"
+
     def __init__(self) -> None:
+        super().__init__()
         self._exporters: dict[str, Exporter] = {}
-        self._plugins: dict[str, str] = {}
 
     def register(self, exporter: Exporter, plugin: str = "") -> None:
         """Register an export format; two plugins may not claim one name.
@@ -347,23 +336,19 @@ class ExporterRegistry(Attribution):
         :param plugin: who registers it; the plugin host fills it in when it calls the hook.
         """
         name = _checked_name(exporter)
-        claimant = self.claimant(plugin)
-        if name in self._exporters:
-            raise AlreadyRegistered("export format", name, self._plugins[name], claimant)
+        self.claim(name, plugin)
         self._exporters[name] = exporter
-        self._plugins[name] = claimant
 
     def get(self, name: str) -> Exporter:
         """Return the format registered under a name, or raise :class:`UnknownExporter`."""
         try:
             return self._exporters[name]
         except KeyError:
-            raise UnknownExporter(name, sorted(self._exporters)) from None
+            raise self.unknown(name) from None
 
-    def plugin(self, name: str) -> str:
-        """Return the plugin that registered a format."""
-        self.get(name)
-        return self._plugins[name]
+    def unknown(self, name: str) -> UnknownExporter:
+        """Return the error for a format nobody registered, listing those that are."""
+        return UnknownExporter(name, sorted(self._exporters))
 
     def exporters(self, audience: Audience | None = None) -> list[Exporter]:
         """Return the registered formats by name, or only those that may serve an audience."""

@@ -20,11 +20,11 @@ from sro_core.domain import (
     ActorEntry,
     ActorRole,
     AuditOutcome,
-    DomainError,
     DomainEvent,
     RuleViolation,
     directory_key,
 )
+from sro_core.errors import NotIdentified as NotIdentified
 from sro_core.policy import may_act_as
 from sro_core.ports import UnitOfWork
 from sro_core.service.core import Kernel
@@ -33,10 +33,6 @@ from sro_core.service.policy import Action
 
 _UNKNOWN_ROLE = ActorRole.ANALYST
 """The role an unidentified claimant is audited under: the least a person can hold."""
-
-
-class NotIdentified(DomainError):
-    """No registered, active actor answers to the identity given: the message says why."""
 
 
 class Identity:

@@ -27,7 +27,6 @@ from sro_core.domain import (
     AuditOutcome,
     CommunityContact,
     ContactLogged,
-    DomainError,
     DomainEvent,
     EducationActivity,
     Incident,
@@ -39,6 +38,7 @@ from sro_core.domain import (
     check_incident,
     code_problems,
 )
+from sro_core.errors import ImportRejected as ImportRejected
 from sro_core.ports import UnitOfWork
 from sro_core.service.core import Kernel
 from sro_core.service.desk import Call, command, query
@@ -65,15 +65,6 @@ class ImportResult:
     stored: tuple[uuid.UUID, ...]
     problems: Mapping[int, tuple[Problem, ...]] = attrs.field(factory=dict)
     skipped: tuple[uuid.UUID, ...] = ()
-
-
-class ImportRejected(DomainError, ValueError):
-    """Records of an import break rules: every problem, by position; nothing was stored."""
-
-    def __init__(self, problems: Mapping[int, tuple[Problem, ...]]) -> None:
-        self.problems = dict(problems)
-        positions = ", ".join(str(n) for n in sorted(self.problems))
-        super().__init__(f"{len(self.problems)} records break rules (at {positions})")
 
 
 def _fresh(
