@@ -36,9 +36,11 @@ from sro_core.ports import (
     UnitOfWork,
 )
 from sro_core.serialization import structure, unstructure
+from sro_core.service.core import Kernel
+from sro_core.service.desk import Call, command
 from sro_core.service.disclosures import Released, describe_selection
 from sro_core.service.policy import AccessDenied, Action
-from sro_core.service.reading import Reading
+from sro_core.service.reading import Records, scoped
 
 
 class RecordKind(enum.Enum):
@@ -177,8 +179,12 @@ def _names(unit: UnitOfWork) -> dict[str, str]:
     }
 
 
-class Exports(Reading):
-    """Streaming exports through the registered exporters."""
+class Exports:
+    """The desk of exports: records streamed through the registered exporters, each redacted."""
+
+    def __init__(self, kernel: Kernel, records: Records) -> None:
+        self.kernel = kernel
+        self.records = records
 
     def _incident_rows(
         self, actor: Actor, where: IncidentFilter | None
@@ -192,20 +198,22 @@ class Exports(Reading):
         while True:
 
             def work(unit: UnitOfWork, after: Page = page) -> tuple[PageOf[Any], list[Any]]:
-                scoped = self._scoped(unit, actor, where or IncidentFilter())
-                found = unit.queries.find_incident_documents(scoped, after)
-                now = self.clock()
-                context = self._context(unit, actor, now)
+                scoped_where = scoped(unit, actor, where or IncidentFilter())
+                found = unit.queries.find_incident_documents(scoped_where, after)
+                now = self.kernel.clock()
+                context = self.kernel.context(unit, actor, now)
                 names = _names(unit)
                 rows = []
                 for document in found.items:
                     incident = structure(document, Incident)
-                    view = self._view(unit, actor, incident, context, now)
+                    view = self.kernel.view(unit, actor, incident, context, now)
                     if view is not None:
                         rows.append(self._seen_row(document, view, names))
                 return found, rows
 
-            found, rows = self._read(actor, Action.READ_RECORDS, "export incidents", None, work)
+            found, rows = self.kernel.read(
+                actor, Action.READ_RECORDS, "export incidents", None, work
+            )
             yield from rows
             if found.next is None:
                 return
@@ -238,7 +246,7 @@ class Exports(Reading):
         """
         named = names or {}
         location, disposition = document["location"], document["disposition"]
-        day = self.calendar.local_date(dt.datetime.fromisoformat(document["occurred_start"]))
+        day = self.kernel.calendar.local_date(dt.datetime.fromisoformat(document["occurred_start"]))
         involvements = document["involvements"]
 
         def count(role: InvolvementRole) -> int:
@@ -288,7 +296,7 @@ class Exports(Reading):
                 raise RuleViolation(
                     "period", None, "a monthly-counts export needs its period (period=Period(…))"
                 )
-            figures = self.monthly_counts(actor, period)
+            figures = self.records.monthly_counts(actor, period)
             rows = ({c: _value(getattr(f, c)) for c in MONTHLY_COLUMNS} for f in figures)
             return MONTHLY_COLUMNS, rows
         if not reads_records(actor):
@@ -296,9 +304,9 @@ class Exports(Reading):
         if kind is RecordKind.INCIDENTS:
             return INCIDENT_COLUMNS, self._incident_rows(actor, where)
         if kind is RecordKind.CONTACTS:
-            contacts = self.contacts(actor)
+            contacts = self.records.contacts(actor)
             return CONTACT_COLUMNS, (_flat(s, CONTACT_COLUMNS) for s in contacts)
-        activities = self.activities(actor)
+        activities = self.records.activities(actor)
         return ACTIVITY_COLUMNS, (_flat(s, ACTIVITY_COLUMNS) for s in activities)
 
     def _records(
@@ -315,10 +323,10 @@ class Exports(Reading):
         if exporter.takes is ExportInput.INCIDENTS:
             if not reads_records(actor):
                 raise AccessDenied(actor, "export incidents", "analysts export aggregates only")
-            seen = self.incidents_of(actor, where)
+            seen = self.records.incidents_of(actor, where)
             return ("incident", "hidden"), ({"incident": s.value, "hidden": s.hidden} for s in seen)
         if exporter.takes is ExportInput.CRDC_COUNTS:
-            year = school_year or self.calendar.school_year(self.clock())
+            year = school_year or self.kernel.calendar.school_year(self.kernel.clock())
             return ("school", "count"), self._crdc_records(actor, year)
         if exporter.takes is ExportInput.REPORT:
             raise ValueError(f"format: {exporter.name} writes the program report: use report()")
@@ -332,27 +340,30 @@ class Exports(Reading):
         """
 
         def work(unit: UnitOfWork) -> tuple[list[School], list[CrdcStudentCount]]:
-            self._audit(
+            self.kernel.audit(
                 unit,
                 actor,
                 "read_crdc_counts",
                 str(year),
                 outcome=AuditOutcome.ALLOWED,
                 detail="",
-                at=self.clock(),
+                at=self.kernel.clock(),
             )
             scope = school_scope(actor)
             schools = [s for s in unit.schools.all() if scope is None or s.id in scope]
             mine = {s.id for s in schools}
             return schools, [c for c in unit.queries.crdc_counts(year) if c.school_id in mine]
 
-        schools, counts = self._read(actor, Action.READ_AGGREGATES, "crdc_counts", str(year), work)
+        schools, counts = self.kernel.read(
+            actor, Action.READ_AGGREGATES, "crdc_counts", str(year), work
+        )
         yield from ({"school": school} for school in schools)
         yield from ({"count": count} for count in counts)
 
+    @command(Action.EXPORT)
     def export(
         self,
-        actor: Actor,
+        call: Call,
         format_name: str,
         out: IO[str] | IO[bytes],
         *,
@@ -362,20 +373,15 @@ class Exports(Reading):
         school_year: SchoolYear | None = None,
         options: Mapping[str, str] | None = None,
     ) -> int:
-        """Write records in a registered format to ``out``; return how many were written.
-
-        A format that takes flat rows gets records of ``kind``; one that takes whole incidents
-        gets those ``where`` selects; one that takes CRDC counts gets ``school_year``'s (default:
-        the current one). Everything is redacted for the actor's audience; analysts may export
-        aggregates only. ``options`` are the format's own settings (the NIBRS reporting period).
-        """
-        self._allow(actor, Action.EXPORT, "export", format_name)
-        exporter = self.plugins.exporter_registry().get(format_name)
+        """Write records in a registered format to ``out``; return how many were written."""
+        actor = call.actor
+        call.allow(format_name)
+        exporter = self.kernel.plugins.exporter_registry().get(format_name)
         audience = actor.audience
         try:
             if not serves(actor, exporter.audiences):
                 reason = f"the {format_name} format does not serve the {audience.value} audience"
-                raise AccessDenied(actor, "export", reason)
+                raise AccessDenied(actor, call.name, reason)
             columns, records = self._records(
                 actor, exporter, kind=kind, where=where, period=period, school_year=school_year
             )
@@ -385,18 +391,18 @@ class Exports(Reading):
                 out,
                 fields=columns,
                 audience=audience,
-                program=self,
+                program=self.kernel,
                 options=options or {},
             )
         except Exception as error:
-            self._audit_failure(actor, "export", format_name, error)
+            self.kernel.audit_failure(actor, call.name, format_name, error)
             raise
         detail = (
             f"{exporter.takes.value} {kind.value if exporter.takes is ExportInput.ROWS else ''}"
         )
-        self._audit_alone(
+        self.kernel.audit_alone(
             actor,
-            "export",
+            call.name,
             format_name,
             AuditOutcome.ALLOWED,
             f"{detail.strip()}: {written}; released {released.describe()}; "

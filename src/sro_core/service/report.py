@@ -41,8 +41,10 @@ from sro_core.ports import (
     Period,
     UnitOfWork,
 )
+from sro_core.service.core import Kernel
+from sro_core.service.desk import Call, command, query
 from sro_core.service.policy import AccessDenied, Action
-from sro_core.service.reading import Reading
+from sro_core.service.reading import Records
 
 
 @attrs.frozen
@@ -199,8 +201,12 @@ def _year_before(period: Period, calendar: ProgramCalendar) -> Period:
     return Period(earlier(period.start), earlier(period.end))
 
 
-class Reports(Reading):
-    """The program report."""
+class Reports:
+    """The desk of the program report: gathered for a reader, written by a report format."""
+
+    def __init__(self, kernel: Kernel, records: Records) -> None:
+        self.kernel = kernel
+        self.records = records
 
     def _suppressed(
         self,
@@ -211,33 +217,32 @@ class Reports(Reading):
         """Return counts suppressed for the reader: small ones, and those that would give them."""
         if not suppresses(actor):
             return dict(counts)
-        return suppressed(counts, self.settings.suppression_threshold, groups)
+        return suppressed(counts, self.kernel.settings.suppression_threshold, groups)
 
+    @query(Action.READ_AGGREGATES)
     def program_report(
-        self, actor: Actor, *, period: Period, label: str, school_id: uuid.UUID | None = None
+        self, call: Call, *, period: Period, label: str, school_id: uuid.UUID | None = None
     ) -> ProgramReport:
-        """Read the program report of a period for an actor, program-wide or for one school.
-
-        A school administrator's contacts section counts the contacts it may read (at its
-        schools, school-related only), each decided like any read.
-        """
-        contacts = None if school_scope(actor) is None else self._own_contacts(actor, period)
+        """Read the program report of a period for an actor, program-wide or for one school."""
+        contacts = (
+            None if school_scope(call.actor) is None else self._own_contacts(call.actor, period)
+        )
 
         def work(unit: UnitOfWork) -> ProgramReport:
             schools = {s.id: s for s in unit.schools.all()}
             if school_id is not None and school_id not in schools:
                 unit.schools.get(school_id)
-            wanted = self._report_schools(actor, school_id)
+            wanted = self._report_schools(call.actor, school_id)
             return self._gather(
-                unit, actor, period, label, wanted=wanted, schools=schools, contacts=contacts
+                unit, call.actor, period, label, wanted=wanted, schools=schools, contacts=contacts
             )
 
-        return self._read(actor, Action.READ_AGGREGATES, "program_report", label, work)
+        return call.read(label, work)
 
     def _own_contacts(self, actor: Actor, period: Period) -> list[ContactCount]:
         """Return the counts of the contacts of a period that the actor may read."""
         sums: dict[tuple[uuid.UUID | None, ContactParty, ContactPurpose], list[int]] = {}
-        for seen in self.contacts(actor):
+        for seen in self.records.contacts(actor):
             c = seen.value
             if period.start <= c.at < period.end:
                 row = sums.setdefault((c.school_id, c.party, c.purpose), [0, 0])
@@ -327,14 +332,14 @@ class Reports(Reading):
         )
         shown_contacts = self._suppressed(actor, {k: n for k, (n, _) in ordered_contacts})
         return ProgramReport(
-            program_name=self.settings.name,
+            program_name=self.kernel.settings.name,
             scope=", ".join(sorted(name(s) for s in wanted)) if wanted else "Program-wide",
             period=period,
             period_label=label,
             audience=actor.audience,
-            suppression_threshold=self.settings.suppression_threshold,
-            time_zone=self.settings.time_zone,
-            generated_at=self.clock(),
+            suppression_threshold=self.kernel.settings.suppression_threshold,
+            time_zone=self.kernel.settings.time_zone,
+            generated_at=self.kernel.clock(),
             monthly=tuple(
                 CategoryFigure(month, category, shown_monthly[month, category])
                 for (month, category), _ in monthly
@@ -359,10 +364,10 @@ class Reports(Reading):
             agreements_due=self._agreements_due(unit, period),
             categories=tuple(
                 (code.value, code.description)
-                for code in self.code_tables.get("sro.incident_category").codes
+                for code in self.kernel.code_tables.get("sro.incident_category").codes
             ),
             notes=(() if department_wide else (_DEPARTMENT_WIDE,))
-            + ((UNREVIEWED_INCLUDED,) if self.settings.review == "on" else ()),
+            + ((UNREVIEWED_INCLUDED,) if self.kernel.settings.review == "on" else ()),
             headline=self._headline(unit, actor, period, mine, department_wide=department_wide),
         )
 
@@ -395,12 +400,12 @@ class Reports(Reading):
             return found
 
         def shown(counts: list[int]) -> int | None:
-            small = any(0 < n < self.settings.suppression_threshold for n in counts)
+            small = any(0 < n < self.kernel.settings.suppression_threshold for n in counts)
             if suppresses(actor) and small:
                 return None
             return self._suppressed(actor, {"total": sum(counts)})["total"]
 
-        now, before = parts(period), parts(_year_before(period, self.calendar))
+        now, before = parts(period), parts(_year_before(period, self.kernel.calendar))
         return tuple(
             HeadlineFigure(label, shown(counts), shown(before[label]))
             for label, counts in now.items()
@@ -410,8 +415,8 @@ class Reports(Reading):
         self, unit: UnitOfWork, actor: Actor, period: Period, mine: Keep, name: Name
     ) -> tuple[CrdcFigure, ...]:
         """Return each school's CRDC totals for the school years the period touches."""
-        first = self.calendar.school_year(period.start)
-        last = self.calendar.school_year(period.end - dt.timedelta(microseconds=1))
+        first = self.kernel.calendar.school_year(period.start)
+        last = self.kernel.calendar.school_year(period.end - dt.timedelta(microseconds=1))
         totals: dict[tuple[uuid.UUID, CrdcMeasure], list[int]] = {}
         for start_year in range(first.start_year, last.start_year + 1):
             for count in unit.queries.crdc_counts(SchoolYear(start_year)):
@@ -446,17 +451,18 @@ class Reports(Reading):
         )
 
     def _agreements_due(self, unit: UnitOfWork, period: Period) -> tuple[AgreementFigure, ...]:
-        last_day = self.calendar.local_date(period.end - dt.timedelta(microseconds=1))
-        today = self.today()
+        last_day = self.kernel.calendar.local_date(period.end - dt.timedelta(microseconds=1))
+        today = self.kernel.today()
         due = sorted(
             (a for a in unit.agreements.all() if a.review_due <= last_day),
             key=lambda a: (a.review_due, a.title),
         )
         return tuple(AgreementFigure(a.title, a.review_due, a.review_due < today) for a in due)
 
+    @command(Action.EXPORT)
     def report(
         self,
-        actor: Actor,
+        call: Call,
         out: IO[bytes],
         *,
         period: Period,
@@ -466,30 +472,31 @@ class Reports(Reading):
         options: Mapping[str, str] | None = None,
     ) -> int:
         """Write the program report of a period in a report format; every report is audited."""
-        self._allow(actor, Action.EXPORT, "report", format_name)
-        exporter = self.plugins.exporter_registry().get(format_name)
+        actor = call.actor
+        call.allow(format_name)
+        exporter = self.kernel.plugins.exporter_registry().get(format_name)
         if exporter.takes is not ExportInput.REPORT or not serves(actor, exporter.audiences):
             audience = actor.audience.value
             reason = f"{format_name} writes no program report for the {audience} audience"
-            self._audit_alone(actor, "report", format_name, AuditOutcome.DENIED, reason)
-            raise AccessDenied(actor, "report", reason)
-        label = label or _label(self, period)
+            self.kernel.audit_alone(actor, call.name, format_name, AuditOutcome.DENIED, reason)
+            raise AccessDenied(actor, call.name, reason)
+        label = label or _label(self.kernel.calendar, period)
         data = self.program_report(actor, period=period, label=label, school_id=school_id)
         written = exporter.write(
             [{"report": data}],
             out,
             fields=("report",),
             audience=actor.audience,
-            program=self,
+            program=self.kernel,
             options=options or {},
         )
-        self._audit_alone(actor, "report", format_name, AuditOutcome.ALLOWED, label)
+        self.kernel.audit_alone(actor, call.name, format_name, AuditOutcome.ALLOWED, label)
         return written
 
 
-def _label(reports: Reports, period: Period) -> str:
-    first = reports.calendar.local_date(period.start)
-    last = reports.calendar.local_date(period.end - dt.timedelta(microseconds=1))
+def _label(calendar: ProgramCalendar, period: Period) -> str:
+    first = calendar.local_date(period.start)
+    last = calendar.local_date(period.end - dt.timedelta(microseconds=1))
     return f"{first.isoformat()} to {last.isoformat()}"
 
 
