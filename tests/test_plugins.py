@@ -21,6 +21,8 @@ from sro_core import PluginHost, hookimpl
 from sro_core.builtin import BUILTIN_PLUGINS
 from sro_core.codes import Code, CodeTable, default_tables
 from sro_core.domain import (
+    Actor,
+    ActorRole,
     Audience,
     Incident,
     IncidentReported,
@@ -42,10 +44,15 @@ from sro_core.ports import (
     AlreadyRegistered,
     Attribution,
     CodeTablesRegistry,
+    ExportContext,
     Exporter,
     ExporterRegistry,
+    ExportInput,
     Notifier,
     NotifierRegistry,
+    RegistrationError,
+    RowExporter,
+    Rows,
     StorageRegistry,
     UnknownExporter,
     UnknownNotifier,
@@ -54,6 +61,7 @@ from sro_core.ports import (
 PLUGIN_PACKAGES = Path(__file__).parent / "plugins"
 FIXTURE_MODULES = ("sro_test_plugin", "sro_broken_plugin", "sro_unknown_hook_plugin")
 NOW = dt.datetime(2025, 10, 6, 15, 30, tzinfo=dt.UTC)
+CHIEF = Actor(id="chief", name="Chief", role=ActorRole.SUPERVISOR)
 
 
 @attrs.frozen
@@ -146,7 +154,7 @@ def plugin(name: str, **hooks: Callable[..., object]) -> types.ModuleType:
     return module
 
 
-class NamedExporter(Exporter):
+class NamedExporter(RowExporter):
     """An exporter that writes nothing, under any name."""
 
     media_type = "text/plain"
@@ -155,7 +163,7 @@ class NamedExporter(Exporter):
     def __init__(self, name: str) -> None:
         self.name = name
 
-    def write(self, records, out, *, fields, audience, program):  # noqa: ARG002 - the contract's
+    def write(self, records, out, context):  # noqa: ARG002 - the contract's
         """Write nothing."""
         return 0
 
@@ -197,11 +205,11 @@ def test_fixture_plugin_registers_its_exporter(program):
     registry = PluginHost.load(builtins=(), only={"testplugin"}).exporter_registry()
     exporter = registry.get("test-lines")
     assert registry.plugin("test-lines") == "testplugin"
+    assert isinstance(exporter, RowExporter)
     out = io.StringIO()
-    rows = iter([{"a": 1, "b": "x"}, {"a": 2, "b": "y"}])
-    written = exporter.write(
-        rows, out, fields=("a", "b"), audience=Audience.DEPARTMENT, program=program
-    )
+    rows = Rows(("a", "b"), iter([{"a": 1, "b": "x"}, {"a": 2, "b": "y"}]))
+    context = ExportContext(CHIEF, program, NOW)
+    written = exporter.write(rows, out, context)
     assert written == 2
     assert out.getvalue() == "a=1 b=x\na=2 b=y\n"
 
@@ -424,6 +432,66 @@ def test_a_name_claimed_by_two_plugins_fails_naming_both(kind, registry):
         registry(host)
     assert caught.value.plugin == "second_plugin"
     assert "first_plugin" in str(caught.value)
+
+
+class UntypedLines(Exporter):
+    """An export format written to the untyped signature that came before the typed kinds."""
+
+    name = "old-lines"
+    media_type = "text/plain"
+    audiences = frozenset({Audience.DEPARTMENT})
+
+    def write(self, records, out, *, fields, audience, program, options):  # noqa: ARG002 - old
+        """Write nothing."""
+        return 0
+
+
+class KeywordLines(RowExporter):
+    """A typed kind whose ``write`` still takes the old keyword parameters."""
+
+    name = "half-ported"
+    media_type = "text/plain"
+    audiences = frozenset({Audience.DEPARTMENT})
+
+    def write(self, records, out, context=None, *, fields, audience):  # noqa: ARG002 - old
+        """Write nothing."""
+        return 0
+
+
+def test_a_plugin_written_to_the_old_exporter_signature_fails_to_load_saying_what_to_change():
+    """An Exporter with the old untyped write stops loading, naming the kinds and the new write."""
+    host = PluginHost.load(
+        builtins=(
+            plugin(
+                "old_plugin",
+                sro_register_exporters=lambda registry: registry.register(UntypedLines()),
+            ),
+        ),
+        entry_points=False,
+    )
+    with pytest.raises(PluginLoadError) as caught:
+        host.exporter_registry()
+    message = str(caught.value)
+    assert caught.value.plugin == "old_plugin"
+    assert "'old-lines'" in message
+    assert "UntypedLines" in message
+    assert "RowExporter" in message
+    assert "write(self, records, out, context)" in message
+    assert "records.columns" in message
+
+
+def test_a_typed_kind_with_the_old_write_parameters_is_refused():
+    """A RowExporter whose write still wants fields and audience is refused, its write shown."""
+    with pytest.raises(RegistrationError, match=r"'half-ported'.*write\(.*fields.*old signature"):
+        ExporterRegistry().register(KeywordLines())
+
+
+def test_an_exporter_claiming_another_kind_is_refused():
+    """A RowExporter that says it takes incidents is refused: the kind decides what it gets."""
+    claiming_incidents = NamedExporter("mixed")
+    claiming_incidents.takes = ExportInput.INCIDENTS  # type: ignore[misc]
+    with pytest.raises(RegistrationError, match=r"'mixed'.*RowExporter.*takes rows"):
+        ExporterRegistry().register(claiming_incidents)
 
 
 def test_exporter_registry_names_both_claimants():

@@ -12,7 +12,7 @@ import threading
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import TracebackType
-from typing import IO, Any, Self
+from typing import Any, Self
 
 from sro_core.codes import CodeTables
 from sro_core.domain import (
@@ -46,6 +46,7 @@ from sro_core.domain import (
     School,
     SchoolYear,
 )
+from sro_core.files import Target
 from sro_core.plugins import PluginHost
 from sro_core.policy import Seen
 from sro_core.ports import (
@@ -55,6 +56,7 @@ from sro_core.ports import (
     Page,
     PageOf,
     Period,
+    ProgramReport,
     Storage,
     StoreCheck,
     SubmittedReport,
@@ -74,7 +76,7 @@ from sro_core.service.incidents import Incidents
 from sro_core.service.operations import Operations
 from sro_core.service.reading import Disclosure, MonthlyFigure, Records
 from sro_core.service.referrals import Referrals
-from sro_core.service.report import ProgramReport, Reports
+from sro_core.service.report import Reports
 from sro_core.service.restrictions import Restrictions
 from sro_core.service.review import Review, Waiting
 from sro_core.service.safekeeping import Restored, Safekeeping
@@ -678,7 +680,7 @@ class Program:
         self,
         actor: Actor,
         format_name: str,
-        out: IO[str] | IO[bytes],
+        to: Target,
         *,
         kind: RecordKind = RecordKind.INCIDENTS,
         where: IncidentFilter | None = None,
@@ -686,17 +688,20 @@ class Program:
         school_year: SchoolYear | None = None,
         options: Mapping[str, str] | None = None,
     ) -> int:
-        """Write records in a registered format to ``out``; return how many were written.
+        """Write records in a registered format ``to`` a file or stream; return how many.
 
-        A format that takes flat rows gets records of ``kind``; one that takes whole incidents
-        gets those ``where`` selects; one that takes CRDC counts gets ``school_year``'s (default:
-        the current one). Everything is redacted for the actor's audience; analysts may export
-        aggregates only. ``options`` are the format's own settings (the NIBRS reporting period).
+        ``to`` is a path (written whole: an existing file is replaced only by a complete new
+        one) or an open stream, text or binary (a stream of the other kind is adapted). A
+        format that takes flat rows gets records of ``kind``; one that takes whole incidents
+        gets those ``where`` selects; one that takes CRDC counts gets ``school_year``'s
+        (default: the current one). Everything is redacted for the actor's audience; analysts
+        may export aggregates only. ``options`` are the format's own settings (the NIBRS
+        reporting period).
         """
         return self._exports.export(
             actor,
             format_name,
-            out,
+            to,
             kind=kind,
             where=where,
             period=period,
@@ -719,7 +724,7 @@ class Program:
     def report(
         self,
         actor: Actor,
-        out: IO[bytes],
+        to: Target,
         *,
         period: Period,
         label: str | None = None,
@@ -727,10 +732,13 @@ class Program:
         format_name: str = "report-html",
         options: Mapping[str, str] | None = None,
     ) -> int:
-        """Write the program report of a period in a report format; every report is audited."""
+        """Write the program report of a period in a report format; every report is audited.
+
+        ``to`` is a path (written whole) or an open stream, as :meth:`export` takes it.
+        """
         return self._reports.report(
             actor,
-            out,
+            to,
             period=period,
             label=label,
             school_id=school_id,

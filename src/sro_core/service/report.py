@@ -12,163 +12,43 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable, Hashable, Iterable, Mapping
-from typing import IO, TypeVar
-
-import attrs
+from typing import TypeVar
 
 from sro_core.domain import (
     Actor,
-    Audience,
     AuditOutcome,
     ContactParty,
     ContactPurpose,
-    CrisisKind,
-    CrisisStatus,
     LocationKind,
     ProgramCalendar,
-    ReferralReason,
-    ReferralStatus,
     School,
     SchoolYear,
-    TriadRole,
 )
+from sro_core.files import Target, opened, store_files
 from sro_core.policy import school_scope, serves, suppressed, suppresses
 from sro_core.ports import (
+    AgreementFigure,
+    CategoryFigure,
     ContactCount,
+    ContactFigure,
+    CrdcFigure,
     CrdcMeasure,
-    ExportInput,
+    CrisisFigure,
+    ExportContext,
+    HeadlineFigure,
+    LocationFigure,
     NotFound,
     Period,
+    ProgramReport,
+    ReferralFigure,
+    ReportExporter,
+    TriadFigure,
     UnitOfWork,
 )
 from sro_core.service.core import Kernel
 from sro_core.service.desk import Call, command, query
 from sro_core.service.policy import AccessDenied, Action
 from sro_core.service.reading import Records
-
-
-@attrs.frozen
-class CategoryFigure:
-    """Incidents of a category in a local month, over the report's schools; None: suppressed."""
-
-    month: str
-    category: str
-    count: int | None
-
-
-@attrs.frozen
-class LocationFigure:
-    """Incidents in a local month by kind of place; ``count`` is None when suppressed."""
-
-    month: str
-    location_kind: LocationKind
-    count: int | None
-
-
-@attrs.frozen
-class TriadFigure:
-    """An officer's logged time in one role of the triad."""
-
-    officer: str
-    triad_role: TriadRole
-    contacts: int
-    activities: int
-    minutes: int
-
-
-@attrs.frozen
-class ContactFigure:
-    """Contacts by who came and what about; ``count`` is None when suppressed."""
-
-    party: ContactParty
-    purpose: ContactPurpose
-    count: int | None
-    minutes: int | None
-
-
-@attrs.frozen
-class ReferralFigure:
-    """Referrals to a partner for a reason at a status; ``count`` is None when suppressed."""
-
-    partner: str
-    reason: ReferralReason
-    status: ReferralStatus
-    count: int | None
-
-
-@attrs.frozen
-class CrdcFigure:
-    """A school's CRDC totals for one measure: instances and students (None when suppressed)."""
-
-    school: str
-    measure: CrdcMeasure
-    instances: int | None
-    students: int | None
-    students_with_idea: int | None
-    students_with_504: int | None
-
-
-@attrs.frozen
-class CrisisFigure:
-    """A crisis of the period: where, what, when it began and ended, how many messages."""
-
-    school: str
-    kind: CrisisKind
-    declared_at: dt.datetime
-    ended_at: dt.datetime | None
-    status: CrisisStatus
-    messages: int
-
-
-@attrs.frozen
-class AgreementFigure:
-    """An agreement whose review falls due by the end of the period."""
-
-    title: str
-    review_due: dt.date
-    overdue: bool
-
-
-@attrs.frozen
-class HeadlineFigure:
-    """A headline figure of the period and of the same period a year before; None: suppressed.
-
-    For analysts a figure is suppressed when it is small, and also when any of the counts it
-    sums is, so that no suppressed count can be worked out from it.
-    """
-
-    label: str
-    count: int | None
-    last_year: int | None
-
-
-@attrs.frozen
-class ProgramReport:
-    """Everything the program report shows, already read for its audience."""
-
-    program_name: str
-    scope: str
-    period: Period
-    period_label: str
-    audience: Audience
-    suppression_threshold: int
-    time_zone: str
-    generated_at: dt.datetime
-    monthly: tuple[CategoryFigure, ...]
-    locations: tuple[LocationFigure, ...]
-    triad: tuple[TriadFigure, ...]
-    contacts: tuple[ContactFigure, ...]
-    referrals: tuple[ReferralFigure, ...]
-    crdc: tuple[CrdcFigure, ...]
-    crises: tuple[CrisisFigure, ...]
-    agreements_due: tuple[AgreementFigure, ...]
-    categories: tuple[tuple[str, str], ...]
-    """The category codes the report uses, with their descriptions."""
-    notes: tuple[str, ...] = ()
-    """What the report leaves out for its audience, and why, in a sentence each."""
-    headline: tuple[HeadlineFigure, ...] = ()
-    """The period's main figures, each beside the same period a year before."""
-
 
 _DEPARTMENT_WIDE = (
     "The triad split and the referrals cover the whole department, not single schools, so "
@@ -463,7 +343,7 @@ class Reports:
     def report(
         self,
         call: Call,
-        out: IO[bytes],
+        to: Target,
         *,
         period: Period,
         label: str | None = None,
@@ -471,25 +351,25 @@ class Reports:
         format_name: str = "report-html",
         options: Mapping[str, str] | None = None,
     ) -> int:
-        """Write the program report of a period in a report format; every report is audited."""
+        """Write the program report of a period in a report format; every report is audited.
+
+        ``to`` is a path (written whole) or an open stream, as :meth:`export` takes it.
+        """
         actor = call.actor
         call.allow(format_name)
         exporter = self.kernel.plugins.exporter_registry().get(format_name)
-        if exporter.takes is not ExportInput.REPORT or not serves(actor, exporter.audiences):
+        if not isinstance(exporter, ReportExporter) or not serves(actor, exporter.audiences):
             audience = actor.audience.value
             reason = f"{format_name} writes no program report for the {audience} audience"
             self.kernel.audit_alone(actor, call.name, format_name, AuditOutcome.DENIED, reason)
             raise AccessDenied(actor, call.name, reason)
         label = label or _label(self.kernel.calendar, period)
         data = self.program_report(actor, period=period, label=label, school_id=school_id)
-        written = exporter.write(
-            [{"report": data}],
-            out,
-            fields=("report",),
-            audience=actor.audience,
-            program=self.kernel,
-            options=options or {},
-        )
+        context = ExportContext(actor, self.kernel, data.generated_at, options or {})
+        protected = store_files(self.kernel.storage.settings.url)
+        writer = f"the {format_name} format"
+        with opened(to, binary=exporter.binary, protected=protected, writer=writer) as out:
+            written = exporter.write(data, out, context)
         self.kernel.audit_alone(actor, call.name, format_name, AuditOutcome.ALLOWED, label)
         return written
 
