@@ -38,13 +38,11 @@ class CsvExporter(Exporter):
     ) -> int:
         """Write a header, then each record as a row; None is an empty cell."""
         del audience, program
-        writer = csv.DictWriter(
-            cast("IO[str]", out), fieldnames=list(fields), lineterminator="\r\n"
-        )
-        writer.writeheader()
+        writer = csv.writer(cast("IO[str]", out), lineterminator="\r\n")
+        writer.writerow(fields)
         count = 0
         for record in records:
-            writer.writerow({f: spreadsheet_safe(record.get(f), options) for f in fields})
+            writer.writerow([spreadsheet_safe(record.get(f), options) for f in fields])
             count += 1
         return count
 
