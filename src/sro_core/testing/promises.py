@@ -826,12 +826,23 @@ class PromiseContracts:
     def test_the_review_queue_is_oldest_submission_first(self) -> None:
         """queue: waiting reports by their last submission, ties by number; no others, no draft."""
         records = _reviewed(term())
+        moves = {1: (ReviewState.APPROVED, 180), 6: (ReviewState.SUBMITTED, 90)}
         with self.opened(records.calendar) as storage:
             _load(storage, records)
             found = _numbers(in_unit(storage, lambda u: u.queries.review_queue()))
-        expected = [incident_number(2025, n) for n in (2, 3, 1, 8)]
+            expected = [incident_number(2025, n) for n in (2, 3, 1, 8)]
+            if found != expected:
+                broken("queue", f"review_queue gives {found}, not {expected}")
+            with storage.unit_of_work() as unit:
+                for n, (state, minutes) in moves.items():
+                    stored = unit.incidents.get(records.incidents[n - 1].id)
+                    by = _SUBMIT[0] if state is ReviewState.SUBMITTED else _RETURN[0]
+                    at = _AT_REVIEW + dt.timedelta(minutes=minutes)
+                    unit.incidents.update(stored.under_review(state, by, at))
+            found = _numbers(in_unit(storage, lambda u: u.queries.review_queue()))
+        expected = [incident_number(2025, n) for n in (2, 3, 6, 8)]
         if found != expected:
-            broken("queue", f"review_queue gives {found}, not {expected}")
+            broken("queue", f"after an approval and a resubmission the queue is {found}")
 
 
 _SUBMIT: Final = ("ofc.reyes", "")
