@@ -16,7 +16,6 @@ from sro_core.domain import (
     ContactParty,
     ContactPurpose,
     CrdcRaceEthnicity,
-    DomainError,
     Incident,
     IncidentStatus,
     LocationKind,
@@ -26,15 +25,12 @@ from sro_core.domain import (
     TriadRole,
     waiting_since,
 )
+from sro_core.errors import BadQuery as BadQuery
 
 T = TypeVar("T")
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 1000
-
-
-class BadQuery(DomainError, ValueError):
-    """A query was asked with parameters that cannot be answered (a bad cursor, a page size)."""
 
 
 def _page_size(_instance: object, _attribute: object, value: int) -> None:
