@@ -277,6 +277,9 @@ MIGRATIONS: tuple[str, ...] = (
 LATEST = len(MIGRATIONS)
 """The schema version this code writes."""
 
+REVIEW_QUEUE = MIGRATIONS.index(_REVIEW_QUEUE) + 1
+"""The migration that adds the review queue's column and index."""
+
 
 def described() -> sql.Schema:
     """Return the SQLite store's migrations and messages (read when asked: tests extend them)."""
