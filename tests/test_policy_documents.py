@@ -153,7 +153,8 @@ def _object_row(
 ) -> dict[str, object]:
     """Return an incident's export row as the object path made it: hide the whole incident."""
     view = hide(incident, hiding)
-    row = program._document_row(unstructure(view.value), names, source=unstructure(incident))
+    exports = program._exports
+    row = exports._document_row(unstructure(view.value), names, source=unstructure(incident))
     hidden = {c for c in INCIDENT_COLUMNS if _column_hidden(NAMED_BY.get(c, c), view.hidden)}
     return {c: REDACTED if c in hidden else v for c, v in row.items()}
 
@@ -203,7 +204,7 @@ def test_an_export_row_from_the_document_is_the_row_from_the_incident(
             )
         )
     )
-    row = program._seen_row(unstructure(incident), hiding, names)
+    row = program._exports._seen_row(unstructure(incident), hiding, names)
     assert row == _object_row(program, incident, hiding, names)
 
 

@@ -20,6 +20,7 @@ from sro_core.ports.exports import (
     Rows,
     SubmittedReports,
     UnknownExporter,
+    check_options,
     spreadsheet_safe,
 )
 from sro_core.ports.notifications import (
@@ -189,6 +190,7 @@ __all__ = [
     "UnknownStore",
     "ascii_lower",
     "check_follows",
+    "check_options",
     "document_cursor",
     "incident_after",
     "incident_cursor",
