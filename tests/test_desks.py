@@ -12,7 +12,7 @@ import uuid
 
 import pytest
 
-from program_support import ANALYST, CHIEF, build_town, open_program
+from program_support import ANALYST, CHIEF, build_town, open_program, snapshot
 from sro_core.domain import AuditOutcome, DomainEvent, Officer, OfficerStatus, RuleViolation
 from sro_core.ports import UnitOfWork
 from sro_core.service import AccessDenied, Action, Program
@@ -148,3 +148,48 @@ def test_a_query_cannot_run_a_commands_unit_of_work() -> None:
     with pytest.raises(TypeError, match="retire_quietly is declared a query"):
         Roster(program.kernel).retire_quietly(CHIEF, town.officer.id)
     assert program.officer(CHIEF, town.officer.id).status is OfficerStatus.ACTIVE
+
+
+class _Wrong:
+    """A value of no type any command or query declares."""
+
+    def __repr__(self) -> str:
+        return "<wrong>"
+
+
+def _declared_calls() -> list[str]:
+    """Return the Program methods that take an actor and something more."""
+    names = []
+    for name, method in inspect.getmembers(Program, inspect.isfunction):
+        parameters = list(inspect.signature(method).parameters.values())
+        if name.startswith("_") or [p.name for p in parameters[1:2]] != ["actor"]:
+            continue
+        if any(p.kind is not p.VAR_KEYWORD for p in parameters[2:]):
+            names.append(name)
+    return names
+
+
+@pytest.mark.parametrize("name", _declared_calls())
+def test_every_declared_call_refuses_a_wrong_argument_by_name_before_anything_runs(
+    name: str,
+) -> None:
+    """Each command and query names a wrong argument, audits it under its name, stores nothing."""
+    program, _ = open_program()
+    build_town(program)
+    before = snapshot(program)
+    method = getattr(program, name)
+    wrong: dict[str, object] = {}
+    for parameter in list(inspect.signature(method).parameters.values())[1:]:
+        if parameter.kind is not parameter.VAR_KEYWORD:
+            wrong[parameter.name] = _Wrong()
+    with pytest.raises(RuleViolation) as refused:
+        method(CHIEF, **wrong)  # even a generator's arguments are checked as it is called
+    assert refused.value.field in wrong
+    declared = next(
+        getattr(type(d), name).declared for d in _desks(program) if hasattr(type(d), name)
+    )
+    last = program.audit_trail(CHIEF, 0, 10_000)[-1]
+    assert (last.action, last.outcome) == (declared.name, AuditOutcome.ERROR)
+    assert last.detail.startswith(f"{refused.value.field}: must be")
+    assert "<wrong>" not in last.detail
+    assert snapshot(program) == before
