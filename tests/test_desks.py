@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import tomllib
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -64,6 +66,18 @@ def test_every_desk_holds_the_one_kernel_and_inherits_from_nothing() -> None:
     for desk in desks:
         assert type(desk).__bases__ == (object,), type(desk)
         assert type(desk).__module__.startswith("sro_core.service.")
+
+
+def test_the_import_contract_places_every_desk_between_program_and_the_kernel() -> None:
+    """The service's import contract names each desk's module once, so lint-imports holds them."""
+    with (Path(__file__).parents[1] / "pyproject.toml").open("rb") as handle:
+        contracts = tomllib.load(handle)["tool"]["importlinter"]["contracts"]
+    [layers] = [c["layers"] for c in contracts if c.get("containers") == ["sro_core.service"]]
+    assert (layers[0], layers[-2], layers[-1]) == ("program", "desk", "core")
+    listed = [module for layer in layers[1:-2] for module in layer.split(" | ")]
+    program, _ = open_program()
+    modules = [type(desk).__module__.removeprefix("sro_core.service.") for desk in _desks(program)]
+    assert sorted(listed) == sorted(set(modules))
 
 
 def test_every_public_method_with_an_actor_is_a_declared_call_of_one_desk() -> None:
