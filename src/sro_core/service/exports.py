@@ -448,16 +448,7 @@ class Exports:
         school_year: SchoolYear | None = None,
         options: Mapping[str, str] | None = None,
     ) -> int:
-        """Write records in a registered format ``to`` a file or stream; return how many.
-
-        ``to`` is a path (written whole: an existing file is replaced only by a complete new
-        one) or an open stream, text or binary (a stream of the other kind is adapted). A
-        format that takes flat rows gets records of ``kind``; one that takes whole incidents
-        gets those ``where`` selects; one that takes CRDC counts gets ``school_year``'s
-        (default: the current one). Everything is redacted for the actor's audience; analysts
-        may export aggregates only. ``options`` are the format's own settings (the NIBRS
-        reporting period).
-        """
+        """Write records in a registered format ``to`` a file or stream; return how many."""
         actor = call.actor
         call.allow(format_name)
         exporter = self.kernel.plugins.exporter_registry().get(format_name)

@@ -351,10 +351,7 @@ class Reports:
         format_name: str = "report-html",
         options: Mapping[str, str] | None = None,
     ) -> int:
-        """Write the program report of a period in a report format; every report is audited.
-
-        ``to`` is a path (written whole) or an open stream, as :meth:`export` takes it.
-        """
+        """Write the program report of a period in a report format; every report is audited."""
         actor = call.actor
         call.allow(format_name)
         exporter = self.kernel.plugins.exporter_registry().get(format_name)
