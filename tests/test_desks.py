@@ -13,10 +13,12 @@ import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from program_support import ANALYST, CHIEF, build_town, open_program, snapshot
 from sro_core.domain import AuditOutcome, DomainEvent, Officer, OfficerStatus, RuleViolation
-from sro_core.ports import UnitOfWork
+from sro_core.ports import NotFound, UnitOfWork
 from sro_core.service import AccessDenied, Action, Program
 from sro_core.service.core import Kernel
 from sro_core.service.desk import Call, Declaration, command, query
@@ -207,3 +209,22 @@ def test_every_declared_call_refuses_a_wrong_argument_by_name_before_anything_ru
     assert last.detail.startswith(f"{refused.value.field}: must be")
     assert "<wrong>" not in last.detail
     assert snapshot(program) == before
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.one_of(
+        st.uuids(), st.text(), st.integers(), st.booleans(), st.none(), st.binary(), st.floats()
+    )
+)
+def test_a_declared_argument_is_taken_exactly_when_it_has_its_declared_type(value: object) -> None:
+    """A UUID parameter takes any UUID (an unknown one is "not found"), and refuses the rest."""
+    program, _ = open_program()
+    roster = Roster(program.kernel)
+    if isinstance(value, uuid.UUID):
+        with pytest.raises(NotFound):
+            roster.badge(CHIEF, value)
+    else:
+        with pytest.raises(RuleViolation, match="officer_id") as refused:
+            roster.badge(CHIEF, value)  # type: ignore[arg-type]
+        assert refused.value.rule == "must be UUID"
