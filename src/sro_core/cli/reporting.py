@@ -262,7 +262,7 @@ _ROW_NOUNS = {
     "options",
     multiple=True,
     metavar="KEY=VALUE",
-    help="A setting of the format itself, such as period=2026-09 or ledger=PATH (repeat).",
+    help="A setting of the format itself, such as period=2026-09 or against=ledger (repeat).",
 )
 @click.option(
     "--output",
@@ -389,8 +389,6 @@ def _export(
     protected = store_files(session.store_url)
     if output is not None and str(output) != "-":
         check_target(output, protected)  # before the store is opened
-    if settings.get("ledger"):
-        check_target(Path(settings["ledger"]), protected)  # the NIBRS ledger is appended to
     program, actor = session.program, session.actor
     exporter = program.plugins.exporter_registry().get(format_name)
     if exporter.takes is ExportInput.REPORT:

@@ -34,6 +34,7 @@ from sro_core.policy.decision import (
     suppresses,
 )
 from sro_core.policy.masking import Mask, name_variants
+from sro_core.policy.notifications import event_kinds, payload_for
 from sro_core.policy.redaction import (
     REDACTED,
     Hiding,
@@ -70,6 +71,7 @@ __all__ = [
     "decide_document",
     "department",
     "discloses",
+    "event_kinds",
     "event_payload",
     "hide",
     "hide_document",
@@ -77,6 +79,7 @@ __all__ = [
     "may_act_as",
     "name_variants",
     "partner_scope",
+    "payload_for",
     "reads_logs",
     "reads_records",
     "require",

@@ -52,8 +52,9 @@ def spreadsheet_safe(value: object, options: Mapping[str, str] | None = None) ->
     Other values, and every value when ``options`` holds ``formulas=raw`` (for a consumer
     that is not a spreadsheet and needs the values as they are), are returned as they are.
     """
-    raw = (options or {}).get(FORMULAS_OPTION) == "raw"
-    if isinstance(value, str) and value.startswith(_FORMULA_START) and not raw:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        if options and options.get(FORMULAS_OPTION) == "raw":
+            return value
         return "'" + value
     return value
 
@@ -277,9 +278,13 @@ def _kind_problem(name: str, candidate: Exporter) -> str | None:
         return f"{shown} subclasses Exporter with the old untyped write: {_PORTING}"
     kind = next(k for k in KINDS if isinstance(candidate, k))
     if candidate.takes is not kind.takes:
-        return f"{shown} is a {kind.__name__}: it takes {kind.takes.value}, not {candidate.takes}"
+        claimed = getattr(candidate.takes, "value", candidate.takes)
+        return f"{shown} is a {kind.__name__}: it takes {kind.takes.value}, not {claimed}"
+    write: object = getattr(candidate, "write", None)  # each kind declares its own
+    if not callable(write):
+        return f"{shown} has no write(records, out, context)"
     try:
-        parameters = list(inspect.signature(getattr(candidate, "write")).parameters.values())  # noqa: B009 - the base declares no write
+        parameters = list(inspect.signature(write).parameters.values())
     except (TypeError, ValueError):  # a builtin or C callable: nothing to inspect
         return None
     positional = [p for p in parameters if p.kind in _POSITIONAL]

@@ -173,6 +173,12 @@ ROW_FIELDS = (
 )
 """The fields of an incident's document that its row reads: all a reader gets of it."""
 
+_VICTIM, _OFFENDER, _ARRESTEE = (
+    InvolvementRole.VICTIM.value,
+    InvolvementRole.OFFENDER.value,
+    InvolvementRole.ARRESTEE.value,
+)
+
 EXPORT_PAGE = 500
 """Incidents read in one unit of work while an export streams."""
 
@@ -309,11 +315,12 @@ class Exports:
         location, disposition = document["location"], document["disposition"]
         whole = source or document
         day = self.kernel.calendar.local_date(dt.datetime.fromisoformat(whole["occurred_start"]))
-        involvements = document["involvements"]
-
-        def count(role: InvolvementRole) -> int:
-            return sum(role.value in i["roles"] for i in involvements)
-
+        victims = offenders = arrestees = 0
+        for involvement in document["involvements"]:
+            roles = involvement["roles"]
+            victims += _VICTIM in roles
+            offenders += _OFFENDER in roles
+            arrestees += _ARRESTEE in roles
         return {
             "number": document["number"],
             "status": document["status"],
@@ -330,9 +337,9 @@ class Exports:
             "location.nibrs_code": location["nibrs_code"],
             "location.address": location["address"],
             "offense_codes": ";".join(o["ucr_code"] for o in document["offenses"]),
-            "victims": count(InvolvementRole.VICTIM),
-            "offenders": count(InvolvementRole.OFFENDER),
-            "arrestees": count(InvolvementRole.ARRESTEE),
+            "victims": victims,
+            "offenders": offenders,
+            "arrestees": arrestees,
             "juveniles": sum(_juvenile(i, day) for i in whole["involvements"]),
             "disposition.kind": disposition["kind"] if disposition else None,
             "disposition.decided_on": disposition["decided_on"] if disposition else None,
@@ -422,19 +429,6 @@ class Exports:
 
         return self.kernel.read(actor, Action.READ_AGGREGATES, "crdc_counts", str(year), work)
 
-    def _export_context(self, actor: Actor, options: Mapping[str, str] | None) -> ExportContext:
-        """Return what an exporter knows of an export by the actor: now, options, the ledger."""
-
-        def reports(ori: str | None = None) -> list[SubmittedReport]:
-            def work(unit: UnitOfWork) -> list[SubmittedReport]:
-                return unit.submissions.reports(ori)
-
-            return self.kernel.read(actor, Action.EXPORT, "submitted_reports", ori, work)
-
-        return ExportContext(
-            actor, self.kernel, self.kernel.clock(), options or {}, _Ledger(reports)
-        )
-
     @query(Action.EXPORT)
     def export(
         self,
@@ -453,7 +447,7 @@ class Exports:
         call.allow(format_name)
         exporter = self.kernel.plugins.exporter_registry().get(format_name)
         audience = actor.audience
-        context = self._export_context(actor, options)
+        context = export_context(self.kernel, actor, options)
         try:
             if not serves(actor, exporter.audiences):
                 reason = f"the {format_name} format does not serve the {audience.value} audience"
@@ -489,6 +483,24 @@ class Exports:
             f"chosen by {describe_selection(where, period)}",
         )
         return written
+
+
+def export_context(
+    kernel: Kernel, actor: Actor, options: Mapping[str, str] | None, now: dt.datetime | None = None
+) -> ExportContext:
+    """Return what an exporter knows of an export by the actor: the time, options, the ledger.
+
+    :param now: when the export reads (default: now, on the program's clock).
+    """
+
+    def reports(ori: str | None = None) -> list[SubmittedReport]:
+        def work(unit: UnitOfWork) -> list[SubmittedReport]:
+            return unit.submissions.reports(ori)
+
+        return kernel.read(actor, Action.EXPORT, "submitted_reports", ori, work)
+
+    when = kernel.clock() if now is None else now
+    return ExportContext(actor, kernel, when, options or {}, _Ledger(reports))
 
 
 @attrs.frozen

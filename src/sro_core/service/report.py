@@ -34,7 +34,6 @@ from sro_core.ports import (
     CrdcFigure,
     CrdcMeasure,
     CrisisFigure,
-    ExportContext,
     HeadlineFigure,
     LocationFigure,
     NotFound,
@@ -47,6 +46,7 @@ from sro_core.ports import (
 )
 from sro_core.service.core import Kernel
 from sro_core.service.desk import Call, query
+from sro_core.service.exports import export_context
 from sro_core.service.policy import AccessDenied, Action
 from sro_core.service.reading import Records
 
@@ -362,7 +362,7 @@ class Reports:
             raise AccessDenied(actor, call.name, reason)
         label = label or _label(self.kernel.calendar, period)
         data = self.program_report(actor, period=period, label=label, school_id=school_id)
-        context = ExportContext(actor, self.kernel, data.generated_at, options or {})
+        context = export_context(self.kernel, actor, options, data.generated_at)
         protected = store_files(self.kernel.storage.settings.url)
         writer = f"the {format_name} format"
         with opened(to, binary=exporter.binary, protected=protected, writer=writer) as out:
