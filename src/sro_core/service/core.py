@@ -172,7 +172,7 @@ class Kernel:
                 raise
             break
         self._anchor(entry)
-        self.after_commit(events, dispatch_now=dispatch_now)
+        self._after_commit(events, dispatch_now=dispatch_now)
         return result
 
     def read(
@@ -433,7 +433,7 @@ class Kernel:
         by_time = interval > dt.timedelta(0) and self.clock() - at >= interval
         return by_count or by_time
 
-    def after_commit(self, events: Sequence[DomainEvent], *, dispatch_now: bool = True) -> None:
+    def _after_commit(self, events: Sequence[DomainEvent], *, dispatch_now: bool = True) -> None:
         """Show committed events to observers, then hand them to the notifiers.
 
         The command has committed: nothing here raises into it (but a ``KeyboardInterrupt``
