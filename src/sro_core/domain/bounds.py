@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import enum
+import itertools
 import re
 import types
 import typing
@@ -241,7 +242,20 @@ _SIMPLE_TESTS = {
     dt.date: "({v}.__class__ is date and earliest <= {v} <= latest)",
 }
 """Tests of values a simple type's full check passes, with the names of :data:`_TESTED`."""
-_TESTED = {"datetime": dt.datetime, "date": dt.date, "earliest": EARLIEST_DAY, "latest": LATEST_DAY}
+_TESTED = {
+    "datetime": dt.datetime,
+    "date": dt.date,
+    "earliest": EARLIEST_DAY,
+    "latest": LATEST_DAY,
+    "repeat": itertools.repeat,
+}
+
+
+def _longest(name: str) -> int:
+    """Return the most characters a text field of this name may hold."""
+    if name in FREE_TEXT:
+        return FREE_TEXT_LENGTH
+    return NAME_LENGTH if name in NAMES else TEXT_LENGTH
 
 
 def _text_test(name: str, v: str) -> str:
@@ -249,11 +263,29 @@ def _text_test(name: str, v: str) -> str:
 
     Printable ASCII holds no control, bidi control, surrogate or NUL, whatever the field.
     """
-    free, is_name = name in FREE_TEXT, name in NAMES
-    longest = FREE_TEXT_LENGTH if free else NAME_LENGTH if is_name else TEXT_LENGTH
+    longest = _longest(name)
     return (
         f"({v}.__class__ is str and len({v}) <= {longest} and {v}.isascii() and {v}.isprintable())"
     )
+
+
+def _items_test(item: Any, name: str, v: str, names: dict[str, Any]) -> str | None:
+    """Return a test of a non-empty tuple's or set's items, without a Python frame per item.
+
+    Texts are tested together (each a text, none too long, all printable ASCII); instances
+    of a class by ``map(isinstance, …)``; anything else item by item.
+    """
+    count = f"len({v}) <= {ITEMS}"
+    if item is str:
+        texts = f"all(map(isinstance, {v}, repeat(str))) and max(map(len, {v})) <= {_longest(name)}"
+        joined = f'"".join({v})'
+        return f"{count} and {texts} and {joined}.isascii() and {joined}.isprintable()"
+    plain = typing.get_origin(item) is None and isinstance(item, type)
+    if plain and item not in _SIMPLE_TESTS and item is not decimal.Decimal:
+        return f"{count} and all(map(isinstance, {v}, repeat({_key(names, item)})))"
+    each = f"i{len(names)}"
+    inner = _fast(item, name, each, names)
+    return None if inner is None else f"{count} and all({inner} for {each} in {v})"
 
 
 def _fast(hint: Any, name: str, v: str, names: dict[str, Any]) -> str | None:
@@ -269,11 +301,9 @@ def _fast(hint: Any, name: str, v: str, names: dict[str, Any]) -> str | None:
         inner = _fast(kinds[0], name, v, names) if len(kinds) == 1 and len(args) == 2 else None
         test = None if inner is None else f"({v} is None or {inner})"
     elif origin in (tuple, frozenset):
-        item = f"i{len(names)}"
-        inner = _fast(args[0], name, item, names)
+        items = _items_test(args[0], name, v, names)
         kind = _key(names, origin)
-        items = f"len({v}) <= {ITEMS} and all({inner} for {item} in {v})"
-        test = None if inner is None else f"({v}.__class__ is {kind} and {items})"
+        test = None if items is None else f"({v}.__class__ is {kind} and (not {v} or {items}))"
     elif hint is str:
         test = _text_test(name, v)
     elif hint in _SIMPLE_TESTS:
