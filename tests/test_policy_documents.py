@@ -28,6 +28,8 @@ from sro_core.domain import (
     Incident,
     Partner,
     PartnerKind,
+    Person,
+    PersonKind,
     ProgramCalendar,
     RecordClass,
     RecordRestriction,
@@ -219,3 +221,20 @@ def test_a_hidden_document_holds_only_the_fields_read(data: st.DataObject) -> No
         assert set(involvement) == {"roles", "arrest"}
     for offense in shown["offenses"]:
         assert set(offense) == {"ucr_code"}
+
+
+@attrs.frozen
+class _Envelope:
+    """A record whose field types do not say a person is inside: hide must look anyway."""
+
+    inside: Any
+    note: str = ""
+
+
+def test_a_record_in_a_field_of_any_type_is_still_hidden() -> None:
+    """The shortcut past records with nothing to hide is not taken where a type says too little."""
+    person = Person(PersonKind.STUDENT, name="Ana Ruiz")
+    hiding = Hiding(people=frozenset({person.id}))
+    seen = hide(_Envelope(inside=(person,)), hiding)
+    assert seen.value.inside[0].name is None
+    assert seen.hidden == {"inside[0].name"}
