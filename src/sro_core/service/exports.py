@@ -131,33 +131,19 @@ def _column_hidden(column: str, hidden: frozenset[str]) -> bool:
     return any(p in (column, field) or p.startswith(column + ".") for p in hidden)
 
 
-ROW_FIELDS = (
-    "number",
-    "status",
-    "category",
-    "school_id",
-    "reporting_officer_id",
-    "occurred_start",
-    "occurred_end",
-    "reported_at",
-    "location.kind",
-    "location.zone",
-    "location.nibrs_code",
-    "location.address",
-    "offenses.ucr_code",
-    "involvements.roles",
-    "involvements.arrest",
-    "disposition.kind",
-    "disposition.decided_on",
-    "referred_to_law_enforcement",
-    "school_related_arrest",
-    "restrictions",
-    "origin",
-    "escalated_from",
-    "narrative",
-    "id",
-    "version",
-)
+_READS: Mapping[str, tuple[str, ...]] = {
+    "school": (),
+    "reporting_officer": (),
+    "offense_codes": ("offenses.ucr_code",),
+    "victims": ("involvements.roles",),
+    "offenders": ("involvements.roles",),
+    "arrestees": ("involvements.roles", "involvements.arrest"),
+    "juveniles": (),
+}
+"""The fields the columns that are not a field read (the names and the juvenile count: none
+of the reader's view; they come from the names read once and from the whole document)."""
+
+ROW_FIELDS = tuple(dict.fromkeys(f for c in INCIDENT_COLUMNS for f in _READS.get(c, (c,))))
 """The fields of an incident's document that its row reads: all a reader gets of it."""
 
 _VICTIM, _OFFENDER, _ARRESTEE = (
