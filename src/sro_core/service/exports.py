@@ -7,7 +7,6 @@ Every export is audited, and so is every export that shows juveniles' identities
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 from collections.abc import Iterator, Mapping, Sequence
 from typing import IO, Any
@@ -17,16 +16,13 @@ from sro_core.domain import (
     AuditOutcome,
     Incident,
     InvolvementRole,
-    PersonKind,
     RuleViolation,
     School,
     SchoolYear,
-    age_in_years,
-    counts_as_juvenile,
 )
 from sro_core.policy import (
     REDACTED,
-    Hiding,
+    Decision,
     Seen,
     decide_document,
     hide_document,
@@ -156,17 +152,6 @@ EXPORT_PAGE = 500
 """Incidents read in one unit of work while an export streams."""
 
 
-def _juvenile(involvement: Mapping[str, Any], day: dt.date) -> bool:
-    """Return whether an involvement in its wire format is a juvenile's on a local day."""
-    person = involvement["person"]
-    born, estimate = person["date_of_birth"], involvement["estimated_age"]
-    if born is not None:
-        age: int | None = age_in_years(dt.date.fromisoformat(born), day)
-    else:
-        age = None if estimate is None else estimate["low"]
-    return counts_as_juvenile(age, PersonKind(person["kind"]))
-
-
 CONTACT_COLUMNS = (
     "id",
     "officer_id",
@@ -240,7 +225,7 @@ class Exports(Reading):
                         number=document["number"],
                         at=now,
                     ):
-                        rows.append(self._seen_row(document, decision.hiding, names))
+                        rows.append(self._seen_row(document, decision, names))
                 return found, rows
 
             found, rows = self._read(actor, Action.READ_RECORDS, "export incidents", None, work)
@@ -250,38 +235,34 @@ class Exports(Reading):
             page = Page(size=EXPORT_PAGE, after=found.next)
 
     def _seen_row(
-        self, document: Mapping[str, Any], hiding: Hiding, names: Mapping[str, str]
+        self, document: Mapping[str, Any], decision: Decision, names: Mapping[str, str]
     ) -> dict[str, object]:
         """Return the flat row of an incident as the reader sees it (names beside the ids).
 
         The juvenile count is the stored incident's, as it is for a reader who sees everything.
         """
+        hiding = decision.hiding
         if hiding.nothing:
-            return self._document_row(document, names)
+            return self._document_row(document, names, decision.juveniles)
         view = hide_document(Incident, document, hiding, ROW_FIELDS)
-        row = self._document_row(view.value, names, source=document)
+        row = self._document_row(view.value, names, decision.juveniles)
         if not view.hidden:
             return row
         hidden = {c for c in INCIDENT_COLUMNS if _column_hidden(NAMED_BY.get(c, c), view.hidden)}
         return {c: REDACTED if c in hidden else v for c, v in row.items()}
 
+    @staticmethod
     def _document_row(
-        self,
-        document: Mapping[str, Any],
-        names: Mapping[str, str] | None = None,
-        source: Mapping[str, Any] | None = None,
+        document: Mapping[str, Any], names: Mapping[str, str], juveniles: int
     ) -> dict[str, object]:
         """Return the flat row of an incident given in its wire format.
 
         ``names`` are schools' names and officers' badges by id: the ``school`` and
-        ``reporting_officer`` columns a person reads beside the ids. ``source`` is the whole
-        stored document when ``document`` holds only what a reader may see of it: the
-        juveniles are counted in it.
+        ``reporting_officer`` columns a person reads beside the ids; ``juveniles`` is how many
+        of its people are juveniles on its day (the policy's decision counts them).
         """
-        named = names or {}
+        named = names
         location, disposition = document["location"], document["disposition"]
-        whole = source or document
-        day = self.calendar.local_date(dt.datetime.fromisoformat(whole["occurred_start"]))
         victims = offenders = arrestees = 0
         for involvement in document["involvements"]:
             roles = involvement["roles"]
@@ -307,7 +288,7 @@ class Exports(Reading):
             "victims": victims,
             "offenders": offenders,
             "arrestees": arrestees,
-            "juveniles": sum(_juvenile(i, day) for i in whole["involvements"]),
+            "juveniles": juveniles,
             "disposition.kind": disposition["kind"] if disposition else None,
             "disposition.decided_on": disposition["decided_on"] if disposition else None,
             "referred_to_law_enforcement": document["referred_to_law_enforcement"],
