@@ -121,8 +121,63 @@ def _hide_record(
     if isinstance(value, Person) and value.id in hiding.people:
         extra = extra | {Sensitivity.JUVENILE_IDENTITY}
     hidden = hiding.sensitivities | extra
-    if _nothing_inside(type(value), hidden, hiding):
-        return value
+    node = _known(type(value))
+    if node is None:
+        changes = _walked(value, hiding, path, out, extra)
+    elif _untouched(node, hidden, hiding.classes, _masks(hiding), bool(hiding.people)):
+        return value  # nothing this hiding hides can be inside, whatever the record holds
+    else:
+        changes = _planned(value, node, hiding, path, out, extra=extra)
+    if isinstance(value, Involvement) and _arrest_hidden(hiding, value.roles):
+        changes["roles"] = value.roles - {InvolvementRole.ARRESTEE}
+        out.add(f"{path}.roles")
+    return replaced(value, changes)
+
+
+def _masks(hiding: Hiding) -> bool:
+    """Return whether a hiding masks or blanks free text."""
+    return bool(hiding.mask) or hiding.free_text_hidden
+
+
+def _planned(
+    value: Any,
+    node: _Node,
+    hiding: Hiding,
+    path: str,
+    out: set[str],
+    *,
+    extra: frozenset[Sensitivity],
+) -> dict[str, Any]:
+    """Return the changes a hiding makes to a record, by its class's plan (fields, texts, inner)."""
+    changes: dict[str, Any] = {}
+    hidden = _hidden_fields(node, hiding.sensitivities | extra, hiding.classes)
+    for name in hidden:
+        current, blank = getattr(value, name), _default(node.steps[name].field)
+        if current != blank:
+            changes[name] = blank
+            out.add(_at(path, name))
+    for name in node.texts:
+        current = getattr(value, name)
+        if name not in hidden and isinstance(current, str):
+            text = _free_text(current, hiding, node.steps[name].field)
+            if text != current:
+                changes[name] = text
+                if hiding.free_text_hidden:
+                    out.add(_at(path, name))
+    for name, _, _ in node.inner:
+        current = getattr(value, name)
+        if name not in hidden and current is not None and current != ():
+            inner = _hide(current, hiding, _at(path, name), out, extra)
+            if inner is not current and inner != current:
+                changes[name] = inner
+    return changes
+
+
+def _walked(
+    value: Any, hiding: Hiding, path: str, out: set[str], extra: frozenset[Sensitivity]
+) -> dict[str, Any]:
+    """Return the changes a hiding makes to a record, looking at every field's value."""
+    hidden = hiding.sensitivities | extra
     changes: dict[str, Any] = {}
     for field in attrs.fields(type(value)):
         current = getattr(value, field.name)
@@ -142,10 +197,7 @@ def _hide_record(
             inner = _hide(current, hiding, at, out, extra)
             if inner is not current and inner != current:
                 changes[field.name] = inner
-    if isinstance(value, Involvement) and _arrest_hidden(hiding, value.roles):
-        changes["roles"] = value.roles - {InvolvementRole.ARRESTEE}
-        out.add(f"{path}.roles")
-    return replaced(value, changes)
+    return changes
 
 
 def _arrest_hidden(hiding: Hiding, roles: Collection[Any]) -> bool:
@@ -156,13 +208,6 @@ def _arrest_hidden(hiding: Hiding, roles: Collection[Any]) -> bool:
     return RecordClass.ARREST in hiding.classes and (
         InvolvementRole.ARRESTEE in roles or InvolvementRole.ARRESTEE.value in roles
     )
-
-
-def _nothing_inside(cls: type[Any], hidden: frozenset[Sensitivity], hiding: Hiding) -> bool:
-    """Return whether nothing a hiding hides can be in a record of a class, whatever it holds."""
-    node = _known(cls)
-    masks = bool(hiding.mask) or hiding.free_text_hidden
-    return node is not None and _untouched(node, hidden, hiding.classes, masks, bool(hiding.people))
 
 
 def hide(value: T, hiding: Hiding) -> Seen[T]:
