@@ -162,7 +162,7 @@ def _object_row(
 ) -> dict[str, object]:
     """Return an incident's export row as the object path made it: hide the whole incident."""
     view = hide(incident, hiding)
-    row = program._document_row(unstructure(view.value), names, _juveniles(incident))
+    row = program._exports._document_row(unstructure(view.value), names, _juveniles(incident))
     hidden = {c for c in INCIDENT_COLUMNS if _column_hidden(NAMED_BY.get(c, c), view.hidden)}
     return {c: REDACTED if c in hidden else v for c, v in row.items()}
 
@@ -209,7 +209,7 @@ def test_an_export_row_from_the_document_is_the_row_from_the_incident(
     if not decision.readable or data.draw(st.booleans()):  # any hiding, as well as decided ones
         hiding = data.draw(hidings(incident))
         decision = Decision(readable=True, hiding=hiding, juveniles=_juveniles(incident))
-    row = program._seen_row(unstructure(incident), decision, names)
+    row = program._exports._seen_row(unstructure(incident), decision, names)
     assert row == _object_row(program, incident, decision.hiding, names)
 
 

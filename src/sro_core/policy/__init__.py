@@ -34,10 +34,10 @@ from sro_core.policy.decision import (
     suppresses,
 )
 from sro_core.policy.masking import Mask, name_variants
+from sro_core.policy.notifications import event_kinds, payload_for
 from sro_core.policy.redaction import (
     REDACTED,
     Hiding,
-    Seen,
     classes_of,
     hide,
     hide_document,
@@ -45,6 +45,7 @@ from sro_core.policy.redaction import (
 )
 from sro_core.policy.rules import ROLE_ACTIONS, AccessDenied, Action, may, may_act_as, require
 from sro_core.policy.suppression import suppressed
+from sro_core.ports.seen import Seen
 
 __all__ = [
     "AUDIENCE_BASELINE",
@@ -70,6 +71,7 @@ __all__ = [
     "decide_document",
     "department",
     "discloses",
+    "event_kinds",
     "event_payload",
     "hide",
     "hide_document",
@@ -77,6 +79,7 @@ __all__ = [
     "may_act_as",
     "name_variants",
     "partner_scope",
+    "payload_for",
     "reads_logs",
     "reads_records",
     "require",

@@ -18,7 +18,7 @@ import types
 import typing
 import uuid
 from collections.abc import Callable, Collection, Mapping
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import attrs
 
@@ -33,20 +33,13 @@ from sro_core.domain import (
     Sensitivity,
 )
 from sro_core.policy.masking import Mask
+from sro_core.ports.seen import Seen
 from sro_core.serialization import unstructure
 
 T = TypeVar("T")
 
 REDACTED = "[redacted]"
 """What a flat export writes in place of a blanked value."""
-
-
-@attrs.frozen
-class Seen(Generic[T]):
-    """A record as one reader may see it, and the paths of the fields that were hidden."""
-
-    value: T
-    hidden: frozenset[str] = frozenset()
 
 
 @attrs.frozen

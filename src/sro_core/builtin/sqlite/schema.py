@@ -1,7 +1,8 @@
 """The SQLite store's schema: numbered forward migrations, and how a database is recognised.
 
-Migration ``n`` is ``MIGRATIONS[n - 1]``, a script of SQL statements; the ``schema_version``
-table records every migration applied and when. A database is ours when its header carries
+Migration ``n`` is ``MIGRATIONS[n - 1]``, a script of SQL statements, run by
+:mod:`sro_core.sql.migrations`; the ``schema_version`` table records every migration applied
+and when. A database is ours when its header carries
 :data:`APPLICATION_ID` and it has a ``schema_version`` table; an empty database is new and is
 given the whole schema. Each aggregate is one table holding the record as its JSON document
 (the wire format of :mod:`sro_core.serialization`) beside the columns its queries and
@@ -13,14 +14,11 @@ recorded in ``store_settings``.
 
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
 from collections.abc import Iterator
 
-import attrs
-
+from sro_core import sql
 from sro_core.domain import ProgramCalendar
-from sro_core.ports import SchemaTooNew, StorageError
 
 APPLICATION_ID = 0x53524F43
 """``PRAGMA application_id`` of an sro_core database ("SROC")."""
@@ -249,35 +247,60 @@ CREATE INDEX nibrs_submissions_by_ori ON nibrs_submissions (ori, position);
 """The NIBRS submission ledger: every report written, in the order written."""
 
 
-MIGRATIONS: tuple[str, ...] = (_V1, _ACTORS, _CLAIMS, _AUDIT_KEYS, _NIBRS_SUBMISSIONS)
+_REVIEW_QUEUE = """
+ALTER TABLE incidents ADD COLUMN review_since TEXT;
+UPDATE incidents SET review_since = (
+    SELECT CASE WHEN instr(at, '.') > 0 THEN at
+        ELSE substr(at, 1, 19) || '.000000' || substr(at, 20) END
+    FROM (SELECT json_extract(incidents.document, '$.reviews[#-1].at') AS at)
+)
+WHERE status <> 'draft' AND json_extract(document, '$.review') = 'submitted';
+CREATE INDEX incidents_waiting ON incidents (review_since, number, id)
+    WHERE review_since IS NOT NULL;
+"""
+"""The reports waiting for review, since their last submission, in a partial index.
+
+Stored reports that wait are found in their documents; a document writes its UTC times
+without the microseconds when they are zero, the column always with them.
+"""
+
+MIGRATIONS: tuple[str, ...] = (
+    _V1,
+    _ACTORS,
+    _CLAIMS,
+    _AUDIT_KEYS,
+    _NIBRS_SUBMISSIONS,
+    _REVIEW_QUEUE,
+)
 """The migration scripts, in order: migration ``n`` is ``MIGRATIONS[n - 1]``."""
 
 LATEST = len(MIGRATIONS)
 """The schema version this code writes."""
 
-
-@attrs.frozen
-class Found:
-    """What an opened database turned out to be."""
-
-    ours: bool
-    """An sro_core database, or an empty one that will become one."""
-    version: int
-    """The schema version reached (0: nothing yet)."""
-    time_zone: str | None
-    """The program time zone the store's local months were computed in."""
+REVIEW_QUEUE = MIGRATIONS.index(_REVIEW_QUEUE) + 1
+"""The migration that adds the review queue's column and index."""
 
 
-def inspect(connection: sqlite3.Connection) -> Found:
+def described() -> sql.Schema:
+    """Return the SQLite store's migrations and messages (read when asked: tests extend them)."""
+    return sql.Schema(
+        MIGRATIONS,
+        foreign="is a SQLite database, but not an sro_core one (it has tables and no sro_core "
+        "schema version); give the program a new file",
+        upgrade="sro_core",
+    )
+
+
+def inspect(connection: sqlite3.Connection) -> sql.Found:
     """Read what a database is, without writing to it."""
     application_id = connection.execute("PRAGMA application_id").fetchone()[0]
     tables = {
         row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
     }
     if not tables:
-        return Found(application_id in (0, APPLICATION_ID), 0, None)
+        return sql.Found(application_id in (0, APPLICATION_ID), 0, None)
     if application_id != APPLICATION_ID or "schema_version" not in tables:
-        return Found(ours=False, version=0, time_zone=None)
+        return sql.Found(ours=False, version=0, time_zone=None)
     version = connection.execute("SELECT max(version) FROM schema_version").fetchone()[0]
     time_zone = None
     if "store_settings" in tables:
@@ -285,46 +308,21 @@ def inspect(connection: sqlite3.Connection) -> Found:
             "SELECT value FROM store_settings WHERE name = 'time_zone'"
         ).fetchone()
         time_zone = None if row is None else row[0]
-    return Found(ours=True, version=version or 0, time_zone=time_zone)
+    return sql.Found(ours=True, version=version or 0, time_zone=time_zone)
 
 
-def check(found: Found, where: str, calendar: ProgramCalendar) -> None:
-    """Raise unless this code may use the database found: ours, not newer, same time zone."""
-    if not found.ours:
-        raise StorageError(
-            f"{where} is a SQLite database, but not an sro_core one (it has tables and no "
-            "sro_core schema version); give the program a new file"
-        )
-    if found.version > LATEST:
-        raise SchemaTooNew(
-            f"{where} was written by a newer sro_core (schema {found.version}; this one knows "
-            f"up to {LATEST}): upgrade sro_core"
-        )
-    if found.time_zone is not None and found.time_zone != calendar.time_zone:
-        raise StorageError(
-            f"{where} counts local months in the time zone {found.time_zone}, but this program "
-            f"uses {calendar.time_zone}: open it with the time zone it was made with (months "
-            "are computed when incidents are written)"
-        )
+def upgrade(connection: sqlite3.Connection, found: sql.Found, calendar: ProgramCalendar) -> int:
+    """Apply the missing migrations and record the time zone, in the caller's transaction."""
 
-
-def upgrade(connection: sqlite3.Connection, found: Found, calendar: ProgramCalendar) -> int:
-    """Apply the missing migrations and record the time zone, in the caller's transaction.
-
-    Return the version reached.
-    """
-    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    for version in range(found.version + 1, LATEST + 1):
-        for statement in statements(MIGRATIONS[version - 1]):
+    def run(script: str) -> None:
+        for statement in statements(script):
             connection.execute(statement)
-        connection.execute("INSERT INTO schema_version VALUES (?, ?)", (version, now))
+
+    now = sql.applied_at().isoformat()
+    version = sql.upgrade(described(), found, calendar, run, connection.execute, now)
     if found.version == 0:
         connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    if found.time_zone is None:
-        connection.execute(
-            "INSERT INTO store_settings VALUES ('time_zone', ?)", (calendar.time_zone,)
-        )
-    return max(found.version, LATEST)
+    return version
 
 
 def statements(script: str) -> Iterator[str]:

@@ -1,20 +1,18 @@
-"""The queries of the PostgreSQL store, each one SQL statement over the indexed columns.
+"""The queries of a SQL store, each one statement over the indexed columns.
 
-Answers match the memory reference exactly: the same rows in the same order. Ids are ``uuid``
-(ordered as Python orders ``UUID``), compared texts are ``COLLATE "C"`` (code point order, as
-Python), schools with no id sort first, as the reference puts None first. ``text`` folds case
-with ``translate`` over A to Z only: ``lower`` would fold other letters too under most
-collations, which the reference does not.
+Answers match the memory reference exactly: the same rows in the same order. Identifiers sort
+as Python's ``UUID`` does (canonical text in SQLite, ``uuid`` in PostgreSQL), compared texts in
+code point order, schools with no id first; text search folds case of A to Z only, as
+:func:`~sro_core.ports.ascii_lower` does. The counts are the aggregate queries of the storage
+contract: SQL ``GROUP BY``, never rows loaded into Python.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import functools
 import json
-import string
-import uuid
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sro_core.domain import (
     ContactParty,
@@ -29,7 +27,6 @@ from sro_core.domain import (
     TriadRole,
 )
 from sro_core.ports import (
-    BadQuery,
     ContactCount,
     CrdcMeasure,
     CrdcStudentCount,
@@ -48,20 +45,22 @@ from sro_core.ports import (
     page_of,
     read_incident_cursor,
 )
-from sro_core_postgres import rows
+from sro_core.sql import tables
+from sro_core.sql.dialect import Dialect
+from sro_core.sql.executor import Executor
 
-if TYPE_CHECKING:
-    from sro_core_postgres.store import PostgresUnitOfWork
-
-_FOLD = f"'{string.ascii_uppercase}', '{string.ascii_lowercase}'"
-"""``translate`` arguments that lower A to Z and keep every other character."""
+_REVIEW_QUEUE = """
+SELECT document FROM incidents WHERE review_since IS NOT NULL
+ORDER BY review_since, number, id
+"""
+"""Read from ``incidents_waiting``, a partial index of the waiting reports alone, in its order."""
 
 _MONTHLY_COUNTS = """
 SELECT school_id, local_month, category, count(*) FROM incidents
-WHERE local_month BETWEEN %s AND %s AND occurred_at >= %s AND occurred_at < %s
+WHERE local_month BETWEEN ? AND ? AND occurred_at >= ? AND occurred_at < ?
     AND status <> 'draft'
 GROUP BY local_month, school_id, category
-ORDER BY local_month, school_id NULLS FIRST, category
+ORDER BY local_month, school_id{nulls_first}, category
 """
 """Read from ``incidents_by_month`` alone, in its order: no table row, no sort.
 
@@ -70,48 +69,50 @@ The months bound the index range; the times decide which incidents count.
 
 _LOCATION_COUNTS = """
 SELECT school_id, local_month, location_kind, count(*) FROM incidents
-WHERE local_month BETWEEN %s AND %s AND occurred_at >= %s AND occurred_at < %s
+WHERE local_month BETWEEN ? AND ? AND occurred_at >= ? AND occurred_at < ?
     AND status <> 'draft'
 GROUP BY local_month, school_id, location_kind
-ORDER BY local_month, school_id NULLS FIRST, location_kind
+ORDER BY local_month, school_id{nulls_first}, location_kind
 """
 
 _CONTACT_COUNTS = """
-SELECT school_id, party, purpose, count(*), sum(minutes)::int FROM contacts
-WHERE at >= %s AND at < %s
+SELECT school_id, party, purpose, count(*), sum(minutes){integer} FROM contacts
+WHERE at >= ? AND at < ?
 GROUP BY school_id, party, purpose
-ORDER BY school_id NULLS FIRST, party, purpose
+ORDER BY school_id{nulls_first}, party, purpose
 """
 
 _REFERRAL_COUNTS = """
 SELECT partner_id, reason, status, count(*) FROM referrals
-WHERE sent_at >= %s AND sent_at < %s
+WHERE sent_at >= ? AND sent_at < ?
 GROUP BY partner_id, reason, status
 ORDER BY partner_id, reason, status
 """
 
 _TRIAD_SPLIT = """
-SELECT officer_id, triad_role, sum(contacts)::int, sum(activities)::int, sum(minutes)::int
+SELECT officer_id, triad_role, sum(contacts){integer}, sum(activities){integer},
+    sum(minutes){integer}
 FROM (
     SELECT officer_id, triad_role, count(*) AS contacts, 0 AS activities, sum(minutes) AS minutes
-    FROM contacts WHERE at >= %s AND at < %s GROUP BY officer_id, triad_role
+    FROM contacts WHERE at >= ? AND at < ? GROUP BY officer_id, triad_role
     UNION ALL
     SELECT officer_id, triad_role, 0, count(*), sum(minutes)
-    FROM activities WHERE held_at >= %s AND held_at < %s GROUP BY officer_id, triad_role
+    FROM activities WHERE held_at >= ? AND held_at < ? GROUP BY officer_id, triad_role
 ) AS logged
 GROUP BY officer_id, triad_role
 ORDER BY officer_id, triad_role
 """
 
+# CROSS JOIN keeps the two measures the inner loop: each incident of the year is read once.
 _CRDC_COUNTS = """
 WITH counted AS (
     SELECT i.school_id, m.measure, v.person_id, i.occurred_at, i.id AS incident_id,
            v.sex, v.race_ethnicity, v.idea, v.section_504, v.english_learner
     FROM incidents AS i
     JOIN involvements AS v ON v.incident_id = i.id
-    CROSS JOIN (VALUES ('referral' COLLATE "C"), ('arrest')) AS m (measure)
+    CROSS JOIN {two_measures}
     WHERE i.status <> 'draft' AND i.school_id IS NOT NULL
-        AND i.occurred_at >= %s AND i.occurred_at < %s
+        AND i.occurred_at >= ? AND i.occurred_at < ?
         AND v.person_kind = 'student'
         AND (
             (m.measure = 'referral' AND i.referred_to_law_enforcement
@@ -125,73 +126,64 @@ WITH counted AS (
     FROM counted
     WINDOW student AS (PARTITION BY school_id, measure, person_id)
 )
-SELECT school_id, measure, person_id, instances::int,
+SELECT school_id, measure, person_id, instances{integer},
        sex, race_ethnicity, idea, section_504, english_learner
 FROM ranked WHERE newest = 1
 ORDER BY school_id, measure, person_id
 """
 
 
-def aware(moment: dt.datetime) -> dt.datetime:
-    """Return a time a query was asked with, or raise BadQuery for one without its zone."""
-    if moment.utcoffset() is None:
-        raise BadQuery(f"{moment.isoformat()}: a time must carry its time zone")
-    return moment
+@functools.cache
+def _spelled(sql: str, d: Dialect) -> str:
+    """Return an aggregate statement with the dialect's fragments in it."""
+    return sql.format(nulls_first=d.nulls_first, integer=d.integer, two_measures=d.two_measures)
 
 
-def _ids(keys: frozenset[uuid.UUID] | frozenset[uuid.UUID | None]) -> list[uuid.UUID]:
-    return sorted(key for key in keys if key is not None)
-
-
-class PostgresQueries(Queries):
+class SQLQueries(Queries):
     """The queries, run in a unit of work's transaction."""
 
-    def __init__(self, unit: PostgresUnitOfWork) -> None:
+    def __init__(self, unit: Executor) -> None:
         self.unit = unit
+        self.d = unit.dialect
 
     def _documents(self, where: IncidentFilter, page: Page) -> list[str]:
         """Return the stored documents of a page (and one more), newest start first."""
+        d = self.d
         clauses: list[str] = []
         parameters: list[object] = []
         if where.ids is not None:
-            clauses.append("id = ANY(%s::uuid[])")
-            parameters.append(_ids(where.ids))
+            clauses.append(d.any_key("id", where.ids, parameters))
         if where.school_ids is not None:
-            test = "school_id = ANY(%s::uuid[])"
+            test = d.any_key("school_id", where.school_ids, parameters)
             if None in where.school_ids:
                 test = f"(school_id IS NULL OR {test})"
             clauses.append(test)
-            parameters.append(_ids(where.school_ids))
         if where.occurred_from is not None:
-            clauses.append("occurred_at >= %s")
-            parameters.append(aware(where.occurred_from))
+            clauses.append("occurred_at >= ?")
+            parameters.append(d.time(where.occurred_from))
         if where.occurred_before is not None:
-            clauses.append("occurred_at < %s")
-            parameters.append(aware(where.occurred_before))
+            clauses.append("occurred_at < ?")
+            parameters.append(d.time(where.occurred_before))
         if where.categories is not None:
-            clauses.append("category = ANY(%s::text[])")
-            parameters.append(sorted(where.categories))
+            clauses.append(d.any_text("category", where.categories, parameters))
         if where.statuses is not None:
-            clauses.append("status = ANY(%s::text[])")
-            parameters.append(sorted(s.value for s in where.statuses))
+            statuses = {s.value for s in where.statuses}
+            clauses.append(d.any_text("status", statuses, parameters))
         if where.officer_id is not None:
-            clauses.append("reporting_officer_id = %s")
-            parameters.append(where.officer_id)
+            clauses.append("reporting_officer_id = ?")
+            parameters.append(d.key(where.officer_id))
         if where.text:
-            clauses.append(
-                f"(strpos(translate(coalesce(number, ''), {_FOLD}), %s) > 0"
-                f" OR strpos(translate(narrative, {_FOLD}), %s) > 0"
-                f" OR strpos(translate(category, {_FOLD}), %s) > 0)"
-            )
+            tests = [d.contains(text) for text in ("coalesce(number, '')", "narrative", "category")]
+            clauses.append(f"({' OR '.join(tests)})")
             parameters.extend([ascii_lower(where.text)] * 3)
         if page.after:
             start, key = read_incident_cursor(page.after)
-            clauses.append("(occurred_at, id) < (%s, %s)")
-            parameters.extend([aware(start), key])
-        condition = " AND ".join(clauses) or "true"
+            clauses.append("(occurred_at, id) < (?, ?)")
+            parameters.extend([d.time(start), d.key(key)])
+        condition = " AND ".join(clauses) or d.true
         found = self.unit.execute(
             f"SELECT document FROM incidents WHERE {condition} "  # noqa: S608 - only placeholders
-            "ORDER BY occurred_at DESC, id DESC LIMIT %s",
+            "ORDER BY occurred_at DESC, id DESC LIMIT ?",
             [*parameters, page.size + 1],
         ).fetchall()
         return [document for (document,) in found]
@@ -200,7 +192,7 @@ class PostgresQueries(Queries):
         """Return a page of matching incidents, newest start first: keyset pagination."""
         at = self.unit.where
         found = self._documents(where, page)
-        return page_of(found, page.size, lambda d: rows.INCIDENTS.read(d, at), incident_after)
+        return page_of(found, page.size, lambda d: tables.INCIDENTS.read(d, at), incident_after)
 
     def find_incident_documents(
         self, where: IncidentFilter, page: Page
@@ -208,14 +200,27 @@ class PostgresQueries(Queries):
         """Return the page's incidents as their stored wire format, without building records."""
         return page_of(self._documents(where, page), page.size, json.loads, document_cursor)
 
+    def review_queue(self) -> list[Incident]:
+        """Return the waiting reports from the partial index on ``review_since``, in its order."""
+        at = self.unit.where
+        found = self.unit.execute(_REVIEW_QUEUE, ()).fetchall()
+        return [tables.INCIDENTS.read(document, at) for (document,) in found]
+
+    def _counted(self, sql: str, period: Period, *, months: bool = False) -> list[Any]:
+        """Run an aggregate statement over a period; with ``months``, bounded by local month."""
+        d = self.d
+        times = (d.time(period.start), d.time(period.end))
+        bounds = (*self._months(period), *times) if months else times
+        return list(self.unit.execute(_spelled(sql, d), bounds).fetchall())
+
     def monthly_counts(self, period: Period) -> list[MonthlyCount]:
         """Count reported incidents by local month, school and category with one GROUP BY."""
-        first, last = self._months(period)
-        found = self.unit.execute(
-            _MONTHLY_COUNTS, (first, last, aware(period.start), aware(period.end))
-        ).fetchall()
+        schools = self.d.keys()
         return [
-            MonthlyCount(school, month, category, count) for school, month, category, count in found
+            MonthlyCount(schools(school), month, category, count)
+            for school, month, category, count in self._counted(
+                _MONTHLY_COUNTS, period, months=True
+            )
         ]
 
     def _months(self, period: Period) -> tuple[str, str]:
@@ -235,59 +240,55 @@ class PostgresQueries(Queries):
 
     def location_counts(self, period: Period) -> list[LocationCount]:
         """Count reported incidents by local month, school and kind of place with one GROUP BY."""
-        first, last = self._months(period)
-        found = self.unit.execute(
-            _LOCATION_COUNTS, (first, last, aware(period.start), aware(period.end))
-        ).fetchall()
+        schools = self.d.keys()
         return [
-            LocationCount(school, month, LocationKind(kind), count)
-            for school, month, kind, count in found
+            LocationCount(schools(school), month, LocationKind(kind), count)
+            for school, month, kind, count in self._counted(_LOCATION_COUNTS, period, months=True)
         ]
 
     def contact_counts(self, period: Period) -> list[ContactCount]:
         """Count contacts and sum their minutes by school, party and purpose."""
-        found = self.unit.execute(
-            _CONTACT_COUNTS, (aware(period.start), aware(period.end))
-        ).fetchall()
+        schools = self.d.keys()
         return [
-            ContactCount(school, ContactParty(party), ContactPurpose(purpose), count, minutes)
-            for school, party, purpose, count, minutes in found
+            ContactCount(schools(school), ContactParty(party), ContactPurpose(purpose), n, minutes)
+            for school, party, purpose, n, minutes in self._counted(_CONTACT_COUNTS, period)
         ]
 
     def referral_counts(self, period: Period) -> list[ReferralCount]:
         """Count referrals by partner, reason and status."""
-        found = self.unit.execute(
-            _REFERRAL_COUNTS, (aware(period.start), aware(period.end))
-        ).fetchall()
+        read = self.d.read_key
         return [
-            ReferralCount(partner, ReferralReason(reason), ReferralStatus(status), count)
-            for partner, reason, status, count in found
+            ReferralCount(read(partner), ReferralReason(reason), ReferralStatus(status), n)
+            for partner, reason, status, n in self._counted(_REFERRAL_COUNTS, period)
         ]
 
     def triad_split(self, period: Period) -> list[TriadTime]:
         """Sum contacts and activities by officer and triad role with a UNION ALL and GROUP BY."""
-        start, end = aware(period.start), aware(period.end)
-        found = self.unit.execute(_TRIAD_SPLIT, (start, end, start, end)).fetchall()
+        d = self.d
+        start, end = d.time(period.start), d.time(period.end)
+        found = self.unit.execute(_spelled(_TRIAD_SPLIT, d), (start, end, start, end)).fetchall()
         return [
-            TriadTime(officer, TriadRole(role), contacts, activities, minutes)
+            TriadTime(d.read_key(officer), TriadRole(role), contacts, activities, minutes)
             for officer, role, contacts, activities, minutes in found
         ]
 
     def crdc_counts(self, year: SchoolYear) -> list[CrdcStudentCount]:
         """Count CRDC instances per school, measure and student; demographics by ROW_NUMBER."""
+        d = self.d
         start, end = self.unit.calendar.span(year.first_day, year.last_day)
-        found = self.unit.execute(_CRDC_COUNTS, (start, end)).fetchall()
+        found = self.unit.execute(_spelled(_CRDC_COUNTS, d), (d.time(start), d.time(end)))
+        flag = d.read_flag
         return [
             CrdcStudentCount(
-                school,
+                d.read_key(school),
                 CrdcMeasure(measure),
-                person,
+                d.read_key(person),
                 instances,
                 Sex(sex),
                 None if race is None else CrdcRaceEthnicity(race),
-                idea,
-                section_504,
-                english_learner,
+                flag(idea),
+                flag(section_504),
+                flag(english_learner),
             )
             for (
                 school,
@@ -299,5 +300,5 @@ class PostgresQueries(Queries):
                 idea,
                 section_504,
                 english_learner,
-            ) in found
+            ) in found.fetchall()
         ]
