@@ -13,6 +13,7 @@ from typing import IO
 from sro_core.domain import Audience
 from sro_core.hookspecs import hookimpl
 from sro_core.ports import (
+    FORMULA_START,
     FORMULAS_OPTION,
     ExportContext,
     ExporterRegistry,
@@ -42,8 +43,13 @@ class CsvExporter(RowExporter):
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(fields)
         count = 0
+        risky, safe = FORMULA_START, spreadsheet_safe
         for record in records:
-            writer.writerow([spreadsheet_safe(record.get(f), options) for f in fields])
+            # Only a text starting as a formula would can change: the rest is written as it is.
+            cells = [record.get(f) for f in fields]
+            writer.writerow(
+                [safe(c, options) if isinstance(c, str) and c[:1] in risky else c for c in cells]
+            )
             count += 1
         return count
 

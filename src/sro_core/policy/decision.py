@@ -157,6 +157,8 @@ class Decision:
     """The agreements under which the record leaves the department (a disclosure)."""
     shows_juveniles: bool = False
     """Whether the reader sees a juvenile's identity in it (such a read is audited)."""
+    juveniles: int = 0
+    """How many of the people involved in an incident are juveniles on its day (whoever reads)."""
 
     def seen(self, record: T) -> Seen[T]:
         """Return the record as this decision lets the reader see it."""
@@ -470,7 +472,12 @@ def _decide_facts(reader: Actor, incident: _Facts, context: Context) -> Decision
         p.juvenile and _key(p.person_id) not in hiding.people for p in incident.parties
     )
     return Decision(
-        readable=True, hiding=hiding, identities=identities, agreements=used, shows_juveniles=shows
+        readable=True,
+        hiding=hiding,
+        identities=identities,
+        agreements=used,
+        shows_juveniles=shows,
+        juveniles=sum(p.juvenile for p in incident.parties),
     )
 
 

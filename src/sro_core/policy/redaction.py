@@ -11,10 +11,13 @@ validators (an arrest hidden from a closed incident leaves it without its dispos
 from __future__ import annotations
 
 import copy
+import datetime as dt
+import decimal
+import enum
 import types
 import typing
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any, NamedTuple, TypeVar
 
 import attrs
@@ -97,12 +100,76 @@ def _hide(
     value: Any, hiding: Hiding, path: str, out: set[str], extra: frozenset[Sensitivity]
 ) -> Any:
     """Return a value with every field ``hiding`` hides blanked and its free text masked."""
-    if not attrs.has(type(value)):
-        if isinstance(value, tuple):
-            return tuple(_hide(v, hiding, f"{path}[{n}]", out, extra) for n, v in enumerate(value))
-        return value
+    if attrs.has(type(value)):
+        return _hide_record(value, hiding, path, out, extra)
+    if isinstance(value, tuple):
+        return tuple(_hide(v, hiding, f"{path}[{n}]", out, extra) for n, v in enumerate(value))
+    return value
+
+
+def _hide_record(
+    value: Any, hiding: Hiding, path: str, out: set[str], extra: frozenset[Sensitivity]
+) -> Any:
+    """Return a record with every field ``hiding`` hides blanked and its free text masked."""
     if isinstance(value, Person) and value.id in hiding.people:
         extra = extra | {Sensitivity.JUVENILE_IDENTITY}
+    hidden = hiding.sensitivities | extra
+    node = _known(type(value))
+    if node is None:
+        changes = _walked(value, hiding, path, out, extra)
+    elif _untouched(node, hidden, hiding.classes, _masks(hiding), bool(hiding.people)):
+        return value  # nothing this hiding hides can be inside, whatever the record holds
+    else:
+        changes = _planned(value, node, hiding, path, out, extra=extra)
+    if isinstance(value, Involvement) and _arrest_hidden(hiding, value.roles):
+        changes["roles"] = value.roles - {InvolvementRole.ARRESTEE}
+        out.add(f"{path}.roles")
+    return replaced(value, changes)
+
+
+def _masks(hiding: Hiding) -> bool:
+    """Return whether a hiding masks or blanks free text."""
+    return bool(hiding.mask) or hiding.free_text_hidden
+
+
+def _planned(
+    value: Any,
+    node: _Node,
+    hiding: Hiding,
+    path: str,
+    out: set[str],
+    *,
+    extra: frozenset[Sensitivity],
+) -> dict[str, Any]:
+    """Return the changes a hiding makes to a record, by its class's plan (fields, texts, inner)."""
+    changes: dict[str, Any] = {}
+    hidden = _hidden_fields(node, hiding.sensitivities | extra, hiding.classes)
+    for name in hidden:
+        current, blank = getattr(value, name), _default(node.steps[name].field)
+        if current != blank:
+            changes[name] = blank
+            out.add(_at(path, name))
+    for name in node.texts:
+        current = getattr(value, name)
+        if name not in hidden and isinstance(current, str):
+            text = _free_text(current, hiding, node.steps[name].field)
+            if text != current:
+                changes[name] = text
+                if hiding.free_text_hidden:
+                    out.add(_at(path, name))
+    for name, _, _ in node.inner:
+        current = getattr(value, name)
+        if name not in hidden and current is not None and current != ():
+            inner = _hide(current, hiding, _at(path, name), out, extra)
+            if inner is not current and inner != current:
+                changes[name] = inner
+    return changes
+
+
+def _walked(
+    value: Any, hiding: Hiding, path: str, out: set[str], extra: frozenset[Sensitivity]
+) -> dict[str, Any]:
+    """Return the changes a hiding makes to a record, looking at every field's value."""
     hidden = hiding.sensitivities | extra
     changes: dict[str, Any] = {}
     for field in attrs.fields(type(value)):
@@ -123,14 +190,17 @@ def _hide(
             inner = _hide(current, hiding, at, out, extra)
             if inner is not current and inner != current:
                 changes[field.name] = inner
-    if (
-        isinstance(value, Involvement)
-        and RecordClass.ARREST in hiding.classes
-        and InvolvementRole.ARRESTEE in value.roles
-    ):
-        changes["roles"] = value.roles - {InvolvementRole.ARRESTEE}
-        out.add(f"{path}.roles")
-    return replaced(value, changes)
+    return changes
+
+
+def _arrest_hidden(hiding: Hiding, roles: Collection[Any]) -> bool:
+    """Return whether an involvement's arrestee role is hidden (with the arrest class).
+
+    ``roles`` are the roles, or their wire values.
+    """
+    return RecordClass.ARREST in hiding.classes and (
+        InvolvementRole.ARRESTEE in roles or InvolvementRole.ARRESTEE.value in roles
+    )
 
 
 def hide(value: T, hiding: Hiding) -> Seen[T]:
@@ -173,6 +243,8 @@ class _Node(NamedTuple):
     """The fields hidden, by the sensitivities and classes hidden: decided once for each."""
     untouched: dict[tuple[frozenset[Sensitivity], frozenset[RecordClass], bool, bool], bool]
     """Whether a kind of hiding leaves everything inside as it is: decided once for each."""
+    known: bool
+    """Whether the field types say where every record inside can be (no ``Any`` among them)."""
 
 
 _NO_DEFAULT = object()
@@ -236,7 +308,41 @@ def _made_plan(cls: type[Any], paths: tuple[str, ...]) -> _Node:
             inner.append(_Inner(name, _plan(held, tuple(rest)), many))
     texts = tuple(n for n, s in steps.items() if s.field.metadata.get(FREE_TEXT_KEY))
     project = _projector(tuple(steps), tuple(inner), whole=not paths)
-    return _Node(cls, tuple(steps), steps, texts, tuple(inner), project, {}, {})
+    known = all(_typed(hints[name]) for name in heads) and all(i.node.known for i in inner)
+    return _Node(cls, tuple(steps), steps, texts, tuple(inner), project, {}, {}, known)
+
+
+def _typed(hint: Any) -> bool:
+    """Return whether a type hint says where a record can be in a value of it.
+
+    :func:`_hide` looks inside records and tuples only; a record in anything else (a set, a
+    list, a mapping, a plain class) is left as it is whatever its type says. ``Any``,
+    ``object`` or a type variable could be a record, or a tuple of them: not typed.
+    """
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is None:
+        plain = hint is type(None) or (isinstance(hint, type) and issubclass(hint, _VALUES))
+        return plain or attrs.has(hint)
+    if origin is tuple or origin in (typing.Union, types.UnionType):
+        return all(_typed(a) for a in args if a is not Ellipsis)
+    return origin is not typing.ClassVar
+
+
+_VALUES = (str, int, float, bytes, decimal.Decimal, dt.date, dt.time, uuid.UUID, enum.Enum)
+"""Types whose values hold no record (a date and time is a date)."""
+
+_KNOWN: dict[type[Any], _Node | None] = {}
+
+
+def _known(cls: type[Any]) -> _Node | None:
+    """Return the plan of every field of a record class, None if its types do not say enough."""
+    if cls not in _KNOWN:
+        try:
+            node: _Node | None = _plan(cls, ())
+        except (TypeError, NameError):
+            node = None
+        _KNOWN[cls] = node if node is not None and node.known else None
+    return _KNOWN[cls]
 
 
 def _projector(
@@ -370,11 +476,7 @@ def _hide_wire(
             ]
         else:
             kept[name] = _hide_wire(current, inner, run, at, extra)
-    if (
-        node.cls is Involvement
-        and RecordClass.ARREST in hiding.classes
-        and InvolvementRole.ARRESTEE.value in data["roles"]
-    ):
+    if node.cls is Involvement and _arrest_hidden(hiding, data["roles"]):
         kept["roles"] = [r for r in data["roles"] if r != InvolvementRole.ARRESTEE.value]
         run.out.add(f"{path}.roles")
     return kept

@@ -6,6 +6,7 @@ from sro_core.ports.audit_link import check_follows
 from sro_core.ports.claims import AlreadyRegistered, Attribution, RegistrationError
 from sro_core.ports.code_tables import CodeTablesRegistry
 from sro_core.ports.exports import (
+    FORMULA_START,
     FORMULAS_OPTION,
     NO_SUBMISSIONS,
     CrdcCounts,
@@ -109,6 +110,7 @@ from sro_core.ports.storage import (
 __all__ = [
     "DEFAULT_PAGE_SIZE",
     "FORMULAS_OPTION",
+    "FORMULA_START",
     "MAX_PAGE_SIZE",
     "NO_SUBMISSIONS",
     "Aggregate",

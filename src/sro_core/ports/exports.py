@@ -42,7 +42,8 @@ from sro_core.ports.storage import SubmittedReport
 
 FORMULAS_OPTION = "formulas"
 """The export option that keeps cells a spreadsheet would run as written: ``formulas=raw``."""
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""The first characters of a cell a spreadsheet would run as a formula."""
 
 
 def spreadsheet_safe(value: object, options: Mapping[str, str] | None = None) -> object:
@@ -53,7 +54,7 @@ def spreadsheet_safe(value: object, options: Mapping[str, str] | None = None) ->
     Other values, and every value when ``options`` holds ``formulas=raw`` (for a consumer
     that is not a spreadsheet and needs the values as they are), are returned as they are.
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and value.startswith(FORMULA_START):
         if options and options.get(FORMULAS_OPTION) == "raw":
             return value
         return "'" + value

@@ -291,12 +291,13 @@ class Kernel:
         that no such record exists, exactly as for an id that is not there.
         """
         now = now or self.clock()
-        context = self.context(unit, actor, now)
-        decision = decide(actor, record, context)  # type: ignore[arg-type]
-        view = self.view(unit, actor, record, context, now)
-        if view is None:
+        decision = decide(actor, record, self.context(unit, actor, now))  # type: ignore[arg-type]
+        what, number = type(record).__name__.lower(), getattr(record, "number", None)
+        if not self.read_as_decided(
+            unit, actor, decision, kind=what, key=key, number=number, at=now
+        ):
             raise _Unreadable(kind, key, decision.reason)
-        return view
+        return decision.seen(record)
 
     def allow(self, actor: Actor, action: Action, name: str, target: str | None) -> None:
         """Check the actor's role may take an action; a refusal is audited as denied, and raised."""

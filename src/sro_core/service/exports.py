@@ -20,17 +20,14 @@ from sro_core.domain import (
     AuditOutcome,
     Incident,
     InvolvementRole,
-    PersonKind,
     RuleViolation,
     School,
     SchoolYear,
-    age_in_years,
-    counts_as_juvenile,
 )
 from sro_core.files import Target, opened, store_files
 from sro_core.policy import (
     REDACTED,
-    Hiding,
+    Decision,
     decide_document,
     hide_document,
     reads_records,
@@ -145,33 +142,19 @@ def _column_hidden(column: str, hidden: frozenset[str]) -> bool:
     return any(p in (column, field) or p.startswith(column + ".") for p in hidden)
 
 
-ROW_FIELDS = (
-    "number",
-    "status",
-    "category",
-    "school_id",
-    "reporting_officer_id",
-    "occurred_start",
-    "occurred_end",
-    "reported_at",
-    "location.kind",
-    "location.zone",
-    "location.nibrs_code",
-    "location.address",
-    "offenses.ucr_code",
-    "involvements.roles",
-    "involvements.arrest",
-    "disposition.kind",
-    "disposition.decided_on",
-    "referred_to_law_enforcement",
-    "school_related_arrest",
-    "restrictions",
-    "origin",
-    "escalated_from",
-    "narrative",
-    "id",
-    "version",
-)
+_READS: Mapping[str, tuple[str, ...]] = {
+    "school": (),
+    "reporting_officer": (),
+    "offense_codes": ("offenses.ucr_code",),
+    "victims": ("involvements.roles",),
+    "offenders": ("involvements.roles",),
+    "arrestees": ("involvements.roles", "involvements.arrest"),
+    "juveniles": (),
+}
+"""The fields the columns that are not a field read (the names and the juvenile count: none
+of the reader's view; they come from the names read once and from the whole document)."""
+
+ROW_FIELDS = tuple(dict.fromkeys(f for c in INCIDENT_COLUMNS for f in _READS.get(c, (c,))))
 """The fields of an incident's document that its row reads: all a reader gets of it."""
 
 _VICTIM, _OFFENDER, _ARRESTEE = (
@@ -182,17 +165,6 @@ _VICTIM, _OFFENDER, _ARRESTEE = (
 
 EXPORT_PAGE = 500
 """Incidents read in one unit of work while an export streams."""
-
-
-def _juvenile(involvement: Mapping[str, Any], day: dt.date) -> bool:
-    """Return whether an involvement in its wire format is a juvenile's on a local day."""
-    person = involvement["person"]
-    born, estimate = person["date_of_birth"], involvement["estimated_age"]
-    if born is not None:
-        age: int | None = age_in_years(dt.date.fromisoformat(born), day)
-    else:
-        age = None if estimate is None else estimate["low"]
-    return counts_as_juvenile(age, PersonKind(person["kind"]))
 
 
 CONTACT_COLUMNS = (
@@ -272,7 +244,7 @@ class Exports:
                         number=document["number"],
                         at=now,
                     ):
-                        rows.append(self._seen_row(document, decision.hiding, names))
+                        rows.append(self._seen_row(document, decision, names))
                 return found, rows
 
             found, rows = self.kernel.read(
@@ -284,38 +256,34 @@ class Exports:
             page = Page(size=EXPORT_PAGE, after=found.next)
 
     def _seen_row(
-        self, document: Mapping[str, Any], hiding: Hiding, names: Mapping[str, str]
+        self, document: Mapping[str, Any], decision: Decision, names: Mapping[str, str]
     ) -> dict[str, object]:
         """Return the flat row of an incident as the reader sees it (names beside the ids).
 
         The juvenile count is the stored incident's, as it is for a reader who sees everything.
         """
+        hiding = decision.hiding
         if hiding.nothing:
-            return self._document_row(document, names)
+            return self._document_row(document, names, decision.juveniles)
         view = hide_document(Incident, document, hiding, ROW_FIELDS)
-        row = self._document_row(view.value, names, source=document)
+        row = self._document_row(view.value, names, decision.juveniles)
         if not view.hidden:
             return row
         hidden = {c for c in INCIDENT_COLUMNS if _column_hidden(NAMED_BY.get(c, c), view.hidden)}
         return {c: REDACTED if c in hidden else v for c, v in row.items()}
 
+    @staticmethod
     def _document_row(
-        self,
-        document: Mapping[str, Any],
-        names: Mapping[str, str] | None = None,
-        source: Mapping[str, Any] | None = None,
+        document: Mapping[str, Any], names: Mapping[str, str], juveniles: int
     ) -> dict[str, object]:
         """Return the flat row of an incident given in its wire format.
 
         ``names`` are schools' names and officers' badges by id: the ``school`` and
-        ``reporting_officer`` columns a person reads beside the ids. ``source`` is the whole
-        stored document when ``document`` holds only what a reader may see of it: the
-        juveniles are counted in it.
+        ``reporting_officer`` columns a person reads beside the ids; ``juveniles`` is how many
+        of its people are juveniles on its day (the policy's decision counts them).
         """
-        named = names or {}
+        named = names
         location, disposition = document["location"], document["disposition"]
-        whole = source or document
-        day = self.kernel.calendar.local_date(dt.datetime.fromisoformat(whole["occurred_start"]))
         victims = offenders = arrestees = 0
         for involvement in document["involvements"]:
             roles = involvement["roles"]
@@ -341,7 +309,7 @@ class Exports:
             "victims": victims,
             "offenders": offenders,
             "arrestees": arrestees,
-            "juveniles": sum(_juvenile(i, day) for i in whole["involvements"]),
+            "juveniles": juveniles,
             "disposition.kind": disposition["kind"] if disposition else None,
             "disposition.decided_on": disposition["decided_on"] if disposition else None,
             "referred_to_law_enforcement": document["referred_to_law_enforcement"],
