@@ -23,6 +23,7 @@ from sro_core.domain import (
     DomainError,
     DomainEvent,
     Incident,
+    Person,
     Problem,
     ProgramCalendar,
     Referral,
@@ -46,6 +47,7 @@ from sro_core.ports import (
     Aggregate,
     Conflict,
     NotFound,
+    PersonIndex,
     Repository,
     Storage,
     StorageError,
@@ -212,7 +214,7 @@ class ProgramCore:
             partners={} if inside else {p.id: p for p in unit.partners.all()},
             schools={} if inside else {s.id: s for s in unit.schools.all()},
             referred=referred,
-            person=_lookup(unit.people),
+            person=_recorded_person(unit.people),
             incident=_lookup(unit.incidents),
         )
 
@@ -486,6 +488,16 @@ def _disclosure_detail(record: object, agreements: frozenset[uuid.UUID]) -> str:
     number = getattr(record, "number", None)
     what = type(record).__name__.lower() + (f" {number}" if number else "")
     return f"{what} under agreements {','.join(sorted(str(a) for a in agreements))}"
+
+
+def _recorded_person(people: PersonIndex) -> Callable[[uuid.UUID], Person | None]:
+    """Return a look-up of the person an index record describes, by the id records carry."""
+
+    def get(key: uuid.UUID) -> Person | None:
+        record = people.find(key)
+        return None if record is None else record.as_person()
+
+    return get
 
 
 def _lookup(repository: Repository[A]) -> Callable[[uuid.UUID], A | None]:

@@ -26,6 +26,7 @@ from sro_core.domain import (
 )
 from sro_core.ports import NotFound, UnitOfWork
 from sro_core.service.core import ProgramCore
+from sro_core.service.people import index_people
 from sro_core.service.policy import Action
 
 Events = Sequence[DomainEvent]
@@ -86,6 +87,7 @@ class Incidents(ProgramCore):
             raise NotFound(unit.schools.kind, draft.school_id)
         reported = self._checked(_placed(unit, draft).reported(number), now)
         stored = unit.incidents.add(reported)
+        index_people(unit, stored)
         event = IncidentReported(
             occurred_at=now,
             incident_id=stored.id,
@@ -131,6 +133,7 @@ class Incidents(ProgramCore):
                 after = self._back_to_review(actor, before, after, now)
             after = self._checked(_placed(unit, after), now)
             stored = unit.incidents.update(after)
+            index_people(unit, stored)
             events: list[DomainEvent] = []
             if stored.review is not before.review:
                 events.append(

@@ -16,6 +16,7 @@ from sro_core.service.core import utc_now
 from sro_core.service.crises import Crises
 from sro_core.service.exports import Exports
 from sro_core.service.identity import Identity
+from sro_core.service.people import People
 from sro_core.service.referrals import Referrals
 from sro_core.service.report import Reports
 from sro_core.service.restrictions import Restrictions
@@ -32,6 +33,7 @@ class Program(
     Crises,
     Restrictions,
     Review,
+    People,
     Exports,
     Reports,
     Safekeeping,

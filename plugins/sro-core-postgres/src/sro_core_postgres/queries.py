@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import string
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
 from sro_core.domain import (
@@ -39,6 +39,7 @@ from sro_core.ports import (
     Page,
     PageOf,
     Period,
+    PersonRecords,
     Queries,
     ReferralCount,
     TriadTime,
@@ -49,6 +50,7 @@ from sro_core.ports import (
     read_incident_cursor,
 )
 from sro_core_postgres import rows
+from sro_core_postgres.people import person_records
 
 if TYPE_CHECKING:
     from sro_core_postgres.store import PostgresUnitOfWork
@@ -272,6 +274,10 @@ class PostgresQueries(Queries):
             TriadTime(officer, TriadRole(role), contacts, activities, minutes)
             for officer, role, contacts, activities, minutes in found
         ]
+
+    def person_records(self, people: Collection[uuid.UUID]) -> PersonRecords:
+        """Return the records naming any of the people (:mod:`.people`'s statements)."""
+        return person_records(self.unit, people)
 
     def crdc_counts(self, year: SchoolYear) -> list[CrdcStudentCount]:
         """Count CRDC instances per school, measure and student; demographics by ROW_NUMBER."""

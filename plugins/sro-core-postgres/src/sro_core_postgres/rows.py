@@ -26,7 +26,7 @@ from sro_core.domain import (
     InvolvementRole,
     Officer,
     Partner,
-    Person,
+    PersonRecord,
     ProgramCalendar,
     Referral,
     School,
@@ -161,7 +161,7 @@ class Table(Generic[R]):
 
 
 SCHOOLS = Table("schools", "school", School)
-PEOPLE = Table("people", "person", Person)
+PEOPLE = Table("people", "person", PersonRecord)
 PARTNERS = Table("partners", "partner", Partner)
 ACTORS = Table("actors", "actor", ActorEntry)
 AGREEMENTS = Table("agreements", "agreement", Agreement)

@@ -22,7 +22,7 @@ from sro_core.domain import (
     Incident,
     Officer,
     Partner,
-    Person,
+    PersonRecord,
     Referral,
     School,
     UnreadableEntry,
@@ -45,6 +45,7 @@ from sro_core.ports import (
     OfficerRepository,
     Outbox,
     OutboxEntry,
+    PersonIndex,
     ReferralRepository,
     Repository,
     Storage,
@@ -279,7 +280,7 @@ class PostgresUnitOfWork(UnitOfWork):
         self.officers = _Officers(self, rows.OFFICERS)
         self.schools = _Repository[School](self, rows.SCHOOLS)
         self.assignments = _Assignments(self, rows.ASSIGNMENTS)
-        self.people = _Repository[Person](self, rows.PEOPLE)
+        self.people = _People(self, rows.PEOPLE)
         self.incidents = _Incidents(self, rows.INCIDENTS)
         self.contacts = _Repository(self, rows.CONTACTS)
         self.activities = _Repository(self, rows.ACTIVITIES)
@@ -572,6 +573,10 @@ class _Referrals(_Repository[Referral], ReferralRepository):
 
     def for_partner(self, partner_id: uuid.UUID) -> list[Referral]:
         return list(self._where("WHERE partner_id = %s", (partner_id,)))
+
+
+class _People(_Repository[PersonRecord], PersonIndex):
+    """The person index: the contract's defaults over the ``people`` table."""
 
 
 class _Crises(_Repository[CrisisEvent], CrisisRepository):

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
 from sro_core.builtin.sqlite import rows
+from sro_core.builtin.sqlite.people import person_records
 from sro_core.domain import (
     ContactParty,
     ContactPurpose,
@@ -35,6 +36,7 @@ from sro_core.ports import (
     Page,
     PageOf,
     Period,
+    PersonRecords,
     Queries,
     ReferralCount,
     TriadTime,
@@ -288,6 +290,10 @@ class SQLiteQueries(Queries):
             TriadTime(uuid.UUID(officer), TriadRole(role), contacts, activities, minutes)
             for officer, role, contacts, activities, minutes in found
         ]
+
+    def person_records(self, people: Collection[uuid.UUID]) -> PersonRecords:
+        """Return the records naming any of the people (:mod:`.people`'s statements)."""
+        return person_records(self.unit, people)
 
     def crdc_counts(self, year: SchoolYear) -> list[CrdcStudentCount]:
         """Count CRDC instances per school, measure and student; demographics by ROW_NUMBER."""

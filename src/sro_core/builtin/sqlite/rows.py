@@ -27,7 +27,7 @@ from sro_core.domain import (
     InvolvementRole,
     Officer,
     Partner,
-    Person,
+    PersonRecord,
     ProgramCalendar,
     Referral,
     School,
@@ -173,7 +173,7 @@ class Table(Generic[R]):
 
 
 SCHOOLS = Table("schools", "school", School)
-PEOPLE = Table("people", "person", Person)
+PEOPLE = Table("people", "person", PersonRecord)
 PARTNERS = Table("partners", "partner", Partner)
 ACTORS = Table("actors", "actor", ActorEntry)
 AGREEMENTS = Table("agreements", "agreement", Agreement)
