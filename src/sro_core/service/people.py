@@ -32,7 +32,7 @@ from sro_core.domain import (
     probe,
 )
 from sro_core.policy import Seen
-from sro_core.ports import NotFound, UnitOfWork
+from sro_core.ports import NotFound, PersonRecords, UnitOfWork
 from sro_core.service.core import ProgramCore
 from sro_core.service.policy import Action
 
@@ -206,7 +206,8 @@ class People(ProgramCore):
     def person_history(self, actor: Actor, person_id: uuid.UUID) -> PersonHistory:
         """Return a person's incidents, contacts, referrals and crises, oldest first.
 
-        The history gathers the records of the person's id and of every id merged into it.
+        The history gathers the records of the person's id and of every id merged into it; an
+        id no index record holds (a contact's person never recorded) has the records naming it.
         Each record is decided by the access policy for the reader, one by one: a reader sees
         exactly the records they may read, as they may read them (a school administrator,
         those at their schools). A merged id's history is that of the record it resolves to.
@@ -214,12 +215,14 @@ class People(ProgramCore):
 
         def work(unit: UnitOfWork) -> PersonHistory:
             now = self.clock()
-            unit.people.get(person_id)
             key = unit.people.resolve(person_id)
             family = unit.people.family(key)
             found = unit.queries.person_records(family)
+            record = unit.people.find(key)
+            if record is None and found == PersonRecords():
+                raise NotFound(unit.people.kind, person_id)
             context = self._context(unit, actor, now)
-            person = self._view(unit, actor, unit.people.get(key), context, now)
+            person = None if record is None else self._view(unit, actor, record, context, now)
             every: list[tuple[str, HistoryRecord]] = [
                 *(("incident", r) for r in found.incidents),
                 *(("contact", r) for r in found.contacts),

@@ -37,8 +37,14 @@ class Referrals(ProgramCore):
         partner_id: uuid.UUID,
         reason: ReferralReason,
         note: str = "",
+        *,
+        person_id: uuid.UUID | None = None,
     ) -> Referral:
         """Refer a reported incident to a partner an active agreement covers.
+
+        ``person_id`` names the person referred (one of the incident's people), so that the
+        referral is in that person's history alone; without it, it is in the history of each
+        person the incident involves.
 
         The incident moves to REFERRED where its lifecycle allows. A referral is refused with
         ``SharingRefused``, naming the record classes missing, unless an agreement in force on
@@ -61,6 +67,7 @@ class Referrals(ProgramCore):
                 day=day,
                 agreements=[agreement],
                 note=note,
+                person_id=person_id,
             )
             stored = unit.referrals.add(referral)
             events: list[DomainEvent] = [
