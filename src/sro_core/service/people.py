@@ -218,11 +218,11 @@ class People(ProgramCore):
             key = unit.people.resolve(person_id)
             family = unit.people.family(key)
             found = unit.queries.person_records(family)
-            record = unit.people.find(key)
-            if record is None and found == PersonRecords():
+            indexed = unit.people.find(key)
+            if indexed is None and found == PersonRecords():
                 raise NotFound(unit.people.kind, person_id)
             context = self._context(unit, actor, now)
-            person = None if record is None else self._view(unit, actor, record, context, now)
+            person = None if indexed is None else self._view(unit, actor, indexed, context, now)
             every: list[tuple[str, HistoryRecord]] = [
                 *(("incident", r) for r in found.incidents),
                 *(("contact", r) for r in found.contacts),
