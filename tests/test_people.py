@@ -369,7 +369,7 @@ def test_each_readers_history_is_the_departments_decided_record_by_record(
     ]
     for reader in readers:
         with program.storage.unit_of_work() as unit:
-            context: Context = program._context(unit, reader, now)
+            context: Context = program.kernel.context(unit, reader, now)
         expected = [
             decide(reader, e.record, context).seen(e.record).value  # type: ignore[arg-type]
             for e in history.entries

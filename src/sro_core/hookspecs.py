@@ -23,6 +23,21 @@ if TYPE_CHECKING:
         StorageRegistry,
     )
 
+__all__ = [
+    "PROJECT",
+    "hookimpl",
+    "hookspec",
+    "sro_audit_checkpoint",
+    "sro_authenticate",
+    "sro_cli_commands",
+    "sro_code_tables",
+    "sro_on_event",
+    "sro_register_exporters",
+    "sro_register_notifiers",
+    "sro_register_storage",
+    "sro_validate_incident",
+]
+
 PROJECT = "sro_core"
 """The pluggy project name, and the entry-point group plugins are found in."""
 

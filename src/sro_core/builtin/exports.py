@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Mapping, Sequence
-from typing import IO, cast
+from typing import IO
 
 from sro_core.domain import Audience
 from sro_core.hookspecs import hookimpl
-from sro_core.ports import Exporter, ExporterRegistry, ProgramContext, spreadsheet_safe
+from sro_core.ports import ExportContext, ExporterRegistry, RowExporter, Rows, spreadsheet_safe
 
 
-class CsvExporter(Exporter):
+class CsvExporter(RowExporter):
     """Comma-separated values with a header row (RFC 4180), one record per row.
 
     A text cell a spreadsheet would run as a formula is written with a leading ``'``
@@ -26,21 +25,10 @@ class CsvExporter(Exporter):
     media_type = "text/csv"
     audiences = frozenset(Audience)
 
-    def write(
-        self,
-        records: Iterable[Mapping[str, object]],
-        out: IO[str] | IO[bytes],
-        *,
-        fields: Sequence[str],
-        audience: Audience,
-        program: ProgramContext,
-        options: Mapping[str, str],
-    ) -> int:
+    def write(self, records: Rows, out: IO[str], context: ExportContext) -> int:
         """Write a header, then each record as a row; None is an empty cell."""
-        del audience, program
-        writer = csv.DictWriter(
-            cast("IO[str]", out), fieldnames=list(fields), lineterminator="\r\n"
-        )
+        fields, options = records.columns, context.options
+        writer = csv.DictWriter(out, fieldnames=list(fields), lineterminator="\r\n")
         writer.writeheader()
         count = 0
         for record in records:
@@ -49,29 +37,20 @@ class CsvExporter(Exporter):
         return count
 
 
-class JsonLinesExporter(Exporter):
+class JsonLinesExporter(RowExporter):
     """JSON lines: one JSON object per line, keys in the column order."""
 
     name = "jsonl"
     media_type = "application/x-ndjson"
     audiences = frozenset(Audience)
 
-    def write(
-        self,
-        records: Iterable[Mapping[str, object]],
-        out: IO[str] | IO[bytes],
-        *,
-        fields: Sequence[str],
-        audience: Audience,
-        program: ProgramContext,
-        options: Mapping[str, str],
-    ) -> int:
+    def write(self, records: Rows, out: IO[str], context: ExportContext) -> int:
         """Write each record as one line of JSON."""
-        del audience, program, options
-        text = cast("IO[str]", out)  # binary is false: the program hands a text stream
+        del context
+        fields = records.columns
         count = 0
         for record in records:
-            text.write(json.dumps({f: record[f] for f in fields}, ensure_ascii=False) + "\n")
+            out.write(json.dumps({f: record[f] for f in fields}, ensure_ascii=False) + "\n")
             count += 1
         return count
 

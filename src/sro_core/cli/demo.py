@@ -14,16 +14,13 @@ from sro_core.cli.output import plural
 from sro_core.cli.reporting import ReportPluginMissing, school_year_span, write_report
 from sro_core.demo import DEFAULT_SEED, DEFAULT_YEAR, StoryClock, Tally, build_school_year
 from sro_core.demo.town import PROGRAM_NAME, SERGEANT
-from sro_core.domain import ActorEntry, ActorRole, DomainError, SchoolYear
+from sro_core.domain import ActorEntry, ActorRole, SchoolYear
+from sro_core.errors import StoreNotEmpty as StoreNotEmpty
 from sro_core.ports import shown_url
 from sro_core.service import NotifierSetting, ProgramSettings
 
 DEMO_NOTIFIERS = (NotifierSetting("log", (("level", "DEBUG"),)),)
 """The demo's only notifier: log lines at DEBUG, quiet unless ``--debug`` shows the log."""
-
-
-class StoreNotEmpty(DomainError):
-    """The demo builds its school year in an empty store only."""
 
 
 @click.command("demo")

@@ -1,8 +1,8 @@
 """``sro export`` and ``sro report``: records in a registered format, and the program report.
 
-Both write the file they are given whole or not at all (:func:`sro_core.files.written_whole`):
-a refused or failed run leaves an existing file as it was, and the store's own files are never
-a target. Formats may place files beside it: the NIBRS ledger goes next to the export.
+Both hand the file they are given to the program, which writes it whole or not at all
+(:func:`sro_core.files.written_whole`): a refused or failed run leaves an existing file as it
+was, and the store's own files are never a target.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import json
 import sys
 import uuid
 from pathlib import Path
-from typing import IO, Any, cast
 
 import attrs
 import click
@@ -21,8 +20,9 @@ from sro_core.cli.app import Session, pass_session
 from sro_core.cli.arguments import MONTH, WHEN, Chosen
 from sro_core.cli.codes import Coded, code_help
 from sro_core.cli.output import plural
-from sro_core.domain import Actor, DomainError, IncidentStatus, SchoolYear
-from sro_core.files import check_target, store_files, written_whole
+from sro_core.domain import Actor, IncidentStatus, SchoolYear
+from sro_core.errors import ReportPluginMissing as ReportPluginMissing
+from sro_core.files import Target, check_target, store_files, written_whole
 from sro_core.policy import may
 from sro_core.ports import ExportInput, IncidentFilter, Page, Period, UnknownExporter
 from sro_core.serialization import unstructure
@@ -34,10 +34,6 @@ REPORT_HINT = (
     "the program report needs the report plugin: pip install sro-core-report "
     "(from plugins/sro-core-report in this repository)"
 )
-
-
-class ReportPluginMissing(DomainError):
-    """The report plugin is not installed."""
 
 
 @attrs.frozen
@@ -136,13 +132,10 @@ def write_report(
     """
     target = output or Path(f"sro-report-{span.label}.html")
     try:
-        with (
-            written_whole(target, binary=True, protected=store_files(session.store_url)) as out,
-            session.output.progress("writing the program report"),
-        ):
+        with session.output.progress("writing the program report"):
             program.report(
                 actor,
-                cast("IO[bytes]", out),
+                target,
                 period=span.period,
                 label=span.title,
                 school_id=school_id,
@@ -408,7 +401,6 @@ def _export(
         )
         session.output.line(str(path))
         return
-    binary = exporter.binary
     year = SchoolYear(school_year) if school_year is not None else None
     if exporter.takes is ExportInput.CRDC_COUNTS and year is None:
         year = latest_school_year(session)
@@ -418,12 +410,12 @@ def _export(
         ExportInput.CRDC_COUNTS: "school row",
     }.get(exporter.takes, _ROW_NOUNS[kind])
 
-    def write(out: IO[str] | IO[bytes]) -> int:
+    def write(to: Target) -> int:
         with session.output.progress(f"exporting {kind.value}"):
             return program.export(
                 actor,
                 format_name,
-                out,
+                to,
                 kind=kind,
                 where=where,
                 period=period,
@@ -432,13 +424,10 @@ def _export(
             )
 
     if output is None or str(output) == "-":
-        stream: IO[Any] = sys.stdout.buffer if binary else sys.stdout
-        rows = write(stream)
-        stream.flush()
+        rows = write(sys.stdout)
         session.output.note(f"exported {plural(rows, noun)} as {format_name}")
         return
-    with written_whole(output, binary=binary, protected=protected) as out:
-        rows = write(out)
+    rows = write(output)  # written whole: a failed export leaves the file as it was
     session.output.line(f"exported {plural(rows, noun)} as {format_name} to {output}")
 
 

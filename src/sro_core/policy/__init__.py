@@ -36,13 +36,13 @@ from sro_core.policy.masking import Mask, name_variants
 from sro_core.policy.redaction import (
     REDACTED,
     Hiding,
-    Seen,
     classes_of,
     hide,
     sensitivity_of,
 )
 from sro_core.policy.rules import ROLE_ACTIONS, AccessDenied, Action, may, may_act_as, require
 from sro_core.policy.suppression import suppressed
+from sro_core.ports.seen import Seen
 
 __all__ = [
     "AUDIENCE_BASELINE",

@@ -49,7 +49,8 @@ from sro_core.domain import (
     is_juvenile,
 )
 from sro_core.policy.masking import Mask
-from sro_core.policy.redaction import Hiding, Seen, hide, replaced
+from sro_core.policy.redaction import Hiding, hide, replaced
+from sro_core.ports.seen import Seen
 from sro_core.serialization import unstructure
 
 T = TypeVar("T")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 import typing
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 import attrs
 
@@ -27,19 +27,12 @@ from sro_core.domain import (
     Sensitivity,
 )
 from sro_core.policy.masking import Mask
+from sro_core.ports.seen import Seen
 
 T = TypeVar("T")
 
 REDACTED = "[redacted]"
 """What a flat export writes in place of a blanked value."""
-
-
-@attrs.frozen
-class Seen(Generic[T]):
-    """A record as one reader may see it, and the paths of the fields that were hidden."""
-
-    value: T
-    hidden: frozenset[str] = frozenset()
 
 
 @attrs.frozen

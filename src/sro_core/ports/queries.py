@@ -18,7 +18,6 @@ from sro_core.domain import (
     ContactPurpose,
     CrdcRaceEthnicity,
     CrisisEvent,
-    DomainError,
     Incident,
     IncidentStatus,
     LocationKind,
@@ -28,15 +27,12 @@ from sro_core.domain import (
     Sex,
     TriadRole,
 )
+from sro_core.errors import BadQuery as BadQuery
 
 T = TypeVar("T")
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 1000
-
-
-class BadQuery(DomainError, ValueError):
-    """A query was asked with parameters that cannot be answered (a bad cursor, a page size)."""
 
 
 def _page_size(_instance: object, _attribute: object, value: int) -> None:

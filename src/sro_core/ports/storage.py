@@ -27,7 +27,6 @@ from sro_core.domain import (
     AuditEntry,
     CommunityContact,
     CrisisEvent,
-    DomainError,
     DomainEvent,
     EducationActivity,
     Incident,
@@ -43,6 +42,11 @@ from sro_core.domain import (
 )
 from sro_core.domain.person_index import merged_family, resolve
 from sro_core.domain.values import utc
+from sro_core.errors import Conflict as Conflict
+from sro_core.errors import NotFound as NotFound
+from sro_core.errors import SchemaTooNew as SchemaTooNew
+from sro_core.errors import StorageError as StorageError
+from sro_core.errors import UnknownStore as UnknownStore
 from sro_core.ports.queries import (
     ContactCount,
     CrdcStudentCount,
@@ -86,37 +90,6 @@ class Capability(enum.Enum):
     """``add_many`` takes a fast path (one statement for many rows)."""
     MIGRATIONS = "migrations"
     """The schema has versions and is migrated forward."""
-
-
-class StorageError(DomainError):
-    """Storage could not do what was asked; the message says why in the user's terms."""
-
-
-class UnknownStore(StorageError, ValueError):
-    """A storage URL whose scheme no installed plugin registered."""
-
-
-class SchemaTooNew(StorageError):
-    """The database was written by a newer version of the code than this one."""
-
-
-class NotFound(StorageError, LookupError):
-    """No record of a kind has the identifier asked for."""
-
-    def __init__(self, kind: str, key: object) -> None:
-        self.kind = kind
-        self.key = key
-        super().__init__(f"no {kind} {key}")
-
-
-class Conflict(StorageError):
-    """A write lost a race or broke a uniqueness rule; nothing of its unit of work is kept."""
-
-    def __init__(self, kind: str, key: object, reason: str) -> None:
-        self.kind = kind
-        self.key = key
-        self.reason = reason
-        super().__init__(f"{kind} {key}: {reason}")
 
 
 class Repository(abc.ABC, Generic[A]):

@@ -1,4 +1,4 @@
-"""The heart of the Program: one unit of work per command, access checks, audit, events.
+"""The Kernel every desk holds: one unit of work per command, access checks, audit, events.
 
 Every command runs through one path: the actor's role is checked, the work runs in
 one unit of work with its events put in the outbox and its audit entry appended in the same
@@ -33,6 +33,7 @@ from sro_core.domain import (
     code_problems,
     outside_window,
 )
+from sro_core.errors import RecordRejected as RecordRejected
 from sro_core.plugins import PluginHost
 from sro_core.policy import (
     Context,
@@ -81,20 +82,16 @@ class _Unreadable(NotFound):
         self.reason = reason
 
 
-class RecordRejected(DomainError, ValueError):
-    """A record breaks rules that were gathered rather than raised: every problem is listed."""
-
-    def __init__(self, what: str, problems: Sequence[Problem]) -> None:
-        self.problems = tuple(problems)
-        listing = "; ".join(str(p) for p in self.problems)
-        super().__init__(f"{what} refused: {listing}")
-
-
 Work = Callable[[UnitOfWork, dt.datetime], tuple[R, Sequence[DomainEvent]]]
 
 
-class ProgramCore:
-    """Storage, settings, plugins and the machinery every command and query goes through."""
+class Kernel:
+    """Storage, settings, plugins and the machinery every command and query goes through.
+
+    Every desk holds the one kernel of its program. The kernel is also what hooks and
+    exporters receive as ``program`` (:class:`~sro_core.ports.ProgramContext`): its calendar,
+    code tables, settings and clock.
+    """
 
     def __init__(
         self,
@@ -129,7 +126,7 @@ class ProgramCore:
         """Return today's program-local date."""
         return self.calendar.local_date(self.clock())
 
-    def _command(
+    def command(
         self,
         actor: Actor,
         action: Action,
@@ -147,7 +144,7 @@ class ProgramCore:
         Its audit entry is the unit's last write, so that a store that serialises appends
         holds the chain's head only from there to the commit.
         """
-        self._allow(actor, action, name, target)
+        self.allow(actor, action, name, target)
         for attempt in range(1, _RETRIES + 1):
             now = self.clock()
             try:
@@ -155,7 +152,7 @@ class ProgramCore:
                     result, events = work(unit, now)
                     if events:
                         unit.outbox.put(events, now)
-                    entry = self._audit(
+                    entry = self.audit(
                         unit,
                         actor,
                         name,
@@ -167,19 +164,19 @@ class ProgramCore:
             except Conflict as conflict:
                 if conflict.kind in _RACES and attempt < _RETRIES:
                     continue
-                self._audit_alone(actor, name, target, AuditOutcome.ERROR, str(conflict))
+                self.audit_alone(actor, name, target, AuditOutcome.ERROR, str(conflict))
                 raise
             except Exception as error:
-                self._audit_failure(actor, name, target, error)
+                self.audit_failure(actor, name, target, error)
                 if isinstance(error, _Unreadable):
                     raise NotFound(error.kind, error.key) from None
                 raise
             break
         self._anchor(entry)
-        self._after_commit(events, dispatch_now=dispatch_now)
+        self.after_commit(events, dispatch_now=dispatch_now)
         return result
 
-    def _read(
+    def read(
         self,
         actor: Actor,
         action: Action,
@@ -188,17 +185,17 @@ class ProgramCore:
         work: Callable[[UnitOfWork], R],
     ) -> R:
         """Run one query in a unit of work; a denied or failed one (an unknown id) is audited."""
-        self._allow(actor, action, name, target)
+        self.allow(actor, action, name, target)
         try:
             with self.storage.unit_of_work() as unit:
                 return work(unit)
         except Exception as error:
-            self._audit_failure(actor, name, target, error)
+            self.audit_failure(actor, name, target, error)
             if isinstance(error, _Unreadable):
                 raise NotFound(error.kind, error.key) from None
             raise
 
-    def _context(self, unit: UnitOfWork, actor: Actor, now: dt.datetime) -> Context:
+    def context(self, unit: UnitOfWork, actor: Actor, now: dt.datetime) -> Context:
         """Return what the policy needs to decide on the reader's records at a time, read once."""
         partner = partner_scope(actor)
         referred: dict[uuid.UUID, tuple[Referral, ...]] = {}
@@ -218,7 +215,7 @@ class ProgramCore:
             incident=_lookup(unit.incidents),
         )
 
-    def _view(
+    def view(
         self, unit: UnitOfWork, actor: Actor, record: R, context: Context, now: dt.datetime
     ) -> Seen[R] | None:
         """Return a record as the reader may see it (None: not at all), auditing what must be.
@@ -232,7 +229,7 @@ class ProgramCore:
         target = str(record.id)  # type: ignore[attr-defined]
         if decision.shows_juveniles:
             number = getattr(record, "number", None) or ""
-            self._audit(
+            self.audit(
                 unit,
                 actor,
                 "read_juvenile_record",
@@ -242,7 +239,7 @@ class ProgramCore:
                 at=now,
             )
         if discloses(actor):
-            self._audit(
+            self.audit(
                 unit,
                 actor,
                 DISCLOSURE,
@@ -253,14 +250,14 @@ class ProgramCore:
             )
         return decision.seen(record)
 
-    def _shown(self, unit: UnitOfWork, actor: Actor, kind: str, record: R, now: dt.datetime) -> R:
+    def shown(self, unit: UnitOfWork, actor: Actor, kind: str, record: R, now: dt.datetime) -> R:
         """Return a record a command read or made, as the actor may see it.
 
         A record the actor may not read answers as an unknown id would: ``NotFound``.
         """
-        return self._decided(unit, actor, kind, record.id, record, now=now).value  # type: ignore[attr-defined]
+        return self.decided(unit, actor, kind, record.id, record, now=now).value  # type: ignore[attr-defined]
 
-    def _decided(
+    def decided(
         self,
         unit: UnitOfWork,
         actor: Actor,
@@ -276,36 +273,37 @@ class ProgramCore:
         that no such record exists, exactly as for an id that is not there.
         """
         now = now or self.clock()
-        context = self._context(unit, actor, now)
+        context = self.context(unit, actor, now)
         decision = decide(actor, record, context)  # type: ignore[arg-type]
-        view = self._view(unit, actor, record, context, now)
+        view = self.view(unit, actor, record, context, now)
         if view is None:
             raise _Unreadable(kind, key, decision.reason)
         return view
 
-    def _allow(self, actor: Actor, action: Action, name: str, target: str | None) -> None:
+    def allow(self, actor: Actor, action: Action, name: str, target: str | None) -> None:
+        """Check the actor's role may take an action; a refusal is audited as denied, and raised."""
         try:
             require(actor, action, name)
         except AccessDenied as denied:
-            self._audit_alone(actor, name, target, AuditOutcome.DENIED, denied.reason)
+            self.audit_alone(actor, name, target, AuditOutcome.DENIED, denied.reason)
             raise
 
-    def _audit_failure(self, actor: Actor, name: str, target: str | None, error: Exception) -> None:
+    def audit_failure(self, actor: Actor, name: str, target: str | None, error: Exception) -> None:
         """Audit a command or query that failed, whatever the error: denied, or an error.
 
         A record the actor may not read is denied with the policy's reason; any other error
         is named by what :func:`_detail` says of it, never echoing a value it was given.
         """
         if isinstance(error, AccessDenied | _Unreadable):
-            self._audit_alone(actor, name, target, AuditOutcome.DENIED, error.reason)
+            self.audit_alone(actor, name, target, AuditOutcome.DENIED, error.reason)
         elif isinstance(error, SharingRefused):
-            self._audit_alone(actor, name, target, AuditOutcome.DENIED, _detail(error))
+            self.audit_alone(actor, name, target, AuditOutcome.DENIED, _detail(error))
         elif isinstance(error, DomainError):
-            self._audit_alone(actor, name, target, AuditOutcome.ERROR, _detail(error))
+            self.audit_alone(actor, name, target, AuditOutcome.ERROR, _detail(error))
         else:
-            self._audit_alone(actor, name, target, AuditOutcome.ERROR, type(error).__name__)
+            self.audit_alone(actor, name, target, AuditOutcome.ERROR, type(error).__name__)
 
-    def _audit(
+    def audit(
         self,
         unit: UnitOfWork,
         actor: Actor,
@@ -337,7 +335,7 @@ class ProgramCore:
             )
         )
 
-    def _audit_alone(
+    def audit_alone(
         self, actor: Actor, action: str, target: str | None, outcome: AuditOutcome, detail: str
     ) -> AuditEntry | None:
         """Audit an attempt in a unit of work of its own; return the entry, None if it failed.
@@ -348,7 +346,7 @@ class ProgramCore:
         for attempt in range(1, _RETRIES + 1):
             try:
                 with self.storage.unit_of_work() as unit:
-                    entry = self._audit(
+                    entry = self.audit(
                         unit, actor, action, target, outcome=outcome, detail=detail, at=self.clock()
                     )
             except Conflict as conflict:
@@ -363,7 +361,7 @@ class ProgramCore:
                 return entry
         return None  # pragma: no cover - the loop returns
 
-    def _checkpoint(self, entry: AuditEntry) -> AuditCheckpoint:
+    def checkpoint(self, entry: AuditEntry) -> AuditCheckpoint:
         """Seal a checkpoint of a committed entry, write it to the folder and give it to hooks."""
         sealer = self.anchors.sealer
         if sealer is None:  # pragma: no cover - callers check for a sealer first
@@ -378,7 +376,7 @@ class ProgramCore:
             log.exception("plugins failed to keep an audit checkpoint", exc_info=errors)
         return checkpoint
 
-    def _checkpoint_or_refuse(self, entry: AuditEntry | None) -> AuditCheckpoint:
+    def checkpoint_or_refuse(self, entry: AuditEntry | None) -> AuditCheckpoint:
         """Seal a checkpoint of an entry just appended; refuse if none was, or nothing seals."""
         if self.anchors.sealer is not None and entry is None:
             raise AnchorError(
@@ -389,7 +387,7 @@ class ProgramCore:
                 "audit checkpoints are sealed with the audit key or an Ed25519 key, and neither "
                 "is configured: set the audit key (SRO_AUDIT_KEY, or audit_key_file)"
             )
-        return self._checkpoint(entry)
+        return self.checkpoint(entry)
 
     def _anchor(self, entry: AuditEntry) -> None:
         """Take a checkpoint after an entry if enough entries or time passed since the last."""
@@ -401,7 +399,7 @@ class ProgramCore:
                 if latest is not None:
                     self._last_checkpoint = (latest.sequence, latest.at)
             if self._checkpoint_due(entry):
-                self._checkpoint(entry)
+                self.checkpoint(entry)
         except AnchorError as error:
             log.error("the audit checkpoint after entry %s failed: %s", entry.sequence, error)
 
@@ -417,7 +415,7 @@ class ProgramCore:
         by_time = interval > dt.timedelta(0) and self.clock() - at >= interval
         return by_count or by_time
 
-    def _after_commit(self, events: Sequence[DomainEvent], *, dispatch_now: bool = True) -> None:
+    def after_commit(self, events: Sequence[DomainEvent], *, dispatch_now: bool = True) -> None:
         """Show committed events to observers, then hand them to the notifiers.
 
         The command has committed: nothing here raises into it (but a ``KeyboardInterrupt``
@@ -442,20 +440,20 @@ class ProgramCore:
         except Exception:
             log.exception("dispatch after commit failed; the events wait in the outbox")
 
-    def _outside_window(self, record: object, now: dt.datetime) -> list[Problem]:
+    def outside_window(self, record: object, now: dt.datetime) -> list[Problem]:
         """Return the days and times of a record outside the program's window, seen at now."""
         return outside_window(record, *self.settings.window(self.calendar.local_date(now)))
 
-    def _in_window(self, what: str, record: object, now: dt.datetime) -> None:
+    def in_window(self, what: str, record: object, now: dt.datetime) -> None:
         """Refuse a record dated outside the program's window."""
-        problems = self._outside_window(record, now)
+        problems = self.outside_window(record, now)
         if problems:
             raise RecordRejected(what, problems)
 
-    def _checked(self, incident: Incident, now: dt.datetime) -> Incident:
+    def checked(self, incident: Incident, now: dt.datetime) -> Incident:
         """Return the incident if it keeps every rule: calendar rules, codes, department rules."""
         check_incident(incident, self.calendar)
-        problems = self._outside_window(incident, now)
+        problems = self.outside_window(incident, now)
         problems += code_problems(incident, self.code_tables)
         problems += self.plugins.validate_incident(incident, self)
         if problems:

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterator, Mapping, Sequence
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import IO, Any
+
+import attrs
 
 from sro_core.domain import (
     Actor,
@@ -24,21 +27,32 @@ from sro_core.domain import (
     age_in_years,
     counts_as_juvenile,
 )
-from sro_core.policy import REDACTED, Seen, reads_records, school_scope, serves
+from sro_core.files import Target, opened, store_files
+from sro_core.policy import REDACTED, reads_records, school_scope, serves
 from sro_core.ports import (
+    CrdcCounts,
+    CrdcExporter,
     CrdcStudentCount,
+    ExportContext,
     Exporter,
     ExportInput,
+    IncidentExporter,
     IncidentFilter,
     Page,
     PageOf,
     Period,
+    RowExporter,
+    Rows,
+    Seen,
+    SubmittedReport,
     UnitOfWork,
 )
 from sro_core.serialization import structure, unstructure
+from sro_core.service.core import Kernel
+from sro_core.service.desk import Call, command
 from sro_core.service.disclosures import Released, describe_selection
 from sro_core.service.policy import AccessDenied, Action
-from sro_core.service.reading import Reading
+from sro_core.service.reading import Records, scoped
 
 
 class RecordKind(enum.Enum):
@@ -177,8 +191,12 @@ def _names(unit: UnitOfWork) -> dict[str, str]:
     }
 
 
-class Exports(Reading):
-    """Streaming exports through the registered exporters."""
+class Exports:
+    """The desk of exports: records streamed through the registered exporters, each redacted."""
+
+    def __init__(self, kernel: Kernel, records: Records) -> None:
+        self.kernel = kernel
+        self.records = records
 
     def _incident_rows(
         self, actor: Actor, where: IncidentFilter | None
@@ -192,20 +210,22 @@ class Exports(Reading):
         while True:
 
             def work(unit: UnitOfWork, after: Page = page) -> tuple[PageOf[Any], list[Any]]:
-                scoped = self._scoped(unit, actor, where or IncidentFilter())
-                found = unit.queries.find_incident_documents(scoped, after)
-                now = self.clock()
-                context = self._context(unit, actor, now)
+                scoped_where = scoped(unit, actor, where or IncidentFilter())
+                found = unit.queries.find_incident_documents(scoped_where, after)
+                now = self.kernel.clock()
+                context = self.kernel.context(unit, actor, now)
                 names = _names(unit)
                 rows = []
                 for document in found.items:
                     incident = structure(document, Incident)
-                    view = self._view(unit, actor, incident, context, now)
+                    view = self.kernel.view(unit, actor, incident, context, now)
                     if view is not None:
                         rows.append(self._seen_row(document, view, names))
                 return found, rows
 
-            found, rows = self._read(actor, Action.READ_RECORDS, "export incidents", None, work)
+            found, rows = self.kernel.read(
+                actor, Action.READ_RECORDS, "export incidents", None, work
+            )
             yield from rows
             if found.next is None:
                 return
@@ -238,7 +258,7 @@ class Exports(Reading):
         """
         named = names or {}
         location, disposition = document["location"], document["disposition"]
-        day = self.calendar.local_date(dt.datetime.fromisoformat(document["occurred_start"]))
+        day = self.kernel.calendar.local_date(dt.datetime.fromisoformat(document["occurred_start"]))
         involvements = document["involvements"]
 
         def count(role: InvolvementRole) -> int:
@@ -288,7 +308,7 @@ class Exports(Reading):
                 raise RuleViolation(
                     "period", None, "a monthly-counts export needs its period (period=Period(…))"
                 )
-            figures = self.monthly_counts(actor, period)
+            figures = self.records.monthly_counts(actor, period)
             rows = ({c: _value(getattr(f, c)) for c in MONTHLY_COLUMNS} for f in figures)
             return MONTHLY_COLUMNS, rows
         if not reads_records(actor):
@@ -296,65 +316,85 @@ class Exports(Reading):
         if kind is RecordKind.INCIDENTS:
             return INCIDENT_COLUMNS, self._incident_rows(actor, where)
         if kind is RecordKind.CONTACTS:
-            contacts = self.contacts(actor)
+            contacts = self.records.contacts(actor)
             return CONTACT_COLUMNS, (_flat(s, CONTACT_COLUMNS) for s in contacts)
-        activities = self.activities(actor)
+        activities = self.records.activities(actor)
         return ACTIVITY_COLUMNS, (_flat(s, ACTIVITY_COLUMNS) for s in activities)
 
-    def _records(
+    def _write(
         self,
         actor: Actor,
         exporter: Exporter,
+        out: IO[Any],
+        context: ExportContext,
         *,
         kind: RecordKind,
         where: IncidentFilter | None,
         period: Period | None,
         school_year: SchoolYear | None,
-    ) -> tuple[Sequence[str], Iterator[Mapping[str, object]]]:
-        """Return the columns and the records an exporter takes, read for the actor."""
-        if exporter.takes is ExportInput.INCIDENTS:
+    ) -> tuple[int, Released[Any]]:
+        """Read for the actor what an exporter takes, hand it over; return what was written."""
+        if isinstance(exporter, IncidentExporter):
             if not reads_records(actor):
                 raise AccessDenied(actor, "export incidents", "analysts export aggregates only")
-            seen = self.incidents_of(actor, where)
-            return ("incident", "hidden"), ({"incident": s.value, "hidden": s.hidden} for s in seen)
-        if exporter.takes is ExportInput.CRDC_COUNTS:
-            year = school_year or self.calendar.school_year(self.clock())
-            return ("school", "count"), self._crdc_records(actor, year)
-        if exporter.takes is ExportInput.REPORT:
-            raise ValueError(f"format: {exporter.name} writes the program report: use report()")
-        return self._rows(actor, kind, where, period)
+            seen = Released(self.records.incidents_of(actor, where), _incident_id)
+            return exporter.write(seen, out, context), seen
+        if isinstance(exporter, CrdcExporter):
+            year = school_year or self.kernel.calendar.school_year(context.now)
+            schools, counts = self._crdc_records(actor, year)
+            nothing: Released[Any] = Released(iter(()), _row_id)
+            return exporter.write(CrdcCounts(year, schools, counts), out, context), nothing
+        if isinstance(exporter, RowExporter):
+            columns, records = self._rows(actor, kind, where, period)
+            rows = Released(records, _row_id)
+            return exporter.write(Rows(columns, rows), out, context), rows
+        raise ValueError(f"format: {exporter.name} writes the program report: use report()")
 
-    def _crdc_records(self, actor: Actor, year: SchoolYear) -> Iterator[Mapping[str, object]]:
-        """Yield each school the actor may see, then the year's per-student CRDC counts.
+    def _crdc_records(
+        self, actor: Actor, year: SchoolYear
+    ) -> tuple[list[School], list[CrdcStudentCount]]:
+        """Return each school the actor may see, and the year's per-student CRDC counts.
 
         The counts are per student: only an exporter that aggregates them (and suppresses small
         counts for analysts) takes them; the read is audited like every read of student data.
         """
 
         def work(unit: UnitOfWork) -> tuple[list[School], list[CrdcStudentCount]]:
-            self._audit(
+            self.kernel.audit(
                 unit,
                 actor,
                 "read_crdc_counts",
                 str(year),
                 outcome=AuditOutcome.ALLOWED,
                 detail="",
-                at=self.clock(),
+                at=self.kernel.clock(),
             )
             scope = school_scope(actor)
             schools = [s for s in unit.schools.all() if scope is None or s.id in scope]
             mine = {s.id for s in schools}
             return schools, [c for c in unit.queries.crdc_counts(year) if c.school_id in mine]
 
-        schools, counts = self._read(actor, Action.READ_AGGREGATES, "crdc_counts", str(year), work)
-        yield from ({"school": school} for school in schools)
-        yield from ({"count": count} for count in counts)
+        return self.kernel.read(actor, Action.READ_AGGREGATES, "crdc_counts", str(year), work)
 
+    def _export_context(self, actor: Actor, options: Mapping[str, str] | None) -> ExportContext:
+        """Return what an exporter knows of an export by the actor: now, options, the ledger."""
+
+        def reports(ori: str | None = None) -> list[SubmittedReport]:
+            def work(unit: UnitOfWork) -> list[SubmittedReport]:
+                return unit.submissions.reports(ori)
+
+            return self.kernel.read(actor, Action.EXPORT, "submitted_reports", ori, work)
+
+        return ExportContext(
+            actor, self.kernel, self.kernel.clock(), options or {}, _Ledger(reports)
+        )
+
+    @command(Action.EXPORT)
     def export(
         self,
-        actor: Actor,
+        call: Call,
         format_name: str,
-        out: IO[str] | IO[bytes],
+        to: Target,
         *,
         kind: RecordKind = RecordKind.INCIDENTS,
         where: IncidentFilter | None = None,
@@ -362,44 +402,73 @@ class Exports(Reading):
         school_year: SchoolYear | None = None,
         options: Mapping[str, str] | None = None,
     ) -> int:
-        """Write records in a registered format to ``out``; return how many were written.
+        """Write records in a registered format ``to`` a file or stream; return how many.
 
-        A format that takes flat rows gets records of ``kind``; one that takes whole incidents
-        gets those ``where`` selects; one that takes CRDC counts gets ``school_year``'s (default:
-        the current one). Everything is redacted for the actor's audience; analysts may export
-        aggregates only. ``options`` are the format's own settings (the NIBRS reporting period).
+        ``to`` is a path (written whole: an existing file is replaced only by a complete new
+        one) or an open stream, text or binary (a stream of the other kind is adapted). A
+        format that takes flat rows gets records of ``kind``; one that takes whole incidents
+        gets those ``where`` selects; one that takes CRDC counts gets ``school_year``'s
+        (default: the current one). Everything is redacted for the actor's audience; analysts
+        may export aggregates only. ``options`` are the format's own settings (the NIBRS
+        reporting period).
         """
-        self._allow(actor, Action.EXPORT, "export", format_name)
-        exporter = self.plugins.exporter_registry().get(format_name)
+        actor = call.actor
+        call.allow(format_name)
+        exporter = self.kernel.plugins.exporter_registry().get(format_name)
         audience = actor.audience
+        context = self._export_context(actor, options)
         try:
             if not serves(actor, exporter.audiences):
                 reason = f"the {format_name} format does not serve the {audience.value} audience"
-                raise AccessDenied(actor, "export", reason)
-            columns, records = self._records(
-                actor, exporter, kind=kind, where=where, period=period, school_year=school_year
-            )
-            released = Released(records)
-            written = exporter.write(
-                released,
-                out,
-                fields=columns,
-                audience=audience,
-                program=self,
-                options=options or {},
-            )
+                raise AccessDenied(actor, call.name, reason)
+            with opened(
+                to,
+                binary=exporter.binary,
+                protected=store_files(self.kernel.storage.settings.url),
+                writer=f"the {format_name} format",
+            ) as out:
+                written, released = self._write(
+                    actor,
+                    exporter,
+                    out,
+                    context,
+                    kind=kind,
+                    where=where,
+                    period=period,
+                    school_year=school_year,
+                )
         except Exception as error:
-            self._audit_failure(actor, "export", format_name, error)
+            self.kernel.audit_failure(actor, call.name, format_name, error)
             raise
         detail = (
             f"{exporter.takes.value} {kind.value if exporter.takes is ExportInput.ROWS else ''}"
         )
-        self._audit_alone(
+        self.kernel.audit_alone(
             actor,
-            "export",
+            call.name,
             format_name,
             AuditOutcome.ALLOWED,
             f"{detail.strip()}: {written}; released {released.describe()}; "
             f"chosen by {describe_selection(where, period)}",
         )
         return written
+
+
+@attrs.frozen
+class _Ledger:
+    """The NIBRS submission ledger as one actor reads it: what an export's context holds."""
+
+    read: Callable[[str | None], list[SubmittedReport]]
+
+    def reports(self, ori: str | None = None) -> list[SubmittedReport]:
+        """Return the reports submitted before (for one ORI, or all), read as the actor."""
+        return self.read(ori)
+
+
+def _incident_id(seen: Seen[Incident]) -> str:
+    return str(seen.value.id)
+
+
+def _row_id(row: Mapping[str, object]) -> str | None:
+    found = row.get("id")
+    return str(found) if isinstance(found, uuid.UUID | str) and found != "" else None

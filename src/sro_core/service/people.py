@@ -33,7 +33,8 @@ from sro_core.domain import (
 )
 from sro_core.policy import Seen
 from sro_core.ports import NotFound, PersonRecords, UnitOfWork
-from sro_core.service.core import ProgramCore
+from sro_core.service.core import Kernel
+from sro_core.service.desk import Call, command, query
 from sro_core.service.policy import Action
 
 HistoryRecord = Incident | CommunityContact | Referral | CrisisEvent
@@ -90,22 +91,26 @@ def _history_time(record: HistoryRecord) -> dt.datetime:
     return record.declared_at
 
 
-class People(ProgramCore):
-    """Commands and queries of the master person index."""
+class People:
+    """The desk of the master person index: record, find, show and merge people; histories."""
+
+    def __init__(self, kernel: Kernel) -> None:
+        self.kernel = kernel
 
     def _candidates(
         self, unit: UnitOfWork, actor: Actor, person: PersonRecord, now: dt.datetime
     ) -> tuple[Candidate, ...]:
         """Return the candidates for a person that the reader may see whole, strongest first."""
-        context = self._context(unit, actor, now)
+        context = self.kernel.context(unit, actor, now)
         shown = []
         for candidate in candidates(person, unit.people.similar(person)):
-            view = self._view(unit, actor, candidate.record, context, now)
+            view = self.kernel.view(unit, actor, candidate.record, context, now)
             if view is not None and not view.hidden & IDENTITY:
                 shown.append(Candidate(view.value, candidate.reasons))
         return tuple(shown)
 
-    def record_person(self, actor: Actor, person: PersonRecord) -> Recorded:
+    @command(Action.RECORD_PEOPLE)
+    def record_person(self, call: Call, person: PersonRecord) -> Recorded:
         """Add a person to the index; return them with the records that may be them.
 
         Nothing is merged: a person looks at the candidates and calls :meth:`merge_people`.
@@ -113,20 +118,23 @@ class People(ProgramCore):
         if person.version != 0 or person.merged_into is not None:
             raise RuleViolation("person", str(person.id), "a new person is recorded unmerged")
 
+        actor = call.actor
+
         def work(unit: UnitOfWork, now: dt.datetime) -> tuple[Recorded, list[DomainEvent]]:
             if person.school_id is not None and not unit.schools.exists(person.school_id):
                 raise NotFound(unit.schools.kind, person.school_id)
             stored = unit.people.add(person)
             found = self._candidates(unit, actor, stored, now)
-            shown = self._shown(unit, actor, "person", stored, now)
+            shown = self.kernel.shown(unit, actor, "person", stored, now)
             event = PersonRecorded(occurred_at=now, person_id=stored.id)
             return Recorded(shown, found), [event]
 
-        return self._command(actor, Action.RECORD_PEOPLE, "record_person", str(person.id), work)
+        return call.run(str(person.id), work)
 
+    @query(Action.READ_PEOPLE)
     def find_people(
         self,
-        actor: Actor,
+        call: Call,
         name: str | None = None,
         *,
         date_of_birth: dt.date | None = None,
@@ -143,23 +151,23 @@ class People(ProgramCore):
         wanted = probe(name, date_of_birth=date_of_birth, student_number=student_number)
 
         def work(unit: UnitOfWork) -> list[Candidate]:
-            return list(self._candidates(unit, actor, wanted, self.clock()))
+            return list(self._candidates(unit, call.actor, wanted, self.kernel.clock()))
 
-        return self._read(actor, Action.READ_PEOPLE, "find_people", None, work)
+        return call.read(None, work)
 
-    def show_person(self, actor: Actor, person_id: uuid.UUID) -> Seen[PersonRecord]:
+    @query(Action.READ_RECORDS)
+    def show_person(self, call: Call, person_id: uuid.UUID) -> Seen[PersonRecord]:
         """Return a person of the index as the reader may see it (its ``merged_into`` too)."""
 
         def work(unit: UnitOfWork) -> Seen[PersonRecord]:
             record = unit.people.get(person_id)
-            return self._decided(unit, actor, "person", person_id, record)
+            return self.kernel.decided(unit, call.actor, "person", person_id, record)
 
-        return self._read(actor, Action.READ_RECORDS, "show_person", str(person_id), work)
+        return call.read(str(person_id), work)
 
     def _remark(
         self,
-        actor: Actor,
-        name: str,
+        call: Call,
         duplicate: uuid.UUID,
         reason: str,
         *,
@@ -169,6 +177,7 @@ class People(ProgramCore):
         """Merge a duplicate into a kept record (``keep``), or undo its merge (no ``keep``)."""
         if not reason.strip():
             raise RuleViolation("reason", reason, "say why, for the audit trail")
+        actor = call.actor
 
         def work(unit: UnitOfWork, now: dt.datetime) -> tuple[PersonRecord, list[DomainEvent]]:
             record = unit.people.get(duplicate)
@@ -183,27 +192,28 @@ class People(ProgramCore):
             unit.people.update(kept)  # claims the kept record: a crossed merge conflicts
             stored = unit.people.update(changed)
             event = mark(occurred_at=now, keep_id=kept.id, duplicate_id=stored.id)
-            return self._shown(unit, actor, "person", stored, now), [event]
+            return self.kernel.shown(unit, actor, "person", stored, now), [event]
 
-        target = str(duplicate)
-        detail = f"{keep or 'undo'}: {reason}"
-        return self._command(actor, Action.MERGE_PEOPLE, name, target, work, detail=detail)
+        return call.run(str(duplicate), work, detail=f"{keep or 'undo'}: {reason}")
 
+    @command(Action.MERGE_PEOPLE)
     def merge_people(
-        self, actor: Actor, keep: uuid.UUID, duplicate: uuid.UUID, reason: str
+        self, call: Call, keep: uuid.UUID, duplicate: uuid.UUID, reason: str
     ) -> PersonRecord:
         """Merge a duplicate record into the kept one; return the duplicate, now merged.
 
         Every record naming the duplicate's id (or an id merged into it) belongs to the kept
         person from now on. Audited with the reason; undone by :meth:`undo_merge`.
         """
-        return self._remark(actor, "merge_people", duplicate, reason, mark=PeopleMerged, keep=keep)
+        return self._remark(call, duplicate, reason, mark=PeopleMerged, keep=keep)
 
-    def undo_merge(self, actor: Actor, duplicate: uuid.UUID, reason: str) -> PersonRecord:
+    @command(Action.MERGE_PEOPLE)
+    def undo_merge(self, call: Call, duplicate: uuid.UUID, reason: str) -> PersonRecord:
         """Undo a merge: the duplicate is a person of its own again, with its own records."""
-        return self._remark(actor, "undo_merge", duplicate, reason, mark=MergeUndone)
+        return self._remark(call, duplicate, reason, mark=MergeUndone)
 
-    def person_history(self, actor: Actor, person_id: uuid.UUID) -> PersonHistory:
+    @query(Action.READ_RECORDS)
+    def person_history(self, call: Call, person_id: uuid.UUID) -> PersonHistory:
         """Return a person's incidents, contacts, referrals and crises, oldest first.
 
         The history gathers the records of the person's id and of every id merged into it; an
@@ -212,17 +222,20 @@ class People(ProgramCore):
         exactly the records they may read, as they may read them (a school administrator,
         those at their schools). A merged id's history is that of the record it resolves to.
         """
+        actor = call.actor
 
         def work(unit: UnitOfWork) -> PersonHistory:
-            now = self.clock()
+            now = self.kernel.clock()
             key = unit.people.resolve(person_id)
             family = unit.people.family(key)
             found = unit.queries.person_records(family)
             indexed = unit.people.find(key)
             if indexed is None and found == PersonRecords():
                 raise NotFound(unit.people.kind, person_id)
-            context = self._context(unit, actor, now)
-            person = None if indexed is None else self._view(unit, actor, indexed, context, now)
+            context = self.kernel.context(unit, actor, now)
+            person = (
+                None if indexed is None else self.kernel.view(unit, actor, indexed, context, now)
+            )
             every: list[tuple[str, HistoryRecord]] = [
                 *(("incident", r) for r in found.incidents),
                 *(("contact", r) for r in found.contacts),
@@ -232,9 +245,9 @@ class People(ProgramCore):
             every.sort(key=lambda e: (_history_time(e[1]), e[0], e[1].id))
             entries = []
             for kind, record in every:
-                view = self._view(unit, actor, record, context, now)
+                view = self.kernel.view(unit, actor, record, context, now)
                 if view is not None:
                     entries.append(HistoryEntry(_history_time(record), kind, view.value))
             return PersonHistory(person, family, tuple(entries))
 
-        return self._read(actor, Action.READ_RECORDS, "person_history", str(person_id), work)
+        return call.read(str(person_id), work)

@@ -1,11 +1,11 @@
 """The PostgreSQL store's schema: numbered forward migrations, and how a schema is recognised.
 
-Migration ``n`` is ``MIGRATIONS[n - 1]``; the numbers are shared with the SQLite store (its
-schema 1 holds the same tables and columns), so a store of either kind at version ``n`` holds
-the same things. The ``schema_version`` table records every migration applied and when. A
-schema with no tables is new and is given the whole schema; one with tables but no
-``schema_version`` is someone else's and is refused; one at a higher version than this code
-knows is refused with ``SchemaTooNew``.
+Migration ``n`` is ``MIGRATIONS[n - 1]``, run by :mod:`sro_core.sql.migrations`; the numbers
+are shared with the SQLite store (its schema 1 holds the same tables and columns), so a store
+of either kind at version ``n`` holds the same things. The ``schema_version`` table records
+every migration applied and when. A schema with no tables is new and is given the whole
+schema; one with tables but no ``schema_version`` is someone else's and is refused; one at a
+higher version than this code knows is refused with ``SchemaTooNew``.
 
 Types: ids are ``uuid`` (their order is the order of Python's ``UUID``), times ``timestamptz``
 (microseconds, as Python), and each aggregate's record is its JSON document (the wire format of
@@ -22,15 +22,15 @@ PostgreSQL text cannot.
 
 from __future__ import annotations
 
-import datetime as dt
 import zlib
+from collections.abc import Sequence
 
-import attrs
 import psycopg
-from psycopg import sql
+from psycopg.sql import SQL, Identifier
 
+from sro_core import sql
 from sro_core.domain import ProgramCalendar
-from sro_core.ports import SchemaTooNew, StorageError
+from sro_core_postgres.dialect import POSTGRES
 
 _V1 = """
 CREATE TABLE schema_version (
@@ -268,26 +268,58 @@ CREATE INDEX nibrs_submissions_by_ori ON nibrs_submissions (ori, position);
 """The NIBRS submission ledger: every report written, in the order written."""
 
 
-MIGRATIONS: tuple[str, ...] = (_V1, _ACTORS, _CLAIMS, _AUDIT_APPEND_ONLY, _NIBRS_SUBMISSIONS)
+_PERSON_INDEX = """
+ALTER TABLE people ADD COLUMN merged_into uuid;
+ALTER TABLE contacts ADD COLUMN person_id uuid;
+ALTER TABLE referrals ADD COLUMN person_id uuid;
+ALTER TABLE crises ADD COLUMN incident_id uuid;
+UPDATE contacts SET person_id = (document::jsonb ->> 'person_id')::uuid;
+UPDATE crises SET incident_id = (document::jsonb ->> 'incident_id')::uuid;
+CREATE INDEX people_by_merge ON people (merged_into) WHERE merged_into IS NOT NULL;
+CREATE INDEX contacts_by_person ON contacts (person_id) WHERE person_id IS NOT NULL;
+CREATE INDEX referrals_by_person ON referrals (person_id) WHERE person_id IS NOT NULL;
+CREATE INDEX crises_by_incident ON crises (incident_id) WHERE incident_id IS NOT NULL;
+INSERT INTO people (id, version, document)
+SELECT DISTINCT ON (v.value -> 'person' ->> 'id')
+    (v.value -> 'person' ->> 'id')::uuid,
+    1,
+    ((v.value -> 'person')
+        || jsonb_build_object('version', 1, 'school_id', i.school_id::text))::text
+FROM incidents AS i, jsonb_array_elements(i.document::jsonb -> 'involvements') AS v
+ORDER BY v.value -> 'person' ->> 'id', i.occurred_at, i.id
+ON CONFLICT (id) DO NOTHING;
+"""
+"""The master person index: merges, and the person and incident ids records name, as columns.
+
+The people recorded in stored incidents are lifted into the index, each as the first incident
+(by start, then id) recorded them, at that incident's school; no incident is changed.
+"""
+
+
+MIGRATIONS: tuple[str, ...] = (
+    _V1,
+    _ACTORS,
+    _CLAIMS,
+    _AUDIT_APPEND_ONLY,
+    _NIBRS_SUBMISSIONS,
+    _PERSON_INDEX,
+)
 """The migration scripts, in order: migration ``n`` is ``MIGRATIONS[n - 1]``."""
 
 LATEST = len(MIGRATIONS)
 """The schema version this code writes."""
 
 
-@attrs.frozen
-class Found:
-    """What a schema turned out to be."""
-
-    ours: bool
-    """An sro_core schema, or an empty (or missing) one that will become one."""
-    version: int
-    """The schema version reached (0: nothing yet)."""
-    time_zone: str | None
-    """The program time zone the store's local months were computed in."""
+SCHEMA = sql.Schema(
+    MIGRATIONS,
+    foreign="holds tables, but not an sro_core schema (no schema_version table); give the "
+    "program a schema of its own (?schema=NAME)",
+    upgrade="sro_core and sro-core-postgres",
+)
+"""The migrations and the messages of the schema check (:func:`sro_core.sql.check`)."""
 
 
-def inspect(connection: psycopg.Connection[tuple[object, ...]], schema: str) -> Found:
+def inspect(connection: psycopg.Connection[tuple[object, ...]], schema: str) -> sql.Found:
     """Read what a schema holds, without writing to it."""
     tables = {
         str(row[0])
@@ -298,41 +330,21 @@ def inspect(connection: psycopg.Connection[tuple[object, ...]], schema: str) -> 
         )
     }
     if not tables:
-        return Found(ours=True, version=0, time_zone=None)
+        return sql.Found(ours=True, version=0, time_zone=None)
     if "schema_version" not in tables:
-        return Found(ours=False, version=0, time_zone=None)
-    named = sql.Identifier(schema)
+        return sql.Found(ours=False, version=0, time_zone=None)
+    named = Identifier(schema)
     row = connection.execute(
-        sql.SQL("SELECT max(version) FROM {}.schema_version").format(named)
+        SQL("SELECT max(version) FROM {}.schema_version").format(named)
     ).fetchone()
     version = int(str(row[0])) if row and row[0] is not None else 0
     time_zone = None
     if "store_settings" in tables:
         found = connection.execute(
-            sql.SQL("SELECT value FROM {}.store_settings WHERE name = 'time_zone'").format(named)
+            SQL("SELECT value FROM {}.store_settings WHERE name = 'time_zone'").format(named)
         ).fetchone()
         time_zone = None if found is None else str(found[0])
-    return Found(ours=True, version=version, time_zone=time_zone)
-
-
-def check(found: Found, where: str, calendar: ProgramCalendar) -> None:
-    """Raise unless this code may use the schema found: ours, not newer, same time zone."""
-    if not found.ours:
-        raise StorageError(
-            f"{where} holds tables, but not an sro_core schema (no schema_version table); "
-            "give the program a schema of its own (?schema=NAME)"
-        )
-    if found.version > LATEST:
-        raise SchemaTooNew(
-            f"{where} was written by a newer sro_core (schema {found.version}; this one knows "
-            f"up to {LATEST}): upgrade sro_core and sro-core-postgres"
-        )
-    if found.time_zone is not None and found.time_zone != calendar.time_zone:
-        raise StorageError(
-            f"{where} counts local months in the time zone {found.time_zone}, but this program "
-            f"uses {calendar.time_zone}: open it with the time zone it was made with (months "
-            "are computed when incidents are written)"
-        )
+    return sql.Found(ours=True, version=version, time_zone=time_zone)
 
 
 def lock_key(schema: str) -> int:
@@ -346,19 +358,18 @@ def audit_lock_key(schema: str) -> int:
 
 
 def upgrade(
-    connection: psycopg.Connection[tuple[object, ...]], found: Found, calendar: ProgramCalendar
+    connection: psycopg.Connection[tuple[object, ...]], found: sql.Found, calendar: ProgramCalendar
 ) -> int:
     """Apply the missing migrations and record the time zone, in the caller's transaction.
 
     The caller holds the schema's advisory lock and has set the ``search_path`` to the schema.
     Return the version reached.
     """
-    now = dt.datetime.now(dt.UTC)
-    for version in range(found.version + 1, LATEST + 1):
-        connection.execute(MIGRATIONS[version - 1].encode())
-        connection.execute("INSERT INTO schema_version VALUES (%s, %s)", (version, now))
-    if found.time_zone is None:
-        connection.execute(
-            "INSERT INTO store_settings VALUES ('time_zone', %s)", (calendar.time_zone,)
-        )
-    return max(found.version, LATEST)
+
+    def execute(statement: str, parameters: Sequence[object]) -> object:
+        return connection.execute(POSTGRES.statement(statement).encode(), parameters)
+
+    def run(script: str) -> None:
+        connection.execute(script.encode())
+
+    return sql.upgrade(SCHEMA, found, calendar, run, execute, sql.applied_at())

@@ -1,7 +1,8 @@
 """The SQLite store's schema: numbered forward migrations, and how a database is recognised.
 
-Migration ``n`` is ``MIGRATIONS[n - 1]``, a script of SQL statements; the ``schema_version``
-table records every migration applied and when. A database is ours when its header carries
+Migration ``n`` is ``MIGRATIONS[n - 1]``, a script of SQL statements, run by
+:mod:`sro_core.sql.migrations`; the ``schema_version`` table records every migration applied
+and when. A database is ours when its header carries
 :data:`APPLICATION_ID` and it has a ``schema_version`` table; an empty database is new and is
 given the whole schema. Each aggregate is one table holding the record as its JSON document
 (the wire format of :mod:`sro_core.serialization`) beside the columns its queries and
@@ -13,14 +14,11 @@ recorded in ``store_settings``.
 
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
 from collections.abc import Iterator
 
-import attrs
-
+from sro_core import sql
 from sro_core.domain import ProgramCalendar
-from sro_core.ports import SchemaTooNew, StorageError
 
 APPLICATION_ID = 0x53524F43
 """``PRAGMA application_id`` of an sro_core database ("SROC")."""
@@ -249,35 +247,70 @@ CREATE INDEX nibrs_submissions_by_ori ON nibrs_submissions (ori, position);
 """The NIBRS submission ledger: every report written, in the order written."""
 
 
-MIGRATIONS: tuple[str, ...] = (_V1, _ACTORS, _CLAIMS, _AUDIT_KEYS, _NIBRS_SUBMISSIONS)
+_PERSON_INDEX = """
+ALTER TABLE people ADD COLUMN merged_into TEXT;
+ALTER TABLE contacts ADD COLUMN person_id TEXT;
+ALTER TABLE referrals ADD COLUMN person_id TEXT;
+ALTER TABLE crises ADD COLUMN incident_id TEXT;
+UPDATE contacts SET person_id = json_extract(document, '$.person_id');
+UPDATE crises SET incident_id = json_extract(document, '$.incident_id');
+CREATE INDEX people_by_merge ON people (merged_into) WHERE merged_into IS NOT NULL;
+CREATE INDEX contacts_by_person ON contacts (person_id) WHERE person_id IS NOT NULL;
+CREATE INDEX referrals_by_person ON referrals (person_id) WHERE person_id IS NOT NULL;
+CREATE INDEX crises_by_incident ON crises (incident_id) WHERE incident_id IS NOT NULL;
+INSERT INTO people (id, version, document)
+SELECT person_id, 1, json_set(person, '$.version', 1, '$.school_id', school_id)
+FROM (
+    SELECT json_extract(v.value, '$.person.id') AS person_id,
+        json_extract(v.value, '$.person') AS person, i.school_id,
+        row_number() OVER (
+            PARTITION BY json_extract(v.value, '$.person.id') ORDER BY i.occurred_at, i.id
+        ) AS n
+    FROM incidents AS i, json_each(i.document, '$.involvements') AS v
+) AS recorded
+WHERE n = 1 AND person_id NOT IN (SELECT id FROM people);
+"""
+"""The master person index: merges, and the person and incident ids records name, as columns.
+
+The people recorded in stored incidents are lifted into the index, each as the first incident
+(by start, then id) recorded them, at that incident's school; no incident is changed.
+"""
+
+
+MIGRATIONS: tuple[str, ...] = (
+    _V1,
+    _ACTORS,
+    _CLAIMS,
+    _AUDIT_KEYS,
+    _NIBRS_SUBMISSIONS,
+    _PERSON_INDEX,
+)
 """The migration scripts, in order: migration ``n`` is ``MIGRATIONS[n - 1]``."""
 
 LATEST = len(MIGRATIONS)
 """The schema version this code writes."""
 
 
-@attrs.frozen
-class Found:
-    """What an opened database turned out to be."""
-
-    ours: bool
-    """An sro_core database, or an empty one that will become one."""
-    version: int
-    """The schema version reached (0: nothing yet)."""
-    time_zone: str | None
-    """The program time zone the store's local months were computed in."""
+def described() -> sql.Schema:
+    """Return the SQLite store's migrations and messages (read when asked: tests extend them)."""
+    return sql.Schema(
+        MIGRATIONS,
+        foreign="is a SQLite database, but not an sro_core one (it has tables and no sro_core "
+        "schema version); give the program a new file",
+        upgrade="sro_core",
+    )
 
 
-def inspect(connection: sqlite3.Connection) -> Found:
+def inspect(connection: sqlite3.Connection) -> sql.Found:
     """Read what a database is, without writing to it."""
     application_id = connection.execute("PRAGMA application_id").fetchone()[0]
     tables = {
         row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
     }
     if not tables:
-        return Found(application_id in (0, APPLICATION_ID), 0, None)
+        return sql.Found(application_id in (0, APPLICATION_ID), 0, None)
     if application_id != APPLICATION_ID or "schema_version" not in tables:
-        return Found(ours=False, version=0, time_zone=None)
+        return sql.Found(ours=False, version=0, time_zone=None)
     version = connection.execute("SELECT max(version) FROM schema_version").fetchone()[0]
     time_zone = None
     if "store_settings" in tables:
@@ -285,46 +318,21 @@ def inspect(connection: sqlite3.Connection) -> Found:
             "SELECT value FROM store_settings WHERE name = 'time_zone'"
         ).fetchone()
         time_zone = None if row is None else row[0]
-    return Found(ours=True, version=version or 0, time_zone=time_zone)
+    return sql.Found(ours=True, version=version or 0, time_zone=time_zone)
 
 
-def check(found: Found, where: str, calendar: ProgramCalendar) -> None:
-    """Raise unless this code may use the database found: ours, not newer, same time zone."""
-    if not found.ours:
-        raise StorageError(
-            f"{where} is a SQLite database, but not an sro_core one (it has tables and no "
-            "sro_core schema version); give the program a new file"
-        )
-    if found.version > LATEST:
-        raise SchemaTooNew(
-            f"{where} was written by a newer sro_core (schema {found.version}; this one knows "
-            f"up to {LATEST}): upgrade sro_core"
-        )
-    if found.time_zone is not None and found.time_zone != calendar.time_zone:
-        raise StorageError(
-            f"{where} counts local months in the time zone {found.time_zone}, but this program "
-            f"uses {calendar.time_zone}: open it with the time zone it was made with (months "
-            "are computed when incidents are written)"
-        )
+def upgrade(connection: sqlite3.Connection, found: sql.Found, calendar: ProgramCalendar) -> int:
+    """Apply the missing migrations and record the time zone, in the caller's transaction."""
 
-
-def upgrade(connection: sqlite3.Connection, found: Found, calendar: ProgramCalendar) -> int:
-    """Apply the missing migrations and record the time zone, in the caller's transaction.
-
-    Return the version reached.
-    """
-    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    for version in range(found.version + 1, LATEST + 1):
-        for statement in statements(MIGRATIONS[version - 1]):
+    def run(script: str) -> None:
+        for statement in statements(script):
             connection.execute(statement)
-        connection.execute("INSERT INTO schema_version VALUES (?, ?)", (version, now))
+
+    now = sql.applied_at().isoformat()
+    version = sql.upgrade(described(), found, calendar, run, connection.execute, now)
     if found.version == 0:
         connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    if found.time_zone is None:
-        connection.execute(
-            "INSERT INTO store_settings VALUES ('time_zone', ?)", (calendar.time_zone,)
-        )
-    return max(found.version, LATEST)
+    return version
 
 
 def statements(script: str) -> Iterator[str]:

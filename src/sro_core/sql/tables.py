@@ -1,9 +1,10 @@
-"""How each aggregate becomes a row of its table, and a row becomes a record again.
+"""The table registry: how each aggregate becomes a row of its table, and a row a record again.
 
 A row is the record's JSON document (the wire format of :mod:`sro_core.serialization`) and the
-columns the queries and uniqueness rules read, as Python values psycopg sends as they are
-(``UUID``, aware ``datetime``, ``bool``). Rows are built straight from the attrs records, with
-no plugin hook called per row, and the same tuple feeds ``INSERT`` and binary ``COPY``.
+columns the queries and uniqueness rules read. Rows are built straight from the attrs records,
+with no plugin hook called per row: the bulk path writes thousands a second. Each column names
+its SQL type (``uuid``, ``timestamptz``, ``text``, ``int4``, ``bool``), which a store's bulk
+path may need (binary ``COPY``); each store's own migrations say how it declares them.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from sro_core.domain import (
 )
 from sro_core.ports import Aggregate, StorageError
 from sro_core.serialization import StructureError, converter, structure
+from sro_core.sql.dialect import Dialect
 
 R = TypeVar("R", bound=Aggregate)
 
@@ -49,7 +51,14 @@ def decode(text: str, cls: Any, where: str, what: object) -> Any:
     try:
         return structure(json.loads(text), cls)
     except (ValueError, StructureError) as error:
-        raise StorageError(f"{where} is damaged: {what} does not read back ({error})") from error
+        raise damaged(where, what, error) from error
+
+
+def damaged(where: str, what: object, error: Exception) -> StorageError:
+    """Return the error for a stored document that does not read back."""
+    return StorageError(
+        f"{where} is not an sro_core database or is damaged: {what} does not read back ({error})"
+    )
 
 
 @attrs.frozen
@@ -61,16 +70,21 @@ class Unique:
     reason: str
 
 
-Values = Callable[[Any, ProgramCalendar], tuple[object, ...]]
-"""Returns a record's column values (besides id, version and document)."""
+Values = Callable[[Any, ProgramCalendar, Dialect], tuple[object, ...]]
+"""Returns a record's column values (besides id, version and document), encoded."""
 
 
-def _no_values(_record: object, _calendar: ProgramCalendar) -> tuple[object, ...]:
+def _no_values(_record: object, _calendar: ProgramCalendar, _d: Dialect) -> tuple[object, ...]:
     return ()
 
 
 class Table(Generic[R]):
-    """One aggregate's table: its columns and their types, how a record fills them, its SQL."""
+    """One aggregate's table: its columns and their types, how a record fills them, its SQL.
+
+    Inserts skip a row whose id or unique value is taken (``ON CONFLICT DO NOTHING``), and an
+    update touches no row when the record moved on or its unique value is taken by another:
+    the repository tells which from the row count, and the transaction stays usable.
+    """
 
     def __init__(
         self,
@@ -88,35 +102,37 @@ class Table(Generic[R]):
         self.unique = unique
         self._values = values
         self._unstructure = converter.get_unstructure_hook(record_type)
-        self._structure = converter.get_structure_hook(record_type)
         self._fields = tuple(a.name for a in attrs.fields(cast("type[AttrsInstance]", record_type)))
         names = [name for name, _ in columns]
-        listed = ", ".join(["id", "version", *names, "document"])
-        marks = ", ".join(["%s"] * (len(names) + 3))
-        assigned = "".join(f"{n} = %s, " for n in names)
-        self.copy_types = ["uuid", "int4", *(kind for _, kind in columns), "text"]
+        self.columns = ("id", "version", *names, "document")
+        """The columns a row fills, in the order of :meth:`row`."""
+        self.types = ("uuid", "int4", *(kind for _, kind in columns), "text")
+        """The SQL type of each column, in the same order."""
+        listed = ", ".join(self.columns)
+        marks = ", ".join("?" * len(self.columns))
+        assigned = "".join(f"{n} = ?, " for n in names)
         # Table and column names come from this module, never from input.
         self.insert_sql = f"INSERT INTO {name} ({listed}) VALUES ({marks}) ON CONFLICT DO NOTHING"  # noqa: S608
         guard = ""
         if unique is not None:
             guard = (
                 f" AND NOT EXISTS (SELECT 1 FROM {name} AS other "  # noqa: S608 - see above
-                f"WHERE other.{unique.column} = %s AND other.id <> %s)"
+                f"WHERE other.{unique.column} = ? AND other.id <> ?)"
             )
         self.update_sql = (
-            f"UPDATE {name} SET version = %s, {assigned}document = %s "  # noqa: S608 - see above
-            f"WHERE id = %s AND version = %s{guard}"
+            f"UPDATE {name} SET version = ?, {assigned}document = ? "  # noqa: S608 - see above
+            f"WHERE id = ? AND version = ?{guard}"
         )
-        self.copy_sql = f"COPY {name} ({listed}) FROM STDIN (FORMAT BINARY)"
         self.select_sql = f"SELECT document FROM {name}"  # noqa: S608 - see above
-        self.get_sql = f"{self.select_sql} WHERE id = %s"
-        self.exists_sql = f"SELECT version FROM {name} WHERE id = %s"  # noqa: S608 - see above
-        self.clash_sql = (
-            "" if unique is None else f"SELECT 1 FROM {name} WHERE {unique.column} = %s"  # noqa: S608 - see above
-        )
+        self.get_sql = f"{self.select_sql} WHERE id = ?"
+        self.exists_sql = f"SELECT version FROM {name} WHERE id = ?"  # noqa: S608 - see above
 
     def row(
-        self, record: R, calendar: ProgramCalendar, wire: Mapping[str, Any] | None = None
+        self,
+        record: R,
+        calendar: ProgramCalendar,
+        d: Dialect,
+        wire: Mapping[str, Any] | None = None,
     ) -> tuple[object, ...]:
         """Return the values of a record's row as stored, in ``insert_sql`` order.
 
@@ -124,27 +140,23 @@ class Table(Generic[R]):
         """
         data = self._unstructure(record) if wire is None else {**wire, "version": record.version}
         document = _json.encode(data)
-        return (record.id, record.version, *self._values(record, calendar), document)
+        return (d.key(record.id), record.version, *self._values(record, calendar, d), document)
 
     def update_row(
-        self, record: R, read_version: int, calendar: ProgramCalendar
+        self, record: R, read_version: int, calendar: ProgramCalendar, d: Dialect
     ) -> tuple[object, ...]:
         """Return the parameters of ``update_sql`` for a record stored over ``read_version``."""
         document = _json.encode(self._unstructure(record))
+        key = d.key(record.id)
         guard: tuple[object, ...] = ()
         if self.unique is not None:
-            guard = (self.unique.value(record), record.id)
-        values = self._values(record, calendar)
-        return (record.version, *values, document, record.id, read_version, *guard)
+            guard = (self.unique.value(record), key)
+        values = self._values(record, calendar, d)
+        return (record.version, *values, document, key, read_version, *guard)
 
     def read(self, document: str, where: str) -> R:
         """Return the record a stored document describes."""
-        try:
-            record: R = self._structure(json.loads(document), self.record_type)
-        except Exception as error:
-            raise StorageError(
-                f"{where} is damaged: a stored {self.kind} does not read back ({error})"
-            ) from error
+        record: R = decode(document, self.record_type, where, f"a stored {self.kind}")
         return record
 
     def stored(self, record: R, version: int) -> R:
@@ -161,7 +173,13 @@ class Table(Generic[R]):
 
 
 SCHOOLS = Table("schools", "school", School)
-PEOPLE = Table("people", "person", PersonRecord)
+PEOPLE = Table(
+    "people",
+    "person",
+    PersonRecord,
+    columns=(("merged_into", "uuid"),),
+    values=lambda person, _calendar, d: (d.key(person.merged_into),),
+)
 PARTNERS = Table("partners", "partner", Partner)
 ACTORS = Table("actors", "actor", ActorEntry)
 AGREEMENTS = Table("agreements", "agreement", Agreement)
@@ -171,7 +189,7 @@ OFFICERS = Table(
     "officer",
     Officer,
     columns=(("badge", "text"),),
-    values=lambda officer, _calendar: (officer.badge,),
+    values=lambda officer, _calendar, _d: (officer.badge,),
     unique=Unique("badge", lambda officer: officer.badge, "another officer has this badge"),
 )
 
@@ -180,20 +198,23 @@ ASSIGNMENTS = Table(
     "assignment",
     Assignment,
     columns=(("officer_id", "uuid"), ("school_id", "uuid")),
-    values=lambda assignment, _calendar: (assignment.officer_id, assignment.school_id),
+    values=lambda assignment, _calendar, d: (
+        d.key(assignment.officer_id),
+        d.key(assignment.school_id),
+    ),
 )
 
 
-def _incident(incident: Incident, calendar: ProgramCalendar) -> tuple[object, ...]:
+def _incident(incident: Incident, calendar: ProgramCalendar, d: Dialect) -> tuple[object, ...]:
     start = incident.occurred_start
     return (
         incident.number,
-        incident.school_id,
-        incident.reporting_officer_id,
+        d.key(incident.school_id),
+        d.key(incident.reporting_officer_id),
         incident.status.value,
         incident.category,
         incident.location.kind.value,
-        start,
+        d.time(start),
         calendar.local_month(start),
         incident.referred_to_law_enforcement,
         incident.school_related_arrest,
@@ -234,15 +255,17 @@ CONTACTS = Table(
         ("school_id", "uuid"),
         ("party", "text"),
         ("purpose", "text"),
+        ("person_id", "uuid"),
     ),
-    values=lambda contact, _calendar: (
-        contact.officer_id,
-        contact.at,
+    values=lambda contact, _calendar, d: (
+        d.key(contact.officer_id),
+        d.time(contact.at),
         contact.triad_role.value,
         contact.minutes,
-        contact.school_id,
+        d.key(contact.school_id),
         contact.party.value,
         contact.purpose.value,
+        d.key(contact.person_id),
     ),
 )
 
@@ -257,12 +280,12 @@ ACTIVITIES = Table(
         ("minutes", "int4"),
         ("school_id", "uuid"),
     ),
-    values=lambda activity, _calendar: (
-        activity.officer_id,
-        activity.held_at,
+    values=lambda activity, _calendar, d: (
+        d.key(activity.officer_id),
+        d.time(activity.held_at),
         activity.triad_role.value,
         activity.minutes,
-        activity.school_id,
+        d.key(activity.school_id),
     ),
 )
 
@@ -276,13 +299,15 @@ REFERRALS = Table(
         ("status", "text"),
         ("reason", "text"),
         ("sent_at", "timestamptz"),
+        ("person_id", "uuid"),
     ),
-    values=lambda referral, _calendar: (
-        referral.incident_id,
-        referral.partner_id,
+    values=lambda referral, _calendar, d: (
+        d.key(referral.incident_id),
+        d.key(referral.partner_id),
         referral.status.value,
         referral.reason.value,
-        referral.sent_at,
+        d.time(referral.sent_at),
+        d.key(referral.person_id),
     ),
 )
 
@@ -290,35 +315,70 @@ CRISES = Table(
     "crises",
     "crisis",
     CrisisEvent,
-    columns=(("school_id", "uuid"), ("status", "text")),
-    values=lambda crisis, _calendar: (crisis.school_id, crisis.status.value),
+    columns=(("school_id", "uuid"), ("status", "text"), ("incident_id", "uuid")),
+    values=lambda crisis, _calendar, d: (
+        d.key(crisis.school_id),
+        crisis.status.value,
+        d.key(crisis.incident_id),
+    ),
 )
 
-INVOLVEMENT_COLUMNS = (
-    "incident_id, person_id, person_kind, victim, suspect, offender, arrestee, witness, "
-    "reporting_party, sex, race_ethnicity, idea, section_504, english_learner"
-)
-INVOLVEMENT_INSERT = (
-    f"INSERT INTO involvements ({INVOLVEMENT_COLUMNS}) VALUES "  # noqa: S608 - our columns
-    "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-)
-INVOLVEMENT_COPY = f"COPY involvements ({INVOLVEMENT_COLUMNS}) FROM STDIN (FORMAT BINARY)"
-INVOLVEMENT_TYPES = [
-    "uuid",
-    "uuid",
-    "text",
-    "bool",
-    "bool",
-    "bool",
-    "bool",
-    "bool",
-    "bool",
-    "text",
-    "text",
-    "bool",
-    "bool",
-    "bool",
-]
+
+@attrs.frozen
+class Involvements:
+    """The ``involvements`` table: who took part in an incident, in which roles, CRDC facts."""
+
+    name = "involvements"
+    columns = (
+        "incident_id",
+        "person_id",
+        "person_kind",
+        "victim",
+        "suspect",
+        "offender",
+        "arrestee",
+        "witness",
+        "reporting_party",
+        "sex",
+        "race_ethnicity",
+        "idea",
+        "section_504",
+        "english_learner",
+    )
+    types = ("uuid", "uuid", "text", *["bool"] * 6, "text", "text", "bool", "bool", "bool")
+    insert_sql = (
+        f"INSERT INTO involvements ({', '.join(columns)}) "  # noqa: S608 - our columns
+        f"VALUES ({', '.join('?' * len(columns))})"
+    )
+    delete_sql = "DELETE FROM involvements WHERE incident_id = ?"
+
+    @staticmethod
+    def rows(incident: Incident, d: Dialect) -> list[tuple[object, ...]]:
+        """Return an incident's rows: who, which roles, CRDC demographics."""
+        rows: list[tuple[object, ...]] = []
+        key = d.key(incident.id)
+        for involvement in incident.involvements:
+            person = involvement.person
+            known = person.demographics
+            race = known.crdc_race_ethnicity
+            roles = involvement.roles
+            rows.append(
+                (
+                    key,
+                    d.key(person.id),
+                    person.kind.value,
+                    *(role in roles for role in _ROLES),
+                    known.sex.value,
+                    None if race is None else race.value,
+                    known.idea,
+                    known.section_504,
+                    known.english_learner,
+                )
+            )
+        return rows
+
+
+INVOLVEMENTS = Involvements()
 
 _ROLES = (
     InvolvementRole.VICTIM,
@@ -328,28 +388,3 @@ _ROLES = (
     InvolvementRole.WITNESS,
     InvolvementRole.REPORTING_PARTY,
 )
-
-
-def involvement_rows(incident: Incident) -> list[tuple[object, ...]]:
-    """Return the ``involvements`` rows of an incident: who, which roles, CRDC demographics."""
-    rows: list[tuple[object, ...]] = []
-    key = incident.id
-    for involvement in incident.involvements:
-        person = involvement.person
-        known = person.demographics
-        race = known.crdc_race_ethnicity
-        roles = involvement.roles
-        rows.append(
-            (
-                key,
-                person.id,
-                person.kind.value,
-                *(role in roles for role in _ROLES),
-                known.sex.value,
-                None if race is None else race.value,
-                known.idea,
-                known.section_504,
-                known.english_learner,
-            )
-        )
-    return rows

@@ -1,19 +1,20 @@
-"""The queries of the SQLite store, each one SQL statement over the indexed columns.
+"""The queries of a SQL store, each one statement over the indexed columns.
 
-Answers match the memory reference exactly: the same rows in the same order. UUIDs are kept
-as their canonical lowercase text and times as fixed-format UTC text, so ``ORDER BY`` on the
-text gives the reference's order; SQLite's ``lower`` folds only A to Z, as ``ascii_lower``.
+Answers match the memory reference exactly: the same rows in the same order. Identifiers sort
+as Python's ``UUID`` does (canonical text in SQLite, ``uuid`` in PostgreSQL), compared texts in
+code point order, schools with no id first; text search folds case of A to Z only, as
+:func:`~sro_core.ports.ascii_lower` does. The counts are the aggregate queries of the storage
+contract: SQL ``GROUP BY``, never rows loaded into Python.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
-from sro_core.builtin.sqlite import rows
-from sro_core.builtin.sqlite.people import person_records
 from sro_core.domain import (
     ContactParty,
     ContactPurpose,
@@ -46,15 +47,19 @@ from sro_core.ports import (
     page_of,
     read_incident_cursor,
 )
+from sro_core.sql import tables
+from sro_core.sql.dialect import Dialect
+from sro_core.sql.people import person_records
 
 if TYPE_CHECKING:
-    from sro_core.builtin.sqlite.store import SQLiteUnitOfWork
+    from sro_core.sql.unit import SQLUnitOfWork
 
 _MONTHLY_COUNTS = """
 SELECT school_id, local_month, category, count(*) FROM incidents
-WHERE local_month BETWEEN ? AND ? AND occurred_at >= ? AND occurred_at < ? AND status <> 'draft'
+WHERE local_month BETWEEN ? AND ? AND occurred_at >= ? AND occurred_at < ?
+    AND status <> 'draft'
 GROUP BY local_month, school_id, category
-ORDER BY local_month, school_id, category
+ORDER BY local_month, school_id{nulls_first}, category
 """
 """Read from ``incidents_by_month`` alone, in its order: no table row, no sort.
 
@@ -63,16 +68,17 @@ The months bound the index range; the times decide which incidents count.
 
 _LOCATION_COUNTS = """
 SELECT school_id, local_month, location_kind, count(*) FROM incidents
-WHERE local_month BETWEEN ? AND ? AND occurred_at >= ? AND occurred_at < ? AND status <> 'draft'
+WHERE local_month BETWEEN ? AND ? AND occurred_at >= ? AND occurred_at < ?
+    AND status <> 'draft'
 GROUP BY local_month, school_id, location_kind
-ORDER BY local_month, school_id, location_kind
+ORDER BY local_month, school_id{nulls_first}, location_kind
 """
 
 _CONTACT_COUNTS = """
-SELECT school_id, party, purpose, count(*), sum(minutes) FROM contacts
+SELECT school_id, party, purpose, count(*), sum(minutes){integer} FROM contacts
 WHERE at >= ? AND at < ?
 GROUP BY school_id, party, purpose
-ORDER BY school_id, party, purpose
+ORDER BY school_id{nulls_first}, party, purpose
 """
 
 _REFERRAL_COUNTS = """
@@ -83,13 +89,15 @@ ORDER BY partner_id, reason, status
 """
 
 _TRIAD_SPLIT = """
-SELECT officer_id, triad_role, sum(contacts), sum(activities), sum(minutes) FROM (
+SELECT officer_id, triad_role, sum(contacts){integer}, sum(activities){integer},
+    sum(minutes){integer}
+FROM (
     SELECT officer_id, triad_role, count(*) AS contacts, 0 AS activities, sum(minutes) AS minutes
     FROM contacts WHERE at >= ? AND at < ? GROUP BY officer_id, triad_role
     UNION ALL
     SELECT officer_id, triad_role, 0, count(*), sum(minutes)
     FROM activities WHERE held_at >= ? AND held_at < ? GROUP BY officer_id, triad_role
-)
+) AS logged
 GROUP BY officer_id, triad_role
 ORDER BY officer_id, triad_role
 """
@@ -101,7 +109,7 @@ WITH counted AS (
            v.sex, v.race_ethnicity, v.idea, v.section_504, v.english_learner
     FROM incidents AS i
     JOIN involvements AS v ON v.incident_id = i.id
-    CROSS JOIN (SELECT 'referral' AS measure UNION ALL SELECT 'arrest') AS m
+    CROSS JOIN {two_measures}
     WHERE i.status <> 'draft' AND i.school_id IS NOT NULL
         AND i.occurred_at >= ? AND i.occurred_at < ?
         AND v.person_kind = 'student'
@@ -117,96 +125,61 @@ WITH counted AS (
     FROM counted
     WINDOW student AS (PARTITION BY school_id, measure, person_id)
 )
-SELECT school_id, measure, person_id, instances,
+SELECT school_id, measure, person_id, instances{integer},
        sex, race_ethnicity, idea, section_504, english_learner
 FROM ranked WHERE newest = 1
 ORDER BY school_id, measure, person_id
 """
 
 
-class _Identifiers(dict[str | None, uuid.UUID | None]):
-    """Identifiers read from their text once each: a count names the same school many times."""
-
-    def __missing__(self, text: str | None) -> uuid.UUID | None:
-        key = None if text is None else uuid.UUID(text)
-        self[text] = key
-        return key
+@functools.cache
+def _spelled(sql: str, d: Dialect) -> str:
+    """Return an aggregate statement with the dialect's fragments in it."""
+    return sql.format(nulls_first=d.nulls_first, integer=d.integer, two_measures=d.two_measures)
 
 
-def _known(flag: int | None) -> bool | None:
-    return None if flag is None else bool(flag)
-
-
-def _any_of(column: str, values: list[str]) -> str:
-    return f"{column} IN ({', '.join('?' * len(values))})" if values else "0"
-
-
-_FEW = 100
-"""Up to this many identifiers are one parameter each; more go as one JSON array.
-
-One parameter each lets SQLite use an index in order (one school's newest incidents); one
-array has no limit on its length. Texts that may hold NUL, as categories, always go one
-parameter each: ``json_each`` would cut them at the NUL.
-"""
-
-
-def _any_id(
-    column: str, keys: frozenset[uuid.UUID] | frozenset[uuid.UUID | None], parameters: list[object]
-) -> str:
-    """Return a test of a column against a set of identifiers, and add its parameters."""
-    texts = sorted(str(key) for key in keys if key is not None)
-    if len(texts) <= _FEW:
-        parameters.extend(texts)
-        return _any_of(column, texts)
-    parameters.append(rows.encode(texts))
-    return f"{column} IN (SELECT value FROM json_each(?))"  # noqa: S608 - a column of ours
-
-
-class SQLiteQueries(Queries):
+class SQLQueries(Queries):
     """The queries, run in a unit of work's transaction."""
 
-    def __init__(self, unit: SQLiteUnitOfWork) -> None:
+    def __init__(self, unit: SQLUnitOfWork) -> None:
         self.unit = unit
+        self.d = unit.dialect
 
     def _documents(self, where: IncidentFilter, page: Page) -> list[str]:
         """Return the stored documents of a page (and one more), newest start first."""
+        d = self.d
         clauses: list[str] = []
         parameters: list[object] = []
         if where.ids is not None:
-            clauses.append(_any_id("id", where.ids, parameters))
+            clauses.append(d.any_key("id", where.ids, parameters))
         if where.school_ids is not None:
-            test = _any_id("school_id", where.school_ids, parameters)
+            test = d.any_key("school_id", where.school_ids, parameters)
             if None in where.school_ids:
                 test = f"(school_id IS NULL OR {test})"
             clauses.append(test)
         if where.occurred_from is not None:
             clauses.append("occurred_at >= ?")
-            parameters.append(rows.utc_text(where.occurred_from))
+            parameters.append(d.time(where.occurred_from))
         if where.occurred_before is not None:
             clauses.append("occurred_at < ?")
-            parameters.append(rows.utc_text(where.occurred_before))
+            parameters.append(d.time(where.occurred_before))
         if where.categories is not None:
-            categories = sorted(where.categories)
-            clauses.append(_any_of("category", categories))
-            parameters.extend(categories)
+            clauses.append(d.any_text("category", where.categories, parameters))
         if where.statuses is not None:
-            statuses = sorted(s.value for s in where.statuses)
-            clauses.append(_any_of("status", statuses))
-            parameters.extend(statuses)
+            statuses = {s.value for s in where.statuses}
+            clauses.append(d.any_text("status", statuses, parameters))
         if where.officer_id is not None:
             clauses.append("reporting_officer_id = ?")
-            parameters.append(str(where.officer_id))
+            parameters.append(d.key(where.officer_id))
         if where.text:
-            clauses.append(
-                "(instr(lower(coalesce(number, '')), ?) OR instr(lower(narrative), ?)"
-                " OR instr(lower(category), ?))"
-            )
+            tests = [d.contains(text) for text in ("coalesce(number, '')", "narrative", "category")]
+            clauses.append(f"({' OR '.join(tests)})")
             parameters.extend([ascii_lower(where.text)] * 3)
         if page.after:
             start, key = read_incident_cursor(page.after)
             clauses.append("(occurred_at, id) < (?, ?)")
-            parameters.extend([rows.utc_text(start), str(key)])
-        condition = " AND ".join(clauses) or "1"
+            parameters.extend([d.time(start), d.key(key)])
+        condition = " AND ".join(clauses) or d.true
         found = self.unit.execute(
             f"SELECT document FROM incidents WHERE {condition} "  # noqa: S608 - only placeholders
             "ORDER BY occurred_at DESC, id DESC LIMIT ?",
@@ -218,7 +191,7 @@ class SQLiteQueries(Queries):
         """Return a page of matching incidents, newest start first: keyset pagination."""
         at = self.unit.where
         found = self._documents(where, page)
-        return page_of(found, page.size, lambda d: rows.INCIDENTS.read(d, at), incident_after)
+        return page_of(found, page.size, lambda d: tables.INCIDENTS.read(d, at), incident_after)
 
     def find_incident_documents(
         self, where: IncidentFilter, page: Page
@@ -226,15 +199,21 @@ class SQLiteQueries(Queries):
         """Return the page's incidents as their stored wire format, without building records."""
         return page_of(self._documents(where, page), page.size, json.loads, document_cursor)
 
+    def _counted(self, sql: str, period: Period, *, months: bool = False) -> list[Any]:
+        """Run an aggregate statement over a period; with ``months``, bounded by local month."""
+        d = self.d
+        times = (d.time(period.start), d.time(period.end))
+        bounds = (*self._months(period), *times) if months else times
+        return list(self.unit.execute(_spelled(sql, d), bounds).fetchall())
+
     def monthly_counts(self, period: Period) -> list[MonthlyCount]:
         """Count reported incidents by local month, school and category with one GROUP BY."""
-        start, end = rows.utc_text(period.start), rows.utc_text(period.end)
-        first, last = self._months(period)
-        found = self.unit.execute(_MONTHLY_COUNTS, (first, last, start, end)).fetchall()
-        schools = _Identifiers()
+        schools = self.d.keys()
         return [
-            MonthlyCount(schools[school], month, category, count)
-            for school, month, category, count in found
+            MonthlyCount(schools(school), month, category, count)
+            for school, month, category, count in self._counted(
+                _MONTHLY_COUNTS, period, months=True
+            )
         ]
 
     def _months(self, period: Period) -> tuple[str, str]:
@@ -254,64 +233,59 @@ class SQLiteQueries(Queries):
 
     def location_counts(self, period: Period) -> list[LocationCount]:
         """Count reported incidents by local month, school and kind of place with one GROUP BY."""
-        start, end = rows.utc_text(period.start), rows.utc_text(period.end)
-        first, last = self._months(period)
-        found = self.unit.execute(_LOCATION_COUNTS, (first, last, start, end)).fetchall()
-        schools = _Identifiers()
+        schools = self.d.keys()
         return [
-            LocationCount(schools[school], month, LocationKind(kind), count)
-            for school, month, kind, count in found
+            LocationCount(schools(school), month, LocationKind(kind), count)
+            for school, month, kind, count in self._counted(_LOCATION_COUNTS, period, months=True)
         ]
 
     def contact_counts(self, period: Period) -> list[ContactCount]:
         """Count contacts and sum their minutes by school, party and purpose."""
-        start, end = rows.utc_text(period.start), rows.utc_text(period.end)
-        found = self.unit.execute(_CONTACT_COUNTS, (start, end)).fetchall()
-        schools = _Identifiers()
+        schools = self.d.keys()
         return [
-            ContactCount(schools[school], ContactParty(party), ContactPurpose(purpose), n, minutes)
-            for school, party, purpose, n, minutes in found
+            ContactCount(schools(school), ContactParty(party), ContactPurpose(purpose), n, minutes)
+            for school, party, purpose, n, minutes in self._counted(_CONTACT_COUNTS, period)
         ]
 
     def referral_counts(self, period: Period) -> list[ReferralCount]:
         """Count referrals by partner, reason and status."""
-        start, end = rows.utc_text(period.start), rows.utc_text(period.end)
-        found = self.unit.execute(_REFERRAL_COUNTS, (start, end)).fetchall()
+        read = self.d.read_key
         return [
-            ReferralCount(uuid.UUID(partner), ReferralReason(reason), ReferralStatus(status), n)
-            for partner, reason, status, n in found
+            ReferralCount(read(partner), ReferralReason(reason), ReferralStatus(status), n)
+            for partner, reason, status, n in self._counted(_REFERRAL_COUNTS, period)
         ]
 
     def triad_split(self, period: Period) -> list[TriadTime]:
         """Sum contacts and activities by officer and triad role with a UNION ALL and GROUP BY."""
-        start, end = rows.utc_text(period.start), rows.utc_text(period.end)
-        found = self.unit.execute(_TRIAD_SPLIT, (start, end, start, end)).fetchall()
+        d = self.d
+        start, end = d.time(period.start), d.time(period.end)
+        found = self.unit.execute(_spelled(_TRIAD_SPLIT, d), (start, end, start, end)).fetchall()
         return [
-            TriadTime(uuid.UUID(officer), TriadRole(role), contacts, activities, minutes)
+            TriadTime(d.read_key(officer), TriadRole(role), contacts, activities, minutes)
             for officer, role, contacts, activities, minutes in found
         ]
 
     def person_records(self, people: Collection[uuid.UUID]) -> PersonRecords:
-        """Return the records naming any of the people (:mod:`.people`'s statements)."""
+        """Return the records naming any of the people (see :mod:`sro_core.sql.people`)."""
         return person_records(self.unit, people)
 
     def crdc_counts(self, year: SchoolYear) -> list[CrdcStudentCount]:
         """Count CRDC instances per school, measure and student; demographics by ROW_NUMBER."""
+        d = self.d
         start, end = self.unit.calendar.span(year.first_day, year.last_day)
-        found = self.unit.execute(
-            _CRDC_COUNTS, (rows.utc_text(start), rows.utc_text(end))
-        ).fetchall()
+        found = self.unit.execute(_spelled(_CRDC_COUNTS, d), (d.time(start), d.time(end)))
+        flag = d.read_flag
         return [
             CrdcStudentCount(
-                uuid.UUID(school),
+                d.read_key(school),
                 CrdcMeasure(measure),
-                uuid.UUID(person),
+                d.read_key(person),
                 instances,
                 Sex(sex),
                 None if race is None else CrdcRaceEthnicity(race),
-                _known(idea),
-                _known(section_504),
-                _known(english_learner),
+                flag(idea),
+                flag(section_504),
+                flag(english_learner),
             )
             for (
                 school,
@@ -323,5 +297,5 @@ class SQLiteQueries(Queries):
                 idea,
                 section_504,
                 english_learner,
-            ) in found
+            ) in found.fetchall()
         ]

@@ -1,0 +1,142 @@
+"""The unit of work both SQL stores share, over the few things each runs its own way.
+
+A store's unit of work subclasses :class:`SQLUnitOfWork` and gives it an executor: it runs
+statements in its transaction (mapping driver errors to :class:`~sro_core.ports.StorageError`),
+takes the locks writes need, marks savepoints, and loads batches by its bulk path. Everything
+else (repositories, outbox, audit log, NIBRS ledger, queries, incident numbers) is written once
+in this package, over the store's :class:`~sro_core.sql.dialect.Dialect`.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, ClassVar, Protocol
+
+from sro_core.domain import (
+    ActorEntry,
+    Agreement,
+    CommunityContact,
+    EducationActivity,
+    Partner,
+    ProgramCalendar,
+    School,
+    incident_number,
+)
+from sro_core.ports import Conflict, UnitOfWork
+from sro_core.sql import tables
+from sro_core.sql.audit import SQLAudit, SQLSubmissions
+from sro_core.sql.dialect import Dialect
+from sro_core.sql.outbox import SQLOutbox
+from sro_core.sql.people import SQLPeople
+from sro_core.sql.queries import SQLQueries
+from sro_core.sql.repositories import (
+    SQLAssignments,
+    SQLCrises,
+    SQLIncidents,
+    SQLOfficers,
+    SQLReferrals,
+    SQLRepository,
+)
+
+
+class Cursor(Protocol):
+    """What the shared code reads from a statement's cursor."""
+
+    @property
+    def rowcount(self) -> int:
+        """The rows the statement changed."""
+
+    def fetchone(self) -> Any:
+        """Return the next row, or None."""
+
+    def fetchall(self) -> list[Any]:
+        """Return the remaining rows."""
+
+
+Parameters = Sequence[object] | Mapping[str, object]
+
+NEXT_NUMBER = (
+    "INSERT INTO incident_numbers AS n VALUES (?, 1) "
+    "ON CONFLICT (year) DO UPDATE SET last = n.last + 1 RETURNING last"
+)
+"""Allocates a year's next incident number; the upsert locks the year's row to the unit's end."""
+
+
+class SQLUnitOfWork(UnitOfWork, abc.ABC):
+    """One transaction of a SQL store: the shared parts, over the store's executor methods."""
+
+    dialect: ClassVar[Dialect]
+    """How the store's database spells the shared statements."""
+    outbox_type: ClassVar[type[SQLOutbox]] = SQLOutbox
+    """The outbox, whose claims and pruning a store may write its own way."""
+
+    def __init__(self, calendar: ProgramCalendar, where: str) -> None:
+        self.calendar = calendar
+        self.where = where
+        self.officers = SQLOfficers(self, tables.OFFICERS)
+        self.schools = SQLRepository[School](self, tables.SCHOOLS)
+        self.assignments = SQLAssignments(self, tables.ASSIGNMENTS)
+        self.people = SQLPeople(self, tables.PEOPLE)
+        self.incidents = SQLIncidents(self, tables.INCIDENTS)
+        self.contacts = SQLRepository[CommunityContact](self, tables.CONTACTS)
+        self.activities = SQLRepository[EducationActivity](self, tables.ACTIVITIES)
+        self.partners = SQLRepository[Partner](self, tables.PARTNERS)
+        self.actors = SQLRepository[ActorEntry](self, tables.ACTORS)
+        self.agreements = SQLRepository[Agreement](self, tables.AGREEMENTS)
+        self.referrals = SQLReferrals(self, tables.REFERRALS)
+        self.crises = SQLCrises(self, tables.CRISES)
+        self.outbox = self.outbox_type(self)
+        self.audit = SQLAudit(self)
+        self.submissions = SQLSubmissions(self)
+        self.queries = SQLQueries(self)
+
+    @abc.abstractmethod
+    def execute(self, sql: str, parameters: Parameters = ()) -> Cursor:
+        """Run one statement in the unit's transaction; a driver error becomes StorageError."""
+
+    @abc.abstractmethod
+    def executemany(self, sql: str, parameters: Iterable[Sequence[object]]) -> None:
+        """Run one statement for many rows in the unit's transaction."""
+
+    @abc.abstractmethod
+    def load(self, table: tables.Table[Any] | tables.Involvements, rows: Iterable[Any]) -> bool:
+        """Write many new rows of a table by the store's bulk path, in the unit's transaction.
+
+        Return False, having written part of them or none, when a row's id or unique value
+        is taken: the caller rolls back to its savepoint and adds the rows one by one.
+        """
+
+    def write_lock(self) -> None:
+        """Hold what writes need from now to the unit's end (SQLite: the database's lock)."""
+
+    @abc.abstractmethod
+    def lock_audit(self) -> None:
+        """Hold the audit chain's head from now to the unit's end: other appends wait."""
+
+    def savepoint(self, name: str) -> None:
+        """Mark a point the unit can roll back to."""
+        self.execute(f"SAVEPOINT {name}")
+
+    def back_to(self, name: str) -> None:
+        """Undo what was done since a savepoint, and forget it; the unit goes on."""
+        self.execute(f"ROLLBACK TO SAVEPOINT {name}")
+        self.release(name)
+
+    def release(self, name: str) -> None:
+        """Forget a savepoint, keeping what was done since."""
+        self.execute(f"RELEASE SAVEPOINT {name}")
+
+    def next_incident_number(self, year: int) -> str:
+        """Allocate the year's next number in this transaction: unique and gap-free per year.
+
+        The upsert locks the year's row until commit or rollback, so a concurrent unit
+        allocating in the same year waits and then reads the committed count, and a
+        rolled-back unit gives its numbers back (a SEQUENCE would not).
+        """
+        self.write_lock()
+        try:
+            (last,) = self.execute(NEXT_NUMBER, (year,)).fetchall()[0]
+        except Conflict as race:
+            raise Conflict("incident number", year, race.reason) from race
+        return incident_number(year, int(last))

@@ -1,0 +1,136 @@
+"""The desks behind Program: each holds the kernel, inherits from nothing, declares its calls.
+
+A desk's commands and queries are declared with ``@command(Action…)`` / ``@query(Action…)``:
+the audit trail names each by its function, and each argument is checked as it is called.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import uuid
+
+import pytest
+
+from program_support import ANALYST, CHIEF, build_town, open_program
+from sro_core.domain import AuditOutcome, DomainEvent, Officer, OfficerStatus, RuleViolation
+from sro_core.ports import UnitOfWork
+from sro_core.service import AccessDenied, Action, Program
+from sro_core.service.core import Kernel
+from sro_core.service.desk import Call, Declaration, command, query
+
+
+class Roster:
+    """A desk written as a department app's developer or a helper would write one."""
+
+    def __init__(self, kernel: Kernel) -> None:
+        self.kernel = kernel
+
+    @query(Action.READ_DIRECTORY)
+    def badge(self, call: Call, officer_id: uuid.UUID) -> str:
+        """Return an officer's badge."""
+        return call.read(str(officer_id), lambda unit: unit.officers.get(officer_id).badge)
+
+    @command(Action.MANAGE_OFFICERS)
+    def put_on_leave(self, call: Call, officer_id: uuid.UUID) -> Officer:
+        """Put an officer on leave."""
+
+        def work(unit: UnitOfWork, _now: dt.datetime) -> tuple[Officer, list[DomainEvent]]:
+            officer = unit.officers.get(officer_id)
+            return unit.officers.update(officer.with_status(OfficerStatus.ON_LEAVE)), []
+
+        return call.run(str(officer_id), work)
+
+    @command()
+    def undeclared(self, call: Call) -> None:
+        """Run under no action at all: a programming error, named."""
+        call.run(None, lambda _unit, _now: (None, []))
+
+
+def _desks(program: Program) -> list[object]:
+    return [v for v in vars(program).values() if getattr(v, "kernel", None) is program.kernel]
+
+
+def test_every_desk_holds_the_one_kernel_and_inherits_from_nothing() -> None:
+    """Program's desks share its kernel; no desk is built on another desk or on the kernel."""
+    program, _ = open_program()
+    desks = _desks(program)
+    assert len(desks) >= 8
+    for desk in desks:
+        assert type(desk).__bases__ == (object,), type(desk)
+        assert type(desk).__module__.startswith("sro_core.service.")
+
+
+def test_every_public_method_with_an_actor_is_a_declared_call_of_one_desk() -> None:
+    """Each Program method taking an actor hands it to the one desk declaring that name."""
+    program, _ = open_program()
+    desks = _desks(program)
+    for name, method in inspect.getmembers(Program, inspect.isfunction):
+        if name.startswith("_") or list(inspect.signature(method).parameters)[1:2] != ["actor"]:
+            continue
+        if name == "acting_as":
+            continue
+        declared = [getattr(type(d), name).declared for d in desks if hasattr(type(d), name)]
+        assert len(declared) == 1, name
+        assert isinstance(declared[0], Declaration)
+        assert declared[0].kind in {"command", "query"}
+
+
+def test_the_audit_name_is_the_function_name_but_for_the_named_exceptions() -> None:
+    """Only the calls the trail has always named otherwise say so with ``audited_as``."""
+    program, _ = open_program()
+    renamed = {}
+    for desk in _desks(program):
+        for name, member in vars(type(desk)).items():
+            declaration = getattr(member, "declared", None)
+            if declaration is not None and declaration.name != name:
+                renamed[name] = declaration.name
+    assert renamed == {
+        "check_lines": "check_import",
+        "store_lines": "import_records",
+        "checkpoint_audit": "audit_checkpoint",
+        "backup": "backup_store",
+        "restore": "restore_store",
+    }
+
+
+def test_a_declared_query_is_called_with_the_actor_and_shows_it_in_its_signature() -> None:
+    """``desk.badge(actor, id)`` runs the body with a Call; the signature reads ``actor``."""
+    program, _ = open_program()
+    town = build_town(program)
+    roster = Roster(program.kernel)
+    assert roster.badge(CHIEF, town.officer.id) == town.officer.badge
+    assert list(inspect.signature(Roster.badge).parameters) == ["self", "actor", "officer_id"]
+
+
+def test_a_refused_call_is_audited_under_its_function_name() -> None:
+    """An actor whose role lacks the declared action is refused and audited as denied."""
+    program, _ = open_program()
+    town = build_town(program)
+    with pytest.raises(AccessDenied):
+        Roster(program.kernel).put_on_leave(ANALYST, town.officer.id)
+    last = program.audit_trail(CHIEF, 0, 1_000)[-1]
+    assert (last.action, last.outcome, last.target) == (
+        "put_on_leave",
+        AuditOutcome.DENIED,
+        str(town.officer.id),
+    )
+    assert program.officer(CHIEF, town.officer.id).status is not OfficerStatus.ON_LEAVE
+
+
+def test_a_wrong_argument_is_refused_by_name_and_audited_before_anything_runs() -> None:
+    """A string where a UUID is declared raises a RuleViolation naming it, audited as an error."""
+    program, _ = open_program()
+    build_town(program)
+    with pytest.raises(RuleViolation, match="officer_id"):
+        Roster(program.kernel).put_on_leave(CHIEF, "4127")  # type: ignore[arg-type]
+    last = program.audit_trail(CHIEF, 0, 1_000)[-1]
+    assert (last.action, last.outcome) == ("put_on_leave", AuditOutcome.ERROR)
+    assert "4127" not in last.detail
+
+
+def test_a_call_declared_without_an_action_must_name_one_when_it_runs() -> None:
+    """``@command()`` leaves the action to the body; running without one is a TypeError."""
+    program, _ = open_program()
+    with pytest.raises(TypeError, match="undeclared declares no action"):
+        Roster(program.kernel).undeclared(CHIEF)
