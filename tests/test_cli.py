@@ -640,15 +640,15 @@ def _host(*plugins: object) -> PluginHost:
 
 @pytest.mark.usefixtures("town")
 def test_export_hands_the_format_its_options(sro: Sro, tmp_path: Path) -> None:
-    """`--option KEY=VALUE` reaches the format (the NIBRS period, its ledger)."""
+    """`--option KEY=VALUE` reaches the format (the NIBRS period, planning against the ledger)."""
     _report(sro)
     target = tmp_path / "options.json"
     sro.ok("export", "--format", "options", "--option", "period=2026-09",
-           "--option", "ledger=ledger.jsonl", "--output", str(target),
+           "--option", "against=ledger", "--output", str(target),
            obj=_host(OptionsPlugin()))  # fmt: skip
     assert json.loads(target.read_text(encoding="utf-8")) == {
         "period": "2026-09",
-        "ledger": "ledger.jsonl",
+        "against": "ledger",
     }
 
 

@@ -300,3 +300,17 @@ def test_a_progress_without_a_total_shows_no_count_stuck_at_zero() -> None:
     with shown.progress("school year 2025-26", 365) as advance:
         advance(365)
     assert "365/365" in drawn.getvalue()
+
+
+def test_a_bad_configuration_names_file_key_and_value(sro: Sro) -> None:
+    """Wrong values in the configuration are one line naming the file, keys and values; exit 1."""
+    sro.config.write_text(
+        '[program]\nsuppression_threshold = "ten"\nretention_days = "0"\n', encoding="utf-8"
+    )
+    refused = sro("officers", "list")
+    assert refused.exit_code == 1
+    assert refused.stderr.count("\n") == 1, refused.stderr
+    assert f"config {sro.config}" in refused.stderr
+    assert "program.suppression_threshold: not a whole number (got 'ten')" in refused.stderr
+    assert "program.retention_days: not a number (got '0')" in refused.stderr
+    assert "Traceback" not in refused.stderr

@@ -41,6 +41,11 @@ class Roster:
 
         return call.run(str(officer_id), work)
 
+    @query(Action.READ_DIRECTORY)
+    def retire_quietly(self, call: Call, officer_id: uuid.UUID) -> Officer:
+        """Try to change the store from a query."""
+        return self.put_on_leave.__wrapped__(self, call, officer_id)  # type: ignore[attr-defined,no-any-return]
+
     @command()
     def undeclared(self, call: Call) -> None:
         """Run under no action at all: a programming error, named."""
@@ -115,7 +120,7 @@ def test_a_refused_call_is_audited_under_its_function_name() -> None:
         AuditOutcome.DENIED,
         str(town.officer.id),
     )
-    assert program.officer(CHIEF, town.officer.id).status is not OfficerStatus.ON_LEAVE
+    assert program.officer(CHIEF, town.officer.id).status is OfficerStatus.ACTIVE
 
 
 def test_a_wrong_argument_is_refused_by_name_and_audited_before_anything_runs() -> None:
@@ -134,3 +139,12 @@ def test_a_call_declared_without_an_action_must_name_one_when_it_runs() -> None:
     program, _ = open_program()
     with pytest.raises(TypeError, match="undeclared declares no action"):
         Roster(program.kernel).undeclared(CHIEF)
+
+
+def test_a_query_cannot_run_a_commands_unit_of_work() -> None:
+    """A body declared with @query that calls ``call.run`` is refused, and nothing is stored."""
+    program, _ = open_program()
+    town = build_town(program)
+    with pytest.raises(TypeError, match="retire_quietly is declared a query"):
+        Roster(program.kernel).retire_quietly(CHIEF, town.officer.id)
+    assert program.officer(CHIEF, town.officer.id).status is OfficerStatus.ACTIVE

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import importlib.util
 import io
@@ -716,3 +717,22 @@ def test_every_builtin_plugin_loads_and_implements_a_hook():
     infos = host.plugins()
     assert [info.name for info in infos] == list(BUILTIN_PLUGINS)
     assert all(info.builtin and info.hooks for info in infos)
+
+
+@pytest.mark.parametrize("package", ["sro-core-nibrs", "sro-core-report"])
+def test_the_export_plugins_take_what_they_write_from_the_ports_not_the_service(package):
+    """No module of an export plugin imports sro_core.service: what a format gets is in ports."""
+    source = Path(__file__).parent.parent / "plugins" / package / "src"
+    reaching = []
+    for module in sorted(source.rglob("*.py")):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            names = (
+                [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else []
+            )
+            reaching += [f"{module.name}: {n}" for n in names if n.startswith("sro_core.service")]
+    assert list(source.rglob("*.py")), f"no modules under {source}"
+    assert reaching == []

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import tempfile
 import types
 from pathlib import Path
 from typing import IO, Any
@@ -27,6 +28,7 @@ from sro_core.domain import (
     RuleViolation,
     incident_number,
 )
+from sro_core.files import opened
 from sro_core.ports import (
     ExportContext,
     Period,
@@ -202,3 +204,37 @@ def test_the_exporter_gets_the_actor_the_programs_time_its_options_and_the_ledge
     with pytest.raises(TypeError):
         context.options["a"] = "c"  # type: ignore[index]
     assert kept.submitted == [sent]
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.text(), max_size=5))
+def test_text_reaches_a_path_a_text_and_a_binary_stream_alike(pieces: list[str]) -> None:
+    """What a text format writes arrives alike, newlines too, at a path, a text or binary stream."""
+    text, binary = io.StringIO(newline=""), io.BytesIO()
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "out.txt"
+        for to in (text, binary, target):
+            with opened(to, binary=False) as out:
+                for piece in pieces:
+                    out.write(piece)
+        on_disk = target.read_bytes()
+    expected = "".join(pieces)
+    assert text.getvalue() == expected
+    assert binary.getvalue() == on_disk == expected.encode("utf-8")
+
+
+def test_what_moved_into_ports_is_still_importable_where_it_was() -> None:
+    """ProgramReport, its figures and Seen keep their old import paths, as the same classes."""
+    import sro_core  # noqa: PLC0415 - the package's lazy names are what is checked
+    import sro_core.policy  # noqa: PLC0415
+    import sro_core.ports  # noqa: PLC0415
+    import sro_core.service  # noqa: PLC0415
+    import sro_core.service.report  # noqa: PLC0415
+
+    moved = ["ProgramReport", "CategoryFigure", "HeadlineFigure", "CrdcFigure", "TriadFigure"]
+    for name in moved:
+        new = getattr(sro_core.ports, name)
+        assert getattr(sro_core.service, name) is new
+        assert getattr(sro_core.service.report, name) is new
+    seen = sro_core.ports.Seen
+    assert sro_core.policy.Seen is sro_core.service.Seen is sro_core.Seen is seen

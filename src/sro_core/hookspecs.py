@@ -66,10 +66,13 @@ def sro_register_storage(registry: StorageRegistry) -> None:
 
 @hookspec
 def sro_register_exporters(registry: ExporterRegistry) -> None:
-    """Add export formats: each an :class:`~sro_core.ports.Exporter` with its audiences.
+    """Add export formats: each a kind of :class:`~sro_core.ports.Exporter` with its audiences.
 
-    Called once per program, for every plugin; the results are ignored. A format name claimed
-    by two plugins stops loading with an error naming both.
+    A format is a :class:`~sro_core.ports.RowExporter`, :class:`~sro_core.ports.IncidentExporter`,
+    :class:`~sro_core.ports.CrdcExporter` or :class:`~sro_core.ports.ReportExporter`, with a
+    typed ``write(records, out, context)``. Called once per program, for every plugin; the
+    results are ignored. A format name claimed by two plugins, or a format written to the old
+    untyped ``Exporter.write``, stops loading with an error saying which and why.
 
     :param registry: the exporter registry; call ``registry.register(exporter)``.
     """

@@ -28,6 +28,11 @@ from sro_core.ports import ExportInput, IncidentFilter, Page, Period, UnknownExp
 from sro_core.serialization import unstructure
 from sro_core.service import Action, Program, RecordKind
 
+CRDC_UNREVIEWED = (
+    "the CRDC counts include reports a supervisor has not approved yet: a student was referred"
+    " or arrested whether or not the report of it has been approved"
+)
+"""What a CRDC export of a program that reviews reports says of the reports it counts."""
 REPORT_FORMAT = "report-html"
 """The exporter the report plugin registers."""
 REPORT_HINT = (
@@ -257,7 +262,7 @@ _ROW_NOUNS = {
     "options",
     multiple=True,
     metavar="KEY=VALUE",
-    help="A setting of the format itself, such as period=2026-09 or ledger=PATH (repeat).",
+    help="A setting of the format itself, such as period=2026-09 or against=ledger (repeat).",
 )
 @click.option(
     "--output",
@@ -384,8 +389,6 @@ def _export(
     protected = store_files(session.store_url)
     if output is not None and str(output) != "-":
         check_target(output, protected)  # before the store is opened
-    if settings.get("ledger"):
-        check_target(Path(settings["ledger"]), protected)  # the NIBRS ledger is appended to
     program, actor = session.program, session.actor
     exporter = program.plugins.exporter_registry().get(format_name)
     if exporter.takes is ExportInput.REPORT:
@@ -402,9 +405,8 @@ def _export(
         session.output.line(str(path))
         return
     year = SchoolYear(school_year) if school_year is not None else None
-    if exporter.takes is ExportInput.CRDC_COUNTS and year is None:
-        year = latest_school_year(session)
-        session.output.note(f"CRDC counts of school year {year} (--school-year chooses another)")
+    if exporter.takes is ExportInput.CRDC_COUNTS:
+        year = _crdc_year(session, program, year)
     noun = {
         ExportInput.INCIDENTS: "incident",
         ExportInput.CRDC_COUNTS: "school row",
@@ -429,6 +431,16 @@ def _export(
         return
     rows = write(output)  # written whole: a failed export leaves the file as it was
     session.output.line(f"exported {plural(rows, noun)} as {format_name} to {output}")
+
+
+def _crdc_year(session: Session, program: Program, year: SchoolYear | None) -> SchoolYear:
+    """Return the school year a CRDC export counts, and say what it counts (unreviewed too)."""
+    if year is None:
+        year = latest_school_year(session)
+        session.output.note(f"CRDC counts of school year {year} (--school-year chooses another)")
+    if program.settings.review == "on":
+        session.output.note(CRDC_UNREVIEWED)
+    return year
 
 
 COMMANDS: tuple[click.Command, ...] = (export, report)

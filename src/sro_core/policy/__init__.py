@@ -33,6 +33,7 @@ from sro_core.policy.decision import (
     suppresses,
 )
 from sro_core.policy.masking import Mask, name_variants
+from sro_core.policy.notifications import event_kinds, payload_for
 from sro_core.policy.redaction import (
     REDACTED,
     Hiding,
@@ -67,12 +68,14 @@ __all__ = [
     "decide",
     "department",
     "discloses",
+    "event_kinds",
     "event_payload",
     "hide",
     "may",
     "may_act_as",
     "name_variants",
     "partner_scope",
+    "payload_for",
     "reads_logs",
     "reads_records",
     "require",

@@ -67,6 +67,7 @@ from sro_core.ports.queries import (
     incident_cursor,
     page_of,
     read_incident_cursor,
+    waiting_order,
 )
 from sro_core.ports.registry import (
     StorageBackend,
@@ -201,4 +202,5 @@ __all__ = [
     "shown_url",
     "spreadsheet_safe",
     "url_scheme",
+    "waiting_order",
 ]

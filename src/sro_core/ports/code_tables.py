@@ -28,8 +28,9 @@ class CodeTablesRegistry(Attribution):
 
     def add(self, table: CodeTable, plugin: str = "") -> None:
         """Add a new table; a name already held is refused (use :meth:`overlay` to extend it)."""
+        tables = self._tables.with_table(table)
         self.claim(table.name, plugin)
-        self._tables = self._tables.with_table(table)
+        self._tables = tables
 
     def overlay(self, name: str, codes: Iterable[Code | tuple[str, str]], source: str) -> None:
         """Add codes to a held table, or redescribe codes it has; no code is ever removed.

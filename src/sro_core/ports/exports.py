@@ -277,9 +277,13 @@ def _kind_problem(name: str, candidate: Exporter) -> str | None:
         return f"{shown} subclasses Exporter with the old untyped write: {_PORTING}"
     kind = next(k for k in KINDS if isinstance(candidate, k))
     if candidate.takes is not kind.takes:
-        return f"{shown} is a {kind.__name__}: it takes {kind.takes.value}, not {candidate.takes}"
+        claimed = getattr(candidate.takes, "value", candidate.takes)
+        return f"{shown} is a {kind.__name__}: it takes {kind.takes.value}, not {claimed}"
+    write: object = getattr(candidate, "write", None)  # each kind declares its own
+    if not callable(write):
+        return f"{shown} has no write(records, out, context)"
     try:
-        parameters = list(inspect.signature(getattr(candidate, "write")).parameters.values())  # noqa: B009 - the base declares no write
+        parameters = list(inspect.signature(write).parameters.values())
     except (TypeError, ValueError):  # a builtin or C callable: nothing to inspect
         return None
     positional = [p for p in parameters if p.kind in _POSITIONAL]

@@ -30,12 +30,14 @@ from sro_core.domain import (
     DomainEvent,
     EducationActivity,
     Incident,
+    IncidentStatus,
     Officer,
     Partner,
     Person,
     PersonRecord,
     ProgramCalendar,
     Referral,
+    ReviewState,
     School,
     SchoolYear,
     UnreadableEntry,
@@ -48,6 +50,7 @@ from sro_core.errors import SchemaTooNew as SchemaTooNew
 from sro_core.errors import StorageError as StorageError
 from sro_core.errors import UnknownStore as UnknownStore
 from sro_core.ports.queries import (
+    MAX_PAGE_SIZE,
     ContactCount,
     CrdcStudentCount,
     IncidentFilter,
@@ -59,6 +62,7 @@ from sro_core.ports.queries import (
     PersonRecords,
     ReferralCount,
     TriadTime,
+    waiting_order,
 )
 
 
@@ -529,6 +533,24 @@ class Queries(abc.ABC):
 
         Sorted by officer id and role value; no zero rows.
         """
+
+    def review_queue(self) -> list[Incident]:
+        """Return the reported incidents whose report waits for review, oldest submission first.
+
+        A report waits while its review is ``submitted``; drafts never wait. Ordered by
+        :func:`~sro_core.ports.queries.waiting_order`: the time of the last submission, then
+        the number, then the id. A store answers from an index of the waiting reports; this
+        fallback, for backends written before the query, reads every reported incident.
+        """
+        reported = IncidentFilter(statuses=frozenset(IncidentStatus) - {IncidentStatus.DRAFT})
+        waiting: list[Incident] = []
+        page = Page(size=MAX_PAGE_SIZE)
+        while True:
+            found = self.find_incidents(reported, page)
+            waiting += [i for i in found.items if i.review is ReviewState.SUBMITTED]
+            if found.next is None:
+                return sorted(waiting, key=waiting_order)
+            page = Page(size=MAX_PAGE_SIZE, after=found.next)
 
     @abc.abstractmethod
     def person_records(self, people: Collection[uuid.UUID]) -> PersonRecords:

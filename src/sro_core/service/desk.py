@@ -47,16 +47,25 @@ class Desk(Protocol):
 D = TypeVar("D", bound=Desk)
 
 
+class Declaration(NamedTuple):
+    """What a desk method was declared as: a command or a query, its action, its audit name."""
+
+    kind: str
+    action: Action | None
+    name: str
+
+
 class Call:
     """One command or query under way: who asks, under which action, audited by which name."""
 
-    __slots__ = ("action", "actor", "kernel", "name")
+    __slots__ = ("action", "actor", "declared", "kernel", "name")
 
-    def __init__(self, kernel: Kernel, actor: Actor, name: str, action: Action | None) -> None:
+    def __init__(self, kernel: Kernel, actor: Actor, declared: Declaration) -> None:
         self.kernel = kernel
         self.actor = actor
-        self.name = name
-        self.action = action
+        self.declared = declared
+        self.name = declared.name
+        self.action = declared.action
 
     def run(
         self,
@@ -67,7 +76,12 @@ class Call:
         detail: str = "",
         dispatch_now: bool = True,
     ) -> T:
-        """Run the command's work in one unit of work, checked and audited (see Kernel.command)."""
+        """Run the command's work in one unit of work, checked and audited (see Kernel.command).
+
+        A query runs no command's work: it is declared with ``@command`` if it changes the store.
+        """
+        if self.declared.kind != "command":
+            raise TypeError(f"{self.name} is declared a query: a query changes nothing")
         return self.kernel.command(
             self.actor,
             self._action(action),
@@ -94,21 +108,13 @@ class Call:
 
     def renamed(self, name: str) -> Call:
         """Return the same call audited under another name (a dry run, a part of an export)."""
-        return Call(self.kernel, self.actor, name, self.action)
+        return Call(self.kernel, self.actor, self.declared._replace(name=name))
 
     def _action(self, action: Action | None) -> Action:
         chosen = action or self.action
         if chosen is None:
             raise TypeError(f"{self.name} declares no action: name the one it runs under")
         return chosen
-
-
-class Declaration(NamedTuple):
-    """What a desk method was declared as: a command or a query, its action, its audit name."""
-
-    kind: str
-    action: Action | None
-    name: str
 
 
 Body = Callable[Concatenate[D, Call, P], R]
@@ -146,20 +152,20 @@ def _declare(
     action: Action | None, audited_as: str | None, kind: str, body: Body[D, P, R]
 ) -> Declared[D, P, R]:
     """Return the desk method that checks its arguments, then runs the body with its Call."""
-    name = audited_as or body.__name__
+    declaration = Declaration(kind, action, audited_as or body.__name__)
     signature = inspect.signature(body)
     desk, _call, *rest = signature.parameters.values()
     actor = inspect.Parameter("actor", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation="Actor")
     public = signature.replace(parameters=[desk, actor, *rest])
-    check = ArgumentCheck(body, public, name)
+    check = ArgumentCheck(body, public, declaration.name)
 
     @functools.wraps(body)
     def declared(self: D, /, *args: Any, **kwargs: Any) -> R:
         kernel = self.kernel
         bound = check(kernel, self, *args, **kwargs)
-        call = Call(kernel, bound.arguments["actor"], name, action)
+        call = Call(kernel, bound.arguments["actor"], declaration)
         return body(self, call, *bound.args[2:], **bound.kwargs)
 
     declared.__signature__ = public  # type: ignore[attr-defined]
-    declared.declared = Declaration(kind, action, name)  # type: ignore[attr-defined]
+    declared.declared = declaration  # type: ignore[attr-defined]
     return declared

@@ -49,7 +49,7 @@ from sro_core.ports import (
 )
 from sro_core.serialization import structure, unstructure
 from sro_core.service.core import Kernel
-from sro_core.service.desk import Call, command
+from sro_core.service.desk import Call, query
 from sro_core.service.disclosures import Released, describe_selection
 from sro_core.service.policy import AccessDenied, Action
 from sro_core.service.reading import Records, scoped
@@ -376,20 +376,7 @@ class Exports:
 
         return self.kernel.read(actor, Action.READ_AGGREGATES, "crdc_counts", str(year), work)
 
-    def _export_context(self, actor: Actor, options: Mapping[str, str] | None) -> ExportContext:
-        """Return what an exporter knows of an export by the actor: now, options, the ledger."""
-
-        def reports(ori: str | None = None) -> list[SubmittedReport]:
-            def work(unit: UnitOfWork) -> list[SubmittedReport]:
-                return unit.submissions.reports(ori)
-
-            return self.kernel.read(actor, Action.EXPORT, "submitted_reports", ori, work)
-
-        return ExportContext(
-            actor, self.kernel, self.kernel.clock(), options or {}, _Ledger(reports)
-        )
-
-    @command(Action.EXPORT)
+    @query(Action.EXPORT)
     def export(
         self,
         call: Call,
@@ -402,21 +389,12 @@ class Exports:
         school_year: SchoolYear | None = None,
         options: Mapping[str, str] | None = None,
     ) -> int:
-        """Write records in a registered format ``to`` a file or stream; return how many.
-
-        ``to`` is a path (written whole: an existing file is replaced only by a complete new
-        one) or an open stream, text or binary (a stream of the other kind is adapted). A
-        format that takes flat rows gets records of ``kind``; one that takes whole incidents
-        gets those ``where`` selects; one that takes CRDC counts gets ``school_year``'s
-        (default: the current one). Everything is redacted for the actor's audience; analysts
-        may export aggregates only. ``options`` are the format's own settings (the NIBRS
-        reporting period).
-        """
+        """Write records in a registered format ``to`` a file or stream; return how many."""
         actor = call.actor
         call.allow(format_name)
         exporter = self.kernel.plugins.exporter_registry().get(format_name)
         audience = actor.audience
-        context = self._export_context(actor, options)
+        context = export_context(self.kernel, actor, options)
         try:
             if not serves(actor, exporter.audiences):
                 reason = f"the {format_name} format does not serve the {audience.value} audience"
@@ -452,6 +430,24 @@ class Exports:
             f"chosen by {describe_selection(where, period)}",
         )
         return written
+
+
+def export_context(
+    kernel: Kernel, actor: Actor, options: Mapping[str, str] | None, now: dt.datetime | None = None
+) -> ExportContext:
+    """Return what an exporter knows of an export by the actor: the time, options, the ledger.
+
+    :param now: when the export reads (default: now, on the program's clock).
+    """
+
+    def reports(ori: str | None = None) -> list[SubmittedReport]:
+        def work(unit: UnitOfWork) -> list[SubmittedReport]:
+            return unit.submissions.reports(ori)
+
+        return kernel.read(actor, Action.EXPORT, "submitted_reports", ori, work)
+
+    when = kernel.clock() if now is None else now
+    return ExportContext(actor, kernel, when, options or {}, _Ledger(reports))
 
 
 @attrs.frozen

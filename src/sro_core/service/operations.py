@@ -92,7 +92,7 @@ class Operations:
         entry = self.kernel.audit_alone(call.actor, call.name, None, AuditOutcome.ALLOWED, "")
         return self.kernel.checkpoint_or_refuse(entry)
 
-    @query(Action.OPERATE_OUTBOX)
+    @command(Action.OPERATE_OUTBOX)
     def dispatch(self, call: Call, *, stop: threading.Event | None = None) -> DispatchReport:
         """Deliver every due outbox event to the notifiers now; ``stop`` ends the round early."""
         call.allow()
@@ -114,7 +114,7 @@ class Operations:
         self.kernel.dispatcher.dispatch(events=[event_id])
         return count
 
-    @query(Action.OPERATE_OUTBOX)
+    @command(Action.OPERATE_OUTBOX)
     def prune_outbox(self, call: Call, older_than: dt.timedelta | None = None) -> int:
         """Remove events delivered everywhere before the retention (or ``older_than``)."""
         call.allow()

@@ -34,7 +34,6 @@ from sro_core.ports import (
     CrdcFigure,
     CrdcMeasure,
     CrisisFigure,
-    ExportContext,
     HeadlineFigure,
     LocationFigure,
     NotFound,
@@ -46,7 +45,8 @@ from sro_core.ports import (
     UnitOfWork,
 )
 from sro_core.service.core import Kernel
-from sro_core.service.desk import Call, command, query
+from sro_core.service.desk import Call, query
+from sro_core.service.exports import export_context
 from sro_core.service.policy import AccessDenied, Action
 from sro_core.service.reading import Records
 
@@ -339,7 +339,7 @@ class Reports:
         )
         return tuple(AgreementFigure(a.title, a.review_due, a.review_due < today) for a in due)
 
-    @command(Action.EXPORT)
+    @query(Action.EXPORT)
     def report(
         self,
         call: Call,
@@ -351,10 +351,7 @@ class Reports:
         format_name: str = "report-html",
         options: Mapping[str, str] | None = None,
     ) -> int:
-        """Write the program report of a period in a report format; every report is audited.
-
-        ``to`` is a path (written whole) or an open stream, as :meth:`export` takes it.
-        """
+        """Write the program report of a period in a report format; every report is audited."""
         actor = call.actor
         call.allow(format_name)
         exporter = self.kernel.plugins.exporter_registry().get(format_name)
@@ -365,7 +362,7 @@ class Reports:
             raise AccessDenied(actor, call.name, reason)
         label = label or _label(self.kernel.calendar, period)
         data = self.program_report(actor, period=period, label=label, school_id=school_id)
-        context = ExportContext(actor, self.kernel, data.generated_at, options or {})
+        context = export_context(self.kernel, actor, options, data.generated_at)
         protected = store_files(self.kernel.storage.settings.url)
         writer = f"the {format_name} format"
         with opened(to, binary=exporter.binary, protected=protected, writer=writer) as out:

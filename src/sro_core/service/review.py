@@ -21,14 +21,10 @@ from sro_core.domain import (
     RuleViolation,
     waiting_since,
 )
-from sro_core.ports import IncidentFilter, Page, UnitOfWork
-from sro_core.serialization import structure
+from sro_core.ports import UnitOfWork
 from sro_core.service.core import Kernel
 from sro_core.service.desk import Call, command, query
 from sro_core.service.policy import Action
-
-QUEUE_PAGE = 500
-"""Incidents read at a time while the queue is gathered."""
 
 
 @attrs.frozen
@@ -115,24 +111,13 @@ class Review:
 
         def work(unit: UnitOfWork) -> list[Waiting]:
             now = self.kernel.clock()
-            reported = frozenset(IncidentStatus) - {IncidentStatus.DRAFT}
-            where = IncidentFilter(statuses=reported)
             context = self.kernel.context(unit, call.actor, now)
             waiting: list[Waiting] = []
-            page = Page(size=QUEUE_PAGE)
-            while True:
-                found = unit.queries.find_incident_documents(where, page)
-                for document in found.items:
-                    if document.get("review") != ReviewState.SUBMITTED.value:
-                        continue
-                    incident = structure(document, Incident)
-                    since = waiting_since(incident.reviews)
-                    view = self.kernel.view(unit, call.actor, incident, context, now)
-                    if since is not None and view is not None:
-                        waiting.append(Waiting(view.value, since, now - since))
-                if found.next is None:
-                    break
-                page = Page(size=QUEUE_PAGE, after=found.next)
-            return sorted(waiting, key=lambda w: (w.since, w.incident.number or ""))
+            for incident in unit.queries.review_queue():
+                since = waiting_since(incident.reviews)
+                view = self.kernel.view(unit, call.actor, incident, context, now)
+                if since is not None and view is not None:
+                    waiting.append(Waiting(view.value, since, now - since))
+            return waiting
 
         return call.read(None, work)

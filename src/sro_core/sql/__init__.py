@@ -11,15 +11,17 @@ aggregate counts, the schema check and the migrations runner (:mod:`.migrations`
 from __future__ import annotations
 
 from sro_core.sql.dialect import Dialect, Keys, sorted_keys
+from sro_core.sql.executor import Cursor, Executor, Parameters
 from sro_core.sql.migrations import Found, Schema, applied_at, check, needs_upgrade, upgrade
 from sro_core.sql.outbox import SQLOutbox
 from sro_core.sql.tables import INVOLVEMENTS, Involvements, Table, decode, encode
-from sro_core.sql.unit import Cursor, Parameters, SQLUnitOfWork
+from sro_core.sql.unit import SQLUnitOfWork
 
 __all__ = [
     "INVOLVEMENTS",
     "Cursor",
     "Dialect",
+    "Executor",
     "Found",
     "Involvements",
     "Keys",

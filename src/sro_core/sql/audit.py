@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sro_core.domain import AuditEntry, UnreadableEntry, read_entry, readable
 from sro_core.ports import AuditLog, Conflict, SubmissionLedger, SubmittedReport, check_follows
-
-if TYPE_CHECKING:
-    from sro_core.sql.unit import SQLUnitOfWork
+from sro_core.sql.executor import Executor
 
 _AUDIT = (
     "SELECT sequence, at, actor_id, actor_role, component, action, outcome, target, detail, "
@@ -21,14 +19,14 @@ _AUDIT = (
 class SQLAudit(AuditLog):
     """The chain in the ``audit`` table; appends take turns on the unit's audit lock.
 
-    ``append_next`` (and ``append``) first takes the lock (:meth:`SQLUnitOfWork.lock_audit`),
-    then reads the head: the head it reads is the latest committed one, and no other writer
-    can append until this unit ends. The program appends a command's entry as the last step
-    of its unit of work, so the lock is held only from then to the commit, and concurrent
-    commands queue for it instead of failing with a conflict.
+    ``append_next`` (and ``append``) first takes the lock
+    (:meth:`~sro_core.sql.Executor.lock_audit`), then reads the head: the head it reads is the
+    latest committed one, and no other writer can append until this unit ends. The program
+    appends a command's entry as the last step of its unit of work, so the lock is held only
+    from then to the commit, and concurrent commands queue for it instead of failing.
     """
 
-    def __init__(self, unit: SQLUnitOfWork) -> None:
+    def __init__(self, unit: Executor) -> None:
         self.unit = unit
         self._held = False
         self._known: tuple[AuditEntry | None] | None = None
@@ -100,7 +98,7 @@ _SUBMITTED = (
 class SQLSubmissions(SubmissionLedger):
     """The NIBRS submission ledger: every report written, in the order written."""
 
-    def __init__(self, unit: SQLUnitOfWork) -> None:
+    def __init__(self, unit: Executor) -> None:
         self.unit = unit
         self.d = unit.dialect
 

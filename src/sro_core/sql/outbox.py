@@ -12,15 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Collection, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sro_core.domain import DomainEvent
 from sro_core.ports import Claim, Delivery, DeliveryStatus, Outbox, OutboxEntry
 from sro_core.serialization import AnyEvent, unstructure
+from sro_core.sql.executor import Executor
 from sro_core.sql.tables import decode, encode
-
-if TYPE_CHECKING:
-    from sro_core.sql.unit import SQLUnitOfWork
 
 _DELIVERY = (
     "SELECT event_id, notifier, status, attempts, next_attempt_at, last_error FROM deliveries"
@@ -42,7 +40,7 @@ Times are text here (the SQLite way, where '' is before any time).
 class SQLOutbox(Outbox):
     """The ``outbox`` and ``deliveries`` tables."""
 
-    def __init__(self, unit: SQLUnitOfWork) -> None:
+    def __init__(self, unit: Executor) -> None:
         self.unit = unit
         self.d = unit.dialect
 

@@ -17,7 +17,7 @@ from sro_core.sql import tables
 from sro_core.sql.repositories import SQLRepository
 
 if TYPE_CHECKING:
-    from sro_core.sql.unit import SQLUnitOfWork
+    from sro_core.sql.executor import Executor
 
 FAMILY = """
 WITH RECURSIVE family (id) AS (
@@ -60,7 +60,7 @@ class SQLPeople(SQLRepository[PersonRecord], PersonIndex):
         return list(self._where("WHERE merged_into IS NULL", ()))
 
 
-def person_records(unit: SQLUnitOfWork, people: Collection[uuid.UUID]) -> PersonRecords:
+def person_records(unit: Executor, people: Collection[uuid.UUID]) -> PersonRecords:
     """Return the records that name any of ``people``, each kind by id."""
     d, keys = unit.dialect, frozenset(people)
 

@@ -13,7 +13,7 @@ import functools
 import json
 import uuid
 from collections.abc import Collection, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sro_core.domain import (
     ContactParty,
@@ -49,10 +49,8 @@ from sro_core.ports import (
 )
 from sro_core.sql import tables
 from sro_core.sql.dialect import Dialect
+from sro_core.sql.executor import Executor
 from sro_core.sql.people import person_records
-
-if TYPE_CHECKING:
-    from sro_core.sql.unit import SQLUnitOfWork
 
 _MONTHLY_COUNTS = """
 SELECT school_id, local_month, category, count(*) FROM incidents
@@ -141,7 +139,7 @@ def _spelled(sql: str, d: Dialect) -> str:
 class SQLQueries(Queries):
     """The queries, run in a unit of work's transaction."""
 
-    def __init__(self, unit: SQLUnitOfWork) -> None:
+    def __init__(self, unit: Executor) -> None:
         self.unit = unit
         self.d = unit.dialect
 

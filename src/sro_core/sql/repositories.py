@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import attrs
 
@@ -21,9 +21,7 @@ from sro_core.ports import (
     Repository,
 )
 from sro_core.sql import tables
-
-if TYPE_CHECKING:
-    from sro_core.sql.unit import SQLUnitOfWork
+from sro_core.sql.executor import Executor
 
 R = TypeVar("R", bound=Aggregate)
 
@@ -37,7 +35,7 @@ class SQLRepository(Repository[R], Generic[R]):
     work goes on, as the memory reference's does.
     """
 
-    def __init__(self, unit: SQLUnitOfWork, table: tables.Table[R]) -> None:
+    def __init__(self, unit: Executor, table: tables.Table[R]) -> None:
         self.unit = unit
         self.table = table
         self.kind = table.kind

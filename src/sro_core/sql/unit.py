@@ -10,8 +10,8 @@ in this package, over the store's :class:`~sro_core.sql.dialect.Dialect`.
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, ClassVar, Protocol
+from collections.abc import Iterable, Sequence
+from typing import Any, ClassVar
 
 from sro_core.domain import (
     ActorEntry,
@@ -27,6 +27,7 @@ from sro_core.ports import Conflict, UnitOfWork
 from sro_core.sql import tables
 from sro_core.sql.audit import SQLAudit, SQLSubmissions
 from sro_core.sql.dialect import Dialect
+from sro_core.sql.executor import Cursor, Parameters
 from sro_core.sql.outbox import SQLOutbox
 from sro_core.sql.people import SQLPeople
 from sro_core.sql.queries import SQLQueries
@@ -38,23 +39,6 @@ from sro_core.sql.repositories import (
     SQLReferrals,
     SQLRepository,
 )
-
-
-class Cursor(Protocol):
-    """What the shared code reads from a statement's cursor."""
-
-    @property
-    def rowcount(self) -> int:
-        """The rows the statement changed."""
-
-    def fetchone(self) -> Any:
-        """Return the next row, or None."""
-
-    def fetchall(self) -> list[Any]:
-        """Return the remaining rows."""
-
-
-Parameters = Sequence[object] | Mapping[str, object]
 
 NEXT_NUMBER = (
     "INSERT INTO incident_numbers AS n VALUES (?, 1) "

@@ -25,6 +25,8 @@ The promises:
 - ``text``: only A to Z fold case (as SQL's ``lower``); ``%`` and ``_`` are plain characters.
 - ``counts``: local months of the program's time zone, half-open periods, drafts not
   counted, rows as the memory reference gives them.
+- ``queue``: ``review_queue`` gives the reports waiting for review, oldest (last) submission
+  first, ties by number; approved, returned and unsubmitted reports and drafts stay out.
 - ``outbox``: order, ``due`` (backoff, urgent first, then oldest), deliveries and dead letters
   (in :class:`OutboxPromises`).
 
@@ -60,6 +62,8 @@ from sro_core.domain import (
     Officer,
     OfficerRegistered,
     ProgramCalendar,
+    ReviewState,
+    ReviewStep,
     SchoolYear,
     incident_number,
     verify_chain,
@@ -607,7 +611,7 @@ class PromiseContracts:
 
     def test_values_a_store_returns_are_the_callers(self) -> None:
         """independence: clearing a list, or a mapping, a store returned changes nothing."""
-        records = term()
+        records = _reviewed(term())  # some reports wait, so that the queue is not empty
         with self.opened() as storage:
             _load(storage, records)
             in_unit(storage, _deliveries_and_chain)
@@ -819,6 +823,45 @@ class PromiseContracts:
                     extra = [r for r in found if r not in expected]
                     broken("counts", f"{name}: missing {missing}, extra {extra} (or out of order)")
 
+    def test_the_review_queue_is_oldest_submission_first(self) -> None:
+        """queue: waiting reports by their last submission, ties by number; no others, no draft."""
+        records = _reviewed(term())
+        with self.opened(records.calendar) as storage:
+            _load(storage, records)
+            found = _numbers(in_unit(storage, lambda u: u.queries.review_queue()))
+        expected = [incident_number(2025, n) for n in (2, 3, 1, 8)]
+        if found != expected:
+            broken("queue", f"review_queue gives {found}, not {expected}")
+
+
+_SUBMIT: Final = ("ofc.reyes", "")
+_RETURN: Final = ("sgt.lopez", "Name the witness.")
+_REVIEWS: Final[dict[int, tuple[tuple[ReviewState, int], ...]]] = {
+    1: ((ReviewState.SUBMITTED, 120),),
+    2: ((ReviewState.SUBMITTED, 0), (ReviewState.RETURNED, 30), (ReviewState.SUBMITTED, 60)),
+    3: ((ReviewState.SUBMITTED, 60),),
+    4: ((ReviewState.SUBMITTED, 0),),  # a draft: never in the queue
+    5: ((ReviewState.SUBMITTED, 0), (ReviewState.APPROVED, 60)),
+    6: ((ReviewState.SUBMITTED, 0), (ReviewState.RETURNED, 30)),
+    8: ((ReviewState.SUBMITTED, 0), (ReviewState.APPROVED, 60), (ReviewState.SUBMITTED, 240)),
+}
+"""The review of the example incidents by number: each step and its minutes after _AT_REVIEW."""
+_AT_REVIEW: Final = dt.datetime(2025, 12, 20, 16, 0, tzinfo=dt.UTC)
+
+
+def _reviewed(records: Term) -> Term:
+    """Return the example term with its incidents at the review steps of ``_REVIEWS``."""
+    incidents = []
+    for n, incident in enumerate(records.incidents, start=1):
+        steps = []
+        for state, minutes in _REVIEWS.get(n, ()):
+            by, note = _SUBMIT if state is ReviewState.SUBMITTED else _RETURN
+            at = _AT_REVIEW + dt.timedelta(minutes=minutes)
+            steps.append(ReviewStep(state=state, actor_id=by, at=at, note=note))
+        state = steps[-1].state if steps else ReviewState.UNSUBMITTED
+        incidents.append(attrs.evolve(incident, review=state, reviews=tuple(steps)))
+    return attrs.evolve(records, incidents=tuple(incidents))
+
 
 class OutboxPromises:
     """Example-based contracts of the outbox as it stands: order, due, deliveries, dead letters."""
@@ -1005,6 +1048,7 @@ _READS: Final[dict[str, Callable[[UnitOfWork], Any]]] = {
     "audit.entries()": lambda u: u.audit.entries(),
     "queries.monthly_counts()": lambda u: u.queries.monthly_counts(term().period),
     "queries.crdc_counts()": lambda u: u.queries.crdc_counts(SchoolYear(2025)),
+    "queries.review_queue()": lambda u: u.queries.review_queue(),
     "queries.find_incident_documents()": lambda u: (
         u.queries.find_incident_documents(IncidentFilter(), Page(3)).items
     ),
