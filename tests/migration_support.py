@@ -135,6 +135,14 @@ def expected_index(records: Term) -> list[PersonRecord]:
     return [kept[k] for k in sorted(kept)]
 
 
+def check_migrated(migrated: Storage, records: Term, before: dict[str, object]) -> None:
+    """Check a store just migrated: every read as before, the index made, the columns filled."""
+    assert every_read(migrated, records) == before
+    with migrated.unit_of_work() as unit:
+        assert list(unit.people.all()) == expected_index(records)
+        check_records(unit, records)
+
+
 def check_records(unit: UnitOfWork, records: Term) -> None:
     """Check that the migrated columns find each person's contacts, referrals and crises."""
     ana = unit.queries.person_records(frozenset({ANA}))

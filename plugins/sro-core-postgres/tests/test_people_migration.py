@@ -10,9 +10,8 @@ from sro_core_postgres.store import PostgresStorage
 from migration_support import (
     DROPPED,
     PREVIOUS,
-    check_records,
+    check_migrated,
     every_read,
-    expected_index,
     filled,
     old_people,
 )
@@ -49,10 +48,7 @@ def test_migration_lifts_the_recorded_people_and_changes_no_fact() -> None:
     migrated = reopen(current)
     try:
         assert migrated.schema_version() == schema.LATEST
-        assert every_read(migrated, records) == before
-        with migrated.unit_of_work() as unit:
-            assert list(unit.people.all()) == expected_index(records)
-            check_records(unit, records)
+        check_migrated(migrated, records, before)
     finally:
         close(migrated)
     SCHEMAS.drop_done()
