@@ -233,12 +233,13 @@ class PersonIndex(Repository[PersonRecord]):
         How recorded people enter the index: a person already in it is left as it is (the
         index record, not the recorded copy, is where a person's details are kept up).
         """
-        added = 0
+        first: dict[uuid.UUID, tuple[Person, uuid.UUID | None]] = {}
         for person, school_id in people:
-            if not self.exists(person.id):
-                self.add(PersonRecord.of(person, school_id))
-                added += 1
-        return added
+            first.setdefault(person.id, (person, school_id))
+        missing = [key for key in first if not self.exists(key)]
+        for key in missing:
+            self.add(PersonRecord.of(*first[key]))
+        return len(missing)
 
     def resolve(self, key: uuid.UUID) -> uuid.UUID:
         """Return the id a person id belongs to now: its own, or its merges' kept record's."""

@@ -35,18 +35,17 @@ class SQLPeople(SQLRepository[PersonRecord], PersonIndex):
 
     def lift(self, people: Iterable[tuple[Person, uuid.UUID | None]]) -> int:
         """Add the people the index lacks in two statements: which are there, then the rest."""
-        wanted: dict[uuid.UUID, PersonRecord] = {}
+        wanted: dict[uuid.UUID, tuple[Person, uuid.UUID | None]] = {}
         for person, school_id in people:
-            wanted.setdefault(person.id, PersonRecord.of(person, school_id))
+            wanted.setdefault(person.id, (person, school_id))
         if not wanted:
             return 0
         parameters: list[object] = []
         test = self.d.any_key("id", frozenset(wanted), parameters)
         sql = f"SELECT id FROM people WHERE {test}"  # noqa: S608 - only placeholders
-        there = self.unit.execute(sql, parameters).fetchall()
-        for (key,) in there:
+        for (key,) in self.unit.execute(sql, parameters).fetchall():
             wanted.pop(self.d.read_key(key), None)
-        self.add_many(wanted[k] for k in sorted(wanted))
+        self.add_many(PersonRecord.of(*wanted[k]) for k in sorted(wanted))
         return len(wanted)
 
     def family(self, key: uuid.UUID) -> frozenset[uuid.UUID]:
