@@ -37,6 +37,7 @@ from sro_core.errors import RecordRejected as RecordRejected
 from sro_core.plugins import PluginHost
 from sro_core.policy import (
     Context,
+    Decision,
     Seen,
     decide,
     department,
@@ -218,25 +219,44 @@ class Kernel:
     def view(
         self, unit: UnitOfWork, actor: Actor, record: R, context: Context, now: dt.datetime
     ) -> Seen[R] | None:
-        """Return a record as the reader may see it (None: not at all), auditing what must be.
+        """Return a record as the reader may see it (None: not at all), auditing what must be."""
+        decision = decide(actor, record, context)  # type: ignore[arg-type]
+        kind, key = type(record).__name__.lower(), record.id  # type: ignore[attr-defined]
+        number = getattr(record, "number", None)
+        if not self.read_as_decided(
+            unit, actor, decision, kind=kind, key=key, number=number, at=now
+        ):
+            return None
+        return decision.seen(record)
+
+    def read_as_decided(
+        self,
+        unit: UnitOfWork,
+        actor: Actor,
+        decision: Decision,
+        *,
+        kind: str,
+        key: object,
+        number: str | None,
+        at: dt.datetime,
+    ) -> bool:
+        """Return whether a record is read as decided (False: not at all), auditing the read.
 
         A read that shows a juvenile's identity is audited as ``read_juvenile_record``; a read
         outside the department is recorded as a disclosure (FERPA 34 CFR 99.32).
         """
-        decision = decide(actor, record, context)  # type: ignore[arg-type]
         if not decision.readable:
-            return None
-        target = str(record.id)  # type: ignore[attr-defined]
+            return False
+        target = str(key)
         if decision.shows_juveniles:
-            number = getattr(record, "number", None) or ""
             self.audit(
                 unit,
                 actor,
                 "read_juvenile_record",
                 target,
                 outcome=AuditOutcome.ALLOWED,
-                detail=number,
-                at=now,
+                detail=number or "",
+                at=at,
             )
         if discloses(actor):
             self.audit(
@@ -245,10 +265,10 @@ class Kernel:
                 DISCLOSURE,
                 target,
                 outcome=AuditOutcome.ALLOWED,
-                detail=_disclosure_detail(record, decision.agreements),
-                at=now,
+                detail=_disclosure_detail(kind, number, decision.agreements),
+                at=at,
             )
-        return decision.seen(record)
+        return True
 
     def shown(self, unit: UnitOfWork, actor: Actor, kind: str, record: R, now: dt.datetime) -> R:
         """Return a record a command read or made, as the actor may see it.
@@ -481,10 +501,9 @@ def _detail(error: DomainError) -> str:
     return type(error).__name__
 
 
-def _disclosure_detail(record: object, agreements: frozenset[uuid.UUID]) -> str:
+def _disclosure_detail(kind: str, number: str | None, agreements: frozenset[uuid.UUID]) -> str:
     """Return the audit detail of a disclosure: the record's kind and number, and the agreements."""
-    number = getattr(record, "number", None)
-    what = type(record).__name__.lower() + (f" {number}" if number else "")
+    what = kind + (f" {number}" if number else "")
     return f"{what} under agreements {','.join(sorted(str(a) for a in agreements))}"
 
 

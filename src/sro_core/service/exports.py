@@ -28,7 +28,15 @@ from sro_core.domain import (
     counts_as_juvenile,
 )
 from sro_core.files import Target, opened, store_files
-from sro_core.policy import REDACTED, reads_records, school_scope, serves
+from sro_core.policy import (
+    REDACTED,
+    Hiding,
+    decide_document,
+    hide_document,
+    reads_records,
+    school_scope,
+    serves,
+)
 from sro_core.ports import (
     CrdcCounts,
     CrdcExporter,
@@ -47,7 +55,7 @@ from sro_core.ports import (
     SubmittedReport,
     UnitOfWork,
 )
-from sro_core.serialization import structure, unstructure
+from sro_core.serialization import unstructure
 from sro_core.service.core import Kernel
 from sro_core.service.desk import Call, query
 from sro_core.service.disclosures import Released, describe_selection
@@ -136,6 +144,35 @@ def _column_hidden(column: str, hidden: frozenset[str]) -> bool:
     return any(p in (column, field) or p.startswith(column + ".") for p in hidden)
 
 
+ROW_FIELDS = (
+    "number",
+    "status",
+    "category",
+    "school_id",
+    "reporting_officer_id",
+    "occurred_start",
+    "occurred_end",
+    "reported_at",
+    "location.kind",
+    "location.zone",
+    "location.nibrs_code",
+    "location.address",
+    "offenses.ucr_code",
+    "involvements.roles",
+    "involvements.arrest",
+    "disposition.kind",
+    "disposition.decided_on",
+    "referred_to_law_enforcement",
+    "school_related_arrest",
+    "restrictions",
+    "origin",
+    "escalated_from",
+    "narrative",
+    "id",
+    "version",
+)
+"""The fields of an incident's document that its row reads: all a reader gets of it."""
+
 EXPORT_PAGE = 500
 """Incidents read in one unit of work while an export streams."""
 
@@ -203,8 +240,9 @@ class Exports:
     ) -> Iterator[dict[str, object]]:
         """Yield flat incident rows, each decided for the reader, a page at a time.
 
-        Each stored document is read back as an incident and decided on like any read; a row
-        is made from what the reader may see, a hidden column written as ``[redacted]``.
+        Each stored document is decided on like any read, without building the incident
+        (:func:`~sro_core.policy.decide_document`), and its row is made from what the reader
+        may see of the fields the row reads, a hidden column written as ``[redacted]``.
         """
         page = Page(size=EXPORT_PAGE)
         while True:
@@ -217,10 +255,17 @@ class Exports:
                 names = _names(unit)
                 rows = []
                 for document in found.items:
-                    incident = structure(document, Incident)
-                    view = self.kernel.view(unit, actor, incident, context, now)
-                    if view is not None:
-                        rows.append(self._seen_row(document, view, names))
+                    decision = decide_document(actor, document, context)
+                    if self.kernel.read_as_decided(
+                        unit,
+                        actor,
+                        decision,
+                        kind="incident",
+                        key=document["id"],
+                        number=document["number"],
+                        at=now,
+                    ):
+                        rows.append(self._seen_row(document, decision.hiding, names))
                 return found, rows
 
             found, rows = self.kernel.read(
@@ -232,39 +277,44 @@ class Exports:
             page = Page(size=EXPORT_PAGE, after=found.next)
 
     def _seen_row(
-        self, document: Mapping[str, Any], view: Seen[Incident], names: Mapping[str, str]
+        self, document: Mapping[str, Any], hiding: Hiding, names: Mapping[str, str]
     ) -> dict[str, object]:
-        """Return the flat row of an incident as the reader sees it (names beside the ids)."""
-        if not view.hidden and view.value == structure(document, Incident):
-            return self._document_row(document, frozenset(), names)
-        shown = unstructure(view.value)
-        hidden = frozenset(
-            c for c in INCIDENT_COLUMNS if _column_hidden(NAMED_BY.get(c, c), view.hidden)
-        )
-        row = self._document_row(shown, frozenset(), names)
-        row["juveniles"] = self._document_row(document, frozenset())["juveniles"]
+        """Return the flat row of an incident as the reader sees it (names beside the ids).
+
+        The juvenile count is the stored incident's, as it is for a reader who sees everything.
+        """
+        if hiding.nothing:
+            return self._document_row(document, names)
+        view = hide_document(Incident, document, hiding, ROW_FIELDS)
+        row = self._document_row(view.value, names, source=document)
+        if not view.hidden:
+            return row
+        hidden = {c for c in INCIDENT_COLUMNS if _column_hidden(NAMED_BY.get(c, c), view.hidden)}
         return {c: REDACTED if c in hidden else v for c, v in row.items()}
 
     def _document_row(
         self,
         document: Mapping[str, Any],
-        hidden: frozenset[str],
         names: Mapping[str, str] | None = None,
+        source: Mapping[str, Any] | None = None,
     ) -> dict[str, object]:
         """Return the flat row of an incident given in its wire format.
 
         ``names`` are schools' names and officers' badges by id: the ``school`` and
-        ``reporting_officer`` columns a person reads beside the ids.
+        ``reporting_officer`` columns a person reads beside the ids. ``source`` is the whole
+        stored document when ``document`` holds only what a reader may see of it: the
+        juveniles are counted in it.
         """
         named = names or {}
         location, disposition = document["location"], document["disposition"]
-        day = self.kernel.calendar.local_date(dt.datetime.fromisoformat(document["occurred_start"]))
+        whole = source or document
+        day = self.kernel.calendar.local_date(dt.datetime.fromisoformat(whole["occurred_start"]))
         involvements = document["involvements"]
 
         def count(role: InvolvementRole) -> int:
             return sum(role.value in i["roles"] for i in involvements)
 
-        row: dict[str, object] = {
+        return {
             "number": document["number"],
             "status": document["status"],
             "category": document["category"],
@@ -283,7 +333,7 @@ class Exports:
             "victims": count(InvolvementRole.VICTIM),
             "offenders": count(InvolvementRole.OFFENDER),
             "arrestees": count(InvolvementRole.ARRESTEE),
-            "juveniles": sum(_juvenile(i, day) for i in involvements),
+            "juveniles": sum(_juvenile(i, day) for i in whole["involvements"]),
             "disposition.kind": disposition["kind"] if disposition else None,
             "disposition.decided_on": disposition["decided_on"] if disposition else None,
             "referred_to_law_enforcement": document["referred_to_law_enforcement"],
@@ -295,10 +345,6 @@ class Exports:
             "id": document["id"],
             "version": document["version"],
         }
-        for column in hidden:
-            if row[column] not in (None, ""):
-                row[column] = REDACTED
-        return row
 
     def _rows(
         self, actor: Actor, kind: RecordKind, where: IncidentFilter | None, period: Period | None
