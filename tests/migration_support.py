@@ -1,9 +1,10 @@
 """What the person-index migration tests of both SQL stores share: a term's records and reads.
 
 A store of the previous release (schema 5) is made by filling a current store with the kit's
-autumn term and taking migration 6 back out of it by hand: its columns and indexes dropped,
-the keys it added to documents removed, its people written as the previous release wrote them
-(``Person`` documents), its version row deleted. Opening it again runs migration 6.
+autumn term and taking migrations 6 (the review queue) and 7 (the person index) back out of it
+by hand: their columns and indexes dropped, the keys migration 7 added to documents removed,
+its people written as the previous release wrote them (``Person`` documents), the version rows
+deleted. Opening it again runs migrations 6 and 7.
 """
 
 from __future__ import annotations
@@ -29,12 +30,13 @@ from sro_core.testing.examples import Term, key, term
 PREVIOUS = 5
 """The schema version of the previous release."""
 DROPPED = (
+    ("incidents", "review_since", "incidents_waiting"),
     ("people", "merged_into", "people_by_merge"),
     ("contacts", "person_id", "contacts_by_person"),
     ("referrals", "person_id", "referrals_by_person"),
     ("crises", "incident_id", "crises_by_incident"),
 )
-"""The column migration 6 adds to each table, and its index."""
+"""The column migrations 6 and 7 add to each table, and its index."""
 TABLES = (
     "officers",
     "schools",
@@ -120,7 +122,7 @@ def every_read(storage: Storage, records: Term) -> dict[str, object]:
 
 
 def expected_index(records: Term) -> list[PersonRecord]:
-    """Return the index migration 6 makes of a term: its people kept, the recorded lifted.
+    """Return the index migration 7 makes of a term: its people kept, the recorded lifted.
 
     A person stored before keeps their record (read as an index record, no school); each other
     person of an incident comes in as the first incident (by start, then id) recorded them.

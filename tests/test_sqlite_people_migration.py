@@ -1,4 +1,4 @@
-"""Migration 6 on SQLite: a store of the previous release gets the person index, no fact changed."""
+"""Migration 7 on SQLite: a store of the previous release gets the person index, no fact changed."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def _open(path: Path) -> SQLiteStorage:
 
 
 def _made_previous(path: Path, people: list[tuple[str, str]]) -> None:
-    """Take migration 6 back out of a store, by hand, as the previous release left it."""
+    """Take migration 7 back out of a store, by hand, as the previous release left it."""
     with sqlite3.connect(path) as raw:
         for table, column, index in DROPPED:
             raw.execute(f"DROP INDEX {index}")

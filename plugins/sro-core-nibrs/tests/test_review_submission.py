@@ -27,6 +27,7 @@ from sro_core.domain import (
     Officer,
     Permission,
     ReviewState,
+    ReviewStep,
     RuleViolation,
     School,
     SchoolLevel,
@@ -161,3 +162,18 @@ def test_only_approved_reports_reach_the_ledger_whatever_the_review_does(
         assert sent == approved  # the last month sent every report approved by then
     finally:
         program.close()
+
+
+def test_a_report_nibrs_takes_nothing_of_is_not_held_for_its_review() -> None:
+    """A waiting report with no Group A offense and no arrest is not listed as left out."""
+    step = ReviewStep(ReviewState.SUBMITTED, "ofc.reyes", START + dt.timedelta(hours=2))
+    quiet = base(
+        offenses=(), involvements=(), category="welfare_check",
+        review=ReviewState.SUBMITTED, reviews=(step,),
+    )  # fmt: skip
+    result = nibrs_submission([quiet], program=REVIEWING, period=PERIOD)
+    assert result.problems == ()
+    assert result.not_reported == (quiet.number,)
+    waiting = attrs.evolve(quiet, offenses=base().offenses, involvements=base().involvements)
+    held = nibrs_submission([waiting], program=REVIEWING, period=PERIOD)
+    assert [p.field for p in held.problems] == [f"{waiting.number} review"]

@@ -1,4 +1,4 @@
-"""Migration 6 on PostgreSQL: a previous release's store gets the person index, no fact changed."""
+"""Migration 7 on PostgreSQL: a previous release's store gets the person index, no fact changed."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from migration_support import (
 
 
 def _made_previous(storage: PostgresStorage, people: list[tuple[str, str]]) -> None:
-    """Take migration 6 back out of a store, by hand, as the previous release left it."""
+    """Take migration 7 back out of a store, by hand, as the previous release left it."""
     name = sql.Identifier(storage.address.schema)
     with admin() as connection:
         connection.execute(sql.SQL("SET search_path TO {}").format(name))

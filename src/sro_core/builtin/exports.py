@@ -28,11 +28,11 @@ class CsvExporter(RowExporter):
     def write(self, records: Rows, out: IO[str], context: ExportContext) -> int:
         """Write a header, then each record as a row; None is an empty cell."""
         fields, options = records.columns, context.options
-        writer = csv.DictWriter(out, fieldnames=list(fields), lineterminator="\r\n")
-        writer.writeheader()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(fields)
         count = 0
         for record in records:
-            writer.writerow({f: spreadsheet_safe(record.get(f), options) for f in fields})
+            writer.writerow([spreadsheet_safe(record.get(f), options) for f in fields])
             count += 1
         return count
 

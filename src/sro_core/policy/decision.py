@@ -12,6 +12,7 @@ The tables below are the policy; ``docs/privacy.md`` shows them, and a test keep
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NamedTuple, TypeVar
@@ -275,6 +276,19 @@ def _audience_shares(
     return shared_with(context.agreements, parties, (day, context.today))
 
 
+@functools.lru_cache(maxsize=1024)
+def _hidden_kinds(
+    audience: Audience, shared: frozenset[RecordClass], extra: frozenset[Sensitivity]
+) -> tuple[frozenset[Sensitivity], frozenset[RecordClass]]:
+    """Return the sensitivities and the record classes hidden from an audience, given the shares."""
+    visible = AUDIENCE_BASELINE[audience] | shared
+    classes = _EVERY_CLASS - visible - {_C.JUVENILE_IDENTITY}
+    sensitivities = set(AUDIENCE_NEVER[audience]) | extra
+    if audience is Audience.PARTNER:
+        sensitivities |= {s for s, c in SENSITIVITY_CLASS.items() if c not in visible}
+    return frozenset(sensitivities), classes
+
+
 def _hiding(
     reader: Actor,
     shared: frozenset[RecordClass],
@@ -283,16 +297,11 @@ def _hiding(
     extra: frozenset[Sensitivity] = frozenset(),
 ) -> Hiding:
     """Return what to hide for an audience, given what is shared and the people to keep hidden."""
-    audience = reader.audience
-    visible = AUDIENCE_BASELINE[audience] | shared
-    classes = _EVERY_CLASS - visible - {_C.JUVENILE_IDENTITY}
-    sensitivities = set(AUDIENCE_NEVER[audience]) | extra
-    if audience is Audience.PARTNER:
-        sensitivities |= {s for s, c in SENSITIVITY_CLASS.items() if c not in visible}
+    sensitivities, classes = _hidden_kinds(reader.audience, shared, extra)
     hidden_people = list(people)
     named = [(label, name) for label, _, name in hidden_people if name is not None]
     return Hiding(
-        sensitivities=frozenset(sensitivities),
+        sensitivities=sensitivities,
         classes=classes,
         people=frozenset(key for _, key, _ in hidden_people),
         mask=Mask.of(named),
@@ -387,7 +396,7 @@ def _document_facts(document: Mapping[str, Any], calendar: ProgramCalendar) -> _
 def _protected(party: _Party, incident: _Facts, identities: bool, inside: bool) -> str | None:
     """Return the label a person's identity is hidden under in an incident, or None if shown."""
     restricted = incident.restrictions
-    if not inside:
+    if restricted and not inside:
         if RecordRestriction.SEXUAL_OFFENSE_VICTIM in restricted and party.victim:
             return "victim"
         if RecordRestriction.CONFIDENTIAL_SOURCE in restricted and party.reporting_party:
@@ -400,6 +409,8 @@ def _protected(party: _Party, incident: _Facts, identities: bool, inside: bool) 
 def _restricted(reader: Actor, incident: _Facts) -> str | None:
     """Return why a restriction keeps the reader from an incident, or None."""
     restricted = incident.restrictions
+    if not restricted:
+        return None
     if RecordRestriction.SEALED in restricted and not restricts(reader):
         return "sealed"
     if RecordRestriction.EXPUNGED in restricted and not department(reader):
@@ -454,7 +465,7 @@ def _decide_facts(reader: Actor, incident: _Facts, context: Context) -> Decision
         label = _protected(party, incident, identities, inside)
         if label is not None:
             hidden.append((label, _key(party.person_id), party.name))
-    extra = frozenset() if inside else _confidential(incident.restrictions)
+    extra = _NOTHING if inside else _confidential(incident.restrictions)
     hiding = _hiding(reader, shared, hidden, extra=extra)
     shows = identities and any(
         p.juvenile and _key(p.person_id) not in hiding.people for p in incident.parties
@@ -464,10 +475,13 @@ def _decide_facts(reader: Actor, incident: _Facts, context: Context) -> Decision
     )
 
 
+_NOTHING: frozenset[Sensitivity] = frozenset()
+
+
 def _confidential(restrictions: frozenset[RecordRestriction]) -> frozenset[Sensitivity]:
-    if RecordRestriction.CONFIDENTIAL_SOURCE in restrictions:
+    if restrictions and RecordRestriction.CONFIDENTIAL_SOURCE in restrictions:
         return frozenset({_S.NARRATIVE})
-    return frozenset()
+    return _NOTHING
 
 
 def _decide_contact(reader: Actor, contact: CommunityContact, context: Context) -> Decision:

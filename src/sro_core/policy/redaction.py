@@ -359,6 +359,10 @@ def _hide_wire(
         current = kept[name]
         if name in hidden or not current:
             continue
+        if _untouched(inner, sensitivities, hiding.classes, run.masks, bool(people)):
+            project = inner.project
+            kept[name] = [project(v) for v in current] if many else project(current)
+            continue
         at = _at(path, name)
         if many:
             kept[name] = [

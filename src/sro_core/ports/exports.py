@@ -52,8 +52,9 @@ def spreadsheet_safe(value: object, options: Mapping[str, str] | None = None) ->
     Other values, and every value when ``options`` holds ``formulas=raw`` (for a consumer
     that is not a spreadsheet and needs the values as they are), are returned as they are.
     """
-    raw = (options or {}).get(FORMULAS_OPTION) == "raw"
-    if isinstance(value, str) and value.startswith(_FORMULA_START) and not raw:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        if options and options.get(FORMULAS_OPTION) == "raw":
+            return value
         return "'" + value
     return value
 

@@ -173,6 +173,12 @@ ROW_FIELDS = (
 )
 """The fields of an incident's document that its row reads: all a reader gets of it."""
 
+_VICTIM, _OFFENDER, _ARRESTEE = (
+    InvolvementRole.VICTIM.value,
+    InvolvementRole.OFFENDER.value,
+    InvolvementRole.ARRESTEE.value,
+)
+
 EXPORT_PAGE = 500
 """Incidents read in one unit of work while an export streams."""
 
@@ -309,11 +315,12 @@ class Exports:
         location, disposition = document["location"], document["disposition"]
         whole = source or document
         day = self.kernel.calendar.local_date(dt.datetime.fromisoformat(whole["occurred_start"]))
-        involvements = document["involvements"]
-
-        def count(role: InvolvementRole) -> int:
-            return sum(role.value in i["roles"] for i in involvements)
-
+        victims = offenders = arrestees = 0
+        for involvement in document["involvements"]:
+            roles = involvement["roles"]
+            victims += _VICTIM in roles
+            offenders += _OFFENDER in roles
+            arrestees += _ARRESTEE in roles
         return {
             "number": document["number"],
             "status": document["status"],
@@ -330,9 +337,9 @@ class Exports:
             "location.nibrs_code": location["nibrs_code"],
             "location.address": location["address"],
             "offense_codes": ";".join(o["ucr_code"] for o in document["offenses"]),
-            "victims": count(InvolvementRole.VICTIM),
-            "offenders": count(InvolvementRole.OFFENDER),
-            "arrestees": count(InvolvementRole.ARRESTEE),
+            "victims": victims,
+            "offenders": offenders,
+            "arrestees": arrestees,
             "juveniles": sum(_juvenile(i, day) for i in whole["involvements"]),
             "disposition.kind": disposition["kind"] if disposition else None,
             "disposition.decided_on": disposition["decided_on"] if disposition else None,

@@ -2,7 +2,7 @@
 
 Merges live in the ``people.merged_into`` column, so that the ids merged into a person are one
 recursive query; a person's contacts, referrals and crises are found by the ``person_id`` and
-``incident_id`` columns their tables keep beside the documents (migration 6).
+``incident_id`` columns their tables keep beside the documents (migration 7).
 """
 
 from __future__ import annotations

@@ -268,6 +268,15 @@ CREATE INDEX nibrs_submissions_by_ori ON nibrs_submissions (ori, position);
 """The NIBRS submission ledger: every report written, in the order written."""
 
 
+_REVIEW_QUEUE = """
+ALTER TABLE incidents ADD COLUMN review_since timestamptz;
+UPDATE incidents SET review_since = (document::jsonb -> 'reviews' -> -1 ->> 'at')::timestamptz
+WHERE status <> 'draft' AND document::jsonb ->> 'review' = 'submitted';
+CREATE INDEX incidents_waiting ON incidents (review_since, number, id)
+    WHERE review_since IS NOT NULL;
+"""
+"""The reports waiting for review, since their last submission, in a partial index."""
+
 _PERSON_INDEX = """
 ALTER TABLE people ADD COLUMN merged_into uuid;
 ALTER TABLE contacts ADD COLUMN person_id uuid;
@@ -302,12 +311,16 @@ MIGRATIONS: tuple[str, ...] = (
     _CLAIMS,
     _AUDIT_APPEND_ONLY,
     _NIBRS_SUBMISSIONS,
+    _REVIEW_QUEUE,
     _PERSON_INDEX,
 )
 """The migration scripts, in order: migration ``n`` is ``MIGRATIONS[n - 1]``."""
 
 LATEST = len(MIGRATIONS)
 """The schema version this code writes."""
+
+REVIEW_QUEUE = MIGRATIONS.index(_REVIEW_QUEUE) + 1
+"""The migration that adds the review queue's column and index."""
 
 
 SCHEMA = sql.Schema(

@@ -247,6 +247,23 @@ CREATE INDEX nibrs_submissions_by_ori ON nibrs_submissions (ori, position);
 """The NIBRS submission ledger: every report written, in the order written."""
 
 
+_REVIEW_QUEUE = """
+ALTER TABLE incidents ADD COLUMN review_since TEXT;
+UPDATE incidents SET review_since = (
+    SELECT CASE WHEN instr(at, '.') > 0 THEN at
+        ELSE substr(at, 1, 19) || '.000000' || substr(at, 20) END
+    FROM (SELECT json_extract(incidents.document, '$.reviews[#-1].at') AS at)
+)
+WHERE status <> 'draft' AND json_extract(document, '$.review') = 'submitted';
+CREATE INDEX incidents_waiting ON incidents (review_since, number, id)
+    WHERE review_since IS NOT NULL;
+"""
+"""The reports waiting for review, since their last submission, in a partial index.
+
+Stored reports that wait are found in their documents; a document writes its UTC times
+without the microseconds when they are zero, the column always with them.
+"""
+
 _PERSON_INDEX = """
 ALTER TABLE people ADD COLUMN merged_into TEXT;
 ALTER TABLE contacts ADD COLUMN person_id TEXT;
@@ -283,12 +300,16 @@ MIGRATIONS: tuple[str, ...] = (
     _CLAIMS,
     _AUDIT_KEYS,
     _NIBRS_SUBMISSIONS,
+    _REVIEW_QUEUE,
     _PERSON_INDEX,
 )
 """The migration scripts, in order: migration ``n`` is ``MIGRATIONS[n - 1]``."""
 
 LATEST = len(MIGRATIONS)
 """The schema version this code writes."""
+
+REVIEW_QUEUE = MIGRATIONS.index(_REVIEW_QUEUE) + 1
+"""The migration that adds the review queue's column and index."""
 
 
 def described() -> sql.Schema:
