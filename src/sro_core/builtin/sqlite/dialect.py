@@ -13,6 +13,7 @@ import json
 import uuid
 from collections.abc import Callable, Collection
 
+from sro_core.ports import BadQuery
 from sro_core.sql import Dialect, Keys, sorted_keys
 
 _MIDDLE_YEAR = 5000
@@ -31,7 +32,8 @@ def utc_text(moment: dt.datetime) -> str:
 
     Raise BadQuery for a time without an offset (a caller's query; records are always aware).
     """
-    Dialect.time(SQLITE, moment)  # refuses a naive time
+    if moment.utcoffset() is None:
+        raise BadQuery(f"{moment.isoformat()}: a time must carry its time zone")
     try:
         return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
     except OverflowError:
@@ -55,6 +57,10 @@ class SQLiteDialect(Dialect):
         """Encode an identifier as its canonical text."""
         return None if key is None else str(key)
 
+    def wire_key(self, key: uuid.UUID | None, text: str | None) -> object:  # noqa: ARG002
+        """Take an identifier's text from the record's wire format: it is the canonical text."""
+        return text
+
     def read_key(self, value: object) -> uuid.UUID:
         """Read an identifier from its text."""
         return uuid.UUID(str(value))
@@ -71,9 +77,8 @@ class SQLiteDialect(Dialect):
 
         return read
 
-    def time(self, moment: dt.datetime) -> object:
-        """Encode a time as fixed-format UTC text."""
-        return utc_text(moment)
+    time = staticmethod(utc_text)
+    """Encode a time as fixed-format UTC text."""
 
     def read_time(self, value: object) -> dt.datetime:
         """Read a time from its text."""
