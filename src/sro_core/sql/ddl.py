@@ -2,8 +2,9 @@
 
 A migration here is a template: ``{key}``, ``{time}`` and the other names in braces are column
 types (and two clauses) that each store spells in its own DDL (:data:`TYPES`); a store's
-``MIGRATIONS`` fills them with :func:`spelled`, beside the migrations that are its own (the
-PostgreSQL store's append-only audit trigger). Each aggregate is one table holding the record
+``MIGRATIONS`` are :func:`migrations` in its types, with any DDL of its own added (the
+PostgreSQL store's append-only audit trigger). A new migration is added here, once, and every
+SQL store gets it. Each aggregate is one table holding the record
 as its JSON document beside the columns its queries and uniqueness rules read.
 """
 
@@ -249,6 +250,23 @@ CREATE TABLE nibrs_submissions (
 CREATE INDEX nibrs_submissions_by_ori ON nibrs_submissions (ori, position);
 """
 """Migration 5: the NIBRS submission ledger: every report written, in the order written."""
+
+
+MIGRATIONS = (V1, ACTORS, CLAIMS, AUDIT_KEYS, NIBRS_SUBMISSIONS)
+"""The shared migrations, in order: migration ``n`` is ``MIGRATIONS[n - 1]``."""
+
+
+def migrations(types: Mapping[str, str], added: Mapping[int, str] | None = None) -> tuple[str, ...]:
+    """Return a store's migration scripts: the shared ones in its types, with its own added.
+
+    ``added`` maps a migration's number to DDL of the store's own run after the shared
+    script of that number (the PostgreSQL store's append-only audit trigger, in 4).
+    """
+    own = added or {}
+    return tuple(
+        spelled(template, types) + own.get(number, "")
+        for number, template in enumerate(MIGRATIONS, start=1)
+    )
 
 
 def spelled(template: str, types: Mapping[str, str]) -> str:

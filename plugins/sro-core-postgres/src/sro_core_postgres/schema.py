@@ -66,11 +66,7 @@ REVOKE UPDATE, DELETE, TRUNCATE ON audit FROM PUBLIC, CURRENT_USER;
 TRUNCATE by trigger, whoever asks. The owner of the table (or a superuser) can still drop the
 trigger: the external checkpoints catch what follows (see the audit page of the documentation)."""
 
-MIGRATIONS: tuple[str, ...] = (
-    *(ddl.spelled(t, DDL_TYPES) for t in (ddl.V1, ddl.ACTORS, ddl.CLAIMS)),
-    ddl.spelled(ddl.AUDIT_KEYS, DDL_TYPES) + _AUDIT_APPEND_ONLY.lstrip(),
-    ddl.spelled(ddl.NIBRS_SUBMISSIONS, DDL_TYPES),
-)
+MIGRATIONS: tuple[str, ...] = ddl.migrations(DDL_TYPES, {4: _AUDIT_APPEND_ONLY.lstrip()})
 """The migration scripts, in order: migration ``n`` is ``MIGRATIONS[n - 1]``."""
 
 LATEST = len(MIGRATIONS)

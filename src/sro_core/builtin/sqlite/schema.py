@@ -40,10 +40,7 @@ DDL_TYPES = {
 }
 """How SQLite spells the column types of :mod:`sro_core.sql.ddl`: ids and times are text."""
 
-MIGRATIONS: tuple[str, ...] = tuple(
-    ddl.spelled(template, DDL_TYPES)
-    for template in (ddl.V1, ddl.ACTORS, ddl.CLAIMS, ddl.AUDIT_KEYS, ddl.NIBRS_SUBMISSIONS)
-)
+MIGRATIONS: tuple[str, ...] = ddl.migrations(DDL_TYPES)
 """The migration scripts, in order: migration ``n`` is ``MIGRATIONS[n - 1]``."""
 
 LATEST = len(MIGRATIONS)
