@@ -45,6 +45,15 @@ def _any_of(column: str, count: int) -> str:
     return f"{column} IN ({', '.join('?' * count)})" if count else "0"
 
 
+class _Identifiers(dict[object, uuid.UUID | None]):
+    """Identifiers read from their text once each: a count names the same school many times."""
+
+    def __missing__(self, text: object) -> uuid.UUID | None:
+        key = None if text is None else uuid.UUID(str(text))
+        self[text] = key
+        return key
+
+
 class SQLiteDialect(Dialect):
     """The SQLite spelling of the shared statements."""
 
@@ -67,15 +76,7 @@ class SQLiteDialect(Dialect):
 
     def keys(self) -> Callable[[object], uuid.UUID | None]:
         """Return a reader that reads each identifier's text once (a count repeats schools)."""
-        known: dict[object, uuid.UUID | None] = {None: None}
-
-        def read(value: object) -> uuid.UUID | None:
-            found = known.get(value)
-            if found is None and value is not None:
-                found = known[value] = uuid.UUID(str(value))
-            return found
-
-        return read
+        return _Identifiers().__getitem__
 
     time = staticmethod(utc_text)
     """Encode a time as fixed-format UTC text."""
