@@ -142,7 +142,7 @@ def test_an_export_names_what_it_released(count: int):
 @given(st.lists(st.uuids(), max_size=3 * LISTED, unique=True))
 def test_released_ids_are_listed_or_digested(ids):
     """Up to LISTED ids are named one by one; more by their count and the SHA-256 of their ids."""
-    released = Released(iter([{"id": str(key)} for key in ids]))
+    released = Released(iter([{"id": str(key)} for key in ids]), lambda row: row["id"])
     assert [r["id"] for r in released] == [str(key) for key in ids]
     described = released.describe()
     if not ids:

@@ -11,6 +11,7 @@ import sys
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import IO, Any
 
 import click
@@ -25,12 +26,14 @@ from sro_core.domain import Audience, DomainEvent
 from sro_core.hookspecs import hookimpl
 from sro_core.ports import (
     DeliveryFailed,
-    Exporter,
+    ExportContext,
     ExporterRegistry,
-    ExportInput,
     Notifier,
     NotifierRegistry,
-    ProgramContext,
+    ProgramReport,
+    ReportExporter,
+    RowExporter,
+    Rows,
     StorageError,
 )
 
@@ -522,7 +525,7 @@ def test_import_of_incidents_checks_the_program_rules(
     assert "line 3: category: not in code table" in result.stderr
     assert "line 4: school_id: an on-campus incident needs its school" in result.stderr
     assert "line 5: reporting_officer_id: no officer has this id" in result.stderr
-    assert "line 6: $: not JSON" in result.stderr
+    assert "line 6: not JSON" in result.stderr
     assert sro.json("incidents", "find")["items"] == []
     assert "imported 1 incidents" in sro.ok("import", "incidents", str(file), "--skip-bad")
     assert sro.json("incidents", "find")["items"][0]["record"]["number"] == "2026-000001"
@@ -586,28 +589,18 @@ def test_export_writes_files_and_standard_output(sro: Sro, tmp_path: Path) -> No
     assert "no export format" in unknown.stderr
 
 
-class ReportFormat(Exporter):
+class ReportFormat(ReportExporter):
     """A stand-in for the report plugin's format: writes one line naming the report."""
 
     name = "report-html"
     media_type = "text/html"
     audiences = frozenset(Audience)
     binary = True
-    takes = ExportInput.REPORT
 
-    def write(
-        self,
-        records: Any,
-        out: IO[str] | IO[bytes],
-        *,
-        fields: Any,  # noqa: ARG002 - the Exporter's signature
-        audience: Audience,  # noqa: ARG002 - the Exporter's signature
-        program: ProgramContext,  # noqa: ARG002 - the Exporter's signature
-        options: Mapping[str, str] | None = None,  # noqa: ARG002 - the Exporter's signature
-    ) -> int:
+    def write(self, records: ProgramReport, out: IO[bytes], context: ExportContext) -> int:
         """Write the report's title."""
-        [record] = list(records)
-        out.write(f"<h1>{record['report'].period_label}</h1>".encode())  # type: ignore[arg-type]
+        del context
+        out.write(f"<h1>{records.period_label}</h1>".encode())
         return 1
 
 
@@ -620,25 +613,17 @@ class ReportPlugin:
         registry.register(ReportFormat())
 
 
-class OptionsFormat(Exporter):
+class OptionsFormat(RowExporter):
     """A format that writes the settings it was given, to show they reach it."""
 
     name = "options"
+    known_options = MappingProxyType({"period": "a month", "against": "ledger"})
     media_type = "application/json"
     audiences = frozenset(Audience)
 
-    def write(
-        self,
-        records: Any,
-        out: IO[str] | IO[bytes],
-        *,
-        fields: Any,  # noqa: ARG002 - the Exporter's signature
-        audience: Audience,  # noqa: ARG002 - the Exporter's signature
-        program: ProgramContext,  # noqa: ARG002 - the Exporter's signature
-        options: Mapping[str, str] | None = None,
-    ) -> int:
+    def write(self, records: Rows, out: IO[str], context: ExportContext) -> int:
         """Write the options as JSON, and count the rows."""
-        out.write(json.dumps(dict(options or {})))  # type: ignore[arg-type]
+        out.write(json.dumps(dict(context.options)))
         return sum(1 for _ in records)
 
 
@@ -657,15 +642,15 @@ def _host(*plugins: object) -> PluginHost:
 
 @pytest.mark.usefixtures("town")
 def test_export_hands_the_format_its_options(sro: Sro, tmp_path: Path) -> None:
-    """`--option KEY=VALUE` reaches the format (the NIBRS period, its ledger)."""
+    """`--option KEY=VALUE` reaches the format (the NIBRS period, planning against the ledger)."""
     _report(sro)
     target = tmp_path / "options.json"
     sro.ok("export", "--format", "options", "--option", "period=2026-09",
-           "--option", "ledger=ledger.jsonl", "--output", str(target),
+           "--option", "against=ledger", "--output", str(target),
            obj=_host(OptionsPlugin()))  # fmt: skip
     assert json.loads(target.read_text(encoding="utf-8")) == {
         "period": "2026-09",
-        "ledger": "ledger.jsonl",
+        "against": "ledger",
     }
 
 

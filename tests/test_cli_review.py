@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -66,6 +67,24 @@ def test_review_is_refused_where_the_program_does_not_review(sro: Sro) -> None: 
     assert refused.exit_code == 1
     assert "does not review" in refused.stderr
     assert sro.json("review", "history", number)["items"] == []
+
+
+@pytest.mark.usefixtures("town")
+def test_a_crdc_export_says_it_counts_reports_not_yet_approved(
+    sro: Sro,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """A reviewing program's CRDC export says it counts unapproved reports; another says nothing."""
+    _report(sro)
+    plain = sro("export", "--format", "crdc-arrs", "--output", str(tmp_path / "plain.csv"))
+    assert plain.exit_code == 0, plain.stderr
+    assert "approved" not in plain.stderr
+    sro.config.write_text('[program]\nname = "Test"\nreview = "on"\n', encoding="utf-8")
+    counted = sro("export", "--format", "crdc-arrs", "--output", str(tmp_path / "counted.csv"))
+    assert counted.exit_code == 0, counted.stderr
+    assert "include reports a supervisor has not approved yet" in counted.stderr
+    written = (tmp_path / "counted.csv").read_text(encoding="utf-8")
+    assert written == (tmp_path / "plain.csv").read_text(encoding="utf-8")
 
 
 def test_age_is_written_in_days_hours_and_minutes() -> None:

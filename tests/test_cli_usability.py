@@ -15,7 +15,7 @@ from rich.console import Console
 
 import test_cli
 from sro_core.cli import cli, output
-from sro_core.cli.output import FORMATS, fitted_widths, plural
+from sro_core.cli.output import FORMATS, fitted_widths, plural, wrapped
 from sro_core.ports import shown_url
 from test_cli import HIGH, Sro, _report
 
@@ -115,6 +115,20 @@ def test_widths_wrap_free_text_first_and_keep_identifiers() -> None:
     codes = [["school_discipline", "suspicious_activity"]]
     assert fitted_widths(("disposition", "category"), codes, 30, break_words=False) == [17, 19]
     assert fitted_widths(("disposition", "category"), codes, 30) == [14, 14]  # 14 + 2 + 14
+
+
+def test_codes_too_long_for_their_column_break_after_separators() -> None:
+    """A code wider than its column breaks after its dots, slashes or underscores, not mid-word."""
+    assert wrapped("drugs.possession", 12) == ["drugs.", "possession"]
+    assert wrapped("school_discipline referral", 12) == ["school_", "discipline", "referral"]
+    source = "NIBRS IEPD 2019.1 nibrs/2019/nibrs-codes.xsd#OffenseCodeSimpleType"
+    assert wrapped(source, 32) == [
+        "NIBRS IEPD 2019.1 nibrs/2019/",
+        "nibrs-codes.xsd#",
+        "OffenseCodeSimpleType",
+    ]
+    assert wrapped("a" * 30, 12) == ["a" * 12, "a" * 12, "a" * 6]
+    assert wrapped("two\nlines", 12) == ["two", "lines"]
 
 
 @pytest.mark.usefixtures("town")
@@ -286,3 +300,17 @@ def test_a_progress_without_a_total_shows_no_count_stuck_at_zero() -> None:
     with shown.progress("school year 2025-26", 365) as advance:
         advance(365)
     assert "365/365" in drawn.getvalue()
+
+
+def test_a_bad_configuration_names_file_key_and_value(sro: Sro) -> None:
+    """Wrong values in the configuration are one line naming the file, keys and values; exit 1."""
+    sro.config.write_text(
+        '[program]\nsuppression_threshold = "ten"\nretention_days = "0"\n', encoding="utf-8"
+    )
+    refused = sro("officers", "list")
+    assert refused.exit_code == 1
+    assert refused.stderr.count("\n") == 1, refused.stderr
+    assert f"config {sro.config}" in refused.stderr
+    assert "program.suppression_threshold: not a whole number (got 'ten')" in refused.stderr
+    assert "program.retention_days: not a number (got '0')" in refused.stderr
+    assert "Traceback" not in refused.stderr

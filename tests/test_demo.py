@@ -14,12 +14,14 @@ from sro_core import PluginHost
 from sro_core.builtin import BUILTIN_PLUGINS
 from sro_core.cli import cli
 from sro_core.demo import DemoSummary, StoryClock, build_school_year
+from sro_core.demo.review import COMMENTS
 from sro_core.demo.town import SERGEANT
 from sro_core.domain import (
     CrisisKind,
     CrisisStatus,
     Incident,
     IncidentStatus,
+    ReviewState,
     SchoolYear,
     check_incident,
     code_problems,
@@ -36,7 +38,9 @@ SEED = 7
 def _open(path: Path) -> tuple[Program, StoryClock]:
     clock = StoryClock()
     settings = ProgramSettings(
-        notifiers=(NotifierSetting("log", (("level", "DEBUG"),)),), dispatch_after_commit=False
+        notifiers=(NotifierSetting("log", (("level", "DEBUG"),)),),
+        dispatch_after_commit=False,
+        review="on",
     )
     host = PluginHost.load(entry_points=False)
     url = f"sqlite:///{path.as_posix()}"
@@ -140,6 +144,8 @@ def test_the_same_seed_builds_the_same_year(
     try:
         assert _figures(second) == _figures(first)
         assert second_summary.tally == first_summary.tally
+        assert second_summary.review == first_summary.review
+        assert second_summary.waiting == first_summary.waiting
     finally:
         second.close()
     other, _ = _build(tmp_path / "other.db", seed=SEED + 1)
@@ -147,6 +153,47 @@ def test_the_same_seed_builds_the_same_year(
         assert _figures(other)["monthly"] != _figures(first)["monthly"]
     finally:
         other.close()
+
+
+def test_the_sergeant_reviews_the_years_reports(built: tuple[Program, DemoSummary]) -> None:
+    """Most reports approved, a few returned with a comment and corrected, the last one waits."""
+    program, summary = built
+    incidents = _incidents(program)
+    late = summary.late_report
+    assert summary.waiting == (late,)
+    assert [i.number for i in incidents if i.review is not ReviewState.APPROVED] == [late]
+    returned = [i for i in incidents if ReviewState.RETURNED in {s.state for s in i.reviews}]
+    assert 0 < len(returned) <= len(incidents) // 5
+    assert summary.review.returned == len(returned)
+    answers = dict(COMMENTS)
+    for incident in returned:
+        states = [s.state for s in incident.reviews]
+        at = states.index(ReviewState.RETURNED)
+        comment = incident.reviews[at]
+        assert comment.actor_id == SERGEANT.id
+        assert comment.note in answers
+        assert states[at + 1 :][:2] == [ReviewState.SUBMITTED, ReviewState.APPROVED]
+        assert answers[comment.note] in incident.narrative
+    for incident in incidents:
+        submitters = {s.actor_id for s in incident.reviews if s.state is ReviewState.SUBMITTED}
+        assert submitters, incident.number
+        assert SERGEANT.id not in submitters, incident.number
+    [waiting] = program.review_queue(SERGEANT)
+    assert waiting.incident.number == late
+    assert waiting.since == waiting.incident.reviews[-1].at
+    assert waiting.since.astimezone(program.calendar.zone).date() == YEAR.last_day
+
+
+def test_the_report_of_the_reviewed_year_says_it_counts_unreviewed_reports(
+    built: tuple[Program, DemoSummary],
+) -> None:
+    """The year's program report counts the waiting report, and says it counts such reports."""
+    program, _ = built
+    start, end = program.calendar.span(YEAR.first_day, YEAR.last_day)
+    report = program.program_report(SERGEANT, period=Period(start, end), label=str(YEAR))
+    counted = sum(f.count or 0 for f in report.monthly)
+    assert counted == len(_incidents(program))
+    assert any("whether or not a supervisor has approved" in note for note in report.notes)
 
 
 def _runner() -> CliRunner:
@@ -181,6 +228,7 @@ def test_sro_demo_prints_the_report_path_last(tmp_path: Path) -> None:
         str(target.absolute()),
     ]
     assert target.read_text(encoding="utf-8") == "<h1>school year 2025-26</h1>"
+    assert 'review = "on"' in result.stderr  # the configuration does not review: say how to
     again = _demo(tmp_path, host)
     assert again.exit_code == 1
     assert "already holds records" in again.stderr

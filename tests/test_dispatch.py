@@ -240,7 +240,7 @@ def test_a_command_may_leave_its_events_to_the_worker(opened: Opened) -> None:
         stored = unit.officers.add(Officer(badge="4127", name="Dana Reyes"))
         return stored, [OfficerRegistered(occurred_at=now, officer_id=stored.id, badge="4127")]
 
-    program._command(
+    program.kernel.command(
         CHIEF, Action.MANAGE_OFFICERS, "register_officer", None, work, dispatch_now=False
     )
     assert opened.first.delivered == opened.second.delivered == []

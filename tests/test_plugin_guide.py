@@ -27,7 +27,7 @@ from sro_core import PluginHost, Program, ProgramSettings
 from sro_core.cli import cli
 from sro_core.domain import AuditOutcome, Officer, ProgramCalendar, RuleViolation, SchoolYear
 from sro_core.plugins import ONLY_VARIABLE, STRICT_VARIABLE, PluginLoadError, SroPluginWarning
-from sro_core.ports import Exporter, Period, Storage
+from sro_core.ports import Period, RowExporter, Storage
 from sro_core.service import NotifierSetting
 from sro_core.service.exports import MONTHLY_COLUMNS, RecordKind
 from sro_core.testing import StorageContract, StorageMachine
@@ -125,8 +125,9 @@ def test_the_guides_write_takes_exactly_the_exporters_parameters(guide_site: Pat
     """The export format's ``write`` in the guide has the signature the program calls."""
     install(guide_site, guide_source())
     module = __import__("sro_relay")
+    assert issubclass(module.TabSeparated, RowExporter)
     guide = inspect.signature(module.TabSeparated.write).parameters
-    port = inspect.signature(Exporter.write).parameters
+    port = inspect.signature(RowExporter.write).parameters
     assert [(p.name, p.kind) for p in guide.values()] == [(p.name, p.kind) for p in port.values()]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import importlib.util
 import io
@@ -21,6 +22,8 @@ from sro_core import PluginHost, hookimpl
 from sro_core.builtin import BUILTIN_PLUGINS
 from sro_core.codes import Code, CodeTable, default_tables
 from sro_core.domain import (
+    Actor,
+    ActorRole,
     Audience,
     Incident,
     IncidentReported,
@@ -29,6 +32,7 @@ from sro_core.domain import (
     Problem,
     ProgramCalendar,
 )
+from sro_core.errors import SroError
 from sro_core.plugins import (
     ONLY_VARIABLE,
     STRICT_VARIABLE,
@@ -39,10 +43,18 @@ from sro_core.plugins import (
 )
 from sro_core.ports import (
     AlreadyRegistered,
+    Attribution,
+    CodeTablesRegistry,
+    ExportContext,
     Exporter,
     ExporterRegistry,
+    ExportInput,
     Notifier,
     NotifierRegistry,
+    RegistrationError,
+    RowExporter,
+    Rows,
+    StorageRegistry,
     UnknownExporter,
     UnknownNotifier,
 )
@@ -50,6 +62,7 @@ from sro_core.ports import (
 PLUGIN_PACKAGES = Path(__file__).parent / "plugins"
 FIXTURE_MODULES = ("sro_test_plugin", "sro_broken_plugin", "sro_unknown_hook_plugin")
 NOW = dt.datetime(2025, 10, 6, 15, 30, tzinfo=dt.UTC)
+CHIEF = Actor(id="chief", name="Chief", role=ActorRole.SUPERVISOR)
 
 
 @attrs.frozen
@@ -142,7 +155,7 @@ def plugin(name: str, **hooks: Callable[..., object]) -> types.ModuleType:
     return module
 
 
-class NamedExporter(Exporter):
+class NamedExporter(RowExporter):
     """An exporter that writes nothing, under any name."""
 
     media_type = "text/plain"
@@ -151,7 +164,7 @@ class NamedExporter(Exporter):
     def __init__(self, name: str) -> None:
         self.name = name
 
-    def write(self, records, out, *, fields, audience, program):  # noqa: ARG002 - the contract's
+    def write(self, records, out, context):  # noqa: ARG002 - the contract's
         """Write nothing."""
         return 0
 
@@ -193,11 +206,11 @@ def test_fixture_plugin_registers_its_exporter(program):
     registry = PluginHost.load(builtins=(), only={"testplugin"}).exporter_registry()
     exporter = registry.get("test-lines")
     assert registry.plugin("test-lines") == "testplugin"
+    assert isinstance(exporter, RowExporter)
     out = io.StringIO()
-    rows = iter([{"a": 1, "b": "x"}, {"a": 2, "b": "y"}])
-    written = exporter.write(
-        rows, out, fields=("a", "b"), audience=Audience.DEPARTMENT, program=program
-    )
+    rows = Rows(("a", "b"), iter([{"a": 1, "b": "x"}, {"a": 2, "b": "y"}]))
+    context = ExportContext(CHIEF, program, NOW)
+    written = exporter.write(rows, out, context)
     assert written == 2
     assert out.getvalue() == "a=1 b=x\na=2 b=y\n"
 
@@ -422,6 +435,66 @@ def test_a_name_claimed_by_two_plugins_fails_naming_both(kind, registry):
     assert "first_plugin" in str(caught.value)
 
 
+class UntypedLines(Exporter):
+    """An export format written to the untyped signature that came before the typed kinds."""
+
+    name = "old-lines"
+    media_type = "text/plain"
+    audiences = frozenset({Audience.DEPARTMENT})
+
+    def write(self, records, out, *, fields, audience, program, options):  # noqa: ARG002 - old
+        """Write nothing."""
+        return 0
+
+
+class KeywordLines(RowExporter):
+    """A typed kind whose ``write`` still takes the old keyword parameters."""
+
+    name = "half-ported"
+    media_type = "text/plain"
+    audiences = frozenset({Audience.DEPARTMENT})
+
+    def write(self, records, out, context=None, *, fields, audience):  # noqa: ARG002 - old
+        """Write nothing."""
+        return 0
+
+
+def test_a_plugin_written_to_the_old_exporter_signature_fails_to_load_saying_what_to_change():
+    """An Exporter with the old untyped write stops loading, naming the kinds and the new write."""
+    host = PluginHost.load(
+        builtins=(
+            plugin(
+                "old_plugin",
+                sro_register_exporters=lambda registry: registry.register(UntypedLines()),
+            ),
+        ),
+        entry_points=False,
+    )
+    with pytest.raises(PluginLoadError) as caught:
+        host.exporter_registry()
+    message = str(caught.value)
+    assert caught.value.plugin == "old_plugin"
+    assert "'old-lines'" in message
+    assert "UntypedLines" in message
+    assert "RowExporter" in message
+    assert "write(self, records, out, context)" in message
+    assert "records.columns" in message
+
+
+def test_a_typed_kind_with_the_old_write_parameters_is_refused():
+    """A RowExporter whose write still wants fields and audience is refused, its write shown."""
+    with pytest.raises(RegistrationError, match=r"'half-ported'.*write\(.*fields.*old signature"):
+        ExporterRegistry().register(KeywordLines())
+
+
+def test_an_exporter_claiming_another_kind_is_refused():
+    """A RowExporter that says it takes incidents is refused: the kind decides what it gets."""
+    claiming_incidents = NamedExporter("mixed")
+    claiming_incidents.takes = ExportInput.INCIDENTS  # type: ignore[misc]
+    with pytest.raises(RegistrationError, match=r"'mixed'.*RowExporter.*takes rows"):
+        ExporterRegistry().register(claiming_incidents)
+
+
 def test_exporter_registry_names_both_claimants():
     """Registering an exporter name twice raises AlreadyRegistered naming both plugins."""
     registry = ExporterRegistry()
@@ -437,6 +510,43 @@ def test_notifier_registry_names_both_claimants():
     registry.register("smtp", NullNotifier, "mail", plugin="one")
     with pytest.raises(AlreadyRegistered, match=r"'smtp'.*plugin 'one'.*plugin 'two'"):
         registry.register("smtp", NullNotifier, "mail", plugin="two")
+
+
+def _register(registry: Attribution, name: str, plugin: str) -> None:
+    """Register ``name`` in any of the four registries, as ``plugin``."""
+    if isinstance(registry, StorageRegistry):
+        registry.register(name, Program, "a store", plugin=plugin)
+    elif isinstance(registry, ExporterRegistry):
+        registry.register(NamedExporter(name), plugin=plugin)
+    elif isinstance(registry, NotifierRegistry):
+        registry.register(name, NullNotifier, "nowhere", plugin=plugin)
+    else:
+        assert isinstance(registry, CodeTablesRegistry)
+        registry.add(CodeTable.from_pairs(name, "1", plugin, [("x", "X")]), plugin=plugin)
+
+
+@pytest.mark.parametrize(
+    "registry",
+    [StorageRegistry, ExporterRegistry, NotifierRegistry, CodeTablesRegistry],
+    ids=lambda kind: kind.__name__,
+)
+def test_every_registry_attributes_names_and_refuses_a_second_claim(registry):
+    """Each registry says who registered a name, and refuses a second claim naming both."""
+    filled = registry()
+    with filled.registering_for("first"):
+        _register(filled, "dup", "ignored: the host's attribution wins")
+    with pytest.raises(
+        AlreadyRegistered, match=r"'dup'.*plugin 'first'.*plugin 'second'"
+    ) as caught:
+        _register(filled, "dup", "second")
+    assert (caught.value.kind, caught.value.owner, caught.value.claimant) == (
+        filled.kind,
+        "first",
+        "second",
+    )
+    assert filled.plugin("dup") == "first"
+    with pytest.raises(SroError, match="nothing"):
+        filled.plugin("nothing")
 
 
 def test_unknown_names_list_what_is_installed():
@@ -607,3 +717,22 @@ def test_every_builtin_plugin_loads_and_implements_a_hook():
     infos = host.plugins()
     assert [info.name for info in infos] == list(BUILTIN_PLUGINS)
     assert all(info.builtin and info.hooks for info in infos)
+
+
+@pytest.mark.parametrize("package", ["sro-core-nibrs", "sro-core-report"])
+def test_the_export_plugins_take_what_they_write_from_the_ports_not_the_service(package):
+    """No module of an export plugin imports sro_core.service: what a format gets is in ports."""
+    source = Path(__file__).parent.parent / "plugins" / package / "src"
+    reaching = []
+    for module in sorted(source.rglob("*.py")):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            names = (
+                [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else []
+            )
+            reaching += [f"{module.name}: {n}" for n in names if n.startswith("sro_core.service")]
+    assert list(source.rglob("*.py")), f"no modules under {source}"
+    assert reaching == []

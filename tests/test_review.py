@@ -102,6 +102,79 @@ def test_no_incident_holds_a_review_the_table_forbids(
         assert legal
 
 
+REVIEW_COMMANDS = ("submit", "approve", "return", "amend", "move")
+"""What the property asks of the program: review commands, an amendment, a move of the case."""
+ACTORS = (SRO, CHIEF, LT, CLERK)
+_ASKED = {"submit": ReviewState.SUBMITTED, "approve": ReviewState.APPROVED}
+
+
+def _command(program: Program, name: str, actor: Actor, incident: Incident, n: int) -> Incident:
+    key = incident.id
+    commands = {
+        "submit": lambda: program.submit_report(actor, key),
+        "approve": lambda: program.approve_report(actor, key),
+        "return": lambda: program.return_report(actor, key, "Say who saw it."),
+        "amend": lambda: program.amend_incident(actor, key, narrative=f"Step {n}."),
+        "move": lambda: program.move_incident(actor, key, IncidentStatus.UNDER_INVESTIGATION),
+    }
+    return commands[name]()
+
+
+_USUAL = {"submit": SRO, "approve": CHIEF, "return": LT, "amend": SRO, "move": SRO}
+"""Who usually gives each command; the property also draws anyone else, to be refused."""
+
+
+@st.composite
+def _commands(draw: st.DrawFn) -> tuple[str, Actor, int]:
+    """Draw a command, who gives it (most often the usual one), and which of two reports."""
+    name = draw(st.sampled_from(REVIEW_COMMANDS))
+    actor = draw(st.sampled_from((_USUAL[name],) * 3 + ACTORS))
+    return name, actor, draw(st.sampled_from((0, 0, 0, 1)))
+
+
+@settings(max_examples=100, deadline=None)
+@given(commands=st.lists(_commands(), max_size=16))
+def test_no_sequence_of_review_commands_reaches_a_state_the_table_forbids(
+    commands: list[tuple[str, Actor, int]],
+) -> None:
+    """Through the program, every kept review follows the table; a refused command keeps nothing.
+
+    A command the program takes moves the review where it was asked (an amendment of an
+    approved report sends it back to submitted, any other amendment or a move of the case
+    leaves it); the queue always holds exactly the reports whose review is submitted.
+    """
+    program, _ = open_program(review="on")
+    town = build_town(program)
+    incidents = [
+        program.report_incident(SRO, _draft_of(town)),
+        program.report_incident(SRO, _draft_of(town, category="theft")),
+    ]
+    for n, (name, actor, which) in enumerate(commands):
+        before = program.incident(CHIEF, incidents[which].id).value
+        try:
+            _command(program, name, actor, before, n)
+        except (AccessDenied, IllegalTransition, RuleViolation):
+            assert program.incident(CHIEF, before.id).value == before
+            continue
+        after = program.incident(CHIEF, before.id).value
+        assert _follows_table(list(after.reviews))
+        assert after.review is (after.reviews[-1].state if after.reviews else before.review)
+        assert after.reviews[: len(before.reviews)] == before.reviews  # steps are only added
+        if name == "return":
+            wanted = ReviewState.RETURNED
+        elif name in _ASKED:
+            wanted = _ASKED[name]
+        elif name == "amend" and before.review is ReviewState.APPROVED:
+            wanted = ReviewState.SUBMITTED
+        else:
+            wanted = before.review
+        assert after.review is wanted, (name, actor.id, before.review)
+        waiting = [i.id for i in incidents if program.incident(CHIEF, i.id).value.review
+                   is ReviewState.SUBMITTED]  # fmt: skip
+        assert sorted(w.incident.id for w in program.review_queue(CHIEF)) == sorted(waiting)
+    program.close()
+
+
 def test_a_return_says_why() -> None:
     """A return without a comment is refused."""
     with pytest.raises(RuleViolation, match="correct"):

@@ -44,6 +44,7 @@ from sro_core.domain import (
     PersonKind,
     ProgramCalendar,
     Race,
+    ReviewState,
     School,
     SchoolLevel,
     SchoolYear,
@@ -69,6 +70,7 @@ from sro_core.ports import (
     StorageSettings,
     UnitOfWork,
 )
+from sro_core.testing.examples import REVIEW_START, Term, reviewed, reviewer, term
 
 LA = ProgramCalendar("America/Los_Angeles")
 UTC = dt.UTC
@@ -915,3 +917,58 @@ def test_threads_writing_at_once_share_out_every_number(store: SQLiteStorage):
     with store.unit_of_work() as unit:
         numbers = sorted(i.number or "" for i in unit.incidents.all())
     assert numbers == [incident_number(2025, n) for n in range(1, 81)]
+
+
+def test_a_store_from_before_the_queue_finds_its_waiting_reports_once_migrated(tmp_path: Path):
+    """The queue's migration finds the reports waiting in the stored documents: the same queue.
+
+    The store's incidents are taken back to before the migration (no column, no index), and
+    its script is run on them as the runner runs it (the runner has tests of its own).
+    """
+    records = reviewed(term(LA))
+    reference = MemoryStorage(StorageSettings("memory:", LA))
+    path = tmp_path / "before.db"
+    with _open(path) as old, old.unit_of_work() as unit:
+        unit.incidents.add_many(records.incidents)
+    with sqlite3.connect(path) as raw:
+        raw.execute("DROP INDEX incidents_waiting")
+        raw.execute("ALTER TABLE incidents DROP COLUMN review_since")
+        for statement in schema.statements(schema.MIGRATIONS[schema.REVIEW_QUEUE - 1]):
+            raw.execute(statement)
+    raw.close()
+    with _open(path) as migrated:
+        with migrated.unit_of_work() as unit:
+            assert unit.queries.review_queue() == _queue(reference, records)
+            plan = unit.execute(f"EXPLAIN QUERY PLAN {_WAITING}").fetchall()
+        # 1 waits again since the instant 8 has waited since: the column's times and the
+        # migrated ones must order alike (the lower number first)
+        for store in (migrated, reference):
+            with store.unit_of_work() as unit:
+                unit.incidents.update(_resubmitted(unit.incidents.get(records.incidents[0].id)))
+        with migrated.unit_of_work() as unit:
+            found = unit.queries.review_queue()
+    assert found == _queue(reference)
+    assert [i.number for i in found] == [incident_number(2025, n) for n in (2, 3, 1, 8)]
+    assert "incidents_waiting" in " ".join(str(row) for row in plan)
+
+
+def _queue(store: Storage, records: Term | None = None) -> list[Incident]:
+    """Return a store's review queue, after adding the records given."""
+    with store.unit_of_work() as unit:
+        if records is not None:
+            unit.incidents.add_many(records.incidents)
+        return unit.queries.review_queue()
+
+
+def _resubmitted(incident: Incident) -> Incident:
+    """Return a waiting report returned and submitted again at once, at 20:00 UTC that day."""
+    at = REVIEW_START + dt.timedelta(hours=4)
+    returned = incident.under_review(ReviewState.RETURNED, reviewer(ReviewState.RETURNED), at, "?")
+    return returned.under_review(ReviewState.SUBMITTED, reviewer(ReviewState.SUBMITTED), at)
+
+
+_WAITING = (
+    "SELECT document FROM incidents WHERE review_since IS NOT NULL "
+    "ORDER BY review_since, number, id"
+)
+"""The review queue's statement (``sro_core.sql.queries``), to ask SQLite for its plan."""

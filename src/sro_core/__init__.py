@@ -13,6 +13,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
+from sro_core._version import __version__
+
 if TYPE_CHECKING:
     from sro_core.domain import (
         Actor,
@@ -43,12 +45,11 @@ if TYPE_CHECKING:
         SchoolLevel,
         SchoolYear,
     )
+    from sro_core.errors import SroError
     from sro_core.hookspecs import hookimpl
     from sro_core.plugins import PluginHost
     from sro_core.ports import IncidentFilter, NotFound, Page, Period
     from sro_core.service import AccessDenied, Program, ProgramSettings, Seen
-
-__version__ = "0.1.0.dev0"
 
 __all__ = [
     "AccessDenied",
@@ -87,6 +88,7 @@ __all__ = [
     "SchoolLevel",
     "SchoolYear",
     "Seen",
+    "SroError",
     "__version__",
     "hookimpl",
 ]
@@ -128,6 +130,7 @@ _LAZY = {
     "SchoolLevel": "sro_core.domain",
     "SchoolYear": "sro_core.domain",
     "Seen": "sro_core.service",
+    "SroError": "sro_core.errors",
     "hookimpl": "sro_core.hookspecs",
 }
 

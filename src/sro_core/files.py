@@ -10,23 +10,31 @@ no output may replace.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeAlias
 
-from sro_core.domain import DomainError
+from sro_core.domain import RuleViolation
+from sro_core.errors import OutputRefused as OutputRefused
 
-__all__ = ["OutputRefused", "check_target", "store_files", "written_whole"]
+__all__ = [
+    "OutputRefused",
+    "Target",
+    "check_target",
+    "opened",
+    "store_files",
+    "written_whole",
+]
+
+Target: TypeAlias = str | os.PathLike[str] | IO[str] | IO[bytes]
+"""Where an output goes: a file's path (written whole), or an open text or binary stream."""
 
 STORE_COMPANIONS = ("", "-wal", "-shm", "-journal")
 """What SQLite keeps beside a database file: its write-ahead log, shared memory and journal."""
-
-
-class OutputRefused(DomainError):
-    """An output file was refused before anything was written: the message says why."""
 
 
 def store_files(url: str) -> tuple[Path, ...]:
@@ -100,3 +108,60 @@ def _replacing(target: Path, *, binary: bool) -> Iterator[IO[Any]]:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def opened(
+    target: Target, *, binary: bool, protected: Iterable[Path] = (), writer: str = "this format"
+) -> contextlib.AbstractContextManager[IO[Any]]:
+    """Open an output for a writer of bytes (``binary``) or of text, whatever it was given as.
+
+    A path is written whole (:func:`written_whole`). A stream is written to as it is, and left
+    open: a binary stream given to a writer of text is wrapped (UTF-8, newlines as written),
+    and a text stream given to a writer of bytes is written through its ``buffer`` (as
+    ``sys.stdout`` has one).
+
+    :param writer: what writes, as an error names it (``the nibrs-xml format``).
+    :raises RuleViolation: naming ``to``, for what is neither a path nor a stream.
+    :raises TypeError: for a text stream without a buffer given to a writer of bytes.
+    :raises OutputRefused: for a path :func:`written_whole` refuses.
+    """
+    if isinstance(target, str | os.PathLike):
+        return written_whole(os.fspath(target), binary=binary, protected=protected)
+    if not callable(getattr(target, "write", None)):
+        shown = type(target).__name__
+        raise RuleViolation("to", shown, "a file's path or an open text or binary stream")
+    return _adapted(target, binary=binary, writer=writer)
+
+
+def _holds_bytes(stream: object) -> bool | None:
+    """Return whether a stream takes bytes, or None when its type does not say."""
+    if isinstance(stream, io.TextIOBase):
+        return False
+    if isinstance(stream, io.RawIOBase | io.BufferedIOBase):
+        return True
+    mode = getattr(stream, "mode", None)
+    return ("b" in mode) if isinstance(mode, str) else None
+
+
+@contextlib.contextmanager
+def _adapted(stream: IO[Any], *, binary: bool, writer: str) -> Iterator[IO[Any]]:
+    holds_bytes = _holds_bytes(stream)
+    if holds_bytes is None or holds_bytes == binary:
+        yield stream
+        stream.flush()
+    elif binary:
+        buffer = getattr(stream, "buffer", None)
+        if buffer is None:
+            kind = type(stream).__name__
+            message = f"to: {writer} writes bytes: give a path or a binary stream (got {kind})"
+            raise TypeError(message)
+        stream.flush()
+        yield buffer
+        buffer.flush()
+    else:
+        text = io.TextIOWrapper(stream, encoding="utf-8", newline="", write_through=True)
+        try:
+            yield text
+            text.flush()
+        finally:
+            text.detach()

@@ -23,6 +23,21 @@ if TYPE_CHECKING:
         StorageRegistry,
     )
 
+__all__ = [
+    "PROJECT",
+    "hookimpl",
+    "hookspec",
+    "sro_audit_checkpoint",
+    "sro_authenticate",
+    "sro_cli_commands",
+    "sro_code_tables",
+    "sro_on_event",
+    "sro_register_exporters",
+    "sro_register_notifiers",
+    "sro_register_storage",
+    "sro_validate_incident",
+]
+
 PROJECT = "sro_core"
 """The pluggy project name, and the entry-point group plugins are found in."""
 
@@ -51,10 +66,13 @@ def sro_register_storage(registry: StorageRegistry) -> None:
 
 @hookspec
 def sro_register_exporters(registry: ExporterRegistry) -> None:
-    """Add export formats: each an :class:`~sro_core.ports.Exporter` with its audiences.
+    """Add export formats: each a kind of :class:`~sro_core.ports.Exporter` with its audiences.
 
-    Called once per program, for every plugin; the results are ignored. A format name claimed
-    by two plugins stops loading with an error naming both.
+    A format is a :class:`~sro_core.ports.RowExporter`, :class:`~sro_core.ports.IncidentExporter`,
+    :class:`~sro_core.ports.CrdcExporter` or :class:`~sro_core.ports.ReportExporter`, with a
+    typed ``write(records, out, context)``. Called once per program, for every plugin; the
+    results are ignored. A format name claimed by two plugins, or a format written to the old
+    untyped ``Exporter.write``, stops loading with an error saying which and why.
 
     :param registry: the exporter registry; call ``registry.register(exporter)``.
     """

@@ -17,18 +17,18 @@ from collections.abc import Collection, Mapping, Sequence
 import attrs
 import pluggy
 
-import sro_core
 from sro_core import hookspecs
+from sro_core._version import __version__
 from sro_core.builtin import BUILTIN_PLUGINS
 from sro_core.codes import CodeTables, default_tables
 from sro_core.domain import (
     AuditCheckpoint,
-    DomainError,
     DomainEvent,
     Incident,
     Problem,
     ProgramCalendar,
 )
+from sro_core.errors import PluginLoadError as PluginLoadError
 from sro_core.ports import (
     Attribution,
     CodeTablesRegistry,
@@ -36,7 +36,6 @@ from sro_core.ports import (
     NotifierRegistry,
     ProgramContext,
     Storage,
-    StorageFactory,
     StorageRegistry,
 )
 
@@ -46,18 +45,6 @@ ONLY_VARIABLE = "SRO_PLUGINS"
 """Environment variable: a comma-separated list of the entry-point plugins to load."""
 STRICT_VARIABLE = "SRO_STRICT_PLUGINS"
 """Environment variable: ``1`` makes a plugin that fails to load fatal (for CI)."""
-
-
-class PluginLoadError(DomainError):
-    """A plugin could not be loaded or does not fit the hooks; the message names it and why."""
-
-    def __init__(self, plugin: str, reason: str) -> None:
-        self.plugin = plugin
-        self.reason = reason
-        super().__init__(f"plugin {plugin!r}: {reason}")
-
-    def __reduce__(self) -> tuple[type[PluginLoadError], tuple[str, str]]:
-        return (type(self), (self.plugin, self.reason))
 
 
 class SroPluginWarning(UserWarning):
@@ -94,16 +81,6 @@ class _Loaded:
     plugin: object
     builtin: bool
     distribution: importlib.metadata.Distribution | None = None
-
-
-class _AttributedStorageRegistry(Attribution, StorageRegistry):
-    """A storage registry that records each backend under the plugin the host is calling."""
-
-    def register(
-        self, scheme: str, factory: StorageFactory, description: str, plugin: str = ""
-    ) -> None:
-        """Register a backend for a scheme, attributed to the plugin being called."""
-        super().register(scheme, factory, description, self.claimant(plugin))
 
 
 def _names(listing: str) -> frozenset[str]:
@@ -289,7 +266,7 @@ class PluginHost:
     def storage_registry(self) -> StorageRegistry:
         """Return the storage backends every plugin registered (the hook is called once)."""
         if self._storage is None:
-            registry = _AttributedStorageRegistry()
+            registry = StorageRegistry()
             self._fill("sro_register_storage", registry, "registry")
             self._storage = registry
         return self._storage
@@ -388,9 +365,7 @@ class PluginHost:
         return [
             PluginInfo(
                 name=loaded.name,
-                version=(
-                    loaded.distribution.version if loaded.distribution else sro_core.__version__
-                ),
+                version=(loaded.distribution.version if loaded.distribution else __version__),
                 hooks=self.hooks_of(loaded.name),
                 builtin=loaded.builtin,
                 distribution=loaded.distribution.name if loaded.distribution else None,

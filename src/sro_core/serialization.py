@@ -7,6 +7,8 @@ Wire format (what :func:`unstructure` returns and :func:`structure` accepts):
   as ``2026-03-02T18:15:00+00:00``, and read with any offset; a time without one is refused;
   ``date``: ``YYYY-MM-DD``;
 - ``uuid.UUID``: its canonical string; ``decimal.Decimal``: a string (``"1.5"``), never a float;
+  ``str``, ``int``, ``bool``: the JSON value of that kind, never converted from another
+  (``"3"`` is no whole number, ``1`` is not true); ``float``: any JSON number but a boolean;
 - enums: their value (``"under_investigation"``, ``"13B"``);
 - tuples as arrays in order; frozensets as arrays sorted by their wire value, so the same value
   always gives the same document;
@@ -44,11 +46,16 @@ from cattrs.errors import (
 from cattrs.fns import identity
 from cattrs.strategies import configure_tagged_union
 
-from sro_core.domain import EVENT_TYPES, DomainError, DomainEvent, Problem, RuleViolation
+from sro_core.domain import EVENT_TYPES, DomainEvent, Problem, RuleViolation
+from sro_core.errors import StructureError as StructureError
 
 T = TypeVar("T")
 
+UNKNOWN_FIELD = "not a field of this record"
+"""The rule of a :class:`Problem` that names a key the record has no field for."""
+
 __all__ = [
+    "UNKNOWN_FIELD",
     "AnyEvent",
     "StructureError",
     "converter",
@@ -59,16 +66,6 @@ __all__ = [
     "structure_document",
     "unstructure",
 ]
-
-
-class StructureError(DomainError, ValueError):
-    """Input that does not make a valid domain value; ``problems`` names each bad field."""
-
-    def __init__(self, type_name: str, problems: list[Problem]) -> None:
-        self.type_name = type_name
-        self.problems = problems
-        listing = "; ".join(f"{p.field}: {p.rule}" for p in problems)
-        super().__init__(f"not a valid {type_name}: {listing}")
 
 
 def _structure_datetime(value: Any, _: type) -> dt.datetime:
@@ -137,6 +134,12 @@ def _structure_int(value: Any, _: type) -> int:
     return value
 
 
+def _structure_float(value: Any, _: type) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError("not a number")
+    return float(value)
+
+
 def _structure_bool(value: Any, _: type) -> bool:
     if not isinstance(value, bool):
         raise TypeError("not true or false")
@@ -164,6 +167,7 @@ def _make_converter(*, detailed: bool) -> cattrs.Converter:
     made.register_structure_hook(decimal.Decimal, _structure_decimal)
     made.register_structure_hook(str, _structure_str)
     made.register_structure_hook(int, _structure_int)
+    made.register_structure_hook(float, _structure_float)
     made.register_structure_hook(bool, _structure_bool)
     made.register_unstructure_hook_factory(_is_frozenset, _unstructure_frozenset)
     made.register_unstructure_hook_factory(_is_tuple, _unstructure_tuple)
@@ -533,7 +537,7 @@ def _problems(error: BaseException, path: str) -> Iterator[Problem]:
             yield from _problems(sub, _join(path, _note_part(sub)))
     elif isinstance(error, ForbiddenExtraKeysError):
         for key in sorted(error.extra_fields):
-            yield Problem(_join(path, key), key, "not a field of this record")
+            yield Problem(_join(path, key), key, UNKNOWN_FIELD)
     elif isinstance(error, RuleViolation):
         yield Problem(_join(path, error.field), error.value, error.rule)
     elif isinstance(error, KeyError):

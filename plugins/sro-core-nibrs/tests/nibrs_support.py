@@ -11,6 +11,7 @@ from typing import Any
 import attrs
 import pytest
 from hypothesis import strategies as st
+from sro_core_nibrs.submissions import DEFAULT_NOW
 
 from sro_core.codes import (
     ALWAYS_COMPLETED_OFFENSES,
@@ -25,6 +26,8 @@ from sro_core.codes import (
 from sro_core.domain import (
     PERSON_VICTIM_TYPES,
     SOCIETY,
+    Actor,
+    ActorRole,
     AgeRange,
     Demographics,
     Disposition,
@@ -44,6 +47,7 @@ from sro_core.domain import (
     against_society,
     incident_number,
 )
+from sro_core.ports import ExportContext, SubmittedReport
 from sro_core.testing import strategies as kit
 
 REPO = Path(__file__).resolve().parents[3]
@@ -73,6 +77,32 @@ class Program:
 
 
 PROGRAM = Program()
+CLERK = Actor(id="clerk.kim", name="R. Kim", role=ActorRole.RECORDS_CLERK)
+"""A records clerk: exports for the department."""
+ANALYST = Actor(id="analyst.ng", name="T. Ng", role=ActorRole.ANALYST)
+"""An analyst: exports aggregates."""
+
+
+@attrs.frozen
+class Ledger:
+    """A submission ledger held in a list, as an export's context reads it."""
+
+    held: list[SubmittedReport] = attrs.field(factory=list)
+
+    def reports(self, ori: str | None = None) -> list[SubmittedReport]:
+        """Return the reports recorded for an ORI (or all)."""
+        return [r for r in self.held if ori is None or r.ori == ori]
+
+
+def export_context(
+    actor: Actor = CLERK,
+    program: Any = PROGRAM,
+    ledger: Ledger | None = None,
+    now: dt.datetime = DEFAULT_NOW,
+    **options: str,
+) -> ExportContext:
+    """Return the context an export by the actor is written with, its options as given."""
+    return ExportContext(actor, program, now, options, ledger or Ledger())
 
 
 SHARED_IEPD = Path("shared") / "nibrs-iepd-2019.1"

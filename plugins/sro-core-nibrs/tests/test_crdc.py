@@ -11,13 +11,12 @@ import attrs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from nibrs_cases import START, base, offender, victim
-from nibrs_support import PROGRAM, Program, Settings
+from nibrs_support import ANALYST, CLERK, PROGRAM, Program, Settings, export_context
 from sro_core_nibrs import CRDC_FIELDS, SUPPRESSED, CrdcArrsExporter, crdc_table, write_csv
 from sro_core_nibrs.crdc import COLUMNS, additive_groups
 
 from sro_core.builtin.memory import MemoryStorage
 from sro_core.domain import (
-    Audience,
     CrdcRaceEthnicity,
     Demographics,
     GradeSpan,
@@ -28,7 +27,7 @@ from sro_core.domain import (
     SchoolYear,
     Sex,
 )
-from sro_core.ports import CrdcMeasure, CrdcStudentCount, StorageSettings
+from sro_core.ports import CrdcCounts, CrdcMeasure, CrdcStudentCount, StorageSettings
 
 REF, ARR = CrdcMeasure.REFERRAL, CrdcMeasure.ARREST
 M, F, U = Sex.MALE, Sex.FEMALE, Sex.UNKNOWN
@@ -198,21 +197,17 @@ def test_per_group_counts_add_up_to_their_totals(counts: Sequence[CrdcStudentCou
 
 
 def test_the_format_counts_rows_as_they_come_and_suppresses_for_analysts():
-    """crdc-arrs takes count and school rows; analysts get small counts suppressed."""
-    rows = [{"school": LINCOLN}, {"school": QUIET}, *({"count": c} for c in HAND_COUNTED)]
+    """crdc-arrs takes the schools and the counts; analysts get small counts suppressed."""
+    records = CrdcCounts(SchoolYear(2026), (LINCOLN, QUIET), HAND_COUNTED)
     program = Program(settings=Settings(suppression_threshold=3))
     out = io.StringIO()
-    written = CrdcArrsExporter().write(
-        rows, out, fields=(), audience=Audience.AGGREGATE, program=program, options={}
-    )
+    written = CrdcArrsExporter().write(records, out, export_context(ANALYST, program))
     assert written == 3
     lincoln = next(csv.DictReader(io.StringIO(out.getvalue())))
     assert lincoln["TOT_DISCWODIS_REF_M"] == SUPPRESSED
     assert lincoln["SCH_DISCWODIS_REF_INSTANCES"] == "6"
     department = io.StringIO()
-    CrdcArrsExporter().write(
-        rows, department, fields=(), audience=Audience.DEPARTMENT, program=program, options={}
-    )
+    CrdcArrsExporter().write(records, department, export_context(CLERK, program))
     assert next(csv.DictReader(io.StringIO(department.getvalue())))["TOT_DISCWODIS_REF_M"] == "2"
 
 

@@ -74,9 +74,12 @@ class Clerk:
         return _runner().invoke(cli, ["--store", self.store, "--config", str(self.config), *args])
 
 
-def _settings() -> ProgramSettings:
+def _settings(review: str = "off") -> ProgramSettings:
+    """Return the program's settings; the demo's program reviews reports, as `sro demo`'s."""
     log = NotifierSetting("log", (("level", "DEBUG"),))
-    return ProgramSettings(agency_ori=ORI, notifiers=(log,), dispatch_after_commit=False)
+    return ProgramSettings(
+        agency_ori=ORI, notifiers=(log,), dispatch_after_commit=False, review=review
+    )
 
 
 @pytest.fixture(scope="module")
@@ -85,16 +88,17 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DemoSumm
     path = tmp_path_factory.mktemp("demo") / "sro.db"
     clock = StoryClock()
     host = PluginHost.load(only=("nibrs",))
-    with Program.open(f"sqlite:///{path.as_posix()}", _settings(), plugins=host, clock=clock) as p:
+    settings = _settings(review="on")
+    with Program.open(f"sqlite:///{path.as_posix()}", settings, plugins=host, clock=clock) as p:
         summary = build_school_year(p, clock, seed=DEFAULT_SEED, year=DEFAULT_YEAR)
         _register_clerk(p)
     return path, summary
 
 
-def _config(folder: Path, *, ori: str | None = ORI) -> Path:
+def _config(folder: Path, *, ori: str | None = ORI, review: str = "off") -> Path:
     config = folder / "sro.toml"
     line = f'agency_ori = "{ori}"\n' if ori else ""
-    config.write_text(f'[program]\nname = "Demo"\n{line}', encoding="utf-8")
+    config.write_text(f'[program]\nname = "Demo"\nreview = "{review}"\n{line}', encoding="utf-8")
     return config
 
 
@@ -135,13 +139,19 @@ def _documents(folder: Path) -> list[tuple[str, bytes]]:
 
 
 def test_the_demo_year_goes_out_whole_and_every_document_validates(demo_store, tmp_path):
-    """The year month by month: all but the demo's one slip is sent, every document is valid."""
+    """The year month by month: all but the slip and the report waiting for review is sent.
+
+    Every document is valid; the report still waiting for review at the year's end is left
+    out, saying why.
+    """
     store, summary = demo_store
     [slip] = summary.nibrs_slips  # the story's one mistake: NIBRS_SLIP
-    clerk = Clerk(_copy(store, tmp_path), _config(tmp_path))
+    late = summary.late_report  # submitted after the sergeant's last review of the year
+    assert summary.waiting == (late,)
+    clerk = Clerk(_copy(store, tmp_path), _config(tmp_path, review="on"))
     out = tmp_path / "nibrs"
     host = PluginHost.load(only=("nibrs",))
-    with Program.open(clerk.store, _settings(), plugins=host) as p:
+    with Program.open(clerk.store, _settings(review="on"), plugins=host) as p:
         found = [f for month in MONTHS for f in check_month(p, SERGEANT, month).findings]
     assert [(f.number, f.segment, f.element, f.rule) for f in found] == [
         (slip, "Property", "20", "365")
@@ -151,7 +161,10 @@ def test_the_demo_year_goes_out_whole_and_every_document_validates(demo_store, t
         result = clerk("nibrs", "export", "--month", month, "--to", str(out))
         assert result.exit_code in (0, 1), (month, result.stdout, result.stderr)
         left_out += [line for line in result.stdout.splitlines() if line.startswith("left out: 2")]
-    assert left_out == [f"left out: {slip} drugs: {found[0].says} (rule 365)"]
+    assert left_out == [
+        f"left out: {slip} drugs: {found[0].says} (rule 365)",
+        f"left out: {late} review: not approved by a supervisor (review: submitted)",
+    ]
     documents = _documents(out)
     assert len(documents) > 150
     sent: set[str] = set()
@@ -164,12 +177,14 @@ def test_the_demo_year_goes_out_whole_and_every_document_validates(demo_store, t
         number = _number(read.report)
         if number is not None:
             sent.add(number)
-    with Program.open(clerk.store, _settings(), plugins=PluginHost.load(only=("nibrs",))) as p:
+    host = PluginHost.load(only=("nibrs",))
+    with Program.open(clerk.store, _settings(review="on"), plugins=host) as p:
         incidents = [s.value for s in p.incidents_of(SERGEANT)]
         reportable = {i.number for i in incidents if _reportable(i)}
         recorded = p.submitted_reports(SERGEANT, ORI)
     assert len(reportable) > 150
-    assert reportable - sent == {slip}
+    assert late in reportable
+    assert reportable - sent == {slip, late}
     assert recorded, "nothing recorded"
     assert {r.number for r in recorded if r.category != ReportCategory.ZERO.value} == sent
     assert {r.submission for r in recorded} == {p.name for p in out.glob("*.zip")}

@@ -12,7 +12,7 @@ import zipfile
 import attrs
 import pytest
 from nibrs_cases import ARRESTEE, DAY, NUMBER, PERIOD, base, group_b, offender
-from nibrs_support import PROGRAM, REPO, Program, Settings
+from nibrs_support import PROGRAM, REPO, Ledger, Program, Settings, export_context
 from sro_core_nibrs import (
     CrdcArrsExporter,
     NibrsConfigurationError,
@@ -30,11 +30,14 @@ from sro_core.domain import (
     Audience,
     Disposition,
     DispositionKind,
+    DomainError,
+    Incident,
     IncidentStatus,
     Offense,
     RuleViolation,
 )
 from sro_core.plugins import PluginHost
+from sro_core.ports import Seen
 
 NOW = dt.datetime(2026, 4, 2, 16, 0, tzinfo=dt.UTC)
 PLUGIN = REPO / "plugins" / "sro-core-nibrs"
@@ -214,12 +217,10 @@ def test_the_nibrs_format_writes_a_zip_of_valid_documents_as_a_preview(tmp_path,
     """nibrs-xml streams a zip of valid documents, logs what it left out, and writes no ledger."""
     exporter = NibrsXmlExporter(period=PERIOD)
     broken = base(number="2026-000999", offenses=(Offense("13B", attempted=True),))
-    rows = ({"incident": i} for i in (base(), broken))
+    records = (Seen(i) for i in (base(), broken))
     target = tmp_path / "nibrs.zip"
     with caplog.at_level(logging.WARNING, logger="sro_core_nibrs"), target.open("wb") as out:
-        written = exporter.write(
-            rows, out, fields=(), audience=Audience.DEPARTMENT, program=PROGRAM, options={}
-        )
+        written = exporter.write(records, out, export_context())
     assert written == 1
     with zipfile.ZipFile(target) as archive:
         names = archive.namelist()
@@ -229,18 +230,36 @@ def test_the_nibrs_format_writes_a_zip_of_valid_documents_as_a_preview(tmp_path,
     assert sorted(p.name for p in tmp_path.iterdir()) == ["nibrs.zip"]
 
 
-def test_the_nibrs_format_takes_whole_incidents_not_flat_rows():
-    """Given the flat incident rows of other formats, nibrs-xml says what it needs."""
-    exporter = NibrsXmlExporter(period=PERIOD)
-    with pytest.raises(TypeError, match=r"takes rows \{'incident': Incident\}"):
-        exporter.write(
-            [{"number": NUMBER}],
-            io.BytesIO(),
-            fields=("number",),
-            audience=Audience.DEPARTMENT,
-            program=PROGRAM,
-            options={},
-        )
+def _preview(ledger: Ledger, *incidents: Incident, **options: str) -> list[str]:
+    """Return the documents nibrs-xml writes for the incidents, with the ledger as it is."""
+    out = io.BytesIO()
+    context = export_context(ledger=ledger, now=NOW, **options)
+    NibrsXmlExporter(period=PERIOD).write((Seen(i) for i in incidents), out, context)
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as archive:
+        return archive.namelist()
+
+
+def test_the_nibrs_preview_plans_against_the_ledger_only_when_asked():
+    """against=ledger leaves out what was sent unchanged and replaces what changed; else all new."""
+    ledger = Ledger()
+    submit([base()], ledger.held)
+    assert _preview(ledger, base()) == [f"0001-A-I-{NUMBER}.xml"]
+    assert _preview(ledger, base(), against="ledger") == []
+    changed = base(offenses=(Offense("13B", weapons=("90",)),))
+    assert _preview(ledger, changed, against="ledger") == [f"0001-A-R-{NUMBER}.xml"]
+    assert len(ledger.held) == 1, "a preview records nothing"
+    with pytest.raises(DomainError, match=r"against takes ledger \(got 'store'\)"):
+        _preview(ledger, base(), against="store")
+
+
+def test_the_nibrs_documents_are_stamped_with_the_exports_time():
+    """MessageDateTime is the context's time on the program's clock, not the wall clock's."""
+    out = io.BytesIO()
+    NibrsXmlExporter(period=PERIOD).write([Seen(base())], out, export_context(now=NOW))
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as archive:
+        xml = archive.read(archive.namelist()[0]).decode()
+    stamp = PROGRAM.calendar.local(NOW).isoformat(timespec="seconds")
+    assert f"<cjis:MessageDateTime>{stamp}</cjis:MessageDateTime>" in xml
 
 
 def test_the_formats_declare_their_audiences_and_streams():
@@ -273,13 +292,7 @@ def test_an_incident_with_its_ages_hidden_is_left_out():
     exporter = NibrsXmlExporter(period=PERIOD)
     hidden = frozenset({"involvements[1].person.date_of_birth", "narrative"})
     out = io.BytesIO()
-    rows = [{"incident": base(), "hidden": hidden}]
-    assert (
-        exporter.write(
-            rows, out, fields=(), audience=Audience.DEPARTMENT, program=PROGRAM, options={}
-        )
-        == 0
-    )
+    assert exporter.write([Seen(base(), hidden)], out, export_context()) == 0
     with zipfile.ZipFile(io.BytesIO(out.getvalue())) as archive:
         assert archive.namelist() == []
 

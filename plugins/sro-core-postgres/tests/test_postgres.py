@@ -26,10 +26,13 @@ from sro_core.domain import (
     LocationKind,
     Officer,
     ProgramCalendar,
+    ReviewState,
     RuleViolation,
+    incident_number,
 )
 from sro_core.plugins import PluginHost
 from sro_core.ports import Period, SchemaTooNew, Storage, StorageError, StorageSettings
+from sro_core.testing.examples import REVIEW_START, reviewed, term
 
 PLUGIN_ROOT = Path(__file__).parent.parent
 
@@ -155,6 +158,49 @@ def test_a_newer_schema_is_refused_with_schema_too_new():
     with pytest.raises(SchemaTooNew, match=f"schema {schema.LATEST + 1}"):
         reopen(storage)
     SCHEMAS.closed(storage.address.schema)
+
+
+def test_a_store_from_before_the_queue_finds_its_waiting_reports_once_migrated():
+    """The queue's migration finds the reports waiting in the stored documents: the same queue.
+
+    The store's incidents are taken back to before the migration (no column, no index), and
+    its script is run on them as the runner runs it. A report submitted again later at the very
+    instant another migrated one waits since is ordered with it by number, as in memory.
+    """
+    calendar = ProgramCalendar("America/Los_Angeles")
+    records = reviewed(term(calendar))
+    reference = MemoryStorage(StorageSettings("memory:", calendar))
+    storage = fresh_storage(calendar)
+    for store in (storage, reference):
+        with store.unit_of_work() as unit:
+            unit.incidents.add_many(records.incidents)
+    close(storage)
+    with admin() as connection:
+        connection.execute(
+            sql.SQL("SET search_path TO {}").format(sql.Identifier(storage.address.schema))
+        )
+        connection.execute("DROP INDEX incidents_waiting")
+        connection.execute("ALTER TABLE incidents DROP COLUMN review_since")
+        connection.execute(schema.MIGRATIONS[schema.REVIEW_QUEUE - 1].encode())
+    migrated = reopen(storage)
+    try:
+        assert _queue(migrated) == _queue(reference)
+        at = REVIEW_START + dt.timedelta(hours=4)
+        for store in (migrated, reference):
+            with store.unit_of_work() as unit:
+                waiting = unit.incidents.get(records.incidents[0].id)
+                returned = waiting.under_review(ReviewState.RETURNED, "sgt.lopez", at, "?")
+                unit.incidents.update(returned.under_review(ReviewState.SUBMITTED, "ofc.reyes", at))
+        found = _queue(migrated)
+    finally:
+        close(migrated)
+    assert found == _queue(reference)
+    assert [i.number for i in found] == [incident_number(2025, n) for n in (2, 3, 1, 8)]
+
+
+def _queue(store: Storage) -> list[Incident]:
+    with store.unit_of_work() as unit:
+        return unit.queries.review_queue()
 
 
 def test_a_schema_holding_other_tables_is_refused():

@@ -11,7 +11,6 @@ import sys
 import tomllib
 from pathlib import Path
 
-import attrs
 import pytest
 import sro_core_report.plugin
 from report_support import (
@@ -30,8 +29,8 @@ from sro_core_report import ReportHtmlExporter, render_html
 
 from sro_core import PluginHost
 from sro_core.builtin import BUILTIN_PLUGINS
-from sro_core.domain import Audience, DomainError
-from sro_core.ports import ExportInput
+from sro_core.domain import Actor, Audience, DomainError
+from sro_core.ports import ExportContext, ExportInput
 
 PLUGIN = Path(__file__).resolve().parents[1]
 REPO = PLUGIN.parents[1]
@@ -215,32 +214,18 @@ def test_a_school_year_report_has_a_column_per_month(town: Town) -> None:
     assert "SRO program MOU" in cells  # due in May 2027, within the school year
 
 
-def test_the_exporter_takes_exactly_one_report_for_its_audience(town: Town) -> None:
-    """Records that are not one report for the named audience, or options, are refused."""
+def test_the_exporter_draws_one_report_for_its_audience_and_takes_no_options(town: Town) -> None:
+    """A report read for another audience than the export's, or any option, is refused."""
     exporter = ReportHtmlExporter()
     report = town.program.program_report(CHIEF, period=MARCH, label="March 2026")
+    now = report.generated_at
 
-    def write(
-        records: list[dict[str, object]],
-        audience: Audience = Audience.DEPARTMENT,
-        options: dict[str, str] | None = None,
-    ) -> int:
-        return exporter.write(
-            records,
-            io.BytesIO(),
-            fields=("report",),
-            audience=audience,
-            program=town.program,
-            options=options or {},
-        )
+    def write(actor: Actor = CHIEF, options: dict[str, str] | None = None) -> int:
+        context = ExportContext(actor, town.program, now, options or {})
+        return exporter.write(report, io.BytesIO(), context)
 
-    with pytest.raises(TypeError, match="ProgramReport"):
-        write([{"report": "March"}])
-    with pytest.raises(ValueError, match="one report per page"):
-        write([{"report": report}, {"report": report}])
-    with pytest.raises(ValueError, match="aggregate"):
-        write([{"report": report}], Audience.AGGREGATE)
+    with pytest.raises(ValueError, match="read for the department audience, not for aggregate"):
+        write(ANALYST)
     with pytest.raises(DomainError, match="takes no options \\(got colour\\)"):
-        write([{"report": report}], options={"colour": "grey"})
-    assert write([]) == 0
-    assert write([{"report": attrs.evolve(report, audience=Audience.PARTNER)}], Audience.PARTNER)
+        write(options={"colour": "grey"})
+    assert write() == 1

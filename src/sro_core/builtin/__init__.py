@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["BUILTIN_PLUGINS"]
+
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "sro_core.builtin.memory",
     "sro_core.builtin.sqlite",

@@ -7,15 +7,23 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Mapping, Sequence
-from typing import IO, cast
+from types import MappingProxyType
+from typing import IO
 
 from sro_core.domain import Audience
 from sro_core.hookspecs import hookimpl
-from sro_core.ports import Exporter, ExporterRegistry, ProgramContext, spreadsheet_safe
+from sro_core.ports import (
+    FORMULA_START,
+    FORMULAS_OPTION,
+    ExportContext,
+    ExporterRegistry,
+    RowExporter,
+    Rows,
+    spreadsheet_safe,
+)
 
 
-class CsvExporter(Exporter):
+class CsvExporter(RowExporter):
     """Comma-separated values with a header row (RFC 4180), one record per row.
 
     A text cell a spreadsheet would run as a formula is written with a leading ``'``
@@ -25,53 +33,41 @@ class CsvExporter(Exporter):
     name = "csv"
     media_type = "text/csv"
     audiences = frozenset(Audience)
+    known_options = MappingProxyType(
+        {FORMULAS_OPTION: "raw: keep cells a spreadsheet would run as formulas as written"}
+    )
 
-    def write(
-        self,
-        records: Iterable[Mapping[str, object]],
-        out: IO[str] | IO[bytes],
-        *,
-        fields: Sequence[str],
-        audience: Audience,
-        program: ProgramContext,
-        options: Mapping[str, str],
-    ) -> int:
+    def write(self, records: Rows, out: IO[str], context: ExportContext) -> int:
         """Write a header, then each record as a row; None is an empty cell."""
-        del audience, program
-        writer = csv.DictWriter(
-            cast("IO[str]", out), fieldnames=list(fields), lineterminator="\r\n"
-        )
-        writer.writeheader()
+        fields, options = records.columns, context.options
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(fields)
         count = 0
+        risky, safe = FORMULA_START, spreadsheet_safe
         for record in records:
-            writer.writerow({f: spreadsheet_safe(record.get(f), options) for f in fields})
+            # Only a text starting as a formula would can change: the rest is written as it is.
+            cells = [record.get(f) for f in fields]
+            writer.writerow(
+                [safe(c, options) if isinstance(c, str) and c[:1] in risky else c for c in cells]
+            )
             count += 1
         return count
 
 
-class JsonLinesExporter(Exporter):
+class JsonLinesExporter(RowExporter):
     """JSON lines: one JSON object per line, keys in the column order."""
 
     name = "jsonl"
     media_type = "application/x-ndjson"
     audiences = frozenset(Audience)
 
-    def write(
-        self,
-        records: Iterable[Mapping[str, object]],
-        out: IO[str] | IO[bytes],
-        *,
-        fields: Sequence[str],
-        audience: Audience,
-        program: ProgramContext,
-        options: Mapping[str, str],
-    ) -> int:
+    def write(self, records: Rows, out: IO[str], context: ExportContext) -> int:
         """Write each record as one line of JSON."""
-        del audience, program, options
-        text = cast("IO[str]", out)  # binary is false: the program hands a text stream
+        del context
+        fields = records.columns
         count = 0
         for record in records:
-            text.write(json.dumps({f: record[f] for f in fields}, ensure_ascii=False) + "\n")
+            out.write(json.dumps({f: record[f] for f in fields}, ensure_ascii=False) + "\n")
             count += 1
         return count
 

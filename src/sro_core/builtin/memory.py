@@ -37,6 +37,7 @@ from sro_core.domain import (
     Person,
     PersonKind,
     Referral,
+    ReviewState,
     School,
     SchoolYear,
     TriadRole,
@@ -83,6 +84,7 @@ from sro_core.ports import (
     incident_after,
     page_of,
     read_incident_cursor,
+    waiting_order,
 )
 from sro_core.serialization import unstructure
 
@@ -465,6 +467,15 @@ class _Queries(Queries):
     ) -> PageOf[Mapping[str, Any]]:
         found = self.find_incidents(where, page)
         return PageOf(tuple(unstructure(i) for i in found.items), found.next)
+
+    def review_queue(self) -> list[Incident]:
+        waiting = [
+            incident
+            for incident in self.unit.state.tables["incidents"].values()
+            if incident.review is ReviewState.SUBMITTED
+            and incident.status is not IncidentStatus.DRAFT
+        ]
+        return sorted(waiting, key=waiting_order)
 
     def monthly_counts(self, period: Period) -> list[MonthlyCount]:
         calendar = self.unit.storage.settings.calendar

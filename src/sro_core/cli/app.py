@@ -43,6 +43,7 @@ from sro_core.domain import (
     RuleViolation,
     School,
 )
+from sro_core.errors import StoreMissing as StoreMissing
 from sro_core.plugins import PluginHost, SroPluginWarning
 from sro_core.policy import may
 from sro_core.ports import IncidentFilter, NotFound, Page
@@ -275,10 +276,6 @@ class Session:
         """Return the id of the incident a number or an id names."""
         key = as_uuid(text)
         return key if key is not None else self.incident(text).value.id
-
-
-class StoreMissing(DomainError):
-    """The store a command names does not exist (``sro init`` creates one)."""
 
 
 def missing_store(url: str) -> None:

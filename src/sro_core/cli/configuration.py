@@ -15,7 +15,9 @@ The file is TOML, read with the standard library's ``tomllib``; every key is opt
     delivery_timeout_seconds = 10               # a notifier's own: timeout_seconds
     claim_batch = 10
     retention_days = 30                         # delivered events kept before pruning
-    audit_key_file = "/etc/sro/audit.key"       # else $SRO_AUDIT_KEY (audit_key_variable)
+    review = "off"                              # "on": supervisors review reports
+    audit_key_file = "/etc/sro/audit.key"       # else the variable named below
+    audit_key_variable = "SRO_AUDIT_KEY"
     audit_retired_key_files = ["/etc/sro/audit-2025.key"]  # keys used before: verify only
     audit_checkpoints = "/mnt/evidence/sro"     # default: a folder in the user data folder
     audit_checkpoint_every = 1000               # entries; 0: never by count
@@ -36,7 +38,10 @@ The file is TOML, read with the standard library's ``tomllib``; every key is opt
     [actor]                                     # as --as ACTOR-ID
     id = "principal.hs"                         # an actor of the store's directory
 
-An unknown key is an error, so a misspelt setting is never silently ignored.
+The file's tables are attrs classes (:class:`ConfigFile`, :class:`ProgramTable`,
+:class:`ActorTable`) structured by the one converter (:mod:`sro_core.serialization`), which
+refuses a key that is no setting, so a misspelt setting is never silently ignored, and a value
+of the wrong kind. Each error names the file, the key and the value.
 """
 
 from __future__ import annotations
@@ -45,57 +50,155 @@ import datetime as dt
 import hashlib
 import tomllib
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import attrs
 import platformdirs
 
-from sro_core.domain import DomainError
+from sro_core.domain import RuleViolation
+from sro_core.errors import ConfigurationError as ConfigurationError
+from sro_core.errors import SroError
+from sro_core.serialization import UNKNOWN_FIELD, StructureError, structure
 from sro_core.service import NotifierSetting, ProgramSettings
 
 APP_NAME = "sro-core"
 """The folder name ``platformdirs`` gives the command's data and configuration."""
 
-_TOP = frozenset({"store", "program", "actor"})
-_PROGRAM = frozenset(
-    {
-        "name",
-        "time_zone",
-        "agency_ori",
-        "suppression_threshold",
-        "dispatch_after_commit",
-        "max_delivery_attempts",
-        "retry_backoff_seconds",
-        "delivery_timeout_seconds",
-        "claim_batch",
-        "retention_days",
-        "review",
-        "notifiers",
-        "audit_key_file",
-        "audit_key_variable",
-        "audit_retired_key_files",
-        "audit_checkpoints",
-        "audit_signing_key_file",
-        "audit_public_key_file",
-        "audit_checkpoint_every",
-        "audit_checkpoint_minutes",
-    }
-)
-_ACTOR = frozenset({"id"})
 _DIRECTORY_KEYS = frozenset({"role", "name", "schools", "partner", "permissions"})
 
 
-class ConfigurationError(DomainError):
-    """The configuration file cannot be read, or holds a key or value the command cannot use."""
+def _positive(_instance: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
+    if value is not None and value <= 0:
+        unit = "days" if attribute.name.endswith("_days") else "seconds"
+        raise RuleViolation(attribute.name, value, f"a positive number of {unit}")
+
+
+def _not_negative(_instance: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
+    if value is not None and value < 0:
+        raise RuleViolation(attribute.name, value, "0 (never) or more minutes")
+
+
+def _seconds(value: float) -> dt.timedelta:
+    return dt.timedelta(seconds=value)
+
+
+def _days(value: float) -> dt.timedelta:
+    return dt.timedelta(days=value)
+
+
+def _minutes(value: int) -> dt.timedelta:
+    return dt.timedelta(minutes=value)
+
+
+def _notifiers(entries: tuple[Any, ...]) -> tuple[NotifierSetting, ...]:
+    """Return the notifiers of ``[[program.notifiers]]`` tables; options are kept as text."""
+    notifiers = []
+    for n, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            raise RuleViolation(f"notifiers[{n}]", entry, "a [[program.notifiers]] table")
+        kind = entry.get("kind")
+        if not isinstance(kind, str):
+            raise RuleViolation(f"notifiers[{n}].kind", kind, "each notifier names its kind")
+        timeout = entry.get("timeout_seconds")
+        if timeout is not None and (
+            isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0
+        ):
+            raise RuleViolation(
+                f"notifiers[{n}].timeout_seconds", timeout, "a positive number of seconds"
+            )
+        options = tuple(
+            sorted(
+                (key, value if isinstance(value, str) else str(value).lower())
+                for key, value in _flat(entry)
+                if key not in {"kind", "timeout_seconds"}
+            )
+        )
+        notifiers.append(
+            NotifierSetting(kind, options, None if timeout is None else _seconds(timeout))
+        )
+    return tuple(notifiers)
+
+
+def _flat(table: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, object]]:
+    """Yield a table's keys and values; a nested table's keys are dotted (``routes.a.to``)."""
+    for key, value in table.items():
+        if isinstance(value, dict):
+            yield from _flat(value, f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}", value
+
+
+def _setting(name: str, read: Callable[[Any], object], **field: Any) -> Any:
+    """Return a table field that sets the program setting ``name`` to ``read(value)``."""
+    return attrs.field(default=None, metadata={"setting": (name, read)}, **field)
 
 
 @attrs.frozen
-class ActorSetting:
-    """Whom the command acts as: an actor id of the store's directory (as ``--as``)."""
+class ProgramTable:
+    """The ``[program]`` table: the program's settings as the file names them; None: not set.
+
+    A key sets the :class:`~sro_core.service.ProgramSettings` field of its name, but those
+    that name their unit (``retry_backoff_seconds`` sets ``retry_backoff``). ``notifiers`` are
+    ``[[program.notifiers]]`` tables: a ``kind``, an optional ``timeout_seconds``, and options
+    (every other key, as text; a nested table's keys dotted).
+    """
+
+    name: str | None = None
+    time_zone: str | None = None
+    agency_ori: str | None = None
+    suppression_threshold: int | None = None
+    dispatch_after_commit: bool | None = None
+    max_delivery_attempts: int | None = None
+    retry_backoff_seconds: float | None = _setting("retry_backoff", _seconds, validator=_positive)
+    delivery_timeout_seconds: float | None = _setting(
+        "delivery_timeout", _seconds, validator=_positive
+    )
+    claim_batch: int | None = None
+    retention_days: float | None = _setting("retention", _days, validator=_positive)
+    review: str | None = None
+    notifiers: tuple[Any, ...] | None = _setting("notifiers", _notifiers)
+    audit_key_file: str | None = None
+    audit_key_variable: str | None = None
+    audit_retired_key_files: tuple[str, ...] | None = None
+    audit_checkpoints: str | None = None
+    audit_signing_key_file: str | None = None
+    audit_public_key_file: str | None = None
+    audit_checkpoint_every: int | None = None
+    audit_checkpoint_minutes: int | None = _setting(
+        "audit_checkpoint_interval", _minutes, validator=_not_negative
+    )
+
+    def settings(self) -> ProgramSettings:
+        """Return the program's settings: what the table sets, and the defaults for the rest."""
+        given: dict[str, Any] = {}
+        for field in attrs.fields(ProgramTable):
+            value = getattr(self, field.name)
+            if value is not None:
+                name, read = field.metadata.get("setting", (field.name, None))
+                given[name] = value if read is None else read(value)
+        return ProgramSettings(**given)
+
+
+@attrs.frozen
+class ActorTable:
+    """The ``[actor]`` table: whom the command acts as (as ``--as``)."""
 
     id: str | None = None
+
+
+@attrs.frozen
+class ConfigFile:
+    """The configuration file as written: the store, the ``[program]`` and ``[actor]`` tables."""
+
+    store: str | None = None
+    program: ProgramTable = ProgramTable()
+    actor: ActorTable = ActorTable()
+
+
+ActorSetting = ActorTable
+"""Whom the command acts as: an actor id of the store's directory (as ``--as``)."""
 
 
 @attrs.frozen
@@ -154,132 +257,41 @@ def load_configuration(path: Path | None) -> Configuration:
 
 
 def _configuration(data: dict[str, Any], path: Path) -> Configuration:
-    _known(data, _TOP, "", path)
-    store = data.get("store")
-    if store is not None and not isinstance(store, str):
-        raise ConfigurationError(f"config {path}: store: a storage URL is text")
-    program = _table(data, "program", path)
-    actor = _table(data, "actor", path)
-    return Configuration(_settings(program, path), store, _actor(actor, path), path)
-
-
-def _table(data: dict[str, Any], key: str, path: Path) -> dict[str, Any]:
-    value = data.get(key, {})
-    if not isinstance(value, dict):
-        raise ConfigurationError(f"config {path}: [{key}] is a table")
-    return value
-
-
-def _known(data: dict[str, Any], keys: frozenset[str], prefix: str, path: Path) -> None:
-    for key in sorted(set(data) - keys):
-        raise ConfigurationError(f"config {path}: {prefix}{key}: not a setting the command knows")
-
-
-def _typed(data: dict[str, Any], key: str, kind: type, path: Path, prefix: str) -> Any:
-    value = data[key]
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise ConfigurationError(f"config {path}: {prefix}{key}: must be {kind.__name__}")
-    return value
-
-
-def _settings(program: dict[str, Any], path: Path) -> ProgramSettings:
-    _known(program, _PROGRAM, "program.", path)
-    kinds: dict[str, type] = {
-        "name": str,
-        "time_zone": str,
-        "agency_ori": str,
-        "suppression_threshold": int,
-        "dispatch_after_commit": bool,
-        "max_delivery_attempts": int,
-        "claim_batch": int,
-        "review": str,
-        "audit_key_file": str,
-        "audit_key_variable": str,
-        "audit_checkpoints": str,
-        "audit_signing_key_file": str,
-        "audit_public_key_file": str,
-        "audit_checkpoint_every": int,
-    }
-    values = {
-        key: _typed(program, key, kind, path, "program.")
-        for key, kind in kinds.items()
-        if key in program
-    }
-    times = {
-        "retry_backoff_seconds": ("retry_backoff", 1),
-        "delivery_timeout_seconds": ("delivery_timeout", 1),
-        "retention_days": ("retention", 86400),
-    }
-    for key, (setting, unit) in times.items():
-        if key in program:
-            values[setting] = _time(program[key], unit, f"config {path}: program.{key}")
-    if "audit_checkpoint_minutes" in program:
-        minutes = _typed(program, "audit_checkpoint_minutes", int, path, "program.")
-        if minutes < 0:
+    for table in ("program", "actor"):
+        if not isinstance(data.get(table, {}), dict):
             raise ConfigurationError(
-                f"config {path}: program.audit_checkpoint_minutes: 0 (never) or more minutes"
+                f"config {path}: {table}: a [{table}] table (got {data[table]!r})"
             )
-        values["audit_checkpoint_interval"] = dt.timedelta(minutes=minutes)
-    if "audit_retired_key_files" in program:
-        files = program["audit_retired_key_files"]
-        if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
-            raise ConfigurationError(
-                f"config {path}: program.audit_retired_key_files: a list of file names"
-            )
-        values["audit_retired_key_files"] = tuple(files)
-    if "notifiers" in program:
-        values["notifiers"] = _notifiers(program["notifiers"], path)
-    try:
-        return ProgramSettings(**values)
-    except DomainError as error:
-        raise ConfigurationError(f"config {path}: program.{error}") from None
-
-
-def _notifiers(entries: object, path: Path) -> tuple[NotifierSetting, ...]:
-    if not isinstance(entries, list):
-        raise ConfigurationError(f"config {path}: program.notifiers: a list of [[tables]]")
-    notifiers = []
-    for n, entry in enumerate(entries):
-        where = f"config {path}: program.notifiers[{n}]"
-        if not isinstance(entry, dict) or not isinstance(entry.get("kind"), str):
-            raise ConfigurationError(f"{where}: a table with a kind")
-        options = tuple(
-            sorted(
-                (key, value if isinstance(value, str) else str(value).lower())
-                for key, value in _flat(entry)
-                if key not in {"kind", "timeout_seconds"}
-            )
-        )
-        timeout = None
-        if "timeout_seconds" in entry:
-            timeout = _time(entry["timeout_seconds"], 1, f"{where}.timeout_seconds")
-        notifiers.append(NotifierSetting(entry["kind"], options, timeout))
-    return tuple(notifiers)
-
-
-def _flat(table: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, object]]:
-    """Yield a table's keys and values; a nested table's keys are dotted (``routes.a.to``)."""
-    for key, value in table.items():
-        if isinstance(value, dict):
-            yield from _flat(value, f"{prefix}{key}.")
-        else:
-            yield f"{prefix}{key}", value
-
-
-def _time(value: object, unit: int, where: str) -> dt.timedelta:
-    """Return a positive number of seconds (``unit`` 1) or days (86400) as a time."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        name = "seconds" if unit == 1 else "days"
-        raise ConfigurationError(f"{where}: a positive number of {name}")
-    return dt.timedelta(seconds=value * unit)
-
-
-def _actor(actor: dict[str, Any], path: Path) -> ActorSetting:
-    kept = sorted(set(actor) & _DIRECTORY_KEYS)
+    kept = sorted(set(data.get("actor", {})) & _DIRECTORY_KEYS)
     if kept:
         raise ConfigurationError(
             f"config {path}: actor.{kept[0]}: an actor's role, scope and permissions are kept"
             " in the store's directory (sro actors add / change); give only actor.id here"
         )
-    _known(actor, _ACTOR, "actor.", path)
-    return ActorSetting(id=_typed(actor, "id", str, path, "actor.") if "id" in actor else None)
+    try:
+        written = structure(data, ConfigFile)
+        settings = written.program.settings()
+    except StructureError as error:
+        listing = "; ".join(
+            f"{problem.field}: {_rule(problem.rule)} (got {_given(data, problem.field)!r})"
+            for problem in error.problems
+        )
+        raise ConfigurationError(f"config {path}: {listing}") from None
+    except SroError as error:
+        raise ConfigurationError(f"config {path}: program.{error}") from None
+    return Configuration(settings, written.store, written.actor, path)
+
+
+def _rule(rule: str) -> str:
+    return "not a setting the command knows" if rule == UNKNOWN_FIELD else rule
+
+
+def _given(data: Mapping[str, Any], field: str) -> object:
+    """Return the value the file holds at a problem's path (``program.notifiers[0].kind``)."""
+    value: object = data
+    for part in field.replace("[", ".[").split("."):
+        if isinstance(value, Mapping) and part in value:
+            value = value[part]
+        elif isinstance(value, list) and part.startswith("[") and part[1:-1].isdigit():
+            value = value[int(part[1:-1])]
+    return value

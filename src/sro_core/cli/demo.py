@@ -14,16 +14,13 @@ from sro_core.cli.output import plural
 from sro_core.cli.reporting import ReportPluginMissing, school_year_span, write_report
 from sro_core.demo import DEFAULT_SEED, DEFAULT_YEAR, StoryClock, Tally, build_school_year
 from sro_core.demo.town import PROGRAM_NAME, SERGEANT
-from sro_core.domain import ActorEntry, ActorRole, DomainError, SchoolYear
+from sro_core.domain import ActorEntry, ActorRole, SchoolYear
+from sro_core.errors import StoreNotEmpty as StoreNotEmpty
 from sro_core.ports import shown_url
 from sro_core.service import NotifierSetting, ProgramSettings
 
 DEMO_NOTIFIERS = (NotifierSetting("log", (("level", "DEBUG"),)),)
 """The demo's only notifier: log lines at DEBUG, quiet unless ``--debug`` shows the log."""
-
-
-class StoreNotEmpty(DomainError):
-    """The demo builds its school year in an empty store only."""
 
 
 @click.command("demo")
@@ -78,12 +75,15 @@ def demo(
     task forces and county behavioral health as partners under agreements; thousands of
     community contacts and education activities; hundreds of incidents, from parking
     complaints to juvenile arrests, with the seasons of a school year; referrals and their
-    outcomes; a lockdown drill and a real lockdown.
+    outcomes; a lockdown drill and a real lockdown. The sergeant reviews every report: most
+    are approved, a few returned with a comment and corrected, and the year's last report
+    still waits for review at its end.
 
     Everything goes through the Program's commands, with the program's clock set to the
     story's times, into the store (--store, else the default SQLite file), which must be
     empty. The configuration's program settings are used (its name too, if one is set),
-    but events go only to the log notifier, at DEBUG, and are dispatched once at the end.
+    but the program reviews reports (review = "on"), and events go only to the log notifier,
+    at DEBUG, and are dispatched once at the end.
     The same --seed, --scale and --school-year always build the same records.
     The store's URL and then the path of the program report of the year are the last two
     lines printed; without the report plugin the data is still built, the command says how
@@ -95,7 +95,9 @@ def demo(
         _reset(session, assume_yes=yes)
     year = SchoolYear(school_year)
     clock = StoryClock()
-    settings = attrs.evolve(session.settings, notifiers=DEMO_NOTIFIERS, dispatch_after_commit=False)
+    settings = attrs.evolve(
+        session.settings, notifiers=DEMO_NOTIFIERS, dispatch_after_commit=False, review="on"
+    )
     if settings.name == ProgramSettings().name:
         settings = attrs.evolve(settings, name=PROGRAM_NAME)
     program = session.open(settings=settings, clock=clock, create=True)
@@ -138,6 +140,18 @@ def demo(
         f"{plural(tally.crisis_messages, 'message')}; "
         f"{summary.events_delivered} events delivered; store: {shown_url(session.store_url)}"
     )
+    review = summary.review
+    output_.stage(
+        f"review: {plural(review.submitted, 'submission')}, {review.approved} approved, "
+        f"{review.returned} returned with a comment, {len(summary.waiting)} waiting at the "
+        "year's end"
+    )
+    if session.settings.review != "on":
+        output_.note(
+            "the demo's program reviews reports: put review = \"on\" in the configuration's "
+            "[program] table to work its queue with sro review (and to send only approved "
+            "reports to NIBRS)"
+        )
     first = program.register_first_supervisor(user())
     if first is not None:
         program.register_actor(

@@ -34,11 +34,11 @@ from sro_core.cli.arguments import Chosen
 from sro_core.cli.output import plural
 from sro_core.domain import (
     CommunityContact,
-    DomainError,
     EducationActivity,
     Incident,
     Problem,
 )
+from sro_core.errors import ImportStopped as ImportStopped
 from sro_core.serialization import StructureError, json_value, structure
 from sro_core.service import (
     BUNDLE_KINDS,
@@ -70,10 +70,6 @@ _TEXT_TYPES = (str, dt.date, dt.datetime, uuid.UUID, decimal.Decimal)
 LONGEST_LINE = 4 * 1024 * 1024
 """The longest line an import file may have, in bytes (a record of the longest narrative fits)."""
 _BOM = b"\xef\xbb\xbf"
-
-
-class ImportStopped(DomainError):
-    """Storing stopped partway: the message says which rows were stored and which were not."""
 
 
 @attrs.frozen
@@ -275,8 +271,10 @@ def _csv_row(line: int, names: list[str], cells: list[str], columns: dict[str, A
 
 
 def _problem_line(line: int, problem: Problem) -> str:
+    """Name the line, the field (none for a problem of the whole line), the rule and the value."""
     got = "" if problem.value is None else f" (got {problem.value!r})"
-    return f"line {line}: {problem.field}: {problem.rule}{got}"
+    field = "" if problem.field == "$" else f"{problem.field}: "
+    return f"line {line}: {field}{problem.rule}{got}"
 
 
 @contextlib.contextmanager

@@ -7,14 +7,10 @@ import click
 from sro_core.cli.app import Session, pass_session, user
 from sro_core.cli.arguments import as_uuid
 from sro_core.cli.output import format_option, plural
-from sro_core.domain import DomainError
+from sro_core.errors import AuditBroken as AuditBroken
 from sro_core.ports import shown_url
 from sro_core.service import DispatchReport
 from sro_core.service.anchors import checkpoint_document
-
-
-class AuditBroken(DomainError):
-    """The audit trail does not verify."""
 
 
 @click.command("init")

@@ -247,13 +247,26 @@ def fitted_widths(
     return widths
 
 
-def _wrapped(cell: str, width: int) -> list[str]:
+class _CodeWrapper(textwrap.TextWrapper):
+    """Wraps at spaces, and inside a word too long for its column after a code's separators.
+
+    ``drugs.possession``, ``nibrs/2019/nibrs-codes.xsd#Type`` or ``school_discipline`` break
+    after ``.``, ``/``, ``#``, ``_`` or ``:`` (a dot only before a letter, so ``2019.1`` stays
+    whole) before any word is cut between two letters.
+    """
+
+    wordsep_re = re.compile(r"(\s+|\S*?(?:[/#_:]|\.(?=[^\W\d]))(?=\w))")
+
+
+def wrapped(cell: str, width: int) -> list[str]:
+    """Return a cell's lines in a column of ``width``: its own lines, each wrapped to fit."""
     lines: list[str] = []
+    wrapper = _CodeWrapper(width, break_on_hyphens=True)
     for part in cell.splitlines() or [""]:
         if cell_len(part) <= width:
             lines.append(part)
         else:
-            lines.extend(textwrap.wrap(part, width, break_on_hyphens=False) or [""])
+            lines.extend(wrapper.wrap(part) or [""])
     return lines
 
 
@@ -374,7 +387,7 @@ class Output:
         if wrap:
             click.echo(gap.join("─" * w for w in widths))
         for r in flat:
-            parts = [_wrapped(c, w) for c, w in zip(r, widths, strict=True)]
+            parts = [wrapped(c, w) for c, w in zip(r, widths, strict=True)]
             for n in range(max(len(p) for p in parts) if parts else 0):
                 line = gap.join(
                     _pad(p[n] if n < len(p) else "", w) for p, w in zip(parts, widths, strict=True)

@@ -1,8 +1,8 @@
 """``sro export`` and ``sro report``: records in a registered format, and the program report.
 
-Both write the file they are given whole or not at all (:func:`sro_core.files.written_whole`):
-a refused or failed run leaves an existing file as it was, and the store's own files are never
-a target. Formats may place files beside it: the NIBRS ledger goes next to the export.
+Both hand the file they are given to the program, which writes it whole or not at all
+(:func:`sro_core.files.written_whole`): a refused or failed run leaves an existing file as it
+was, and the store's own files are never a target.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import json
 import sys
 import uuid
 from pathlib import Path
-from typing import IO, Any, cast
 
 import attrs
 import click
@@ -21,23 +20,25 @@ from sro_core.cli.app import Session, pass_session
 from sro_core.cli.arguments import MONTH, WHEN, Chosen
 from sro_core.cli.codes import Coded, code_help
 from sro_core.cli.output import plural
-from sro_core.domain import Actor, DomainError, IncidentStatus, SchoolYear
-from sro_core.files import check_target, store_files, written_whole
+from sro_core.domain import Actor, IncidentStatus, SchoolYear
+from sro_core.errors import ReportPluginMissing as ReportPluginMissing
+from sro_core.files import Target, check_target, store_files, written_whole
 from sro_core.policy import may
 from sro_core.ports import ExportInput, IncidentFilter, Page, Period, UnknownExporter
 from sro_core.serialization import unstructure
 from sro_core.service import Action, Program, RecordKind
 
+CRDC_UNREVIEWED = (
+    "the CRDC counts include reports a supervisor has not approved yet: a student was referred"
+    " or arrested whether or not the report of it has been approved"
+)
+"""What a CRDC export of a program that reviews reports says of the reports it counts."""
 REPORT_FORMAT = "report-html"
 """The exporter the report plugin registers."""
 REPORT_HINT = (
     "the program report needs the report plugin: pip install sro-core-report "
     "(from plugins/sro-core-report in this repository)"
 )
-
-
-class ReportPluginMissing(DomainError):
-    """The report plugin is not installed."""
 
 
 @attrs.frozen
@@ -136,13 +137,10 @@ def write_report(
     """
     target = output or Path(f"sro-report-{span.label}.html")
     try:
-        with (
-            written_whole(target, binary=True, protected=store_files(session.store_url)) as out,
-            session.output.progress("writing the program report"),
-        ):
+        with session.output.progress("writing the program report"):
             program.report(
                 actor,
-                cast("IO[bytes]", out),
+                target,
                 period=span.period,
                 label=span.title,
                 school_id=school_id,
@@ -264,7 +262,7 @@ _ROW_NOUNS = {
     "options",
     multiple=True,
     metavar="KEY=VALUE",
-    help="A setting of the format itself, such as period=2026-09 or ledger=PATH (repeat).",
+    help="A setting of the format itself, such as period=2026-09 or against=ledger (repeat).",
 )
 @click.option(
     "--output",
@@ -391,8 +389,6 @@ def _export(
     protected = store_files(session.store_url)
     if output is not None and str(output) != "-":
         check_target(output, protected)  # before the store is opened
-    if settings.get("ledger"):
-        check_target(Path(settings["ledger"]), protected)  # the NIBRS ledger is appended to
     program, actor = session.program, session.actor
     exporter = program.plugins.exporter_registry().get(format_name)
     if exporter.takes is ExportInput.REPORT:
@@ -408,22 +404,20 @@ def _export(
         )
         session.output.line(str(path))
         return
-    binary = exporter.binary
     year = SchoolYear(school_year) if school_year is not None else None
-    if exporter.takes is ExportInput.CRDC_COUNTS and year is None:
-        year = latest_school_year(session)
-        session.output.note(f"CRDC counts of school year {year} (--school-year chooses another)")
+    if exporter.takes is ExportInput.CRDC_COUNTS:
+        year = _crdc_year(session, program, year)
     noun = {
         ExportInput.INCIDENTS: "incident",
         ExportInput.CRDC_COUNTS: "school row",
     }.get(exporter.takes, _ROW_NOUNS[kind])
 
-    def write(out: IO[str] | IO[bytes]) -> int:
+    def write(to: Target) -> int:
         with session.output.progress(f"exporting {kind.value}"):
             return program.export(
                 actor,
                 format_name,
-                out,
+                to,
                 kind=kind,
                 where=where,
                 period=period,
@@ -432,14 +426,21 @@ def _export(
             )
 
     if output is None or str(output) == "-":
-        stream: IO[Any] = sys.stdout.buffer if binary else sys.stdout
-        rows = write(stream)
-        stream.flush()
+        rows = write(sys.stdout)
         session.output.note(f"exported {plural(rows, noun)} as {format_name}")
         return
-    with written_whole(output, binary=binary, protected=protected) as out:
-        rows = write(out)
+    rows = write(output)  # written whole: a failed export leaves the file as it was
     session.output.line(f"exported {plural(rows, noun)} as {format_name} to {output}")
+
+
+def _crdc_year(session: Session, program: Program, year: SchoolYear | None) -> SchoolYear:
+    """Return the school year a CRDC export counts, and say what it counts (unreviewed too)."""
+    if year is None:
+        year = latest_school_year(session)
+        session.output.note(f"CRDC counts of school year {year} (--school-year chooses another)")
+    if program.settings.review == "on":
+        session.output.note(CRDC_UNREVIEWED)
+    return year
 
 
 COMMANDS: tuple[click.Command, ...] = (export, report)

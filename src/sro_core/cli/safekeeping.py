@@ -6,11 +6,7 @@ import click
 
 from sro_core.cli.app import Session, pass_session
 from sro_core.cli.output import format_option
-from sro_core.domain import DomainError
-
-
-class StoreUnwell(DomainError):
-    """``sro doctor`` found something wrong with the store."""
+from sro_core.errors import StoreUnwell as StoreUnwell
 
 
 @click.command("doctor")

@@ -7,38 +7,8 @@ from collections.abc import Iterable, Iterator, Mapping
 
 import attrs
 
-
-class UnknownCodeError(ValueError):
-    """A value is not one of the codes of the code table it must come from.
-
-    ``table`` is the table's name, ``version`` its version, ``value`` the rejected value and
-    ``field`` (when known) the path of the field that held it, e.g. ``offenses[0].ucr_code``.
-    """
-
-    def __init__(self, table: str, version: str, value: str, field: str | None = None) -> None:
-        self.table = table
-        self.version = version
-        self.value = value
-        self.field = field
-        kind = table.rsplit(".", 1)[-1].replace("_", " ")
-        message = f"{kind} code {value!r} is not in code table {table!r} {version}"
-        super().__init__(f"{field}: {message}" if field else message)
-
-    def __reduce__(self) -> tuple[type[UnknownCodeError], tuple[str, str, str, str | None]]:
-        return (type(self), (self.table, self.version, self.value, self.field))
-
-
-class UnknownCodeTableError(LookupError):
-    """A code table was asked for by a name that the registry does not hold."""
-
-    def __init__(self, name: str, known: Iterable[str] = ()) -> None:
-        self.name = name
-        self.known = tuple(known)
-        listing = ", ".join(self.known) if self.known else "none"
-        super().__init__(f"no code table named {name!r} (known tables: {listing})")
-
-    def __reduce__(self) -> tuple[type[UnknownCodeTableError], tuple[str, tuple[str, ...]]]:
-        return (type(self), (self.name, self.known))
+from sro_core.errors import UnknownCodeError as UnknownCodeError
+from sro_core.errors import UnknownCodeTableError as UnknownCodeTableError
 
 
 @attrs.frozen

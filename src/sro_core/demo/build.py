@@ -7,6 +7,9 @@ time order with the program's clock set to each moment, so the audit trail and t
 carry the story's times. Everything is drawn from one seeded generator and every id from
 another, so the same seed tells the same story. One incident is recorded wrong for NIBRS on
 purpose (:data:`~sro_core.demo.casebook.NIBRS_SLIP`); :attr:`DemoSummary.nibrs_slips` names it.
+Where the program reviews reports, the sergeant reviews them as they come
+(:mod:`sro_core.demo.review`); the year's last report, :attr:`DemoSummary.late_report`, comes
+after the sergeant's last review of the year and still waits at its end.
 """
 
 from __future__ import annotations
@@ -33,11 +36,13 @@ from sro_core.demo.casebook import (
     shoplifting,
     suspicious_activity,
     threat,
+    vandalism,
     welfare_check,
 )
 from sro_core.demo.community import ACTIVITIES, CONTACTS, ContactKind
 from sro_core.demo.crises import DRILL_SCRIPT, LOCKDOWN_SCRIPT, Line
 from sro_core.demo.people import Ids, Roster, adult
+from sro_core.demo.review import ReviewDesk, ReviewTally
 from sro_core.demo.school_year import DAY, SchoolCalendar, Volumes, poisson
 from sro_core.demo.town import (
     PRIMARY,
@@ -148,6 +153,12 @@ class DemoSummary:
     events_delivered: int
     nibrs_slips: tuple[str, ...] = ()
     """The numbers of the incidents recorded wrong for NIBRS on purpose (:data:`NIBRS_SLIP`)."""
+    review: ReviewTally = attrs.field(factory=ReviewTally)
+    """What the sergeant's review did (nothing where the program does not review reports)."""
+    waiting: tuple[str, ...] = ()
+    """The numbers of the reports still waiting for review at the year's end, oldest first."""
+    late_report: str = ""
+    """The number of the year's last report, submitted after the sergeant's last review."""
 
 
 class Story:
@@ -174,6 +185,7 @@ class Story:
         self.zone: zoneinfo.ZoneInfo = program.calendar.zone
         self.tally = Tally()
         self.slips: list[str] = []
+        self.late_report = ""
         self.end = self.at(year.last_day, 23, 59)
         self._queue: list[tuple[dt.datetime, int, Action]] = []
         self._order = itertools.count()
@@ -190,25 +202,37 @@ class Story:
         leave = _first_session_day(self.calendar, dt.date(year.start_year + 1, 2, 2))
         self.leave = (leave, leave + dt.timedelta(days=25))
         """Medina's leave: the relief officer covers her school."""
+        self.desk = ReviewDesk(program, SERGEANT, later=self.later, working=self.working, seed=seed)
+        """The sergeant's review of the reports, where the program reviews them."""
 
     def at(self, day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
         """Return a local time on a day."""
         return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=self.zone)
 
     def some_time(
-        self, day: dt.date, first: int = 7 * 60 + 15, last: int = 16 * 60 + 30
+        self,
+        day: dt.date,
+        first: int = 7 * 60 + 15,
+        last: int = 16 * 60 + 30,
+        rng: random.Random | None = None,
     ) -> dt.datetime:
-        """Return a time on a day between two local times, in minutes after midnight."""
-        minute = self.rng.randint(first, last)
+        """Return a time on a day between two local times, in minutes after midnight.
+
+        ``rng``: the generator to draw from (default the story's).
+        """
+        minute = (rng or self.rng).randint(first, last)
         return self.at(day, minute // 60, minute % 60)
 
-    def working(self, after: dt.datetime, days: int) -> dt.datetime:
+    def working(
+        self, after: dt.datetime, days: int, rng: random.Random | None = None
+    ) -> dt.datetime:
         """Return a working-hours time some days after a moment (weekends skipped)."""
+        draw = rng or self.rng
         day = after.astimezone(self.zone).date() + dt.timedelta(days=days)
         while day.weekday() >= 5:
             day += DAY
-        moment = self.some_time(day, 8 * 60, 16 * 60 + 30)
-        return max(moment, after + dt.timedelta(minutes=self.rng.randint(20, 90)))
+        moment = self.some_time(day, 8 * 60, 16 * 60 + 30, draw)
+        return max(moment, after + dt.timedelta(minutes=draw.randint(20, 90)))
 
     def later(self, moment: dt.datetime, action: Action) -> None:
         """Put something in the story's queue."""
@@ -355,6 +379,27 @@ class Story:
         self.later(self.at(review, 14), self._renew_mou)
         slip = _first_session_day(calendar, dt.date(year.start_year + 1, 2, 10))
         self.later(self.at(slip, 11, 40), lambda: self._nibrs_slip(slip))
+        working_days = [d for d in calendar.days() if d.weekday() < 5]
+        if self.desk.reviewing:
+            for day in working_days:
+                self.later(self.at(day, 8, 30), self.desk.review)
+        last = working_days[-1]
+        self.later(self.at(last, 15, 10), lambda: self._late_report(last))
+
+    def _late_report(self, day: dt.date) -> None:
+        """Report the year's last incident, after the sergeant's last review: it waits.
+
+        Its scene draws from a random stream of its own, as the NIBRS slip's does.
+        """
+        scene = self.scene("high", day, self.at(day, 7, 50), self.at(day, 15, 10))
+        scene.rng = random.Random(f"late report {self.year}")  # noqa: S311 - a seeded story
+        officer = self.covering("high", day)
+        actor = self.town.sro(officer)
+        draft = vandalism(scene).draft
+        incident = self.program.report_incident(actor, draft)
+        self.desk.reported(actor, draft, incident)
+        self.tally.incidents += 1
+        self.late_report = incident.number or ""
 
     def _nibrs_slip(self, day: dt.date) -> None:
         """Report the incident the demo records wrong for NIBRS on purpose (``NIBRS_SLIP``).
@@ -365,7 +410,9 @@ class Story:
         scene = self.scene("middle", day, self.at(day, 11, 10), self.at(day, 11, 40))
         scene.rng = random.Random(f"nibrs slip {self.year}")  # noqa: S311 - a seeded story
         officer = self.covering("middle", day)
-        incident = self.program.report_incident(self.town.sro(officer), nibrs_slip(scene))
+        actor, draft = self.town.sro(officer), nibrs_slip(scene)
+        incident = self.program.report_incident(actor, draft)
+        self.desk.reported(actor, draft, incident)
         self.tally.incidents += 1
         self.slips.append(incident.number or "")
 
@@ -472,6 +519,7 @@ class Story:
 
         def escalate() -> None:
             incident = self.program.escalate_contact(actor, contact.id, plan.draft)
+            self.desk.reported(actor, plan.draft, incident)
             self.tally.incidents += 1
             self.tally.escalated += 1
             self.tally.arrests += len(incident.with_role(InvolvementRole.ARRESTEE))
@@ -493,6 +541,7 @@ class Story:
 
         def report() -> None:
             incident = self.program.report_incident(actor, plan.draft)
+            self.desk.reported(actor, plan.draft, incident)
             self.tally.incidents += 1
             self.tally.arrests += len(incident.with_role(InvolvementRole.ARRESTEE))
             self._follow(plan, incident, officer)
@@ -770,6 +819,7 @@ class Story:
             referred_to_law_enforcement=True,
         )
         incident = self.program.report_incident(sro, draft)
+        self.desk.reported(sro, draft, incident)
         self.tally.incidents += 1
         crisis = self.program.declare_crisis(
             principal, self.town.schools[school].id, CrisisKind.LOCKDOWN, incident.id
@@ -857,4 +907,7 @@ def build_school_year(
         story.tally,
         delivered,
         tuple(story.slips),
+        story.desk.tally,
+        story.desk.waiting(),
+        story.late_report,
     )

@@ -54,6 +54,8 @@ ROLE_AUDIENCE = {
     ActorRole.ANALYST: Audience.AGGREGATE,
 }
 """The audience each role reads as."""
+_AUDIENCE_BY_ROLE = {role.value: audience for role, audience in ROLE_AUDIENCE.items()}
+"""The same by the role's value: a text's hash is kept, an enum member's is computed each time."""
 
 
 @attrs.frozen(field_transformer=bounded)
@@ -86,7 +88,7 @@ class Actor:
     @property
     def audience(self) -> Audience:
         """Return the audience the actor reads as."""
-        return ROLE_AUDIENCE[self.role]
+        return _AUDIENCE_BY_ROLE[self.role.value]
 
     def may(self, permission: Permission) -> bool:
         """Return whether the actor holds a permission."""

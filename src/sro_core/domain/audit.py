@@ -200,6 +200,9 @@ class UnreadableAudit(DomainError):
             f"{unreadable.value!r} {unreadable.reason}; run `sro audit verify`"
         )
 
+    def __reduce__(self) -> tuple[type[UnreadableAudit], tuple[UnreadableEntry]]:
+        return (type(self), (self.unreadable,))
+
 
 def readable(found: AuditEntry | UnreadableEntry) -> AuditEntry:
     """Return a read entry, or raise :class:`UnreadableAudit` naming what cannot be read."""

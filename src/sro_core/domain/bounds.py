@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import enum
+import itertools
 import re
 import types
 import typing
@@ -234,33 +235,155 @@ def _check_for(hint: Any, name: str) -> Check:
     return _anything
 
 
-class _Bound:
-    """The validator a field gets from :func:`bounded`: its bounds, then the field's own rule.
+_SIMPLE_TESTS = {
+    bool: "({v} is True or {v} is False)",
+    int: f"({{v}}.__class__ is int and {_INT64[0]} <= {{v}} <= {_INT64[1]})",
+    dt.datetime: "({v}.__class__ is datetime and earliest <= {v}.date() <= latest)",
+    dt.date: "({v}.__class__ is date and earliest <= {v} <= latest)",
+}
+"""Tests of values a simple type's full check passes, with the names of :data:`_TESTED`."""
+_TESTED = {
+    "datetime": dt.datetime,
+    "date": dt.date,
+    "earliest": EARLIEST_DAY,
+    "latest": LATEST_DAY,
+    "repeat": itertools.repeat,
+}
 
-    The check is built on first use, when the class's type hints can be resolved.
+
+def _longest(name: str) -> int:
+    """Return the most characters a text field of this name may hold."""
+    if name in FREE_TEXT:
+        return FREE_TEXT_LENGTH
+    return NAME_LENGTH if name in NAMES else TEXT_LENGTH
+
+
+def _text_test(name: str, v: str) -> str:
+    """Return a test of a text the full check passes: printable ASCII only, short enough.
+
+    Printable ASCII holds no control, bidi control, surrogate or NUL, whatever the field.
+    """
+    longest = _longest(name)
+    return (
+        f"({v}.__class__ is str and len({v}) <= {longest} and {v}.isascii() and {v}.isprintable())"
+    )
+
+
+def _items_test(item: Any, name: str, v: str, names: dict[str, Any]) -> str | None:
+    """Return a test of a non-empty tuple's or set's items, without a Python frame per item.
+
+    Texts are tested together (each a text, none too long, all printable ASCII); instances
+    of a class by ``map(isinstance, …)``; anything else item by item.
+    """
+    count = f"len({v}) <= {ITEMS}"
+    if item is str:
+        texts = f"all(map(isinstance, {v}, repeat(str))) and max(map(len, {v})) <= {_longest(name)}"
+        joined = f'"".join({v})'
+        return f"{count} and {texts} and {joined}.isascii() and {joined}.isprintable()"
+    plain = typing.get_origin(item) is None and isinstance(item, type)
+    if plain and item not in _SIMPLE_TESTS and item is not decimal.Decimal:
+        return f"{count} and all(map(isinstance, {v}, repeat({_key(names, item)})))"
+    each = f"i{len(names)}"
+    inner = _fast(item, name, each, names)
+    return None if inner is None else f"{count} and all({inner} for {each} in {v})"
+
+
+def _fast(hint: Any, name: str, v: str, names: dict[str, Any]) -> str | None:
+    """Return a Python test that a value (named ``v``) surely keeps its field's bounds, or None.
+
+    The test may refuse a value the full check accepts (the full check then decides), never
+    the other way round: a value the test passes is one :func:`_check_for` would pass.
+    """
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    test: str | None = None
+    if origin in (typing.Union, types.UnionType):
+        kinds = [a for a in args if a is not type(None)]
+        inner = _fast(kinds[0], name, v, names) if len(kinds) == 1 and len(args) == 2 else None
+        test = None if inner is None else f"({v} is None or {inner})"
+    elif origin in (tuple, frozenset):
+        items = _items_test(args[0], name, v, names)
+        kind = _key(names, origin)
+        test = None if items is None else f"({v}.__class__ is {kind} and (not {v} or {items}))"
+    elif hint is str:
+        test = _text_test(name, v)
+    elif hint in _SIMPLE_TESTS:
+        test = _SIMPLE_TESTS[hint].format(v=v)
+    elif isinstance(hint, type) and hint is not decimal.Decimal:
+        test = f"isinstance({v}, {_key(names, hint)})"
+    return test
+
+
+def _key(names: dict[str, Any], value: Any) -> str:
+    """Return the name a value goes by in generated code, adding it to the namespace."""
+    for key, known in names.items():
+        if known is value:
+            return key
+    key = f"n{len(names)}"
+    names[key] = value
+    return key
+
+
+Own = Callable[[Any, Any, Any], None]
+
+
+class _Bound:
+    """The one validator of a class made by :func:`bounded`: every field's bounds, then its rule.
+
+    It sits on the class's first field and checks the fields in their order, each field's
+    bounds before the field's own validator, as one validator per field would. The check is
+    compiled on first use, when the class's type hints can be resolved: a test of each field
+    inline, and the full check (with its message) only when that test does not pass.
     """
 
-    __slots__ = ("checks", "name", "own")
+    __slots__ = ("checks", "fields")
 
-    def __init__(self, name: str, own: Callable[[Any, Any, Any], None] | None) -> None:
-        self.name = name
-        self.own = own
-        self.checks: dict[type, Check] = {}
+    def __init__(self, fields: list[tuple[str, Own | None, attrs.Attribute[Any]]]) -> None:
+        self.fields = fields
+        self.checks: dict[type, Callable[[Any], None]] = {}
 
     def __call__(self, instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        del attribute, value
         cls = type(instance)
         check = self.checks.get(cls)
         if check is None:
-            check = self.checks[cls] = _check_for(typing.get_type_hints(cls)[self.name], self.name)
-        check(self.name, value)
-        if self.own is not None:
-            self.own(instance, attribute, value)
+            check = self.checks[cls] = self._compiled(cls)
+        check(instance)
+
+    def _compiled(self, cls: type) -> Callable[[Any], None]:
+        hints = typing.get_type_hints(cls)
+        names: dict[str, Any] = dict(_TESTED)
+        lines = ["def check(instance):"]
+        for n, (name, own, field) in enumerate(self.fields):
+            lines.append(f"    v = instance.{name}")
+            full = names[f"full{n}"] = _check_for(hints[name], name)
+            test = _fast(hints[name], name, "v", names)
+            if full is _anything:
+                pass
+            elif test is None:
+                lines.append(f"    full{n}({name!r}, v)")
+            else:
+                lines.append(f"    if not {test}: full{n}({name!r}, v)")
+            if own is not None:
+                names[f"own{n}"], names[f"field{n}"] = own, field
+                lines.append(f"    own{n}(instance, field{n}, v)")
+        lines.append("    return None")
+        exec("\n".join(lines), names)  # noqa: S102 - code made here from the class's field names
+        check: Callable[[Any], None] = names["check"]
+        return check
 
 
 def bounded(cls: type, fields: list[attrs.Attribute[Any]]) -> list[attrs.Attribute[Any]]:
-    """Field transformer: give every field its type and bounds check, before its own rules."""
+    """Field transformer: give every field its type and bounds check, before its own rules.
+
+    The checks of all fields, with their own validators, become one validator on the first
+    field (attrs runs validators once every field is set, in the fields' order).
+    """
     del cls
-    return [field.evolve(validator=_Bound(field.name, field.validator)) for field in fields]
+    if not fields:
+        return fields
+    bound = _Bound([(f.name, f.validator, f) for f in fields])
+    first = fields[0].evolve(validator=bound)
+    return [first, *(f.evolve(validator=None) for f in fields[1:])]
 
 
 def between(lowest: int, highest: int, meaning: str = "") -> Callable[[Any, Any, Any], None]:

@@ -13,6 +13,7 @@ from sro_core.domain.bounds import bounded
 from sro_core.domain.errors import RuleViolation
 from sro_core.domain.privacy import RecordClass
 from sro_core.domain.values import not_blank
+from sro_core.errors import SharingRefused as SharingRefused
 
 
 class PartnerKind(enum.Enum):
@@ -133,10 +134,6 @@ class Agreement:
         return attrs.evolve(
             self, signed_on=signed_on, effective_to=effective_to, review_due=review_due
         )
-
-
-class SharingRefused(RuleViolation):
-    """A record was to go to a partner that no active agreement allows it to go to."""
 
 
 def check_sharing(

@@ -19,6 +19,7 @@ from sro_core.policy.decision import (
     check_referral,
     crisis_author,
     decide,
+    decide_document,
     department,
     discloses,
     event_payload,
@@ -33,16 +34,18 @@ from sro_core.policy.decision import (
     suppresses,
 )
 from sro_core.policy.masking import Mask, name_variants
+from sro_core.policy.notifications import event_kinds, payload_for
 from sro_core.policy.redaction import (
     REDACTED,
     Hiding,
-    Seen,
     classes_of,
     hide,
+    hide_document,
     sensitivity_of,
 )
 from sro_core.policy.rules import ROLE_ACTIONS, AccessDenied, Action, may, may_act_as, require
 from sro_core.policy.suppression import suppressed
+from sro_core.ports.seen import Seen
 
 __all__ = [
     "AUDIENCE_BASELINE",
@@ -65,14 +68,18 @@ __all__ = [
     "classes_of",
     "crisis_author",
     "decide",
+    "decide_document",
     "department",
     "discloses",
+    "event_kinds",
     "event_payload",
     "hide",
+    "hide_document",
     "may",
     "may_act_as",
     "name_variants",
     "partner_scope",
+    "payload_for",
     "reads_logs",
     "reads_records",
     "require",

@@ -12,9 +12,10 @@ The tables below are the policy; ``docs/privacy.md`` shows them, and a test keep
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import attrs
 
@@ -30,7 +31,6 @@ from sro_core.domain import (
     DomainEvent,
     EducationActivity,
     Incident,
-    Involvement,
     InvolvementRole,
     Partner,
     PartnerKind,
@@ -45,10 +45,13 @@ from sro_core.domain import (
     School,
     Sensitivity,
     SharingRefused,
+    age_in_years,
+    counts_as_juvenile,
     is_juvenile,
 )
 from sro_core.policy.masking import Mask
-from sro_core.policy.redaction import Hiding, Seen, hide, replaced
+from sro_core.policy.redaction import Hiding, hide, replaced
+from sro_core.ports.seen import Seen
 from sro_core.serialization import unstructure
 
 T = TypeVar("T")
@@ -58,9 +61,10 @@ Record = Incident | CommunityContact | EducationActivity | CrisisEvent | Referra
 
 _C = RecordClass
 _S = Sensitivity
+_EVERY_CLASS = frozenset(RecordClass)
 
 AUDIENCE_BASELINE: Mapping[Audience, frozenset[RecordClass]] = {
-    Audience.DEPARTMENT: frozenset(RecordClass),
+    Audience.DEPARTMENT: _EVERY_CLASS,
     Audience.SCHOOL_ADMINISTRATION: frozenset(
         {_C.INCIDENT_SUMMARY, _C.CONTACT_LOG, _C.CRISIS_MESSAGES}
     ),
@@ -153,6 +157,8 @@ class Decision:
     """The agreements under which the record leaves the department (a disclosure)."""
     shows_juveniles: bool = False
     """Whether the reader sees a juvenile's identity in it (such a read is audited)."""
+    juveniles: int = 0
+    """How many of the people involved in an incident are juveniles on its day (whoever reads)."""
 
     def seen(self, record: T) -> Seen[T]:
         """Return the record as this decision lets the reader see it."""
@@ -261,7 +267,7 @@ def _audience_shares(
 ) -> tuple[frozenset[RecordClass], frozenset[uuid.UUID]]:
     """Return what the agreements governing a record share with the reader, and which they are."""
     if reader.audience is Audience.DEPARTMENT:
-        return frozenset(RecordClass), frozenset()
+        return _EVERY_CLASS, frozenset()
     if reader.audience is Audience.SCHOOL_ADMINISTRATION:
         parties = _school_parties(school, context.partners)
     elif reader.partner_id is not None:
@@ -271,26 +277,34 @@ def _audience_shares(
     return shared_with(context.agreements, parties, (day, context.today))
 
 
+@functools.lru_cache(maxsize=1024)
+def _hidden_kinds(
+    audience: Audience, shared: frozenset[RecordClass], extra: frozenset[Sensitivity]
+) -> tuple[frozenset[Sensitivity], frozenset[RecordClass]]:
+    """Return the sensitivities and the record classes hidden from an audience, given the shares."""
+    visible = AUDIENCE_BASELINE[audience] | shared
+    classes = _EVERY_CLASS - visible - {_C.JUVENILE_IDENTITY}
+    sensitivities = set(AUDIENCE_NEVER[audience]) | extra
+    if audience is Audience.PARTNER:
+        sensitivities |= {s for s, c in SENSITIVITY_CLASS.items() if c not in visible}
+    return frozenset(sensitivities), classes
+
+
 def _hiding(
     reader: Actor,
     shared: frozenset[RecordClass],
-    people: Iterable[tuple[str, Person]],
+    people: Iterable[tuple[str, uuid.UUID, str | None]],
     *,
     extra: frozenset[Sensitivity] = frozenset(),
 ) -> Hiding:
     """Return what to hide for an audience, given what is shared and the people to keep hidden."""
-    audience = reader.audience
-    visible = AUDIENCE_BASELINE[audience] | shared
-    classes = frozenset(RecordClass) - visible - {_C.JUVENILE_IDENTITY}
-    sensitivities = set(AUDIENCE_NEVER[audience]) | extra
-    if audience is Audience.PARTNER:
-        sensitivities |= {s for s, c in SENSITIVITY_CLASS.items() if c not in visible}
+    sensitivities, classes = _hidden_kinds(reader.audience, shared, extra)
     hidden_people = list(people)
-    named = [(label, p.name) for label, p in hidden_people if p.name is not None]
+    named = [(label, name) for label, _, name in hidden_people if name is not None]
     return Hiding(
-        sensitivities=frozenset(sensitivities),
+        sensitivities=sensitivities,
         classes=classes,
-        people=frozenset(p.id for _, p in hidden_people),
+        people=frozenset(key for _, key, _ in hidden_people),
         mask=Mask.of(named),
         free_text_hidden=len(named) < len(hidden_people),
     )
@@ -302,28 +316,102 @@ def _identities(reader: Actor, shared: frozenset[RecordClass]) -> bool:
     return _C.JUVENILE_IDENTITY in shared
 
 
-def _protected(
-    involvement: Involvement, incident: Incident, day: dt.date, identities: bool, inside: bool
-) -> str | None:
+class _Party(NamedTuple):
+    """One person involved in an incident, as the decision on the incident reads them."""
+
+    person_id: uuid.UUID | str
+    """The person's id; as its document writes it, read as an id only when it is needed."""
+    name: str | None
+    victim: bool
+    reporting_party: bool
+    juvenile: bool
+    """Whether they count as a juvenile on the incident's program-local day."""
+
+
+class _Facts(NamedTuple):
+    """What the decision on an incident reads of it: from the record, or from its document."""
+
+    id: uuid.UUID | str
+    school_id: uuid.UUID | str | None
+    restrictions: frozenset[RecordRestriction]
+    day: dt.date
+    """The incident's program-local day."""
+    parties: tuple[_Party, ...]
+
+
+def _key(value: uuid.UUID | str) -> uuid.UUID:
+    """Return an id given as a record holds it or as its document writes it."""
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
+
+
+def _facts(incident: Incident, calendar: ProgramCalendar) -> _Facts:
+    day = calendar.local_date(incident.occurred_start)
+    parties = tuple(
+        _Party(
+            i.person.id,
+            i.person.name,
+            InvolvementRole.VICTIM in i.roles,
+            InvolvementRole.REPORTING_PARTY in i.roles,
+            i.is_juvenile(day),
+        )
+        for i in incident.involvements
+    )
+    return _Facts(incident.id, incident.school_id, incident.restrictions, day, parties)
+
+
+_RESTRICTIONS = {restriction.value: restriction for restriction in RecordRestriction}
+_KINDS = {kind.value: kind for kind in PersonKind}
+_VICTIM, _REPORTING_PARTY = InvolvementRole.VICTIM.value, InvolvementRole.REPORTING_PARTY.value
+
+
+def _document_party(involvement: Mapping[str, Any], day: dt.date) -> _Party:
+    """Return an involvement given in its wire format as the decision reads it."""
+    person, roles = involvement["person"], involvement["roles"]
+    born, estimate = person["date_of_birth"], involvement["estimated_age"]
+    if born is not None:
+        age: int | None = age_in_years(dt.date.fromisoformat(born), day)
+    else:
+        age = None if estimate is None else estimate["low"]
+    return _Party(
+        person["id"],
+        person["name"],
+        _VICTIM in roles,
+        _REPORTING_PARTY in roles,
+        counts_as_juvenile(age, _KINDS[person["kind"]]),
+    )
+
+
+def _document_facts(document: Mapping[str, Any], calendar: ProgramCalendar) -> _Facts:
+    """Return what the decision reads of an incident given in its wire format."""
+    day = calendar.local_date(dt.datetime.fromisoformat(document["occurred_start"]))
+    restrictions = document["restrictions"]
+    return _Facts(
+        document["id"],
+        document["school_id"],
+        frozenset(_RESTRICTIONS[r] for r in restrictions) if restrictions else frozenset(),
+        day,
+        tuple(_document_party(i, day) for i in document["involvements"]),
+    )
+
+
+def _protected(party: _Party, incident: _Facts, identities: bool, inside: bool) -> str | None:
     """Return the label a person's identity is hidden under in an incident, or None if shown."""
     restricted = incident.restrictions
-    if not inside:
-        if RecordRestriction.SEXUAL_OFFENSE_VICTIM in restricted and involvement.has(
-            InvolvementRole.VICTIM
-        ):
+    if restricted and not inside:
+        if RecordRestriction.SEXUAL_OFFENSE_VICTIM in restricted and party.victim:
             return "victim"
-        if RecordRestriction.CONFIDENTIAL_SOURCE in restricted and involvement.has(
-            InvolvementRole.REPORTING_PARTY
-        ):
+        if RecordRestriction.CONFIDENTIAL_SOURCE in restricted and party.reporting_party:
             return "source"
-    if not identities and involvement.is_juvenile(day):
+    if not identities and party.juvenile:
         return "juvenile"
     return None
 
 
-def _restricted(reader: Actor, incident: Incident) -> str | None:
+def _restricted(reader: Actor, incident: _Facts) -> str | None:
     """Return why a restriction keeps the reader from an incident, or None."""
     restricted = incident.restrictions
+    if not restricted:
+        return None
     if RecordRestriction.SEALED in restricted and not restricts(reader):
         return "sealed"
     if RecordRestriction.EXPUNGED in restricted and not department(reader):
@@ -336,47 +424,70 @@ def _restricted(reader: Actor, incident: Incident) -> str | None:
     return None
 
 
-def _incident_in_scope(reader: Actor, incident: Incident, context: Context) -> bool:
-    if reader.audience is Audience.DEPARTMENT:
+def _incident_in_scope(reader: Actor, incident: _Facts, context: Context) -> bool:
+    audience = reader.audience
+    if audience is Audience.DEPARTMENT:
         return True
-    if reader.audience is Audience.SCHOOL_ADMINISTRATION:
-        return incident.school_id in reader.schools
-    if reader.audience is Audience.PARTNER:
-        return bool(context.referred.get(incident.id))
+    if audience is Audience.SCHOOL_ADMINISTRATION:
+        return incident.school_id is not None and _key(incident.school_id) in reader.schools
+    if audience is Audience.PARTNER:
+        return bool(context.referred.get(_key(incident.id)))
     return False
 
 
 def _decide_incident(reader: Actor, incident: Incident, context: Context) -> Decision:
+    return _decide_facts(reader, _facts(incident, context.calendar), context)
+
+
+def decide_document(reader: Actor, document: Mapping[str, Any], context: Context) -> Decision:
+    """Return what one reader may see of an incident given in its wire format (its document).
+
+    The same decision as :func:`decide` on the incident the document holds, made without
+    building the incident: the export's row path asks it for every stored document it reads.
+    """
+    return _decide_facts(reader, _document_facts(document, context.calendar), context)
+
+
+def _decide_facts(reader: Actor, incident: _Facts, context: Context) -> Decision:
     if not _incident_in_scope(reader, incident, context):
         return DENIED
     if (why := _restricted(reader, incident)) is not None:
         return attrs.evolve(DENIED, reason=why)
-    day = context.calendar.local_date(incident.occurred_start)
-    school = context.schools.get(incident.school_id) if incident.school_id else None
+    day = incident.day
+    school_id = incident.school_id
+    school = context.schools.get(_key(school_id)) if school_id and context.schools else None
     shared, used = _audience_shares(reader, school, context, day)
     if _C.INCIDENT_SUMMARY not in AUDIENCE_BASELINE[reader.audience] | shared:
         return attrs.evolve(DENIED, reason="no agreement in force shares it")
     identities = _identities(reader, shared)
     inside = department(reader)
-    hidden: list[tuple[str, Person]] = []
-    for involvement in incident.involvements:
-        label = _protected(involvement, incident, day, identities, inside)
+    hidden: list[tuple[str, uuid.UUID, str | None]] = []
+    for party in incident.parties:
+        label = _protected(party, incident, identities, inside)
         if label is not None:
-            hidden.append((label, involvement.person))
-    extra = frozenset() if inside else _confidential(incident)
+            hidden.append((label, _key(party.person_id), party.name))
+    extra = _NOTHING if inside else _confidential(incident.restrictions)
     hiding = _hiding(reader, shared, hidden, extra=extra)
     shows = identities and any(
-        i.is_juvenile(day) and i.person.id not in hiding.people for i in incident.involvements
+        p.juvenile and _key(p.person_id) not in hiding.people for p in incident.parties
     )
     return Decision(
-        readable=True, hiding=hiding, identities=identities, agreements=used, shows_juveniles=shows
+        readable=True,
+        hiding=hiding,
+        identities=identities,
+        agreements=used,
+        shows_juveniles=shows,
+        juveniles=sum(p.juvenile for p in incident.parties),
     )
 
 
-def _confidential(incident: Incident) -> frozenset[Sensitivity]:
-    if RecordRestriction.CONFIDENTIAL_SOURCE in incident.restrictions:
+_NOTHING: frozenset[Sensitivity] = frozenset()
+
+
+def _confidential(restrictions: frozenset[RecordRestriction]) -> frozenset[Sensitivity]:
+    if restrictions and RecordRestriction.CONFIDENTIAL_SOURCE in restrictions:
         return frozenset({_S.NARRATIVE})
-    return frozenset()
+    return _NOTHING
 
 
 def _decide_contact(reader: Actor, contact: CommunityContact, context: Context) -> Decision:
@@ -390,14 +501,14 @@ def _decide_contact(reader: Actor, contact: CommunityContact, context: Context) 
     school = context.schools.get(contact.school_id) if contact.school_id else None
     shared, used = _audience_shares(reader, school, context, day)
     identities = _identities(reader, shared)
-    hidden: list[tuple[str, Person]] = []
+    hidden: list[tuple[str, uuid.UUID, str | None]] = []
     if not identities and contact.summary:
         person = context.person(contact.person_id) if contact.person_id else None
         if person is not None and is_juvenile(person, day):
-            hidden.append(("juvenile", person))
+            hidden.append(("juvenile", person.id, person.name))
         elif person is None and contact.party is ContactParty.STUDENT:
             # A student no recorded person names: no name to mask, so the summary is hidden.
-            hidden.append(("juvenile", Person(kind=PersonKind.STUDENT)))
+            hidden.append(("juvenile", uuid.uuid4(), None))
     hiding = _hiding(reader, shared, hidden)
     return Decision(readable=True, hiding=hiding, identities=identities, agreements=used)
 
@@ -416,12 +527,16 @@ def _decide_activity(reader: Actor, activity: EducationActivity, context: Contex
 
 def _juveniles_of(
     incident_id: uuid.UUID | None, context: Context, identities: bool
-) -> list[tuple[str, Person]]:
+) -> list[tuple[str, uuid.UUID, str | None]]:
     incident = context.incident(incident_id) if incident_id else None
     if incident is None or identities:
         return []
     day = context.calendar.local_date(incident.occurred_start)
-    return [("juvenile", i.person) for i in incident.involvements if i.is_juvenile(day)]
+    return [
+        ("juvenile", i.person.id, i.person.name)
+        for i in incident.involvements
+        if i.is_juvenile(day)
+    ]
 
 
 def _decide_crisis(reader: Actor, crisis: CrisisEvent, context: Context) -> Decision:
@@ -534,9 +649,7 @@ def event_payload(
     shares with the recipients) are left out, and so are fields of a sensitivity it never sees.
     """
     visible = AUDIENCE_BASELINE[audience] | shared
-    hiding = Hiding(
-        sensitivities=AUDIENCE_NEVER[audience], classes=frozenset(RecordClass) - visible
-    )
+    hiding = Hiding(sensitivities=AUDIENCE_NEVER[audience], classes=_EVERY_CLASS - visible)
     view = hide(event, hiding)
     payload: dict[str, Any] = unstructure(view.value)
     for path in view.hidden:

@@ -35,11 +35,23 @@ def _folded(text: str) -> tuple[str, list[int]]:
     return "".join(out), origin
 
 
+@functools.lru_cache(maxsize=4096)
 def name_variants(name: str) -> frozenset[str]:
     """Return the folded forms a name may be written in: whole, and each part of two letters up."""
     whole = " ".join(_folded(name)[0].split())
     parts = {p for p in re.split(r"[\s\-]+", whole) if len(p) >= 2}
     return frozenset({whole, *parts} - {""})
+
+
+@functools.lru_cache(maxsize=256)
+def _pattern(names: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """Return the pattern that finds any of a mask's variants as a whole word, and the tokens."""
+    variants = "|".join(re.escape(v) for v, _ in names)
+    return re.compile(rf"(?<!\w)({variants})(?!\w)"), dict(names)
+
+
+def _longest_first(pair: tuple[str, str]) -> tuple[int, str]:
+    return -len(pair[0]), pair[0]
 
 
 @attrs.frozen
@@ -58,10 +70,11 @@ class Mask:
         pairs: dict[str, str] = {}
         numbers: dict[str, int] = {}
         for label, name in people:
-            numbers[label] = numbers.get(label, 0) + 1
+            number = numbers[label] = numbers.get(label, 0) + 1
+            token = f"[{label} {number}]"
             for variant in name_variants(name):
-                pairs.setdefault(variant, f"[{label} {numbers[label]}]")
-        return cls(tuple(sorted(pairs.items(), key=lambda p: (-len(p[0]), p[0]))))
+                pairs.setdefault(variant, token)
+        return cls(tuple(sorted(pairs.items(), key=_longest_first)))
 
     def __bool__(self) -> bool:
         return bool(self.names)
@@ -71,10 +84,7 @@ class Mask:
         if not self.names or not text:
             return text
         folded, origin = _folded(text)
-        pattern = re.compile(
-            r"(?<!\w)(" + "|".join(re.escape(v) for v, _ in self.names) + r")(?!\w)"
-        )
-        tokens = dict(self.names)
+        pattern, tokens = _pattern(self.names)
         out: list[str] = []
         last = 0
         for match in pattern.finditer(folded):

@@ -87,6 +87,9 @@ class AccessDenied(DomainError, PermissionError):
         self.reason = reason
         super().__init__(f"{actor.id} ({actor.role.value}) may not {action}: {reason}")
 
+    def __reduce__(self) -> tuple[type[AccessDenied], tuple[Actor, str, str]]:
+        return (type(self), (self.actor, self.action, self.reason))
+
 
 def may(actor: Actor, action: Action) -> bool:
     """Return whether the actor's role allows an action."""

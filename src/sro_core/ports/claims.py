@@ -1,47 +1,38 @@
 """Who registered what: registrations are attributed to a plugin, and a name has one owner.
 
-The plugin host fills each registry one plugin at a time inside
+Every registry the hooks fill (storage schemes, export formats, notifier kinds, code tables)
+is an :class:`Attribution`: the plugin host fills it one plugin at a time inside
 :meth:`Attribution.registering_for`, so every registration is recorded under the plugin that
-made it, and two plugins claiming one name are both named in the error.
+made it, :meth:`Attribution.plugin` says who registered a name, and a second plugin claiming a
+name is refused with :class:`AlreadyRegistered`, naming both.
 """
 
 from __future__ import annotations
 
+import abc
 import contextlib
 from collections.abc import Iterator
+from typing import ClassVar
 
-from sro_core.domain import DomainError
-
-
-class RegistrationError(DomainError, ValueError):
-    """A plugin registered something a registry cannot take; the message says what and why."""
-
-
-class AlreadyRegistered(RegistrationError):
-    """Two plugins claimed one name (a URL scheme, an export format, a notifier kind …)."""
-
-    def __init__(self, kind: str, name: str, owner: str, claimant: str) -> None:
-        self.kind = kind
-        self.name = name
-        self.owner = owner
-        self.claimant = claimant
-        super().__init__(
-            f"{kind} {name!r} is claimed by two plugins: {_plugin(owner)} registered it first,"
-            f" then {_plugin(claimant)} registered it again"
-        )
-
-    def __reduce__(self) -> tuple[type[AlreadyRegistered], tuple[str, str, str, str]]:
-        return (type(self), (self.kind, self.name, self.owner, self.claimant))
+from sro_core.errors import AlreadyRegistered as AlreadyRegistered
+from sro_core.errors import RegistrationError as RegistrationError
+from sro_core.errors import SroError
 
 
-def _plugin(name: str) -> str:
-    return f"plugin {name!r}" if name else "an unnamed plugin"
+class Attribution(abc.ABC):
+    """A registry's owners: which plugin registered each name, and which one is registering.
 
+    A registry names what it holds in :attr:`kind` (``"export format"`` …), calls
+    :meth:`claim` before it keeps anything, and says in :meth:`unknown` how it refuses a name
+    nobody registered.
+    """
 
-class Attribution:
-    """Remembers which plugin a registry is being filled for, while the host calls its hook."""
+    kind: ClassVar[str] = "name"
+    """What the registry's names name, as messages say it."""
 
-    _registering_for: str = ""
+    def __init__(self) -> None:
+        self._registering_for = ""
+        self._owners: dict[str, str] = {}
 
     @contextlib.contextmanager
     def registering_for(self, plugin: str) -> Iterator[None]:
@@ -56,3 +47,26 @@ class Attribution:
     def claimant(self, plugin: str = "") -> str:
         """Return who is registering: the plugin the host is calling, else the name given."""
         return self._registering_for or plugin
+
+    def claim(self, name: str, plugin: str = "") -> str:
+        """Record a name as the claimant's and return the claimant.
+
+        :raises AlreadyRegistered: when another registration holds the name; nothing changes.
+        """
+        claimant = self.claimant(plugin)
+        owner = self._owners.get(name)
+        if owner is not None:
+            raise AlreadyRegistered(self.kind, name, owner, claimant)
+        self._owners[name] = claimant
+        return claimant
+
+    def plugin(self, name: str) -> str:
+        """Return the plugin that registered a name, or raise the registry's unknown-name error."""
+        try:
+            return self._owners[name]
+        except KeyError:
+            raise self.unknown(name) from None
+
+    @abc.abstractmethod
+    def unknown(self, name: str) -> SroError:
+        """Return the error for a name nobody registered, listing the names that are."""

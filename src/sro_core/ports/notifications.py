@@ -10,43 +10,16 @@ the dead-letter list.
 from __future__ import annotations
 
 import abc
-import datetime as dt
 import types
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 
 import attrs
 
-from sro_core.domain import Audience, DomainError, DomainEvent
-from sro_core.ports.claims import AlreadyRegistered, Attribution, RegistrationError
-
-
-class UnknownNotifier(DomainError, LookupError):
-    """A notifier kind was asked for that no installed plugin registered."""
-
-    def __init__(self, kind: str, known: Iterable[str] = ()) -> None:
-        self.kind = kind
-        self.known = tuple(known)
-        listing = ", ".join(self.known) or "none"
-        super().__init__(f"no notifier kind {kind!r} is installed (installed: {listing})")
-
-    def __reduce__(self) -> tuple[type[UnknownNotifier], tuple[str, tuple[str, ...]]]:
-        return (type(self), (self.kind, self.known))
-
-
-class DeliveryFailed(DomainError):
-    """A notifier could not deliver an event; ``permanent`` ones are not retried.
-
-    ``retry_after``: the receiver asked not to be tried again before then (HTTP
-    ``Retry-After``); the next attempt waits at least that long.
-    """
-
-    def __init__(
-        self, message: str, *, permanent: bool = False, retry_after: dt.timedelta | None = None
-    ) -> None:
-        self.permanent = permanent
-        self.retry_after = retry_after
-        super().__init__(message)
+from sro_core.domain import Audience, DomainEvent
+from sro_core.errors import DeliveryFailed as DeliveryFailed
+from sro_core.errors import UnknownNotifier as UnknownNotifier
+from sro_core.ports.claims import Attribution, RegistrationError
 
 
 class Notifier(abc.ABC):
@@ -144,7 +117,10 @@ class NotifierKind:
 class NotifierRegistry(Attribution):
     """Notifier kinds by name; ``sro_register_notifiers`` hooks fill it."""
 
+    kind = "notifier kind"
+
     def __init__(self) -> None:
+        super().__init__()
         self._kinds: dict[str, NotifierKind] = {}
 
     def register(
@@ -161,9 +137,7 @@ class NotifierRegistry(Attribution):
             raise RegistrationError("a notifier kind needs a name")
         if not callable(factory):
             raise RegistrationError(f"notifier kind {kind!r}: the factory is not callable")
-        claimant = self.claimant(plugin)
-        if kind in self._kinds:
-            raise AlreadyRegistered("notifier kind", kind, self._kinds[kind].plugin, claimant)
+        claimant = self.claim(kind, plugin)
         self._kinds[kind] = NotifierKind(kind, factory, description, claimant)
 
     def get(self, kind: str) -> NotifierKind:
@@ -171,7 +145,11 @@ class NotifierRegistry(Attribution):
         try:
             return self._kinds[kind]
         except KeyError:
-            raise UnknownNotifier(kind, sorted(self._kinds)) from None
+            raise self.unknown(kind) from None
+
+    def unknown(self, name: str) -> UnknownNotifier:
+        """Return the error for a kind nobody registered, listing those that are."""
+        return UnknownNotifier(name, sorted(self._kinds))
 
     def create(self, kind: str, options: Mapping[str, str] | None = None) -> Notifier:
         """Create a notifier of a kind from its options (a read-only copy is passed on)."""

@@ -16,7 +16,6 @@ from sro_core.domain import (
     ContactParty,
     ContactPurpose,
     CrdcRaceEthnicity,
-    DomainError,
     Incident,
     IncidentStatus,
     LocationKind,
@@ -24,16 +23,14 @@ from sro_core.domain import (
     ReferralStatus,
     Sex,
     TriadRole,
+    waiting_since,
 )
+from sro_core.errors import BadQuery as BadQuery
 
 T = TypeVar("T")
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 1000
-
-
-class BadQuery(DomainError, ValueError):
-    """A query was asked with parameters that cannot be answered (a bad cursor, a page size)."""
 
 
 def _page_size(_instance: object, _attribute: object, value: int) -> None:
@@ -241,3 +238,13 @@ def page_of(
 def incident_after(incident: Incident) -> str:
     """Return the cursor after an incident."""
     return incident_cursor(incident.occurred_start, incident.id)
+
+
+def waiting_order(incident: Incident) -> tuple[dt.datetime, str, uuid.UUID]:
+    """Return where a waiting report stands in the review queue: by when it was last submitted.
+
+    Ties (one instant) go by number, then by id. A report that does not wait sorts by its
+    report time; ``review_queue`` never returns one.
+    """
+    since = waiting_since(incident.reviews) or incident.reported_at
+    return since, incident.number or "", incident.id

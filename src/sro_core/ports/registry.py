@@ -9,6 +9,7 @@ from collections.abc import Callable
 import attrs
 
 from sro_core.domain import ProgramCalendar
+from sro_core.ports.claims import Attribution
 from sro_core.ports.storage import Storage, StorageSettings, UnknownStore
 
 StorageFactory = Callable[[StorageSettings], Storage]
@@ -63,10 +64,13 @@ def url_scheme(url: str) -> str:
     return scheme.split("+", 1)[0].lower()
 
 
-class StorageRegistry:
+class StorageRegistry(Attribution):
     """Storage backends by URL scheme; ``sro_register_storage`` hooks fill it."""
 
+    kind = "storage scheme"
+
     def __init__(self) -> None:
+        super().__init__()
         self._backends: dict[str, StorageBackend] = {}
 
     def register(
@@ -76,12 +80,17 @@ class StorageRegistry:
         description: str,
         plugin: str = "",
     ) -> None:
-        """Register a backend for a scheme; two plugins may not claim the same one."""
+        """Register a backend for a scheme; two plugins may not claim the same one.
+
+        :param scheme: the URL scheme it opens (``sqlite``, ``postgresql`` …), in any case.
+        :param factory: opens a store from its settings.
+        :param description: one line saying what the backend is, for listings.
+        :param plugin: who registers it; the plugin host fills it in when it calls the hook.
+        :raises AlreadyRegistered: when another plugin registered the scheme first.
+        """
         scheme = scheme.lower()
-        if scheme in self._backends:
-            owner = self._backends[scheme].plugin or "another plugin"
-            raise ValueError(f"storage scheme {scheme!r} is already registered by {owner}")
-        self._backends[scheme] = StorageBackend(scheme, factory, description, plugin)
+        claimant = self.claim(scheme, plugin)
+        self._backends[scheme] = StorageBackend(scheme, factory, description, claimant)
 
     def backends(self) -> list[StorageBackend]:
         """Return the registered backends, by scheme."""
@@ -92,9 +101,11 @@ class StorageRegistry:
         scheme = url_scheme(url)
         backend = self._backends.get(scheme)
         if backend is None:
-            known = ", ".join(sorted(self._backends)) or "none"
-            raise UnknownStore(
-                f"store {shown_url(url)!r}: no installed plugin handles {scheme}: URLs"
-                f" (installed: {known})"
-            )
+            raise self.unknown(scheme, url)
         return backend.factory(StorageSettings(url, calendar or ProgramCalendar()))
+
+    def unknown(self, name: str, url: str | None = None) -> UnknownStore:
+        """Return the error for a scheme nobody registered, listing those that are."""
+        known = ", ".join(sorted(self._backends)) or "none"
+        store = f"store {shown_url(url)!r}: " if url is not None else ""
+        return UnknownStore(f"{store}no installed plugin handles {name}: URLs (installed: {known})")

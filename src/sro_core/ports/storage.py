@@ -27,21 +27,28 @@ from sro_core.domain import (
     AuditEntry,
     CommunityContact,
     CrisisEvent,
-    DomainError,
     DomainEvent,
     EducationActivity,
     Incident,
+    IncidentStatus,
     Officer,
     Partner,
     Person,
     ProgramCalendar,
     Referral,
+    ReviewState,
     School,
     SchoolYear,
     UnreadableEntry,
 )
 from sro_core.domain.values import utc
+from sro_core.errors import Conflict as Conflict
+from sro_core.errors import NotFound as NotFound
+from sro_core.errors import SchemaTooNew as SchemaTooNew
+from sro_core.errors import StorageError as StorageError
+from sro_core.errors import UnknownStore as UnknownStore
 from sro_core.ports.queries import (
+    MAX_PAGE_SIZE,
     ContactCount,
     CrdcStudentCount,
     IncidentFilter,
@@ -52,6 +59,7 @@ from sro_core.ports.queries import (
     Period,
     ReferralCount,
     TriadTime,
+    waiting_order,
 )
 
 
@@ -83,37 +91,6 @@ class Capability(enum.Enum):
     """``add_many`` takes a fast path (one statement for many rows)."""
     MIGRATIONS = "migrations"
     """The schema has versions and is migrated forward."""
-
-
-class StorageError(DomainError):
-    """Storage could not do what was asked; the message says why in the user's terms."""
-
-
-class UnknownStore(StorageError, ValueError):
-    """A storage URL whose scheme no installed plugin registered."""
-
-
-class SchemaTooNew(StorageError):
-    """The database was written by a newer version of the code than this one."""
-
-
-class NotFound(StorageError, LookupError):
-    """No record of a kind has the identifier asked for."""
-
-    def __init__(self, kind: str, key: object) -> None:
-        self.kind = kind
-        self.key = key
-        super().__init__(f"no {kind} {key}")
-
-
-class Conflict(StorageError):
-    """A write lost a race or broke a uniqueness rule; nothing of its unit of work is kept."""
-
-    def __init__(self, kind: str, key: object, reason: str) -> None:
-        self.kind = kind
-        self.key = key
-        self.reason = reason
-        super().__init__(f"{kind} {key}: {reason}")
 
 
 class Repository(abc.ABC, Generic[A]):
@@ -513,6 +490,24 @@ class Queries(abc.ABC):
 
         Sorted by officer id and role value; no zero rows.
         """
+
+    def review_queue(self) -> list[Incident]:
+        """Return the reported incidents whose report waits for review, oldest submission first.
+
+        A report waits while its review is ``submitted``; drafts never wait. Ordered by
+        :func:`~sro_core.ports.queries.waiting_order`: the time of the last submission, then
+        the number, then the id. A store answers from an index of the waiting reports; this
+        fallback, for backends written before the query, reads every reported incident.
+        """
+        reported = IncidentFilter(statuses=frozenset(IncidentStatus) - {IncidentStatus.DRAFT})
+        waiting: list[Incident] = []
+        page = Page(size=MAX_PAGE_SIZE)
+        while True:
+            found = self.find_incidents(reported, page)
+            waiting += [i for i in found.items if i.review is ReviewState.SUBMITTED]
+            if found.next is None:
+                return sorted(waiting, key=waiting_order)
+            page = Page(size=MAX_PAGE_SIZE, after=found.next)
 
     @abc.abstractmethod
     def crdc_counts(self, year: SchoolYear) -> list[CrdcStudentCount]:

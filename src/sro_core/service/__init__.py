@@ -11,6 +11,18 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sro_core.policy import REDACTED, Seen
+    from sro_core.ports import (
+        AgreementFigure,
+        CategoryFigure,
+        ContactFigure,
+        CrdcFigure,
+        CrisisFigure,
+        HeadlineFigure,
+        LocationFigure,
+        ProgramReport,
+        ReferralFigure,
+        TriadFigure,
+    )
     from sro_core.service.bundles import BUNDLE_KINDS, BUNDLE_TYPES, Bundle, RestoreResult
     from sro_core.service.core import RecordRejected
     from sro_core.service.dispatch import DispatchReport
@@ -28,18 +40,6 @@ if TYPE_CHECKING:
     from sro_core.service.policy import ROLE_ACTIONS, AccessDenied, Action
     from sro_core.service.program import Program
     from sro_core.service.reading import Disclosure, MonthlyFigure
-    from sro_core.service.report import (
-        AgreementFigure,
-        CategoryFigure,
-        ContactFigure,
-        CrdcFigure,
-        CrisisFigure,
-        HeadlineFigure,
-        LocationFigure,
-        ProgramReport,
-        ReferralFigure,
-        TriadFigure,
-    )
     from sro_core.service.review import Waiting
     from sro_core.service.settings import NotifierSetting, ProgramSettings
 
@@ -47,16 +47,16 @@ _LAZY = {
     "BUNDLE_KINDS": "sro_core.service.bundles",
     "BUNDLE_TYPES": "sro_core.service.bundles",
     "Bundle": "sro_core.service.bundles",
-    "HeadlineFigure": "sro_core.service.report",
+    "HeadlineFigure": "sro_core.ports",
     "RestoreResult": "sro_core.service.bundles",
     "AMENDABLE": "sro_core.service.incidents",
     "AccessDenied": "sro_core.service.policy",
     "Action": "sro_core.service.policy",
-    "AgreementFigure": "sro_core.service.report",
-    "CategoryFigure": "sro_core.service.report",
-    "ContactFigure": "sro_core.service.report",
-    "CrdcFigure": "sro_core.service.report",
-    "CrisisFigure": "sro_core.service.report",
+    "AgreementFigure": "sro_core.ports",
+    "CategoryFigure": "sro_core.ports",
+    "ContactFigure": "sro_core.ports",
+    "CrdcFigure": "sro_core.ports",
+    "CrisisFigure": "sro_core.ports",
     "Disclosure": "sro_core.service.reading",
     "DispatchReport": "sro_core.service.dispatch",
     "ImportCheck": "sro_core.service.imports",
@@ -65,21 +65,21 @@ _LAZY = {
     "LineSet": "sro_core.service.imports",
     "NotIdentified": "sro_core.service.identity",
     "ImportResult": "sro_core.service.imports",
-    "LocationFigure": "sro_core.service.report",
+    "LocationFigure": "sro_core.ports",
     "event_kinds": "sro_core.service.notifications",
     "payload_for": "sro_core.service.notifications",
     "MonthlyFigure": "sro_core.service.reading",
     "NotifierSetting": "sro_core.service.settings",
     "Program": "sro_core.service.program",
-    "ProgramReport": "sro_core.service.report",
+    "ProgramReport": "sro_core.ports",
     "ProgramSettings": "sro_core.service.settings",
     "REDACTED": "sro_core.policy",
     "ROLE_ACTIONS": "sro_core.service.policy",
     "RecordKind": "sro_core.service.exports",
     "RecordRejected": "sro_core.service.core",
-    "ReferralFigure": "sro_core.service.report",
-    "Seen": "sro_core.policy",
-    "TriadFigure": "sro_core.service.report",
+    "ReferralFigure": "sro_core.ports",
+    "Seen": "sro_core.ports",
+    "TriadFigure": "sro_core.ports",
     "Waiting": "sro_core.service.review",
 }
 """Where each public name is defined."""

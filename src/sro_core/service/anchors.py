@@ -23,18 +23,14 @@ from sro_core.domain import (
     AuditCheckpoint,
     AuditKey,
     CheckpointSeal,
-    DomainError,
     RuleViolation,
 )
+from sro_core.errors import AnchorError as AnchorError
 from sro_core.files import written_whole
 from sro_core.service.settings import ProgramSettings
 
 ED25519 = "ed25519"
 """The name of the checkpoint seal made with an Ed25519 key."""
-
-
-class AnchorError(DomainError):
-    """The audit key, a signing key or a checkpoint cannot be read or written; says what to do."""
 
 
 def audit_key(settings: ProgramSettings) -> AuditKey | None:

@@ -8,19 +8,20 @@ anything is read or written, and the attempt is audited as an error.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import inspect
 import types
 import typing
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
 from sro_core.domain import Actor, AuditOutcome, RuleViolation
 from sro_core.ports import IncidentFilter, Period
 
-F = TypeVar("F", bound=Callable[..., Any])
+if TYPE_CHECKING:
+    from sro_core.service.core import Kernel
+
 Timed = TypeVar("Timed", bound=IncidentFilter | Period)
 
 _VARIADIC = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
@@ -47,27 +48,38 @@ def _describe(accepted: tuple[type, ...]) -> str:
     return " or ".join("None" if cls is type(None) else cls.__name__ for cls in accepted)
 
 
-def checked(method: F) -> F:
-    """Wrap a Program method so each argument is checked against its annotation when called."""
-    signature = inspect.signature(method)
-    hints: dict[str, tuple[type, ...] | None] = {}
+class ArgumentCheck:
+    """The check of a desk method's arguments against its annotations, made as it is called."""
 
-    @functools.wraps(method)
-    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-        if not hints:
-            resolved = typing.get_type_hints(method)
-            hints.update(
-                {
-                    name: _accepted(resolved[name])
-                    for name, parameter in signature.parameters.items()
-                    if name in resolved and parameter.kind not in _VARIADIC
-                }
-            )
-        bound = signature.bind(self, *args, **kwargs)
-        local = self.settings.naive_times == "local"
+    def __init__(self, method: Callable[..., Any], signature: inspect.Signature, name: str) -> None:
+        self._method = method
+        self._signature = signature
+        self._name = name
+        self._hints: dict[str, tuple[type, ...] | None] | None = None
+
+    def _accepted(self) -> dict[str, tuple[type, ...] | None]:
+        """Return the classes each parameter accepts (resolved once, at the first call)."""
+        if self._hints is None:
+            resolved = typing.get_type_hints(self._method) | {"actor": Actor}
+            self._hints = {
+                name: _accepted(resolved[name])
+                for name, parameter in self._signature.parameters.items()
+                if name in resolved and parameter.kind not in _VARIADIC
+            }
+        return self._hints
+
+    def __call__(self, kernel: Kernel, *args: Any, **kwargs: Any) -> inspect.BoundArguments:
+        """Bind the arguments, read naive filter times as the settings say, check each one.
+
+        A wrong argument raises a RuleViolation naming it; the attempt is audited as an error
+        under the actor, when the actor itself is one.
+        """
+        hints = self._accepted()
+        bound = self._signature.bind(*args, **kwargs)
+        local = kernel.settings.naive_times == "local"
         for name, value in list(bound.arguments.items()):
             if isinstance(value, TIMED):
-                timed = with_local_times(value, self.settings.calendar.zone, local=local)
+                timed = with_local_times(value, kernel.settings.calendar.zone, local=local)
                 bound.arguments[name] = timed
         for name, value in bound.arguments.items():
             accepted = hints.get(name)
@@ -82,11 +94,9 @@ def checked(method: F) -> F:
                 if isinstance(actor, Actor) and name != "actor":
                     # The audit names the argument, never the value it was given.
                     detail = f"{error.field}: {error.rule}"
-                    self._audit_alone(actor, method.__name__, None, AuditOutcome.ERROR, detail)
+                    kernel.audit_alone(actor, self._name, None, AuditOutcome.ERROR, detail)
                 raise error
-        return method(*bound.args, **bound.kwargs)
-
-    return typing.cast("F", wrapper)
+        return bound
 
 
 TIMED = (IncidentFilter, Period)
@@ -110,13 +120,3 @@ def with_local_times(value: Timed, zone: dt.tzinfo, *, local: bool) -> Timed:
                 )
             changes[field.name] = moment.replace(tzinfo=zone)
     return attrs.evolve(value, **changes) if changes else value
-
-
-def check_every_argument(cls: type) -> None:
-    """Wrap every public method of a Program class whose first parameter is the actor."""
-    for name, member in list(vars(cls).items()):
-        if name.startswith("_") or not inspect.isfunction(member):
-            continue
-        parameters = list(inspect.signature(member).parameters)
-        if parameters[1:2] == ["actor"]:
-            setattr(cls, name, checked(member))

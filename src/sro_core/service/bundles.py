@@ -30,10 +30,11 @@ from sro_core.domain import (
 )
 from sro_core.policy import Seen
 from sro_core.ports import UnitOfWork
+from sro_core.service.core import Kernel
+from sro_core.service.desk import Call, command, query
 from sro_core.service.directory import Directory
-from sro_core.service.imports import Imports
 from sro_core.service.policy import AccessDenied, Action
-from sro_core.service.reading import Reading
+from sro_core.service.reading import Records
 
 BUNDLE_KINDS = (
     "officer",
@@ -126,37 +127,36 @@ def _whole(seen: Iterable[Seen[Any]], kind: str, actor: Actor) -> tuple[Any, ...
     return tuple(records)
 
 
-class Bundles(Directory, Imports, Reading):
-    """Taking a bundle of the whole program, and restoring one."""
+class Bundles:
+    """The desk of bundles: the whole program taken whole, and restored into a store."""
 
-    def bundle(self, actor: Actor) -> Bundle:
-        """Return the directory and every incident, contact and activity, whole.
+    def __init__(self, kernel: Kernel, directory: Directory, records: Records) -> None:
+        self.kernel = kernel
+        self.directory = directory
+        self.records = records
 
-        :raises AccessDenied: when any record is partly hidden from the actor (a bundle is
-            for restoring the program, so it is whole or it is not taken).
-        """
-        self._allow(actor, Action.EXPORT, "bundle", None)
-        schools = tuple(self.schools(actor))
+    @query(Action.EXPORT)
+    def bundle(self, call: Call) -> Bundle:
+        """Return the directory and every incident, contact and activity, whole."""
+        call.allow()
+        actor, directory, records = call.actor, self.directory, self.records
+        schools = tuple(directory.schools(actor))
         return Bundle(
-            officers=tuple(self.officers(actor)),
+            officers=tuple(directory.officers(actor)),
             schools=schools,
-            partners=tuple(self.partners(actor)),
-            agreements=tuple(self.agreements(actor)),
-            assignments=tuple(a for s in schools for a in self.assignments(actor, s.id)),
-            incidents=_whole(self.incidents_of(actor, None), "incident", actor),
-            contacts=_whole(self.contacts(actor), "contact", actor),
-            activities=_whole(self.activities(actor), "activity", actor),
+            partners=tuple(directory.partners(actor)),
+            agreements=tuple(directory.agreements(actor)),
+            assignments=tuple(a for s in schools for a in directory.assignments(actor, s.id)),
+            incidents=_whole(records.incidents_of(actor, None), "incident", actor),
+            contacts=_whole(records.contacts(actor), "contact", actor),
+            activities=_whole(records.activities(actor), "activity", actor),
         )
 
-    def restore_bundle(self, actor: Actor, bundle: Bundle) -> RestoreResult:
-        """Store every record of a bundle not stored yet, all in one unit of work, or none.
-
-        Records whose id is already stored are skipped (counted in ``skipped``). Incidents keep
-        their numbers; the store's numbering goes on after the highest number of each year.
-        Each restored record starts at the store's first version (versions guard updates).
-        """
+    @command()
+    def restore_bundle(self, call: Call, bundle: Bundle) -> RestoreResult:
+        """Store every record of a bundle not stored yet, all in one unit of work, or none."""
         for action in _RESTORE_ACTIONS[:-1]:
-            self._allow(actor, action, "restore_bundle", None)
+            call.allow(action=action)
 
         def work(unit: UnitOfWork, _now: dt.datetime) -> tuple[RestoreResult, list[DomainEvent]]:
             stored: dict[str, int] = dict.fromkeys(BUNDLE_KINDS, 0)
@@ -179,9 +179,7 @@ class Bundles(Directory, Imports, Reading):
             return RestoreResult(stored, skipped), []
 
         total = sum(1 for _ in bundle.records())
-        return self._command(
-            actor, _RESTORE_ACTIONS[-1], "restore_bundle", f"{total} records", work
-        )
+        return call.run(f"{total} records", work, action=_RESTORE_ACTIONS[-1])
 
 
 _REPOSITORIES = dict(

@@ -1,4 +1,4 @@
-"""The heart of the Program: one unit of work per command, access checks, audit, events.
+"""The Kernel every desk holds: one unit of work per command, access checks, audit, events.
 
 Every command runs through one path: the actor's role is checked, the work runs in
 one unit of work with its events put in the outbox and its audit entry appended in the same
@@ -32,9 +32,11 @@ from sro_core.domain import (
     code_problems,
     outside_window,
 )
+from sro_core.errors import RecordRejected as RecordRejected
 from sro_core.plugins import PluginHost
 from sro_core.policy import (
     Context,
+    Decision,
     Seen,
     decide,
     department,
@@ -79,20 +81,16 @@ class _Unreadable(NotFound):
         self.reason = reason
 
 
-class RecordRejected(DomainError, ValueError):
-    """A record breaks rules that were gathered rather than raised: every problem is listed."""
-
-    def __init__(self, what: str, problems: Sequence[Problem]) -> None:
-        self.problems = tuple(problems)
-        listing = "; ".join(str(p) for p in self.problems)
-        super().__init__(f"{what} refused: {listing}")
-
-
 Work = Callable[[UnitOfWork, dt.datetime], tuple[R, Sequence[DomainEvent]]]
 
 
-class ProgramCore:
-    """Storage, settings, plugins and the machinery every command and query goes through."""
+class Kernel:
+    """Storage, settings, plugins and the machinery every command and query goes through.
+
+    Every desk holds the one kernel of its program. The kernel is also what hooks and
+    exporters receive as ``program`` (:class:`~sro_core.ports.ProgramContext`): its calendar,
+    code tables, settings and clock.
+    """
 
     def __init__(
         self,
@@ -127,7 +125,7 @@ class ProgramCore:
         """Return today's program-local date."""
         return self.calendar.local_date(self.clock())
 
-    def _command(
+    def command(
         self,
         actor: Actor,
         action: Action,
@@ -145,7 +143,7 @@ class ProgramCore:
         Its audit entry is the unit's last write, so that a store that serialises appends
         holds the chain's head only from there to the commit.
         """
-        self._allow(actor, action, name, target)
+        self.allow(actor, action, name, target)
         for attempt in range(1, _RETRIES + 1):
             now = self.clock()
             try:
@@ -153,7 +151,7 @@ class ProgramCore:
                     result, events = work(unit, now)
                     if events:
                         unit.outbox.put(events, now)
-                    entry = self._audit(
+                    entry = self.audit(
                         unit,
                         actor,
                         name,
@@ -165,10 +163,10 @@ class ProgramCore:
             except Conflict as conflict:
                 if conflict.kind in _RACES and attempt < _RETRIES:
                     continue
-                self._audit_alone(actor, name, target, AuditOutcome.ERROR, str(conflict))
+                self.audit_alone(actor, name, target, AuditOutcome.ERROR, str(conflict))
                 raise
             except Exception as error:
-                self._audit_failure(actor, name, target, error)
+                self.audit_failure(actor, name, target, error)
                 if isinstance(error, _Unreadable):
                     raise NotFound(error.kind, error.key) from None
                 raise
@@ -177,7 +175,7 @@ class ProgramCore:
         self._after_commit(events, dispatch_now=dispatch_now)
         return result
 
-    def _read(
+    def read(
         self,
         actor: Actor,
         action: Action,
@@ -186,17 +184,17 @@ class ProgramCore:
         work: Callable[[UnitOfWork], R],
     ) -> R:
         """Run one query in a unit of work; a denied or failed one (an unknown id) is audited."""
-        self._allow(actor, action, name, target)
+        self.allow(actor, action, name, target)
         try:
             with self.storage.unit_of_work() as unit:
                 return work(unit)
         except Exception as error:
-            self._audit_failure(actor, name, target, error)
+            self.audit_failure(actor, name, target, error)
             if isinstance(error, _Unreadable):
                 raise NotFound(error.kind, error.key) from None
             raise
 
-    def _context(self, unit: UnitOfWork, actor: Actor, now: dt.datetime) -> Context:
+    def context(self, unit: UnitOfWork, actor: Actor, now: dt.datetime) -> Context:
         """Return what the policy needs to decide on the reader's records at a time, read once."""
         partner = partner_scope(actor)
         referred: dict[uuid.UUID, tuple[Referral, ...]] = {}
@@ -216,49 +214,68 @@ class ProgramCore:
             incident=_lookup(unit.incidents),
         )
 
-    def _view(
+    def view(
         self, unit: UnitOfWork, actor: Actor, record: R, context: Context, now: dt.datetime
     ) -> Seen[R] | None:
-        """Return a record as the reader may see it (None: not at all), auditing what must be.
+        """Return a record as the reader may see it (None: not at all), auditing what must be."""
+        decision = decide(actor, record, context)  # type: ignore[arg-type]
+        kind, key = type(record).__name__.lower(), record.id  # type: ignore[attr-defined]
+        number = getattr(record, "number", None)
+        if not self.read_as_decided(
+            unit, actor, decision, kind=kind, key=key, number=number, at=now
+        ):
+            return None
+        return decision.seen(record)
+
+    def read_as_decided(
+        self,
+        unit: UnitOfWork,
+        actor: Actor,
+        decision: Decision,
+        *,
+        kind: str,
+        key: object,
+        number: str | None,
+        at: dt.datetime,
+    ) -> bool:
+        """Return whether a record is read as decided (False: not at all), auditing the read.
 
         A read that shows a juvenile's identity is audited as ``read_juvenile_record``; a read
         outside the department is recorded as a disclosure (FERPA 34 CFR 99.32).
         """
-        decision = decide(actor, record, context)  # type: ignore[arg-type]
         if not decision.readable:
-            return None
-        target = str(record.id)  # type: ignore[attr-defined]
+            return False
+        target = str(key)
         if decision.shows_juveniles:
-            number = getattr(record, "number", None) or ""
-            self._audit(
+            self.audit(
                 unit,
                 actor,
                 "read_juvenile_record",
                 target,
                 outcome=AuditOutcome.ALLOWED,
-                detail=number,
-                at=now,
+                detail=number or "",
+                at=at,
             )
         if discloses(actor):
-            self._audit(
+            self.audit(
                 unit,
                 actor,
                 DISCLOSURE,
                 target,
                 outcome=AuditOutcome.ALLOWED,
-                detail=_disclosure_detail(record, decision.agreements),
-                at=now,
+                detail=_disclosure_detail(kind, number, decision.agreements),
+                at=at,
             )
-        return decision.seen(record)
+        return True
 
-    def _shown(self, unit: UnitOfWork, actor: Actor, kind: str, record: R, now: dt.datetime) -> R:
+    def shown(self, unit: UnitOfWork, actor: Actor, kind: str, record: R, now: dt.datetime) -> R:
         """Return a record a command read or made, as the actor may see it.
 
         A record the actor may not read answers as an unknown id would: ``NotFound``.
         """
-        return self._decided(unit, actor, kind, record.id, record, now=now).value  # type: ignore[attr-defined]
+        return self.decided(unit, actor, kind, record.id, record, now=now).value  # type: ignore[attr-defined]
 
-    def _decided(
+    def decided(
         self,
         unit: UnitOfWork,
         actor: Actor,
@@ -274,36 +291,38 @@ class ProgramCore:
         that no such record exists, exactly as for an id that is not there.
         """
         now = now or self.clock()
-        context = self._context(unit, actor, now)
-        decision = decide(actor, record, context)  # type: ignore[arg-type]
-        view = self._view(unit, actor, record, context, now)
-        if view is None:
+        decision = decide(actor, record, self.context(unit, actor, now))  # type: ignore[arg-type]
+        what, number = type(record).__name__.lower(), getattr(record, "number", None)
+        if not self.read_as_decided(
+            unit, actor, decision, kind=what, key=key, number=number, at=now
+        ):
             raise _Unreadable(kind, key, decision.reason)
-        return view
+        return decision.seen(record)
 
-    def _allow(self, actor: Actor, action: Action, name: str, target: str | None) -> None:
+    def allow(self, actor: Actor, action: Action, name: str, target: str | None) -> None:
+        """Check the actor's role may take an action; a refusal is audited as denied, and raised."""
         try:
             require(actor, action, name)
         except AccessDenied as denied:
-            self._audit_alone(actor, name, target, AuditOutcome.DENIED, denied.reason)
+            self.audit_alone(actor, name, target, AuditOutcome.DENIED, denied.reason)
             raise
 
-    def _audit_failure(self, actor: Actor, name: str, target: str | None, error: Exception) -> None:
+    def audit_failure(self, actor: Actor, name: str, target: str | None, error: Exception) -> None:
         """Audit a command or query that failed, whatever the error: denied, or an error.
 
         A record the actor may not read is denied with the policy's reason; any other error
         is named by what :func:`_detail` says of it, never echoing a value it was given.
         """
         if isinstance(error, AccessDenied | _Unreadable):
-            self._audit_alone(actor, name, target, AuditOutcome.DENIED, error.reason)
+            self.audit_alone(actor, name, target, AuditOutcome.DENIED, error.reason)
         elif isinstance(error, SharingRefused):
-            self._audit_alone(actor, name, target, AuditOutcome.DENIED, _detail(error))
+            self.audit_alone(actor, name, target, AuditOutcome.DENIED, _detail(error))
         elif isinstance(error, DomainError):
-            self._audit_alone(actor, name, target, AuditOutcome.ERROR, _detail(error))
+            self.audit_alone(actor, name, target, AuditOutcome.ERROR, _detail(error))
         else:
-            self._audit_alone(actor, name, target, AuditOutcome.ERROR, type(error).__name__)
+            self.audit_alone(actor, name, target, AuditOutcome.ERROR, type(error).__name__)
 
-    def _audit(
+    def audit(
         self,
         unit: UnitOfWork,
         actor: Actor,
@@ -335,7 +354,7 @@ class ProgramCore:
             )
         )
 
-    def _audit_alone(
+    def audit_alone(
         self, actor: Actor, action: str, target: str | None, outcome: AuditOutcome, detail: str
     ) -> AuditEntry | None:
         """Audit an attempt in a unit of work of its own; return the entry, None if it failed.
@@ -346,7 +365,7 @@ class ProgramCore:
         for attempt in range(1, _RETRIES + 1):
             try:
                 with self.storage.unit_of_work() as unit:
-                    entry = self._audit(
+                    entry = self.audit(
                         unit, actor, action, target, outcome=outcome, detail=detail, at=self.clock()
                     )
             except Conflict as conflict:
@@ -361,7 +380,7 @@ class ProgramCore:
                 return entry
         return None  # pragma: no cover - the loop returns
 
-    def _checkpoint(self, entry: AuditEntry) -> AuditCheckpoint:
+    def checkpoint(self, entry: AuditEntry) -> AuditCheckpoint:
         """Seal a checkpoint of a committed entry, write it to the folder and give it to hooks."""
         sealer = self.anchors.sealer
         if sealer is None:  # pragma: no cover - callers check for a sealer first
@@ -376,7 +395,7 @@ class ProgramCore:
             log.exception("plugins failed to keep an audit checkpoint", exc_info=errors)
         return checkpoint
 
-    def _checkpoint_or_refuse(self, entry: AuditEntry | None) -> AuditCheckpoint:
+    def checkpoint_or_refuse(self, entry: AuditEntry | None) -> AuditCheckpoint:
         """Seal a checkpoint of an entry just appended; refuse if none was, or nothing seals."""
         if self.anchors.sealer is not None and entry is None:
             raise AnchorError(
@@ -387,7 +406,7 @@ class ProgramCore:
                 "audit checkpoints are sealed with the audit key or an Ed25519 key, and neither "
                 "is configured: set the audit key (SRO_AUDIT_KEY, or audit_key_file)"
             )
-        return self._checkpoint(entry)
+        return self.checkpoint(entry)
 
     def _anchor(self, entry: AuditEntry) -> None:
         """Take a checkpoint after an entry if enough entries or time passed since the last."""
@@ -399,7 +418,7 @@ class ProgramCore:
                 if latest is not None:
                     self._last_checkpoint = (latest.sequence, latest.at)
             if self._checkpoint_due(entry):
-                self._checkpoint(entry)
+                self.checkpoint(entry)
         except AnchorError as error:
             log.error("the audit checkpoint after entry %s failed: %s", entry.sequence, error)
 
@@ -440,20 +459,20 @@ class ProgramCore:
         except Exception:
             log.exception("dispatch after commit failed; the events wait in the outbox")
 
-    def _outside_window(self, record: object, now: dt.datetime) -> list[Problem]:
+    def outside_window(self, record: object, now: dt.datetime) -> list[Problem]:
         """Return the days and times of a record outside the program's window, seen at now."""
         return outside_window(record, *self.settings.window(self.calendar.local_date(now)))
 
-    def _in_window(self, what: str, record: object, now: dt.datetime) -> None:
+    def in_window(self, what: str, record: object, now: dt.datetime) -> None:
         """Refuse a record dated outside the program's window."""
-        problems = self._outside_window(record, now)
+        problems = self.outside_window(record, now)
         if problems:
             raise RecordRejected(what, problems)
 
-    def _checked(self, incident: Incident, now: dt.datetime) -> Incident:
+    def checked(self, incident: Incident, now: dt.datetime) -> Incident:
         """Return the incident if it keeps every rule: calendar rules, codes, department rules."""
         check_incident(incident, self.calendar)
-        problems = self._outside_window(incident, now)
+        problems = self.outside_window(incident, now)
         problems += code_problems(incident, self.code_tables)
         problems += self.plugins.validate_incident(incident, self)
         if problems:
@@ -481,10 +500,9 @@ def _detail(error: DomainError) -> str:
     return type(error).__name__
 
 
-def _disclosure_detail(record: object, agreements: frozenset[uuid.UUID]) -> str:
+def _disclosure_detail(kind: str, number: str | None, agreements: frozenset[uuid.UUID]) -> str:
     """Return the audit detail of a disclosure: the record's kind and number, and the agreements."""
-    number = getattr(record, "number", None)
-    what = type(record).__name__.lower() + (f" {number}" if number else "")
+    what = kind + (f" {number}" if number else "")
     return f"{what} under agreements {','.join(sorted(str(a) for a in agreements))}"
 
 

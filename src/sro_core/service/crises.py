@@ -21,14 +21,18 @@ from sro_core.domain import (
 )
 from sro_core.policy import crisis_author, school_scope
 from sro_core.ports import NotFound, UnitOfWork
-from sro_core.service.core import ProgramCore
+from sro_core.service.core import Kernel
+from sro_core.service.desk import Call, command, query
 from sro_core.service.policy import AccessDenied, Action
 
 Events = Sequence[DomainEvent]
 
 
-class Crises(ProgramCore):
-    """Commands on crises; their events are urgent and dispatched at once."""
+class Crises:
+    """The desk of crises: declared, messaged, cleared; their events are dispatched at once."""
+
+    def __init__(self, kernel: Kernel) -> None:
+        self.kernel = kernel
 
     @staticmethod
     def _own_school(actor: Actor, school_id: uuid.UUID) -> None:
@@ -37,9 +41,10 @@ class Crises(ProgramCore):
         if scope is not None and school_id not in scope:
             raise NotFound("school", school_id)
 
+    @command(Action.CRISIS)
     def declare_crisis(
         self,
-        actor: Actor,
+        call: Call,
         school_id: uuid.UUID,
         kind: CrisisKind,
         incident_id: uuid.UUID | None = None,
@@ -47,42 +52,37 @@ class Crises(ProgramCore):
         """Declare a crisis at a school; one active crisis of a kind per school."""
 
         def work(unit: UnitOfWork, now: dt.datetime) -> tuple[CrisisEvent, Events]:
-            self._own_school(actor, school_id)
+            self._own_school(call.actor, school_id)
             unit.schools.get(school_id)
             if incident_id is not None:
                 unit.incidents.get(incident_id)
-            crisis = CrisisEvent(school_id, kind, actor.id, now, incident_id=incident_id)
+            crisis = CrisisEvent(school_id, kind, call.actor.id, now, incident_id=incident_id)
             check_one_active_crisis([*unit.crises.active(school_id), crisis])
             stored = unit.crises.add(crisis)
-            return self._shown(unit, actor, "crisis", stored, now), [
+            return self.kernel.shown(unit, call.actor, "crisis", stored, now), [
                 CrisisDeclared(occurred_at=now, crisis_id=stored.id, school_id=school_id, kind=kind)
             ]
 
-        return self._command(actor, Action.CRISIS, "declare_crisis", str(school_id), work)
+        return call.run(str(school_id), work)
 
+    @command(Action.CRISIS)
     def post_crisis_message(
         self,
-        actor: Actor,
+        call: Call,
         crisis_id: uuid.UUID,
         author_role: CrisisRole | None,
         audience: frozenset[CrisisRole],
         text: str,
     ) -> CrisisEvent:
-        """Post a message in an active crisis, from one side to the others.
-
-        The message's role follows from its author (:func:`~sro_core.policy.crisis_author`): a
-        school administrator posts as school administration, an SRO as the SRO, the rest of
-        the department as police command. ``author_role`` may be None; any other role than the
-        author's is refused.
-        """
-        role = crisis_author(actor)
+        """Post a message in an active crisis, from one side to the others."""
+        role = crisis_author(call.actor)
 
         def work(unit: UnitOfWork, now: dt.datetime) -> tuple[CrisisEvent, Events]:
             before = unit.crises.get(crisis_id)
-            self._shown(unit, actor, "crisis", before, now)
+            self.kernel.shown(unit, call.actor, "crisis", before, now)
             if author_role not in (None, role):
-                reason = f"{actor.id} posts as {role.value}, not as {author_role.value}"
-                raise AccessDenied(actor, "post_crisis_message", reason)
+                reason = f"{call.actor.id} posts as {role.value}, not as {author_role.value}"
+                raise AccessDenied(call.actor, call.name, reason)
             message = CrisisMessage(max(now, _last_time(before)), role, audience, text)
             after = before.posted(message)
             check_messages_appended(before, after)
@@ -94,37 +94,39 @@ class Crises(ProgramCore):
                 author_role=role,
                 audience=audience,
             )
-            return self._shown(unit, actor, "crisis", stored, now), [event]
+            return self.kernel.shown(unit, call.actor, "crisis", stored, now), [event]
 
-        return self._command(actor, Action.CRISIS, "post_crisis_message", str(crisis_id), work)
+        return call.run(str(crisis_id), work)
 
-    def give_all_clear(self, actor: Actor, crisis_id: uuid.UUID) -> CrisisEvent:
+    @command(Action.CRISIS)
+    def give_all_clear(self, call: Call, crisis_id: uuid.UUID) -> CrisisEvent:
         """Give the all clear: the crisis ends."""
 
         def work(unit: UnitOfWork, now: dt.datetime) -> tuple[CrisisEvent, Events]:
             crisis = unit.crises.get(crisis_id)
-            self._shown(unit, actor, "crisis", crisis, now)
+            self.kernel.shown(unit, call.actor, "crisis", crisis, now)
             stored = unit.crises.update(crisis.all_clear(max(now, _last_time(crisis))))
-            return self._shown(unit, actor, "crisis", stored, now), [
+            return self.kernel.shown(unit, call.actor, "crisis", stored, now), [
                 CrisisResolved(occurred_at=now, crisis_id=crisis_id, school_id=crisis.school_id)
             ]
 
-        return self._command(actor, Action.CRISIS, "give_all_clear", str(crisis_id), work)
+        return call.run(str(crisis_id), work)
 
-    def crises(self, actor: Actor, school_id: uuid.UUID | None = None) -> list[CrisisEvent]:
+    @query(Action.CRISIS)
+    def crises(self, call: Call, school_id: uuid.UUID | None = None) -> list[CrisisEvent]:
         """Return the crises, oldest first, at one school or at all the actor may see."""
 
         def work(unit: UnitOfWork) -> list[CrisisEvent]:
             if school_id is not None:
-                self._own_school(actor, school_id)
-            now = self.clock()
-            context = self._context(unit, actor, now)
+                self._own_school(call.actor, school_id)
+            now = self.kernel.clock()
+            context = self.kernel.context(unit, call.actor, now)
             found = [c for c in unit.crises.all() if school_id in (None, c.school_id)]
-            views = (self._view(unit, actor, c, context, now) for c in found)
+            views = (self.kernel.view(unit, call.actor, c, context, now) for c in found)
             shown = [v.value for v in views if v is not None]
             return sorted(shown, key=lambda c: (c.declared_at, c.id))
 
-        return self._read(actor, Action.CRISIS, "crises", None, work)
+        return call.read(None, work)
 
 
 def _last_time(crisis: CrisisEvent) -> dt.datetime:

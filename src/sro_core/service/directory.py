@@ -7,7 +7,6 @@ import uuid
 from collections.abc import Sequence
 
 from sro_core.domain import (
-    Actor,
     Agreement,
     AgreementSigned,
     Assignment,
@@ -30,16 +29,21 @@ from sro_core.domain import (
     coverage,
 )
 from sro_core.ports import UnitOfWork
-from sro_core.service.core import ProgramCore
+from sro_core.service.core import Kernel
+from sro_core.service.desk import Call, command, query
 from sro_core.service.policy import Action
 
 Events = Sequence[DomainEvent]
 
 
-class Directory(ProgramCore):
-    """Commands and queries on the program's officers, schools, assignments and partnerships."""
+class Directory:
+    """The desk of the program's officers, schools, assignments and partnerships."""
 
-    def register_officer(self, actor: Actor, officer: Officer) -> Officer:
+    def __init__(self, kernel: Kernel) -> None:
+        self.kernel = kernel
+
+    @command(Action.MANAGE_OFFICERS)
+    def register_officer(self, call: Call, officer: Officer) -> Officer:
         """Register an officer; the badge must be free."""
 
         def work(unit: UnitOfWork, now: dt.datetime) -> tuple[Officer, Events]:
@@ -48,35 +52,32 @@ class Directory(ProgramCore):
                 OfficerRegistered(occurred_at=now, officer_id=stored.id, badge=stored.badge)
             ]
 
-        return self._command(
-            actor, Action.MANAGE_OFFICERS, "register_officer", str(officer.id), work
-        )
+        return call.run(str(officer.id), work)
 
+    @command(Action.MANAGE_OFFICERS)
     def change_officer_status(
-        self, actor: Actor, officer_id: uuid.UUID, status: OfficerStatus
+        self, call: Call, officer_id: uuid.UUID, status: OfficerStatus
     ) -> Officer:
         """Put an officer on leave, back to active, suspended or separated."""
 
         def work(unit: UnitOfWork, _now: dt.datetime) -> tuple[Officer, Events]:
             return unit.officers.update(unit.officers.get(officer_id).with_status(status)), []
 
-        return self._command(
-            actor, Action.MANAGE_OFFICERS, "change_officer_status", str(officer_id), work
-        )
+        return call.run(str(officer_id), work)
 
+    @command(Action.MANAGE_OFFICERS)
     def certify_officer(
-        self, actor: Actor, officer_id: uuid.UUID, certification: Certification
+        self, call: Call, officer_id: uuid.UUID, certification: Certification
     ) -> Officer:
         """Record a certification an officer earned."""
 
         def work(unit: UnitOfWork, _now: dt.datetime) -> tuple[Officer, Events]:
             return unit.officers.update(unit.officers.get(officer_id).certify(certification)), []
 
-        return self._command(
-            actor, Action.MANAGE_OFFICERS, "certify_officer", str(officer_id), work
-        )
+        return call.run(str(officer_id), work)
 
-    def register_school(self, actor: Actor, school: School) -> School:
+    @command(Action.MANAGE_SCHOOLS)
+    def register_school(self, call: Call, school: School) -> School:
         """Register a school; its external ids must not belong to another school."""
 
         def work(unit: UnitOfWork, now: dt.datetime) -> tuple[School, Events]:
@@ -84,11 +85,12 @@ class Directory(ProgramCore):
             stored = unit.schools.add(school)
             return stored, [SchoolRegistered(occurred_at=now, school_id=stored.id)]
 
-        return self._command(actor, Action.MANAGE_SCHOOLS, "register_school", str(school.id), work)
+        return call.run(str(school.id), work)
 
+    @command(Action.MANAGE_ASSIGNMENTS)
     def assign(
         self,
-        actor: Actor,
+        call: Call,
         officer_id: uuid.UUID,
         school_id: uuid.UUID,
         role: AssignmentRole,
@@ -120,20 +122,20 @@ class Directory(ProgramCore):
             )
             return stored, [event]
 
-        return self._command(actor, Action.MANAGE_ASSIGNMENTS, "assign", str(assignment.id), work)
+        return call.run(str(assignment.id), work)
 
-    def end_assignment(self, actor: Actor, assignment_id: uuid.UUID, end: dt.date) -> Assignment:
+    @command(Action.MANAGE_ASSIGNMENTS)
+    def end_assignment(self, call: Call, assignment_id: uuid.UUID, end: dt.date) -> Assignment:
         """End an assignment on a day (inclusive)."""
 
         def work(unit: UnitOfWork, now: dt.datetime) -> tuple[Assignment, Events]:
             stored = unit.assignments.update(unit.assignments.get(assignment_id).ended(end))
             return stored, [AssignmentEnded(occurred_at=now, assignment_id=assignment_id, end=end)]
 
-        return self._command(
-            actor, Action.MANAGE_ASSIGNMENTS, "end_assignment", str(assignment_id), work
-        )
+        return call.run(str(assignment_id), work)
 
-    def register_partner(self, actor: Actor, partner: Partner) -> Partner:
+    @command(Action.MANAGE_PARTNERSHIPS)
+    def register_partner(self, call: Call, partner: Partner) -> Partner:
         """Register a partner; its name must be unique among partners of its kind."""
 
         def work(unit: UnitOfWork, now: dt.datetime) -> tuple[Partner, Events]:
@@ -141,11 +143,10 @@ class Directory(ProgramCore):
             stored = unit.partners.add(partner)
             return stored, [PartnerRegistered(occurred_at=now, partner_id=stored.id)]
 
-        return self._command(
-            actor, Action.MANAGE_PARTNERSHIPS, "register_partner", str(partner.id), work
-        )
+        return call.run(str(partner.id), work)
 
-    def sign_agreement(self, actor: Actor, agreement: Agreement) -> Agreement:
+    @command(Action.MANAGE_PARTNERSHIPS)
+    def sign_agreement(self, call: Call, agreement: Agreement) -> Agreement:
         """Record a signed agreement (MOU) with registered partners."""
 
         def work(unit: UnitOfWork, now: dt.datetime) -> tuple[Agreement, Events]:
@@ -158,13 +159,12 @@ class Directory(ProgramCore):
                 )
             ]
 
-        return self._command(
-            actor, Action.MANAGE_PARTNERSHIPS, "sign_agreement", str(agreement.id), work
-        )
+        return call.run(str(agreement.id), work)
 
+    @command(Action.MANAGE_PARTNERSHIPS)
     def renew_agreement(
         self,
-        actor: Actor,
+        call: Call,
         agreement_id: uuid.UUID,
         *,
         signed_on: dt.date,
@@ -180,66 +180,46 @@ class Directory(ProgramCore):
                 AgreementSigned(occurred_at=now, agreement_id=stored.id, review_due=review_due)
             ]
 
-        return self._command(
-            actor, Action.MANAGE_PARTNERSHIPS, "renew_agreement", str(agreement_id), work
-        )
+        return call.run(str(agreement_id), work)
 
-    def officer(self, actor: Actor, officer_id: uuid.UUID) -> Officer:
+    @query(Action.READ_DIRECTORY)
+    def officer(self, call: Call, officer_id: uuid.UUID) -> Officer:
         """Return an officer."""
-        return self._read(
-            actor,
-            Action.READ_DIRECTORY,
-            "officer",
-            str(officer_id),
-            lambda u: u.officers.get(officer_id),
-        )
+        return call.read(str(officer_id), lambda u: u.officers.get(officer_id))
 
-    def officers(self, actor: Actor) -> list[Officer]:
+    @query(Action.READ_DIRECTORY)
+    def officers(self, call: Call) -> list[Officer]:
         """Return every officer, by id."""
-        return self._read(
-            actor, Action.READ_DIRECTORY, "officers", None, lambda u: list(u.officers.all())
-        )
+        return call.read(None, lambda u: list(u.officers.all()))
 
-    def school(self, actor: Actor, school_id: uuid.UUID) -> School:
+    @query(Action.READ_DIRECTORY)
+    def school(self, call: Call, school_id: uuid.UUID) -> School:
         """Return a school."""
-        return self._read(
-            actor,
-            Action.READ_DIRECTORY,
-            "school",
-            str(school_id),
-            lambda u: u.schools.get(school_id),
-        )
+        return call.read(str(school_id), lambda u: u.schools.get(school_id))
 
-    def schools(self, actor: Actor) -> list[School]:
+    @query(Action.READ_DIRECTORY)
+    def schools(self, call: Call) -> list[School]:
         """Return every school, by id."""
-        return self._read(
-            actor, Action.READ_DIRECTORY, "schools", None, lambda u: list(u.schools.all())
-        )
+        return call.read(None, lambda u: list(u.schools.all()))
 
-    def partners(self, actor: Actor) -> list[Partner]:
+    @query(Action.READ_DIRECTORY)
+    def partners(self, call: Call) -> list[Partner]:
         """Return every partner, by id."""
-        return self._read(
-            actor, Action.READ_DIRECTORY, "partners", None, lambda u: list(u.partners.all())
-        )
+        return call.read(None, lambda u: list(u.partners.all()))
 
-    def agreements(self, actor: Actor) -> list[Agreement]:
+    @query(Action.READ_DIRECTORY)
+    def agreements(self, call: Call) -> list[Agreement]:
         """Return every agreement, by id."""
-        return self._read(
-            actor, Action.READ_DIRECTORY, "agreements", None, lambda u: list(u.agreements.all())
-        )
+        return call.read(None, lambda u: list(u.agreements.all()))
 
-    def assignments(self, actor: Actor, school_id: uuid.UUID) -> list[Assignment]:
+    @query(Action.READ_DIRECTORY)
+    def assignments(self, call: Call, school_id: uuid.UUID) -> list[Assignment]:
         """Return every assignment at a school."""
-        return self._read(
-            actor,
-            Action.READ_DIRECTORY,
-            "assignments",
-            str(school_id),
-            lambda u: u.assignments.for_school(school_id),
-        )
+        return call.read(str(school_id), lambda u: u.assignments.for_school(school_id))
 
+    @query(Action.READ_DIRECTORY)
     def coverage(
-        self, actor: Actor, school_id: uuid.UUID, day: dt.date
+        self, call: Call, school_id: uuid.UUID, day: dt.date
     ) -> dict[AssignmentRole, Officer]:
         """Return who is the SRO at a school on a day: the officer in each role that is filled."""
 
@@ -247,13 +227,14 @@ class Directory(ProgramCore):
             covering = coverage(unit.assignments.for_school(school_id), school_id, day)
             return {role: unit.officers.get(officer_id) for role, officer_id in covering.items()}
 
-        return self._read(actor, Action.READ_DIRECTORY, "coverage", str(school_id), work)
+        return call.read(str(school_id), work)
 
-    def agreements_due(self, actor: Actor, by: dt.date) -> list[Agreement]:
+    @query(Action.READ_DIRECTORY)
+    def agreements_due(self, call: Call, by: dt.date) -> list[Agreement]:
         """Return the agreements whose review is due on or before a day, soonest first."""
 
         def work(unit: UnitOfWork) -> list[Agreement]:
             due = [a for a in unit.agreements.all() if a.review_due <= by]
             return sorted(due, key=lambda a: (a.review_due, a.id))
 
-        return self._read(actor, Action.READ_DIRECTORY, "agreements_due", None, work)
+        return call.read(None, work)

@@ -9,8 +9,8 @@ that chose them.
 from __future__ import annotations
 
 import hashlib
-import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
+from typing import Generic, TypeVar
 
 import attrs
 
@@ -20,18 +20,25 @@ LISTED = 10
 """Up to this many released records are named one by one; more are named by their digest."""
 
 
-class Released:
-    """Passes records through to an exporter, keeping the ids of those it releases."""
+T = TypeVar("T")
 
-    def __init__(self, records: Iterator[Mapping[str, object]]) -> None:
+
+class Released(Generic[T]):
+    """Passes records through to an exporter, keeping the ids of those it releases.
+
+    :param id_of: a record's id, or None for a record that has none (an aggregate).
+    """
+
+    def __init__(self, records: Iterable[T], id_of: Callable[[T], str | None]) -> None:
         self._records = records
+        self._id_of = id_of
         self._digest = hashlib.sha256()
         self.ids: list[str] = []
         self.count = 0
 
-    def __iter__(self) -> Iterator[Mapping[str, object]]:
+    def __iter__(self) -> Iterator[T]:
         for record in self._records:
-            key = _id_of(record)
+            key = self._id_of(record)
             if key is not None:
                 self.count += 1
                 self._digest.update(key.encode() + b"\n")
@@ -46,15 +53,6 @@ class Released:
         if self.count <= LISTED:
             return "ids " + " ".join(self.ids)
         return f"{self.count} records, ids sha256:{self._digest.hexdigest()}"
-
-
-def _id_of(record: Mapping[str, object]) -> str | None:
-    found = record.get("id")
-    if found is None:
-        found = getattr(record.get("incident"), "id", None)
-    if isinstance(found, uuid.UUID | str) and found != "":
-        return str(found)
-    return None
 
 
 def describe_selection(where: IncidentFilter | None, period: Period | None) -> str:

@@ -32,6 +32,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, wait
 
 import attrs
 
+from sro_core.errors import DeliveryTimedOut as DeliveryTimedOut
 from sro_core.ports import (
     Claim,
     Conflict,
@@ -81,10 +82,6 @@ class DispatchReport:
     def anything(self) -> bool:
         """Whether the round did anything at all."""
         return any(attrs.astuple(self))
-
-
-class DeliveryTimedOut(DeliveryFailed):
-    """A notifier did not answer within its deadline; it was abandoned and will be retried."""
 
 
 def describe_failure(error: BaseException) -> str:

@@ -9,36 +9,56 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterator, Mapping, Sequence
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import IO, Any
+
+import attrs
 
 from sro_core.domain import (
     Actor,
     AuditOutcome,
     Incident,
     InvolvementRole,
-    PersonKind,
     RuleViolation,
     School,
     SchoolYear,
-    age_in_years,
-    counts_as_juvenile,
 )
-from sro_core.policy import REDACTED, Seen, reads_records, school_scope, serves
+from sro_core.files import Target, opened, store_files
+from sro_core.policy import (
+    REDACTED,
+    Decision,
+    decide_document,
+    hide_document,
+    reads_records,
+    school_scope,
+    serves,
+)
 from sro_core.ports import (
+    CrdcCounts,
+    CrdcExporter,
     CrdcStudentCount,
+    ExportContext,
     Exporter,
     ExportInput,
+    IncidentExporter,
     IncidentFilter,
     Page,
     PageOf,
     Period,
+    RowExporter,
+    Rows,
+    Seen,
+    SubmittedReport,
     UnitOfWork,
+    check_options,
 )
-from sro_core.serialization import structure, unstructure
+from sro_core.serialization import unstructure
+from sro_core.service.core import Kernel
+from sro_core.service.desk import Call, query
 from sro_core.service.disclosures import Released, describe_selection
 from sro_core.service.policy import AccessDenied, Action
-from sro_core.service.reading import Reading
+from sro_core.service.reading import Records, scoped
 
 
 class RecordKind(enum.Enum):
@@ -122,19 +142,29 @@ def _column_hidden(column: str, hidden: frozenset[str]) -> bool:
     return any(p in (column, field) or p.startswith(column + ".") for p in hidden)
 
 
+_READS: Mapping[str, tuple[str, ...]] = {
+    "school": (),
+    "reporting_officer": (),
+    "offense_codes": ("offenses.ucr_code",),
+    "victims": ("involvements.roles",),
+    "offenders": ("involvements.roles",),
+    "arrestees": ("involvements.roles", "involvements.arrest"),
+    "juveniles": (),
+}
+"""The fields the columns that are not a field read (the names and the juvenile count: none
+of the reader's view; they come from the names read once and from the whole document)."""
+
+ROW_FIELDS = tuple(dict.fromkeys(f for c in INCIDENT_COLUMNS for f in _READS.get(c, (c,))))
+"""The fields of an incident's document that its row reads: all a reader gets of it."""
+
+_VICTIM, _OFFENDER, _ARRESTEE = (
+    InvolvementRole.VICTIM.value,
+    InvolvementRole.OFFENDER.value,
+    InvolvementRole.ARRESTEE.value,
+)
+
 EXPORT_PAGE = 500
 """Incidents read in one unit of work while an export streams."""
-
-
-def _juvenile(involvement: Mapping[str, Any], day: dt.date) -> bool:
-    """Return whether an involvement in its wire format is a juvenile's on a local day."""
-    person = involvement["person"]
-    born, estimate = person["date_of_birth"], involvement["estimated_age"]
-    if born is not None:
-        age: int | None = age_in_years(dt.date.fromisoformat(born), day)
-    else:
-        age = None if estimate is None else estimate["low"]
-    return counts_as_juvenile(age, PersonKind(person["kind"]))
 
 
 CONTACT_COLUMNS = (
@@ -177,74 +207,90 @@ def _names(unit: UnitOfWork) -> dict[str, str]:
     }
 
 
-class Exports(Reading):
-    """Streaming exports through the registered exporters."""
+class Exports:
+    """The desk of exports: records streamed through the registered exporters, each redacted."""
+
+    def __init__(self, kernel: Kernel, records: Records) -> None:
+        self.kernel = kernel
+        self.records = records
 
     def _incident_rows(
         self, actor: Actor, where: IncidentFilter | None
     ) -> Iterator[dict[str, object]]:
         """Yield flat incident rows, each decided for the reader, a page at a time.
 
-        Each stored document is read back as an incident and decided on like any read; a row
-        is made from what the reader may see, a hidden column written as ``[redacted]``.
+        Each stored document is decided on like any read, without building the incident
+        (:func:`~sro_core.policy.decide_document`), and its row is made from what the reader
+        may see of the fields the row reads, a hidden column written as ``[redacted]``.
         """
         page = Page(size=EXPORT_PAGE)
         while True:
 
             def work(unit: UnitOfWork, after: Page = page) -> tuple[PageOf[Any], list[Any]]:
-                scoped = self._scoped(unit, actor, where or IncidentFilter())
-                found = unit.queries.find_incident_documents(scoped, after)
-                now = self.clock()
-                context = self._context(unit, actor, now)
+                scoped_where = scoped(unit, actor, where or IncidentFilter())
+                found = unit.queries.find_incident_documents(scoped_where, after)
+                now = self.kernel.clock()
+                context = self.kernel.context(unit, actor, now)
                 names = _names(unit)
                 rows = []
                 for document in found.items:
-                    incident = structure(document, Incident)
-                    view = self._view(unit, actor, incident, context, now)
-                    if view is not None:
-                        rows.append(self._seen_row(document, view, names))
+                    decision = decide_document(actor, document, context)
+                    if self.kernel.read_as_decided(
+                        unit,
+                        actor,
+                        decision,
+                        kind="incident",
+                        key=document["id"],
+                        number=document["number"],
+                        at=now,
+                    ):
+                        rows.append(self._seen_row(document, decision, names))
                 return found, rows
 
-            found, rows = self._read(actor, Action.READ_RECORDS, "export incidents", None, work)
+            found, rows = self.kernel.read(
+                actor, Action.READ_RECORDS, "export incidents", None, work
+            )
             yield from rows
             if found.next is None:
                 return
             page = Page(size=EXPORT_PAGE, after=found.next)
 
     def _seen_row(
-        self, document: Mapping[str, Any], view: Seen[Incident], names: Mapping[str, str]
+        self, document: Mapping[str, Any], decision: Decision, names: Mapping[str, str]
     ) -> dict[str, object]:
-        """Return the flat row of an incident as the reader sees it (names beside the ids)."""
-        if not view.hidden and view.value == structure(document, Incident):
-            return self._document_row(document, frozenset(), names)
-        shown = unstructure(view.value)
-        hidden = frozenset(
-            c for c in INCIDENT_COLUMNS if _column_hidden(NAMED_BY.get(c, c), view.hidden)
-        )
-        row = self._document_row(shown, frozenset(), names)
-        row["juveniles"] = self._document_row(document, frozenset())["juveniles"]
+        """Return the flat row of an incident as the reader sees it (names beside the ids).
+
+        The juvenile count is the stored incident's, as it is for a reader who sees everything.
+        """
+        hiding = decision.hiding
+        if hiding.nothing:
+            return self._document_row(document, names, decision.juveniles)
+        view = hide_document(Incident, document, hiding, ROW_FIELDS)
+        row = self._document_row(view.value, names, decision.juveniles)
+        if not view.hidden:
+            return row
+        hidden = {c for c in INCIDENT_COLUMNS if _column_hidden(NAMED_BY.get(c, c), view.hidden)}
         return {c: REDACTED if c in hidden else v for c, v in row.items()}
 
+    @staticmethod
     def _document_row(
-        self,
-        document: Mapping[str, Any],
-        hidden: frozenset[str],
-        names: Mapping[str, str] | None = None,
+        document: Mapping[str, Any], names: Mapping[str, str], juveniles: int
     ) -> dict[str, object]:
         """Return the flat row of an incident given in its wire format.
 
         ``names`` are schools' names and officers' badges by id: the ``school`` and
-        ``reporting_officer`` columns a person reads beside the ids.
+        ``reporting_officer`` columns a person reads beside the ids; ``juveniles`` is how many
+        of its people are juveniles on its day (the policy's decision counts them).
         """
-        named = names or {}
+        named = names
         location, disposition = document["location"], document["disposition"]
-        day = self.calendar.local_date(dt.datetime.fromisoformat(document["occurred_start"]))
-        involvements = document["involvements"]
-
-        def count(role: InvolvementRole) -> int:
-            return sum(role.value in i["roles"] for i in involvements)
-
-        row: dict[str, object] = {
+        victims = offenders = arrestees = 0
+        for involvement in document["involvements"]:
+            roles = involvement["roles"]
+            victims += _VICTIM in roles
+            offenders += _OFFENDER in roles
+            arrestees += _ARRESTEE in roles
+        return {
             "number": document["number"],
             "status": document["status"],
             "category": document["category"],
@@ -260,10 +306,10 @@ class Exports(Reading):
             "location.nibrs_code": location["nibrs_code"],
             "location.address": location["address"],
             "offense_codes": ";".join(o["ucr_code"] for o in document["offenses"]),
-            "victims": count(InvolvementRole.VICTIM),
-            "offenders": count(InvolvementRole.OFFENDER),
-            "arrestees": count(InvolvementRole.ARRESTEE),
-            "juveniles": sum(_juvenile(i, day) for i in involvements),
+            "victims": victims,
+            "offenders": offenders,
+            "arrestees": arrestees,
+            "juveniles": juveniles,
             "disposition.kind": disposition["kind"] if disposition else None,
             "disposition.decided_on": disposition["decided_on"] if disposition else None,
             "referred_to_law_enforcement": document["referred_to_law_enforcement"],
@@ -275,10 +321,6 @@ class Exports(Reading):
             "id": document["id"],
             "version": document["version"],
         }
-        for column in hidden:
-            if row[column] not in (None, ""):
-                row[column] = REDACTED
-        return row
 
     def _rows(
         self, actor: Actor, kind: RecordKind, where: IncidentFilter | None, period: Period | None
@@ -288,7 +330,7 @@ class Exports(Reading):
                 raise RuleViolation(
                     "period", None, "a monthly-counts export needs its period (period=Period(…))"
                 )
-            figures = self.monthly_counts(actor, period)
+            figures = self.records.monthly_counts(actor, period)
             rows = ({c: _value(getattr(f, c)) for c in MONTHLY_COLUMNS} for f in figures)
             return MONTHLY_COLUMNS, rows
         if not reads_records(actor):
@@ -296,65 +338,72 @@ class Exports(Reading):
         if kind is RecordKind.INCIDENTS:
             return INCIDENT_COLUMNS, self._incident_rows(actor, where)
         if kind is RecordKind.CONTACTS:
-            contacts = self.contacts(actor)
+            contacts = self.records.contacts(actor)
             return CONTACT_COLUMNS, (_flat(s, CONTACT_COLUMNS) for s in contacts)
-        activities = self.activities(actor)
+        activities = self.records.activities(actor)
         return ACTIVITY_COLUMNS, (_flat(s, ACTIVITY_COLUMNS) for s in activities)
 
-    def _records(
+    def _write(
         self,
         actor: Actor,
         exporter: Exporter,
+        out: IO[Any],
+        context: ExportContext,
         *,
         kind: RecordKind,
         where: IncidentFilter | None,
         period: Period | None,
         school_year: SchoolYear | None,
-    ) -> tuple[Sequence[str], Iterator[Mapping[str, object]]]:
-        """Return the columns and the records an exporter takes, read for the actor."""
-        if exporter.takes is ExportInput.INCIDENTS:
+    ) -> tuple[int, Released[Any]]:
+        """Read for the actor what an exporter takes, hand it over; return what was written."""
+        if isinstance(exporter, IncidentExporter):
             if not reads_records(actor):
                 raise AccessDenied(actor, "export incidents", "analysts export aggregates only")
-            seen = self.incidents_of(actor, where)
-            return ("incident", "hidden"), ({"incident": s.value, "hidden": s.hidden} for s in seen)
-        if exporter.takes is ExportInput.CRDC_COUNTS:
-            year = school_year or self.calendar.school_year(self.clock())
-            return ("school", "count"), self._crdc_records(actor, year)
-        if exporter.takes is ExportInput.REPORT:
-            raise ValueError(f"format: {exporter.name} writes the program report: use report()")
-        return self._rows(actor, kind, where, period)
+            seen = Released(self.records.incidents_of(actor, where), _incident_id)
+            return exporter.write(seen, out, context), seen
+        if isinstance(exporter, CrdcExporter):
+            year = school_year or self.kernel.calendar.school_year(context.now)
+            schools, counts = self._crdc_records(actor, year)
+            nothing: Released[Any] = Released(iter(()), _row_id)
+            return exporter.write(CrdcCounts(year, schools, counts), out, context), nothing
+        if isinstance(exporter, RowExporter):
+            columns, records = self._rows(actor, kind, where, period)
+            rows = Released(records, _row_id)
+            return exporter.write(Rows(columns, rows), out, context), rows
+        raise ValueError(f"format: {exporter.name} writes the program report: use report()")
 
-    def _crdc_records(self, actor: Actor, year: SchoolYear) -> Iterator[Mapping[str, object]]:
-        """Yield each school the actor may see, then the year's per-student CRDC counts.
+    def _crdc_records(
+        self, actor: Actor, year: SchoolYear
+    ) -> tuple[list[School], list[CrdcStudentCount]]:
+        """Return each school the actor may see, and the year's per-student CRDC counts.
 
         The counts are per student: only an exporter that aggregates them (and suppresses small
         counts for analysts) takes them; the read is audited like every read of student data.
         """
 
         def work(unit: UnitOfWork) -> tuple[list[School], list[CrdcStudentCount]]:
-            self._audit(
+            self.kernel.audit(
                 unit,
                 actor,
                 "read_crdc_counts",
                 str(year),
                 outcome=AuditOutcome.ALLOWED,
                 detail="",
-                at=self.clock(),
+                at=self.kernel.clock(),
             )
             scope = school_scope(actor)
             schools = [s for s in unit.schools.all() if scope is None or s.id in scope]
             mine = {s.id for s in schools}
             return schools, [c for c in unit.queries.crdc_counts(year) if c.school_id in mine]
 
-        schools, counts = self._read(actor, Action.READ_AGGREGATES, "crdc_counts", str(year), work)
-        yield from ({"school": school} for school in schools)
-        yield from ({"count": count} for count in counts)
+        return self.kernel.read(actor, Action.READ_AGGREGATES, "crdc_counts", str(year), work)
 
+    @query(Action.EXPORT)
     def export(
         self,
-        actor: Actor,
+        call: Call,
         format_name: str,
-        out: IO[str] | IO[bytes],
+        to: Target,
         *,
         kind: RecordKind = RecordKind.INCIDENTS,
         where: IncidentFilter | None = None,
@@ -362,44 +411,83 @@ class Exports(Reading):
         school_year: SchoolYear | None = None,
         options: Mapping[str, str] | None = None,
     ) -> int:
-        """Write records in a registered format to ``out``; return how many were written.
-
-        A format that takes flat rows gets records of ``kind``; one that takes whole incidents
-        gets those ``where`` selects; one that takes CRDC counts gets ``school_year``'s (default:
-        the current one). Everything is redacted for the actor's audience; analysts may export
-        aggregates only. ``options`` are the format's own settings (the NIBRS reporting period).
-        """
-        self._allow(actor, Action.EXPORT, "export", format_name)
-        exporter = self.plugins.exporter_registry().get(format_name)
+        """Write records in a registered format ``to`` a file or stream; return how many."""
+        actor = call.actor
+        call.allow(format_name)
+        exporter = self.kernel.plugins.exporter_registry().get(format_name)
         audience = actor.audience
+        context = export_context(self.kernel, actor, options)
         try:
             if not serves(actor, exporter.audiences):
                 reason = f"the {format_name} format does not serve the {audience.value} audience"
-                raise AccessDenied(actor, "export", reason)
-            columns, records = self._records(
-                actor, exporter, kind=kind, where=where, period=period, school_year=school_year
-            )
-            released = Released(records)
-            written = exporter.write(
-                released,
-                out,
-                fields=columns,
-                audience=audience,
-                program=self,
-                options=options or {},
-            )
+                raise AccessDenied(actor, call.name, reason)
+            check_options(exporter, options or {})
+            with opened(
+                to,
+                binary=exporter.binary,
+                protected=store_files(self.kernel.storage.settings.url),
+                writer=f"the {format_name} format",
+            ) as out:
+                written, released = self._write(
+                    actor,
+                    exporter,
+                    out,
+                    context,
+                    kind=kind,
+                    where=where,
+                    period=period,
+                    school_year=school_year,
+                )
         except Exception as error:
-            self._audit_failure(actor, "export", format_name, error)
+            self.kernel.audit_failure(actor, call.name, format_name, error)
             raise
         detail = (
             f"{exporter.takes.value} {kind.value if exporter.takes is ExportInput.ROWS else ''}"
         )
-        self._audit_alone(
+        self.kernel.audit_alone(
             actor,
-            "export",
+            call.name,
             format_name,
             AuditOutcome.ALLOWED,
             f"{detail.strip()}: {written}; released {released.describe()}; "
             f"chosen by {describe_selection(where, period)}",
         )
         return written
+
+
+def export_context(
+    kernel: Kernel, actor: Actor, options: Mapping[str, str] | None, now: dt.datetime | None = None
+) -> ExportContext:
+    """Return what an exporter knows of an export by the actor: the time, options, the ledger.
+
+    :param now: when the export reads (default: now, on the program's clock).
+    """
+
+    def reports(ori: str | None = None) -> list[SubmittedReport]:
+        def work(unit: UnitOfWork) -> list[SubmittedReport]:
+            return unit.submissions.reports(ori)
+
+        return kernel.read(actor, Action.EXPORT, "submitted_reports", ori, work)
+
+    when = kernel.clock() if now is None else now
+    return ExportContext(actor, kernel, when, options or {}, _Ledger(reports))
+
+
+@attrs.frozen
+class _Ledger:
+    """The NIBRS submission ledger as one actor reads it: what an export's context holds."""
+
+    read: Callable[[str | None], list[SubmittedReport]]
+
+    def reports(self, ori: str | None = None) -> list[SubmittedReport]:
+        """Return the reports submitted before (for one ORI, or all), read as the actor."""
+        return self.read(ori)
+
+
+def _incident_id(seen: Seen[Incident]) -> str:
+    return str(seen.value.id)
+
+
+def _row_id(row: Mapping[str, object]) -> str | None:
+    found = row.get("id")
+    return str(found) if isinstance(found, uuid.UUID | str) and found != "" else None

@@ -20,50 +20,51 @@ from sro_core.domain import (
     ActorEntry,
     ActorRole,
     AuditOutcome,
-    DomainError,
     DomainEvent,
     RuleViolation,
     directory_key,
 )
+from sro_core.errors import NotIdentified as NotIdentified
 from sro_core.policy import may_act_as
 from sro_core.ports import UnitOfWork
-from sro_core.service.core import ProgramCore
+from sro_core.service.core import Kernel
+from sro_core.service.desk import Call, command, query
 from sro_core.service.policy import Action
 
 _UNKNOWN_ROLE = ActorRole.ANALYST
 """The role an unidentified claimant is audited under: the least a person can hold."""
 
 
-class NotIdentified(DomainError):
-    """No registered, active actor answers to the identity given: the message says why."""
+class Identity:
+    """The desk of the directory of actors, and of identifying who acts."""
 
+    def __init__(self, kernel: Kernel) -> None:
+        self.kernel = kernel
 
-class Identity(ProgramCore):
-    """The directory of actors and identification."""
-
-    def register_actor(self, actor: Actor, entry: ActorEntry) -> ActorEntry:
+    @command(Action.MANAGE_ACTORS)
+    def register_actor(self, call: Call, entry: ActorEntry) -> ActorEntry:
         """Register an actor in the directory; its actor id and its logins must be free."""
 
         def work(unit: UnitOfWork, _now: dt.datetime) -> tuple[ActorEntry, list[DomainEvent]]:
             self._check_logins(unit, entry)
             return unit.actors.add(entry), []
 
-        return self._command(actor, Action.MANAGE_ACTORS, "register_actor", entry.actor_id, work)
+        return call.run(entry.actor_id, work)
 
-    def change_actor(self, actor: Actor, entry: ActorEntry) -> ActorEntry:
+    @command(Action.MANAGE_ACTORS)
+    def change_actor(self, call: Call, entry: ActorEntry) -> ActorEntry:
         """Store a changed directory entry (its role, scope, permissions, logins or dates)."""
 
         def work(unit: UnitOfWork, _now: dt.datetime) -> tuple[ActorEntry, list[DomainEvent]]:
             self._check_logins(unit, entry)
             return unit.actors.update(entry), []
 
-        return self._command(actor, Action.MANAGE_ACTORS, "change_actor", entry.actor_id, work)
+        return call.run(entry.actor_id, work)
 
-    def actors(self, actor: Actor) -> list[ActorEntry]:
+    @query(Action.MANAGE_ACTORS)
+    def actors(self, call: Call) -> list[ActorEntry]:
         """Return the directory of actors, by id."""
-        return self._read(
-            actor, Action.MANAGE_ACTORS, "actors", None, lambda unit: list(unit.actors.all())
-        )
+        return call.read(None, lambda unit: list(unit.actors.all()))
 
     def register_first_supervisor(self, login: str) -> ActorEntry | None:
         """Register ``login`` as the first supervisor of a store whose directory is empty.
@@ -75,18 +76,18 @@ class Identity(ProgramCore):
         entry = ActorEntry(
             actor_id=login, name=login, role=ActorRole.SUPERVISOR, logins=frozenset({login})
         )
-        with self.storage.unit_of_work() as unit:
+        with self.kernel.storage.unit_of_work() as unit:
             if next(iter(unit.actors.after(None, 1)), None) is not None:
                 return None
             stored = unit.actors.add(entry)
-            self._audit(
+            self.kernel.audit(
                 unit,
                 entry.actor(),
                 "register_actor",
                 login,
                 outcome=AuditOutcome.ALLOWED,
                 detail="the first supervisor of an empty directory",
-                at=self.clock(),
+                at=self.kernel.clock(),
             )
         return stored
 
@@ -99,8 +100,8 @@ class Identity(ProgramCore):
 
         :raises NotIdentified: naming what is missing; the refusal is audited.
         """
-        today = self.today()
-        with self.storage.unit_of_work() as unit:
+        today = self.kernel.today()
+        with self.kernel.storage.unit_of_work() as unit:
             everyone = list(unit.actors.all())
             target = unit.actors.find(directory_key(acting_as)) if acting_as else None
         entries = [e for e in everyone if login in e.logins]
@@ -130,12 +131,12 @@ class Identity(ProgramCore):
         :raises NotIdentified: when no plugin recognises the credentials, or the actor it
             names is not registered and active; the refusal is audited.
         """
-        actor_id = self.plugins.authenticate(credentials)
+        actor_id = self.kernel.plugins.authenticate(credentials)
         if actor_id is None:
             self._refuse("unidentified", None, "no identification plugin recognised these")
-        with self.storage.unit_of_work() as unit:
+        with self.kernel.storage.unit_of_work() as unit:
             entry = unit.actors.find(directory_key(actor_id))
-        if entry is None or not entry.active_on(self.today()):
+        if entry is None or not entry.active_on(self.kernel.today()):
             self._refuse(actor_id, None, f"{actor_id!r} is no active actor of the directory")
         return entry.actor()
 
@@ -151,5 +152,5 @@ class Identity(ProgramCore):
             claimant = Actor(id=claimed, name=claimed, role=_UNKNOWN_ROLE)
         except RuleViolation:
             claimant = Actor(id="unreadable", name="unreadable", role=_UNKNOWN_ROLE)
-        self._audit_alone(claimant, "identify", acting_as, AuditOutcome.DENIED, reason)
+        self.kernel.audit_alone(claimant, "identify", acting_as, AuditOutcome.DENIED, reason)
         raise NotIdentified(reason)

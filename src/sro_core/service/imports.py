@@ -24,11 +24,9 @@ import attrs
 
 from sro_core.domain import (
     ActivityRecorded,
-    Actor,
     AuditOutcome,
     CommunityContact,
     ContactLogged,
-    DomainError,
     DomainEvent,
     EducationActivity,
     Incident,
@@ -40,8 +38,10 @@ from sro_core.domain import (
     check_incident,
     code_problems,
 )
+from sro_core.errors import ImportRejected as ImportRejected
 from sro_core.ports import UnitOfWork
-from sro_core.service.community import Community
+from sro_core.service.core import Kernel
+from sro_core.service.desk import Call, command, query
 from sro_core.service.policy import Action
 
 Importable = Incident | CommunityContact | EducationActivity
@@ -65,15 +65,6 @@ class ImportResult:
     stored: tuple[uuid.UUID, ...]
     problems: Mapping[int, tuple[Problem, ...]] = attrs.field(factory=dict)
     skipped: tuple[uuid.UUID, ...] = ()
-
-
-class ImportRejected(DomainError, ValueError):
-    """Records of an import break rules: every problem, by position; nothing was stored."""
-
-    def __init__(self, problems: Mapping[int, tuple[Problem, ...]]) -> None:
-        self.problems = dict(problems)
-        positions = ", ".join(str(n) for n in sorted(self.problems))
-        super().__init__(f"{len(self.problems)} records break rules (at {positions})")
 
 
 def _fresh(
@@ -160,29 +151,29 @@ Lines = Callable[[], Iterator[ImportLine]]
 Reported = Callable[[int, tuple[Problem, ...]], None]
 
 
-class Imports(Community):
-    """The import command."""
+class Imports:
+    """The desk of imports: records read from files, checked whole, stored all or none.
 
+    The action each import is checked under follows the kind of record it stores.
+    """
+
+    def __init__(self, kernel: Kernel) -> None:
+        self.kernel = kernel
+
+    @command()
     def import_records(
         self,
-        actor: Actor,
+        call: Call,
         records: Sequence[Importable],
         *,
         skip_bad: bool = False,
         check_only: bool = False,
     ) -> ImportResult:
-        """Check every record, then store them all in one unit of work, or none of them.
-
-        Incidents are drafts and are reported (numbered) as they are stored. A record whose id
-        is already stored is recognised and skipped (``ImportResult.skipped``), so running the
-        same import again stores nothing twice.
-        With ``skip_bad`` the good records are stored and the result lists the others'
-        problems; without it any problem raises :class:`ImportRejected` and nothing is stored.
-        ``check_only`` stores nothing and returns every problem (a dry run).
-        """
+        """Check every record, then store them all in one unit of work, or none of them."""
         kinds = {type(r) for r in records}
         kind = next(iter(kinds), EducationActivity)
-        name = "check_import" if check_only else "import_records"
+        if check_only:
+            call = call.renamed("check_import")
         refused = None
         if len(kinds) > 1:
             refused = RuleViolation(
@@ -193,19 +184,17 @@ class Imports(Community):
                 "records", kind.__name__, "not a kind of record an import takes"
             )
         if refused is not None:
-            self._audit_alone(
-                actor, name, f"{len(records)} records", AuditOutcome.ERROR, str(refused)
+            self.kernel.audit_alone(
+                call.actor, call.name, f"{len(records)} records", AuditOutcome.ERROR, str(refused)
             )
             raise refused
         target = f"{len(records)} {kind.__name__}"
         if check_only:
             # a dry run stores nothing: it is a read, not audited as the import it checks
-            return self._read(
-                actor,
-                _ACTIONS[kind],
-                name,
+            return call.read(
                 target,
-                lambda unit: self._checked_import(unit, records, self.clock()),
+                lambda unit: self._checked_import(unit, records, self.kernel.clock()),
+                action=_ACTIONS[kind],
             )
 
         def work(unit: UnitOfWork, now: dt.datetime) -> tuple[ImportResult, list[DomainEvent]]:
@@ -217,26 +206,23 @@ class Imports(Community):
             events = self._store_imported(unit, good, now)
             return ImportResult(tuple(r.id for r in good), problems, skipped), events
 
-        return self._command(actor, _ACTIONS[kind], name, target, work)
+        return call.run(target, work, action=_ACTIONS[kind])
 
+    @query(audited_as="check_import")
     def check_lines(
         self,
-        actor: Actor,
+        call: Call,
         kind: type[Importable],
         lines: Lines,
         report: Reported,
         progress: Callable[[int], None] | None = None,
     ) -> ImportCheck:
-        """Check every line of an import file, as its record's own command would check it.
-
-        Every problem is handed to ``report`` as it is found (line, problems); nothing is
-        stored, and nothing but counts and line ranges is kept, whatever the file's size.
-        """
+        """Check every line of an import file, as its record's own command would check it."""
         action = _ACTIONS.get(kind)
         if action is None:
             raise RuleViolation("records", kind.__name__, "not a kind of record an import takes")
 
-        now = self.clock()
+        now = self.kernel.clock()
 
         def work(unit: UnitOfWork) -> ImportCheck:
             officers = {o.id for o in unit.officers.all()}
@@ -259,24 +245,18 @@ class Imports(Community):
                     progress(row.line)
             return ImportCheck(count, bad, already)
 
-        return self._read(actor, action, "check_import", kind.__name__, work)
+        return call.read(kind.__name__, work, action=action)
 
+    @command(audited_as="import_records")
     def store_lines(
         self,
-        actor: Actor,
+        call: Call,
         kind: type[Importable],
         lines: Lines,
         check: ImportCheck,
         progress: Callable[[int], None] | None = None,
     ) -> int:
-        """Store the good lines of a checked import file in one unit of work; return how many.
-
-        The lines the check found bad or already stored are left out. Records are stored a
-        batch at a time, and their events go to the outbox a batch at a time: they are not
-        dispatched by this command. A record whose id another line of the file already
-        holds refuses the whole import (:class:`ImportRejected`), as does any record that no
-        longer passes its checks; then nothing is stored.
-        """
+        """Store the good lines of a checked import file in one unit of work; return how many."""
         action = _ACTIONS.get(kind)
         if action is None:
             raise RuleViolation("records", kind.__name__, "not a kind of record an import takes")
@@ -292,7 +272,7 @@ class Imports(Community):
             return stored, []
 
         target = f"{check.lines - len(check.bad) - len(check.already)} {kind.__name__}"
-        return self._command(actor, action, "import_records", target, work)
+        return call.run(target, work, action=action)
 
     def _batches(
         self, unit: UnitOfWork, lines: Lines, check: ImportCheck
@@ -373,7 +353,7 @@ class Imports(Community):
             problems.append(Problem(officer_field, officer, "no officer has this id"))
         if record.school_id is not None and record.school_id not in schools:
             problems.append(Problem("school_id", record.school_id, "no school has this id"))
-        problems += self._outside_window(record, now)
+        problems += self.kernel.outside_window(record, now)
         return problems
 
     def _draft_problems(self, draft: Incident) -> list[Problem]:
@@ -390,11 +370,11 @@ class Imports(Community):
                 Problem("escalated_from", draft.escalated_from, "escalate the contact instead")
             )
         try:
-            check_incident(draft, self.calendar)
+            check_incident(draft, self.kernel.calendar)
         except RuleViolation as violation:
             problems.append(Problem(violation.field, violation.value, violation.rule))
-        problems += code_problems(draft, self.code_tables)
-        problems += self.plugins.validate_incident(draft, self)
+        problems += code_problems(draft, self.kernel.code_tables)
+        problems += self.kernel.plugins.validate_incident(draft, self.kernel)
         return problems
 
     def _store_imported(
@@ -403,7 +383,7 @@ class Imports(Community):
         """Store the good records of an import (all of one kind) and return their events."""
         drafts = [r for r in good if isinstance(r, Incident)]
         reported = [
-            d.reported(unit.next_incident_number(self.calendar.local(d.reported_at).year))
+            d.reported(unit.next_incident_number(self.kernel.calendar.local(d.reported_at).year))
             for d in drafts
         ]
         contacts = [r for r in good if isinstance(r, CommunityContact)]

@@ -25,7 +25,8 @@ from sro_core.domain import (
     RuleViolation,
 )
 from sro_core.ports import NotFound, UnitOfWork
-from sro_core.service.core import ProgramCore
+from sro_core.service.core import Kernel
+from sro_core.service.desk import Call, command
 from sro_core.service.policy import Action
 
 Events = Sequence[DomainEvent]
@@ -62,10 +63,13 @@ def _placed(unit: UnitOfWork, incident: Incident) -> Incident:
     return incident if location is incident.location else attrs.evolve(incident, location=location)
 
 
-class Incidents(ProgramCore):
-    """Commands on incidents."""
+class Incidents:
+    """The desk of incidents: reporting, what the investigation adds, the lifecycle."""
 
-    def _report(
+    def __init__(self, kernel: Kernel) -> None:
+        self.kernel = kernel
+
+    def report_draft(
         self, unit: UnitOfWork, actor: Actor, draft: Incident, now: dt.datetime
     ) -> tuple[Incident, list[DomainEvent]]:
         """Report a draft in a unit of work: check its officer and school, number it, store it.
@@ -79,12 +83,12 @@ class Incidents(ProgramCore):
         if draft.review is not ReviewState.UNSUBMITTED:
             raise RuleViolation("review", draft.review.value, "a report is reviewed once reported")
         # the number first: a store then reads the officer and school under its write lock
-        number = unit.next_incident_number(self.calendar.local(draft.reported_at).year)
+        number = unit.next_incident_number(self.kernel.calendar.local(draft.reported_at).year)
         if not unit.officers.exists(draft.reporting_officer_id):
             raise NotFound(unit.officers.kind, draft.reporting_officer_id)
         if draft.school_id is not None and not unit.schools.exists(draft.school_id):
             raise NotFound(unit.schools.kind, draft.school_id)
-        reported = self._checked(_placed(unit, draft).reported(number), now)
+        reported = self.kernel.checked(_placed(unit, draft).reported(number), now)
         stored = unit.incidents.add(reported)
         event = IncidentReported(
             occurred_at=now,
@@ -93,43 +97,39 @@ class Incidents(ProgramCore):
             school_id=stored.school_id,
             category=stored.category,
         )
-        return self._shown(unit, actor, "incident", stored, now), [event]
+        return self.kernel.shown(unit, actor, "incident", stored, now), [event]
 
-    def report_incident(self, actor: Actor, draft: Incident) -> Incident:
+    @command(Action.RECORD_INCIDENTS)
+    def report_incident(self, call: Call, draft: Incident) -> Incident:
         """Report a draft incident: it gets its number and the REPORTED status."""
-        return self._command(
-            actor,
-            Action.RECORD_INCIDENTS,
-            "report_incident",
-            str(draft.id),
-            lambda u, now: self._report(u, actor, draft, now),
-        )
+        return call.run(str(draft.id), lambda u, now: self.report_draft(u, call.actor, draft, now))
 
     def _back_to_review(
         self, actor: Actor, before: Incident, after: Incident, now: dt.datetime
     ) -> Incident:
         """Return an amended report: one amended after its approval goes back to review."""
-        reviews = self.settings.review == "on"
+        reviews = self.kernel.settings.review == "on"
         if not reviews or after.review is not ReviewState.APPROVED or after == before:
             return after
         return after.under_review(ReviewState.SUBMITTED, actor.id, now, "amended after approval")
 
     def _change(
-        self, actor: Actor, name: str, incident_id: uuid.UUID, change: Any, *, amends: bool = False
+        self, call: Call, incident_id: uuid.UUID, change: Any, *, amends: bool = False
     ) -> Incident:
         """Apply a change to a stored incident, check every rule, and store it.
 
         ``amends``: the change is to the report's facts (not its lifecycle), so an approved
         report goes back to review.
         """
+        actor = call.actor
 
         def work(unit: UnitOfWork, now: dt.datetime) -> tuple[Incident, Events]:
             before = unit.incidents.get(incident_id)
-            self._shown(unit, actor, "incident", before, now)
+            self.kernel.shown(unit, actor, "incident", before, now)
             after = change(before)
             if amends:
                 after = self._back_to_review(actor, before, after, now)
-            after = self._checked(_placed(unit, after), now)
+            after = self.kernel.checked(_placed(unit, after), now)
             stored = unit.incidents.update(after)
             events: list[DomainEvent] = []
             if stored.review is not before.review:
@@ -153,25 +153,29 @@ class Incidents(ProgramCore):
                         disposition=stored.disposition.kind if stored.disposition else None,
                     )
                 )
-            return self._shown(unit, actor, "incident", stored, now), events
+            return self.kernel.shown(unit, actor, "incident", stored, now), events
 
-        return self._command(actor, Action.RECORD_INCIDENTS, name, str(incident_id), work)
+        return call.run(str(incident_id), work)
 
+    @command(Action.RECORD_INCIDENTS)
     def add_involvement(
-        self, actor: Actor, incident_id: uuid.UUID, involvement: Involvement
+        self, call: Call, incident_id: uuid.UUID, involvement: Involvement
     ) -> Incident:
         """Add a person's involvement to an incident (or replace theirs)."""
         return self._change(
-            actor, "add_involvement", incident_id, lambda i: i.involving(involvement), amends=True
+            call,
+            incident_id,
+            lambda i: i.involving(involvement),
+            amends=True,
         )
 
-    def add_offense(self, actor: Actor, incident_id: uuid.UUID, offense: Offense) -> Incident:
+    @command(Action.RECORD_INCIDENTS)
+    def add_offense(self, call: Call, incident_id: uuid.UUID, offense: Offense) -> Incident:
         """Add an offense to an incident."""
-        return self._change(
-            actor, "add_offense", incident_id, lambda i: i.with_offense(offense), amends=True
-        )
+        return self._change(call, incident_id, lambda i: i.with_offense(offense), amends=True)
 
-    def amend_incident(self, actor: Actor, incident_id: uuid.UUID, **changes: Any) -> Incident:
+    @command(Action.RECORD_INCIDENTS)
+    def amend_incident(self, call: Call, /, incident_id: uuid.UUID, **changes: Any) -> Incident:
         """Change fields of an incident (see :data:`AMENDABLE`); every rule is checked again."""
 
         def amended(incident: Incident) -> Incident:
@@ -180,11 +184,10 @@ class Incidents(ProgramCore):
                     raise RuleViolation(name, value, "not a field an amendment may change")
             return attrs.evolve(incident, **changes)
 
-        return self._change(actor, "amend_incident", incident_id, amended, amends=True)
+        return self._change(call, incident_id, amended, amends=True)
 
-    def move_incident(
-        self, actor: Actor, incident_id: uuid.UUID, status: IncidentStatus
-    ) -> Incident:
+    @command(Action.RECORD_INCIDENTS)
+    def move_incident(self, call: Call, incident_id: uuid.UUID, status: IncidentStatus) -> Incident:
         """Move an incident in its lifecycle, as the transition table allows."""
 
         def moved(incident: Incident) -> Incident:
@@ -192,14 +195,16 @@ class Incidents(ProgramCore):
                 raise RuleViolation("status", status.value, "close an incident with close_incident")
             return incident.moved_to(status)
 
-        return self._change(actor, "move_incident", incident_id, moved)
+        return self._change(call, incident_id, moved)
 
+    @command(Action.RECORD_INCIDENTS)
     def close_incident(
-        self, actor: Actor, incident_id: uuid.UUID, disposition: Disposition
+        self, call: Call, incident_id: uuid.UUID, disposition: Disposition
     ) -> Incident:
         """Close an incident with its disposition."""
-        return self._change(actor, "close_incident", incident_id, lambda i: i.closed(disposition))
+        return self._change(call, incident_id, lambda i: i.closed(disposition))
 
-    def reopen_incident(self, actor: Actor, incident_id: uuid.UUID) -> Incident:
+    @command(Action.RECORD_INCIDENTS)
+    def reopen_incident(self, call: Call, incident_id: uuid.UUID) -> Incident:
         """Reopen a closed incident."""
-        return self._change(actor, "reopen_incident", incident_id, lambda i: i.reopened())
+        return self._change(call, incident_id, lambda i: i.reopened())

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 
 from sro_core.domain import (
     INCIDENT_TRANSITIONS,
-    Actor,
     DomainEvent,
     IncidentStatus,
     IncidentStatusChanged,
@@ -21,38 +20,37 @@ from sro_core.domain import (
 )
 from sro_core.policy import check_referral
 from sro_core.ports import UnitOfWork
-from sro_core.service.core import ProgramCore
+from sro_core.service.core import Kernel
+from sro_core.service.desk import Call, command
 from sro_core.service.policy import Action
 
 Events = Sequence[DomainEvent]
 
 
-class Referrals(ProgramCore):
-    """Commands on referrals."""
+class Referrals:
+    """The desk of referrals to partners, and their answers."""
 
+    def __init__(self, kernel: Kernel) -> None:
+        self.kernel = kernel
+
+    @command(Action.REFER)
     def refer_incident(
         self,
-        actor: Actor,
+        call: Call,
         incident_id: uuid.UUID,
         partner_id: uuid.UUID,
         reason: ReferralReason,
         note: str = "",
     ) -> Referral:
-        """Refer a reported incident to a partner an active agreement covers.
-
-        The incident moves to REFERRED where its lifecycle allows. A referral is refused with
-        ``SharingRefused``, naming the record classes missing, unless an agreement in force on
-        the incident's day and today shares with the partner every class the referral needs
-        (:func:`~sro_core.policy.check_referral`); the refusal is audited.
-        """
+        """Refer a reported incident to a partner an active agreement covers."""
 
         def work(unit: UnitOfWork, now: dt.datetime) -> tuple[Referral, Events]:
             incident = unit.incidents.get(incident_id)
-            self._shown(unit, actor, "incident", incident, now)
+            self.kernel.shown(unit, call.actor, "incident", incident, now)
             unit.partners.get(partner_id)
-            context = self._context(unit, actor, now)
+            context = self.kernel.context(unit, call.actor, now)
             agreement = check_referral(incident, partner_id, reason, context)
-            day = self.calendar.local_date(now)
+            day = self.kernel.calendar.local_date(now)
             referral = refer(
                 incident,
                 partner_id,
@@ -83,13 +81,14 @@ class Referrals(ProgramCore):
                         status=moved.status,
                     )
                 )
-            return self._shown(unit, actor, "referral", stored, now), events
+            return self.kernel.shown(unit, call.actor, "referral", stored, now), events
 
-        return self._command(actor, Action.REFER, "refer_incident", str(incident_id), work)
+        return call.run(str(incident_id), work)
 
+    @command(Action.ANSWER_REFERRAL)
     def answer_referral(
         self,
-        actor: Actor,
+        call: Call,
         referral_id: uuid.UUID,
         status: ReferralStatus,
         outcome: str | None = None,
@@ -98,12 +97,10 @@ class Referrals(ProgramCore):
 
         def work(unit: UnitOfWork, now: dt.datetime) -> tuple[Referral, Events]:
             referral = unit.referrals.get(referral_id)
-            self._shown(unit, actor, "referral", referral, now)
+            self.kernel.shown(unit, call.actor, "referral", referral, now)
             stored = unit.referrals.update(referral.moved_to(status, outcome))
-            return self._shown(unit, actor, "referral", stored, now), [
+            return self.kernel.shown(unit, call.actor, "referral", stored, now), [
                 ReferralUpdated(occurred_at=now, referral_id=referral_id, status=status)
             ]
 
-        return self._command(
-            actor, Action.ANSWER_REFERRAL, "answer_referral", str(referral_id), work
-        )
+        return call.run(str(referral_id), work)

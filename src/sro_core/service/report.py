@@ -12,161 +12,44 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable, Hashable, Iterable, Mapping
-from typing import IO, TypeVar
-
-import attrs
+from typing import TypeVar
 
 from sro_core.domain import (
     Actor,
-    Audience,
     AuditOutcome,
     ContactParty,
     ContactPurpose,
-    CrisisKind,
-    CrisisStatus,
     LocationKind,
     ProgramCalendar,
-    ReferralReason,
-    ReferralStatus,
     School,
     SchoolYear,
-    TriadRole,
 )
+from sro_core.files import Target, opened, store_files
 from sro_core.policy import school_scope, serves, suppressed, suppresses
 from sro_core.ports import (
+    AgreementFigure,
+    CategoryFigure,
     ContactCount,
+    ContactFigure,
+    CrdcFigure,
     CrdcMeasure,
-    ExportInput,
+    CrisisFigure,
+    HeadlineFigure,
+    LocationFigure,
     NotFound,
     Period,
+    ProgramReport,
+    ReferralFigure,
+    ReportExporter,
+    TriadFigure,
     UnitOfWork,
+    check_options,
 )
+from sro_core.service.core import Kernel
+from sro_core.service.desk import Call, query
+from sro_core.service.exports import export_context
 from sro_core.service.policy import AccessDenied, Action
-from sro_core.service.reading import Reading
-
-
-@attrs.frozen
-class CategoryFigure:
-    """Incidents of a category in a local month, over the report's schools; None: suppressed."""
-
-    month: str
-    category: str
-    count: int | None
-
-
-@attrs.frozen
-class LocationFigure:
-    """Incidents in a local month by kind of place; ``count`` is None when suppressed."""
-
-    month: str
-    location_kind: LocationKind
-    count: int | None
-
-
-@attrs.frozen
-class TriadFigure:
-    """An officer's logged time in one role of the triad."""
-
-    officer: str
-    triad_role: TriadRole
-    contacts: int
-    activities: int
-    minutes: int
-
-
-@attrs.frozen
-class ContactFigure:
-    """Contacts by who came and what about; ``count`` is None when suppressed."""
-
-    party: ContactParty
-    purpose: ContactPurpose
-    count: int | None
-    minutes: int | None
-
-
-@attrs.frozen
-class ReferralFigure:
-    """Referrals to a partner for a reason at a status; ``count`` is None when suppressed."""
-
-    partner: str
-    reason: ReferralReason
-    status: ReferralStatus
-    count: int | None
-
-
-@attrs.frozen
-class CrdcFigure:
-    """A school's CRDC totals for one measure: instances and students (None when suppressed)."""
-
-    school: str
-    measure: CrdcMeasure
-    instances: int | None
-    students: int | None
-    students_with_idea: int | None
-    students_with_504: int | None
-
-
-@attrs.frozen
-class CrisisFigure:
-    """A crisis of the period: where, what, when it began and ended, how many messages."""
-
-    school: str
-    kind: CrisisKind
-    declared_at: dt.datetime
-    ended_at: dt.datetime | None
-    status: CrisisStatus
-    messages: int
-
-
-@attrs.frozen
-class AgreementFigure:
-    """An agreement whose review falls due by the end of the period."""
-
-    title: str
-    review_due: dt.date
-    overdue: bool
-
-
-@attrs.frozen
-class HeadlineFigure:
-    """A headline figure of the period and of the same period a year before; None: suppressed.
-
-    For analysts a figure is suppressed when it is small, and also when any of the counts it
-    sums is, so that no suppressed count can be worked out from it.
-    """
-
-    label: str
-    count: int | None
-    last_year: int | None
-
-
-@attrs.frozen
-class ProgramReport:
-    """Everything the program report shows, already read for its audience."""
-
-    program_name: str
-    scope: str
-    period: Period
-    period_label: str
-    audience: Audience
-    suppression_threshold: int
-    time_zone: str
-    generated_at: dt.datetime
-    monthly: tuple[CategoryFigure, ...]
-    locations: tuple[LocationFigure, ...]
-    triad: tuple[TriadFigure, ...]
-    contacts: tuple[ContactFigure, ...]
-    referrals: tuple[ReferralFigure, ...]
-    crdc: tuple[CrdcFigure, ...]
-    crises: tuple[CrisisFigure, ...]
-    agreements_due: tuple[AgreementFigure, ...]
-    categories: tuple[tuple[str, str], ...]
-    """The category codes the report uses, with their descriptions."""
-    notes: tuple[str, ...] = ()
-    """What the report leaves out for its audience, and why, in a sentence each."""
-    headline: tuple[HeadlineFigure, ...] = ()
-    """The period's main figures, each beside the same period a year before."""
-
+from sro_core.service.reading import Records
 
 _DEPARTMENT_WIDE = (
     "The triad split and the referrals cover the whole department, not single schools, so "
@@ -199,8 +82,12 @@ def _year_before(period: Period, calendar: ProgramCalendar) -> Period:
     return Period(earlier(period.start), earlier(period.end))
 
 
-class Reports(Reading):
-    """The program report."""
+class Reports:
+    """The desk of the program report: gathered for a reader, written by a report format."""
+
+    def __init__(self, kernel: Kernel, records: Records) -> None:
+        self.kernel = kernel
+        self.records = records
 
     def _suppressed(
         self,
@@ -211,33 +98,32 @@ class Reports(Reading):
         """Return counts suppressed for the reader: small ones, and those that would give them."""
         if not suppresses(actor):
             return dict(counts)
-        return suppressed(counts, self.settings.suppression_threshold, groups)
+        return suppressed(counts, self.kernel.settings.suppression_threshold, groups)
 
+    @query(Action.READ_AGGREGATES)
     def program_report(
-        self, actor: Actor, *, period: Period, label: str, school_id: uuid.UUID | None = None
+        self, call: Call, *, period: Period, label: str, school_id: uuid.UUID | None = None
     ) -> ProgramReport:
-        """Read the program report of a period for an actor, program-wide or for one school.
-
-        A school administrator's contacts section counts the contacts it may read (at its
-        schools, school-related only), each decided like any read.
-        """
-        contacts = None if school_scope(actor) is None else self._own_contacts(actor, period)
+        """Read the program report of a period for an actor, program-wide or for one school."""
+        contacts = (
+            None if school_scope(call.actor) is None else self._own_contacts(call.actor, period)
+        )
 
         def work(unit: UnitOfWork) -> ProgramReport:
             schools = {s.id: s for s in unit.schools.all()}
             if school_id is not None and school_id not in schools:
                 unit.schools.get(school_id)
-            wanted = self._report_schools(actor, school_id)
+            wanted = self._report_schools(call.actor, school_id)
             return self._gather(
-                unit, actor, period, label, wanted=wanted, schools=schools, contacts=contacts
+                unit, call.actor, period, label, wanted=wanted, schools=schools, contacts=contacts
             )
 
-        return self._read(actor, Action.READ_AGGREGATES, "program_report", label, work)
+        return call.read(label, work)
 
     def _own_contacts(self, actor: Actor, period: Period) -> list[ContactCount]:
         """Return the counts of the contacts of a period that the actor may read."""
         sums: dict[tuple[uuid.UUID | None, ContactParty, ContactPurpose], list[int]] = {}
-        for seen in self.contacts(actor):
+        for seen in self.records.contacts(actor):
             c = seen.value
             if period.start <= c.at < period.end:
                 row = sums.setdefault((c.school_id, c.party, c.purpose), [0, 0])
@@ -327,14 +213,14 @@ class Reports(Reading):
         )
         shown_contacts = self._suppressed(actor, {k: n for k, (n, _) in ordered_contacts})
         return ProgramReport(
-            program_name=self.settings.name,
+            program_name=self.kernel.settings.name,
             scope=", ".join(sorted(name(s) for s in wanted)) if wanted else "Program-wide",
             period=period,
             period_label=label,
             audience=actor.audience,
-            suppression_threshold=self.settings.suppression_threshold,
-            time_zone=self.settings.time_zone,
-            generated_at=self.clock(),
+            suppression_threshold=self.kernel.settings.suppression_threshold,
+            time_zone=self.kernel.settings.time_zone,
+            generated_at=self.kernel.clock(),
             monthly=tuple(
                 CategoryFigure(month, category, shown_monthly[month, category])
                 for (month, category), _ in monthly
@@ -359,10 +245,10 @@ class Reports(Reading):
             agreements_due=self._agreements_due(unit, period),
             categories=tuple(
                 (code.value, code.description)
-                for code in self.code_tables.get("sro.incident_category").codes
+                for code in self.kernel.code_tables.get("sro.incident_category").codes
             ),
             notes=(() if department_wide else (_DEPARTMENT_WIDE,))
-            + ((UNREVIEWED_INCLUDED,) if self.settings.review == "on" else ()),
+            + ((UNREVIEWED_INCLUDED,) if self.kernel.settings.review == "on" else ()),
             headline=self._headline(unit, actor, period, mine, department_wide=department_wide),
         )
 
@@ -395,12 +281,12 @@ class Reports(Reading):
             return found
 
         def shown(counts: list[int]) -> int | None:
-            small = any(0 < n < self.settings.suppression_threshold for n in counts)
+            small = any(0 < n < self.kernel.settings.suppression_threshold for n in counts)
             if suppresses(actor) and small:
                 return None
             return self._suppressed(actor, {"total": sum(counts)})["total"]
 
-        now, before = parts(period), parts(_year_before(period, self.calendar))
+        now, before = parts(period), parts(_year_before(period, self.kernel.calendar))
         return tuple(
             HeadlineFigure(label, shown(counts), shown(before[label]))
             for label, counts in now.items()
@@ -410,8 +296,8 @@ class Reports(Reading):
         self, unit: UnitOfWork, actor: Actor, period: Period, mine: Keep, name: Name
     ) -> tuple[CrdcFigure, ...]:
         """Return each school's CRDC totals for the school years the period touches."""
-        first = self.calendar.school_year(period.start)
-        last = self.calendar.school_year(period.end - dt.timedelta(microseconds=1))
+        first = self.kernel.calendar.school_year(period.start)
+        last = self.kernel.calendar.school_year(period.end - dt.timedelta(microseconds=1))
         totals: dict[tuple[uuid.UUID, CrdcMeasure], list[int]] = {}
         for start_year in range(first.start_year, last.start_year + 1):
             for count in unit.queries.crdc_counts(SchoolYear(start_year)):
@@ -446,18 +332,19 @@ class Reports(Reading):
         )
 
     def _agreements_due(self, unit: UnitOfWork, period: Period) -> tuple[AgreementFigure, ...]:
-        last_day = self.calendar.local_date(period.end - dt.timedelta(microseconds=1))
-        today = self.today()
+        last_day = self.kernel.calendar.local_date(period.end - dt.timedelta(microseconds=1))
+        today = self.kernel.today()
         due = sorted(
             (a for a in unit.agreements.all() if a.review_due <= last_day),
             key=lambda a: (a.review_due, a.title),
         )
         return tuple(AgreementFigure(a.title, a.review_due, a.review_due < today) for a in due)
 
+    @query(Action.EXPORT)
     def report(
         self,
-        actor: Actor,
-        out: IO[bytes],
+        call: Call,
+        to: Target,
         *,
         period: Period,
         label: str | None = None,
@@ -466,30 +353,29 @@ class Reports(Reading):
         options: Mapping[str, str] | None = None,
     ) -> int:
         """Write the program report of a period in a report format; every report is audited."""
-        self._allow(actor, Action.EXPORT, "report", format_name)
-        exporter = self.plugins.exporter_registry().get(format_name)
-        if exporter.takes is not ExportInput.REPORT or not serves(actor, exporter.audiences):
+        actor = call.actor
+        call.allow(format_name)
+        exporter = self.kernel.plugins.exporter_registry().get(format_name)
+        if not isinstance(exporter, ReportExporter) or not serves(actor, exporter.audiences):
             audience = actor.audience.value
             reason = f"{format_name} writes no program report for the {audience} audience"
-            self._audit_alone(actor, "report", format_name, AuditOutcome.DENIED, reason)
-            raise AccessDenied(actor, "report", reason)
-        label = label or _label(self, period)
+            self.kernel.audit_alone(actor, call.name, format_name, AuditOutcome.DENIED, reason)
+            raise AccessDenied(actor, call.name, reason)
+        check_options(exporter, options or {})
+        label = label or _label(self.kernel.calendar, period)
         data = self.program_report(actor, period=period, label=label, school_id=school_id)
-        written = exporter.write(
-            [{"report": data}],
-            out,
-            fields=("report",),
-            audience=actor.audience,
-            program=self,
-            options=options or {},
-        )
-        self._audit_alone(actor, "report", format_name, AuditOutcome.ALLOWED, label)
+        context = export_context(self.kernel, actor, options, data.generated_at)
+        protected = store_files(self.kernel.storage.settings.url)
+        writer = f"the {format_name} format"
+        with opened(to, binary=exporter.binary, protected=protected, writer=writer) as out:
+            written = exporter.write(data, out, context)
+        self.kernel.audit_alone(actor, call.name, format_name, AuditOutcome.ALLOWED, label)
         return written
 
 
-def _label(reports: Reports, period: Period) -> str:
-    first = reports.calendar.local_date(period.start)
-    last = reports.calendar.local_date(period.end - dt.timedelta(microseconds=1))
+def _label(calendar: ProgramCalendar, period: Period) -> str:
+    first = calendar.local_date(period.start)
+    last = calendar.local_date(period.end - dt.timedelta(microseconds=1))
     return f"{first.isoformat()} to {last.isoformat()}"
 
 

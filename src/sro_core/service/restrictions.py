@@ -16,7 +16,6 @@ from collections.abc import Sequence
 import attrs
 
 from sro_core.domain import (
-    Actor,
     AgeRange,
     DomainEvent,
     Incident,
@@ -27,62 +26,60 @@ from sro_core.domain import (
 )
 from sro_core.policy import restricts
 from sro_core.ports import UnitOfWork
-from sro_core.service.core import ProgramCore
+from sro_core.service.core import Kernel
+from sro_core.service.desk import Call, command
 from sro_core.service.policy import AccessDenied, Action
 
 Events = Sequence[DomainEvent]
 
 
-class Restrictions(ProgramCore):
-    """Commands that seal, unseal and expunge incidents."""
+class Restrictions:
+    """The desk of court orders on incidents: sealing, unsealing and expunging."""
 
-    def _restrict(
-        self, actor: Actor, name: str, incident_id: uuid.UUID, order: str, change: object
-    ) -> Incident:
+    def __init__(self, kernel: Kernel) -> None:
+        self.kernel = kernel
+
+    def _restrict(self, call: Call, incident_id: uuid.UUID, order: str, change: object) -> Incident:
+        actor = call.actor
         if not order.strip():
             raise RuleViolation("order", order, "name the order (its reference) this carries out")
 
         def work(unit: UnitOfWork, now: dt.datetime) -> tuple[Incident, Events]:
             if not restricts(actor):
-                raise AccessDenied(actor, name, "needs the sealed-records permission")
+                raise AccessDenied(actor, call.name, "needs the sealed-records permission")
             before = unit.incidents.get(incident_id)
             stored = unit.incidents.update(change(before))  # type: ignore[operator]
-            return self._shown(unit, actor, "incident", stored, now), []
+            return self.kernel.shown(unit, actor, "incident", stored, now), []
 
-        return self._command(
-            actor, Action.RESTRICT_RECORDS, name, str(incident_id), work, detail=f"order {order}"
-        )
+        return call.run(str(incident_id), work, detail=f"order {order}")
 
-    def seal_incident(self, actor: Actor, incident_id: uuid.UUID, order: str) -> Incident:
+    @command(Action.RESTRICT_RECORDS)
+    def seal_incident(self, call: Call, incident_id: uuid.UUID, order: str) -> Incident:
         """Seal an incident under an order: from now on only sealed-records readers see it."""
         return self._restrict(
-            actor,
-            "seal_incident",
+            call,
             incident_id,
             order,
             lambda i: attrs.evolve(i, restrictions=i.restrictions | {RecordRestriction.SEALED}),
         )
 
-    def unseal_incident(self, actor: Actor, incident_id: uuid.UUID, order: str) -> Incident:
+    @command(Action.RESTRICT_RECORDS)
+    def unseal_incident(self, call: Call, incident_id: uuid.UUID, order: str) -> Incident:
         """Unseal an incident under an order: it is read as before it was sealed."""
         return self._restrict(
-            actor,
-            "unseal_incident",
+            call,
             incident_id,
             order,
             lambda i: attrs.evolve(i, restrictions=i.restrictions - {RecordRestriction.SEALED}),
         )
 
-    def expunge_incident(self, actor: Actor, incident_id: uuid.UUID, order: str) -> Incident:
-        """Expunge an incident under an order: its personal data is destroyed, a tombstone stays.
-
-        The tombstone keeps the incident's number, school, times, place, category, offenses and
-        each person's roles and age on the day, so every count stays as it was.
-        """
-        return self._restrict(actor, "expunge_incident", incident_id, order, self._expunged)
+    @command(Action.RESTRICT_RECORDS)
+    def expunge_incident(self, call: Call, incident_id: uuid.UUID, order: str) -> Incident:
+        """Expunge an incident under an order: its personal data is destroyed, a tombstone stays."""
+        return self._restrict(call, incident_id, order, self._expunged)
 
     def _expunged(self, incident: Incident) -> Incident:
-        day = self.calendar.local_date(incident.occurred_start)
+        day = self.kernel.calendar.local_date(incident.occurred_start)
         return attrs.evolve(
             incident,
             involvements=tuple(_anonymous(i, day) for i in incident.involvements),

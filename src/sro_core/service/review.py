@@ -13,7 +13,6 @@ import uuid
 import attrs
 
 from sro_core.domain import (
-    Actor,
     DomainEvent,
     Incident,
     IncidentStatus,
@@ -22,13 +21,10 @@ from sro_core.domain import (
     RuleViolation,
     waiting_since,
 )
-from sro_core.ports import IncidentFilter, Page, UnitOfWork
-from sro_core.serialization import structure
-from sro_core.service.core import ProgramCore
+from sro_core.ports import UnitOfWork
+from sro_core.service.core import Kernel
+from sro_core.service.desk import Call, command, query
 from sro_core.service.policy import Action
-
-QUEUE_PAGE = 500
-"""Incidents read at a time while the queue is gathered."""
 
 
 @attrs.frozen
@@ -40,33 +36,30 @@ class Waiting:
     age: dt.timedelta
 
 
-class Review(ProgramCore):
-    """Commands and the queue of the supervisor's review of reports."""
+class Review:
+    """The desk of the supervisor's review of reports: its commands and its queue."""
+
+    def __init__(self, kernel: Kernel) -> None:
+        self.kernel = kernel
 
     def _reviews(self) -> bool:
         """Return whether this program reviews reports."""
-        return self.settings.review == "on"
+        return self.kernel.settings.review == "on"
 
     def _step(
-        self,
-        actor: Actor,
-        action: Action,
-        name: str,
-        incident_id: uuid.UUID,
-        *,
-        state: ReviewState,
-        note: str,
+        self, call: Call, incident_id: uuid.UUID, *, state: ReviewState, note: str
     ) -> Incident:
         """Move a report in its review, check every rule of it again, and store it."""
+        actor = call.actor
 
         def work(unit: UnitOfWork, now: dt.datetime) -> tuple[Incident, list[DomainEvent]]:
             if not self._reviews():
                 raise RuleViolation("review", "off", "this program does not review reports")
             before = unit.incidents.get(incident_id)
-            self._shown(unit, actor, "incident", before, now)
+            self.kernel.shown(unit, actor, "incident", before, now)
             if before.status is IncidentStatus.DRAFT:
                 raise RuleViolation("status", "draft", "a draft is reported before it is reviewed")
-            after = self._checked(before.under_review(state, actor.id, now, note), now)
+            after = self.kernel.checked(before.under_review(state, actor.id, now, note), now)
             stored = unit.incidents.update(after)
             event = ReportReviewed(
                 occurred_at=now,
@@ -75,72 +68,56 @@ class Review(ProgramCore):
                 previous=before.review,
                 review=stored.review,
             )
-            return self._shown(unit, actor, "incident", stored, now), [event]
+            return self.kernel.shown(unit, actor, "incident", stored, now), [event]
 
-        return self._command(actor, action, name, str(incident_id), work, detail=state.value)
+        return call.run(str(incident_id), work, detail=state.value)
 
-    def submit_report(self, actor: Actor, incident_id: uuid.UUID, note: str = "") -> Incident:
+    @command(Action.SUBMIT_REPORTS)
+    def submit_report(self, call: Call, incident_id: uuid.UUID, note: str = "") -> Incident:
         """Submit a reported incident for review (again, once a returned one is corrected)."""
         return self._step(
-            actor,
-            Action.SUBMIT_REPORTS,
-            "submit_report",
+            call,
             incident_id,
             state=ReviewState.SUBMITTED,
             note=note,
         )
 
-    def approve_report(self, actor: Actor, incident_id: uuid.UUID, note: str = "") -> Incident:
+    @command(Action.REVIEW_REPORTS)
+    def approve_report(self, call: Call, incident_id: uuid.UUID, note: str = "") -> Incident:
         """Approve a submitted report: it may now go to NIBRS."""
         return self._step(
-            actor,
-            Action.REVIEW_REPORTS,
-            "approve_report",
+            call,
             incident_id,
             state=ReviewState.APPROVED,
             note=note,
         )
 
-    def return_report(self, actor: Actor, incident_id: uuid.UUID, note: str) -> Incident:
+    @command(Action.REVIEW_REPORTS)
+    def return_report(self, call: Call, incident_id: uuid.UUID, note: str) -> Incident:
         """Return a submitted report to its officer, saying in ``note`` what to correct."""
         return self._step(
-            actor,
-            Action.REVIEW_REPORTS,
-            "return_report",
+            call,
             incident_id,
             state=ReviewState.RETURNED,
             note=note,
         )
 
-    def review_queue(self, actor: Actor) -> list[Waiting]:
-        """Return the reports waiting for review, oldest first, each with how long it has waited.
-
-        Each is read as the reviewer may see it; an empty list where the program does not review.
-        """
+    @query(Action.REVIEW_REPORTS)
+    def review_queue(self, call: Call) -> list[Waiting]:
+        """Return the reports waiting for review, oldest first, each with how long it has waited."""
         if not self._reviews():
-            self._allow(actor, Action.REVIEW_REPORTS, "review_queue", None)
+            call.allow()
             return []
 
         def work(unit: UnitOfWork) -> list[Waiting]:
-            now = self.clock()
-            reported = frozenset(IncidentStatus) - {IncidentStatus.DRAFT}
-            where = IncidentFilter(statuses=reported)
-            context = self._context(unit, actor, now)
+            now = self.kernel.clock()
+            context = self.kernel.context(unit, call.actor, now)
             waiting: list[Waiting] = []
-            page = Page(size=QUEUE_PAGE)
-            while True:
-                found = unit.queries.find_incident_documents(where, page)
-                for document in found.items:
-                    if document.get("review") != ReviewState.SUBMITTED.value:
-                        continue
-                    incident = structure(document, Incident)
-                    since = waiting_since(incident.reviews)
-                    view = self._view(unit, actor, incident, context, now)
-                    if since is not None and view is not None:
-                        waiting.append(Waiting(view.value, since, now - since))
-                if found.next is None:
-                    break
-                page = Page(size=QUEUE_PAGE, after=found.next)
-            return sorted(waiting, key=lambda w: (w.since, w.incident.number or ""))
+            for incident in unit.queries.review_queue():
+                since = waiting_since(incident.reviews)
+                view = self.kernel.view(unit, call.actor, incident, context, now)
+                if since is not None and view is not None:
+                    waiting.append(Waiting(view.value, since, now - since))
+            return waiting
 
-        return self._read(actor, Action.REVIEW_REPORTS, "review_queue", None, work)
+        return call.read(None, work)

@@ -8,8 +8,10 @@ import attrs
 
 from sro_core.domain import Actor, AuditEntry, AuditOutcome, DomainError
 from sro_core.ports import StoreCheck, UnitOfWork
+from sro_core.service.core import Kernel
+from sro_core.service.desk import Call, command, query
+from sro_core.service.operations import Operations
 from sro_core.service.policy import Action
-from sro_core.service.reading import Reading
 
 
 @attrs.frozen
@@ -20,28 +22,33 @@ class Restored:
     after: AuditEntry | None
 
 
-class Safekeeping(Reading):
-    """The operator's tools for the store itself: ``check_store``, ``backup``, ``restore``."""
+class Safekeeping:
+    """The desk of the store itself: ``check_store``, ``backup``, ``restore``.
 
-    def check_store(self, actor: Actor) -> list[StoreCheck]:
-        """Check the store: its own integrity check, its schema, its audit trail, its outbox.
+    The audit trail's check is the operations desk's verification.
+    """
 
-        Each check says what it found wrong; none raises for what it finds. The run is audited.
-        """
-        self._allow(actor, Action.AUDIT, "check_store", None)
-        checks = [self._guarded("store integrity", self.storage.check_integrity)]
-        version = self.storage.schema_version()
+    def __init__(self, kernel: Kernel, operations: Operations) -> None:
+        self.kernel = kernel
+        self.operations = operations
+
+    @query(Action.AUDIT)
+    def check_store(self, call: Call) -> list[StoreCheck]:
+        """Check the store: its own integrity check, its schema, its audit trail, its outbox."""
+        call.allow()
+        checks = [self._guarded("store integrity", self.kernel.storage.check_integrity)]
+        version = self.kernel.storage.schema_version()
         checks.append(
             StoreCheck(
                 "schema version",
                 note="no schema versions" if version is None else f"schema {version}",
             )
         )
-        checks.append(self._guarded("audit trail", lambda: self._trail_check(actor)))
+        checks.append(self._guarded("audit trail", lambda: self._trail_check(call.actor)))
         checks.append(self._guarded("outbox", self._outbox_check))
         failed = [c.name for c in checks if not c.ok]
         verdict = "failed: " + ", ".join(failed) if failed else "every check passed"
-        self._audit_alone(actor, "check_store", None, AuditOutcome.ALLOWED, verdict)
+        self.kernel.audit_alone(call.actor, call.name, None, AuditOutcome.ALLOWED, verdict)
         return checks
 
     @staticmethod
@@ -53,11 +60,11 @@ class Safekeeping(Reading):
             return StoreCheck(name, (str(error),))
 
     def _trail_check(self, actor: Actor) -> StoreCheck:
-        broken = self.verify_audit(actor)
-        folder = self.anchors.folder
+        broken = self.operations.verify_audit(actor)
+        folder = self.kernel.anchors.folder
         checkpoint = None if folder is None else folder.latest()
         notes = []
-        if self.anchors.key is None:
+        if self.kernel.anchors.key is None:
             notes.append("no audit key: the chain is not keyed")
         if checkpoint is None:
             notes.append("no checkpoint yet: a cut tail or a deleted trail would not show")
@@ -70,48 +77,42 @@ class Safekeeping(Reading):
 
     def _outbox_check(self) -> StoreCheck:
         def count(unit: UnitOfWork) -> tuple[int, dict[str, int]]:
-            now = self.clock()
+            now = self.kernel.clock()
             due = {
-                kind: len(unit.outbox.due(kind, now, 10_000)) for kind in self.dispatcher.notifiers
+                kind: len(unit.outbox.due(kind, now, 10_000))
+                for kind in self.kernel.dispatcher.notifiers
             }
             return len(unit.outbox.dead_letters()), due
 
-        with self.storage.unit_of_work() as unit:
+        with self.kernel.storage.unit_of_work() as unit:
             dead, due = count(unit)
         waiting = ", ".join(f"{n} due for {kind}" for kind, n in sorted(due.items())) or "none due"
         note = f"{dead} dead letters (`sro outbox status`); {waiting}"
         return StoreCheck("outbox", note=note)
 
-    def backup(self, actor: Actor, path: str) -> AuditEntry | None:
-        """Write a consistent copy of the store to ``path``; its trail ends with this backup.
-
-        The backup's own audit entry is in the copy, and is checkpointed when a key can seal
-        it, so the copy's trail is anchored as it was taken. Return that entry.
-        """
-        self._allow(actor, Action.AUDIT, "backup_store", path)
-        entry = self._audit_alone(actor, "backup_store", path, AuditOutcome.ALLOWED, "")
+    @command(Action.AUDIT, audited_as="backup_store")
+    def backup(self, call: Call, path: str) -> AuditEntry | None:
+        """Write a consistent copy of the store to ``path``; its trail ends with this backup."""
+        call.allow(path)
+        entry = self.kernel.audit_alone(call.actor, call.name, path, AuditOutcome.ALLOWED, "")
         try:
-            self.storage.backup(path)
+            self.kernel.storage.backup(path)
         except Exception as error:
-            self._audit_failure(actor, "backup_store", path, error)
+            self.kernel.audit_failure(call.actor, call.name, path, error)
             raise
-        if entry is not None and self.anchors.sealer is not None:
-            self._checkpoint(entry)
+        if entry is not None and self.kernel.anchors.sealer is not None:
+            self.kernel.checkpoint(entry)
         return entry
 
-    def restore(self, actor: Actor, path: str) -> Restored:
-        """Replace the store with a backup; the trail records what was replaced, and is anchored.
-
-        Entries written after the backup was taken are gone with the replaced store: the
-        restore's own entry names the head it replaced, and a new checkpoint anchors the
-        restored trail (the older checkpoints stay in their folder as evidence).
-        """
-        self._allow(actor, Action.AUDIT, "restore_store", path)
+    @command(Action.AUDIT, audited_as="restore_store")
+    def restore(self, call: Call, path: str) -> Restored:
+        """Replace the store with a backup; the trail records what was replaced, and is anchored."""
+        call.allow(path)
         before = self._head()
         try:
-            self.storage.restore(path)
+            self.kernel.storage.restore(path)
         except Exception as error:
-            self._audit_failure(actor, "restore_store", path, error)
+            self.kernel.audit_failure(call.actor, call.name, path, error)
             raise
         after = self._head()
         replaced = (
@@ -120,20 +121,20 @@ class Safekeeping(Reading):
             else f"a trail ending at entry {before.sequence} (hash {before.hash})"
         )
         reached = "no entries" if after is None else f"entry {after.sequence}"
-        entry = self._audit_alone(
-            actor,
-            "restore_store",
+        entry = self.kernel.audit_alone(
+            call.actor,
+            call.name,
             path,
             AuditOutcome.ALLOWED,
             f"restored a trail ending at {reached}; it replaced {replaced}",
         )
-        if entry is not None and self.anchors.sealer is not None:
-            self._checkpoint(entry)
+        if entry is not None and self.kernel.anchors.sealer is not None:
+            self.kernel.checkpoint(entry)
         return Restored(before, entry)
 
     def _head(self) -> AuditEntry | None:
         try:
-            with self.storage.unit_of_work() as unit:
+            with self.kernel.storage.unit_of_work() as unit:
                 return unit.audit.head()
         except DomainError:
             return None

@@ -10,24 +10,30 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sro_core.domain import Actor, DomainEvent
+from sro_core.domain import DomainEvent
 from sro_core.ports import SubmittedReport, UnitOfWork
-from sro_core.service.core import ProgramCore
+from sro_core.service.core import Kernel
+from sro_core.service.desk import Call, command, query
 from sro_core.service.policy import Action
 
 
-class Submissions(ProgramCore):
-    """Queries and commands on the NIBRS submission ledger."""
+class Submissions:
+    """The desk of the NIBRS submission ledger."""
 
-    def submitted_reports(self, actor: Actor, ori: str | None = None) -> list[SubmittedReport]:
+    def __init__(self, kernel: Kernel) -> None:
+        self.kernel = kernel
+
+    @query(Action.EXPORT)
+    def submitted_reports(self, call: Call, ori: str | None = None) -> list[SubmittedReport]:
         """Return the reports submitted (for one agency's ORI, or all), in the order recorded."""
 
         def work(unit: UnitOfWork) -> list[SubmittedReport]:
             return unit.submissions.reports(ori)
 
-        return self._read(actor, Action.EXPORT, "submitted_reports", ori, work)
+        return call.read(ori, work)
 
-    def record_submission(self, actor: Actor, reports: Sequence[SubmittedReport]) -> int:
+    @command(Action.EXPORT)
+    def record_submission(self, call: Call, reports: Sequence[SubmittedReport]) -> int:
         """Record the reports of a submission once its file is written; return how many."""
         files = sorted({r.submission for r in reports})
 
@@ -36,4 +42,4 @@ class Submissions(ProgramCore):
             return len(reports), []
 
         target = ", ".join(files) or None
-        return self._command(actor, Action.EXPORT, "record_submission", target, work)
+        return call.run(target, work)

@@ -252,7 +252,18 @@ CREATE INDEX nibrs_submissions_by_ori ON nibrs_submissions (ori, position);
 """Migration 5: the NIBRS submission ledger: every report written, in the order written."""
 
 
-MIGRATIONS = (V1, ACTORS, CLAIMS, AUDIT_KEYS, NIBRS_SUBMISSIONS)
+REVIEW_QUEUE = """
+ALTER TABLE incidents ADD COLUMN review_since {time};
+CREATE INDEX incidents_waiting ON incidents (review_since, number, id)
+    WHERE review_since IS NOT NULL;
+"""
+"""Migration 6: the reports waiting for review, since their last submission, in a partial index.
+
+Each store adds how it fills the column of the stored reports that wait, from their documents
+(its own JSON functions).
+"""
+
+MIGRATIONS = (V1, ACTORS, CLAIMS, AUDIT_KEYS, NIBRS_SUBMISSIONS, REVIEW_QUEUE)
 """The shared migrations, in order: migration ``n`` is ``MIGRATIONS[n - 1]``."""
 
 

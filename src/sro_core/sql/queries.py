@@ -49,6 +49,12 @@ from sro_core.sql import tables
 from sro_core.sql.dialect import Dialect
 from sro_core.sql.executor import Executor
 
+_REVIEW_QUEUE = """
+SELECT document FROM incidents WHERE review_since IS NOT NULL
+ORDER BY review_since, number, id
+"""
+"""Read from ``incidents_waiting``, a partial index of the waiting reports alone, in its order."""
+
 _MONTHLY_COUNTS = """
 SELECT school_id, local_month, category, count(*) FROM incidents
 WHERE local_month BETWEEN ? AND ? AND occurred_at >= ? AND occurred_at < ?
@@ -193,6 +199,12 @@ class SQLQueries(Queries):
     ) -> PageOf[Mapping[str, Any]]:
         """Return the page's incidents as their stored wire format, without building records."""
         return page_of(self._documents(where, page), page.size, json.loads, document_cursor)
+
+    def review_queue(self) -> list[Incident]:
+        """Return the waiting reports from the partial index on ``review_since``, in its order."""
+        at = self.unit.where
+        found = self.unit.execute(_REVIEW_QUEUE, ()).fetchall()
+        return [tables.INCIDENTS.read(document, at) for (document,) in found]
 
     def _counted(self, sql: str, period: Period, *, months: bool = False) -> list[Any]:
         """Run an aggregate statement over a period; with ``months``, bounded by local month."""

@@ -9,6 +9,7 @@ path may need (binary ``COPY``); each store's own migrations say how it declares
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypeVar, cast
@@ -24,13 +25,16 @@ from sro_core.domain import (
     CrisisEvent,
     EducationActivity,
     Incident,
+    IncidentStatus,
     InvolvementRole,
     Officer,
     Partner,
     Person,
     ProgramCalendar,
     Referral,
+    ReviewState,
     School,
+    waiting_since,
 )
 from sro_core.ports import Aggregate, StorageError
 from sro_core.serialization import StructureError, converter, structure
@@ -208,10 +212,22 @@ ASSIGNMENTS = Table(
 )
 
 
+def waiting_since_of(incident: Incident) -> dt.datetime | None:
+    """Return since when a reported incident's report waits for review (None: it does not).
+
+    The ``review_since`` column: the partial index of the waiting reports is read in its order
+    (:func:`~sro_core.ports.waiting_order`) by the review queue.
+    """
+    if incident.status is IncidentStatus.DRAFT or incident.review is not ReviewState.SUBMITTED:
+        return None
+    return waiting_since(incident.reviews)
+
+
 def _incident(
     incident: Incident, data: Data, calendar: ProgramCalendar, d: Dialect
 ) -> tuple[object, ...]:
     start = incident.occurred_start
+    since = waiting_since_of(incident)
     return (
         incident.number,
         d.wire_key(incident.school_id, data["school_id"]),
@@ -224,6 +240,7 @@ def _incident(
         incident.referred_to_law_enforcement,
         incident.school_related_arrest,
         incident.narrative,
+        None if since is None else d.time(since),
     )
 
 
@@ -243,6 +260,7 @@ INCIDENTS = Table(
         ("referred_to_law_enforcement", "bool"),
         ("school_related_arrest", "bool"),
         ("narrative", "text"),
+        ("review_since", "timestamptz"),
     ),
     values=_incident,
     unique=Unique("number", lambda incident: incident.number, "another incident has this number"),

@@ -84,6 +84,8 @@ from sro_core.domain import (
     PersonKind,
     ProgramCalendar,
     Referral,
+    ReviewState,
+    ReviewStep,
     School,
     SchoolYear,
     incident_number,
@@ -372,6 +374,12 @@ def _instants(draw: DrawFn, calendar: ProgramCalendar, year: SchoolYear) -> dt.d
     hour = dt.timedelta(hours=1)
     offset = draw(st.just(dt.timedelta(0)) | st.timedeltas(-hour, hour))
     return (edge + offset).astimezone(draw(_zones(calendar)))
+
+
+def _waiting_since(incident: Incident, at: dt.datetime) -> Incident:
+    """Return an incident whose report was submitted for review at an instant, and waits."""
+    step = ReviewStep(state=ReviewState.SUBMITTED, actor_id="ofc.reyes", at=at)
+    return attrs.evolve(incident, review=ReviewState.SUBMITTED, reviews=(step,))
 
 
 def _placed(incident: Incident, start: dt.datetime) -> Incident:
@@ -1757,6 +1765,26 @@ class StorageContract(PromiseContracts, OutboxPromises, OutboxClaimsContract, ab
         with self._loaded(sample) as (storage, reference):
             expected = _in_unit(reference, lambda u: u.queries.crdc_counts(year))
             assert _in_unit(storage, lambda u: u.queries.crdc_counts(year)) == expected
+
+    @_property(0.1, sample=_samples(), data=st.data())
+    def test_review_queue_matches_memory(self, sample: _Sample, data: st.DataObject) -> None:
+        """``review_queue`` gives the memory store's waiting reports, oldest submission first.
+
+        Some incidents are made to wait since one instant, so that ties go by number and id,
+        and a draft among them must stay out.
+        """
+        instant = data.draw(st.sampled_from(sample.instants))
+        waiting = data.draw(st.sets(st.sampled_from(range(len(sample.incidents)))))
+        incidents = [
+            _waiting_since(incident, instant) if n in waiting else incident
+            for n, incident in enumerate(sample.incidents)
+        ]
+        with self._loaded(attrs.evolve(sample, incidents=tuple(incidents))) as stores:
+            storage, reference = stores
+            expected = _in_unit(reference, lambda u: u.queries.review_queue())
+            assert all(i.review is ReviewState.SUBMITTED for i in expected)
+            assert all(i.status is not IncidentStatus.DRAFT for i in expected)
+            assert in_utc(_in_unit(storage, lambda u: u.queries.review_queue())) == in_utc(expected)
 
     @_property(
         0.02,

@@ -49,6 +49,8 @@ from sro_core.domain import (
     Referral,
     ReferralReason,
     ReferralStatus,
+    ReviewState,
+    ReviewStep,
     School,
     SchoolLevel,
     Sex,
@@ -57,7 +59,7 @@ from sro_core.domain import (
 )
 from sro_core.ports import Period
 
-__all__ = ["Term", "key", "term"]
+__all__ = ["REVIEW_START", "Term", "key", "reviewed", "reviewer", "term"]
 
 
 def key(n: int) -> uuid.UUID:
@@ -269,3 +271,48 @@ def term(calendar: ProgramCalendar | None = None) -> Term:
             ActorEntry("analyst.wu", "J. Wu", ActorRole.ANALYST, logins=frozenset({"jwu"})),
         ),
     )
+
+
+REVIEW_START: Final = dt.datetime(2025, 12, 20, 16, 0, tzinfo=dt.UTC)
+"""When the review of the term's reports begins (after every one of them was reported)."""
+_MINUTE: Final = dt.timedelta(minutes=1)
+_S, _A, _R = ReviewState.SUBMITTED, ReviewState.APPROVED, ReviewState.RETURNED
+_REVIEWS: Final[dict[int, tuple[tuple[ReviewState, dt.timedelta], ...]]] = {
+    1: ((_S, 120 * _MINUTE),),
+    2: ((_S, 0 * _MINUTE), (_R, 30 * _MINUTE), (_S, 60 * _MINUTE)),
+    3: ((_S, 60 * _MINUTE + dt.timedelta(microseconds=250)),),
+    4: ((_S, 0 * _MINUTE),),  # a draft: never in the queue
+    5: ((_S, 0 * _MINUTE), (_A, 60 * _MINUTE)),
+    6: ((_S, 0 * _MINUTE), (_R, 30 * _MINUTE)),
+    8: ((_S, 0 * _MINUTE), (_A, 60 * _MINUTE), (_S, 240 * _MINUTE)),
+}
+"""The review of the term's incidents by number: each step, and when after REVIEW_START.
+
+Waiting, oldest first: 2 (resubmitted at 60 minutes), 3 (submitted at 60 minutes and 250
+microseconds), 1, 8 (amended after its approval). A time with no microseconds is written
+without them in a document, one with them with six digits: a store that keeps the time in a
+column of its own must order the two alike.
+"""
+
+
+def reviewer(state: ReviewState) -> str:
+    """Return who moves a report to a review state: the officer submits, the sergeant rules."""
+    return "ofc.reyes" if state is ReviewState.SUBMITTED else "sgt.lopez"
+
+
+def reviewed(records: Term) -> Term:
+    """Return a term with its incidents at the review steps above (the others unsubmitted)."""
+    incidents = []
+    for n, incident in enumerate(records.incidents, start=1):
+        steps = [
+            ReviewStep(
+                state=state,
+                actor_id=reviewer(state),
+                at=REVIEW_START + after,
+                note="Name the witness." if state is ReviewState.RETURNED else "",
+            )
+            for state, after in _REVIEWS.get(n, ())
+        ]
+        state = steps[-1].state if steps else ReviewState.UNSUBMITTED
+        incidents.append(attrs.evolve(incident, review=state, reviews=tuple(steps)))
+    return attrs.evolve(records, incidents=tuple(incidents))

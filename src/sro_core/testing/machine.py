@@ -1,7 +1,8 @@
 """A Hypothesis state machine that runs a backend and the memory reference side by side.
 
 Each step applies one command to both stores: add and update officers, schools, incidents and
-contacts, report incidents and move them through their lifecycle, escalate a contact into an
+contacts, report incidents and move them through their lifecycle and their review (the review
+queue must follow), escalate a contact into an
 incident, allocate numbers, append audit entries, put events and record their deliveries, and
 run a unit of work that fails midway. Both stores must answer alike (the same records, or the
 same kind of error); after every step the machine checks that every repository, the outbox,
@@ -55,6 +56,7 @@ from hypothesis.stateful import (
 from sro_core.builtin.memory import MemoryStorage
 from sro_core.domain import (
     INCIDENT_TRANSITIONS,
+    REVIEW_TRANSITIONS,
     AuditEntry,
     CommunityContact,
     DispositionKind,
@@ -69,6 +71,7 @@ from sro_core.domain import (
     LocationKind,
     Officer,
     ProgramCalendar,
+    ReviewState,
     School,
 )
 from sro_core.ports import (
@@ -149,6 +152,7 @@ def _view(storage: Storage) -> dict[str, Any]:
         view["found"] = (page.items, page.next is None)
         for query in _COUNTS:
             view[query] = getattr(unit.queries, query)(_ALL_TIME)
+        view["review queue"] = unit.queries.review_queue()
     peek = storage.unit_of_work()
     try:
         view["next numbers"] = _peek_numbers(peek)
@@ -374,6 +378,26 @@ class StorageMachine(RuleBasedStateMachine):
 
         if self.both(move) is not None:
             self.event_ids.append(event_id)
+
+    @rule(incident_id=incident_ids, data=st.data())
+    def review_incident(self, incident_id: uuid.UUID, data: st.DataObject) -> None:
+        """Move a reported incident's review one step the review table allows, later or at once."""
+        read = self.reference_read(lambda u: u.incidents.get(incident_id))
+        if read.status is IncidentStatus.DRAFT:
+            return
+        state = data.draw(
+            st.sampled_from(sorted(REVIEW_TRANSITIONS[read.review], key=lambda s: s.value))
+        )
+        last = read.reviews[-1].at if read.reviews else read.reported_at
+        at = last + data.draw(st.timedeltas(dt.timedelta(0), dt.timedelta(days=3)))
+        by = "ofc.reyes" if state is ReviewState.SUBMITTED else "sgt.lopez"
+        note = "Say who saw it." if state is ReviewState.RETURNED else ""
+
+        def review(unit: UnitOfWork) -> Incident:
+            incident = unit.incidents.get(incident_id)
+            return unit.incidents.update(incident.under_review(state, by, at, note))
+
+        self.both(review)
 
     @rule(year=st.sampled_from(_YEARS), count=st.integers(1, 3))
     def allocate_numbers(self, year: int, count: int) -> None:

@@ -25,6 +25,8 @@ The promises:
 - ``text``: only A to Z fold case (as SQL's ``lower``); ``%`` and ``_`` are plain characters.
 - ``counts``: local months of the program's time zone, half-open periods, drafts not
   counted, rows as the memory reference gives them.
+- ``queue``: ``review_queue`` gives the reports waiting for review, oldest (last) submission
+  first, ties by number; approved, returned and unsubmitted reports and drafts stay out.
 - ``outbox``: order, ``due`` (backoff, urgent first, then oldest), deliveries and dead letters
   (in :class:`OutboxPromises`).
 
@@ -60,6 +62,7 @@ from sro_core.domain import (
     Officer,
     OfficerRegistered,
     ProgramCalendar,
+    ReviewState,
     SchoolYear,
     incident_number,
     verify_chain,
@@ -77,7 +80,16 @@ from sro_core.ports import (
     UnitOfWork,
 )
 from sro_core.testing._support import broken, in_unit, in_utc
-from sro_core.testing.examples import CASED_NARRATIVE, SCHOOL_A, Term, key, term
+from sro_core.testing.examples import (
+    CASED_NARRATIVE,
+    REVIEW_START,
+    SCHOOL_A,
+    Term,
+    key,
+    reviewed,
+    reviewer,
+    term,
+)
 
 __all__ = ["OutboxPromises", "PromiseContracts"]
 
@@ -607,7 +619,7 @@ class PromiseContracts:
 
     def test_values_a_store_returns_are_the_callers(self) -> None:
         """independence: clearing a list, or a mapping, a store returned changes nothing."""
-        records = term()
+        records = reviewed(term())  # some reports wait, so that the queue is not empty
         with self.opened() as storage:
             _load(storage, records)
             in_unit(storage, _deliveries_and_chain)
@@ -819,6 +831,26 @@ class PromiseContracts:
                     extra = [r for r in found if r not in expected]
                     broken("counts", f"{name}: missing {missing}, extra {extra} (or out of order)")
 
+    def test_the_review_queue_is_oldest_submission_first(self) -> None:
+        """queue: waiting reports by their last submission, ties by number; no others, no draft."""
+        records = reviewed(term())
+        moves = {1: (ReviewState.APPROVED, 180), 6: (ReviewState.SUBMITTED, 90)}
+        with self.opened(records.calendar) as storage:
+            _load(storage, records)
+            found = _numbers(in_unit(storage, lambda u: u.queries.review_queue()))
+            expected = [incident_number(2025, n) for n in (2, 3, 1, 8)]
+            if found != expected:
+                broken("queue", f"review_queue gives {found}, not {expected}")
+            with storage.unit_of_work() as unit:
+                for n, (state, minutes) in moves.items():
+                    stored = unit.incidents.get(records.incidents[n - 1].id)
+                    at = REVIEW_START + dt.timedelta(minutes=minutes)
+                    unit.incidents.update(stored.under_review(state, reviewer(state), at))
+            found = _numbers(in_unit(storage, lambda u: u.queries.review_queue()))
+        expected = [incident_number(2025, n) for n in (2, 3, 6, 8)]
+        if found != expected:
+            broken("queue", f"after an approval and a resubmission the queue is {found}")
+
 
 class OutboxPromises:
     """Example-based contracts of the outbox as it stands: order, due, deliveries, dead letters."""
@@ -1005,6 +1037,7 @@ _READS: Final[dict[str, Callable[[UnitOfWork], Any]]] = {
     "audit.entries()": lambda u: u.audit.entries(),
     "queries.monthly_counts()": lambda u: u.queries.monthly_counts(term().period),
     "queries.crdc_counts()": lambda u: u.queries.crdc_counts(SchoolYear(2025)),
+    "queries.review_queue()": lambda u: u.queries.review_queue(),
     "queries.find_incident_documents()": lambda u: (
         u.queries.find_incident_documents(IncidentFilter(), Page(3)).items
     ),

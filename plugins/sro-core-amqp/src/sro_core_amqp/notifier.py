@@ -22,8 +22,8 @@ import pika.exceptions
 from pika.adapters.blocking_connection import BlockingChannel
 
 from sro_core.domain import DomainEvent
+from sro_core.policy import event_kinds, payload_for
 from sro_core.ports import DeliveryFailed, Notifier, Route, routes_from
-from sro_core.service import event_kinds, payload_for
 
 _EXCHANGE_TYPES = frozenset({"topic", "direct", "fanout", "headers"})
 

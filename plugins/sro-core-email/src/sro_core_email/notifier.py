@@ -16,8 +16,8 @@ import uuid
 from collections.abc import Mapping
 
 from sro_core.domain import DomainEvent
+from sro_core.policy import event_kinds, payload_for
 from sro_core.ports import DeliveryFailed, Notifier, Route, routes_from
-from sro_core.service import event_kinds, payload_for
 from sro_core_email.messages import message
 
 _TRUE, _FALSE = frozenset({"true", "yes", "1"}), frozenset({"false", "no", "0"})

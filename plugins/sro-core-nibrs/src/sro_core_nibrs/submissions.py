@@ -8,7 +8,9 @@ report when the month has nothing at all. Whether a report adds or replaces foll
 of what was sent before; a report the FBI already holds unchanged is not sent again.
 
 Every incident is checked against :mod:`.rules` first, and every document against the schema:
-an incident with a problem is left out, with its problems listed, and the rest go out.
+an incident with a problem is left out, with its problems listed, and the rest go out. In a
+program that reviews reports, an incident NIBRS takes (a report, or a delete of one sent
+before) is left out until a supervisor has approved its report.
 The ledger is the program's store (:class:`~sro_core.ports.SubmittedReport`): the reports of a
 submission are recorded there only after the submission file has been written.
 """
@@ -36,7 +38,13 @@ from sro_core.domain import (
     RuleViolation,
 )
 from sro_core.ports import ProgramContext, SubmittedReport
-from sro_core_nibrs.mapping import group_a_report, group_b_reports, has_group_a, local_hour
+from sro_core_nibrs.mapping import (
+    group_a_report,
+    group_b_arrestees,
+    group_b_reports,
+    has_group_a,
+    local_hour,
+)
 from sro_core_nibrs.reports import (
     DeleteReport,
     GroupBReport,
@@ -345,9 +353,14 @@ class SubmissionBuilder:
             problems = [f.problem() for f in found]
         # An unfounded incident is only deleted, by its number: its other facts do not matter.
         name = number or f"draft {incident.id}"
-        # A program that reviews reports sends only approved ones (older contexts lack the setting).
+        # A program that reviews reports sends only approved ones (older contexts lack the setting);
+        # an incident NIBRS has nothing of waits for no one.
         reviews = getattr(self.program.settings, "review", "off") == "on"
-        if reviews and incident.review is not ReviewState.APPROVED:
+        if (
+            reviews
+            and incident.review is not ReviewState.APPROVED
+            and self._for_nibrs(incident, number)
+        ):
             rule = f"not approved by a supervisor (review: {incident.review.value})"
             problems.append(Problem(f"{name} review", incident.review.value, rule))
         for path in sorted(hidden):
@@ -359,6 +372,13 @@ class SubmissionBuilder:
             rule = f"the number is already in the submission: {given}"
             problems.append(Problem(f"{number} number", number, rule))
         return problems
+
+    def _for_nibrs(self, incident: Incident, number: str | None) -> bool:
+        """Return whether NIBRS takes anything of an incident: a report, or a delete of one."""
+        held = number is not None and bool(self.held_for(number))
+        if _unfounded(incident):
+            return held
+        return held or has_group_a(incident) or bool(group_b_arrestees(incident))
 
     def add(self, incident: Incident, *, hidden: Collection[str] = ()) -> list[SubmissionDocument]:
         """Check an incident and return the documents it adds to the submission (maybe none).

@@ -66,11 +66,22 @@ REVOKE UPDATE, DELETE, TRUNCATE ON audit FROM PUBLIC, CURRENT_USER;
 TRUNCATE by trigger, whoever asks. The owner of the table (or a superuser) can still drop the
 trigger: the external checkpoints catch what follows (see the audit page of the documentation)."""
 
-MIGRATIONS: tuple[str, ...] = ddl.migrations(DDL_TYPES, {4: _AUDIT_APPEND_ONLY.lstrip()})
+_WAITING_SINCE = """
+UPDATE incidents SET review_since = (document::jsonb -> 'reviews' -> -1 ->> 'at')::timestamptz
+WHERE status <> 'draft' AND document::jsonb ->> 'review' = 'submitted';
+"""
+"""Added to the review queue's migration: the stored reports that wait, found in their documents."""
+
+MIGRATIONS: tuple[str, ...] = ddl.migrations(
+    DDL_TYPES, {4: _AUDIT_APPEND_ONLY.lstrip(), 6: _WAITING_SINCE.lstrip()}
+)
 """The migration scripts, in order: migration ``n`` is ``MIGRATIONS[n - 1]``."""
 
 LATEST = len(MIGRATIONS)
 """The schema version this code writes."""
+
+REVIEW_QUEUE = ddl.MIGRATIONS.index(ddl.REVIEW_QUEUE) + 1
+"""The migration that adds the review queue's column and index."""
 
 
 SCHEMA = sql.Schema(

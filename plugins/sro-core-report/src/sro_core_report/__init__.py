@@ -4,7 +4,7 @@
   registered through the ``sro_core`` entry point ``report``.
 - :class:`ReportPdfExporter`: ``report-pdf``, the same page printed to PDF by headless
   Chromium (``/usr/bin/chromium``, Debian's ``chromium`` package), for a chief to e-mail.
-- :func:`render_html`: a :class:`~sro_core.service.ProgramReport` drawn as that page.
+- :func:`render_html`: a :class:`~sro_core.ports.ProgramReport` drawn as that page.
 
 The page embeds its charts as SVG ``data:`` URIs and its stylesheet and script inline, and its
 Content-Security-Policy lets the browser fetch nothing. matplotlib and jinja2 are imported

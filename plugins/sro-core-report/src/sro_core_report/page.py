@@ -15,8 +15,7 @@ from importlib import resources
 import jinja2
 from markupsafe import Markup
 
-from sro_core.ports import ProgramContext
-from sro_core.service import ProgramReport
+from sro_core.ports import ProgramContext, ProgramReport
 from sro_core_report.charts import Image, draw
 from sro_core_report.sections import NOTHING, contents
 

@@ -13,12 +13,11 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import IO, cast
+from typing import IO
 
-from sro_core.domain import Audience, DomainError
-from sro_core.ports import ProgramContext
+from sro_core.domain import DomainError
+from sro_core.ports import ExportContext, ProgramReport
 from sro_core_report.exporter import ReportHtmlExporter
 
 PDF_FORMAT = "report-pdf"
@@ -84,23 +83,11 @@ class ReportPdfExporter(ReportHtmlExporter):
     name = PDF_FORMAT
     media_type = "application/pdf"
 
-    def write(
-        self,
-        records: Iterable[Mapping[str, object]],
-        out: IO[str] | IO[bytes],
-        *,
-        fields: Sequence[str],
-        audience: Audience,
-        program: ProgramContext,
-        options: Mapping[str, str],
-    ) -> int:
-        """Write the one report the program hands over as a PDF; return 1."""
+    def write(self, records: ProgramReport, out: IO[bytes], context: ExportContext) -> int:
+        """Write the report the program hands over as a PDF; return 1."""
         chromium()  # say so before drawing, if it cannot be printed
         page = io.BytesIO()
-        written = super().write(
-            records, page, fields=fields, audience=audience, program=program, options=options
-        )
-        stream = cast("IO[bytes]", out)
-        stream.write(print_to_pdf(page.getvalue()))
-        stream.flush()
+        written = super().write(records, page, context)
+        out.write(print_to_pdf(page.getvalue()))
+        out.flush()
         return written

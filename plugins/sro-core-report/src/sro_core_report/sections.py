@@ -26,8 +26,7 @@ from sro_core.domain import (
     ReferralStatus,
     TriadRole,
 )
-from sro_core.ports import CrdcMeasure, Period
-from sro_core.service import ProgramReport
+from sro_core.ports import CrdcMeasure, Period, ProgramReport
 from sro_core_report.labels import duration, label, local_time, month_label
 from sro_core_report.palette import PLACES, REFERRAL_STATUSES, TRIAD, Swatch, swatch
 

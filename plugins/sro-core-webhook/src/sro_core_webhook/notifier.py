@@ -23,8 +23,8 @@ from collections.abc import Mapping
 import httpx
 
 from sro_core.domain import DomainEvent
+from sro_core.policy import event_kinds, payload_for
 from sro_core.ports import DeliveryFailed, Notifier, Route, routes_from
-from sro_core.service import event_kinds, payload_for
 
 SIGNATURE_HEADER = "X-SRO-Signature"
 """The header carrying ``sha256=<hex HMAC-SHA256 of the body>``."""

@@ -40,11 +40,28 @@ DDL_TYPES = {
 }
 """How SQLite spells the column types of :mod:`sro_core.sql.ddl`: ids and times are text."""
 
-MIGRATIONS: tuple[str, ...] = ddl.migrations(DDL_TYPES)
+_WAITING_SINCE = """
+UPDATE incidents SET review_since = (
+    SELECT CASE WHEN instr(at, '.') > 0 THEN at
+        ELSE substr(at, 1, 19) || '.000000' || substr(at, 20) END
+    FROM (SELECT json_extract(incidents.document, '$.reviews[#-1].at') AS at)
+)
+WHERE status <> 'draft' AND json_extract(document, '$.review') = 'submitted';
+"""
+"""Added to the review queue's migration: the stored reports that wait, found in their documents.
+
+A document writes its UTC times without the microseconds when they are zero, the column always
+with them.
+"""
+
+MIGRATIONS: tuple[str, ...] = ddl.migrations(DDL_TYPES, {6: _WAITING_SINCE.lstrip()})
 """The migration scripts, in order: migration ``n`` is ``MIGRATIONS[n - 1]``."""
 
 LATEST = len(MIGRATIONS)
 """The schema version this code writes."""
+
+REVIEW_QUEUE = ddl.MIGRATIONS.index(ddl.REVIEW_QUEUE) + 1
+"""The migration that adds the review queue's column and index."""
 
 
 def described() -> sql.Schema:

@@ -2,39 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from typing import IO, cast
+from typing import IO
 
 from sro_core import hookimpl
 from sro_core.domain import Audience, Incident, Problem
-from sro_core.ports import Exporter, ExporterRegistry, ProgramContext
+from sro_core.ports import ExportContext, ExporterRegistry, RowExporter, Rows
 
 MARKER = "TEST-PROBLEM"
 """A narrative holding this text breaks the plugin's department rule."""
 
 
-class LinesExporter(Exporter):
+class LinesExporter(RowExporter):
     """Writes each record as ``key=value`` pairs on one line."""
 
     name = "test-lines"
     media_type = "text/plain"
     audiences = frozenset({Audience.DEPARTMENT})
 
-    def write(
-        self,
-        records: Iterable[Mapping[str, object]],
-        out: IO[str] | IO[bytes],
-        *,
-        fields: Sequence[str],
-        audience: Audience,
-        program: ProgramContext,
-    ) -> int:
-        """Write one line per record, in field order."""
-        del audience, program  # every department row is written the same way
-        text = cast("IO[str]", out)
+    def write(self, records: Rows, out: IO[str], context: ExportContext) -> int:
+        """Write one line per record, in column order."""
+        del context  # every department row is written the same way
         count = 0
         for record in records:
-            text.write(" ".join(f"{field}={record[field]}" for field in fields) + "\n")
+            out.write(" ".join(f"{field}={record[field]}" for field in records.columns) + "\n")
             count += 1
         return count
 
