@@ -263,7 +263,24 @@ Each store adds how it fills the column of the stored reports that wait, from th
 (its own JSON functions).
 """
 
-MIGRATIONS = (V1, ACTORS, CLAIMS, AUDIT_KEYS, NIBRS_SUBMISSIONS, REVIEW_QUEUE)
+PERSON_INDEX = """
+ALTER TABLE people ADD COLUMN merged_into {key};
+ALTER TABLE contacts ADD COLUMN person_id {key};
+ALTER TABLE referrals ADD COLUMN person_id {key};
+ALTER TABLE crises ADD COLUMN incident_id {key};
+CREATE INDEX people_by_merge ON people (merged_into) WHERE merged_into IS NOT NULL;
+CREATE INDEX contacts_by_person ON contacts (person_id) WHERE person_id IS NOT NULL;
+CREATE INDEX referrals_by_person ON referrals (person_id) WHERE person_id IS NOT NULL;
+CREATE INDEX crises_by_incident ON crises (incident_id) WHERE incident_id IS NOT NULL;
+"""
+"""Migration 7: the master person index: merges, and the person and incident ids records name.
+
+Each store adds how it fills the new columns from the stored documents and lifts the people
+recorded in stored incidents into the index, each as the first incident (by start, then id)
+recorded them, at that incident's school; no incident is changed.
+"""
+
+MIGRATIONS = (V1, ACTORS, CLAIMS, AUDIT_KEYS, NIBRS_SUBMISSIONS, REVIEW_QUEUE, PERSON_INDEX)
 """The shared migrations, in order: migration ``n`` is ``MIGRATIONS[n - 1]``."""
 
 

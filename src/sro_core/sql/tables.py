@@ -29,7 +29,7 @@ from sro_core.domain import (
     InvolvementRole,
     Officer,
     Partner,
-    Person,
+    PersonRecord,
     ProgramCalendar,
     Referral,
     ReviewState,
@@ -186,7 +186,13 @@ class Table(Generic[R]):
 
 
 SCHOOLS = Table("schools", "school", School)
-PEOPLE = Table("people", "person", Person)
+PEOPLE = Table(
+    "people",
+    "person",
+    PersonRecord,
+    columns=(("merged_into", "uuid"),),
+    values=lambda person, _data, _calendar, d: (d.key(person.merged_into),),
+)
 PARTNERS = Table("partners", "partner", Partner)
 ACTORS = Table("actors", "actor", ActorEntry)
 AGREEMENTS = Table("agreements", "agreement", Agreement)
@@ -278,6 +284,7 @@ CONTACTS = Table(
         ("school_id", "uuid"),
         ("party", "text"),
         ("purpose", "text"),
+        ("person_id", "uuid"),
     ),
     values=lambda contact, data, _calendar, d: (
         d.wire_key(contact.officer_id, data["officer_id"]),
@@ -287,6 +294,7 @@ CONTACTS = Table(
         d.wire_key(contact.school_id, data["school_id"]),
         contact.party.value,
         contact.purpose.value,
+        d.key(contact.person_id),
     ),
 )
 
@@ -320,6 +328,7 @@ REFERRALS = Table(
         ("status", "text"),
         ("reason", "text"),
         ("sent_at", "timestamptz"),
+        ("person_id", "uuid"),
     ),
     values=lambda referral, data, _calendar, d: (
         d.wire_key(referral.incident_id, data["incident_id"]),
@@ -327,6 +336,7 @@ REFERRALS = Table(
         referral.status.value,
         referral.reason.value,
         d.time(referral.sent_at),
+        d.key(referral.person_id),
     ),
 )
 
@@ -334,10 +344,11 @@ CRISES = Table(
     "crises",
     "crisis",
     CrisisEvent,
-    columns=(("school_id", "uuid"), ("status", "text")),
+    columns=(("school_id", "uuid"), ("status", "text"), ("incident_id", "uuid")),
     values=lambda crisis, data, _calendar, d: (
         d.wire_key(crisis.school_id, data["school_id"]),
         crisis.status.value,
+        d.wire_key(crisis.incident_id, data["incident_id"]),
     ),
 )
 

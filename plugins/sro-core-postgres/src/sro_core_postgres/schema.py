@@ -72,8 +72,24 @@ WHERE status <> 'draft' AND document::jsonb ->> 'review' = 'submitted';
 """
 """Added to the review queue's migration: the stored reports that wait, found in their documents."""
 
+_PEOPLE_LIFTED = """
+UPDATE contacts SET person_id = (document::jsonb ->> 'person_id')::uuid;
+UPDATE crises SET incident_id = (document::jsonb ->> 'incident_id')::uuid;
+INSERT INTO people (id, version, document)
+SELECT DISTINCT ON (v.value -> 'person' ->> 'id')
+    (v.value -> 'person' ->> 'id')::uuid,
+    1,
+    ((v.value -> 'person')
+        || jsonb_build_object('version', 1, 'school_id', i.school_id::text))::text
+FROM incidents AS i, jsonb_array_elements(i.document::jsonb -> 'involvements') AS v
+ORDER BY v.value -> 'person' ->> 'id', i.occurred_at, i.id
+ON CONFLICT (id) DO NOTHING;
+"""
+"""Added to the person index's migration: its columns filled, the recorded people lifted."""
+
 MIGRATIONS: tuple[str, ...] = ddl.migrations(
-    DDL_TYPES, {4: _AUDIT_APPEND_ONLY.lstrip(), 6: _WAITING_SINCE.lstrip()}
+    DDL_TYPES,
+    {4: _AUDIT_APPEND_ONLY.lstrip(), 6: _WAITING_SINCE.lstrip(), 7: _PEOPLE_LIFTED.lstrip()},
 )
 """The migration scripts, in order: migration ``n`` is ``MIGRATIONS[n - 1]``."""
 

@@ -54,7 +54,26 @@ A document writes its UTC times without the microseconds when they are zero, the
 with them.
 """
 
-MIGRATIONS: tuple[str, ...] = ddl.migrations(DDL_TYPES, {6: _WAITING_SINCE.lstrip()})
+_PEOPLE_LIFTED = """
+UPDATE contacts SET person_id = json_extract(document, '$.person_id');
+UPDATE crises SET incident_id = json_extract(document, '$.incident_id');
+INSERT INTO people (id, version, document)
+SELECT person_id, 1, json_set(person, '$.version', 1, '$.school_id', school_id)
+FROM (
+    SELECT json_extract(v.value, '$.person.id') AS person_id,
+        json_extract(v.value, '$.person') AS person, i.school_id,
+        row_number() OVER (
+            PARTITION BY json_extract(v.value, '$.person.id') ORDER BY i.occurred_at, i.id
+        ) AS n
+    FROM incidents AS i, json_each(i.document, '$.involvements') AS v
+) AS recorded
+WHERE n = 1 AND person_id NOT IN (SELECT id FROM people);
+"""
+"""Added to the person index's migration: its columns filled, the recorded people lifted."""
+
+MIGRATIONS: tuple[str, ...] = ddl.migrations(
+    DDL_TYPES, {6: _WAITING_SINCE.lstrip(), 7: _PEOPLE_LIFTED.lstrip()}
+)
 """The migration scripts, in order: migration ``n`` is ``MIGRATIONS[n - 1]``."""
 
 LATEST = len(MIGRATIONS)
