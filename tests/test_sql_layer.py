@@ -12,8 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sro_core.builtin.sqlite.dialect import SQLITE
+from sro_core.builtin.sqlite.schema import MIGRATIONS as SQLITE_MIGRATIONS
 from sro_core.ports import BadQuery
-from sro_core.sql import Dialect
+from sro_core.sql import Dialect, ddl
 from sro_core.testing import strategies
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -128,3 +129,17 @@ def test_the_stores_take_the_shared_sql_from_sro_core_sql():
             source = path.read_text(encoding="utf-8")
             for shared in ("class _Repository", "class _Audit", "Queries):", "SubmissionLedger"):
                 assert shared not in source, f"{path.name} defines {shared} again"
+
+
+def test_a_store_ddl_that_leaves_out_a_type_is_refused_naming_it():
+    """Spelling the shared tables with an incomplete type map names what it leaves out."""
+    types = dict.fromkeys(ddl.TYPES, "TEXT")
+    del types["time"], types["flag"]
+    with pytest.raises(ValueError, match="leave out flag, time"):
+        ddl.spelled(ddl.V1, types)
+
+
+def test_the_sqlite_store_spells_the_shared_tables_in_its_own_types():
+    """SQLite's migrations are the shared templates with ids as TEXT and no brace left."""
+    assert SQLITE_MIGRATIONS[0].count("id TEXT PRIMARY KEY") >= 10
+    assert all("{" not in script for script in SQLITE_MIGRATIONS)

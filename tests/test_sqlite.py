@@ -746,11 +746,11 @@ def test_the_outbox_agrees_with_memory(tmp_path: Path):
         assert _outbox_story(sqlite) == _outbox_story(memory)
 
 
-def test_the_audit_chain_appends_in_order(store: SQLiteStorage):
-    """Audit entries come back as appended; one that does not follow the head is Conflict."""
+def _audit_chain(count: int) -> list[AuditEntry]:
+    """Return the first entries of an audit chain, each sealed over the one before."""
     at = _at("2025-03-01T10:00:00-08:00")
     chain: list[AuditEntry] = []
-    for n in range(3):
+    for n in range(count):
         chain.append(
             AuditEntry.sealed(
                 chain[-1] if chain else None,
@@ -763,6 +763,12 @@ def test_the_audit_chain_appends_in_order(store: SQLiteStorage):
                 target=None if n else "incident 1",
             )
         )
+    return chain
+
+
+def test_the_audit_chain_appends_in_order(store: SQLiteStorage):
+    """Audit entries come back as appended; one that does not follow the head is Conflict."""
+    chain = _audit_chain(3)
     with store.unit_of_work() as unit:
         for entry in chain:
             unit.audit.append(entry)

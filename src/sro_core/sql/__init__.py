@@ -5,7 +5,8 @@ gives :class:`SQLUnitOfWork` a :class:`Dialect` and the few things it does its o
 running a statement and mapping its driver's errors, the locks writes take, its bulk path and
 its migrations' DDL. This package holds the rest: the table registry (:mod:`.tables`), the
 repositories, outbox and delivery claims, audit chain, NIBRS ledger, the queries and
-aggregate counts, the schema check and the migrations runner (:mod:`.migrations`).
+aggregate counts, the tables every store creates with its own column types (:mod:`.ddl`), the
+schema check and the migrations runner (:mod:`.migrations`).
 """
 
 from __future__ import annotations

@@ -63,6 +63,13 @@ class Dialect:
         """Encode an identifier (or ``None``) as the store holds it."""
         return key
 
+    def wire_key(self, key: uuid.UUID | None, text: str | None) -> object:  # noqa: ARG002
+        """Encode an identifier of a record, given its wire text too (the same id, as text).
+
+        A store that holds ids as their canonical text returns ``text``: no conversion.
+        """
+        return key
+
     def read_key(self, value: object) -> uuid.UUID:
         """Read an identifier back."""
         return value  # type: ignore[return-value]

@@ -30,178 +30,26 @@ from psycopg.sql import SQL, Identifier
 
 from sro_core import sql
 from sro_core.domain import ProgramCalendar
+from sro_core.sql import ddl
 from sro_core_postgres.dialect import POSTGRES
 
-_V1 = """
-CREATE TABLE schema_version (
-    version integer PRIMARY KEY,
-    applied_at timestamptz NOT NULL
-);
-CREATE TABLE store_settings (
-    name text PRIMARY KEY,
-    value text NOT NULL
-);
-CREATE TABLE officers (
-    id uuid PRIMARY KEY,
-    version integer NOT NULL,
-    badge text COLLATE "C" NOT NULL UNIQUE,
-    document text NOT NULL
-);
-CREATE TABLE schools (
-    id uuid PRIMARY KEY,
-    version integer NOT NULL,
-    document text NOT NULL
-);
-CREATE TABLE assignments (
-    id uuid PRIMARY KEY,
-    version integer NOT NULL,
-    officer_id uuid NOT NULL,
-    school_id uuid NOT NULL,
-    document text NOT NULL
-);
-CREATE INDEX assignments_by_officer ON assignments (officer_id);
-CREATE INDEX assignments_by_school ON assignments (school_id);
-CREATE TABLE people (
-    id uuid PRIMARY KEY,
-    version integer NOT NULL,
-    document text NOT NULL
-);
-CREATE TABLE incidents (
-    id uuid PRIMARY KEY,
-    version integer NOT NULL,
-    number text COLLATE "C" UNIQUE,
-    school_id uuid,
-    reporting_officer_id uuid NOT NULL,
-    status text COLLATE "C" NOT NULL,
-    category text COLLATE "C" NOT NULL,
-    location_kind text COLLATE "C" NOT NULL,
-    occurred_at timestamptz NOT NULL,
-    local_month text COLLATE "C" NOT NULL,
-    referred_to_law_enforcement boolean NOT NULL,
-    school_related_arrest boolean NOT NULL,
-    narrative text COLLATE "C" NOT NULL,
-    document text NOT NULL
-);
-CREATE INDEX incidents_by_school_category ON incidents (school_id, category, occurred_at);
-CREATE INDEX incidents_by_school ON incidents (school_id, occurred_at);
-CREATE INDEX incidents_by_time ON incidents (occurred_at, id);
-CREATE INDEX incidents_by_officer ON incidents (reporting_officer_id, occurred_at);
-CREATE INDEX incidents_by_month
-    ON incidents (local_month, school_id NULLS FIRST, category, occurred_at, status);
-CREATE TABLE involvements (
-    incident_id uuid NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
-    person_id uuid NOT NULL,
-    person_kind text COLLATE "C" NOT NULL,
-    victim boolean NOT NULL,
-    suspect boolean NOT NULL,
-    offender boolean NOT NULL,
-    arrestee boolean NOT NULL,
-    witness boolean NOT NULL,
-    reporting_party boolean NOT NULL,
-    sex text COLLATE "C" NOT NULL,
-    race_ethnicity text COLLATE "C",
-    idea boolean,
-    section_504 boolean,
-    english_learner boolean,
-    PRIMARY KEY (incident_id, person_id)
-);
-CREATE INDEX involvements_by_person ON involvements (person_id);
-CREATE TABLE contacts (
-    id uuid PRIMARY KEY,
-    version integer NOT NULL,
-    officer_id uuid NOT NULL,
-    at timestamptz NOT NULL,
-    triad_role text COLLATE "C" NOT NULL,
-    minutes integer NOT NULL,
-    school_id uuid,
-    party text COLLATE "C" NOT NULL,
-    purpose text COLLATE "C" NOT NULL,
-    document text NOT NULL
-);
-CREATE INDEX contacts_by_time ON contacts (at);
-CREATE INDEX contacts_by_officer ON contacts (officer_id, at);
-CREATE TABLE activities (
-    id uuid PRIMARY KEY,
-    version integer NOT NULL,
-    officer_id uuid NOT NULL,
-    held_at timestamptz NOT NULL,
-    triad_role text COLLATE "C" NOT NULL,
-    minutes integer NOT NULL,
-    school_id uuid,
-    document text NOT NULL
-);
-CREATE INDEX activities_by_time ON activities (held_at);
-CREATE INDEX activities_by_officer ON activities (officer_id, held_at);
-CREATE TABLE partners (
-    id uuid PRIMARY KEY,
-    version integer NOT NULL,
-    document text NOT NULL
-);
-CREATE TABLE agreements (
-    id uuid PRIMARY KEY,
-    version integer NOT NULL,
-    document text NOT NULL
-);
-CREATE TABLE referrals (
-    id uuid PRIMARY KEY,
-    version integer NOT NULL,
-    incident_id uuid NOT NULL,
-    partner_id uuid NOT NULL,
-    status text COLLATE "C" NOT NULL,
-    reason text COLLATE "C" NOT NULL,
-    sent_at timestamptz NOT NULL,
-    document text NOT NULL
-);
-CREATE INDEX referrals_by_incident ON referrals (incident_id);
-CREATE INDEX referrals_by_time ON referrals (sent_at);
-CREATE INDEX referrals_by_partner ON referrals (partner_id);
-CREATE TABLE crises (
-    id uuid PRIMARY KEY,
-    version integer NOT NULL,
-    school_id uuid NOT NULL,
-    status text COLLATE "C" NOT NULL,
-    document text NOT NULL
-);
-CREATE INDEX crises_by_status ON crises (status, school_id);
-CREATE TABLE outbox (
-    sequence bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    event_id uuid NOT NULL,
-    urgent boolean NOT NULL,
-    event text NOT NULL,
-    recorded_at timestamptz NOT NULL
-);
-CREATE INDEX outbox_by_event ON outbox (event_id);
-CREATE TABLE deliveries (
-    event_id uuid NOT NULL,
-    notifier text COLLATE "C" NOT NULL,
-    status text COLLATE "C" NOT NULL,
-    attempts integer NOT NULL,
-    next_attempt_at timestamptz,
-    last_error bytea,
-    PRIMARY KEY (event_id, notifier)
-);
-CREATE INDEX deliveries_by_status ON deliveries (status);
-CREATE TABLE audit (
-    sequence bigint PRIMARY KEY,
-    at timestamptz NOT NULL,
-    actor_id text NOT NULL,
-    actor_role text NOT NULL,
-    component text NOT NULL,
-    action text NOT NULL,
-    outcome text NOT NULL,
-    target text,
-    detail text NOT NULL,
-    previous_hash text NOT NULL,
-    hash text NOT NULL
-);
-CREATE TABLE incident_numbers (
-    year integer PRIMARY KEY,
-    last integer NOT NULL
-);
-"""
+DDL_TYPES = {
+    "key": "uuid",
+    "int": "integer",
+    "long": "bigint",
+    "serial": "bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+    "name": 'text COLLATE "C"',
+    "text": "text",
+    "time": "timestamptz",
+    "date": "date",
+    "flag": "boolean",
+    "bytes": "bytea",
+    "nulls_first": " NULLS FIRST",
+    "without_rowid": "",
+}
+"""How PostgreSQL spells the column types of :mod:`sro_core.sql.ddl`."""
 
 _AUDIT_APPEND_ONLY = """
-ALTER TABLE audit ADD COLUMN key_id text NOT NULL DEFAULT '';
 CREATE FUNCTION audit_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     RAISE EXCEPTION 'the audit trail is append-only: % of audit entries is refused', TG_OP
@@ -214,80 +62,19 @@ CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit
     FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change();
 REVOKE UPDATE, DELETE, TRUNCATE ON audit FROM PUBLIC, CURRENT_USER;
 """
-"""Entries name the audit key their hash was made with ('' for the plain SHA-256 of before);
-the table refuses UPDATE, DELETE and TRUNCATE by trigger, whoever asks. The owner of the
-table (or a superuser) can still drop the trigger: the external checkpoints catch what
-follows (see the audit page of the documentation)."""
+"""Added to migration 4 (entries name their audit key): the table refuses UPDATE, DELETE and
+TRUNCATE by trigger, whoever asks. The owner of the table (or a superuser) can still drop the
+trigger: the external checkpoints catch what follows (see the audit page of the documentation)."""
 
-_ACTORS = """
-CREATE TABLE actors (
-    id uuid PRIMARY KEY,
-    version integer NOT NULL,
-    document text NOT NULL
-);
-"""
-"""The directory of actors: who may act on the store, as what role, from when to when."""
-
-_CLAIMS = """
-ALTER TABLE deliveries ADD COLUMN claim text;
-ALTER TABLE deliveries ADD COLUMN lease_until timestamptz;
-ALTER TABLE outbox ADD COLUMN settled_at timestamptz;
-UPDATE outbox SET settled_at = recorded_at
-WHERE EXISTS (SELECT 1 FROM deliveries AS d WHERE d.event_id = outbox.event_id)
-AND NOT EXISTS (
-    SELECT 1 FROM deliveries AS d WHERE d.event_id = outbox.event_id AND d.status = 'pending'
-);
-CREATE INDEX outbox_open ON outbox (urgent DESC, sequence) WHERE settled_at IS NULL;
-CREATE INDEX outbox_settled ON outbox (settled_at) WHERE settled_at IS NOT NULL;
-"""
-"""Claims with leases on deliveries; open and settled events, for the claim query and pruning.
-
-The same migration as the SQLite store's: the claim query reads the open events only.
-"""
-
-_NIBRS_SUBMISSIONS = """
-CREATE TABLE nibrs_submissions (
-    position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    ori text NOT NULL,
-    category text NOT NULL,
-    number text NOT NULL,
-    action text NOT NULL,
-    period text NOT NULL,
-    submission text NOT NULL,
-    document text NOT NULL,
-    message_id text NOT NULL,
-    written_at timestamptz NOT NULL,
-    actor text NOT NULL,
-    fingerprint text NOT NULL,
-    sequence integer,
-    incident_id uuid,
-    arrested_on date
-);
-CREATE INDEX nibrs_submissions_by_ori ON nibrs_submissions (ori, position);
-"""
-"""The NIBRS submission ledger: every report written, in the order written."""
-
-
-_REVIEW_QUEUE = """
-ALTER TABLE incidents ADD COLUMN review_since timestamptz;
+_WAITING_SINCE = """
 UPDATE incidents SET review_since = (document::jsonb -> 'reviews' -> -1 ->> 'at')::timestamptz
 WHERE status <> 'draft' AND document::jsonb ->> 'review' = 'submitted';
-CREATE INDEX incidents_waiting ON incidents (review_since, number, id)
-    WHERE review_since IS NOT NULL;
 """
-"""The reports waiting for review, since their last submission, in a partial index."""
+"""Added to the review queue's migration: the stored reports that wait, found in their documents."""
 
-_PERSON_INDEX = """
-ALTER TABLE people ADD COLUMN merged_into uuid;
-ALTER TABLE contacts ADD COLUMN person_id uuid;
-ALTER TABLE referrals ADD COLUMN person_id uuid;
-ALTER TABLE crises ADD COLUMN incident_id uuid;
+_PEOPLE_LIFTED = """
 UPDATE contacts SET person_id = (document::jsonb ->> 'person_id')::uuid;
 UPDATE crises SET incident_id = (document::jsonb ->> 'incident_id')::uuid;
-CREATE INDEX people_by_merge ON people (merged_into) WHERE merged_into IS NOT NULL;
-CREATE INDEX contacts_by_person ON contacts (person_id) WHERE person_id IS NOT NULL;
-CREATE INDEX referrals_by_person ON referrals (person_id) WHERE person_id IS NOT NULL;
-CREATE INDEX crises_by_incident ON crises (incident_id) WHERE incident_id IS NOT NULL;
 INSERT INTO people (id, version, document)
 SELECT DISTINCT ON (v.value -> 'person' ->> 'id')
     (v.value -> 'person' ->> 'id')::uuid,
@@ -298,28 +85,18 @@ FROM incidents AS i, jsonb_array_elements(i.document::jsonb -> 'involvements') A
 ORDER BY v.value -> 'person' ->> 'id', i.occurred_at, i.id
 ON CONFLICT (id) DO NOTHING;
 """
-"""The master person index: merges, and the person and incident ids records name, as columns.
+"""Added to the person index's migration: its columns filled, the recorded people lifted."""
 
-The people recorded in stored incidents are lifted into the index, each as the first incident
-(by start, then id) recorded them, at that incident's school; no incident is changed.
-"""
-
-
-MIGRATIONS: tuple[str, ...] = (
-    _V1,
-    _ACTORS,
-    _CLAIMS,
-    _AUDIT_APPEND_ONLY,
-    _NIBRS_SUBMISSIONS,
-    _REVIEW_QUEUE,
-    _PERSON_INDEX,
+MIGRATIONS: tuple[str, ...] = ddl.migrations(
+    DDL_TYPES,
+    {4: _AUDIT_APPEND_ONLY.lstrip(), 6: _WAITING_SINCE.lstrip(), 7: _PEOPLE_LIFTED.lstrip()},
 )
 """The migration scripts, in order: migration ``n`` is ``MIGRATIONS[n - 1]``."""
 
 LATEST = len(MIGRATIONS)
 """The schema version this code writes."""
 
-REVIEW_QUEUE = MIGRATIONS.index(_REVIEW_QUEUE) + 1
+REVIEW_QUEUE = ddl.MIGRATIONS.index(ddl.REVIEW_QUEUE) + 1
 """The migration that adds the review queue's column and index."""
 
 

@@ -13,6 +13,7 @@ import json
 import uuid
 from collections.abc import Callable, Collection
 
+from sro_core.ports import BadQuery
 from sro_core.sql import Dialect, Keys, sorted_keys
 
 _MIDDLE_YEAR = 5000
@@ -31,7 +32,8 @@ def utc_text(moment: dt.datetime) -> str:
 
     Raise BadQuery for a time without an offset (a caller's query; records are always aware).
     """
-    Dialect.time(SQLITE, moment)  # refuses a naive time
+    if moment.utcoffset() is None:
+        raise BadQuery(f"{moment.isoformat()}: a time must carry its time zone")
     try:
         return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
     except OverflowError:
@@ -41,6 +43,15 @@ def utc_text(moment: dt.datetime) -> str:
 
 def _any_of(column: str, count: int) -> str:
     return f"{column} IN ({', '.join('?' * count)})" if count else "0"
+
+
+class _Identifiers(dict[object, uuid.UUID | None]):
+    """Identifiers read from their text once each: a count names the same school many times."""
+
+    def __missing__(self, text: object) -> uuid.UUID | None:
+        key = None if text is None else uuid.UUID(str(text))
+        self[text] = key
+        return key
 
 
 class SQLiteDialect(Dialect):
@@ -55,25 +66,20 @@ class SQLiteDialect(Dialect):
         """Encode an identifier as its canonical text."""
         return None if key is None else str(key)
 
+    def wire_key(self, key: uuid.UUID | None, text: str | None) -> object:  # noqa: ARG002
+        """Take an identifier's text from the record's wire format: it is the canonical text."""
+        return text
+
     def read_key(self, value: object) -> uuid.UUID:
         """Read an identifier from its text."""
         return uuid.UUID(str(value))
 
     def keys(self) -> Callable[[object], uuid.UUID | None]:
         """Return a reader that reads each identifier's text once (a count repeats schools)."""
-        known: dict[object, uuid.UUID | None] = {None: None}
+        return _Identifiers().__getitem__
 
-        def read(value: object) -> uuid.UUID | None:
-            found = known.get(value)
-            if found is None and value is not None:
-                found = known[value] = uuid.UUID(str(value))
-            return found
-
-        return read
-
-    def time(self, moment: dt.datetime) -> object:
-        """Encode a time as fixed-format UTC text."""
-        return utc_text(moment)
+    time = staticmethod(utc_text)
+    """Encode a time as fixed-format UTC text."""
 
     def read_time(self, value: object) -> dt.datetime:
         """Read a time from its text."""
