@@ -60,6 +60,8 @@ from sro_core.ports import (
     Page,
     PageOf,
     Period,
+    PersonIndex,
+    PersonRecords,
     Queries,
     ReferralCount,
     ReferralRepository,
@@ -415,6 +417,10 @@ class _Audit(AuditLog):
         return [e for e in self.chain() if e.sequence > after][:limit]
 
 
+class _People(_Table, PersonIndex):
+    """The person index: the contract's own resolve, family and similar over the table."""
+
+
 class _Answers(Queries):
     """The queries, answered over what the unit sees."""
 
@@ -507,6 +513,24 @@ class _Answers(Queries):
                 row[2] += 1
                 row[3] += a.minutes
         return [TriadTime(officer, *row) for (officer, _), row in sorted(sums.items())]
+
+    def person_records(self, people: Collection[uuid.UUID]) -> PersonRecords:
+        """Return the records naming the people: incidents, contacts, referrals, crises."""
+        unit = self.unit
+        incidents = tuple(
+            i for i in unit.incidents.all() if any(v.person.id in people for v in i.involvements)
+        )
+        involved = {i.id for i in incidents}
+        return PersonRecords(
+            incidents=incidents,
+            contacts=tuple(c for c in unit.contacts.all() if c.person_id in people),
+            referrals=tuple(
+                r
+                for r in unit.referrals.all()
+                if r.person_id in people or (r.person_id is None and r.incident_id in involved)
+            ),
+            crises=tuple(c for c in unit.crises.all() if c.incident_id in involved),
+        )
 
     def crdc_counts(self, year: SchoolYear) -> list[CrdcStudentCount]:
         period = Period(*self.calendar.span(year.first_day, year.last_day))
@@ -607,7 +631,7 @@ class _DocsUnit(UnitOfWork):
         self.officers = _Officers(self, "officers")
         self.schools = _Table(self, "schools")
         self.assignments = _Assignments(self, "assignments")
-        self.people = _Table(self, "people")
+        self.people = _People(self, "people")
         self.incidents = _Incidents(self, "incidents")
         self.contacts = _Table(self, "contacts")
         self.activities = _Table(self, "activities")

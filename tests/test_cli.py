@@ -11,6 +11,7 @@ import sys
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import IO, Any
 
 import click
@@ -616,6 +617,7 @@ class OptionsFormat(RowExporter):
     """A format that writes the settings it was given, to show they reach it."""
 
     name = "options"
+    known_options = MappingProxyType({"period": "a month", "against": "ledger"})
     media_type = "application/json"
     audiences = frozenset(Audience)
 

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import tomllib
 import uuid
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from program_support import ANALYST, CHIEF, build_town, open_program
+from program_support import ANALYST, CHIEF, build_town, open_program, snapshot
 from sro_core.domain import AuditOutcome, DomainEvent, Officer, OfficerStatus, RuleViolation
-from sro_core.ports import UnitOfWork
+from sro_core.ports import NotFound, UnitOfWork
 from sro_core.service import AccessDenied, Action, Program
 from sro_core.service.core import Kernel
 from sro_core.service.desk import Call, Declaration, command, query
@@ -64,6 +68,18 @@ def test_every_desk_holds_the_one_kernel_and_inherits_from_nothing() -> None:
     for desk in desks:
         assert type(desk).__bases__ == (object,), type(desk)
         assert type(desk).__module__.startswith("sro_core.service.")
+
+
+def test_the_import_contract_places_every_desk_between_program_and_the_kernel() -> None:
+    """The service's import contract names each desk's module once, so lint-imports holds them."""
+    with (Path(__file__).parents[1] / "pyproject.toml").open("rb") as handle:
+        contracts = tomllib.load(handle)["tool"]["importlinter"]["contracts"]
+    [layers] = [c["layers"] for c in contracts if c.get("containers") == ["sro_core.service"]]
+    assert (layers[0], layers[-2], layers[-1]) == ("program", "desk", "core")
+    listed = [module for layer in layers[1:-2] for module in layer.split(" | ")]
+    program, _ = open_program()
+    modules = [type(desk).__module__.removeprefix("sro_core.service.") for desk in _desks(program)]
+    assert sorted(listed) == sorted(set(modules))
 
 
 def test_every_public_method_with_an_actor_is_a_declared_call_of_one_desk() -> None:
@@ -148,3 +164,67 @@ def test_a_query_cannot_run_a_commands_unit_of_work() -> None:
     with pytest.raises(TypeError, match="retire_quietly is declared a query"):
         Roster(program.kernel).retire_quietly(CHIEF, town.officer.id)
     assert program.officer(CHIEF, town.officer.id).status is OfficerStatus.ACTIVE
+
+
+class _Wrong:
+    """A value of no type any command or query declares."""
+
+    def __repr__(self) -> str:
+        return "<wrong>"
+
+
+def _declared_calls() -> list[str]:
+    """Return the Program methods that take an actor and something more."""
+    names = []
+    for name, method in inspect.getmembers(Program, inspect.isfunction):
+        parameters = list(inspect.signature(method).parameters.values())
+        if name.startswith("_") or [p.name for p in parameters[1:2]] != ["actor"]:
+            continue
+        if any(p.kind is not p.VAR_KEYWORD for p in parameters[2:]):
+            names.append(name)
+    return names
+
+
+@pytest.mark.parametrize("name", _declared_calls())
+def test_every_declared_call_refuses_a_wrong_argument_by_name_before_anything_runs(
+    name: str,
+) -> None:
+    """Each command and query names a wrong argument, audits it under its name, stores nothing."""
+    program, _ = open_program()
+    build_town(program)
+    before = snapshot(program)
+    method = getattr(program, name)
+    wrong: dict[str, object] = {}
+    for parameter in list(inspect.signature(method).parameters.values())[1:]:
+        if parameter.kind is not parameter.VAR_KEYWORD:
+            wrong[parameter.name] = _Wrong()
+    with pytest.raises(RuleViolation) as refused:
+        method(CHIEF, **wrong)  # even a generator's arguments are checked as it is called
+    assert refused.value.field in wrong
+    declared = next(
+        getattr(type(d), name).declared for d in _desks(program) if hasattr(type(d), name)
+    )
+    last = program.audit_trail(CHIEF, 0, 10_000)[-1]
+    assert (last.action, last.outcome) == (declared.name, AuditOutcome.ERROR)
+    assert last.detail.startswith(f"{refused.value.field}: must be")
+    assert "<wrong>" not in last.detail
+    assert snapshot(program) == before
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.one_of(
+        st.uuids(), st.text(), st.integers(), st.booleans(), st.none(), st.binary(), st.floats()
+    )
+)
+def test_a_declared_argument_is_taken_exactly_when_it_has_its_declared_type(value: object) -> None:
+    """A UUID parameter takes any UUID (an unknown one is "not found"), and refuses the rest."""
+    program, _ = open_program()
+    roster = Roster(program.kernel)
+    if isinstance(value, uuid.UUID):
+        with pytest.raises(NotFound):
+            roster.badge(CHIEF, value)
+    else:
+        with pytest.raises(RuleViolation, match="officer_id") as refused:
+            roster.badge(CHIEF, value)  # type: ignore[arg-type]
+        assert refused.value.rule == "must be UUID"

@@ -48,6 +48,12 @@ analyst = Actor(id="analyst.wu", name="J. Wu", role=ActorRole.ANALYST)
 """The program a page's excerpts run in where the page says it comes from elsewhere."""
 
 PRELUDES = {
+    "people.md": TOWN
+    + """
+from sro_core.domain import PersonKind, PersonRecord
+zoe = program.record_person(sergeant, PersonRecord(PersonKind.STUDENT, "Zoë Ramírez")).person
+typo = program.record_person(sergeant, PersonRecord(PersonKind.STUDENT, "Zoe Ramirez")).person
+""",
     "crdc.md": TOWN,
     "nibrs.md": TOWN + "from pathlib import Path\n"
     f"data = Path({str(IEP_SAMPLE / 'nibrs_GroupAIncident_Sample.xml')!r}).read_bytes()\n"

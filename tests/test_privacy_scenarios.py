@@ -39,6 +39,7 @@ from sro_core.domain import (
     Permission,
     Person,
     PersonKind,
+    PersonRecord,
     RecordClass,
     ReferralReason,
     SharingRefused,
@@ -458,7 +459,7 @@ def test_a_contact_summary_is_masked_or_hidden_for_readers_without_identities(
     """A recorded student's name is masked; a student no record names hides the summary."""
     program, where = town
     with program.storage.unit_of_work() as unit:
-        unit.people.add(JUVENILE)
+        unit.people.add(PersonRecord.of(JUVENILE))
     at = dt.datetime(2026, 9, 3, 10, tzinfo=PACIFIC)
     common = {"officer_id": where.officer.id, "at": at, "minutes": 15, "school_id": where.high.id}
     mentoring = {"purpose": ContactPurpose.MENTORING, "triad_role": TriadRole.EDUCATOR}

@@ -9,6 +9,7 @@ import json
 import tempfile
 import types
 from pathlib import Path
+from types import MappingProxyType
 from typing import IO, Any
 
 import attrs
@@ -113,6 +114,7 @@ class ContextKept(RowExporter):
     """A binary row format that writes its column names and keeps the context it was given."""
 
     name = "context-kept"
+    known_options = MappingProxyType({"a": "kept for the test"})
     media_type = "application/octet-stream"
     audiences = frozenset(Audience)
     binary = True

@@ -52,6 +52,8 @@ _SINGLE_VALUES: list[tuple[str, Any, type]] = [
     ("open_ended_assignments", sx.open_ended_assignments(), domain.Assignment),
     ("demographics", sx.demographics(), domain.Demographics),
     ("people", sx.people(), domain.Person),
+    ("person_records", sx.person_records(), domain.PersonRecord),
+    ("match_candidates", sx.match_candidates(), domain.Candidate),
     ("offenses", sx.offenses(), domain.Offense),
     ("property_items", sx.property_items(), domain.PropertyItem),
     ("drugs", sx.drugs(), domain.Drug),

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import csv
 import json
+from types import MappingProxyType
 from typing import IO
 
 from sro_core.domain import Audience
 from sro_core.hookspecs import hookimpl
 from sro_core.ports import (
     FORMULA_START,
+    FORMULAS_OPTION,
     ExportContext,
     ExporterRegistry,
     RowExporter,
@@ -31,6 +33,9 @@ class CsvExporter(RowExporter):
     name = "csv"
     media_type = "text/csv"
     audiences = frozenset(Audience)
+    known_options = MappingProxyType(
+        {FORMULAS_OPTION: "raw: keep cells a spreadsheet would run as formulas as written"}
+    )
 
     def write(self, records: Rows, out: IO[str], context: ExportContext) -> int:
         """Write a header, then each record as a row; None is an empty cell."""

@@ -34,8 +34,8 @@ from sro_core.domain import (
     InvolvementRole,
     Officer,
     Partner,
-    Person,
     PersonKind,
+    PersonRecord,
     Referral,
     ReviewState,
     School,
@@ -68,6 +68,8 @@ from sro_core.ports import (
     Page,
     PageOf,
     Period,
+    PersonIndex,
+    PersonRecords,
     Queries,
     ReferralCount,
     ReferralRepository,
@@ -263,6 +265,10 @@ class _Referrals(_Repository[Referral], ReferralRepository):
 
     def for_partner(self, partner_id: uuid.UUID) -> list[Referral]:
         return self._where(lambda r: r.partner_id == partner_id)
+
+
+class _People(_Repository[PersonRecord], PersonIndex):
+    """The person index of the reference: the contract's defaults, over the unit's records."""
 
 
 class _Crises(_Repository[CrisisEvent], CrisisRepository):
@@ -534,6 +540,30 @@ class _Queries(Queries):
         ordered = sorted(sums.items(), key=lambda item: (item[0][0], item[0][1].value))
         return [TriadTime(officer, role, *row) for (officer, role), row in ordered]
 
+    def person_records(self, people: Collection[uuid.UUID]) -> PersonRecords:
+        tables = self.unit.state.tables
+        wanted = set(people)
+
+        def by_id(rows: Iterator[R]) -> tuple[R, ...]:
+            return tuple(sorted(rows, key=lambda r: r.id))
+
+        incidents = by_id(
+            i
+            for i in tables["incidents"].values()
+            if any(v.person.id in wanted for v in i.involvements)
+        )
+        involved = {i.id for i in incidents}
+        return PersonRecords(
+            incidents=incidents,
+            contacts=by_id(c for c in tables["contacts"].values() if c.person_id in wanted),
+            referrals=by_id(
+                r
+                for r in tables["referrals"].values()
+                if r.person_id in wanted or (r.person_id is None and r.incident_id in involved)
+            ),
+            crises=by_id(c for c in tables["crises"].values() if c.incident_id in involved),
+        )
+
     def crdc_counts(self, year: SchoolYear) -> list[CrdcStudentCount]:
         calendar = self.unit.storage.settings.calendar
         period = Period(*calendar.span(year.first_day, year.last_day))
@@ -621,7 +651,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self.officers = _Officers(self, "officers", "officer")
         self.schools = _Repository[School](self, "schools", "school")
         self.assignments = _Assignments(self, "assignments", "assignment")
-        self.people = _Repository[Person](self, "people", "person")
+        self.people = _People(self, "people", "person")
         self.incidents = _Incidents(self, "incidents", "incident")
         self.contacts = _Repository[CommunityContact](self, "contacts", "contact")
         self.activities = _Repository[EducationActivity](self, "activities", "activity")

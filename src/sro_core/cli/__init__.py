@@ -33,6 +33,7 @@ MODULES: tuple[str, ...] = (
     "sro_core.cli.crises",
     "sro_core.cli.restrictions",
     "sro_core.cli.review",
+    "sro_core.cli.people",
     "sro_core.cli.importing",
     "sro_core.cli.reporting",
     "sro_core.cli.operations",

@@ -67,7 +67,7 @@ FREE_TEXT_LENGTH = 100_000
 """The longest free text (a narrative of about 40 pages)."""
 FREE_TEXT = frozenset({"narrative", "summary", "note", "text", "detail"})
 """The fields of free text: the only ones that may hold tabs and line breaks."""
-NAMES = frozenset({"name", "declared_by", "actor_id", "title"})
+NAMES = frozenset({"name", "aliases", "declared_by", "actor_id", "title"})
 """The fields that hold a name, where bidi controls could make one name look like another."""
 ITEMS = 1_000
 """The most items in a list or set field (offenses, involvements, schools …)."""

@@ -197,6 +197,29 @@ class CrisisResolved(DomainEvent):
     school_id: uuid.UUID
 
 
+@attrs.frozen(kw_only=True)
+class PersonRecorded(DomainEvent):
+    """A person was added to the master person index."""
+
+    person_id: uuid.UUID
+
+
+@attrs.frozen(kw_only=True)
+class PeopleMerged(DomainEvent):
+    """Two index records were found to be one person: the duplicate now resolves to the kept."""
+
+    keep_id: uuid.UUID
+    duplicate_id: uuid.UUID
+
+
+@attrs.frozen(kw_only=True)
+class MergeUndone(DomainEvent):
+    """A merge was undone: the duplicate is a person of its own again."""
+
+    keep_id: uuid.UUID
+    duplicate_id: uuid.UUID
+
+
 EVENT_TYPES: tuple[type[DomainEvent], ...] = (
     OfficerRegistered,
     SchoolRegistered,
@@ -215,5 +238,8 @@ EVENT_TYPES: tuple[type[DomainEvent], ...] = (
     CrisisDeclared,
     CrisisMessagePosted,
     CrisisResolved,
+    PersonRecorded,
+    PeopleMerged,
+    MergeUndone,
 )
 """Every concrete event type; serialization tags each by its class name."""

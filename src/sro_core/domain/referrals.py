@@ -62,6 +62,8 @@ class Referral:
     reason: ReferralReason
     sent_at: dt.datetime = attrs.field(converter=utc, validator=aware)
     agreement_id: uuid.UUID
+    person_id: uuid.UUID | None = None
+    """The person referred (one of the incident's people), when the referral names one."""
     note: str = attrs.field(default="", metadata=sensitive(Sensitivity.NARRATIVE) | free_text())
     status: ReferralStatus = ReferralStatus.SENT
     outcome: str | None = attrs.field(
@@ -90,11 +92,15 @@ def refer(
     day: dt.date,
     agreements: Iterable[Agreement],
     note: str = "",
+    person_id: uuid.UUID | None = None,
 ) -> Referral:
     """Return a new referral of an incident to a partner, checking both referral rules.
 
-    ``day`` is the program-local date the referral is made on.
+    ``day`` is the program-local date the referral is made on; ``person_id``, if given, names
+    the person referred, who must be involved in the incident.
     """
+    if person_id is not None and person_id not in {i.person.id for i in incident.involvements}:
+        raise RuleViolation("person_id", str(person_id), "the person referred is not involved")
     if incident.status not in REFERRABLE:
         raise RuleViolation(
             "incident.status", incident.status.value, "only a reported, open incident is referred"
@@ -106,5 +112,6 @@ def refer(
         reason=reason,
         sent_at=sent_at,
         agreement_id=agreement.id,
+        person_id=person_id,
         note=note,
     )

@@ -37,6 +37,7 @@ from sro_core.domain import (
     Permission,
     Person,
     PersonKind,
+    PersonRecord,
     ProgramCalendar,
     RecordClass,
     RecordRestriction,
@@ -56,7 +57,7 @@ from sro_core.serialization import unstructure
 
 T = TypeVar("T")
 
-Record = Incident | CommunityContact | EducationActivity | CrisisEvent | Referral
+Record = Incident | CommunityContact | EducationActivity | CrisisEvent | Referral | PersonRecord
 """The kinds of record the policy decides on."""
 
 _C = RecordClass
@@ -577,12 +578,37 @@ def _decide_referral(reader: Actor, referral: Referral, context: Context) -> Dec
     return _decide_incident(reader, incident, context)
 
 
+def _decide_person(reader: Actor, record: PersonRecord, context: Context) -> Decision:
+    """Decide on an index record: the department reads all; a school administrator, their own.
+
+    A juvenile's identity (name, aliases, date of birth, student number) is shown as in an
+    incident: to the department with the juvenile-records permission, to a school administrator
+    where their district's agreement shares juvenile identity.
+    """
+    scope = school_scope(reader)
+    if not reads_logs(reader) or (scope is not None and record.school_id not in scope):
+        return DENIED
+    school = context.schools.get(record.school_id) if record.school_id else None
+    shared, used = _audience_shares(reader, school, context, context.today)
+    identities = _identities(reader, shared)
+    juvenile = record.is_juvenile(context.today)
+    hidden = frozenset({_S.JUVENILE_IDENTITY}) if juvenile and not identities else frozenset()
+    return Decision(
+        readable=True,
+        hiding=_hiding(reader, shared, (), extra=hidden),
+        identities=identities,
+        agreements=used,
+        shows_juveniles=juvenile and identities,
+    )
+
+
 DECIDERS: Mapping[type[Any], Callable[[Actor, Any, Context], Decision]] = {
     Incident: _decide_incident,
     CommunityContact: _decide_contact,
     EducationActivity: _decide_activity,
     CrisisEvent: _decide_crisis,
     Referral: _decide_referral,
+    PersonRecord: _decide_person,
 }
 
 

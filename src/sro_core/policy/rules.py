@@ -35,6 +35,9 @@ class Action(enum.Enum):
     RESTRICT_RECORDS = "restrict_records"
     SUBMIT_REPORTS = "submit_reports"
     REVIEW_REPORTS = "review_reports"
+    READ_PEOPLE = "read_people"
+    RECORD_PEOPLE = "record_people"
+    MERGE_PEOPLE = "merge_people"
 
 
 _A = Action
@@ -50,6 +53,8 @@ _FIELD_WORK = frozenset(
         _A.READ_AGGREGATES,
         _A.EXPORT,
         _A.SUBMIT_REPORTS,
+        _A.READ_PEOPLE,
+        _A.RECORD_PEOPLE,
     }
 )
 
@@ -66,6 +71,9 @@ ROLE_ACTIONS: Mapping[ActorRole, frozenset[Action]] = {
             _A.EXPORT,
             _A.AUDIT,
             _A.RESTRICT_RECORDS,
+            _A.READ_PEOPLE,
+            _A.RECORD_PEOPLE,
+            _A.MERGE_PEOPLE,
         }
     ),
     ActorRole.ANALYST: frozenset({_A.READ_DIRECTORY, _A.READ_AGGREGATES, _A.EXPORT}),

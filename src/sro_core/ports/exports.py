@@ -28,6 +28,7 @@ from sro_core.domain import (
     Audience,
     Incident,
     ProgramCalendar,
+    RuleViolation,
     School,
     SchoolYear,
 )
@@ -193,6 +194,9 @@ class Exporter(abc.ABC):
     """The audiences it may serve; the program refuses to export for any other."""
     binary: bool = False
     """Whether ``write`` takes a binary stream; a text stream otherwise."""
+    known_options: ClassVar[Mapping[str, str]] = types.MappingProxyType({})
+    """The options the format takes (``sro export --option name=value``), each with what it
+    does; the program refuses an export that gives any other (:func:`check_options`)."""
     takes: ClassVar[ExportInput]
     """What the program hands it; set by each kind."""
 
@@ -259,6 +263,19 @@ class ReportExporter(Exporter):
         :param out: a text stream, or a binary one when :attr:`binary` is true.
         :param context: the export's actor, audience, program, clock and options.
         """
+
+
+def check_options(exporter: Exporter, options: Mapping[str, str]) -> None:
+    """Refuse the options a format does not take, naming them and the ones it takes.
+
+    A mistyped option (``formula=raw`` for ``formulas=raw``) would otherwise be ignored, and
+    the file written as the user did not ask.
+    """
+    unknown = {name: value for name, value in options.items() if name not in exporter.known_options}
+    if unknown:
+        takes = ", ".join(sorted(exporter.known_options)) or "none"
+        rule = f"the {exporter.name} format takes no such option (it takes: {takes})"
+        raise RuleViolation("options", unknown, rule)
 
 
 KINDS: tuple[type[Exporter], ...] = (RowExporter, IncidentExporter, CrdcExporter, ReportExporter)

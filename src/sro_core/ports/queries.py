@@ -13,12 +13,15 @@ from typing import Any, Generic, TypeVar
 import attrs
 
 from sro_core.domain import (
+    CommunityContact,
     ContactParty,
     ContactPurpose,
     CrdcRaceEthnicity,
+    CrisisEvent,
     Incident,
     IncidentStatus,
     LocationKind,
+    Referral,
     ReferralReason,
     ReferralStatus,
     Sex,
@@ -178,6 +181,21 @@ class CrdcStudentCount:
     idea: bool | None
     section_504: bool | None
     english_learner: bool | None
+
+
+@attrs.frozen
+class PersonRecords:
+    """The records that name some person ids: what a person's history is made of, each by id.
+
+    Incidents that involve one of the ids; contacts with one of them; referrals that name one
+    of them, or name no one and refer an incident that involves one; crises linked to one of
+    those incidents.
+    """
+
+    incidents: tuple[Incident, ...] = ()
+    contacts: tuple[CommunityContact, ...] = ()
+    referrals: tuple[Referral, ...] = ()
+    crises: tuple[CrisisEvent, ...] = ()
 
 
 @attrs.frozen

@@ -34,6 +34,7 @@ from sro_core.domain import (
     Officer,
     Partner,
     Person,
+    PersonRecord,
     ProgramCalendar,
     Referral,
     ReviewState,
@@ -41,6 +42,7 @@ from sro_core.domain import (
     SchoolYear,
     UnreadableEntry,
 )
+from sro_core.domain.person_index import merged_family, resolve
 from sro_core.domain.values import utc
 from sro_core.errors import Conflict as Conflict
 from sro_core.errors import NotFound as NotFound
@@ -57,6 +59,7 @@ from sro_core.ports.queries import (
     Page,
     PageOf,
     Period,
+    PersonRecords,
     ReferralCount,
     TriadTime,
     waiting_order,
@@ -213,6 +216,47 @@ class CrisisRepository(Repository[CrisisEvent]):
     @abc.abstractmethod
     def active(self, school_id: uuid.UUID | None = None) -> list[CrisisEvent]:
         """Return the active crises, at one school or at all, by id."""
+
+
+class PersonIndex(Repository[PersonRecord]):
+    """The master person index: one record per person, merges marked by ``merged_into``.
+
+    The defaults read through :meth:`all` and :meth:`find`; a backend overrides them with
+    queries that read only what they need.
+    """
+
+    kind = "person"
+
+    def lift(self, people: Iterable[tuple[Person, uuid.UUID | None]]) -> int:
+        """Add an index record for each (person, school) whose id the index lacks; count them.
+
+        How recorded people enter the index: a person already in it is left as it is (the
+        index record, not the recorded copy, is where a person's details are kept up).
+        """
+        first: dict[uuid.UUID, tuple[Person, uuid.UUID | None]] = {}
+        for person, school_id in people:
+            first.setdefault(person.id, (person, school_id))
+        missing = [key for key in first if not self.exists(key)]
+        for key in missing:
+            self.add(PersonRecord.of(*first[key]))
+        return len(missing)
+
+    def resolve(self, key: uuid.UUID) -> uuid.UUID:
+        """Return the id a person id belongs to now: its own, or its merges' kept record's."""
+        return resolve(key, self.find)
+
+    def family(self, key: uuid.UUID) -> frozenset[uuid.UUID]:
+        """Return ``key`` and every id merged into it, directly or through other merges."""
+        return merged_family(key, self.all())
+
+    def similar(self, person: PersonRecord) -> list[PersonRecord]:
+        """Return unmerged records that may match a person (a superset; matching decides), by id.
+
+        A backend may narrow by what matching compares (student number, date of birth, name
+        sounds); this default returns every unmerged record.
+        """
+        del person
+        return [r for r in self.all() if r.merged_into is None]
 
 
 class DeliveryStatus(enum.Enum):
@@ -510,6 +554,10 @@ class Queries(abc.ABC):
             page = Page(size=MAX_PAGE_SIZE, after=found.next)
 
     @abc.abstractmethod
+    def person_records(self, people: Collection[uuid.UUID]) -> PersonRecords:
+        """Return the records that name any of ``people`` (see :class:`PersonRecords`), by id."""
+
+    @abc.abstractmethod
     def crdc_counts(self, year: SchoolYear) -> list[CrdcStudentCount]:
         """Count, per school, student and measure, the school year's CRDC instances.
 
@@ -528,7 +576,8 @@ class UnitOfWork(abc.ABC):
     officers: OfficerRepository
     schools: Repository[School]
     assignments: AssignmentRepository
-    people: Repository[Person]
+    people: PersonIndex
+    """The master person index (:class:`PersonIndex`)."""
     incidents: IncidentRepository
     contacts: Repository[CommunityContact]
     activities: Repository[EducationActivity]

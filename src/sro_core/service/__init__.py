@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     )
     from sro_core.service.incidents import AMENDABLE
     from sro_core.service.notifications import event_kinds, payload_for
+    from sro_core.service.people import HistoryEntry, PersonHistory, Recorded
     from sro_core.service.policy import ROLE_ACTIONS, AccessDenied, Action
     from sro_core.service.program import Program
     from sro_core.service.reading import Disclosure, MonthlyFigure
@@ -48,6 +49,9 @@ _LAZY = {
     "BUNDLE_TYPES": "sro_core.service.bundles",
     "Bundle": "sro_core.service.bundles",
     "HeadlineFigure": "sro_core.ports",
+    "HistoryEntry": "sro_core.service.people",
+    "PersonHistory": "sro_core.service.people",
+    "Recorded": "sro_core.service.people",
     "RestoreResult": "sro_core.service.bundles",
     "AMENDABLE": "sro_core.service.incidents",
     "AccessDenied": "sro_core.service.policy",
@@ -112,6 +116,7 @@ __all__ = [
     "Disclosure",
     "DispatchReport",
     "HeadlineFigure",
+    "HistoryEntry",
     "ImportCheck",
     "ImportLine",
     "ImportRejected",
@@ -121,11 +126,13 @@ __all__ = [
     "MonthlyFigure",
     "NotIdentified",
     "NotifierSetting",
+    "PersonHistory",
     "Program",
     "ProgramReport",
     "ProgramSettings",
     "RecordKind",
     "RecordRejected",
+    "Recorded",
     "ReferralFigure",
     "RestoreResult",
     "Seen",

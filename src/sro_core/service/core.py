@@ -23,6 +23,7 @@ from sro_core.domain import (
     DomainError,
     DomainEvent,
     Incident,
+    Person,
     Problem,
     ProgramCalendar,
     Referral,
@@ -48,6 +49,7 @@ from sro_core.ports import (
     Aggregate,
     Conflict,
     NotFound,
+    PersonIndex,
     Repository,
     Storage,
     StorageError,
@@ -172,7 +174,7 @@ class Kernel:
                 raise
             break
         self._anchor(entry)
-        self.after_commit(events, dispatch_now=dispatch_now)
+        self._after_commit(events, dispatch_now=dispatch_now)
         return result
 
     def read(
@@ -210,7 +212,7 @@ class Kernel:
             partners={} if inside else {p.id: p for p in unit.partners.all()},
             schools={} if inside else {s.id: s for s in unit.schools.all()},
             referred=referred,
-            person=_lookup(unit.people),
+            person=_recorded_person(unit.people),
             incident=_lookup(unit.incidents),
         )
 
@@ -434,7 +436,7 @@ class Kernel:
         by_time = interval > dt.timedelta(0) and self.clock() - at >= interval
         return by_count or by_time
 
-    def after_commit(self, events: Sequence[DomainEvent], *, dispatch_now: bool = True) -> None:
+    def _after_commit(self, events: Sequence[DomainEvent], *, dispatch_now: bool = True) -> None:
         """Show committed events to observers, then hand them to the notifiers.
 
         The command has committed: nothing here raises into it (but a ``KeyboardInterrupt``
@@ -504,6 +506,16 @@ def _disclosure_detail(kind: str, number: str | None, agreements: frozenset[uuid
     """Return the audit detail of a disclosure: the record's kind and number, and the agreements."""
     what = kind + (f" {number}" if number else "")
     return f"{what} under agreements {','.join(sorted(str(a) for a in agreements))}"
+
+
+def _recorded_person(people: PersonIndex) -> Callable[[uuid.UUID], Person | None]:
+    """Return a look-up of the person an index record describes, by the id records carry."""
+
+    def get(key: uuid.UUID) -> Person | None:
+        record = people.find(key)
+        return None if record is None else record.as_person()
+
+    return get
 
 
 def _lookup(repository: Repository[A]) -> Callable[[uuid.UUID], A | None]:

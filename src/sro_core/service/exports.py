@@ -51,6 +51,7 @@ from sro_core.ports import (
     Seen,
     SubmittedReport,
     UnitOfWork,
+    check_options,
 )
 from sro_core.serialization import unstructure
 from sro_core.service.core import Kernel
@@ -420,6 +421,7 @@ class Exports:
             if not serves(actor, exporter.audiences):
                 reason = f"the {format_name} format does not serve the {audience.value} audience"
                 raise AccessDenied(actor, call.name, reason)
+            check_options(exporter, options or {})
             with opened(
                 to,
                 binary=exporter.binary,

@@ -388,6 +388,9 @@ class Imports:
         ]
         contacts = [r for r in good if isinstance(r, CommunityContact)]
         activities = [r for r in good if isinstance(r, EducationActivity)]
+        stored = unit.incidents.add_many(reported) if reported else []
+        if stored:
+            unit.people.lift((i.person, d.school_id) for d in stored for i in d.involvements)
         return [
             *(
                 IncidentReported(
@@ -397,7 +400,7 @@ class Imports:
                     school_id=i.school_id,
                     category=i.category,
                 )
-                for i in (unit.incidents.add_many(reported) if reported else ())
+                for i in stored
             ),
             *(
                 ContactLogged(

@@ -27,6 +27,7 @@ from sro_core.domain import (
 from sro_core.ports import NotFound, UnitOfWork
 from sro_core.service.core import Kernel
 from sro_core.service.desk import Call, command
+from sro_core.service.people import index_people
 from sro_core.service.policy import Action
 
 Events = Sequence[DomainEvent]
@@ -90,6 +91,7 @@ class Incidents:
             raise NotFound(unit.schools.kind, draft.school_id)
         reported = self.kernel.checked(_placed(unit, draft).reported(number), now)
         stored = unit.incidents.add(reported)
+        index_people(unit, stored)
         event = IncidentReported(
             occurred_at=now,
             incident_id=stored.id,
@@ -131,6 +133,7 @@ class Incidents:
                 after = self._back_to_review(actor, before, after, now)
             after = self.kernel.checked(_placed(unit, after), now)
             stored = unit.incidents.update(after)
+            index_people(unit, stored)
             events: list[DomainEvent] = []
             if stored.review is not before.review:
                 events.append(

@@ -23,6 +23,7 @@ from sro_core.domain import (
     AssignmentRole,
     AuditCheckpoint,
     AuditEntry,
+    Candidate,
     Certification,
     ChainBreak,
     CommunityContact,
@@ -38,6 +39,7 @@ from sro_core.domain import (
     Officer,
     OfficerStatus,
     Partner,
+    PersonRecord,
     ProgramCalendar,
     Referral,
     ReferralReason,
@@ -74,6 +76,7 @@ from sro_core.service.identity import Identity
 from sro_core.service.imports import Importable, ImportCheck, ImportResult, Imports, Lines, Reported
 from sro_core.service.incidents import Incidents
 from sro_core.service.operations import Operations
+from sro_core.service.people import People, PersonHistory, Recorded
 from sro_core.service.reading import Disclosure, MonthlyFigure, Records
 from sro_core.service.referrals import Referrals
 from sro_core.service.report import Reports
@@ -109,6 +112,7 @@ class Program:
         self._identity = Identity(kernel)
         self._incidents = Incidents(kernel)
         self._review = Review(kernel)
+        self._people = People(kernel)
         self._restrictions = Restrictions(kernel)
         self._community = Community(kernel, self._incidents)
         self._imports = Imports(kernel)
@@ -381,6 +385,52 @@ class Program:
         """
         return self._review.review_queue(actor)
 
+    # The master person index: record, find, show, merge, undo, history (people.py).
+
+    def record_person(self, actor: Actor, person: PersonRecord) -> Recorded:
+        """Add a person to the index; return them with the records that may be them.
+
+        Nothing is merged: a person looks at the candidates and calls :meth:`merge_people`.
+        """
+        return self._people.record_person(actor, person)
+
+    def find_people(
+        self,
+        actor: Actor,
+        name: str | None = None,
+        *,
+        date_of_birth: dt.date | None = None,
+        student_number: str | None = None,
+    ) -> list[Candidate]:
+        """Return the people that may be the one described, strongest first, and why.
+
+        A person whose identity the reader may not see is left out (the match was made on it).
+        """
+        return self._people.find_people(
+            actor, name, date_of_birth=date_of_birth, student_number=student_number
+        )
+
+    def show_person(self, actor: Actor, person_id: uuid.UUID) -> Seen[PersonRecord]:
+        """Return a person of the index as the reader may see it (its ``merged_into`` too)."""
+        return self._people.show_person(actor, person_id)
+
+    def merge_people(
+        self, actor: Actor, keep: uuid.UUID, duplicate: uuid.UUID, reason: str
+    ) -> PersonRecord:
+        """Merge a duplicate record into the kept one; every record of it follows; audited."""
+        return self._people.merge_people(actor, keep, duplicate, reason)
+
+    def undo_merge(self, actor: Actor, duplicate: uuid.UUID, reason: str) -> PersonRecord:
+        """Undo a merge: the duplicate is a person of its own again, with its own records."""
+        return self._people.undo_merge(actor, duplicate, reason)
+
+    def person_history(self, actor: Actor, person_id: uuid.UUID) -> PersonHistory:
+        """Return a person's incidents, contacts, referrals and crises, oldest first.
+
+        Each record is decided by the access policy for the reader, one by one.
+        """
+        return self._people.person_history(actor, person_id)
+
     # Court orders on incidents: sealing and expunging (restrictions.py).
 
     def seal_incident(self, actor: Actor, incident_id: uuid.UUID, order: str) -> Incident:
@@ -478,15 +528,20 @@ class Program:
         partner_id: uuid.UUID,
         reason: ReferralReason,
         note: str = "",
+        *,
+        person_id: uuid.UUID | None = None,
     ) -> Referral:
         """Refer a reported incident to a partner an active agreement covers.
 
         The incident moves to REFERRED where its lifecycle allows. A referral is refused with
         ``SharingRefused``, naming the record classes missing, unless an agreement in force on
         the incident's day and today shares with the partner every class the referral needs
-        (:func:`~sro_core.policy.check_referral`); the refusal is audited.
+        (:func:`~sro_core.policy.check_referral`); the refusal is audited. ``person_id`` names
+        the person referred (one of the incident's people) for their history.
         """
-        return self._referrals.refer_incident(actor, incident_id, partner_id, reason, note)
+        return self._referrals.refer_incident(
+            actor, incident_id, partner_id, reason, note, person_id=person_id
+        )
 
     def answer_referral(
         self,

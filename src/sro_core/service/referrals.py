@@ -41,8 +41,10 @@ class Referrals:
         partner_id: uuid.UUID,
         reason: ReferralReason,
         note: str = "",
+        *,
+        person_id: uuid.UUID | None = None,
     ) -> Referral:
-        """Refer a reported incident to a partner an active agreement covers."""
+        """Refer a reported incident to a partner; ``person_id`` names the person referred."""
 
         def work(unit: UnitOfWork, now: dt.datetime) -> tuple[Referral, Events]:
             incident = unit.incidents.get(incident_id)
@@ -59,6 +61,7 @@ class Referrals:
                 day=day,
                 agreements=[agreement],
                 note=note,
+                person_id=person_id,
             )
             stored = unit.referrals.add(referral)
             events: list[DomainEvent] = [

@@ -43,6 +43,7 @@ from sro_core.ports import (
     ReportExporter,
     TriadFigure,
     UnitOfWork,
+    check_options,
 )
 from sro_core.service.core import Kernel
 from sro_core.service.desk import Call, query
@@ -360,6 +361,7 @@ class Reports:
             reason = f"{format_name} writes no program report for the {audience} audience"
             self.kernel.audit_alone(actor, call.name, format_name, AuditOutcome.DENIED, reason)
             raise AccessDenied(actor, call.name, reason)
+        check_options(exporter, options or {})
         label = label or _label(self.kernel.calendar, period)
         data = self.program_report(actor, period=period, label=label, school_id=school_id)
         context = export_context(self.kernel, actor, options, data.generated_at)

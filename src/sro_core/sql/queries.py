@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Mapping
+import uuid
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from sro_core.domain import (
@@ -36,6 +37,7 @@ from sro_core.ports import (
     Page,
     PageOf,
     Period,
+    PersonRecords,
     Queries,
     ReferralCount,
     TriadTime,
@@ -48,6 +50,7 @@ from sro_core.ports import (
 from sro_core.sql import tables
 from sro_core.sql.dialect import Dialect
 from sro_core.sql.executor import Executor
+from sro_core.sql.people import person_records
 
 _REVIEW_QUEUE = """
 SELECT document FROM incidents WHERE review_since IS NOT NULL
@@ -271,6 +274,10 @@ class SQLQueries(Queries):
             TriadTime(d.read_key(officer), TriadRole(role), contacts, activities, minutes)
             for officer, role, contacts, activities, minutes in found
         ]
+
+    def person_records(self, people: Collection[uuid.UUID]) -> PersonRecords:
+        """Return the records naming any of the people (see :mod:`sro_core.sql.people`)."""
+        return person_records(self.unit, people)
 
     def crdc_counts(self, year: SchoolYear) -> list[CrdcStudentCount]:
         """Count CRDC instances per school, measure and student; demographics by ROW_NUMBER."""

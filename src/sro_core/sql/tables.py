@@ -29,7 +29,7 @@ from sro_core.domain import (
     InvolvementRole,
     Officer,
     Partner,
-    Person,
+    PersonRecord,
     ProgramCalendar,
     Referral,
     ReviewState,
@@ -177,7 +177,13 @@ class Table(Generic[R]):
 
 
 SCHOOLS = Table("schools", "school", School)
-PEOPLE = Table("people", "person", Person)
+PEOPLE = Table(
+    "people",
+    "person",
+    PersonRecord,
+    columns=(("merged_into", "uuid"),),
+    values=lambda person, _calendar, d: (d.key(person.merged_into),),
+)
 PARTNERS = Table("partners", "partner", Partner)
 ACTORS = Table("actors", "actor", ActorEntry)
 AGREEMENTS = Table("agreements", "agreement", Agreement)
@@ -267,6 +273,7 @@ CONTACTS = Table(
         ("school_id", "uuid"),
         ("party", "text"),
         ("purpose", "text"),
+        ("person_id", "uuid"),
     ),
     values=lambda contact, _calendar, d: (
         d.key(contact.officer_id),
@@ -276,6 +283,7 @@ CONTACTS = Table(
         d.key(contact.school_id),
         contact.party.value,
         contact.purpose.value,
+        d.key(contact.person_id),
     ),
 )
 
@@ -309,6 +317,7 @@ REFERRALS = Table(
         ("status", "text"),
         ("reason", "text"),
         ("sent_at", "timestamptz"),
+        ("person_id", "uuid"),
     ),
     values=lambda referral, _calendar, d: (
         d.key(referral.incident_id),
@@ -316,6 +325,7 @@ REFERRALS = Table(
         referral.status.value,
         referral.reason.value,
         d.time(referral.sent_at),
+        d.key(referral.person_id),
     ),
 )
 
@@ -323,8 +333,12 @@ CRISES = Table(
     "crises",
     "crisis",
     CrisisEvent,
-    columns=(("school_id", "uuid"), ("status", "text")),
-    values=lambda crisis, _calendar, d: (d.key(crisis.school_id), crisis.status.value),
+    columns=(("school_id", "uuid"), ("status", "text"), ("incident_id", "uuid")),
+    values=lambda crisis, _calendar, d: (
+        d.key(crisis.school_id),
+        crisis.status.value,
+        d.key(crisis.incident_id),
+    ),
 )
 
 

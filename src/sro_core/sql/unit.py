@@ -19,7 +19,6 @@ from sro_core.domain import (
     CommunityContact,
     EducationActivity,
     Partner,
-    Person,
     ProgramCalendar,
     School,
     incident_number,
@@ -30,6 +29,7 @@ from sro_core.sql.audit import SQLAudit, SQLSubmissions
 from sro_core.sql.dialect import Dialect
 from sro_core.sql.executor import Cursor, Parameters
 from sro_core.sql.outbox import SQLOutbox
+from sro_core.sql.people import SQLPeople
 from sro_core.sql.queries import SQLQueries
 from sro_core.sql.repositories import (
     SQLAssignments,
@@ -61,7 +61,7 @@ class SQLUnitOfWork(UnitOfWork, abc.ABC):
         self.officers = SQLOfficers(self, tables.OFFICERS)
         self.schools = SQLRepository[School](self, tables.SCHOOLS)
         self.assignments = SQLAssignments(self, tables.ASSIGNMENTS)
-        self.people = SQLRepository[Person](self, tables.PEOPLE)
+        self.people = SQLPeople(self, tables.PEOPLE)
         self.incidents = SQLIncidents(self, tables.INCIDENTS)
         self.contacts = SQLRepository[CommunityContact](self, tables.CONTACTS)
         self.activities = SQLRepository[EducationActivity](self, tables.ACTIVITIES)

@@ -5,7 +5,8 @@
 - :class:`StorageContract`: the storage contract as a pytest test base; a backend's whole test
   file is a subclass with one ``make_storage`` method. Its example-based promise tests
   (:mod:`sro_core.testing.promises`, on the records of :mod:`sro_core.testing.examples`) run
-  first and name the promise a store breaks; the Hypothesis properties follow.
+  first and name the promise a store breaks; the Hypothesis properties follow, the person
+  index's among them (:mod:`sro_core.testing.person_index`: merges, undos, a person's records).
 - :class:`StorageMachine`: a Hypothesis state machine that runs random command sequences
   against a backend and the memory reference side by side; :func:`machine_test` turns a
   store factory into a test case.
@@ -31,7 +32,10 @@ except ImportError:  # the strategies are usable without pytest
 else:
     # The kit checks with assert: have pytest rewrite its modules so failures show values.
     pytest.register_assert_rewrite(
-        "sro_core.testing.contracts", "sro_core.testing.machine", "sro_core.testing.submissions"
+        "sro_core.testing.contracts",
+        "sro_core.testing.machine",
+        "sro_core.testing.person_index",
+        "sro_core.testing.submissions",
     )
 
 if TYPE_CHECKING:

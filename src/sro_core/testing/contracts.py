@@ -55,7 +55,6 @@ from typing import Any, ClassVar, Final, TypeVar
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.strategies import DrawFn, SearchStrategy
 
@@ -82,6 +81,7 @@ from sro_core.domain import (
     Partner,
     Person,
     PersonKind,
+    PersonRecord,
     ProgramCalendar,
     Referral,
     ReviewState,
@@ -111,8 +111,9 @@ from sro_core.ports import (
 )
 from sro_core.serialization import structure, structure_document, unstructure
 from sro_core.testing import strategies
-from sro_core.testing._support import broken, in_utc
+from sro_core.testing._support import _PLAN, _Plan, _property, broken, in_utc
 from sro_core.testing._support import in_unit as _in_unit
+from sro_core.testing.person_index import PersonIndexContract
 from sro_core.testing.promises import OutboxPromises, PromiseContracts
 
 __all__ = ["OutboxClaimsContract", "StorageContract", "in_utc"]
@@ -121,10 +122,6 @@ T = TypeVar("T")
 A = TypeVar("A", bound=Aggregate)
 F = TypeVar("F", bound=Callable[..., None])
 
-_PLAN: Final = "_sro_contract_plan"
-_FEWEST_EXAMPLES: Final = 5
-_SLOW_DATA: Final = (HealthCheck.too_slow, HealthCheck.data_too_large)
-"""Health checks a kit test may fail by nature: it fills whole stores with generated records."""
 _NOTIFIERS: Final = ("log", "webhook")
 _TABLES: Final = (
     "officers",
@@ -164,44 +161,6 @@ _CHANGES: Final[Mapping[str, Callable[[Any], Any]]] = {
 
 
 # --- building the tests for each subclass --------------------------------------------------------
-
-
-@attrs.frozen
-class _Plan:
-    """A property test kept undecorated, so that each subclass gets a ``@given`` of its own."""
-
-    test: Callable[..., None]
-    strategies: Mapping[str, SearchStrategy[Any]]
-    share: float
-
-    def build(self, *, failing: bool = False) -> Callable[..., None]:
-        """Return the test under ``@given`` and ``@settings``, for one subclass.
-
-        A test expected to fail is not shrunk: the failure is known, the time would be lost.
-        """
-        profile = settings.default or settings()
-        budget = profile.max_examples
-        examples = max(min(budget, _FEWEST_EXAMPLES), round(budget * self.share))
-        phases = [p for p in profile.phases if p is not Phase.shrink or not failing]
-        test = settings(
-            max_examples=examples,
-            deadline=None,
-            phases=phases,
-            report_multiple_bugs=not failing,
-            suppress_health_check=[*profile.suppress_health_check, *_SLOW_DATA],
-        )(given(**self.strategies)(self.test))
-        setattr(test, _PLAN, self)
-        return test
-
-
-def _property(share: float, **strategies_: SearchStrategy[Any]) -> Callable[[F], F]:
-    """Mark a test as a property over strategies, run on a share of the profile's examples."""
-
-    def mark(test: F) -> F:
-        setattr(test, _PLAN, _Plan(test, strategies_, share))
-        return test
-
-    return mark
 
 
 def _own_copy(test: Callable[..., None]) -> Callable[..., None]:
@@ -858,7 +817,9 @@ class OutboxClaimsContract:
 # --- the contract --------------------------------------------------------------------------------
 
 
-class StorageContract(PromiseContracts, OutboxPromises, OutboxClaimsContract, abc.ABC):
+class StorageContract(
+    PromiseContracts, OutboxPromises, OutboxClaimsContract, PersonIndexContract, abc.ABC
+):
     """The tests every storage backend passes; subclass it and give ``make_storage``."""
 
     requires: ClassVar[frozenset[Capability]] = frozenset()
@@ -1029,9 +990,9 @@ class StorageContract(PromiseContracts, OutboxPromises, OutboxClaimsContract, ab
         """Assignments come back as stored, at version 1, in id order; an update makes 2."""
         self.check_round_trip("assignments", records)
 
-    @_property(0.07, records=_records(strategies.people()))
-    def test_people_round_trip(self, records: list[Person]) -> None:
-        """People come back as stored, at version 1, in id order; an update makes version 2."""
+    @_property(0.07, records=_records(strategies.person_records()))
+    def test_people_round_trip(self, records: list[PersonRecord]) -> None:
+        """Index records come back as stored, at version 1, in id order; an update makes 2."""
         self.check_round_trip("people", records)
 
     @_property(0.07, records=_INCIDENTS)

@@ -44,6 +44,7 @@ from sro_core.domain import (
     PartnerKind,
     Person,
     PersonKind,
+    PersonRecord,
     ProgramCalendar,
     Race,
     Referral,
@@ -86,7 +87,7 @@ class Term:
     officers: tuple[Officer, ...]
     schools: tuple[School, ...]
     assignments: tuple[Assignment, ...]
-    people: tuple[Person, ...]
+    people: tuple[PersonRecord, ...]
     incidents: tuple[Incident, ...]
     contacts: tuple[CommunityContact, ...]
     activities: tuple[EducationActivity, ...]
@@ -238,7 +239,7 @@ def term(calendar: ProgramCalendar | None = None) -> Term:
             Assignment(OFFICER_B, SCHOOL_B, AssignmentRole.PRIMARY, start.date(), id=key(0x602)),
             Assignment(OFFICER_A, SCHOOL_B, AssignmentRole.RELIEF, start.date(), id=key(0x603)),
         ),
-        people=(later,),
+        people=(PersonRecord.of(later, SCHOOL_A),),
         incidents=incidents,
         contacts=contacts,
         activities=activities,

@@ -70,6 +70,7 @@ from sro_core.domain import (
     InvolvementRole,
     LocationKind,
     Officer,
+    PersonRecord,
     ProgramCalendar,
     ReviewState,
     School,
@@ -88,6 +89,7 @@ from sro_core.ports import (
 )
 from sro_core.testing import strategies
 from sro_core.testing.contracts import in_utc
+from sro_core.testing.person_index import merge_read
 
 __all__ = ["StorageMachine", "machine_test"]
 
@@ -99,7 +101,7 @@ _ALL_TIME: Final = Period(
     dt.datetime(1900, 1, 1, tzinfo=dt.UTC), dt.datetime(2200, 1, 1, tzinfo=dt.UTC)
 )
 _LATER: Final = dt.datetime(2200, 1, 1, tzinfo=dt.UTC)
-_TABLES: Final = ("officers", "schools", "incidents", "contacts")
+_TABLES: Final = ("officers", "schools", "incidents", "contacts", "people")
 _COUNTS: Final = (
     "monthly_counts",
     "location_counts",
@@ -153,6 +155,9 @@ def _view(storage: Storage) -> dict[str, Any]:
         for query in _COUNTS:
             view[query] = getattr(unit.queries, query)(_ALL_TIME)
         view["review queue"] = unit.queries.review_queue()
+        people = [p.id for p in view["people"]]
+        view["resolved"] = [(unit.people.resolve(k), unit.people.family(k)) for k in people]
+        view["records"] = [unit.queries.person_records(unit.people.family(k)) for k in people]
     peek = storage.unit_of_work()
     try:
         view["next numbers"] = _peek_numbers(peek)
@@ -185,6 +190,7 @@ class StorageMachine(RuleBasedStateMachine):
     school_ids = Bundle("school_ids")
     incident_ids = Bundle("incident_ids")
     contact_ids = Bundle("contact_ids")
+    person_ids = Bundle("person_ids")
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -516,6 +522,53 @@ class StorageMachine(RuleBasedStateMachine):
             unit.audit.append(attrs.evolve(sealed, sequence=sealed.sequence + 1))
 
         self.both(append, expect=Conflict)
+
+    # --- the person index ------------------------------------------------------------------------
+
+    @rule(target=person_ids, record=strategies.person_records())
+    def add_person(self, record: PersonRecord) -> uuid.UUID | MultipleResults[uuid.UUID]:
+        """Add a person to the index."""
+        added = self.both(lambda unit: unit.people.add(record))
+        return multiple() if added is None else added.id
+
+    @rule(target=person_ids, incident_id=incident_ids)
+    def lift_people(self, incident_id: uuid.UUID) -> MultipleResults[uuid.UUID]:
+        """Lift an incident's people into the index (those already in it are left alone)."""
+
+        def lift(unit: UnitOfWork) -> int:
+            incident = unit.incidents.get(incident_id)
+            return unit.people.lift((i.person, incident.school_id) for i in incident.involvements)
+
+        self.both(lift)
+        incident = self.reference_read(lambda unit: unit.incidents.find(incident_id))
+        return multiple(*(i.person.id for i in incident.involvements) if incident else ())
+
+    @rule(keep=person_ids, duplicate=person_ids)
+    def merge_people(self, keep: uuid.UUID, duplicate: uuid.UUID) -> None:
+        """Merge a duplicate into a kept record, writing both (a broken rule is refused alike)."""
+        self.both(lambda unit: merge_read(unit, unit.people.get(keep), unit.people.get(duplicate)))
+
+    @rule(duplicate=person_ids)
+    def undo_merge(self, duplicate: uuid.UUID) -> None:
+        """Undo a duplicate's merge (refused alike when it is not merged)."""
+
+        def undo(unit: UnitOfWork) -> PersonRecord:
+            record = unit.people.get(duplicate)
+            if record.merged_into is not None:
+                unit.people.update(unit.people.get(record.merged_into))
+            return unit.people.update(record.unmerged())
+
+        self.both(undo)
+
+    @rule(keep=person_ids, duplicate=person_ids)
+    def merge_one_pair_twice_at_once(self, keep: uuid.UUID, duplicate: uuid.UUID) -> None:
+        """Two merges of one pair read the same versions: the second to commit is Conflict."""
+        dup = self.reference_read(lambda unit: unit.people.find(duplicate))
+        kept = self.reference_read(lambda unit: unit.people.find(keep))
+        if dup is None or kept is None or dup.merged_into or kept.merged_into or keep == duplicate:
+            return
+        self.both(lambda unit: merge_read(unit, kept, dup))
+        self.both(lambda unit: merge_read(unit, kept, dup), expect=Conflict)
 
     # --- failure ---------------------------------------------------------------------------------
 

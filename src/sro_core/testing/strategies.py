@@ -57,6 +57,7 @@ from sro_core.domain import (
     AuditKey,
     AuditOutcome,
     CampusZone,
+    Candidate,
     Certification,
     CertificationKind,
     Clause,
@@ -90,6 +91,8 @@ from sro_core.domain import (
     JuvenileDisposition,
     Location,
     LocationKind,
+    MatchReason,
+    MergeUndone,
     NonPersonVictim,
     Offense,
     Officer,
@@ -99,9 +102,12 @@ from sro_core.domain import (
     Partner,
     PartnerKind,
     PartnerRegistered,
+    PeopleMerged,
     Permission,
     Person,
     PersonKind,
+    PersonRecord,
+    PersonRecorded,
     ProgramCalendar,
     PropertyItem,
     Race,
@@ -165,6 +171,7 @@ __all__ = [
     "involvements",
     "juvenile_birthday_incidents",
     "locations",
+    "match_candidates",
     "midnight_spanning_incidents",
     "non_person_victims",
     "offenses",
@@ -172,6 +179,7 @@ __all__ = [
     "open_ended_assignments",
     "partners",
     "people",
+    "person_records",
     "program_calendars",
     "property_items",
     "referrals",
@@ -675,6 +683,41 @@ def _draw_person(
         id=person_id or draw(st.uuids()),
         version=draw(_versions()),
     )
+
+
+@st.composite
+def person_records(
+    draw: DrawFn,
+    kind: PersonKind | None = None,
+    *,
+    names: SearchStrategy[str | None] | None = None,
+    born: SearchStrategy[dt.date | None] | None = None,
+    school_ids: SearchStrategy[uuid.UUID | None] | None = None,
+) -> PersonRecord:
+    """Draw master-index records (unmerged, version 0); ``names`` draws names and aliases."""
+    birth = draw(born if born is not None else _optional(_dates(dt.date(1930, 1, 1))))
+    person = _draw_person(draw, kind, birth, None)
+    named = names if names is not None else _optional(_texts())
+    aliases = draw(st.lists(named, max_size=2))
+    return PersonRecord(
+        kind=person.kind,
+        name=draw(named),
+        aliases=tuple(a for a in aliases if a is not None),
+        date_of_birth=birth,
+        student_number=person.student_number,
+        school_id=draw(school_ids if school_ids is not None else _optional(st.uuids())),
+        grade=person.grade,
+        demographics=person.demographics,
+        phone=person.phone,
+        email=draw(_optional(_numbered("p{:d}@example.org", 1, 99_999))),
+        address=draw(_optional(_texts())),
+        id=draw(st.uuids()),
+    )
+
+
+def match_candidates() -> SearchStrategy[Candidate]:
+    """Draw candidates of a match: an index record and at least one reason."""
+    return st.builds(Candidate, person_records(), _subsets(list(MatchReason), min_size=1))
 
 
 @st.composite
@@ -1481,6 +1524,7 @@ def referrals(draw: DrawFn, status: ReferralStatus | None = None) -> Referral:
         reason=draw(st.sampled_from(ReferralReason)),
         sent_at=_draw_instant(draw, _DEFAULT_CALENDAR),
         agreement_id=draw(st.uuids()),
+        person_id=draw(_optional(st.uuids())),
         note=draw(st.just("") | _texts(free=True)),
         status=status,
         outcome=outcome,
@@ -1710,6 +1754,9 @@ def _event_fields() -> Mapping[type[DomainEvent], Mapping[str, SearchStrategy[An
             "category": _codes("sro.incident_category"),
         },
         IncidentEscalated: {"contact_id": ids, "incident_id": ids},
+        PersonRecorded: {"person_id": ids},
+        PeopleMerged: {"keep_id": ids, "duplicate_id": ids},
+        MergeUndone: {"keep_id": ids, "duplicate_id": ids},
         ReportReviewed: {
             "incident_id": ids,
             "number": _incident_numbers(),

@@ -11,10 +11,12 @@ from __future__ import annotations
 import logging
 import zipfile
 from collections.abc import Iterable
+from types import MappingProxyType
 from typing import IO
 
 from sro_core.domain import Audience, DomainError, Incident, one_line
 from sro_core.ports import (
+    FORMULAS_OPTION,
     CrdcCounts,
     CrdcExporter,
     ExportContext,
@@ -52,6 +54,12 @@ class NibrsXmlExporter(IncidentExporter):
     media_type = MEDIA_TYPE
     audiences = frozenset({Audience.DEPARTMENT})
     binary = True
+    known_options = MappingProxyType(
+        {
+            PERIOD_OPTION: "the reporting period, YYYY-MM (default: this month)",
+            AGAINST_OPTION: "ledger: what would be sent after the submission ledger",
+        }
+    )
 
     def __init__(self, period: str | None = None) -> None:
         self.period = period
@@ -109,6 +117,9 @@ class CrdcArrsExporter(CrdcExporter):
     name = "crdc-arrs"
     media_type = "text/csv"
     audiences = frozenset({Audience.DEPARTMENT, Audience.AGGREGATE})
+    known_options = MappingProxyType(
+        {FORMULAS_OPTION: "raw: keep cells a spreadsheet would run as formulas as written"}
+    )
 
     def write(self, records: CrdcCounts, out: IO[str], context: ExportContext) -> int:
         """Count each record as it comes, then write the table; return the schools written."""

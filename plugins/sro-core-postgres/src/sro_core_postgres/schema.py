@@ -277,6 +277,34 @@ CREATE INDEX incidents_waiting ON incidents (review_since, number, id)
 """
 """The reports waiting for review, since their last submission, in a partial index."""
 
+_PERSON_INDEX = """
+ALTER TABLE people ADD COLUMN merged_into uuid;
+ALTER TABLE contacts ADD COLUMN person_id uuid;
+ALTER TABLE referrals ADD COLUMN person_id uuid;
+ALTER TABLE crises ADD COLUMN incident_id uuid;
+UPDATE contacts SET person_id = (document::jsonb ->> 'person_id')::uuid;
+UPDATE crises SET incident_id = (document::jsonb ->> 'incident_id')::uuid;
+CREATE INDEX people_by_merge ON people (merged_into) WHERE merged_into IS NOT NULL;
+CREATE INDEX contacts_by_person ON contacts (person_id) WHERE person_id IS NOT NULL;
+CREATE INDEX referrals_by_person ON referrals (person_id) WHERE person_id IS NOT NULL;
+CREATE INDEX crises_by_incident ON crises (incident_id) WHERE incident_id IS NOT NULL;
+INSERT INTO people (id, version, document)
+SELECT DISTINCT ON (v.value -> 'person' ->> 'id')
+    (v.value -> 'person' ->> 'id')::uuid,
+    1,
+    ((v.value -> 'person')
+        || jsonb_build_object('version', 1, 'school_id', i.school_id::text))::text
+FROM incidents AS i, jsonb_array_elements(i.document::jsonb -> 'involvements') AS v
+ORDER BY v.value -> 'person' ->> 'id', i.occurred_at, i.id
+ON CONFLICT (id) DO NOTHING;
+"""
+"""The master person index: merges, and the person and incident ids records name, as columns.
+
+The people recorded in stored incidents are lifted into the index, each as the first incident
+(by start, then id) recorded them, at that incident's school; no incident is changed.
+"""
+
+
 MIGRATIONS: tuple[str, ...] = (
     _V1,
     _ACTORS,
@@ -284,6 +312,7 @@ MIGRATIONS: tuple[str, ...] = (
     _AUDIT_APPEND_ONLY,
     _NIBRS_SUBMISSIONS,
     _REVIEW_QUEUE,
+    _PERSON_INDEX,
 )
 """The migration scripts, in order: migration ``n`` is ``MIGRATIONS[n - 1]``."""
 

@@ -264,6 +264,36 @@ Stored reports that wait are found in their documents; a document writes its UTC
 without the microseconds when they are zero, the column always with them.
 """
 
+_PERSON_INDEX = """
+ALTER TABLE people ADD COLUMN merged_into TEXT;
+ALTER TABLE contacts ADD COLUMN person_id TEXT;
+ALTER TABLE referrals ADD COLUMN person_id TEXT;
+ALTER TABLE crises ADD COLUMN incident_id TEXT;
+UPDATE contacts SET person_id = json_extract(document, '$.person_id');
+UPDATE crises SET incident_id = json_extract(document, '$.incident_id');
+CREATE INDEX people_by_merge ON people (merged_into) WHERE merged_into IS NOT NULL;
+CREATE INDEX contacts_by_person ON contacts (person_id) WHERE person_id IS NOT NULL;
+CREATE INDEX referrals_by_person ON referrals (person_id) WHERE person_id IS NOT NULL;
+CREATE INDEX crises_by_incident ON crises (incident_id) WHERE incident_id IS NOT NULL;
+INSERT INTO people (id, version, document)
+SELECT person_id, 1, json_set(person, '$.version', 1, '$.school_id', school_id)
+FROM (
+    SELECT json_extract(v.value, '$.person.id') AS person_id,
+        json_extract(v.value, '$.person') AS person, i.school_id,
+        row_number() OVER (
+            PARTITION BY json_extract(v.value, '$.person.id') ORDER BY i.occurred_at, i.id
+        ) AS n
+    FROM incidents AS i, json_each(i.document, '$.involvements') AS v
+) AS recorded
+WHERE n = 1 AND person_id NOT IN (SELECT id FROM people);
+"""
+"""The master person index: merges, and the person and incident ids records name, as columns.
+
+The people recorded in stored incidents are lifted into the index, each as the first incident
+(by start, then id) recorded them, at that incident's school; no incident is changed.
+"""
+
+
 MIGRATIONS: tuple[str, ...] = (
     _V1,
     _ACTORS,
@@ -271,6 +301,7 @@ MIGRATIONS: tuple[str, ...] = (
     _AUDIT_KEYS,
     _NIBRS_SUBMISSIONS,
     _REVIEW_QUEUE,
+    _PERSON_INDEX,
 )
 """The migration scripts, in order: migration ``n`` is ``MIGRATIONS[n - 1]``."""
 

@@ -1,0 +1,54 @@
+"""Migration 7 on PostgreSQL: a previous release's store gets the person index, no fact changed."""
+
+from __future__ import annotations
+
+from pg_support import SCHEMAS, admin, close, fresh_storage, reopen
+from psycopg import sql
+from sro_core_postgres import schema
+from sro_core_postgres.store import PostgresStorage
+
+from migration_support import (
+    DROPPED,
+    PREVIOUS,
+    check_migrated,
+    every_read,
+    filled,
+    old_people,
+)
+
+
+def _made_previous(storage: PostgresStorage, people: list[tuple[str, str]]) -> None:
+    """Take migration 7 back out of a store, by hand, as the previous release left it."""
+    name = sql.Identifier(storage.address.schema)
+    with admin() as connection:
+        connection.execute(sql.SQL("SET search_path TO {}").format(name))
+        for table, column, index in DROPPED:
+            connection.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(index)))
+            connection.execute(
+                sql.SQL("ALTER TABLE {} DROP COLUMN {}").format(
+                    sql.Identifier(table), sql.Identifier(column)
+                )
+            )
+        connection.execute("UPDATE referrals SET document = (document::jsonb - 'person_id')::text")
+        connection.execute("DELETE FROM people")
+        for key, document in people:
+            connection.execute(
+                "INSERT INTO people (id, version, document) VALUES (%s, 1, %s)", (key, document)
+            )
+        connection.execute("DELETE FROM schema_version WHERE version > %s", (PREVIOUS,))
+
+
+def test_migration_lifts_the_recorded_people_and_changes_no_fact() -> None:
+    """Every read is as before; the index holds the people stored and those incidents record."""
+    current = fresh_storage()
+    records = filled(current)
+    before = every_read(current, records)
+    close(current)
+    _made_previous(current, old_people(records))
+    migrated = reopen(current)
+    try:
+        assert migrated.schema_version() == schema.LATEST
+        check_migrated(migrated, records, before)
+    finally:
+        close(migrated)
+    SCHEMAS.drop_done()

@@ -1,0 +1,90 @@
+"""The master person index in SQL, written once for both stores: lifting, merges, records.
+
+Merges live in the ``people.merged_into`` column, so that the ids merged into a person are one
+recursive query; a person's contacts, referrals and crises are found by the ``person_id`` and
+``incident_id`` columns their tables keep beside the documents (migration 7).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Iterable
+from typing import TYPE_CHECKING, Any
+
+from sro_core.domain import Person, PersonRecord
+from sro_core.ports import PersonIndex, PersonRecords
+from sro_core.sql import tables
+from sro_core.sql.repositories import SQLRepository
+
+if TYPE_CHECKING:
+    from sro_core.sql.executor import Executor
+
+FAMILY = """
+WITH RECURSIVE family (id) AS (
+    SELECT id FROM people WHERE merged_into = ?
+    UNION
+    SELECT p.id FROM people AS p JOIN family AS f ON p.merged_into = f.id
+)
+SELECT id FROM family
+"""
+"""Every id merged into a person, directly or through other merges (merges never loop)."""
+
+
+class SQLPeople(SQLRepository[PersonRecord], PersonIndex):
+    """The person index of a SQL store."""
+
+    def lift(self, people: Iterable[tuple[Person, uuid.UUID | None]]) -> int:
+        """Add the people the index lacks in two statements: which are there, then the rest."""
+        wanted: dict[uuid.UUID, tuple[Person, uuid.UUID | None]] = {}
+        for person, school_id in people:
+            wanted.setdefault(person.id, (person, school_id))
+        if not wanted:
+            return 0
+        parameters: list[object] = []
+        test = self.d.any_key("id", frozenset(wanted), parameters)
+        sql = f"SELECT id FROM people WHERE {test}"  # noqa: S608 - only placeholders
+        for (key,) in self.unit.execute(sql, parameters).fetchall():
+            wanted.pop(self.d.read_key(key), None)
+        self.add_many(PersonRecord.of(*wanted[k]) for k in sorted(wanted))
+        return len(wanted)
+
+    def family(self, key: uuid.UUID) -> frozenset[uuid.UUID]:
+        """Return ``key`` and every id merged into it, by one recursive query."""
+        found = self.unit.execute(FAMILY, (self.d.key(key),)).fetchall()
+        return frozenset({key, *(self.d.read_key(k) for (k,) in found)})
+
+    def similar(self, person: PersonRecord) -> list[PersonRecord]:
+        """Return the unmerged records, by id (matching decides among them)."""
+        del person
+        return list(self._where("WHERE merged_into IS NULL", ()))
+
+
+def person_records(unit: Executor, people: Collection[uuid.UUID]) -> PersonRecords:
+    """Return the records that name any of ``people``, each kind by id."""
+    d, keys = unit.dialect, frozenset(people)
+
+    def involved(parameters: list[object]) -> str:
+        test = d.any_key("person_id", keys, parameters)
+        return f"SELECT incident_id FROM involvements WHERE {test}"  # noqa: S608 - placeholders
+
+    def read(table: tables.Table[Any], condition: str, parameters: list[object]) -> tuple[Any, ...]:
+        found = unit.execute(
+            f"{table.select_sql} WHERE {condition} ORDER BY id", parameters
+        ).fetchall()
+        return tuple(table.read(document, unit.where) for (document,) in found)
+
+    incidents: list[object] = []
+    contacts: list[object] = []
+    referrals: list[object] = []
+    crises: list[object] = []
+    return PersonRecords(
+        incidents=read(tables.INCIDENTS, f"id IN ({involved(incidents)})", incidents),
+        contacts=read(tables.CONTACTS, d.any_key("person_id", keys, contacts), contacts),
+        referrals=read(
+            tables.REFERRALS,
+            f"{d.any_key('person_id', keys, referrals)} OR "
+            f"(person_id IS NULL AND incident_id IN ({involved(referrals)}))",
+            referrals,
+        ),
+        crises=read(tables.CRISES, f"incident_id IN ({involved(crises)})", crises),
+    )

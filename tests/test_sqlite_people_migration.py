@@ -1,0 +1,50 @@
+"""Migration 7 on SQLite: a store of the previous release gets the person index, no fact changed."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from migration_support import (
+    DROPPED,
+    PREVIOUS,
+    check_migrated,
+    every_read,
+    filled,
+    old_people,
+)
+from sro_core.builtin.sqlite import schema
+from sro_core.builtin.sqlite.store import SQLiteStorage
+from sro_core.ports import StorageSettings
+
+
+def _open(path: Path) -> SQLiteStorage:
+    return SQLiteStorage(StorageSettings(f"sqlite:///{path.as_posix()}"))
+
+
+def _made_previous(path: Path, people: list[tuple[str, str]]) -> None:
+    """Take migration 7 back out of a store, by hand, as the previous release left it."""
+    with sqlite3.connect(path) as raw:
+        for table, column, index in DROPPED:
+            raw.execute(f"DROP INDEX {index}")
+            raw.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+        raw.execute("UPDATE referrals SET document = json_remove(document, '$.person_id')")
+        raw.execute("DELETE FROM people")
+        raw.executemany("INSERT INTO people (id, version, document) VALUES (?, 1, ?)", people)
+        raw.execute("DELETE FROM schema_version WHERE version > ?", (PREVIOUS,))
+    raw.close()
+
+
+def test_migration_lifts_the_recorded_people_and_changes_no_fact(tmp_path: Path) -> None:
+    """Every read is as before; the index holds the people stored and those incidents record."""
+    path = tmp_path / "previous.db"
+    with _open(path) as current:
+        records = filled(current)
+        before = every_read(current, records)
+    _made_previous(path, old_people(records))
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("SELECT max(version) FROM schema_version").fetchone() == (PREVIOUS,)
+    raw.close()
+    with _open(path) as migrated:
+        assert migrated.schema_version() == schema.LATEST
+        check_migrated(migrated, records, before)
