@@ -210,6 +210,16 @@ def restricts(reader: Actor) -> bool:
     return department(reader) and reader.may(Permission.SEALED_RECORDS)
 
 
+def counts_sealed(reader: Actor) -> bool:
+    """Return whether sealed incidents count in the reader's aggregates.
+
+    Only a reader who may read sealed records counts them: for everyone else a sealed incident
+    is as if it had not been recorded, in every count as in every read. Each aggregate query is
+    asked with this answer (``include_sealed``); a store's default leaves sealed incidents out.
+    """
+    return restricts(reader)
+
+
 def school_scope(reader: Actor) -> frozenset[uuid.UUID] | None:
     """Return the schools the reader is limited to, or None for the whole program."""
     if reader.audience is Audience.SCHOOL_ADMINISTRATION:

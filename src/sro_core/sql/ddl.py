@@ -280,7 +280,28 @@ recorded in stored incidents into the index, each as the first incident (by star
 recorded them, at that incident's school; no incident is changed.
 """
 
-MIGRATIONS = (V1, ACTORS, CLAIMS, AUDIT_KEYS, NIBRS_SUBMISSIONS, REVIEW_QUEUE, PERSON_INDEX)
+SEALED = """
+ALTER TABLE incidents ADD COLUMN sealed {flag} NOT NULL DEFAULT false;
+DROP INDEX incidents_by_month;
+CREATE INDEX incidents_by_month
+    ON incidents (local_month, school_id{nulls_first}, category, occurred_at, status, sealed);
+"""
+"""Migration 8: whether an order sealed an incident, a column the counts filter on.
+
+The month index gains the column last, so the monthly counts still read that index alone.
+Each store adds how it fills the column of the stored incidents from their documents.
+"""
+
+MIGRATIONS = (
+    V1,
+    ACTORS,
+    CLAIMS,
+    AUDIT_KEYS,
+    NIBRS_SUBMISSIONS,
+    REVIEW_QUEUE,
+    PERSON_INDEX,
+    SEALED,
+)
 """The shared migrations, in order: migration ``n`` is ``MIGRATIONS[n - 1]``."""
 
 

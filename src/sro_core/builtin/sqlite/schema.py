@@ -71,8 +71,15 @@ WHERE n = 1 AND person_id NOT IN (SELECT id FROM people);
 """
 """Added to the person index's migration: its columns filled, the recorded people lifted."""
 
+_SEALED = """
+UPDATE incidents SET sealed = 1 WHERE EXISTS (
+    SELECT 1 FROM json_each(incidents.document, '$.restrictions') WHERE value = 'sealed'
+);
+"""
+"""Added to the sealed column's migration: the stored incidents an order sealed."""
+
 MIGRATIONS: tuple[str, ...] = ddl.migrations(
-    DDL_TYPES, {6: _WAITING_SINCE.lstrip(), 7: _PEOPLE_LIFTED.lstrip()}
+    DDL_TYPES, {6: _WAITING_SINCE.lstrip(), 7: _PEOPLE_LIFTED.lstrip(), 8: _SEALED.lstrip()}
 )
 """The migration scripts, in order: migration ``n`` is ``MIGRATIONS[n - 1]``."""
 
