@@ -2,11 +2,12 @@
 
 Each step applies one command to both stores: add and update officers, schools, incidents and
 contacts, report incidents and move them through their lifecycle and their review (the review
-queue must follow), escalate a contact into an
-incident, allocate numbers, append audit entries, put events and record their deliveries, and
-run a unit of work that fails midway. Both stores must answer alike (the same records, or the
-same kind of error); after every step the machine checks that every repository, the outbox,
-the deliveries, the audit log, the next incident numbers and the queries agree.
+queue must follow), seal and unseal incidents (the counts must follow), escalate a contact
+into an incident, allocate numbers, append audit entries, put events and record their
+deliveries, and run a unit of work that fails midway. Both stores must answer alike (the
+same records, or the same kind of error); after every step the machine checks that every
+repository, the outbox, the deliveries, the audit log, the next incident numbers and the
+queries (the counts asked with the sealed incidents too) agree.
 
 A backend's test module holds::
 
@@ -90,6 +91,7 @@ from sro_core.ports import (
 from sro_core.testing import strategies
 from sro_core.testing.contracts import in_utc
 from sro_core.testing.person_index import merge_read
+from sro_core.testing.sealing import SEALED_COUNTS, sealed
 
 __all__ = ["StorageMachine", "machine_test"]
 
@@ -154,6 +156,10 @@ def _view(storage: Storage) -> dict[str, Any]:
         view["found"] = (page.items, page.next is None)
         for query in _COUNTS:
             view[query] = getattr(unit.queries, query)(_ALL_TIME)
+        for query in SEALED_COUNTS[:-1]:
+            view[f"{query} with the sealed"] = getattr(unit.queries, query)(
+                _ALL_TIME, include_sealed=True
+            )
         view["review queue"] = unit.queries.review_queue()
         people = [p.id for p in view["people"]]
         view["resolved"] = [(unit.people.resolve(k), unit.people.family(k)) for k in people]
@@ -404,6 +410,19 @@ class StorageMachine(RuleBasedStateMachine):
             return unit.incidents.update(incident.under_review(state, by, at, note))
 
         self.both(review)
+
+    @rule(incident_id=incident_ids, seal=st.booleans())
+    def seal_incident(self, incident_id: uuid.UUID, seal: bool) -> None:
+        """Seal or unseal an incident: counts asked with the sealed do not move."""
+
+        def with_sealed(unit: UnitOfWork) -> list[object]:
+            return [
+                getattr(unit.queries, q)(_ALL_TIME, include_sealed=True) for q in SEALED_COUNTS[:-1]
+            ]
+
+        before = self.reference_read(with_sealed)
+        self.both(lambda u: u.incidents.update(sealed(u.incidents.get(incident_id), seal=seal)))
+        assert in_utc(self.reference_read(with_sealed)) == in_utc(before)
 
     @rule(year=st.sampled_from(_YEARS), count=st.integers(1, 3))
     def allocate_numbers(self, year: int, count: int) -> None:
