@@ -89,7 +89,9 @@ SENSITIVITY_CLASS: Mapping[Sensitivity, RecordClass] = {
 """A sensitivity hidden from a partner unless its agreement shares the matching class."""
 
 RESTRICTIONS: Mapping[RecordRestriction, str] = {
-    RecordRestriction.SEALED: "read only by the department, with the sealed-records permission",
+    RecordRestriction.SEALED: (
+        "read and counted only by the department, with the sealed-records permission"
+    ),
     RecordRestriction.EXPUNGED: "a tombstone read only by the department; counted as before",
     RecordRestriction.SEXUAL_OFFENSE_VICTIM: (
         "the victims' identities are hidden outside the department, at any age"
