@@ -102,6 +102,16 @@ def _figures(program: Program, reader: Actor) -> dict[str, Any]:
     }
 
 
+def _with_crdc(program: Program, reader: Actor) -> Callable[[], Any]:
+    """Return a read of a department reader's figures and its CRDC instances of 2026-27."""
+
+    def read() -> Any:
+        crdc = program.crdc_counts(reader, SchoolYear(2026))
+        return _figures(program, reader), sum(c.instances for c in crdc)
+
+    return read
+
+
 def _sealing(program: Program, target: Incident, read: Callable[[], Any]) -> tuple[Any, Any, Any]:
     """Return what ``read`` gives before a seal, under it, and after its undo."""
     before = read()
@@ -143,15 +153,10 @@ def test_a_supervisor_with_the_permission_counts_the_sealed_incident_throughout(
 ) -> None:
     """No figure of the supervisor's moves on a seal: monthly, report, referrals, CRDC."""
     program, _where, target = town
-
-    def read() -> Any:
-        crdc = program.crdc_counts(CHIEF, SchoolYear(2026))
-        return _figures(program, CHIEF), sorted(c.instances for c in crdc)
-
-    before, sealed, unsealed = _sealing(program, target, read)
+    before, sealed, unsealed = _sealing(program, target, _with_crdc(program, CHIEF))
     assert before[0]["monthly"] == [REPORTED]
     assert before[0]["report referrals"] == [1]
-    assert sum(before[1]) == REPORTED
+    assert before[1] == REPORTED
     assert sealed == before
     assert unsealed == before
 
@@ -161,12 +166,7 @@ def test_an_sros_referral_and_crdc_counts_leave_the_sealed_incident_out(
 ) -> None:
     """The SRO's report shows no referral of the sealed incident and one CRDC instance less."""
     program, _where, target = town
-
-    def read() -> Any:
-        crdc = program.crdc_counts(SRO, SchoolYear(2026))
-        return _figures(program, SRO), sum(c.instances for c in crdc)
-
-    before, sealed, unsealed = _sealing(program, target, read)
+    before, sealed, unsealed = _sealing(program, target, _with_crdc(program, SRO))
     assert before[0]["report referrals"] == [1]
     assert sealed[0]["report referrals"] == []
     assert ("Referrals to partners", 0) in sealed[0]["headline"]

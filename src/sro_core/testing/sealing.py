@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
@@ -123,16 +123,9 @@ def _stored(storage: Storage, records: _Sealable | Term) -> None:
 class SealedCountsContract:
     """The sealed incidents' tests; :class:`~sro_core.testing.StorageContract` includes them."""
 
-    if TYPE_CHECKING:  # given by StorageContract
-
-        def opened(
-            self, calendar: ProgramCalendar | None = None
-        ) -> contextlib.AbstractContextManager[Storage]:
-            """Open a fresh store of the backend under test."""
-
-        @staticmethod
-        def reference(calendar: ProgramCalendar | None = None) -> MemoryStorage:
-            """Return an empty memory reference."""
+    if TYPE_CHECKING:  # given by StorageContract: a fresh store, and an empty memory reference
+        opened: Callable[[ProgramCalendar | None], contextlib.AbstractContextManager[Storage]]
+        reference: Callable[[ProgramCalendar | None], MemoryStorage]
 
     @contextlib.contextmanager
     def _holding(self, records: _Sealable | Term) -> Iterator[tuple[Storage, Storage]]:
