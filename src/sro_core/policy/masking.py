@@ -43,11 +43,36 @@ def name_variants(name: str) -> frozenset[str]:
     return frozenset({whole, *parts} - {""})
 
 
-@functools.lru_cache(maxsize=256)
-def _pattern(names: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
-    """Return the pattern that finds any of a mask's variants as a whole word, and the tokens."""
-    variants = "|".join(re.escape(v) for v, _ in names)
-    return re.compile(rf"(?<!\w)({variants})(?!\w)"), dict(names)
+def _word(char: str) -> bool:
+    r"""Return whether a character is a word character (what ``\w`` matches in a regex)."""
+    return char.isalnum() or char == "_"
+
+
+def _found(folded: str, names: tuple[tuple[str, str], ...]) -> list[tuple[int, int, str]]:
+    r"""Return where the variants stand as whole words in folded text, and their tokens.
+
+    The same matches, in the same order, as ``re.finditer`` with the pattern
+    ``(?<!\w)(variant|…)(?!\w)`` over the variants in their order (longest first), without
+    compiling a pattern for each record's names: at each place the first variant in order
+    that stands there as a whole word, then the search goes on after it.
+    """
+    places: list[tuple[int, int, int, str]] = []
+    size = len(folded)
+    for order, (variant, token) in enumerate(names):
+        width = len(variant)
+        at = folded.find(variant)
+        while at >= 0:
+            end = at + width
+            if (at == 0 or not _word(folded[at - 1])) and (end == size or not _word(folded[end])):
+                places.append((at, order, end, token))
+            at = folded.find(variant, at + 1)
+    found: list[tuple[int, int, str]] = []
+    after = 0
+    for at, _, end, token in sorted(places):
+        if at >= after:
+            found.append((at, end, token))
+            after = end
+    return found
 
 
 def _longest_first(pair: tuple[str, str]) -> tuple[int, str]:
@@ -84,16 +109,15 @@ class Mask:
         if not self.names or not text:
             return text
         folded, origin = _folded(text)
-        pattern, tokens = _pattern(self.names)
         out: list[str] = []
         last = 0
-        for match in pattern.finditer(folded):
-            start = origin[match.start()]
-            end = origin[match.end() - 1] + 1
+        for at, after, token in _found(folded, self.names):
+            start = origin[at]
+            end = origin[after - 1] + 1
             if start < last:
                 continue
             out.append(text[last:start])
-            out.append(tokens[match.group(1)])
+            out.append(token)
             last = end
         out.append(text[last:])
         return "".join(out)

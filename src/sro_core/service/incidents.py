@@ -27,10 +27,15 @@ from sro_core.domain import (
 from sro_core.ports import NotFound, UnitOfWork
 from sro_core.service.core import Kernel
 from sro_core.service.desk import Call, command
-from sro_core.service.people import index_people
 from sro_core.service.policy import Action
 
 Events = Sequence[DomainEvent]
+
+
+def _index_people(unit: UnitOfWork, incident: Incident) -> None:
+    """Add the incident's people the person index lacks, at the incident's school."""
+    unit.people.lift((i.person, incident.school_id) for i in incident.involvements)
+
 
 AMENDABLE = frozenset(
     {
@@ -91,7 +96,7 @@ class Incidents:
             raise NotFound(unit.schools.kind, draft.school_id)
         reported = self.kernel.checked(_placed(unit, draft).reported(number), now)
         stored = unit.incidents.add(reported)
-        index_people(unit, stored)
+        _index_people(unit, stored)
         event = IncidentReported(
             occurred_at=now,
             incident_id=stored.id,
@@ -133,7 +138,7 @@ class Incidents:
                 after = self._back_to_review(actor, before, after, now)
             after = self.kernel.checked(_placed(unit, after), now)
             stored = unit.incidents.update(after)
-            index_people(unit, stored)
+            _index_people(unit, stored)
             events: list[DomainEvent] = []
             if stored.review is not before.review:
                 events.append(

@@ -1,9 +1,10 @@
 """The master person index: record, find and merge people; a person's history, as seen.
 
 People enter the index when they are recorded (:meth:`People.record_person`) and when an
-incident naming them is stored (:func:`index_people`). Records keep the person id they were
-recorded with; a merge marks the duplicate ``merged_into`` the kept record and the index
-resolves ids through the marks, so a merge and its undo rewrite no incident, contact or referral.
+incident naming them is stored (the incidents and imports desks call ``PersonIndex.lift``).
+Records keep the person id they were recorded with; a merge marks the duplicate
+``merged_into`` the kept record and the index resolves ids through the marks, so a merge and
+its undo rewrite no incident, contact or referral.
 A merge and its undo each write both records, so that two merges racing over the same pair (or
 the same pair crossed) conflict instead of both committing.
 """
@@ -74,11 +75,6 @@ class Recorded:
 
     person: PersonRecord
     candidates: tuple[Candidate, ...]
-
-
-def index_people(unit: UnitOfWork, incident: Incident) -> int:
-    """Add the incident's people the index lacks (at the incident's school); return how many."""
-    return unit.people.lift((i.person, incident.school_id) for i in incident.involvements)
 
 
 def _history_time(record: HistoryRecord) -> dt.datetime:
