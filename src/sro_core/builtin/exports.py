@@ -19,6 +19,7 @@ from sro_core.ports import (
     ExporterRegistry,
     RowExporter,
     Rows,
+    cells_of,
     spreadsheet_safe,
 )
 
@@ -46,7 +47,7 @@ class CsvExporter(RowExporter):
         risky, safe = FORMULA_START, spreadsheet_safe
         for record in records:
             # Only a text starting as a formula would can change: the rest is written as it is.
-            cells = [record.get(f) for f in fields]
+            cells = cells_of(record, fields)
             writer.writerow(
                 [safe(c, options) if isinstance(c, str) and c[:1] in risky else c for c in cells]
             )
@@ -64,10 +65,11 @@ class JsonLinesExporter(RowExporter):
     def write(self, records: Rows, out: IO[str], context: ExportContext) -> int:
         """Write each record as one line of JSON."""
         del context
-        fields = records.columns
+        fields, dumps = records.columns, json.dumps
         count = 0
         for record in records:
-            out.write(json.dumps({f: record[f] for f in fields}, ensure_ascii=False) + "\n")
+            line = dict(zip(fields, cells_of(record, fields), strict=True))
+            out.write(dumps(line, ensure_ascii=False) + "\n")
             count += 1
         return count
 
