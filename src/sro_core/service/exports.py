@@ -165,8 +165,13 @@ _VICTIM, _OFFENDER, _ARRESTEE = (
     InvolvementRole.ARRESTEE.value,
 )
 
-EXPORT_PAGE = 500
-"""Incidents read in one unit of work while an export streams."""
+EXPORT_PAGE = 100
+"""Incidents read in one unit of work while an export streams.
+
+Small, so that a page's decoded documents are gone before the garbage collector's older
+generations see them: at 500 the collector's full passes over the program's objects took
+about a quarter of the export's time.
+"""
 
 
 CONTACT_COLUMNS = (
