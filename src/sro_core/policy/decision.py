@@ -300,6 +300,15 @@ def _hiding(
 ) -> Hiding:
     """Return what to hide for an audience, given what is shared and the people to keep hidden."""
     sensitivities, classes = _hidden_kinds(reader.audience, shared, extra)
+    return _hiding_of(sensitivities, classes, people)
+
+
+def _hiding_of(
+    sensitivities: frozenset[Sensitivity],
+    classes: frozenset[RecordClass],
+    people: Iterable[tuple[str, uuid.UUID, str | None]],
+) -> Hiding:
+    """Return what to hide: the kinds hidden, and the people (label, id, name) to keep hidden."""
     hidden_people = list(people)
     named = [(label, name) for label, _, name in hidden_people if name is not None]
     return Hiding(
@@ -483,7 +492,7 @@ def document_decider(reader: Actor, context: Context) -> Callable[[Mapping[str, 
         else:
             people = [i["person"] for i in young]
             hidden = [("juvenile", _key(p["id"]), p["name"]) for p in people]
-            hiding = _hiding(reader, _EVERY_CLASS, hidden)
+            hiding = _hiding_of(sensitivities, classes, hidden)
         return Decision(
             readable=True,
             hiding=hiding,

@@ -122,9 +122,10 @@ class Mask:
         """Return the text with every variant of every name replaced by its token."""
         if not self.people or not text:
             return text
-        folded, origin = _folded(text)
-        if not any(v in folded for _, name in self.people for v in name_variants(name)):
+        seen = text.lower() if text.isascii() else _folded(text)[0]
+        if not any(v in seen for _, name in self.people for v in name_variants(name)):
             return text  # no name stands in it, even as part of a word: nothing to find
+        folded, origin = _folded(text)
         out: list[str] = []
         last = 0
         for at, after, token in _found(folded, self.names):
