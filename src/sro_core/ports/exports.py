@@ -175,6 +175,11 @@ class FlatRow(Mapping[str, object]):
     def __getitem__(self, column: str) -> object:
         return self.cells[self._at[column]]
 
+    def get(self, column: str, default: object = None) -> object:
+        """Return a column's cell, or ``default`` for a column the row does not have."""
+        at = self._at.get(column)
+        return default if at is None else self.cells[at]
+
     def __iter__(self) -> Iterator[str]:
         return iter(self.columns)
 
