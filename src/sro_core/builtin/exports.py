@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import IO
 
@@ -44,15 +45,24 @@ class CsvExporter(RowExporter):
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(fields)
         count = 0
-        risky, safe = FORMULA_START, spreadsheet_safe
         for record in records:
-            # Only a text starting as a formula would can change: the rest is written as it is.
-            cells = cells_of(record, fields)
-            writer.writerow(
-                [safe(c, options) if isinstance(c, str) and c[:1] in risky else c for c in cells]
-            )
+            writer.writerow(_spreadsheet_cells(cells_of(record, fields), options))
             count += 1
         return count
+
+
+def _spreadsheet_cells(cells: Sequence[object], options: Mapping[str, str]) -> Sequence[object]:
+    """Return a row's cells with each text a spreadsheet would run as a formula made safe.
+
+    Only a text starting as a formula would can change: a row without one (most rows) is
+    returned as it is, after one pass over its cells.
+    """
+    risky = FORMULA_START
+    for cell in cells:
+        if isinstance(cell, str) and cell[:1] in risky:
+            safe = spreadsheet_safe
+            return [safe(c, options) if isinstance(c, str) and c[:1] in risky else c for c in cells]
+    return cells
 
 
 class JsonLinesExporter(RowExporter):
