@@ -560,6 +560,13 @@ class StorageMachine(RuleBasedStateMachine):
 
         self.both(undo)
 
+    @rule(person=person_ids, name=st.sampled_from(["Zoë Ramírez", "Zoe Ramires", None]))
+    def correct_person(self, person: uuid.UUID, name: str | None) -> None:
+        """Correct a person's name as the program does (a merged record is refused alike)."""
+        self.both(
+            lambda unit: unit.people.update(unit.people.get(person).corrected({"name": name}))
+        )
+
     @rule(keep=person_ids, duplicate=person_ids)
     def merge_one_pair_twice_at_once(self, keep: uuid.UUID, duplicate: uuid.UUID) -> None:
         """Two merges of one pair read the same versions: the second to commit is Conflict."""
