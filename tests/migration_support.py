@@ -4,7 +4,8 @@ A store of the previous release (schema 5) is made by filling a current store wi
 autumn term and taking migrations 6 (the review queue) and 7 (the person index) back out of it
 by hand: their columns and indexes dropped, the keys migration 7 added to documents removed,
 its people written as the previous release wrote them (``Person`` documents), the version rows
-deleted. Opening it again runs migrations 6 and 7.
+deleted, and the table of migration 8 (the people's matching keys) dropped. Opening it again
+runs migrations 6, 7 and 8. A store at 7 (the keys' table dropped) is made to test 8 alone.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from sro_core.domain import (
     PersonKind,
     PersonRecord,
     ProgramCalendar,
+    candidates,
+    record_keys,
 )
 from sro_core.ports import Period, Storage, UnitOfWork
 from sro_core.serialization import unstructure
@@ -37,6 +40,8 @@ DROPPED = (
     ("crises", "incident_id", "crises_by_incident"),
 )
 """The column migrations 6 and 7 add to each table, and its index."""
+KEYS = 8
+"""Migration 8: the table of the people's matching keys (``person_keys``), dropped whole."""
 TABLES = (
     "officers",
     "schools",
@@ -143,6 +148,21 @@ def check_migrated(migrated: Storage, records: Term, before: dict[str, object]) 
     with migrated.unit_of_work() as unit:
         assert list(unit.people.all()) == expected_index(records)
         check_records(unit, records)
+        check_keys(unit)
+
+
+def check_keys(unit: UnitOfWork) -> None:
+    """Check that every index record's matching keys are stored: ``similar`` finds by them.
+
+    Each record with a key is among its own similar records, and each record's candidates
+    among its similar records are its candidates among the whole index.
+    """
+    index = list(unit.people.all())
+    assert index
+    for person in index:
+        similar = unit.people.similar(person)
+        assert (person.id in {r.id for r in similar}) == bool(record_keys(person))
+        assert candidates(person, similar) == candidates(person, index)
 
 
 def check_records(unit: UnitOfWork, records: Term) -> None:

@@ -35,6 +35,7 @@ from sro_core.domain import (
     alike,
     candidates,
     folded,
+    record_keys,
 )
 from sro_core.policy import Context, decide
 from sro_core.ports import NotFound
@@ -83,6 +84,28 @@ def test_candidates_never_include_the_person_and_are_mutual(
     for other in records:
         mine = {c.record.id for c in candidates(other, records)}
         assert (other.id in found) == (person.id in mine)
+
+
+@given(one=RECORDS, other=RECORDS)
+def test_candidates_share_a_matching_key(one: PersonRecord, other: PersonRecord) -> None:
+    """Two records alike for any reason share a key, so a store's key lookup misses none."""
+    if alike(one, other):
+        assert record_keys(one) & record_keys(other)
+
+
+def test_the_matching_keys_of_a_record() -> None:
+    """Number, each folded name, and each sound pair of a name's first and last words."""
+    record = PersonRecord(
+        PersonKind.STUDENT, "José Hernández", aliases=("Li",), student_number=" S-9 "
+    )
+    assert record_keys(record) == {
+        "number:s-9",
+        "name:jose hernandez",
+        "sound:HS:HRNNTS",
+        "sound:JS:HRNNTS",
+        "name:li",
+        "sound:L:L",
+    }
 
 
 @given(record=RECORDS, keep=st.uuids())

@@ -148,7 +148,9 @@ from sro_core.domain.matching import (
     alike,
     candidates,
     folded,
+    match_keys,
     probe,
+    record_keys,
     sounds,
 )
 from sro_core.domain.offenses import (
@@ -441,6 +443,7 @@ __all__ = [
     "grade_label",
     "incident_number",
     "is_juvenile",
+    "match_keys",
     "merged_family",
     "not_blank",
     "one_line",
@@ -448,6 +451,7 @@ __all__ = [
     "probe",
     "read_entry",
     "readable",
+    "record_keys",
     "refer",
     "resolve",
     "sensitive",

@@ -74,6 +74,7 @@ from sro_core.domain import (
     ProgramCalendar,
     ReviewState,
     School,
+    candidates,
 )
 from sro_core.ports import (
     MAX_PAGE_SIZE,
@@ -158,6 +159,9 @@ def _view(storage: Storage) -> dict[str, Any]:
         people = [p.id for p in view["people"]]
         view["resolved"] = [(unit.people.resolve(k), unit.people.family(k)) for k in people]
         view["records"] = [unit.queries.person_records(unit.people.family(k)) for k in people]
+        view["similar"] = [
+            [c.record.id for c in candidates(p, unit.people.similar(p))] for p in view["people"]
+        ]
     peek = storage.unit_of_work()
     try:
         view["next numbers"] = _peek_numbers(peek)

@@ -105,6 +105,7 @@ SCHEMA = sql.Schema(
     foreign="holds tables, but not an sro_core schema (no schema_version table); give the "
     "program a schema of its own (?schema=NAME)",
     upgrade="sro_core and sro-core-postgres",
+    filled=sql.FILLS,
 )
 """The migrations and the messages of the schema check (:func:`sro_core.sql.check`)."""
 

@@ -90,6 +90,7 @@ def described() -> sql.Schema:
         foreign="is a SQLite database, but not an sro_core one (it has tables and no sro_core "
         "schema version); give the program a new file",
         upgrade="sro_core",
+        filled=sql.FILLS,
     )
 
 
