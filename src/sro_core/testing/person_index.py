@@ -3,7 +3,8 @@
 :class:`~sro_core.testing.StorageContract` includes these tests, so every backend's test file
 runs them: resolving ids through merges and gathering the ids merged into a person give the
 memory reference's answers after any sequence of merges and undos; ``person_records`` finds what
-the reference finds; two merges of one pair at once cannot both commit.
+the reference finds; the candidates found among ``similar`` are the reference's, after
+corrections and merges; two merges of one pair at once cannot both commit.
 """
 
 # ruff: noqa: S101 - a test kit checks with assert, as pytest's own tests do; pytest rewrites it
