@@ -82,8 +82,16 @@ class SQLPeople(SQLRepository[PersonRecord], PersonIndex):
             return []
         parameters: list[object] = []
         test = self.d.any_text("key", keys, parameters)
-        sharing = f"SELECT person_id FROM person_keys WHERE {test}"  # noqa: S608 - placeholders
-        return list(self._where(f"WHERE merged_into IS NULL AND id IN ({sharing})", parameters))
+        sharing = f"SELECT DISTINCT person_id FROM person_keys WHERE {test}"  # noqa: S608
+        rows = self.unit.execute(sharing, parameters).fetchall()
+        found = frozenset(self.d.read_key(k) for (k,) in rows)
+        if not found:
+            return []
+        # Two statements, each led by its own index: as one (``id IN (SELECT ...)``), a prepared
+        # statement's generic plan on PostgreSQL walks the whole index in id order instead.
+        parameters = []
+        test = self.d.any_key("id", found, parameters)
+        return list(self._where(f"WHERE {test} AND merged_into IS NULL", parameters))
 
 
 def fill_keys(execute: Execute) -> None:
