@@ -67,6 +67,9 @@ def test_review_is_refused_where_the_program_does_not_review(sro: Sro) -> None: 
     assert refused.exit_code == 1
     assert "does not review" in refused.stderr
     assert sro.json("review", "history", number)["items"] == []
+    queue = sro("review")
+    assert queue.exit_code == 0
+    assert 'this program does not review reports: put review = "on"' in queue.stderr
 
 
 @pytest.mark.usefixtures("town")

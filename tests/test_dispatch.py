@@ -283,3 +283,87 @@ def test_a_stalled_dispatcher_sends_nothing_more_of_what_it_had_claimed(tmp_path
     finally:
         rival.close()
         program.close()
+
+
+class Inline(Scripted):
+    """A scripted notifier that declares it cannot block."""
+
+    blocking = False
+
+
+class InlinePlugin:
+    """Registers ``inline`` (cannot block) and ``threaded`` (may block), both scripted."""
+
+    def __init__(self) -> None:
+        self.made: dict[str, Scripted] = {}
+
+    @hookimpl
+    def sro_register_notifiers(self, registry: NotifierRegistry) -> None:
+        """Register both kinds; each creation is kept in ``made`` by kind."""
+        for kind, cls in (("inline", Inline), ("threaded", Scripted)):
+
+            def make(_options: Mapping[str, str], kind: str = kind, cls: type = cls) -> Notifier:
+                self.made[kind] = cls(kind)
+                return self.made[kind]
+
+            registry.register(kind, make, "does what the test says")
+
+
+@pytest.fixture
+def inline(tmp_path: Path) -> Iterator[tuple[Program, Scripted, Scripted]]:
+    """Open a program on a SQLite file with the ``inline`` and ``threaded`` notifiers."""
+    plugin = InlinePlugin()
+    host = PluginHost.load(builtins=(*BUILTIN_PLUGINS, plugin), entry_points=False)
+    config = ProgramSettings(
+        notifiers=(NotifierSetting("inline"), NotifierSetting("threaded")),
+        retry_backoff=dt.timedelta(0),
+    )
+    program = Program.open(f"sqlite:///{tmp_path / 'sro.db'}", config, plugins=host, clock=Clock())
+    try:
+        yield program, plugin.made["inline"], plugin.made["threaded"]
+    finally:
+        program.close()
+
+
+def test_a_notifier_that_cannot_block_is_delivered_in_the_commands_own_thread(
+    inline: tuple[Program, Scripted, Scripted],
+) -> None:
+    """A notifier that cannot block is delivered in the committing thread; others in a worker."""
+    program, quick, other = inline
+    threads: dict[str, int] = {}
+    quick.behaviour = lambda _e: threads.__setitem__("inline", threading.get_ident())
+    other.behaviour = lambda _e: threads.__setitem__("threaded", threading.get_ident())
+    event_id = _register(program)
+    assert threads["inline"] == threading.get_ident()
+    assert threads["threaded"] != threading.get_ident()
+    assert quick.delivered == other.delivered == [event_id]
+    assert _delivery(program, event_id, "inline") == (DeliveryStatus.DELIVERED, "")
+
+
+def test_an_inline_failure_is_recorded_and_retried_like_any_other(
+    inline: tuple[Program, Scripted, Scripted],
+) -> None:
+    """A notifier that cannot block and fails is retried; its KeyboardInterrupt is raised after."""
+    program, quick, other = inline
+    quick.behaviour = _raises(ConnectionError("refused"))
+    event_id = _register(program)
+    assert _delivery(program, event_id, "inline") == (
+        DeliveryStatus.PENDING,
+        "ConnectionError: refused",
+    )
+    assert other.delivered == [event_id]
+    quick.behaviour = _raises(KeyboardInterrupt())
+    with pytest.raises(KeyboardInterrupt):
+        program.dispatch(CHIEF)
+    assert _delivery(program, event_id, "inline") == (DeliveryStatus.PENDING, "KeyboardInterrupt")
+    quick.behaviour = None
+    assert program.dispatch(CHIEF).delivered == 1
+    assert quick.delivered == [event_id]
+
+
+def test_the_log_notifier_declares_it_cannot_block() -> None:
+    """The built-in log notifier is delivered inline; a notifier says nothing: it may block."""
+    from sro_core.builtin.notifications import LogNotifier  # noqa: PLC0415
+
+    assert LogNotifier.blocking is False
+    assert Scripted.blocking is True

@@ -26,6 +26,10 @@ from sro_core.domain import (
     Clause,
     ClauseKind,
     Incident,
+    Involvement,
+    InvolvementRole,
+    Location,
+    LocationKind,
     Partner,
     PartnerKind,
     Person,
@@ -43,8 +47,10 @@ from sro_core.policy import (
     Mask,
     decide,
     decide_document,
+    document_decider,
     hide,
     hide_document,
+    hide_texts,
 )
 from sro_core.serialization import unstructure
 from sro_core.service.exports import INCIDENT_COLUMNS, NAMED_BY, ROW_FIELDS, _column_hidden
@@ -170,11 +176,12 @@ def _object_row(
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_a_document_is_decided_as_its_incident_is(data: st.DataObject) -> None:
-    """decide_document on an incident's document gives the decision decide gives on it."""
+    """decide_document, and the decider made once per reader, give the decision decide gives."""
     incident = data.draw(named_incidents())
     reader, context = data.draw(readings(incident))
     decision = decide(reader, incident, context)
     assert decide_document(reader, unstructure(incident), context) == decision
+    assert document_decider(reader, context)(unstructure(incident)) == decision
     if decision.readable:
         assert decision.juveniles == _juveniles(incident)
 
@@ -211,6 +218,56 @@ def test_an_export_row_from_the_document_is_the_row_from_the_incident(
         decision = Decision(readable=True, hiding=hiding, juveniles=_juveniles(incident))
     row = program._exports._seen_row(unstructure(incident), decision, names)
     assert row == _object_row(program, incident, decision.hiding, names)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_where_only_free_text_changes_it_changes_as_in_the_hidden_document(
+    data: st.DataObject,
+) -> None:
+    """hide_texts gives up where a hiding changes more than free text, and else agrees exactly.
+
+    Its texts and hidden paths are those hide_document gives, and every other field read is
+    the document's own, so the row made from the document with those texts is the hidden row.
+    """
+    incident = data.draw(named_incidents())
+    hiding = data.draw(hidings(incident))
+    if data.draw(st.booleans()):  # often only people and the mask, as a department reader's
+        hiding = attrs.evolve(hiding, sensitivities=frozenset(), classes=frozenset())
+    document = unstructure(incident)
+    shown = hide_document(Incident, document, hiding, ROW_FIELDS)
+    texts = hide_texts(Incident, document, hiding, ROW_FIELDS)
+    if texts is None:
+        assert hiding.sensitivities or hiding.classes  # people and a mask alone change text only
+        return
+    assert shown.hidden == texts.hidden
+    expected = dict(hide_document(Incident, document, Hiding(), ROW_FIELDS).value)
+    expected.update(texts.value)
+    assert shown.value == expected
+
+
+def test_a_juvenile_named_in_the_narrative_is_masked_by_the_short_cut() -> None:
+    """The short cut masks a hidden person's name in the narrative; not taken for the person."""
+    person = Person(PersonKind.STUDENT, name="Ana Ruiz")
+    incident = Incident(
+        reporting_officer_id=person.id,
+        occurred_start=dt.datetime(2024, 3, 1, 17, tzinfo=dt.UTC),
+        reported_at=dt.datetime(2024, 3, 1, 18, tzinfo=dt.UTC),
+        location=Location(LocationKind.COMMUNITY, "13"),
+        category="disturbance",
+        narrative="Ana Ruiz left; ana stayed; Anabel too.",
+        involvements=(Involvement(person, frozenset({InvolvementRole.WITNESS})),),
+    )
+    hiding = Hiding(people=frozenset({person.id}), mask=Mask.of([("juvenile", "Ana Ruiz")]))
+    texts = hide_texts(Incident, unstructure(incident), hiding, ROW_FIELDS)
+    assert texts is not None
+    assert texts.value == {"narrative": "[juvenile 1] left; [juvenile 1] stayed; Anabel too."}
+    assert texts.hidden == frozenset()
+    assert hide_texts(Incident, unstructure(incident), hiding) is None  # the person is read
+    blanking = attrs.evolve(hiding, free_text_hidden=True)
+    blanked = hide_texts(Incident, unstructure(incident), blanking, ROW_FIELDS)
+    assert blanked is not None
+    assert blanked.hidden == {"narrative"}
 
 
 @settings(max_examples=50, suppress_health_check=[HealthCheck.too_slow])

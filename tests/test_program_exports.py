@@ -32,10 +32,12 @@ from sro_core.domain import (
 from sro_core.files import opened
 from sro_core.ports import (
     ExportContext,
+    FlatRow,
     Period,
     RowExporter,
     Rows,
     SubmittedReport,
+    cells_of,
     spreadsheet_safe,
 )
 from sro_core.serialization import unstructure
@@ -240,3 +242,20 @@ def test_what_moved_into_ports_is_still_importable_where_it_was() -> None:
         assert getattr(sro_core.service.report, name) is new
     seen = sro_core.ports.Seen
     assert sro_core.policy.Seen is sro_core.service.Seen is sro_core.Seen is seen
+
+
+def test_a_flat_row_reads_as_the_mapping_of_its_columns() -> None:
+    """A row the program hands over is a mapping of every column; a format may take its cells."""
+    make = FlatRow.maker(("id", "narrative"))
+    row = make(("7", "left early"))
+    assert row == {"id": "7", "narrative": "left early"}
+    assert (row["id"], row.get("narrative"), row.get("absent", "-"), len(row)) == (
+        "7",
+        "left early",
+        "-",
+        2,
+    )
+    assert list(row) == ["id", "narrative"]
+    assert cells_of(row, ("id", "narrative")) == ("7", "left early")
+    assert cells_of(row, ("narrative", "id")) == ["left early", "7"]  # other columns: by name
+    assert cells_of({"id": "8"}, ("id", "narrative")) == ["8", None]  # any mapping

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import IO
 
@@ -19,6 +20,7 @@ from sro_core.ports import (
     ExporterRegistry,
     RowExporter,
     Rows,
+    cells_of,
     spreadsheet_safe,
 )
 
@@ -43,15 +45,24 @@ class CsvExporter(RowExporter):
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(fields)
         count = 0
-        risky, safe = FORMULA_START, spreadsheet_safe
         for record in records:
-            # Only a text starting as a formula would can change: the rest is written as it is.
-            cells = [record.get(f) for f in fields]
-            writer.writerow(
-                [safe(c, options) if isinstance(c, str) and c[:1] in risky else c for c in cells]
-            )
+            writer.writerow(_spreadsheet_cells(cells_of(record, fields), options))
             count += 1
         return count
+
+
+def _spreadsheet_cells(cells: Sequence[object], options: Mapping[str, str]) -> Sequence[object]:
+    """Return a row's cells with each text a spreadsheet would run as a formula made safe.
+
+    Only a text starting as a formula would can change: a row without one (most rows) is
+    returned as it is, after one pass over its cells.
+    """
+    risky = FORMULA_START
+    for cell in cells:
+        if isinstance(cell, str) and cell[:1] in risky:
+            safe = spreadsheet_safe
+            return [safe(c, options) if isinstance(c, str) and c[:1] in risky else c for c in cells]
+    return cells
 
 
 class JsonLinesExporter(RowExporter):
@@ -64,10 +75,11 @@ class JsonLinesExporter(RowExporter):
     def write(self, records: Rows, out: IO[str], context: ExportContext) -> int:
         """Write each record as one line of JSON."""
         del context
-        fields = records.columns
+        fields, dumps = records.columns, json.dumps
         count = 0
         for record in records:
-            out.write(json.dumps({f: record[f] for f in fields}, ensure_ascii=False) + "\n")
+            line = dict(zip(fields, cells_of(record, fields), strict=True))
+            out.write(dumps(line, ensure_ascii=False) + "\n")
             count += 1
         return count
 

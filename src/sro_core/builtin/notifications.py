@@ -19,6 +19,7 @@ class LogNotifier(Notifier):
     """Writes each event as a JSON log line; options: ``level`` (default INFO)."""
 
     kind = "log"
+    blocking = False  # a log line: the handlers configured are the application's to keep quick
 
     def __init__(self, options: Mapping[str, str]) -> None:
         level_name = options.get("level", "INFO").upper()

@@ -36,6 +36,11 @@ def review(context: click.Context) -> None:
     session = context.find_object(Session)
     if session is None:  # pragma: no cover - the group always runs inside ``sro``
         raise click.UsageError("sro review runs as a subcommand of sro")
+    if session.settings.review != "on":
+        session.output.note(
+            'this program does not review reports: put review = "on" in the configuration\'s '
+            "[program] table to list the reports waiting"
+        )
     session.output.listing(
         ("number", "category", "waiting since", "age"),
         session.program.review_queue(session.actor),

@@ -22,6 +22,7 @@ from sro_core.policy.decision import (
     decide_document,
     department,
     discloses,
+    document_decider,
     event_payload,
     partner_scope,
     reads_logs,
@@ -41,6 +42,7 @@ from sro_core.policy.redaction import (
     classes_of,
     hide,
     hide_document,
+    hide_texts,
     sensitivity_of,
 )
 from sro_core.policy.rules import ROLE_ACTIONS, AccessDenied, Action, may, may_act_as, require
@@ -71,10 +73,12 @@ __all__ = [
     "decide_document",
     "department",
     "discloses",
+    "document_decider",
     "event_kinds",
     "event_payload",
     "hide",
     "hide_document",
+    "hide_texts",
     "may",
     "may_act_as",
     "name_variants",

@@ -300,6 +300,15 @@ def _hiding(
 ) -> Hiding:
     """Return what to hide for an audience, given what is shared and the people to keep hidden."""
     sensitivities, classes = _hidden_kinds(reader.audience, shared, extra)
+    return _hiding_of(sensitivities, classes, people)
+
+
+def _hiding_of(
+    sensitivities: frozenset[Sensitivity],
+    classes: frozenset[RecordClass],
+    people: Iterable[tuple[str, uuid.UUID, str | None]],
+) -> Hiding:
+    """Return what to hide: the kinds hidden, and the people (label, id, name) to keep hidden."""
     hidden_people = list(people)
     named = [(label, name) for label, _, name in hidden_people if name is not None]
     return Hiding(
@@ -365,20 +374,26 @@ _KINDS = {kind.value: kind for kind in PersonKind}
 _VICTIM, _REPORTING_PARTY = InvolvementRole.VICTIM.value, InvolvementRole.REPORTING_PARTY.value
 
 
-def _document_party(involvement: Mapping[str, Any], day: dt.date) -> _Party:
-    """Return an involvement given in its wire format as the decision reads it."""
-    person, roles = involvement["person"], involvement["roles"]
+def _document_juvenile(involvement: Mapping[str, Any], day: dt.date) -> bool:
+    """Return whether the person of an involvement in its wire format is a juvenile on a day."""
+    person = involvement["person"]
     born, estimate = person["date_of_birth"], involvement["estimated_age"]
     if born is not None:
         age: int | None = age_in_years(dt.date.fromisoformat(born), day)
     else:
         age = None if estimate is None else estimate["low"]
+    return counts_as_juvenile(age, _KINDS[person["kind"]])
+
+
+def _document_party(involvement: Mapping[str, Any], day: dt.date) -> _Party:
+    """Return an involvement given in its wire format as the decision reads it."""
+    person, roles = involvement["person"], involvement["roles"]
     return _Party(
         person["id"],
         person["name"],
         _VICTIM in roles,
         _REPORTING_PARTY in roles,
-        counts_as_juvenile(age, _KINDS[person["kind"]]),
+        _document_juvenile(involvement, day),
     )
 
 
@@ -447,6 +462,46 @@ def decide_document(reader: Actor, document: Mapping[str, Any], context: Context
     building the incident: the export's row path asks it for every stored document it reads.
     """
     return _decide_facts(reader, _document_facts(document, context.calendar), context)
+
+
+def document_decider(reader: Actor, context: Context) -> Callable[[Mapping[str, Any]], Decision]:
+    """Return :func:`decide_document` for one reader, deciding once what no incident changes.
+
+    For a department reader the shares, the kinds hidden and whether juveniles' identities
+    show are the same for every incident: each incident without restrictions is decided from
+    its day and its people's ages alone, and the names and ids of its people are read only when
+    their identities are hidden. Any other reader, or an incident with restrictions, is decided
+    by :func:`decide_document`. The decisions are equal to its decisions.
+    """
+    if not department(reader):
+        return functools.partial(decide_document, reader, context=context)
+    identities = _identities(reader, _EVERY_CLASS)
+    sensitivities, classes = _hidden_kinds(reader.audience, _EVERY_CLASS, _NOTHING)
+    nothing_more = Hiding(sensitivities=sensitivities, classes=classes)
+    local_date, parse = context.calendar.local_date, dt.datetime.fromisoformat
+    juvenile = _document_juvenile
+
+    def decided(document: Mapping[str, Any]) -> Decision:
+        if document["restrictions"]:
+            return decide_document(reader, document, context)
+        day = local_date(parse(document["occurred_start"]))
+        involvements = document["involvements"]
+        young = [i for i in involvements if juvenile(i, day)]
+        if identities or not young:
+            hiding = nothing_more
+        else:
+            people = [i["person"] for i in young]
+            hidden = [("juvenile", _key(p["id"]), p["name"]) for p in people]
+            hiding = _hiding_of(sensitivities, classes, hidden)
+        return Decision(
+            readable=True,
+            hiding=hiding,
+            identities=identities,
+            shows_juveniles=identities and bool(young),
+            juveniles=len(young),
+        )
+
+    return decided
 
 
 def _decide_facts(reader: Actor, incident: _Facts, context: Context) -> Decision:

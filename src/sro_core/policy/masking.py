@@ -81,10 +81,15 @@ def _longest_first(pair: tuple[str, str]) -> tuple[int, str]:
 
 @attrs.frozen
 class Mask:
-    """The names to mask in a record's free text, each with its token."""
+    """The people whose names to mask in a record's free text, each with its token.
 
-    names: tuple[tuple[str, str], ...] = ()
-    """(folded variant, token) pairs, longest variant first."""
+    The variants of the names are worked out the first time a text holds one of them: most
+    texts name nobody, and a decision makes a mask for every record it hides people in.
+    """
+
+    people: tuple[tuple[str, str], ...] = ()
+    """(token, name) pairs, in the record's order."""
+    _names: tuple[tuple[str, str], ...] | None = attrs.field(default=None, eq=False, repr=False)
 
     @classmethod
     def of(cls, people: Sequence[tuple[str, str]]) -> Mask:
@@ -92,22 +97,34 @@ class Mask:
 
         Numbering follows the order given (the record's order), so it is stable within a record.
         """
-        pairs: dict[str, str] = {}
         numbers: dict[str, int] = {}
+        tokens: list[tuple[str, str]] = []
         for label, name in people:
             number = numbers[label] = numbers.get(label, 0) + 1
-            token = f"[{label} {number}]"
-            for variant in name_variants(name):
-                pairs.setdefault(variant, token)
-        return cls(tuple(sorted(pairs.items(), key=_longest_first)))
+            tokens.append((f"[{label} {number}]", name))
+        return cls(tuple(tokens))
+
+    @property
+    def names(self) -> tuple[tuple[str, str], ...]:
+        """Return the (folded variant, token) pairs, longest variant first (made once)."""
+        if self._names is None:
+            pairs: dict[str, str] = {}
+            for token, name in self.people:
+                for variant in name_variants(name):
+                    pairs.setdefault(variant, token)
+            object.__setattr__(self, "_names", tuple(sorted(pairs.items(), key=_longest_first)))
+        return self._names  # type: ignore[return-value]
 
     def __bool__(self) -> bool:
-        return bool(self.names)
+        return any(name_variants(name) for _, name in self.people)
 
     def apply(self, text: str) -> str:
         """Return the text with every variant of every name replaced by its token."""
-        if not self.names or not text:
+        if not self.people or not text:
             return text
+        seen = text.lower() if text.isascii() else _folded(text)[0]
+        if not any(v in seen for _, name in self.people for v in name_variants(name)):
+            return text  # no name stands in it, even as part of a word: nothing to find
         folded, origin = _folded(text)
         out: list[str] = []
         last = 0

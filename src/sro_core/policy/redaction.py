@@ -500,6 +500,50 @@ def hide_document(
     return Seen(value, frozenset(run.out))
 
 
+_TEXTS_ONLY: dict[
+    tuple[type[Any], tuple[str, ...], frozenset[Sensitivity], frozenset[RecordClass], bool], bool
+] = {}
+
+
+def hide_texts(
+    cls: type[Any], document: Mapping[str, Any], hiding: Hiding, paths: tuple[str, ...] = ()
+) -> Seen[dict[str, Any]] | None:
+    """Return the top-level free texts of a document as :func:`hide_document` leaves them.
+
+    Only where they are all a hiding can change of the fields ``paths`` read (decided once per
+    class and kind of hiding): the texts that change, by field, and the hidden paths, as
+    :func:`hide_document` gives them; None where the hiding can change more (use it then).
+    """
+    node = _plan(cls, paths)
+    sensitivities, classes, people = hiding.sensitivities, hiding.classes, bool(hiding.people)
+    key = (cls, paths, sensitivities, classes, people)
+    only = _TEXTS_ONLY.get(key)
+    if only is None:
+        only = _TEXTS_ONLY[key] = not (
+            _hidden_fields(node, sensitivities, classes)
+            or (people and node.cls is Person)
+            or (node.cls is Involvement and RecordClass.ARREST in classes)
+            or any(
+                not _untouched(i.node, sensitivities, classes, masks=True, people=people)
+                for i in node.inner
+            )
+        )
+    if not only:
+        return None
+    changed: dict[str, Any] = {}
+    hidden: set[str] = set()
+    if _masks(hiding):
+        for name in node.texts:
+            current = document[name]
+            if isinstance(current, str):
+                text = _free_text(current, hiding, node.steps[name].field)
+                if text != current:
+                    changed[name] = text
+                    if hiding.free_text_hidden:
+                        hidden.add(name)
+    return Seen(changed, frozenset(hidden))
+
+
 def metadata_of(cls: type[Any], path: str, key: str) -> frozenset[Any]:
     """Return the metadata under ``key`` of the fields a dotted path crosses in an attrs class.
 

@@ -18,7 +18,7 @@ import datetime as dt
 import enum
 import inspect
 import types
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import IO, Any, ClassVar, Protocol
 
 import attrs
@@ -142,6 +142,59 @@ def _columns(columns: Iterable[str]) -> tuple[str, ...]:
 
 def _schools(schools: Iterable[School]) -> tuple[School, ...]:
     return tuple(schools)
+
+
+class FlatRow(Mapping[str, object]):
+    """One flat row held as its cells in its columns' order, read as a mapping of column to cell.
+
+    The program hands rows this way; a format may read ``cells`` at once where the row's
+    ``columns`` are the ones it writes, and any row by its columns as a mapping.
+    """
+
+    __slots__ = ("_at", "cells", "columns")
+
+    def __init__(
+        self, columns: tuple[str, ...], at: Mapping[str, int], cells: Sequence[object]
+    ) -> None:
+        """Hold ``cells`` for ``columns``; ``at`` is each column's place (shared by the rows)."""
+        self.columns = columns
+        self._at = at
+        self.cells = cells
+
+    @classmethod
+    def maker(cls, columns: Sequence[str]) -> Callable[[Sequence[object]], FlatRow]:
+        """Return a function that makes the rows of some columns from their cells."""
+        names = tuple(columns)
+        at = {name: n for n, name in enumerate(names)}
+
+        def make(cells: Sequence[object]) -> FlatRow:
+            return cls(names, at, cells)
+
+        return make
+
+    def __getitem__(self, column: str) -> object:
+        return self.cells[self._at[column]]
+
+    def get(self, column: str, default: object = None) -> object:
+        """Return a column's cell, or ``default`` for a column the row does not have."""
+        at = self._at.get(column)
+        return default if at is None else self.cells[at]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.columns)
+
+    def __len__(self) -> int:
+        return len(self.columns)
+
+    def __repr__(self) -> str:
+        return f"FlatRow({dict(zip(self.columns, self.cells, strict=True))!r})"
+
+
+def cells_of(row: Mapping[str, object], columns: tuple[str, ...]) -> Sequence[object]:
+    """Return a row's cells for some columns in order (at once for a :class:`FlatRow` of them)."""
+    if type(row) is FlatRow and (row.columns is columns or row.columns == columns):
+        return row.cells
+    return [row.get(c) for c in columns]
 
 
 @attrs.frozen

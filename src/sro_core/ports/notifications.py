@@ -13,6 +13,7 @@ import abc
 import types
 import uuid
 from collections.abc import Callable, Iterable, Mapping
+from typing import ClassVar
 
 import attrs
 
@@ -27,6 +28,14 @@ class Notifier(abc.ABC):
 
     kind: str
     """The kind it was created as (``smtp``, ``webhook`` …)."""
+
+    blocking: ClassVar[bool] = True
+    """Whether a delivery may wait on anything outside the process (a network, a disk, a lock).
+
+    A notifier that sets it False promises that ``deliver`` returns at once: the dispatcher
+    then calls it in its own thread, without a worker thread or a deadline. Every other
+    notifier runs in a worker thread under its deadline.
+    """
 
     @abc.abstractmethod
     def deliver(self, event: DomainEvent, idempotency_key: uuid.UUID) -> None:

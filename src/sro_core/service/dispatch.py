@@ -8,7 +8,9 @@ late result discarded (and counted as stale), and ``delivered`` is never overwri
 Every delivery runs in a worker thread of its notifier under a deadline (the notifier's
 ``timeout``, or the program's ``delivery_timeout``). A notifier that does not answer in time
 is abandoned: its delivery is retried later and the next one gets a fresh thread, so a hung
-receiver delays neither the command nor the other notifiers. A failure, whatever it raised,
+receiver delays neither the command nor the other notifiers. A notifier that declares it
+cannot block (``blocking = False``, as the log notifier does) is called in the dispatching
+thread instead, with no hand-off and no deadline. A failure, whatever it raised,
 is recorded as text that any store can keep. A failure is retried with exponential backoff;
 after ``max_delivery_attempts`` the delivery is a dead letter, which an operator can list
 and replay. Urgent events (crises) are claimed first.
@@ -103,6 +105,18 @@ def describe_failure(error: BaseException) -> str:
     return safe if len(safe) <= MAX_ERROR else safe[: MAX_ERROR - 1] + "…"
 
 
+def _run(future: Future[None], work: Callable[[], None]) -> None:
+    """Run a delivery and put its outcome, whatever it raised, in its future."""
+    if not future.set_running_or_notify_cancel():
+        return
+    try:
+        work()
+    except BaseException as error:  # noqa: BLE001 - every outcome goes to the dispatcher
+        future.set_exception(error)
+    else:
+        future.set_result(None)
+
+
 class _Lane:
     """A daemon thread running one notifier's deliveries one after another.
 
@@ -117,15 +131,7 @@ class _Lane:
 
     def _run(self) -> None:
         while (job := self.jobs.get()) is not None:
-            future, work = job
-            if not future.set_running_or_notify_cancel():
-                continue
-            try:
-                work()
-            except BaseException as error:  # noqa: BLE001 - every outcome goes to the dispatcher
-                future.set_exception(error)
-            else:
-                future.set_result(None)
+            _run(*job)
 
     def submit(self, work: Callable[[], None]) -> Future[None]:
         future: Future[None] = Future()
@@ -137,6 +143,13 @@ class _Lane:
         self.jobs.put(None)
 
 
+def _inline(work: Callable[[], None]) -> Future[None]:
+    """Run a delivery in this thread; return its outcome as a worker thread's future holds it."""
+    future: Future[None] = Future()
+    _run(future, work)
+    return future
+
+
 @attrs.define
 class _Line:
     """One notifier's part of a dispatch round: its claims and the delivery running now."""
@@ -144,7 +157,8 @@ class _Line:
     name: str
     notifier: Notifier
     timeout: dt.timedelta
-    lane: _Lane
+    lane: _Lane | None
+    """The worker thread; None for a notifier that cannot block (delivered inline)."""
     queued: collections.deque[Claim] = attrs.field(factory=collections.deque)
     exhausted: bool = False
     running: tuple[Claim, Future[None], float] | None = None
@@ -192,7 +206,12 @@ class Dispatcher:
         exception is raised again.
         """
         lines = [
-            _Line(name, notifier, self.timeouts[name], self._take_lane(name))
+            _Line(
+                name,
+                notifier,
+                self.timeouts[name],
+                self._take_lane(name) if notifier.blocking else None,
+            )
             for name, notifier in self.notifiers.items()
         ]
         report = DispatchReport()
@@ -266,7 +285,7 @@ class Dispatcher:
                 continue
             event = claim.entry.event
             send = functools.partial(line.notifier.deliver, event, event.event_id)
-            future = line.lane.submit(send)
+            future = line.lane.submit(send) if line.lane is not None else _inline(send)
             deadline = time.monotonic() + line.timeout.total_seconds()
             line.running = (claim, future, deadline)
         return report
@@ -303,6 +322,7 @@ class Dispatcher:
         elif time.monotonic() >= deadline:
             seconds = line.timeout.total_seconds()
             error = DeliveryTimedOut(f"no answer within {seconds:g} s; abandoned")
+            assert line.lane is not None  # noqa: S101 - an inline delivery is done when it returns
             line.lane.stop()
             line.lane = _Lane(line.name)
             timed_out = True
@@ -379,6 +399,8 @@ class Dispatcher:
                 self._settle(claim, release)
             except Exception:
                 log.exception("could not give back a claim of %s", claim.entry.event.event_id)
+        if line.lane is None:
+            return
         if line.running is None:
             with self._lock:
                 self._idle[line.name].append(line.lane)

@@ -45,6 +45,8 @@ class Dialect:
     """Appended to an ascending ``ORDER BY`` term so that ``NULL`` sorts first ("" if it does)."""
     integer = ""
     """Appended to a ``sum`` to read it back as an integer ("" if it is one already)."""
+    earliest = "'-infinity'"
+    """A time column's literal that is before every time."""
     row_locks = False
     """Whether rows are locked with ``FOR UPDATE`` (else writers queue on a database lock)."""
     two_measures = "(VALUES ('referral'), ('arrest')) AS m (measure)"

@@ -28,12 +28,13 @@ _CANDIDATES = (
     "SELECT o.sequence, o.event, o.recorded_at, o.event_id, coalesce(d.attempts, 0) "
     "FROM outbox AS o LEFT JOIN deliveries AS d ON d.event_id = o.event_id AND d.notifier = ? "
     "WHERE o.settled_at IS NULL {only}AND (d.event_id IS NULL OR (d.status = 'pending' "
-    "AND coalesce(d.next_attempt_at, '') <= ? AND coalesce(d.lease_until, '') <= ?)) "
+    "AND coalesce(d.next_attempt_at, {earliest}) <= ? "
+    "AND coalesce(d.lease_until, {earliest}) <= ?)) "
     "ORDER BY o.urgent DESC, o.sequence LIMIT ?"
 )
 """The open events a notifier may claim now: never delivered, or due again and not leased.
 
-Times are text here (the SQLite way, where '' is before any time).
+``{earliest}`` is the dialect's time before every time (a delivery with none is due).
 """
 
 
@@ -125,7 +126,7 @@ class SQLOutbox(Outbox):
         if events is not None:
             only = f"AND {d.one_of('o.event_id', [d.key(e) for e in events], chosen)} "
         found = self.unit.execute(
-            _CANDIDATES.format(only=only),
+            _CANDIDATES.format(only=only, earliest=d.earliest),
             (notifier, *chosen, at, at, limit),
         ).fetchall()
         self.unit.executemany(

@@ -60,6 +60,7 @@ class SQLiteDialect(Dialect):
     name = "SQLite"
     no_limit = -1
     true = "1"
+    earliest = "''"
     two_measures = "(SELECT 'referral' AS measure UNION ALL SELECT 'arrest') AS m"
 
     def key(self, key: uuid.UUID | None) -> object:
