@@ -1,11 +1,13 @@
 """What the person-index migration tests of both SQL stores share: a term's records and reads.
 
 A store of the previous release (schema 5) is made by filling a current store with the kit's
-autumn term and taking migrations 6 (the review queue), 7 (the person index) and 8 (the sealed
-column) back out of it by hand: their columns and indexes dropped (the month index made as
-before 8), the keys migration 7 added to documents removed, its people written as the previous
-release wrote them (``Person`` documents), the version rows deleted. Opening it again runs
-migrations 6 to 8. One incident of the term is sealed: its counts tell whether 8 found it.
+autumn term and taking migrations 6 (the review queue), 7 (the person index), 8 (the people's
+matching keys) and 9 (the sealed column) back out of it by hand: their columns and indexes
+dropped (the month index made as before 9), the keys migration 7 added to documents removed, its
+people written as the previous release wrote them (``Person`` documents), the table of 8 dropped,
+the version rows deleted. Opening it again runs migrations 6 to 9, and the test checks each: the
+records and the index (6, 7), the stored keys (8), and one sealed incident of the term, whose
+counts tell whether 9 found it. A store at 7 (8 and 9 taken out) is made to test 8 alone.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from sro_core.domain import (
     PersonRecord,
     ProgramCalendar,
     RecordRestriction,
+    candidates,
+    record_keys,
 )
 from sro_core.ports import Period, Storage, UnitOfWork
 from sro_core.serialization import unstructure
@@ -39,10 +43,12 @@ DROPPED = (
     ("crises", "incident_id", "crises_by_incident"),
 )
 """The column migrations 6 and 7 add to each table, and its index."""
+KEYS = 8
+"""Migration 8: the table of the people's matching keys (``person_keys``), dropped whole."""
 
 
 def unsealed(nulls_first: str) -> tuple[str, ...]:
-    """Return the statements that take migration 8 out: its column, the month index as before."""
+    """Return the statements that take migration 9 out: its column, the month index as before."""
     return (
         "DROP INDEX incidents_by_month",
         "ALTER TABLE incidents DROP COLUMN sealed",
@@ -169,6 +175,21 @@ def check_migrated(migrated: Storage, records: Term, before: dict[str, object]) 
     with migrated.unit_of_work() as unit:
         assert list(unit.people.all()) == expected_index(records)
         check_records(unit, records)
+        check_keys(unit)
+
+
+def check_keys(unit: UnitOfWork) -> None:
+    """Check that every index record's matching keys are stored: ``similar`` finds by them.
+
+    Each record with a key is among its own similar records, and each record's candidates
+    among its similar records are its candidates among the whole index.
+    """
+    index = list(unit.people.all())
+    assert index
+    for person in index:
+        similar = unit.people.similar(person)
+        assert (person.id in {r.id for r in similar}) == bool(record_keys(person))
+        assert candidates(person, similar) == candidates(person, index)
 
 
 def check_records(unit: UnitOfWork, records: Term) -> None:

@@ -1,4 +1,4 @@
-"""Migration 7 on PostgreSQL: a previous release's store gets the person index, no fact changed."""
+"""Migrations 6 to 9 on PostgreSQL: a previous release's store gets the index, keys, seals."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from sro_core_postgres.store import PostgresStorage
 
 from migration_support import (
     DROPPED,
+    KEYS,
     PREVIOUS,
     SEALED_COUNTS,
+    check_keys,
     check_migrated,
     every_read,
     filled,
@@ -20,7 +22,7 @@ from migration_support import (
 
 
 def _made_previous(storage: PostgresStorage, people: list[tuple[str, str]]) -> None:
-    """Take migrations 6 to 8 back out of a store, by hand, as the previous release left it."""
+    """Take migrations 6 to 9 back out of a store, by hand, as the previous release left it."""
     name = sql.Identifier(storage.address.schema)
     with admin() as connection:
         connection.execute(sql.SQL("SET search_path TO {}").format(name))
@@ -34,6 +36,7 @@ def _made_previous(storage: PostgresStorage, people: list[tuple[str, str]]) -> N
                 )
             )
         connection.execute("UPDATE referrals SET document = (document::jsonb - 'person_id')::text")
+        connection.execute("DROP TABLE person_keys")
         connection.execute("DELETE FROM people")
         for key, document in people:
             connection.execute(
@@ -57,6 +60,30 @@ def test_migration_lifts_the_recorded_people_and_changes_no_fact() -> None:
     try:
         assert migrated.schema_version() == schema.LATEST
         check_migrated(migrated, records, before)
+    finally:
+        close(migrated)
+    SCHEMAS.drop_done()
+
+
+def test_migration_8_stores_the_keys_of_the_people_already_in_the_index() -> None:
+    """A store at 7 gets every index person's matching keys; ``similar`` then finds by them."""
+    current = fresh_storage()
+    records = filled(current)
+    before = every_read(current, records)
+    close(current)
+    name = sql.Identifier(current.address.schema)
+    with admin() as connection:
+        connection.execute(sql.SQL("SET search_path TO {}").format(name))
+        for statement in unsealed(" NULLS FIRST"):
+            connection.execute(statement.encode())
+        connection.execute("DROP TABLE person_keys")
+        connection.execute("DELETE FROM schema_version WHERE version >= %s", (KEYS,))
+    migrated = reopen(current)
+    try:
+        assert migrated.schema_version() == schema.LATEST
+        assert every_read(migrated, records) == before
+        with migrated.unit_of_work() as unit:
+            check_keys(unit)
     finally:
         close(migrated)
     SCHEMAS.drop_done()

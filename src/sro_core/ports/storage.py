@@ -252,8 +252,10 @@ class PersonIndex(Repository[PersonRecord]):
     def similar(self, person: PersonRecord) -> list[PersonRecord]:
         """Return unmerged records that may match a person (a superset; matching decides), by id.
 
-        A backend may narrow by what matching compares (student number, date of birth, name
-        sounds); this default returns every unmerged record.
+        Every record :func:`~sro_core.domain.alike` the person must be among them. A backend
+        may narrow to the records sharing one of the person's matching keys
+        (:func:`~sro_core.domain.record_keys`), as the SQL stores do; this default (the
+        reference's) returns every unmerged record.
         """
         del person
         return [r for r in self.all() if r.merged_into is None]

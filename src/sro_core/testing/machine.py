@@ -75,6 +75,7 @@ from sro_core.domain import (
     ProgramCalendar,
     ReviewState,
     School,
+    candidates,
 )
 from sro_core.ports import (
     MAX_PAGE_SIZE,
@@ -164,6 +165,9 @@ def _view(storage: Storage) -> dict[str, Any]:
         people = [p.id for p in view["people"]]
         view["resolved"] = [(unit.people.resolve(k), unit.people.family(k)) for k in people]
         view["records"] = [unit.queries.person_records(unit.people.family(k)) for k in people]
+        view["similar"] = [
+            [c.record.id for c in candidates(p, unit.people.similar(p))] for p in view["people"]
+        ]
     peek = storage.unit_of_work()
     try:
         view["next numbers"] = _peek_numbers(peek)
@@ -578,6 +582,13 @@ class StorageMachine(RuleBasedStateMachine):
             return unit.people.update(record.unmerged())
 
         self.both(undo)
+
+    @rule(person=person_ids, name=st.sampled_from(["Zoë Ramírez", "Zoe Ramires", None]))
+    def correct_person(self, person: uuid.UUID, name: str | None) -> None:
+        """Correct a person's name as the program does (a merged record is refused alike)."""
+        self.both(
+            lambda unit: unit.people.update(unit.people.get(person).corrected({"name": name}))
+        )
 
     @rule(keep=person_ids, duplicate=person_ids)
     def merge_one_pair_twice_at_once(self, keep: uuid.UUID, duplicate: uuid.UUID) -> None:

@@ -99,7 +99,7 @@ MIGRATIONS: tuple[str, ...] = ddl.migrations(
         4: _AUDIT_APPEND_ONLY.lstrip(),
         6: _WAITING_SINCE.lstrip(),
         7: _PEOPLE_LIFTED.lstrip(),
-        8: _SEALED.lstrip(),
+        9: _SEALED.lstrip(),
     },
 )
 """The migration scripts, in order: migration ``n`` is ``MIGRATIONS[n - 1]``."""
@@ -116,6 +116,7 @@ SCHEMA = sql.Schema(
     foreign="holds tables, but not an sro_core schema (no schema_version table); give the "
     "program a schema of its own (?schema=NAME)",
     upgrade="sro_core and sro-core-postgres",
+    filled=sql.FILLS,
 )
 """The migrations and the messages of the schema check (:func:`sro_core.sql.check`)."""
 

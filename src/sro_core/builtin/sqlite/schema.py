@@ -79,7 +79,7 @@ UPDATE incidents SET sealed = 1 WHERE EXISTS (
 """Added to the sealed column's migration: the stored incidents an order sealed."""
 
 MIGRATIONS: tuple[str, ...] = ddl.migrations(
-    DDL_TYPES, {6: _WAITING_SINCE.lstrip(), 7: _PEOPLE_LIFTED.lstrip(), 8: _SEALED.lstrip()}
+    DDL_TYPES, {6: _WAITING_SINCE.lstrip(), 7: _PEOPLE_LIFTED.lstrip(), 9: _SEALED.lstrip()}
 )
 """The migration scripts, in order: migration ``n`` is ``MIGRATIONS[n - 1]``."""
 
@@ -97,6 +97,7 @@ def described() -> sql.Schema:
         foreign="is a SQLite database, but not an sro_core one (it has tables and no sro_core "
         "schema version); give the program a new file",
         upgrade="sro_core",
+        filled=sql.FILLS,
     )
 
 
