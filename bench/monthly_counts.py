@@ -1,7 +1,9 @@
 """Monthly counts by school x category over many incidents, vs the hand-written SQL.
 
 Library: ``Program.monthly_counts`` for a supervisor over the whole span (access check, one
-unit of work, the store's native ``GROUP BY`` on the shipped indexes, ``MonthlyFigure`` rows).
+unit of work, the store's native ``GROUP BY`` on the shipped indexes, ``MonthlyFigure`` rows;
+without the sealed-records permission, so sealed incidents are left out, as by the raw
+statement).
 Raw: SQL written by hand over the same table, rows as tuples; the faster of two hand-written
 queries is the raw figure: the store's own statement, and the one an analyst writes first
 (SQLite: grouping the stored ``local_month`` without bounding it; PostgreSQL: computing the
@@ -33,13 +35,13 @@ PERIOD = Period(
 SQLITE_STORE_SQL = (
     "SELECT school_id, local_month, category, count(*) FROM incidents "
     "WHERE local_month BETWEEN ? AND ? AND occurred_at >= ? AND occurred_at < ? "
-    "AND status <> 'draft' GROUP BY local_month, school_id, category "
+    "AND status <> 'draft' AND NOT sealed GROUP BY local_month, school_id, category "
     "ORDER BY local_month, school_id, category"
 )
 POSTGRES_STORE_SQL = (
     "SELECT school_id, local_month, category, count(*) FROM incidents "
     "WHERE local_month BETWEEN %s AND %s AND occurred_at >= %s AND occurred_at < %s "
-    "AND status <> 'draft' GROUP BY local_month, school_id, category "
+    "AND status <> 'draft' AND NOT sealed GROUP BY local_month, school_id, category "
     "ORDER BY local_month, school_id NULLS FIRST, category"
 )
 MONTHS = ("2023-06", "2026-07")

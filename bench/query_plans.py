@@ -39,6 +39,13 @@ QUERIES: dict[str, Callable[[UnitOfWork], object]] = {
     "referral_counts": lambda u: u.queries.referral_counts(_PERIOD),
     "triad_split": lambda u: u.queries.triad_split(_PERIOD),
     "crdc_counts": lambda u: u.queries.crdc_counts(SchoolYear(2025)),
+    "monthly_counts (sealed too)": lambda u: u.queries.monthly_counts(_PERIOD, include_sealed=True),
+    "referral_counts (sealed too)": lambda u: u.queries.referral_counts(
+        _PERIOD, include_sealed=True
+    ),
+    "crdc_counts (sealed too)": lambda u: u.queries.crdc_counts(
+        SchoolYear(2025), include_sealed=True
+    ),
     "review_queue": lambda u: u.queries.review_queue(),
     "find_incidents (school, time)": lambda u: u.queries.find_incidents(
         IncidentFilter(school_ids=frozenset({_SCHOOL}), occurred_from=_START), Page(size=50)

@@ -32,6 +32,7 @@ SCRIPTS = (
     "import_memory.py",
     "dispatch_outbox.py",
     "notifiers.py",
+    "find_people.py",
 )
 NEEDS_POSTGRES = frozenset({"bulk_postgres.py", "audit_writers.py"})
 

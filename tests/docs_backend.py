@@ -428,13 +428,14 @@ class _Answers(Queries):
         self.unit = unit
         self.calendar = unit.storage.settings.calendar
 
-    def incidents(self, period: Period) -> list[Incident]:
-        """Return the reported incidents that started in a period."""
+    def incidents(self, period: Period, include_sealed: bool) -> list[Incident]:
+        """Return the reported incidents that started in a period (the sealed if asked)."""
         return [
             i
             for i in self.unit.incidents.all()
             if i.status is not IncidentStatus.DRAFT
             and period.start <= i.occurred_start < period.end
+            and (include_sealed or not i.sealed)
         ]
 
     def find_incidents(self, where: IncidentFilter, page: Page) -> PageOf[Incident]:
@@ -451,24 +452,26 @@ class _Answers(Queries):
         found = self.find_incidents(where, page)
         return PageOf(tuple(unstructure(i) for i in found.items), found.next)
 
-    def monthly_counts(self, period: Period) -> list[MonthlyCount]:
+    def monthly_counts(self, period: Period, *, include_sealed: bool = False) -> list[MonthlyCount]:
         counted = collections.Counter(
             (self.calendar.local_month(i.occurred_start), school_key(i.school_id), i.category)
-            for i in self.incidents(period)
+            for i in self.incidents(period, include_sealed)
         )
         return [
             MonthlyCount(school, month, category, n)
             for (month, (_, school), category), n in sorted(counted.items(), key=by_key)
         ]
 
-    def location_counts(self, period: Period) -> list[LocationCount]:
+    def location_counts(
+        self, period: Period, *, include_sealed: bool = False
+    ) -> list[LocationCount]:
         counted = collections.Counter(
             (
                 self.calendar.local_month(i.occurred_start),
                 school_key(i.school_id),
                 i.location.kind.value,
             )
-            for i in self.incidents(period)
+            for i in self.incidents(period, include_sealed)
         )
         return [
             LocationCount(school, month, LocationKind(kind), n)
@@ -489,11 +492,14 @@ class _Answers(Queries):
             for group, (n, minutes) in sorted(sums.items(), key=lambda item: item[0])
         ]
 
-    def referral_counts(self, period: Period) -> list[ReferralCount]:
+    def referral_counts(
+        self, period: Period, *, include_sealed: bool = False
+    ) -> list[ReferralCount]:
+        sealed = set() if include_sealed else {i.id for i in self.unit.incidents.all() if i.sealed}
         counted = collections.Counter(
             (r.partner_id, r.reason.value, r.status.value, r.reason, r.status)
             for r in self.unit.referrals.all()
-            if period.start <= r.sent_at < period.end
+            if period.start <= r.sent_at < period.end and r.incident_id not in sealed
         )
         return [
             ReferralCount(partner, reason, status, n)
@@ -532,10 +538,12 @@ class _Answers(Queries):
             crises=tuple(c for c in unit.crises.all() if c.incident_id in involved),
         )
 
-    def crdc_counts(self, year: SchoolYear) -> list[CrdcStudentCount]:
+    def crdc_counts(
+        self, year: SchoolYear, *, include_sealed: bool = False
+    ) -> list[CrdcStudentCount]:
         period = Period(*self.calendar.span(year.first_day, year.last_day))
         counted: dict[tuple[uuid.UUID, str, uuid.UUID], list[Any]] = {}
-        for incident in self.incidents(period):
+        for incident in self.incidents(period, include_sealed):
             if incident.school_id is None:
                 continue
             for involvement in incident.involvements:

@@ -62,3 +62,24 @@ def test_an_unknown_person_is_a_clear_error(sro: Sro) -> None:  # noqa: F811
     assert result.exit_code == 1
     assert "no person" in result.stderr
     assert "Traceback" not in result.output
+
+
+@pytest.mark.usefixtures("town")
+def test_a_person_is_corrected_once_and_the_report_keeps_its_copy(sro: Sro) -> None:  # noqa: F811
+    """`people correct` changes show and find; the report's copy stays; no detail is a refusal."""
+    number = _report(sro)
+    _involve(sro, number, TYPO, "Zoe Ramires")
+    assert sro("people", "correct", TYPO, "--reason", "typo").exit_code == 2
+    done = sro.ok(
+        "people", "correct", TYPO, "--name", "Zoë Ramírez", "--clear", "born", "--reason", "typo"
+    )
+    assert f"corrected date_of_birth, name of person {TYPO}" in done
+    shown = sro.json("people", "show", TYPO)["person"]["record"]
+    assert (shown["name"], shown["date_of_birth"]) == ("Zoë Ramírez", None)
+    found = sro.json("people", "find", "Zoe Ramirez")["items"]
+    assert [f["person"]["id"] for f in found] == [TYPO]
+    assert "Zoe Ramires" in sro.ok("incidents", "show", number, "--format", "json")
+    trail = sro.records("audit", "show", "--limit", "1000")
+    assert [e["detail"] for e in trail if e["action"] == "correct_person"] == [
+        "date_of_birth, name: typo"
+    ]

@@ -27,7 +27,9 @@ import docs_backend
 from sro_core.domain import ProgramCalendar
 from sro_core.ports import Storage, StorageSettings
 from sro_core.testing import StorageContract
+from sro_core.testing._support import _PLAN
 from sro_core.testing.promises import OutboxPromises, PromiseContracts
+from sro_core.testing.sealing import SealedCountsContract
 
 SOURCE = Path(docs_backend.__file__).read_text(encoding="utf-8")
 GUIDE = Path(__file__).parent.parent / "docs" / "plugins.md"
@@ -315,6 +317,20 @@ MUTANTS = (
         "if row[2] is None or newness < row[2]:",
     ),
     Mutant(
+        "sealed incidents counted",
+        "a sealed record told by the counts",
+        "test_a_seal_takes_an_incident_out_of_the_counts_as_if_never_recorded",
+        "            and (include_sealed or not i.sealed)\n",
+        "",
+    ),
+    Mutant(
+        "referrals of sealed incidents counted",
+        "a sealed referral told by the referral counts",
+        "test_a_seal_takes_an_incident_out_of_the_counts_as_if_never_recorded",
+        "            if period.start <= r.sent_at < period.end and r.incident_id not in sealed\n",
+        "            if period.start <= r.sent_at < period.end\n",
+    ),
+    Mutant(
         "crises.active() includes ended ones",
         "an all-clear shown as a lockdown",
         "test_lookups_find_what_the_reference_finds",
@@ -329,9 +345,9 @@ def _contracts() -> list[str]:
     """Return the names of the kit's example-based contracts, in the order they run."""
     return [
         name
-        for home in (PromiseContracts, OutboxPromises)
-        for name in vars(home)
-        if name.startswith("test_")
+        for home in (PromiseContracts, OutboxPromises, SealedCountsContract)
+        for name, test in vars(home).items()
+        if name.startswith("test_") and not hasattr(test, _PLAN)
     ]
 
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from program_support import CHIEF, CLERK, SRO, Town, build_town, open_program
+from program_support import CHIEF, CLERK, SRO, Town, build_town, open_program, snapshot
 from sro_core.domain import (
     Actor,
     ActorRole,
@@ -26,6 +26,7 @@ from sro_core.domain import (
     MatchReason,
     Offense,
     Person,
+    PersonCorrected,
     PersonKind,
     PersonRecord,
     ReferralReason,
@@ -34,6 +35,7 @@ from sro_core.domain import (
     alike,
     candidates,
     folded,
+    record_keys,
 )
 from sro_core.policy import Context, decide
 from sro_core.ports import NotFound
@@ -82,6 +84,28 @@ def test_candidates_never_include_the_person_and_are_mutual(
     for other in records:
         mine = {c.record.id for c in candidates(other, records)}
         assert (other.id in found) == (person.id in mine)
+
+
+@given(one=RECORDS, other=RECORDS)
+def test_candidates_share_a_matching_key(one: PersonRecord, other: PersonRecord) -> None:
+    """Two records alike for any reason share a key, so a store's key lookup misses none."""
+    if alike(one, other):
+        assert record_keys(one) & record_keys(other)
+
+
+def test_the_matching_keys_of_a_record() -> None:
+    """Number, each folded name, and each sound pair of a name's first and last words."""
+    record = PersonRecord(
+        PersonKind.STUDENT, "José Hernández", aliases=("Li",), student_number=" S-9 "
+    )
+    assert record_keys(record) == {
+        "number:s-9",
+        "name:jose hernandez",
+        "sound:HS:HRNNTS",
+        "sound:JS:HRNNTS",
+        "name:li",
+        "sound:L:L",
+    }
 
 
 @given(record=RECORDS, keep=st.uuids())
@@ -311,6 +335,108 @@ def test_a_reader_without_juvenile_records_gets_no_candidate_matched_on_hidden_f
     seen = program.show_person(SRO, STUDENT.id)
     assert seen.value.name is None
     assert {"name", "date_of_birth", "student_number"} <= seen.hidden
+
+
+# --- corrections ---------------------------------------------------------------------------------
+
+CORRECTIONS = st.fixed_dictionaries(
+    {},
+    optional={
+        "name": st.sampled_from(NAMES),
+        "date_of_birth": BIRTHS,
+        "student_number": st.sampled_from([None, "S-881", "S-17"]),
+        "aliases": st.sampled_from([(), ("Zoe R.",), ("Josie",)]),
+        "phone": st.sampled_from([None, "555-0101"]),
+    },
+)
+"""Corrections of an index record: some of its details, often matching others' (the pool)."""
+
+
+@settings(max_examples=15, deadline=None)
+@given(changes=CORRECTIONS)
+def test_a_correction_is_seen_by_every_later_read_through_the_index(
+    changes: dict[str, object],
+) -> None:
+    """After a correction, show, find and history show the corrected details; the report not."""
+    program, _ = open_program()
+    where = build_town(program)
+    incident = _incident(program, where, STUDENT, 4)
+    before = program.show_person(CHIEF, STUDENT.id).value
+    if all(getattr(before, k) == v for k, v in changes.items()):
+        with pytest.raises(RuleViolation, match="changes nothing"):
+            program.correct_person(CHIEF, STUDENT.id, reason="typo", **changes)  # type: ignore[arg-type]
+        return
+    corrected = program.correct_person(CHIEF, STUDENT.id, reason="typo", **changes)  # type: ignore[arg-type]
+    expected = attrs.evolve(before, **changes, version=before.version + 1)  # type: ignore[arg-type]
+    assert corrected == expected
+    assert program.show_person(CHIEF, STUDENT.id).value == expected
+    history = program.person_history(CHIEF, STUDENT.id)
+    assert history.person is not None
+    assert history.person.value == expected
+    assert [e.record.id for e in history.entries] == [incident.id]
+    if expected.name is not None or expected.student_number is not None:
+        found = program.find_people(CHIEF, expected.name, student_number=expected.student_number)
+        assert [c.record for c in found if c.record.id == STUDENT.id] == [expected]
+    [recorded] = program.incident(CHIEF, incident.id).value.involvements
+    assert recorded.person == STUDENT, "the report keeps the person as it recorded them"
+
+
+@settings(max_examples=10, deadline=None)
+@given(changes=CORRECTIONS.filter(bool))
+def test_a_correction_of_a_merged_away_record_is_refused_and_changes_nothing(
+    changes: dict[str, object],
+) -> None:
+    """Whatever it changes, correcting a duplicate merged away is refused; no store write."""
+    program, _ = open_program()
+    where = build_town(program)
+    _incident(program, where, STUDENT, 4)
+    _incident(program, where, TYPO, 5)
+    program.merge_people(CHIEF, STUDENT.id, TYPO.id, "same student")
+    before = snapshot(program)
+    with pytest.raises(RuleViolation, match="correct that record"):
+        program.correct_person(CHIEF, TYPO.id, reason="typo", **changes)  # type: ignore[arg-type]
+    assert snapshot(program) == before
+
+
+def test_a_correction_is_audited_by_the_fields_it_names_never_their_values(
+    town: tuple[Program, Town],
+) -> None:
+    """The audit names the fields and the reason; neither name appears; an event is recorded."""
+    program, where = town
+    _incident(program, where, TYPO, 4)
+    program.correct_person(CLERK, TYPO.id, name="Zoë Ramírez", grade=11, reason="accents")
+    trail = program.audit_trail(CHIEF)
+    assert [(e.target, e.detail) for e in trail if e.action == "correct_person"] == [
+        (str(TYPO.id), "grade, name: accents")
+    ]
+    with program.storage.unit_of_work() as unit:
+        [event] = [e.event for e in unit.outbox.entries() if isinstance(e.event, PersonCorrected)]
+    assert (event.person_id, event.fields) == (TYPO.id, ("grade", "name"))
+    trail = " ".join(str(e.detail) for e in trail)
+    assert "Zoë" not in trail
+    assert "Zoe" not in trail
+    found = program.find_people(CHIEF, "Zoë Ramírez", date_of_birth=dt.date(2010, 3, 1))
+    assert [(c.record.id, c.record.name) for c in found] == [(TYPO.id, "Zoë Ramírez")]
+
+
+def test_a_bad_correction_is_refused_and_changes_nothing(
+    town: tuple[Program, Town],
+) -> None:
+    """An unknown field, a wrong type, no reason, an unknown school, a school admin: refused."""
+    program, where = town
+    _incident(program, where, STUDENT, 4)
+    before = snapshot(program)
+    with pytest.raises(RuleViolation, match="not a detail"):
+        program.correct_person(CHIEF, STUDENT.id, reason="x", merged_into=None)  # type: ignore[call-arg]
+    with pytest.raises(RuleViolation, match="date_of_birth"):
+        program.correct_person(CHIEF, STUDENT.id, reason="x", date_of_birth="2010-03-01")  # type: ignore[arg-type]
+    with pytest.raises(RuleViolation, match="reason"):
+        program.correct_person(CHIEF, STUDENT.id, name="Zoe", reason=" ")
+    with pytest.raises(NotFound):
+        program.correct_person(CHIEF, STUDENT.id, school_id=uuid.uuid4(), reason="moved")
+    with pytest.raises(AccessDenied):
+        program.correct_person(_principal(where), STUDENT.id, name="Zoe", reason="typo")
+    assert snapshot(program) == before
 
 
 # --- the history, per reader ---------------------------------------------------------------------

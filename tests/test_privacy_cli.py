@@ -100,3 +100,26 @@ def test_the_cli_json_shows_what_the_decision_allows(
     trail = _sro(tmp_path, url, "audit", "show", "--json")[1]
     assert "order 26-1" in trail
     assert "Fairweather" not in trail
+
+
+def test_sro_export_counts_a_sealed_incident_only_for_a_sealer(
+    store: tuple[str, str], tmp_path: Path
+) -> None:
+    """`sro export --kind monthly_counts` on SQLite: sealed, the clerk's count is gone."""
+    url, number = store
+    assert _sro(tmp_path, url, "init")[0] == 0
+    assert _sro(tmp_path, url, "actors", "add", "clerk.c", "--role", "records_clerk")[0] == 0
+    granted = _sro(tmp_path, url, "actors", "change", user(), "--permission", "sealed_records")
+    assert granted[0] == 0
+    counts = ("export", "--format", "jsonl", "--kind", "monthly_counts", "--school-year", "2026")
+
+    def counted(*actor: str) -> list[int]:
+        code, out = _sro(tmp_path, url, *actor, *counts)
+        assert code == 0, out
+        rows = [line for line in out.splitlines() if line.startswith("{")]
+        return [json.loads(row)["count"] for row in rows]
+
+    assert counted("--as", "clerk.c") == counted() == [1]
+    assert _sro(tmp_path, url, "restrictions", "seal", number, "--order", "26-1")[0] == 0
+    assert counted("--as", "clerk.c") == []
+    assert counted() == [1]

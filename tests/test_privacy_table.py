@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Mapping
 from pathlib import Path
 
 import attrs
 
 from sro_core import domain
-from sro_core.domain import ActorRole, Audience, field_classes, field_sensitivity
+from sro_core.domain import (
+    ROLE_AUDIENCE,
+    Actor,
+    ActorRole,
+    Audience,
+    Permission,
+    field_classes,
+    field_sensitivity,
+)
 from sro_core.policy import (
     AUDIENCE_BASELINE,
     AUDIENCE_NEVER,
     CRISIS_AUTHOR,
     REFERRAL_NEEDS,
     RESTRICTIONS,
+    counts_sealed,
 )
 from sro_core.service import ROLE_ACTIONS, Action
 
@@ -121,3 +131,22 @@ def test_the_crisis_author_table_is_crisis_author():
         k: _codes(v) for k, v in _pairs("| author's role | posts as |").items()
     }
     assert table == {a.value: {r.value} for a, r in CRISIS_AUTHOR.items()}
+
+
+def test_the_audience_table_says_who_counts_sealed_incidents():
+    """The counts column names the permission where the policy counts sealed incidents."""
+    rows = {_codes(r[0]).pop(): r[5] for r in _table("| audience | roles | reads |")}
+    for role in ActorRole:
+        reader = Actor(
+            id="reader",
+            name="Reader",
+            role=role,
+            permissions=frozenset({Permission.SEALED_RECORDS}),
+            schools=frozenset({uuid.uuid4()} if role is ActorRole.SCHOOL_ADMINISTRATOR else ()),
+            partner_id=uuid.uuid4() if role is ActorRole.PARTNER_LIAISON else None,
+        )
+        cell = rows[ROLE_AUDIENCE[role].value]
+        if counts_sealed(reader):
+            assert "sealed incidents counted only with the `sealed_records` permission" in cell
+        else:
+            assert cell == "none" or "sealed incidents never counted" in cell, role

@@ -1,4 +1,4 @@
-"""Migration 7 on PostgreSQL: a previous release's store gets the person index, no fact changed."""
+"""Migrations 6 to 9 on PostgreSQL: a previous release's store gets the index, keys, seals."""
 
 from __future__ import annotations
 
@@ -9,19 +9,25 @@ from sro_core_postgres.store import PostgresStorage
 
 from migration_support import (
     DROPPED,
+    KEYS,
     PREVIOUS,
+    SEALED_COUNTS,
+    check_keys,
     check_migrated,
     every_read,
     filled,
     old_people,
+    unsealed,
 )
 
 
 def _made_previous(storage: PostgresStorage, people: list[tuple[str, str]]) -> None:
-    """Take migration 7 back out of a store, by hand, as the previous release left it."""
+    """Take migrations 6 to 9 back out of a store, by hand, as the previous release left it."""
     name = sql.Identifier(storage.address.schema)
     with admin() as connection:
         connection.execute(sql.SQL("SET search_path TO {}").format(name))
+        for statement in unsealed(" NULLS FIRST"):
+            connection.execute(statement.encode())
         for table, column, index in DROPPED:
             connection.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(index)))
             connection.execute(
@@ -30,6 +36,7 @@ def _made_previous(storage: PostgresStorage, people: list[tuple[str, str]]) -> N
                 )
             )
         connection.execute("UPDATE referrals SET document = (document::jsonb - 'person_id')::text")
+        connection.execute("DROP TABLE person_keys")
         connection.execute("DELETE FROM people")
         for key, document in people:
             connection.execute(
@@ -39,16 +46,44 @@ def _made_previous(storage: PostgresStorage, people: list[tuple[str, str]]) -> N
 
 
 def test_migration_lifts_the_recorded_people_and_changes_no_fact() -> None:
-    """Every read is as before; the index holds the people stored and those incidents record."""
+    """Every read is as before; the index holds the people stored and those incidents record.
+
+    The sealed incident is found in its document: the counts leave it out as before.
+    """
     current = fresh_storage()
     records = filled(current)
     before = every_read(current, records)
+    assert all(before[q] != before[f"{q}, sealed"] for q in SEALED_COUNTS)
     close(current)
     _made_previous(current, old_people(records))
     migrated = reopen(current)
     try:
         assert migrated.schema_version() == schema.LATEST
         check_migrated(migrated, records, before)
+    finally:
+        close(migrated)
+    SCHEMAS.drop_done()
+
+
+def test_migration_8_stores_the_keys_of_the_people_already_in_the_index() -> None:
+    """A store at 7 gets every index person's matching keys; ``similar`` then finds by them."""
+    current = fresh_storage()
+    records = filled(current)
+    before = every_read(current, records)
+    close(current)
+    name = sql.Identifier(current.address.schema)
+    with admin() as connection:
+        connection.execute(sql.SQL("SET search_path TO {}").format(name))
+        for statement in unsealed(" NULLS FIRST"):
+            connection.execute(statement.encode())
+        connection.execute("DROP TABLE person_keys")
+        connection.execute("DELETE FROM schema_version WHERE version >= %s", (KEYS,))
+    migrated = reopen(current)
+    try:
+        assert migrated.schema_version() == schema.LATEST
+        assert every_read(migrated, records) == before
+        with migrated.unit_of_work() as unit:
+            check_keys(unit)
     finally:
         close(migrated)
     SCHEMAS.drop_done()

@@ -448,9 +448,11 @@ class _Queries(Queries):
     def __init__(self, unit: MemoryUnitOfWork) -> None:
         self.unit = unit
 
-    def _reported(self, period: Period) -> Iterator[Incident]:
+    def _reported(self, period: Period, include_sealed: bool) -> Iterator[Incident]:
         for incident in self.unit.state.tables["incidents"].values():
             if incident.status is IncidentStatus.DRAFT:
+                continue
+            if incident.sealed and not include_sealed:
                 continue
             if period.start <= incident.occurred_start < period.end:
                 yield incident
@@ -483,21 +485,23 @@ class _Queries(Queries):
         ]
         return sorted(waiting, key=waiting_order)
 
-    def monthly_counts(self, period: Period) -> list[MonthlyCount]:
+    def monthly_counts(self, period: Period, *, include_sealed: bool = False) -> list[MonthlyCount]:
         calendar = self.unit.storage.settings.calendar
         counts: collections.Counter[tuple[str, uuid.UUID | None, str]] = collections.Counter(
             (calendar.local_month(i.occurred_start), i.school_id, i.category)
-            for i in self._reported(period)
+            for i in self._reported(period, include_sealed)
         )
         rows = [MonthlyCount(s, m, c, n) for (m, s, c), n in counts.items()]
         rows.sort(key=lambda r: (r.month, *_school_key(r.school_id), r.category))
         return rows
 
-    def location_counts(self, period: Period) -> list[LocationCount]:
+    def location_counts(
+        self, period: Period, *, include_sealed: bool = False
+    ) -> list[LocationCount]:
         calendar = self.unit.storage.settings.calendar
         counts = collections.Counter(
             (calendar.local_month(i.occurred_start), i.school_id, i.location.kind)
-            for i in self._reported(period)
+            for i in self._reported(period, include_sealed)
         )
         rows = [LocationCount(s, m, k, n) for (m, s, k), n in counts.items()]
         rows.sort(key=lambda r: (r.month, *_school_key(r.school_id), r.location_kind.value))
@@ -514,11 +518,17 @@ class _Queries(Queries):
         rows.sort(key=lambda r: (*_school_key(r.school_id), r.party.value, r.purpose.value))
         return rows
 
-    def referral_counts(self, period: Period) -> list[ReferralCount]:
+    def referral_counts(
+        self, period: Period, *, include_sealed: bool = False
+    ) -> list[ReferralCount]:
+        tables = self.unit.state.tables
+        sealed = (
+            set() if include_sealed else {i.id for i in tables["incidents"].values() if i.sealed}
+        )
         counts = collections.Counter(
             (r.partner_id, r.reason, r.status)
-            for r in self.unit.state.tables["referrals"].values()
-            if period.start <= r.sent_at < period.end
+            for r in tables["referrals"].values()
+            if period.start <= r.sent_at < period.end and r.incident_id not in sealed
         )
         rows = [ReferralCount(p, r, s, n) for (p, r, s), n in counts.items()]
         rows.sort(key=lambda r: (r.partner_id, r.reason.value, r.status.value))
@@ -564,11 +574,13 @@ class _Queries(Queries):
             crises=by_id(c for c in tables["crises"].values() if c.incident_id in involved),
         )
 
-    def crdc_counts(self, year: SchoolYear) -> list[CrdcStudentCount]:
+    def crdc_counts(
+        self, year: SchoolYear, *, include_sealed: bool = False
+    ) -> list[CrdcStudentCount]:
         calendar = self.unit.storage.settings.calendar
         period = Period(*calendar.span(year.first_day, year.last_day))
         counted: dict[tuple[uuid.UUID, CrdcMeasure, uuid.UUID], list[Any]] = {}
-        for incident in self._reported(period):
+        for incident in self._reported(period, include_sealed):
             if incident.school_id is None:
                 continue
             newness = (incident.occurred_start, incident.id)

@@ -17,7 +17,7 @@ from sro_core.serialization import unstructure
 
 @click.group()
 def people() -> None:
-    """Find, show (with history) and merge the people of the master person index."""
+    """Find, show (with history), correct and merge the people of the master person index."""
 
 
 def _name(name: str | None, hidden: frozenset[str] | set[str], path: str = "name") -> str:
@@ -146,6 +146,59 @@ def unmerge(session: Session, *, duplicate: uuid.UUID, reason: str) -> None:
     """
     done = session.program.undo_merge(session.actor, duplicate, reason)
     session.output.line(f"person {done.id} is no longer merged")
+
+
+_CLEARABLE = ("name", "aliases", "born", "student-number", "grade", "phone", "email", "address")
+
+
+@people.command("correct")
+@click.argument("person", type=click.UUID)
+@click.option("--name", help="The corrected name.")
+@click.option("--alias", "aliases", multiple=True, help="An alias (repeat; replaces them all).")
+@click.option("--born", type=DAY, help="The corrected date of birth.")
+@click.option("--student-number", help="The corrected student number.")
+@click.option("--grade", type=int, help="The corrected grade.")
+@click.option("--phone", help="The corrected phone number.")
+@click.option("--email", help="The corrected e-mail address.")
+@click.option("--address", help="The corrected address.")
+@click.option(
+    "--clear",
+    multiple=True,
+    type=click.Choice(_CLEARABLE),
+    help="A detail to remove (repeat).",
+)
+@_REASON
+@pass_session
+def correct(
+    session: Session,
+    /,
+    *,
+    person: uuid.UUID,
+    aliases: tuple[str, ...],
+    born: dt.date | None,
+    clear: tuple[str, ...],
+    reason: str,
+    **given: object,
+) -> None:
+    """Correct a person's details once, for every read through the index (audited).
+
+    The incidents keep the person as each report recorded them.
+
+    Example: sro people correct 6f1c2d8e-0b4a-4e55-9a51-3f0f6f3a9b10 --name "Zoë Ramírez" \
+    --reason "accents dropped at intake"
+    """
+    details: dict[str, object] = {k: v for k, v in given.items() if v is not None}
+    if aliases:
+        details["aliases"] = aliases
+    if born is not None:
+        details["date_of_birth"] = born
+    for name in clear:
+        field = {"born": "date_of_birth"}.get(name, name.replace("-", "_"))
+        details[field] = () if field == "aliases" else None
+    if not details:
+        raise click.UsageError("give a detail to correct (--name, --born, ... or --clear)")
+    done = session.program.correct_person(session.actor, person, reason=reason, **details)  # type: ignore[arg-type]
+    session.output.line(f"corrected {', '.join(sorted(details))} of person {done.id}")
 
 
 COMMANDS = [people]

@@ -205,6 +205,14 @@ class PersonRecorded(DomainEvent):
 
 
 @attrs.frozen(kw_only=True)
+class PersonCorrected(DomainEvent):
+    """A person's details were corrected in the index; ``fields`` names them (never values)."""
+
+    person_id: uuid.UUID
+    fields: tuple[str, ...]
+
+
+@attrs.frozen(kw_only=True)
 class PeopleMerged(DomainEvent):
     """Two index records were found to be one person: the duplicate now resolves to the kept."""
 
@@ -239,6 +247,7 @@ EVENT_TYPES: tuple[type[DomainEvent], ...] = (
     CrisisMessagePosted,
     CrisisResolved,
     PersonRecorded,
+    PersonCorrected,
     PeopleMerged,
     MergeUndone,
 )

@@ -7,6 +7,7 @@ incident is either a validator on :class:`Incident` or, where it needs the progr
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import enum
 import re
@@ -374,6 +375,11 @@ class Incident:
                 if relationship.offender not in offenders:
                     field = f"involvements[{n}].victim.relationships"
                     raise RuleViolation(field, relationship.offender, "not an offender here")
+
+    @builtins.property  # ``property`` is a field of the incident (property involved)
+    def sealed(self) -> bool:
+        """Whether an order sealed the incident: counted only for sealed-records readers."""
+        return RecordRestriction.SEALED in self.restrictions
 
     def with_role(self, role: InvolvementRole) -> tuple[Involvement, ...]:
         """Return the involvements in which a person plays a role."""

@@ -96,6 +96,33 @@ def _number(record: PersonRecord) -> str | None:
     return None if record.student_number is None else record.student_number.strip().casefold()
 
 
+def match_keys(names: Iterable[str | None], student_number: str | None = None) -> frozenset[str]:
+    """Return the keys two records must share to be candidates: what a store indexes.
+
+    ``number:`` and the folded student number; ``name:`` and each folded name (and alias);
+    ``sound:`` and a Double Metaphone key of each name's first word and one of its last word.
+    Records :func:`alike` for a reason share a key: an equal number shares its ``number:``
+    key, an equal folded name its ``name:`` key, and names whose first words and last words
+    sound alike share a ``sound:`` key. (A date of birth only rules candidates out, and makes
+    none on its own, so it is no key.) Sharing a key does not make candidates: the rule decides.
+    """
+    keys = set()
+    if student_number is not None:
+        keys.add(f"number:{student_number.strip().casefold()}")
+    for name in names:
+        words = folded(name).split() if name is not None else []
+        if not words:
+            continue
+        keys.add(f"name:{' '.join(words)}")
+        keys.update(f"sound:{a}:{b}" for a in sounds(words[0]) for b in sounds(words[-1]))
+    return frozenset(keys)
+
+
+def record_keys(record: PersonRecord) -> frozenset[str]:
+    """Return a record's matching keys (:func:`match_keys` of its names and student number)."""
+    return match_keys(record.names, record.student_number)
+
+
 def alike(one: PersonRecord, other: PersonRecord) -> frozenset[MatchReason]:
     """Return why two records may be one person (empty: they are not candidates).
 

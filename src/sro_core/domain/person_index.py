@@ -11,8 +11,11 @@ reference follows the merge at once.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import types
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypedDict, cast, get_args, get_origin, get_type_hints
 
 import attrs
 
@@ -125,12 +128,62 @@ class PersonRecord:
             raise RuleViolation("keep", str(keep.id), f"is merged into {keep.merged_into}")
         return attrs.evolve(self, merged_into=keep.id)
 
+    def corrected(self, changes: Mapping[str, object]) -> PersonRecord:
+        """Return this record with its details corrected (fields of :data:`CORRECTABLE`).
+
+        A merged record is not corrected: its kept record stands for it, so correct that one.
+        A correction changes at least one field, and the corrected record keeps every rule of
+        a recorded person (a grade only for a student, and in range).
+        """
+        if self.merged_into is not None:
+            raise RuleViolation(
+                "person", str(self.id), f"is merged into {self.merged_into}: correct that record"
+            )
+        for name, value in changes.items():
+            if name not in CORRECTABLE:
+                raise RuleViolation(name, value, "is not a detail a correction changes")
+            if not isinstance(value, _accepted(name)):
+                wanted = " or ".join(c.__name__ for c in _accepted(name))
+                raise RuleViolation(name, value, f"must be {wanted}")
+        if all(getattr(self, name) == value for name, value in changes.items()):
+            raise RuleViolation("person", str(self.id), "the correction changes nothing")
+        return attrs.evolve(self, **cast("dict[str, Any]", changes))
+
     def unmerged(self) -> PersonRecord:
         """Return this record apart again: the undo of its merge."""
         if self.merged_into is None:
             raise RuleViolation("duplicate", str(self.id), "is not merged into anyone")
         return attrs.evolve(self, merged_into=None)
 
+
+class PersonDetails(TypedDict, total=False):
+    """The details of an index record a correction may change (not its id, version or merge)."""
+
+    kind: PersonKind
+    name: str | None
+    aliases: tuple[str, ...]
+    date_of_birth: dt.date | None
+    student_number: str | None
+    school_id: uuid.UUID | None
+    grade: int | None
+    demographics: Demographics
+    phone: str | None
+    email: str | None
+    address: str | None
+
+
+CORRECTABLE: frozenset[str] = PersonDetails.__optional_keys__
+
+
+@functools.cache
+def _accepted(name: str) -> tuple[type, ...]:
+    """Return the classes a corrected detail may be (a tuple of aliases: a tuple)."""
+    hint = get_type_hints(PersonDetails)[name]
+    parts = get_args(hint) if get_origin(hint) is types.UnionType else (hint,)
+    return tuple(get_origin(part) or part for part in parts)
+
+
+"""The details of an index record a correction may change (not its id, version or merge)."""
 
 MAX_MERGE_DEPTH = 1_000
 """The longest chain of merges the index follows (merges cannot loop; this guards a bad store)."""

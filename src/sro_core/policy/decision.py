@@ -89,7 +89,9 @@ SENSITIVITY_CLASS: Mapping[Sensitivity, RecordClass] = {
 """A sensitivity hidden from a partner unless its agreement shares the matching class."""
 
 RESTRICTIONS: Mapping[RecordRestriction, str] = {
-    RecordRestriction.SEALED: "read only by the department, with the sealed-records permission",
+    RecordRestriction.SEALED: (
+        "read and counted only by the department, with the sealed-records permission"
+    ),
     RecordRestriction.EXPUNGED: "a tombstone read only by the department; counted as before",
     RecordRestriction.SEXUAL_OFFENSE_VICTIM: (
         "the victims' identities are hidden outside the department, at any age"
@@ -208,6 +210,16 @@ def serves(reader: Actor, audiences: Iterable[Audience]) -> bool:
 def restricts(reader: Actor) -> bool:
     """Return whether the reader may seal, unseal and expunge records (and read sealed ones)."""
     return department(reader) and reader.may(Permission.SEALED_RECORDS)
+
+
+def counts_sealed(reader: Actor) -> bool:
+    """Return whether sealed incidents count in the reader's aggregates.
+
+    Only a reader who may read sealed records counts them: for everyone else a sealed incident
+    is as if it had not been recorded, in every count as in every read. Each aggregate query is
+    asked with this answer (``include_sealed``); a store's default leaves sealed incidents out.
+    """
+    return restricts(reader)
 
 
 def school_scope(reader: Actor) -> frozenset[uuid.UUID] | None:

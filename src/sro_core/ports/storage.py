@@ -252,8 +252,10 @@ class PersonIndex(Repository[PersonRecord]):
     def similar(self, person: PersonRecord) -> list[PersonRecord]:
         """Return unmerged records that may match a person (a superset; matching decides), by id.
 
-        A backend may narrow by what matching compares (student number, date of birth, name
-        sounds); this default returns every unmerged record.
+        Every record :func:`~sro_core.domain.alike` the person must be among them. A backend
+        may narrow to the records sharing one of the person's matching keys
+        (:func:`~sro_core.domain.record_keys`), as the SQL stores do; this default (the
+        reference's) returns every unmerged record.
         """
         del person
         return [r for r in self.all() if r.merged_into is None]
@@ -499,19 +501,22 @@ class Queries(abc.ABC):
         """
 
     @abc.abstractmethod
-    def monthly_counts(self, period: Period) -> list[MonthlyCount]:
+    def monthly_counts(self, period: Period, *, include_sealed: bool = False) -> list[MonthlyCount]:
         """Count reported incidents started in a period by school, local month and category.
 
-        Drafts are not counted. Sorted by month, school (None first, then by id) and category;
-        no zero rows.
+        Drafts are not counted, nor sealed incidents unless ``include_sealed`` (the caller
+        passes :func:`~sro_core.policy.counts_sealed` of its reader). Sorted by month, school
+        (None first, then by id) and category; no zero rows.
         """
 
     @abc.abstractmethod
-    def location_counts(self, period: Period) -> list[LocationCount]:
+    def location_counts(
+        self, period: Period, *, include_sealed: bool = False
+    ) -> list[LocationCount]:
         """Count reported incidents started in a period by school, local month and kind of place.
 
-        Drafts are not counted. Sorted by month, school (None first, then by id) and location
-        kind value; no zero rows.
+        Drafts are not counted, nor sealed incidents unless ``include_sealed``. Sorted by
+        month, school (None first, then by id) and location kind value; no zero rows.
         """
 
     @abc.abstractmethod
@@ -522,8 +527,12 @@ class Queries(abc.ABC):
         """
 
     @abc.abstractmethod
-    def referral_counts(self, period: Period) -> list[ReferralCount]:
+    def referral_counts(
+        self, period: Period, *, include_sealed: bool = False
+    ) -> list[ReferralCount]:
         """Count referrals sent in a period by partner, reason and status.
+
+        A referral of a sealed incident is not counted unless ``include_sealed``.
 
         Sorted by partner id, reason value and status value; no zero rows.
         """
@@ -558,10 +567,13 @@ class Queries(abc.ABC):
         """Return the records that name any of ``people`` (see :class:`PersonRecords`), by id."""
 
     @abc.abstractmethod
-    def crdc_counts(self, year: SchoolYear) -> list[CrdcStudentCount]:
+    def crdc_counts(
+        self, year: SchoolYear, *, include_sealed: bool = False
+    ) -> list[CrdcStudentCount]:
         """Count, per school, student and measure, the school year's CRDC instances.
 
-        Incidents count when they are not drafts, happened at a school, and started on a local
+        Incidents count when they are not drafts, not sealed (unless ``include_sealed``),
+        happened at a school, and started on a local
         day of the school year. A student (a person of kind STUDENT) counts for REFERRAL in an
         incident referred to law enforcement where they are a suspect, offender or arrestee;
         for ARREST where they are an arrestee and the arrest is school-related. Demographics

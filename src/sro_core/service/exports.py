@@ -28,6 +28,7 @@ from sro_core.files import Target, opened, store_files
 from sro_core.policy import (
     REDACTED,
     Decision,
+    counts_sealed,
     document_decider,
     hide_document,
     hide_texts,
@@ -425,7 +426,8 @@ class Exports:
             scope = school_scope(actor)
             schools = [s for s in unit.schools.all() if scope is None or s.id in scope]
             mine = {s.id for s in schools}
-            return schools, [c for c in unit.queries.crdc_counts(year) if c.school_id in mine]
+            counts = unit.queries.crdc_counts(year, include_sealed=counts_sealed(actor))
+            return schools, [c for c in counts if c.school_id in mine]
 
         return self.kernel.read(actor, Action.READ_AGGREGATES, "crdc_counts", str(year), work)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Mapping
 
 import attrs
 
@@ -25,6 +26,7 @@ from sro_core.domain import (
     Incident,
     MergeUndone,
     PeopleMerged,
+    PersonCorrected,
     PersonRecord,
     PersonRecorded,
     Referral,
@@ -160,6 +162,34 @@ class People:
             return self.kernel.decided(unit, call.actor, "person", person_id, record)
 
         return call.read(str(person_id), work)
+
+    @command(Action.RECORD_PEOPLE)
+    def correct_person(
+        self, call: Call, person_id: uuid.UUID, details: Mapping[str, object], reason: str
+    ) -> PersonRecord:
+        """Correct a person's details in the index; every read through the index shows them.
+
+        ``details`` maps fields of :class:`~sro_core.domain.PersonDetails` to their corrected
+        values. A merged record is refused (correct the kept one). Audited with the reason and
+        the fields named, never their values; an incident's copy of the person is not changed.
+        """
+        if not reason.strip():
+            raise RuleViolation("reason", reason, "say why, for the audit trail")
+        fields = ", ".join(sorted(details))
+        actor = call.actor
+
+        def work(unit: UnitOfWork, now: dt.datetime) -> tuple[PersonRecord, list[DomainEvent]]:
+            record = unit.people.get(person_id)
+            school_id = details.get("school_id", record.school_id)
+            if isinstance(school_id, uuid.UUID) and not unit.schools.exists(school_id):
+                raise NotFound(unit.schools.kind, school_id)
+            stored = unit.people.update(record.corrected(details))
+            event = PersonCorrected(
+                occurred_at=now, person_id=stored.id, fields=tuple(sorted(details))
+            )
+            return self.kernel.shown(unit, actor, "person", stored, now), [event]
+
+        return call.run(str(person_id), work, detail=f"{fields}: {reason}")
 
     def _remark(
         self,

@@ -12,7 +12,7 @@ import threading
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, Unpack
 
 from sro_core.codes import CodeTables
 from sro_core.domain import (
@@ -39,6 +39,7 @@ from sro_core.domain import (
     Officer,
     OfficerStatus,
     Partner,
+    PersonDetails,
     PersonRecord,
     ProgramCalendar,
     Referral,
@@ -413,6 +414,16 @@ class Program:
     def show_person(self, actor: Actor, person_id: uuid.UUID) -> Seen[PersonRecord]:
         """Return a person of the index as the reader may see it (its ``merged_into`` too)."""
         return self._people.show_person(actor, person_id)
+
+    def correct_person(
+        self, actor: Actor, person_id: uuid.UUID, *, reason: str, **details: Unpack[PersonDetails]
+    ) -> PersonRecord:
+        """Correct a person's details once for every read through the index; audited.
+
+        The keywords are the fields of :class:`~sro_core.domain.PersonDetails`; an incident's
+        copy of the person stays as that report recorded it. A merged record is refused.
+        """
+        return self._people.correct_person(actor, person_id, dict(details), reason)
 
     def merge_people(
         self, actor: Actor, keep: uuid.UUID, duplicate: uuid.UUID, reason: str

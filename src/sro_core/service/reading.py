@@ -24,6 +24,7 @@ from sro_core.domain import (
 from sro_core.policy import (
     Context,
     Seen,
+    counts_sealed,
     decide,
     department,
     partner_scope,
@@ -208,7 +209,7 @@ class Records:
         """Count incidents by school, local month and category, suppressed as the reader needs."""
 
         def work(unit: UnitOfWork) -> list[MonthlyFigure]:
-            rows = unit.queries.monthly_counts(period)
+            rows = unit.queries.monthly_counts(period, include_sealed=counts_sealed(call.actor))
             schools = school_scope(call.actor)
             if schools is not None:
                 rows = [r for r in rows if r.school_id in schools]
@@ -269,7 +270,7 @@ class Records:
                 detail="",
                 at=self.kernel.clock(),
             )
-            return unit.queries.crdc_counts(year)
+            return unit.queries.crdc_counts(year, include_sealed=counts_sealed(call.actor))
 
         return call.read(str(year), work)
 

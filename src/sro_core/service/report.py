@@ -25,7 +25,7 @@ from sro_core.domain import (
     SchoolYear,
 )
 from sro_core.files import Target, opened, store_files
-from sro_core.policy import school_scope, serves, suppressed, suppresses
+from sro_core.policy import counts_sealed, school_scope, serves, suppressed, suppresses
 from sro_core.ports import (
     AgreementFigure,
     CategoryFigure,
@@ -156,6 +156,7 @@ class Reports:
         contacts: list[ContactCount] | None,
     ) -> ProgramReport:
         queries = unit.queries
+        sealed = counts_sealed(actor)
 
         def mine(school: uuid.UUID | None) -> bool:
             return wanted is None or school in wanted
@@ -166,12 +167,12 @@ class Reports:
 
         monthly = _sum_by(
             ((r.month, r.category), r.count)
-            for r in queries.monthly_counts(period)
+            for r in queries.monthly_counts(period, include_sealed=sealed)
             if mine(r.school_id)
         )
         locations = _sum_by(
             ((r.month, r.location_kind), r.count)
-            for r in queries.location_counts(period)
+            for r in queries.location_counts(period, include_sealed=sealed)
             if mine(r.school_id)
         )
         department_wide = school_scope(actor) is None
@@ -193,7 +194,9 @@ class Reports:
                 row[0] += c.contacts
                 row[1] += c.minutes
         partners = {p.id: p.name for p in unit.partners.all()}
-        referral_rows = queries.referral_counts(period) if department_wide else []
+        referral_rows = (
+            queries.referral_counts(period, include_sealed=sealed) if department_wide else []
+        )
         referral_counts = self._suppressed(
             actor, {(r.partner_id, r.reason, r.status): r.count for r in referral_rows}
         )
@@ -263,10 +266,12 @@ class Reports:
     ) -> tuple[HeadlineFigure, ...]:
         """Return the headline figures of a period beside the same period a year earlier."""
         queries = unit.queries
+        sealed = counts_sealed(actor)
 
         def parts(within: Period) -> dict[str, list[int]]:
+            incidents = queries.monthly_counts(within, include_sealed=sealed)
             found = {
-                "Incidents": [r.count for r in queries.monthly_counts(within) if mine(r.school_id)],
+                "Incidents": [r.count for r in incidents if mine(r.school_id)],
                 "Community contacts": [
                     c.contacts for c in queries.contact_counts(within) if mine(c.school_id)
                 ],
@@ -277,7 +282,8 @@ class Reports:
                 ],
             }
             if department_wide:
-                found["Referrals to partners"] = [r.count for r in queries.referral_counts(within)]
+                referrals = queries.referral_counts(within, include_sealed=sealed)
+                found["Referrals to partners"] = [r.count for r in referrals]
             return found
 
         def shown(counts: list[int]) -> int | None:
@@ -300,7 +306,8 @@ class Reports:
         last = self.kernel.calendar.school_year(period.end - dt.timedelta(microseconds=1))
         totals: dict[tuple[uuid.UUID, CrdcMeasure], list[int]] = {}
         for start_year in range(first.start_year, last.start_year + 1):
-            for count in unit.queries.crdc_counts(SchoolYear(start_year)):
+            year = SchoolYear(start_year)
+            for count in unit.queries.crdc_counts(year, include_sealed=counts_sealed(actor)):
                 if not mine(count.school_id):
                     continue
                 row = totals.setdefault((count.school_id, count.measure), [0, 0, 0, 0])

@@ -15,10 +15,12 @@ from sro_core.sql.dialect import Dialect, Keys, sorted_keys
 from sro_core.sql.executor import Cursor, Executor, Parameters
 from sro_core.sql.migrations import Found, Schema, applied_at, check, needs_upgrade, upgrade
 from sro_core.sql.outbox import SQLOutbox
+from sro_core.sql.people import FILLS
 from sro_core.sql.tables import INVOLVEMENTS, Involvements, Table, decode, encode
 from sro_core.sql.unit import SQLUnitOfWork
 
 __all__ = [
+    "FILLS",
     "INVOLVEMENTS",
     "Cursor",
     "Dialect",

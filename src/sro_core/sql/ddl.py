@@ -280,7 +280,44 @@ recorded in stored incidents into the index, each as the first incident (by star
 recorded them, at that incident's school; no incident is changed.
 """
 
-MIGRATIONS = (V1, ACTORS, CLAIMS, AUDIT_KEYS, NIBRS_SUBMISSIONS, REVIEW_QUEUE, PERSON_INDEX)
+PERSON_KEYS = """
+CREATE TABLE person_keys (
+    key {name} NOT NULL,
+    person_id {key} NOT NULL,
+    PRIMARY KEY (key, person_id)
+){without_rowid};
+CREATE INDEX person_keys_by_person ON person_keys (person_id);
+"""
+"""Migration 8: each person's matching keys (:func:`sro_core.domain.match_keys`), indexed.
+
+``PersonIndex.similar`` asks for the records sharing a key with the person, instead of reading
+the index. The keys are computed in Python: the migration fills them for the people already in
+the index (:func:`sro_core.sql.people.fill_keys`, run by both stores after this script).
+"""
+
+SEALED = """
+ALTER TABLE incidents ADD COLUMN sealed {flag} NOT NULL DEFAULT false;
+DROP INDEX incidents_by_month;
+CREATE INDEX incidents_by_month
+    ON incidents (local_month, school_id{nulls_first}, category, occurred_at, status, sealed);
+"""
+"""Migration 9: whether an order sealed an incident, a column the counts filter on.
+
+The month index gains the column last, so the monthly counts still read that index alone.
+Each store adds how it fills the column of the stored incidents from their documents.
+"""
+
+MIGRATIONS = (
+    V1,
+    ACTORS,
+    CLAIMS,
+    AUDIT_KEYS,
+    NIBRS_SUBMISSIONS,
+    REVIEW_QUEUE,
+    PERSON_INDEX,
+    PERSON_KEYS,
+    SEALED,
+)
 """The shared migrations, in order: migration ``n`` is ``MIGRATIONS[n - 1]``."""
 
 

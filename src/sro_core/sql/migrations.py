@@ -10,12 +10,16 @@ its database holds (:class:`Found`) its own way; the rules that follow are here.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import attrs
 
 from sro_core.domain import ProgramCalendar
 from sro_core.ports import SchemaTooNew, StorageError
+
+Execute = Callable[[str, Sequence[object]], Any]
+"""Run one statement with ``?`` placeholders in the migration's transaction; return its cursor."""
 
 
 @attrs.frozen
@@ -40,6 +44,8 @@ class Schema:
     """Why a database that is not an sro_core store is refused, and what to do instead."""
     upgrade: str
     """What to upgrade to read a newer schema."""
+    filled: Mapping[int, Callable[[Execute], None]] = attrs.field(factory=dict)
+    """What fills a migration's new tables in Python after its script, by migration number."""
 
     @property
     def latest(self) -> int:
@@ -74,7 +80,7 @@ def upgrade(  # noqa: PLR0917 - each store passes its own three ways of running 
     found: Found,
     calendar: ProgramCalendar,
     run: Callable[[str], None],
-    execute: Callable[[str, Sequence[object]], object],
+    execute: Execute,
     now: object,
 ) -> int:
     """Apply the missing migrations and record the time zone, in the caller's transaction.
@@ -84,6 +90,8 @@ def upgrade(  # noqa: PLR0917 - each store passes its own three ways of running 
     """
     for version in range(found.version + 1, schema.latest + 1):
         run(schema.migrations[version - 1])
+        if version in schema.filled:
+            schema.filled[version](execute)
         execute("INSERT INTO schema_version VALUES (?, ?)", (version, now))
     if found.time_zone is None:
         execute("INSERT INTO store_settings VALUES ('time_zone', ?)", (calendar.time_zone,))

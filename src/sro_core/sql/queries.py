@@ -61,19 +61,20 @@ ORDER BY review_since, number, id
 _MONTHLY_COUNTS = """
 SELECT school_id, local_month, category, count(*) FROM incidents
 WHERE local_month BETWEEN ? AND ? AND occurred_at >= ? AND occurred_at < ?
-    AND status <> 'draft'
+    AND status <> 'draft'{unsealed}
 GROUP BY local_month, school_id, category
 ORDER BY local_month, school_id{nulls_first}, category
 """
 """Read from ``incidents_by_month`` alone, in its order: no table row, no sort.
 
-The months bound the index range; the times decide which incidents count.
+The months bound the index range; the times, the status and the seal (the index's last
+columns) decide which incidents count.
 """
 
 _LOCATION_COUNTS = """
 SELECT school_id, local_month, location_kind, count(*) FROM incidents
 WHERE local_month BETWEEN ? AND ? AND occurred_at >= ? AND occurred_at < ?
-    AND status <> 'draft'
+    AND status <> 'draft'{unsealed}
 GROUP BY local_month, school_id, location_kind
 ORDER BY local_month, school_id{nulls_first}, location_kind
 """
@@ -87,7 +88,7 @@ ORDER BY school_id{nulls_first}, party, purpose
 
 _REFERRAL_COUNTS = """
 SELECT partner_id, reason, status, count(*) FROM referrals
-WHERE sent_at >= ? AND sent_at < ?
+WHERE sent_at >= ? AND sent_at < ?{unsealed_referred}
 GROUP BY partner_id, reason, status
 ORDER BY partner_id, reason, status
 """
@@ -114,7 +115,7 @@ WITH counted AS (
     FROM incidents AS i
     JOIN involvements AS v ON v.incident_id = i.id
     CROSS JOIN {two_measures}
-    WHERE i.status <> 'draft' AND i.school_id IS NOT NULL
+    WHERE i.status <> 'draft' AND i.school_id IS NOT NULL{unsealed_i}
         AND i.occurred_at >= ? AND i.occurred_at < ?
         AND v.person_kind = 'student'
         AND (
@@ -136,10 +137,25 @@ ORDER BY school_id, measure, person_id
 """
 
 
+_UNSEALED_REFERRED = """
+    AND NOT EXISTS (SELECT 1 FROM incidents AS i WHERE i.id = referrals.incident_id AND i.sealed)"""
+"""A referral of a sealed incident is left out, found by the incident's primary key."""
+
+
 @functools.cache
-def _spelled(sql: str, d: Dialect) -> str:
-    """Return an aggregate statement with the dialect's fragments in it."""
-    return sql.format(nulls_first=d.nulls_first, integer=d.integer, two_measures=d.two_measures)
+def _spelled(sql: str, d: Dialect, include_sealed: bool = True) -> str:
+    """Return an aggregate statement with the dialect's fragments in it.
+
+    Without ``include_sealed`` the statement leaves out sealed incidents (and their referrals).
+    """
+    return sql.format(
+        nulls_first=d.nulls_first,
+        integer=d.integer,
+        two_measures=d.two_measures,
+        unsealed="" if include_sealed else " AND NOT sealed",
+        unsealed_i="" if include_sealed else " AND NOT i.sealed",
+        unsealed_referred="" if include_sealed else _UNSEALED_REFERRED,
+    )
 
 
 class SQLQueries(Queries):
@@ -209,20 +225,22 @@ class SQLQueries(Queries):
         found = self.unit.execute(_REVIEW_QUEUE, ()).fetchall()
         return [tables.INCIDENTS.read(document, at) for (document,) in found]
 
-    def _counted(self, sql: str, period: Period, *, months: bool = False) -> list[Any]:
+    def _counted(
+        self, sql: str, period: Period, *, months: bool = False, include_sealed: bool = True
+    ) -> list[Any]:
         """Run an aggregate statement over a period; with ``months``, bounded by local month."""
         d = self.d
         times = (d.time(period.start), d.time(period.end))
         bounds = (*self._months(period), *times) if months else times
-        return list(self.unit.execute(_spelled(sql, d), bounds).fetchall())
+        return list(self.unit.execute(_spelled(sql, d, include_sealed), bounds).fetchall())
 
-    def monthly_counts(self, period: Period) -> list[MonthlyCount]:
+    def monthly_counts(self, period: Period, *, include_sealed: bool = False) -> list[MonthlyCount]:
         """Count reported incidents by local month, school and category with one GROUP BY."""
         schools = self.d.keys()
         return [
             MonthlyCount(schools(school), month, category, count)
             for school, month, category, count in self._counted(
-                _MONTHLY_COUNTS, period, months=True
+                _MONTHLY_COUNTS, period, months=True, include_sealed=include_sealed
             )
         ]
 
@@ -241,12 +259,15 @@ class SQLQueries(Queries):
             return "", "\U0010ffff"
         return first, last
 
-    def location_counts(self, period: Period) -> list[LocationCount]:
+    def location_counts(
+        self, period: Period, *, include_sealed: bool = False
+    ) -> list[LocationCount]:
         """Count reported incidents by local month, school and kind of place with one GROUP BY."""
         schools = self.d.keys()
+        found = self._counted(_LOCATION_COUNTS, period, months=True, include_sealed=include_sealed)
         return [
             LocationCount(schools(school), month, LocationKind(kind), count)
-            for school, month, kind, count in self._counted(_LOCATION_COUNTS, period, months=True)
+            for school, month, kind, count in found
         ]
 
     def contact_counts(self, period: Period) -> list[ContactCount]:
@@ -257,12 +278,15 @@ class SQLQueries(Queries):
             for school, party, purpose, n, minutes in self._counted(_CONTACT_COUNTS, period)
         ]
 
-    def referral_counts(self, period: Period) -> list[ReferralCount]:
+    def referral_counts(
+        self, period: Period, *, include_sealed: bool = False
+    ) -> list[ReferralCount]:
         """Count referrals by partner, reason and status."""
         read = self.d.read_key
+        found = self._counted(_REFERRAL_COUNTS, period, include_sealed=include_sealed)
         return [
             ReferralCount(read(partner), ReferralReason(reason), ReferralStatus(status), n)
-            for partner, reason, status, n in self._counted(_REFERRAL_COUNTS, period)
+            for partner, reason, status, n in found
         ]
 
     def triad_split(self, period: Period) -> list[TriadTime]:
@@ -279,11 +303,14 @@ class SQLQueries(Queries):
         """Return the records naming any of the people (see :mod:`sro_core.sql.people`)."""
         return person_records(self.unit, people)
 
-    def crdc_counts(self, year: SchoolYear) -> list[CrdcStudentCount]:
+    def crdc_counts(
+        self, year: SchoolYear, *, include_sealed: bool = False
+    ) -> list[CrdcStudentCount]:
         """Count CRDC instances per school, measure and student; demographics by ROW_NUMBER."""
         d = self.d
         start, end = self.unit.calendar.span(year.first_day, year.last_day)
-        found = self.unit.execute(_spelled(_CRDC_COUNTS, d), (d.time(start), d.time(end)))
+        statement = _spelled(_CRDC_COUNTS, d, include_sealed)
+        found = self.unit.execute(statement, (d.time(start), d.time(end)))
         flag = d.read_flag
         return [
             CrdcStudentCount(

@@ -247,6 +247,7 @@ def _incident(
         incident.school_related_arrest,
         incident.narrative,
         None if since is None else d.time(since),
+        incident.sealed,
     )
 
 
@@ -267,6 +268,7 @@ INCIDENTS = Table(
         ("school_related_arrest", "bool"),
         ("narrative", "text"),
         ("review_since", "timestamptz"),
+        ("sealed", "bool"),
     ),
     values=_incident,
     unique=Unique("number", lambda incident: incident.number, "another incident has this number"),

@@ -6,7 +6,8 @@
   file is a subclass with one ``make_storage`` method. Its example-based promise tests
   (:mod:`sro_core.testing.promises`, on the records of :mod:`sro_core.testing.examples`) run
   first and name the promise a store breaks; the Hypothesis properties follow, the person
-  index's among them (:mod:`sro_core.testing.person_index`: merges, undos, a person's records).
+  index's among them (:mod:`sro_core.testing.person_index`: merges, undos, a person's records)
+  and the sealed incidents' (:mod:`sro_core.testing.sealing`: counts through seals and unseals).
 - :class:`StorageMachine`: a Hypothesis state machine that runs random command sequences
   against a backend and the memory reference side by side; :func:`machine_test` turns a
   store factory into a test case.
@@ -35,6 +36,7 @@ else:
         "sro_core.testing.contracts",
         "sro_core.testing.machine",
         "sro_core.testing.person_index",
+        "sro_core.testing.sealing",
         "sro_core.testing.submissions",
     )
 

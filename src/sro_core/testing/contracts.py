@@ -115,6 +115,7 @@ from sro_core.testing._support import _PLAN, _Plan, _property, broken, in_utc
 from sro_core.testing._support import in_unit as _in_unit
 from sro_core.testing.person_index import PersonIndexContract
 from sro_core.testing.promises import OutboxPromises, PromiseContracts
+from sro_core.testing.sealing import SealedCountsContract
 
 __all__ = ["OutboxClaimsContract", "StorageContract", "in_utc"]
 
@@ -818,7 +819,12 @@ class OutboxClaimsContract:
 
 
 class StorageContract(
-    PromiseContracts, OutboxPromises, OutboxClaimsContract, PersonIndexContract, abc.ABC
+    PromiseContracts,
+    OutboxPromises,
+    OutboxClaimsContract,
+    PersonIndexContract,
+    SealedCountsContract,
+    abc.ABC,
 ):
     """The tests every storage backend passes; subclass it and give ``make_storage``."""
 

@@ -2,11 +2,12 @@
 
 Each step applies one command to both stores: add and update officers, schools, incidents and
 contacts, report incidents and move them through their lifecycle and their review (the review
-queue must follow), escalate a contact into an
-incident, allocate numbers, append audit entries, put events and record their deliveries, and
-run a unit of work that fails midway. Both stores must answer alike (the same records, or the
-same kind of error); after every step the machine checks that every repository, the outbox,
-the deliveries, the audit log, the next incident numbers and the queries agree.
+queue must follow), seal and unseal incidents (the counts must follow), escalate a contact
+into an incident, allocate numbers, append audit entries, put events and record their
+deliveries, and run a unit of work that fails midway. Both stores must answer alike (the
+same records, or the same kind of error); after every step the machine checks that every
+repository, the outbox, the deliveries, the audit log, the next incident numbers and the
+queries (the counts asked with the sealed incidents too) agree.
 
 A backend's test module holds::
 
@@ -74,6 +75,7 @@ from sro_core.domain import (
     ProgramCalendar,
     ReviewState,
     School,
+    candidates,
 )
 from sro_core.ports import (
     MAX_PAGE_SIZE,
@@ -90,6 +92,7 @@ from sro_core.ports import (
 from sro_core.testing import strategies
 from sro_core.testing.contracts import in_utc
 from sro_core.testing.person_index import merge_read
+from sro_core.testing.sealing import SEALED_COUNTS, sealed
 
 __all__ = ["StorageMachine", "machine_test"]
 
@@ -154,10 +157,17 @@ def _view(storage: Storage) -> dict[str, Any]:
         view["found"] = (page.items, page.next is None)
         for query in _COUNTS:
             view[query] = getattr(unit.queries, query)(_ALL_TIME)
+        for query in SEALED_COUNTS[:-1]:
+            view[f"{query} with the sealed"] = getattr(unit.queries, query)(
+                _ALL_TIME, include_sealed=True
+            )
         view["review queue"] = unit.queries.review_queue()
         people = [p.id for p in view["people"]]
         view["resolved"] = [(unit.people.resolve(k), unit.people.family(k)) for k in people]
         view["records"] = [unit.queries.person_records(unit.people.family(k)) for k in people]
+        view["similar"] = [
+            [c.record.id for c in candidates(p, unit.people.similar(p))] for p in view["people"]
+        ]
     peek = storage.unit_of_work()
     try:
         view["next numbers"] = _peek_numbers(peek)
@@ -405,6 +415,19 @@ class StorageMachine(RuleBasedStateMachine):
 
         self.both(review)
 
+    @rule(incident_id=incident_ids, seal=st.booleans())
+    def seal_incident(self, incident_id: uuid.UUID, seal: bool) -> None:
+        """Seal or unseal an incident: counts asked with the sealed do not move."""
+
+        def with_sealed(unit: UnitOfWork) -> list[object]:
+            return [
+                getattr(unit.queries, q)(_ALL_TIME, include_sealed=True) for q in SEALED_COUNTS[:-1]
+            ]
+
+        before = self.reference_read(with_sealed)
+        self.both(lambda u: u.incidents.update(sealed(u.incidents.get(incident_id), seal=seal)))
+        assert in_utc(self.reference_read(with_sealed)) == in_utc(before)
+
     @rule(year=st.sampled_from(_YEARS), count=st.integers(1, 3))
     def allocate_numbers(self, year: int, count: int) -> None:
         """Allocate some numbers of a year: both stores give the same ones."""
@@ -559,6 +582,13 @@ class StorageMachine(RuleBasedStateMachine):
             return unit.people.update(record.unmerged())
 
         self.both(undo)
+
+    @rule(person=person_ids, name=st.sampled_from(["Zoë Ramírez", "Zoe Ramires", None]))
+    def correct_person(self, person: uuid.UUID, name: str | None) -> None:
+        """Correct a person's name as the program does (a merged record is refused alike)."""
+        self.both(
+            lambda unit: unit.people.update(unit.people.get(person).corrected({"name": name}))
+        )
 
     @rule(keep=person_ids, duplicate=person_ids)
     def merge_one_pair_twice_at_once(self, keep: uuid.UUID, duplicate: uuid.UUID) -> None:

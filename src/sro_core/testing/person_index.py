@@ -3,7 +3,8 @@
 :class:`~sro_core.testing.StorageContract` includes these tests, so every backend's test file
 runs them: resolving ids through merges and gathering the ids merged into a person give the
 memory reference's answers after any sequence of merges and undos; ``person_records`` finds what
-the reference finds; two merges of one pair at once cannot both commit.
+the reference finds; the candidates found among ``similar`` are the reference's, after
+corrections and merges; two merges of one pair at once cannot both commit.
 """
 
 # ruff: noqa: S101 - a test kit checks with assert, as pytest's own tests do; pytest rewrites it
@@ -11,6 +12,7 @@ the reference finds; two merges of one pair at once cannot both commit.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import uuid
 from collections.abc import Iterator
@@ -30,6 +32,7 @@ from sro_core.domain import (
     PersonRecord,
     ProgramCalendar,
     Referral,
+    candidates,
 )
 from sro_core.ports import Conflict, PersonRecords, Storage, UnitOfWork
 from sro_core.testing import strategies
@@ -131,6 +134,24 @@ def _answers(storage: Storage, ids: list[uuid.UUID]) -> list[Any]:
     return in_unit(storage, read)
 
 
+NAMES = ("José Hernández", "Jose Hernandes", "Katherine Smith", "Catherine Smyth", "Li", None)
+"""Names that often match each other: accents, case, spellings, a one-word name."""
+
+_MATCHABLE = strategies.person_records(
+    names=st.sampled_from(NAMES), born=st.sampled_from([None, dt.date(2010, 4, 2)])
+).map(lambda r: attrs.evolve(r, student_number=r.student_number and r.student_number[-1:]))
+"""Index records that often match: few names and births, one-character student numbers."""
+
+
+def _matches(storage: Storage, people: list[PersonRecord]) -> list[list[uuid.UUID]]:
+    """Return each person's candidates among a store's records, by the matching rule."""
+
+    def read(unit: UnitOfWork) -> list[list[uuid.UUID]]:
+        return [[c.record.id for c in candidates(p, unit.people.similar(p))] for p in people]
+
+    return in_unit(storage, read)
+
+
 def _committed(unit: UnitOfWork, keep: PersonRecord, duplicate: PersonRecord) -> None:
     merge_read(unit, keep, duplicate)
     unit.commit()
@@ -226,6 +247,41 @@ class PersonIndexContract:
             assert in_utc(in_unit(storage, records)) == in_utc(expected)
             named = {c.id for c in linked.contacts if c.person_id in wanted}
             assert {c.id for c in expected.contacts} == named
+
+    @_property(
+        0.05,
+        records=st.lists(_MATCHABLE, min_size=1, max_size=6, unique_by=lambda r: r.id),
+        data=st.data(),
+    )
+    def test_similar_finds_what_the_reference_finds_after_corrections_and_merges(
+        self, records: list[PersonRecord], data: st.DataObject
+    ) -> None:
+        """Candidates among ``similar`` are the reference's, after a correction and a merge."""
+        probes = [*records, data.draw(_MATCHABLE)]
+        with self._both() as (storage, reference):
+            for store in (storage, reference):
+                in_unit(store, lambda u: u.people.add_many(records))
+            assert _matches(storage, probes) == _matches(reference, probes)
+            fixed = data.draw(st.sampled_from(records))
+            changes = {"name": data.draw(st.sampled_from(NAMES)), "aliases": ("Hernandez",)}
+
+            def correct(unit: UnitOfWork) -> None:
+                unit.people.update(unit.people.get(fixed.id).corrected(changes))
+
+            for store in (storage, reference):
+                in_unit(store, correct)
+            found = _matches(storage, probes)
+            assert found == _matches(reference, probes)
+            changed = fixed.corrected(changes)
+            assert _matches(storage, [changed]) == [
+                [c.record.id for c in candidates(changed, records)]
+            ]
+            if len(records) > 1:
+                for store in (storage, reference):
+                    in_unit(
+                        store, lambda u: merge_step(u, records[0].id, records[1].id, undo=False)
+                    )
+                assert _matches(storage, probes) == _matches(reference, probes)
 
     def test_two_merges_of_one_pair_at_once_do_not_both_commit(self) -> None:
         """Two open units merge one pair from the same reads: the second to commit conflicts."""

@@ -28,6 +28,7 @@ from sro_core.codes import CodeTables, default_tables
 from sro_core.domain import (
     AGE_OF_MAJORITY,
     AUDIT_COLUMNS,
+    CORRECTABLE,
     EVENT_TYPES,
     INCIDENT_TRANSITIONS,
     MINIMUM_KEY_BYTES,
@@ -105,6 +106,7 @@ from sro_core.domain import (
     PeopleMerged,
     Permission,
     Person,
+    PersonCorrected,
     PersonKind,
     PersonRecord,
     PersonRecorded,
@@ -1755,6 +1757,12 @@ def _event_fields() -> Mapping[type[DomainEvent], Mapping[str, SearchStrategy[An
         },
         IncidentEscalated: {"contact_id": ids, "incident_id": ids},
         PersonRecorded: {"person_id": ids},
+        PersonCorrected: {
+            "person_id": ids,
+            "fields": st.lists(st.sampled_from(sorted(CORRECTABLE)), min_size=1, unique=True).map(
+                tuple
+            ),
+        },
         PeopleMerged: {"keep_id": ids, "duplicate_id": ids},
         MergeUndone: {"keep_id": ids, "duplicate_id": ids},
         ReportReviewed: {

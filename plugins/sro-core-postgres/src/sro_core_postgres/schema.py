@@ -87,9 +87,20 @@ ON CONFLICT (id) DO NOTHING;
 """
 """Added to the person index's migration: its columns filled, the recorded people lifted."""
 
+_SEALED = """
+UPDATE incidents SET sealed = true
+WHERE document::jsonb -> 'restrictions' @> '["sealed"]'::jsonb;
+"""
+"""Added to the sealed column's migration: the stored incidents an order sealed."""
+
 MIGRATIONS: tuple[str, ...] = ddl.migrations(
     DDL_TYPES,
-    {4: _AUDIT_APPEND_ONLY.lstrip(), 6: _WAITING_SINCE.lstrip(), 7: _PEOPLE_LIFTED.lstrip()},
+    {
+        4: _AUDIT_APPEND_ONLY.lstrip(),
+        6: _WAITING_SINCE.lstrip(),
+        7: _PEOPLE_LIFTED.lstrip(),
+        9: _SEALED.lstrip(),
+    },
 )
 """The migration scripts, in order: migration ``n`` is ``MIGRATIONS[n - 1]``."""
 
@@ -105,6 +116,7 @@ SCHEMA = sql.Schema(
     foreign="holds tables, but not an sro_core schema (no schema_version table); give the "
     "program a schema of its own (?schema=NAME)",
     upgrade="sro_core and sro-core-postgres",
+    filled=sql.FILLS,
 )
 """The migrations and the messages of the schema check (:func:`sro_core.sql.check`)."""
 

@@ -71,8 +71,15 @@ WHERE n = 1 AND person_id NOT IN (SELECT id FROM people);
 """
 """Added to the person index's migration: its columns filled, the recorded people lifted."""
 
+_SEALED = """
+UPDATE incidents SET sealed = 1 WHERE EXISTS (
+    SELECT 1 FROM json_each(incidents.document, '$.restrictions') WHERE value = 'sealed'
+);
+"""
+"""Added to the sealed column's migration: the stored incidents an order sealed."""
+
 MIGRATIONS: tuple[str, ...] = ddl.migrations(
-    DDL_TYPES, {6: _WAITING_SINCE.lstrip(), 7: _PEOPLE_LIFTED.lstrip()}
+    DDL_TYPES, {6: _WAITING_SINCE.lstrip(), 7: _PEOPLE_LIFTED.lstrip(), 9: _SEALED.lstrip()}
 )
 """The migration scripts, in order: migration ``n`` is ``MIGRATIONS[n - 1]``."""
 
@@ -90,6 +97,7 @@ def described() -> sql.Schema:
         foreign="is a SQLite database, but not an sro_core one (it has tables and no sro_core "
         "schema version); give the program a new file",
         upgrade="sro_core",
+        filled=sql.FILLS,
     )
 
 
