@@ -1,0 +1,258 @@
+"""The generated readers: detailed mode's values, and a document kept only when it is the wire form.
+
+A reader reads a wire document of one attrs class in one pass and says whether the document
+is exactly what :func:`unstructure` writes for the value. It may refuse anything (detailed mode
+then decides), but whatever it takes it must take to the value detailed mode gives, and it
+must never call a document the wire form when it is not, type for type.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import functools
+import json
+import re
+import uuid
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sro_core import domain
+from sro_core.serialization import (
+    StructureError,
+    converter,
+    structure,
+    structure_document,
+    unstructure,
+)
+from sro_core.serialization import _converter_reader as converter_reader
+from sro_core.serialization import _reader as reader_of  # the readers under test
+from sro_core.testing import strategies
+
+
+def _wire(value: object) -> tuple[type, dict[str, Any]]:
+    """Return a value's class and its wire document (an event's without its union tag)."""
+    wire: dict[str, Any] = unstructure(value)
+    if isinstance(value, domain.DomainEvent):
+        del wire["type"]
+    return type(value), wire
+
+
+def _same_json(one: Any, other: Any) -> bool:
+    """Return whether two wire values are the same JSON, type for type and key order."""
+    if type(one) is not type(other):
+        return False
+    if type(one) is list:
+        return len(one) == len(other) and all(map(_same_json, one, other))
+    if type(one) is dict:
+        return list(one) == list(other) and all(map(_same_json, one.values(), other.values()))
+    return bool(one == other)
+
+
+def _detailed(data: Any, cls: type) -> Any:
+    """Return detailed mode's value for data, or None if detailed mode refuses it."""
+    try:
+        return converter.structure(copy.deepcopy(data), cls)
+    except Exception:  # noqa: BLE001 - any refusal: the reader must then refuse too
+        return None
+
+
+def _assert_reader_keeps_its_promises(data: Any, cls: type) -> None:
+    """Assert that the reader refuses data, or gives detailed mode's value and an honest flag."""
+    try:
+        value, canonical = reader_of(cls)(copy.deepcopy(data))
+    except Exception:  # noqa: BLE001 - refusing is always allowed
+        return
+    expected = _detailed(data, cls)
+    assert expected is not None, "the reader took input detailed mode refuses"
+    assert value == expected
+    if canonical:  # a "no" only costs unstructuring again; a "yes" must be true
+        assert _same_json(data, converter.unstructure(value, cls))
+
+
+@given(strategies.any_domain_value())
+def test_the_reader_reads_a_wire_document_as_detailed_mode_does(value: object) -> None:
+    """Every domain value's document reads back to the value, and is known as its wire form.
+
+    (A calendar's document lacks the zone its ``__init__`` derives: it is checked the long way.)
+    """
+    cls, wire = _wire(value)
+    read, canonical = reader_of(cls)(wire)
+    assert read == value == converter.structure(wire, cls)
+    assert canonical is not isinstance(value, domain.ProgramCalendar)
+
+
+_JUNK = st.sampled_from(
+    [
+        None,
+        0,
+        -1,
+        1.5,
+        True,
+        False,
+        "",
+        "x",
+        "2026-03-02",
+        "2026-03-02T10:15:00",
+        "2026-03-02T10:15:00+05:00",
+        "2026-03-02T10:15:00Z",
+        "2026-W10-1",
+        "{12345678-1234-5678-1234-567812345678}",
+        "12345678-1234-5678-1234-567812345678".upper(),
+        "12345678123456781234567812345678",
+        "1234567_-1234-5678-1234-567812345678",
+        "1.50",
+        "NaN",
+        [],
+        ["x"],
+        [None],
+        {},
+        {"x": 1},
+        uuid.UUID(int=7),
+    ]
+)
+
+
+def _paths(data: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Return the path of every value inside a wire document, containers included."""
+    found = [path] if path else []
+    if isinstance(data, dict):
+        for key, inner in data.items():
+            found.extend(_paths(inner, (*path, key)))
+    elif isinstance(data, list):
+        for index, inner in enumerate(data):
+            found.extend(_paths(inner, (*path, index)))
+    return found
+
+
+def _parent(data: Any, path: tuple[Any, ...]) -> Any:
+    for part in path[:-1]:
+        data = data[part]
+    return data
+
+
+@settings(max_examples=200)
+@given(strategies.any_domain_value(), st.data())
+def test_a_reader_takes_spoiled_input_only_as_detailed_mode_does(
+    value: object, data: st.DataObject
+) -> None:
+    """One part replaced by junk: refused, or read to detailed mode's value, honestly flagged."""
+    cls, wire = _wire(value)
+    paths = _paths(wire)
+    if paths:
+        path = data.draw(st.sampled_from(paths))
+        _parent(wire, path)[path[-1]] = data.draw(_JUNK)
+    _assert_reader_keeps_its_promises(wire, cls)
+
+
+_RESPELLINGS = [
+    "reorder",
+    "reverse",
+    "double",
+    "upper",
+    "offset",
+    "zulu",
+    "compact",
+    "drop",
+    "extra",
+]
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _respell(parent: Any, key: Any, how: str) -> None:
+    """Write one part of a document another way, one that may still read as a value."""
+    old = parent[key]
+    if how == "reorder" and isinstance(old, dict) and len(old) > 1:
+        parent[key] = dict(reversed(old.items()))
+    elif how == "reverse" and isinstance(old, list):
+        parent[key] = list(reversed(old))
+    elif how == "double" and isinstance(old, list):
+        parent[key] = old + old
+    elif how == "upper" and isinstance(old, str):
+        parent[key] = old.upper()
+    elif how == "offset" and isinstance(old, str) and old.endswith("+00:00"):
+        parent[key] = old[:-6] + "-00:00"
+    elif how == "zulu" and isinstance(old, str) and old.endswith("+00:00"):
+        parent[key] = old[:-6] + "Z"
+    elif how == "compact" and isinstance(old, str) and (_DAY.fullmatch(old) or _is_uuid(old)):
+        parent[key] = old.replace("-", "")  # 20260302 is a date, a UUID needs no dashes
+    elif how == "drop" and isinstance(parent, dict) and key not in ("id", "event_id"):
+        del parent[key]  # not a random id: detailed mode would draw another one
+    elif how == "extra" and isinstance(old, dict):
+        old["not_a_field"] = None
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        return str(uuid.UUID(text)) == text
+    except ValueError:
+        return False
+
+
+@settings(max_examples=200)
+@given(strategies.any_domain_value(), st.data())
+def test_a_reader_takes_respelt_input_only_as_detailed_mode_does(
+    value: object, data: st.DataObject
+) -> None:
+    """A document spelt another way (order, case, offsets, keys): as detailed mode, honestly."""
+    cls, wire = _wire(value)
+    paths = _paths(wire)
+    how = data.draw(st.sampled_from(_RESPELLINGS))
+    if paths:
+        some = st.lists(st.sampled_from(paths), min_size=1, max_size=3, unique=True)
+        chosen = data.draw(st.just(paths) | some)
+        for path in sorted(chosen, key=len, reverse=True):  # the innermost first
+            _respell(_parent(wire, path), path[-1], how)
+    if how in {"reorder", "extra"}:
+        _respell({"": wire}, "", how)
+    _assert_reader_keeps_its_promises(wire, cls)
+
+
+@settings(max_examples=100)
+@given(strategies.any_domain_value(), st.data())
+def test_structure_document_keeps_the_input_only_when_it_is_the_wire_form(
+    value: object, data: st.DataObject
+) -> None:
+    """The input dict comes back as the document only when it equals unstructure(value) exactly."""
+    if isinstance(value, domain.DomainEvent | domain.ProgramCalendar):
+        return
+    cls, wire = _wire(value)
+    paths = _paths(wire)
+    if paths and data.draw(st.booleans()):
+        path = data.draw(st.sampled_from(paths))
+        _respell(_parent(wire, path), path[-1], data.draw(st.sampled_from(_RESPELLINGS)))
+    try:
+        found, document = structure_document(wire, cls)
+    except StructureError:
+        return
+    assert _same_json(document, unstructure(found))
+    assert (document is wire) == _same_json(wire, unstructure(found))
+    assert found == structure(wire, cls)
+
+
+@pytest.mark.parametrize("cls", [domain.ActorEntry, domain.ProgramCalendar, domain.AuditKey])
+def test_a_class_the_readers_do_not_cover_reads_through_the_converter(cls: type) -> None:
+    """A default computed from the instance, or a field __init__ sets: the converter reads it."""
+    reader = reader_of(cls)
+    assert isinstance(reader, functools.partial)
+    assert reader.func is converter_reader
+
+
+def test_a_bulk_document_is_read_once_and_kept() -> None:
+    """An incident as an import reads it (JSON lines, the wire form) is kept as its document."""
+    start = dt.datetime(2026, 3, 2, 10, 15, tzinfo=dt.timezone(dt.timedelta(hours=-8)))
+    incident = domain.Incident(
+        reporting_officer_id=uuid.UUID(int=1),
+        occurred_start=start,
+        reported_at=start + dt.timedelta(hours=1),
+        location=domain.Location.community(),
+        category="theft",
+    )
+    wire = json.loads(json.dumps(unstructure(incident)))
+    assert wire["occurred_start"] == "2026-03-02T18:15:00+00:00"
+    found, document = structure_document(wire, domain.Incident)
+    assert found == incident
+    assert document is wire
