@@ -12,6 +12,7 @@ import copy
 import datetime as dt
 import functools
 import json
+import pickle
 import re
 import uuid
 from typing import Any
@@ -30,6 +31,7 @@ from sro_core.serialization import (
 )
 from sro_core.serialization import _converter_reader as converter_reader
 from sro_core.serialization import _reader as reader_of  # the readers under test
+from sro_core.serialization import _uuid_of as uuid_of
 from sro_core.testing import strategies
 
 
@@ -256,3 +258,16 @@ def test_a_bulk_document_is_read_once_and_kept() -> None:
     found, document = structure_document(wire, domain.Incident)
     assert found == incident
     assert document is wire
+
+
+@given(st.uuids())
+def test_a_uuid_read_from_its_text_is_the_uuid_the_text_makes(value: uuid.UUID) -> None:
+    """The reader's UUIDs are UUID(text): equal, same hash, same safety, same pickle."""
+    text = str(value)
+    read, made = uuid_of(text), uuid.UUID(text)
+    assert type(read) is uuid.UUID
+    assert read == made
+    assert hash(read) == hash(made)
+    assert read.is_safe is made.is_safe
+    assert str(read) == text
+    assert pickle.dumps(read) == pickle.dumps(made)
