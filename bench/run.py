@@ -3,10 +3,11 @@
 ``python bench/run.py`` runs each script with its default sizes (minutes on a 2-core machine);
 ``--tiny`` runs them on a few thousand records (seconds, for CI); ``--runs 3`` runs every
 script three times, round after round, and gives each figure's median with the spread over the
-runs; ``--markdown`` prints the table as docs/performance.md holds it; ``--strict`` also fails
-when a figure's median is below its floor. A script that fails, or a figure the library could
-not produce, makes the run fail. A script whose database is not there (PostgreSQL) is reported
-as skipped unless ``SRO_REQUIRE_SERVICES=1``.
+runs; ``--markdown`` prints the table as docs/performance.md holds it, and ``--update FILE``
+writes it into that file between its ``<!-- figures -->`` and ``<!-- /figures -->`` lines;
+``--strict`` also fails when a figure's median is below its floor. A script that fails, or a
+figure the library could not produce, makes the run fail. A script whose database is not there
+(PostgreSQL) is reported as skipped unless ``SRO_REQUIRE_SERVICES=1``.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ def main() -> int:
     parser.add_argument("--tiny", action="store_true", help="a few seconds per script")
     parser.add_argument("--runs", type=int, default=1, help="runs of every script (default 1)")
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    parser.add_argument("--update", type=Path, help="write the table into this Markdown file")
     parser.add_argument("--strict", action="store_true", help="fail below a floor too")
     parser.add_argument("--only", nargs="*", default=None, help="scripts to run (by name)")
     options = parser.parse_args()
@@ -73,6 +75,8 @@ def main() -> int:
             common.report(common.Figure(**figure), as_json=False)
     if options.markdown:
         sys.stdout.write(table(figures))
+    if options.update:
+        update(options.update, table(figures), runs=options.runs, tiny=options.tiny)
     if options.strict:
         failed.extend(f"below the floor: {f['name']}" for f in figures if not f["meets_floor"])
     for failure in dict.fromkeys(failed):
@@ -115,6 +119,21 @@ def summary(runs: list[dict[str, object]]) -> dict[str, object]:
         spread = f"ratio over {len(runs)} runs: {min(ratios):.2f}-{max(ratios):.2f} ({each})"
         chosen["notes"] = f"{spread}; {chosen['notes']}" if chosen["notes"] else spread
     return chosen
+
+
+START, END = "<!-- figures -->", "<!-- /figures -->"
+
+
+def update(path: Path, found: str, *, runs: int, tiny: bool) -> None:
+    """Write the table between a Markdown file's figure markers; the rest stays as it is."""
+    text = path.read_text(encoding="utf-8")
+    if text.count(START) != 1 or text.count(END) != 1:
+        raise SystemExit(f"{path}: needs one {START} line and one {END} line")
+    head, rest = text.split(START)
+    _, tail = rest.split(END)
+    how = f"python bench/run.py --runs {runs}" + (" --tiny" if tiny else "")
+    written = f"{START}\n\nMeasured by `{how} --update {path.name}`.\n\n{found}\n{END}"
+    path.write_text(head + written + tail, encoding="utf-8")
 
 
 def table(figures: list[dict[str, object]]) -> str:
