@@ -157,7 +157,7 @@ def _committed(unit: UnitOfWork, keep: PersonRecord, duplicate: PersonRecord) ->
     unit.commit()
 
 
-def _corrected(unit: UnitOfWork, record: PersonRecord, name: str) -> None:
+def _corrected(unit: UnitOfWork, record: PersonRecord, name: str | None) -> None:
     unit.people.update(record.corrected({"name": name}))
     unit.commit()
 
