@@ -417,6 +417,7 @@ _readers: dict[Any, Reader] = {}
 _MISSING = object()
 _UUID_TEXT = re.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}").fullmatch
 """Matches a UUID written exactly as ``str()`` writes it."""
+_UNKNOWN_SAFETY = uuid.SafeUUID.unknown  # read once: this member costs a Python call each time
 
 
 def _uuid_of(text: str) -> uuid.UUID:
@@ -428,7 +429,7 @@ def _uuid_of(text: str) -> uuid.UUID:
     """
     value: uuid.UUID = object.__new__(uuid.UUID)
     object.__setattr__(value, "int", int(text.replace("-", ""), 16))
-    object.__setattr__(value, "is_safe", uuid.SafeUUID.unknown)
+    object.__setattr__(value, "is_safe", _UNKNOWN_SAFETY)
     return value
 
 
