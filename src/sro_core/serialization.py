@@ -406,14 +406,14 @@ def structure_document(data: Any, cls: type[T]) -> tuple[T, dict[str, Any]]:
 # detailed mode takes to an equal value, and refuses anything else by raising: detailed mode
 # then decides, with its own errors.
 
-Reader = Callable[[Any], tuple[Any, bool]]
+_Reader = Callable[[Any], tuple[Any, bool]]
 
 
 class _Refused(Exception):
     """The reader does not take this input: detailed mode decides."""
 
 
-_readers: dict[Any, Reader] = {}
+_readers: dict[Any, _Reader] = {}
 _MISSING = object()
 _UUID_TEXT = re.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}").fullmatch
 """Matches a UUID written exactly as ``str()`` writes it."""
@@ -439,7 +439,7 @@ _TIME_CONVERTERS = frozenset({utc, utc_or_none})
 """The field converters a reader knows: a time in UTC stays the very time it read."""
 
 
-def _reader(t: Any) -> Reader:
+def _reader(t: Any) -> _Reader:
     """Return the reader of the attrs class ``t``: its value and whether data is its wire form.
 
     A class the generated readers do not cover (a field set by ``__init__`` itself, a default
@@ -474,7 +474,7 @@ def _generated(t: Any) -> bool:
     return True
 
 
-def _reader_source(t: Any) -> Reader:
+def _reader_source(t: Any) -> _Reader:
     """Return the generated reader of the attrs class ``t``."""
     attrs.resolve_types(t)
     fields = attrs.fields(t)
@@ -512,7 +512,7 @@ def _reader_source(t: Any) -> Reader:
     lines.append(f"    return CLS({', '.join(arguments)}), canon")
     source = "\n".join(lines) + "\n"
     exec(compile(source, f"<reader {t.__qualname__}>", "exec"), namespace)  # noqa: S102
-    read: Reader = namespace["read"]
+    read: _Reader = namespace["read"]
     return read
 
 
