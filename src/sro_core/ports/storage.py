@@ -353,6 +353,31 @@ class Outbox(abc.ABC):
         delivered events.
         """
 
+    def put_claimed(
+        self,
+        events: Sequence[DomainEvent],
+        at: dt.datetime,
+        claimed: Collection[uuid.UUID],
+        leases: Mapping[str, tuple[str, dt.timedelta]],
+    ) -> list[Claim]:
+        """Record events, and claim at once the deliveries of those ``claimed`` to notifiers.
+
+        ``leases`` gives each notifier's token and lease. The claims are those :meth:`claim`
+        makes at ``at`` for those events just after :meth:`put` (the first try of each, in
+        the claim's order, notifier by notifier): a dispatcher that sends the events once the
+        unit commits claims nothing more, and if it never sends them, its leases run out and
+        another dispatcher claims them. This default puts, then claims; a store may do both in
+        fewer statements.
+        """
+        self.put(events, at)
+        if not claimed:
+            return []
+        return [
+            claim
+            for notifier, (token, lease) in leases.items()
+            for claim in self.claim(notifier, at, lease, len(claimed), token=token, events=claimed)
+        ]
+
     @abc.abstractmethod
     def settle(
         self, claim: Claim, outcome: Delivery, notifiers: Collection[str], now: dt.datetime

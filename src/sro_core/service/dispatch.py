@@ -205,7 +205,31 @@ class Dispatcher:
         ``SystemExit`` has its delivery recorded; the round then ends the same way and the
         exception is raised again.
         """
-        lines = [
+        return self._round(self._lines(), events, stop)
+
+    def leases(self) -> dict[str, tuple[str, dt.timedelta]]:
+        """Return a new token and the lease of each notifier: what a unit of work claims with.
+
+        A command that sends its events once it commits claims their deliveries in its own
+        unit of work (:meth:`~sro_core.ports.Outbox.put_claimed`), then hands them to
+        :meth:`send`: no claim is made after the commit.
+        """
+        return {name: (self._token(), self.lease(name)) for name in self.notifiers}
+
+    def send(self, claims: Collection[Claim]) -> DispatchReport:
+        """Deliver deliveries claimed already (with :meth:`leases`), as a round does its own.
+
+        Nothing more is claimed; a claim not sent (a ``KeyboardInterrupt``) is given back.
+        """
+        lines = self._lines()
+        for line in lines:
+            line.queued.extend(claim for claim in claims if claim.notifier == line.name)
+            line.exhausted = True
+        return self._round(lines, None, None)
+
+    def _lines(self) -> list[_Line]:
+        """Return one line per notifier, each with its worker thread (none if it cannot block)."""
+        return [
             _Line(
                 name,
                 notifier,
@@ -214,6 +238,14 @@ class Dispatcher:
             )
             for name, notifier in self.notifiers.items()
         ]
+
+    def _round(
+        self,
+        lines: list[_Line],
+        events: Collection[uuid.UUID] | None,
+        stop: threading.Event | None,
+    ) -> DispatchReport:
+        """Send each line's deliveries, claiming as they go, until none is left (see dispatch)."""
         report = DispatchReport()
         stopper: BaseException | None = None
         try:
@@ -290,8 +322,12 @@ class Dispatcher:
             line.running = (claim, future, deadline)
         return report
 
+    def _token(self) -> str:
+        """Return a claim token no other claim has: this dispatcher's identity and a count."""
+        return f"{self.identity}/{next(self._tokens)}"
+
     def _claim(self, line: _Line, events: Collection[uuid.UUID] | None) -> list[Claim]:
-        token = f"{self.identity}/{next(self._tokens)}"
+        token = self._token()
         limit = self.settings.claim_batch if events is None else max(len(events), 1)
         try:
             with self.storage.unit_of_work() as unit:

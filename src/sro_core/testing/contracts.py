@@ -747,6 +747,39 @@ class OutboxClaimsContract:
             )
             assert [c.entry.event.event_id for c in claims] == [wanted[1], wanted[0]]
 
+    @_property(0.02, events=_EVENTS, chosen=st.lists(st.booleans(), min_size=8, max_size=8))
+    def test_events_put_claimed_are_claimed_as_a_claim_after_put_would(
+        self, events: list[DomainEvent], chosen: list[bool]
+    ) -> None:
+        """``put_claimed`` gives the claims, deliveries and later claims of put, then claim."""
+        now = events[0].occurred_at
+        claimed = frozenset(e.event_id for e, take in zip(events, chosen, strict=False) if take)
+        leases = {"log": ("a", _LEASE), "webhook": ("b", 2 * _LEASE)}
+        reference = self.reference()
+        with self.opened() as storage:
+            got, want = (
+                _in_unit(s, lambda u: u.outbox.put_claimed(events, now, claimed, leases))
+                for s in (storage, reference)
+            )
+            assert [(c.token, c.lease_until, c.entry.event) for c in got] == [
+                (c.token, c.lease_until, c.entry.event) for c in want
+            ]
+            assert _claimed(got) == _claimed(want)
+            entries = [_in_unit(s, lambda u: u.outbox.entries()) for s in (storage, reference)]
+            assert [(e.event, in_utc(e.recorded_at)) for e in entries[0]] == [
+                (e.event, in_utc(e.recorded_at)) for e in entries[1]
+            ]
+            for event in events:
+                found, expected = (_deliveries_of(s, event.event_id) for s in (storage, reference))
+                assert in_utc(found) == in_utc(expected)
+            for n, later in enumerate((now, now + _LEASE, now + 2 * _LEASE)):
+                for notifier in _NOTIFIERS:
+                    token = f"{notifier} {n}"
+                    again = [
+                        _claim_in_unit(s, notifier, later, 8, token) for s in (storage, reference)
+                    ]
+                    assert _claimed(again[0]) == _claimed(again[1]), f"{notifier} at {later}"
+
     def test_settled_events_are_pruned_but_dead_letters_stay(self) -> None:
         """Events delivered everywhere go after the retention; one with a dead letter stays."""
         at = dt.datetime(2025, 3, 1, 8, tzinfo=dt.UTC)
