@@ -33,7 +33,7 @@ import re
 import types
 import typing
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -397,40 +397,79 @@ def between(lowest: int, highest: int, meaning: str = "") -> Callable[[Any, Any,
     return check
 
 
-def _days(value: Any, path: str) -> Iterator[tuple[str, dt.date, Any]]:
-    """Yield every day and time inside a record (an attrs value), with its path."""
-    for name in _FIELD_NAMES.get(type(value)) or _field_names(type(value)):
+def _days(value: Any, path: str, window: tuple[dt.date, dt.date], out: list[Problem]) -> None:
+    """Add a problem for every day and time inside a record (an attrs value) outside a window.
+
+    In the fields' order, depth first; a path is made only for a record looked into or a day
+    outside the window.
+    """
+    first, last = window
+    names = _DATED.get(type(value))
+    if names is None:
+        names = _DATED[type(value)] = _dated_fields(type(value))
+    for name in names:
         inner = getattr(value, name)
         if isinstance(inner, _PLAIN):
             continue
-        where = f"{path}.{name}" if path else name
         if isinstance(inner, dt.datetime):
-            yield where, inner.date(), inner
+            if not first <= inner.date() <= last:
+                out.append(Problem(f"{path}.{name}" if path else name, inner, _rule(window)))
         elif isinstance(inner, dt.date):
-            yield where, inner, inner
+            if not first <= inner <= last:
+                out.append(Problem(f"{path}.{name}" if path else name, inner, _rule(window)))
         elif isinstance(inner, tuple):
+            where = f"{path}.{name}" if path else name
             for index, item in enumerate(inner):
                 if attrs.has(type(item)):
-                    yield from _days(item, f"{where}[{index}]")
+                    _days(item, f"{where}[{index}]", window, out)
         elif attrs.has(type(inner)):
-            yield from _days(inner, where)
+            _days(inner, f"{path}.{name}" if path else name, window, out)
 
 
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+def _rule(window: tuple[dt.date, dt.date]) -> str:
+    return f"must be from {window[0]} to {window[1]}"
+
+
+_DATED: dict[type, tuple[str, ...]] = {}
+"""The fields of each class that may hold a day, in order: found once per class."""
 _PLAIN = (str, int, uuid.UUID, enum.Enum, decimal.Decimal, frozenset, type(None))
 """Values that hold no day: skipped without a look inside."""
 
 
-def _field_names(cls: type) -> tuple[str, ...]:
-    names = tuple(f.name for f in attrs.fields(cls)) if attrs.has(cls) else ()
-    _FIELD_NAMES[cls] = names
-    return names
+def _dated_fields(cls: type) -> tuple[str, ...]:
+    """Return the fields of a class whose values may hold a day, in the class's order.
+
+    A field of a class checked by :func:`bounded` holds a value of its declared type, so one
+    declared as only plain values (:data:`_PLAIN`: texts, numbers, ids, codes, sets) holds no
+    day and is left out; every other field is kept, and its value looked at as it comes.
+    """
+    if not attrs.has(cls):
+        return ()
+    fields = attrs.fields(cls)
+    names = tuple(f.name for f in fields)
+    if not fields or not isinstance(fields[0].validator, _Bound):
+        return names
+    try:
+        hints = typing.get_type_hints(cls)
+    except (NameError, TypeError):
+        return names
+    return tuple(name for name in names if not _holds_plain(hints.get(name, Any)))
+
+
+def _holds_plain(hint: Any) -> bool:
+    """Return whether a field's type says its value is a plain value (see :data:`_PLAIN`)."""
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        return all(_holds_plain(kind) for kind in typing.get_args(hint))
+    if origin is frozenset:
+        return True
+    if origin is tuple:  # a list: its items are of their declared type too
+        return all(_holds_plain(kind) for kind in typing.get_args(hint) if kind is not Ellipsis)
+    return origin is None and isinstance(hint, type) and issubclass(hint, _PLAIN)
 
 
 def outside_window(record: Any, first: dt.date, last: dt.date) -> list[Problem]:
     """Return a problem for every day or time of a record outside the program's window."""
-    return [
-        Problem(path, shown, f"must be from {first} to {last}")
-        for path, day, shown in _days(record, "")
-        if not first <= day <= last
-    ]
+    problems: list[Problem] = []
+    _days(record, "", (first, last), problems)
+    return problems

@@ -14,6 +14,7 @@ import copy
 import datetime as dt
 import decimal
 import enum
+import operator
 import types
 import typing
 import uuid
@@ -75,10 +76,36 @@ def replaced(value: T, changes: dict[str, Any]) -> T:
     """Return a copy of an attrs value with fields replaced, its validators not run again."""
     if not changes:
         return value
-    new = copy.copy(value)
+    copier = _COPIERS.get(type(value))
+    if copier is None:
+        copier = _COPIERS[type(value)] = _copier(type(value))
+    new: T = copier(value)
     for name, field_value in changes.items():
         object.__setattr__(new, name, field_value)
     return new
+
+
+_COPIERS: dict[type[Any], Callable[[Any], Any]] = {}
+
+
+def _copier(cls: type[Any]) -> Callable[[Any], Any]:
+    """Return a function that copies a value of a class as ``copy.copy`` does, made once.
+
+    A slotted attrs class (the domain's) holds nothing but its fields, which is all attrs
+    gives ``copy.copy``: the copy is made by setting them on a new instance, without the
+    pickling protocol. Any other class (a hash cache, a ``__dict__``) goes to ``copy.copy``.
+    """
+    slotted = attrs.has(cls) and "__slots__" in vars(cls) and cls.__dictoffset__ == 0
+    cached = any("_attrs_cached_hash" in vars(c).get("__slots__", ()) for c in cls.__mro__)
+    if not slotted or cached:
+        return copy.copy
+    lines = ["def copy(value):", "    new = make(cls)"]
+    lines += [f"    put(new, {f.name!r}, value.{f.name})" for f in attrs.fields(cls)]
+    lines.append("    return new")
+    namespace: dict[str, Any] = {"make": object.__new__, "put": object.__setattr__, "cls": cls}
+    exec("\n".join(lines), namespace)  # noqa: S102 - code made here from attrs field names
+    made: Callable[[Any], Any] = namespace["copy"]
+    return made
 
 
 def _hidden_by(field: attrs.Attribute[Any], hidden: frozenset[Sensitivity], hiding: Hiding) -> bool:
@@ -103,7 +130,10 @@ def _hide(
     if attrs.has(type(value)):
         return _hide_record(value, hiding, path, out, extra)
     if isinstance(value, tuple):
-        return tuple(_hide(v, hiding, f"{path}[{n}]", out, extra) for n, v in enumerate(value))
+        items = [_hide(v, hiding, f"{path}[{n}]", out, extra) for n, v in enumerate(value)]
+        if all(map(operator.is_, items, value)):
+            return value  # nothing in it changed: the same tuple, compared by identity above
+        return tuple(items)
     return value
 
 
@@ -113,7 +143,7 @@ def _hide_record(
     """Return a record with every field ``hiding`` hides blanked and its free text masked."""
     if isinstance(value, Person) and value.id in hiding.people:
         extra = extra | {Sensitivity.JUVENILE_IDENTITY}
-    hidden = hiding.sensitivities | extra
+    hidden = hiding.sensitivities | extra if extra else hiding.sensitivities
     node = _known(type(value))
     if node is None:
         changes = _walked(value, hiding, path, out, extra)

@@ -39,6 +39,7 @@ from sro_core.domain import (
     Referral,
     ReviewState,
     School,
+    SchoolLevel,
     SchoolYear,
     UnreadableEntry,
 )
@@ -636,6 +637,22 @@ class UnitOfWork(abc.ABC):
         Numbers are unique and gap-free per year: the allocation belongs to this unit of work
         and is undone with it.
         """
+
+    def officer_and_school(
+        self, officer_id: uuid.UUID, school_id: uuid.UUID | None
+    ) -> tuple[bool, SchoolLevel | None]:
+        """Return whether an officer is stored, and a school's level (None: no such school).
+
+        What reporting an incident reads of them. This default asks the repositories; a store
+        may answer in one statement, without building the school.
+        """
+        level = None
+        if school_id is not None:
+            try:
+                level = self.schools.get(school_id).level
+            except NotFound:
+                level = None
+        return self.officers.exists(officer_id), level
 
     @abc.abstractmethod
     def commit(self) -> None:

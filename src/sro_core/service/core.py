@@ -40,6 +40,7 @@ from sro_core.policy import (
     Decision,
     Seen,
     decide,
+    decided_alone,
     department,
     discloses,
     partner_scope,
@@ -293,7 +294,11 @@ class Kernel:
         that no such record exists, exactly as for an id that is not there.
         """
         now = now or self.clock()
-        decision = decide(actor, record, self.context(unit, actor, now))  # type: ignore[arg-type]
+        if decided_alone(actor, record):
+            context = Context(today=self.calendar.local_date(now), calendar=self.calendar)
+        else:
+            context = self.context(unit, actor, now)
+        decision = decide(actor, record, context)  # type: ignore[arg-type]
         what, number = type(record).__name__.lower(), getattr(record, "number", None)
         if not self.read_as_decided(
             unit, actor, decision, kind=what, key=key, number=number, at=now

@@ -10,6 +10,8 @@ in this package, over the store's :class:`~sro_core.sql.dialect.Dialect`.
 from __future__ import annotations
 
 import abc
+import json
+import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 
@@ -21,6 +23,7 @@ from sro_core.domain import (
     Partner,
     ProgramCalendar,
     School,
+    SchoolLevel,
     incident_number,
 )
 from sro_core.ports import Conflict, UnitOfWork
@@ -45,6 +48,11 @@ NEXT_NUMBER = (
     "ON CONFLICT (year) DO UPDATE SET last = n.last + 1 RETURNING last"
 )
 """Allocates a year's next incident number; the upsert locks the year's row to the unit's end."""
+
+OFFICER_AND_SCHOOL = (
+    "SELECT (SELECT 1 FROM officers WHERE id = ?), (SELECT document FROM schools WHERE id = ?)"
+)
+"""Whether an officer is stored, and a school's document: what reporting an incident reads."""
 
 
 class SQLUnitOfWork(UnitOfWork, abc.ABC):
@@ -110,6 +118,26 @@ class SQLUnitOfWork(UnitOfWork, abc.ABC):
     def release(self, name: str) -> None:
         """Forget a savepoint, keeping what was done since."""
         self.execute(f"RELEASE SAVEPOINT {name}")
+
+    def officer_and_school(
+        self, officer_id: uuid.UUID, school_id: uuid.UUID | None
+    ) -> tuple[bool, SchoolLevel | None]:
+        """Return whether an officer is stored, and a school's level, in one statement.
+
+        The level is read from the school's document alone, without building the school; a
+        document it cannot be read from is read whole, as ``schools.get`` reads it (and fails
+        as that does).
+        """
+        key = self.dialect.key
+        statement = self.execute(OFFICER_AND_SCHOOL, (key(officer_id), key(school_id)))
+        officer, document = statement.fetchall()[0]
+        if document is None or school_id is None:
+            return officer is not None, None
+        try:
+            level = SchoolLevel(json.loads(document)["level"])
+        except (ValueError, KeyError, TypeError):
+            level = self.schools.get(school_id).level
+        return officer is not None, level
 
     def next_incident_number(self, year: int) -> str:
         """Allocate the year's next number in this transaction: unique and gap-free per year.

@@ -1421,6 +1421,25 @@ class StorageContract(
             found = _in_unit(storage, lambda u: [u.officers.exists(o.id) for o in [*stored, other]])
         assert found == [True] * len(stored) + [False]
 
+    @_property(0.01, officer=strategies.officers(), schools=_records(strategies.schools()))
+    def test_the_officer_and_school_of_a_report_are_read_as_the_repositories_read_them(
+        self, officer: Officer, schools: list[School]
+    ) -> None:
+        """``officer_and_school`` answers what ``officers.exists`` and ``schools.get`` answer."""
+        stored, other = [_fresh(s) for s in schools[1:]], _fresh(schools[0])
+        with self.opened() as storage:
+            _in_unit(storage, lambda u: u.schools.add_many(stored))
+            _in_unit(storage, lambda u: u.officers.add(_fresh(officer)))
+            asked = [(o, s) for o in (officer.id, other.id) for s in (*stored, other, None)]
+            found = _in_unit(
+                storage,
+                lambda u: [u.officer_and_school(o, None if s is None else s.id) for o, s in asked],
+            )
+        expected = [
+            (o == officer.id, None if s is None or s is other else s.level) for o, s in asked
+        ]
+        assert found == expected
+
     @_property(0.05, officers=_OFFICERS)
     def test_add_many_with_a_taken_id_keeps_nothing(self, officers: list[Officer]) -> None:
         """A batch holding an id already stored is Conflict, and nothing of it is kept."""
