@@ -39,6 +39,7 @@ from sro_core.domain import (
 from sro_core.policy import Context, decide, decided_alone
 from sro_core.policy.redaction import replaced
 from sro_core.ports import DeliveryStatus
+from sro_core.service.dispatch import DispatchReport
 from sro_core.service.incidents import _reported
 from sro_core.testing import strategies
 from test_policy_documents import CALENDAR, named_incidents, readings
@@ -268,3 +269,16 @@ def _a_draft(officer: Officer, school: School) -> Incident:
         category="fight",
         school_id=school.id,
     )
+
+
+REPORTS = st.builds(DispatchReport, *(st.integers(0, 5) for _ in attrs.fields(DispatchReport)))
+
+
+@given(REPORTS, REPORTS)
+def test_reports_add_up_field_by_field(one: DispatchReport, other: DispatchReport) -> None:
+    """A round's reports add up each count, and say whether anything happened, as before."""
+    total = one + other
+    assert attrs.astuple(total) == tuple(
+        a + b for a, b in zip(attrs.astuple(one), attrs.astuple(other), strict=True)
+    )
+    assert total.anything == any(attrs.astuple(total))

@@ -173,7 +173,8 @@ def _planned(
 ) -> dict[str, Any]:
     """Return the changes a hiding makes to a record, by its class's plan (fields, texts, inner)."""
     changes: dict[str, Any] = {}
-    hidden = _hidden_fields(node, hiding.sensitivities | extra, hiding.classes)
+    sensitivities = hiding.sensitivities | extra if extra else hiding.sensitivities
+    hidden = _hidden_fields(node, sensitivities, hiding.classes)
     for name in hidden:
         current, blank = getattr(value, name), _default(node.steps[name].field)
         if current != blank:
@@ -187,13 +188,26 @@ def _planned(
                 changes[name] = text
                 if hiding.free_text_hidden:
                     out.add(_at(path, name))
-    for name, _, _ in node.inner:
+    masks, people = _masks(hiding), bool(hiding.people)
+    for name, held, many in node.inner:
         current = getattr(value, name)
-        if name not in hidden and current is not None and current != ():
-            inner = _hide(current, hiding, _at(path, name), out, extra)
-            if inner is not current and inner != current:
-                changes[name] = inner
+        if name in hidden or current is None or current == ():
+            continue
+        if _untouched(held, sensitivities, hiding.classes, masks, people) and _only(
+            current, held.cls, many=many
+        ):
+            continue  # records of a class this hiding leaves as they are, whatever they hold
+        inner = _hide(current, hiding, _at(path, name), out, extra)
+        if inner is not current and inner != current:
+            changes[name] = inner
     return changes
+
+
+def _only(value: Any, cls: type[Any], *, many: bool) -> bool:
+    """Return whether a value is a record of exactly ``cls`` (a tuple of them, if ``many``)."""
+    if many:
+        return isinstance(value, tuple) and all(type(item) is cls for item in value)
+    return type(value) is cls
 
 
 def _walked(

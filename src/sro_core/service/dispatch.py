@@ -76,14 +76,28 @@ class DispatchReport:
     timed_out: int = 0
 
     def __add__(self, other: DispatchReport) -> DispatchReport:
+        if not other.anything:
+            return self
         return DispatchReport(
-            *(a + b for a, b in zip(attrs.astuple(self), attrs.astuple(other), strict=True))
+            self.delivered + other.delivered,
+            self.retrying + other.retrying,
+            self.dead + other.dead,
+            self.stale + other.stale,
+            self.timed_out + other.timed_out,
         )
 
     @property
     def anything(self) -> bool:
         """Whether the round did anything at all."""
-        return any(attrs.astuple(self))
+        return bool(self.delivered or self.retrying or self.dead or self.stale or self.timed_out)
+
+
+_COUNTED = {
+    DeliveryStatus.DELIVERED: DispatchReport(delivered=1),
+    DeliveryStatus.PENDING: DispatchReport(retrying=1),
+    DeliveryStatus.DEAD: DispatchReport(dead=1),
+}
+"""What a recorded outcome counts for in a round's report."""
 
 
 def describe_failure(error: BaseException) -> str:
@@ -376,12 +390,7 @@ class Dispatcher:
             )
         if not self._settle(claim, outcome):
             return DispatchReport(stale=1), error
-        counts = {
-            DeliveryStatus.DELIVERED: DispatchReport(delivered=1),
-            DeliveryStatus.PENDING: DispatchReport(retrying=1),
-            DeliveryStatus.DEAD: DispatchReport(dead=1),
-        }
-        return counts[outcome.status] + DispatchReport(timed_out=int(timed_out)), error
+        return _COUNTED[outcome.status] + DispatchReport(timed_out=int(timed_out)), error
 
     def _outcome(self, claim: Claim, error: BaseException | None) -> Delivery:
         event_id = claim.entry.event.event_id

@@ -43,6 +43,7 @@ _TAKEN = (
     "VALUES (?, ?, 'pending', 1, ?, ?)"
 )
 """A first try's claim of a delivery of an event that has none yet."""
+_SETTLED = "UPDATE outbox SET settled_at = ? WHERE event_id = ?"
 
 
 class SQLOutbox(Outbox):
@@ -211,16 +212,20 @@ class SQLOutbox(Outbox):
         ).rowcount
         if changed == 0:
             return False
-        if outcome.status is not DeliveryStatus.PENDING:
-            # settled in the same statement that counts the final deliveries, when all are
-            names = sorted(set(notifiers))
-            parameters: list[object] = [d.time(now), key, key]
-            listed = d.one_of("notifier", names, parameters)
-            self.unit.execute(
-                "UPDATE outbox SET settled_at = ? WHERE event_id = ? AND (SELECT count(*) "  # noqa: S608 - only placeholders
-                f"FROM deliveries WHERE event_id = ? AND status <> 'pending' AND {listed}) = ?",
-                [*parameters, len(names)],
-            )
+        if outcome.status is DeliveryStatus.PENDING:
+            return True
+        names = sorted(set(notifiers))
+        if names == [claim.notifier]:  # the one delivery, final now: nothing else to count
+            self.unit.execute(_SETTLED, (d.time(now), key))
+            return True
+        # settled in the same statement that counts the final deliveries, when all are
+        parameters: list[object] = [d.time(now), key, key]
+        listed = d.one_of("notifier", names, parameters)
+        self.unit.execute(
+            f"{_SETTLED} AND (SELECT count(*) FROM deliveries WHERE event_id = ? "  # noqa: S608 - only placeholders
+            f"AND status <> 'pending' AND {listed}) = ?",
+            [*parameters, len(names)],
+        )
         return True
 
     def prune(self, before: dt.datetime, limit: int) -> int:
