@@ -12,7 +12,7 @@ from __future__ import annotations
 import abc
 import json
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, ClassVar
 
 from sro_core.domain import (
@@ -63,25 +63,38 @@ class SQLUnitOfWork(UnitOfWork, abc.ABC):
     outbox_type: ClassVar[type[SQLOutbox]] = SQLOutbox
     """The outbox, whose claims and pruning a store may write its own way."""
 
+    officers: SQLOfficers
+    schools: SQLRepository[School]
+    assignments: SQLAssignments
+    people: SQLPeople
+    incidents: SQLIncidents
+    contacts: SQLRepository[CommunityContact]
+    activities: SQLRepository[EducationActivity]
+    partners: SQLRepository[Partner]
+    actors: SQLRepository[ActorEntry]
+    agreements: SQLRepository[Agreement]
+    referrals: SQLReferrals
+    crises: SQLCrises
+    outbox: SQLOutbox
+    audit: SQLAudit
+    submissions: SQLSubmissions
+    queries: SQLQueries
+
     def __init__(self, calendar: ProgramCalendar, where: str) -> None:
         self.calendar = calendar
         self.where = where
-        self.officers = SQLOfficers(self, tables.OFFICERS)
-        self.schools = SQLRepository[School](self, tables.SCHOOLS)
-        self.assignments = SQLAssignments(self, tables.ASSIGNMENTS)
-        self.people = SQLPeople(self, tables.PEOPLE)
-        self.incidents = SQLIncidents(self, tables.INCIDENTS)
-        self.contacts = SQLRepository[CommunityContact](self, tables.CONTACTS)
-        self.activities = SQLRepository[EducationActivity](self, tables.ACTIVITIES)
-        self.partners = SQLRepository[Partner](self, tables.PARTNERS)
-        self.actors = SQLRepository[ActorEntry](self, tables.ACTORS)
-        self.agreements = SQLRepository[Agreement](self, tables.AGREEMENTS)
-        self.referrals = SQLReferrals(self, tables.REFERRALS)
-        self.crises = SQLCrises(self, tables.CRISES)
-        self.outbox = self.outbox_type(self)
-        self.audit = SQLAudit(self)
-        self.submissions = SQLSubmissions(self)
-        self.queries = SQLQueries(self)
+
+    def __getattr__(self, name: str) -> Any:
+        """Make a repository, the outbox, the audit log … of the unit at its first use.
+
+        A unit of work uses a few of them: the others are never made.
+        """
+        make = _PARTS.get(name)
+        if make is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        part = make(self)
+        setattr(self, name, part)
+        return part
 
     @abc.abstractmethod
     def execute(self, sql: str, parameters: Parameters = ()) -> Cursor:
@@ -152,3 +165,24 @@ class SQLUnitOfWork(UnitOfWork, abc.ABC):
         except Conflict as race:
             raise Conflict("incident number", year, race.reason) from race
         return incident_number(year, int(last))
+
+
+_PARTS: dict[str, Callable[[SQLUnitOfWork], object]] = {
+    "officers": lambda unit: SQLOfficers(unit, tables.OFFICERS),
+    "schools": lambda unit: SQLRepository[School](unit, tables.SCHOOLS),
+    "assignments": lambda unit: SQLAssignments(unit, tables.ASSIGNMENTS),
+    "people": lambda unit: SQLPeople(unit, tables.PEOPLE),
+    "incidents": lambda unit: SQLIncidents(unit, tables.INCIDENTS),
+    "contacts": lambda unit: SQLRepository[CommunityContact](unit, tables.CONTACTS),
+    "activities": lambda unit: SQLRepository[EducationActivity](unit, tables.ACTIVITIES),
+    "partners": lambda unit: SQLRepository[Partner](unit, tables.PARTNERS),
+    "actors": lambda unit: SQLRepository[ActorEntry](unit, tables.ACTORS),
+    "agreements": lambda unit: SQLRepository[Agreement](unit, tables.AGREEMENTS),
+    "referrals": lambda unit: SQLReferrals(unit, tables.REFERRALS),
+    "crises": lambda unit: SQLCrises(unit, tables.CRISES),
+    "outbox": lambda unit: unit.outbox_type(unit),
+    "audit": SQLAudit,
+    "submissions": SQLSubmissions,
+    "queries": SQLQueries,
+}
+"""What each part of a unit of work is made of, at its first use (see SQLUnitOfWork)."""
