@@ -360,6 +360,8 @@ class Dispatcher:
             assert line.running is not None  # noqa: S101 - the caller passes running lines
             futures.append(line.running[1])
             deadline = min(deadline, line.running[2])
+        if any(future.done() for future in futures):
+            return  # one has ended (an inline delivery always has): nothing to wait for
         wait(futures, timeout=max(0.0, deadline - time.monotonic()), return_when=FIRST_COMPLETED)
 
     def _finish(self, line: _Line) -> tuple[DispatchReport, BaseException | None]:
