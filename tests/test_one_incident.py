@@ -36,7 +36,7 @@ from sro_core.domain import (
     SchoolLevel,
     outside_window,
 )
-from sro_core.policy import Context, decide, decided_alone
+from sro_core.policy import Context, Mask, decide, decided_alone, name_variants
 from sro_core.policy.redaction import replaced
 from sro_core.ports import DeliveryStatus
 from sro_core.service.dispatch import DispatchReport
@@ -282,3 +282,9 @@ def test_reports_add_up_field_by_field(one: DispatchReport, other: DispatchRepor
         a + b for a, b in zip(attrs.astuple(one), attrs.astuple(other), strict=True)
     )
     assert total.anything == any(attrs.astuple(total))
+
+
+@given(st.lists(st.tuples(st.sampled_from(["juvenile", "victim"]), st.text(max_size=12))))
+def test_a_mask_masks_something_when_a_name_has_a_variant(people: list[tuple[str, str]]) -> None:
+    """A mask is true when some name it holds has a variant to mask, as it was before."""
+    assert bool(Mask.of(people)) == any(name_variants(name) for _, name in people)
