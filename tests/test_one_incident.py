@@ -18,12 +18,15 @@ import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sro_core_postgres.dialect import POSTGRES
 
 from program_support import CHIEF, SRO, Clock, open_program
+from sro_core.builtin.sqlite.dialect import SQLITE
 from sro_core.domain import (
     ROLE_AUDIENCE,
     ActorRole,
     Audience,
+    AuditEntry,
     GradeSpan,
     Incident,
     IncidentStatus,
@@ -35,12 +38,17 @@ from sro_core.domain import (
     School,
     SchoolLevel,
     outside_window,
+    read_entry,
+    readable,
 )
 from sro_core.policy import Context, Mask, decide, decided_alone, name_variants
 from sro_core.policy.redaction import replaced
 from sro_core.ports import DeliveryStatus
 from sro_core.service.dispatch import DispatchReport
 from sro_core.service.incidents import _reported
+from sro_core.sql import audit as sql_audit
+from sro_core.sql.audit import stored_row
+from sro_core.sql.dialect import Dialect
 from sro_core.testing import strategies
 from test_policy_documents import CALENDAR, named_incidents, readings
 
@@ -288,3 +296,30 @@ def test_reports_add_up_field_by_field(one: DispatchReport, other: DispatchRepor
 def test_a_mask_masks_something_when_a_name_has_a_variant(people: list[tuple[str, str]]) -> None:
     """A mask is true when some name it holds has a variant to mask, as it was before."""
     assert bool(Mask.of(people)) == any(name_variants(name) for _, name in people)
+
+
+@given(strategies.audit_entries(), st.sampled_from([SQLITE, POSTGRES]))
+def test_an_audit_entry_is_read_back_from_its_row_as_it_was_appended(
+    entry: AuditEntry, dialect: Dialect
+) -> None:
+    """The row an entry is stored as reads back as the entry: the head appended is not reread."""
+    row = stored_row(entry, dialect)
+    assert readable(read_entry(row)) == entry
+    assert sql_audit._read(row) == entry
+
+
+def test_the_head_is_read_from_the_store_when_it_is_not_the_entry_appended(
+    tmp_path: Any,
+) -> None:
+    """A head another writer appended (a row unlike the one appended here) is read in full."""
+    program, _ = open_program(f"sqlite:///{tmp_path / 'heads.db'}", name="heads")
+    program.register_officer(CHIEF, Officer(badge="5", name="Ofc. Sato"))
+    with program.storage.unit_of_work() as unit:
+        head = unit.audit.head()
+        assert head is not None
+        unit.execute("UPDATE audit SET detail = 'altered' WHERE sequence = ?", (head.sequence,))
+        again = sql_audit.SQLAudit(unit).head()
+        assert again is not None
+        assert again.detail == "altered"
+        assert not again.intact(program.kernel.anchors.key)
+    program.close()
