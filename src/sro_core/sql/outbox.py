@@ -37,7 +37,7 @@ _CANDIDATES = (
 ``{earliest}`` is the dialect's time before every time (a delivery with none is due).
 """
 
-_PUT = "INSERT INTO outbox (event_id, urgent, event, recorded_at) VALUES (?, ?, ?, ?)"
+PUT = "INSERT INTO outbox (event_id, urgent, event, recorded_at) VALUES (?, ?, ?, ?)"
 _TAKEN = (
     "INSERT INTO deliveries (event_id, notifier, status, attempts, claim, lease_until) "
     "VALUES (?, ?, 'pending', 1, ?, ?)"
@@ -58,7 +58,7 @@ class SQLOutbox(Outbox):
         self.unit.write_lock()
         recorded, key = self.d.time(at), self.d.key
         self.unit.executemany(
-            _PUT, [(key(e.event_id), e.urgent, encode(unstructure(e)), recorded) for e in events]
+            PUT, [(key(e.event_id), e.urgent, encode(unstructure(e)), recorded) for e in events]
         )
 
     def put_claimed(
@@ -83,8 +83,7 @@ class SQLOutbox(Outbox):
         entries = []
         for event in events:
             key = d.key(event.event_id)
-            row = (key, event.urgent, encode(unstructure(event)), recorded)
-            (sequence,) = self.unit.execute(f"{_PUT} RETURNING sequence", row).fetchall()[0]
+            sequence = self.inserted((key, event.urgent, encode(unstructure(event)), recorded))
             if event.event_id in claimed:
                 entries.append((key, OutboxEntry(sequence, event, recorded_at)))
         entries.sort(key=lambda kept: (not kept[1].event.urgent, kept[1].sequence))
@@ -98,6 +97,11 @@ class SQLOutbox(Outbox):
                 claims.append(Claim(entry, notifier, 1, token, lease_end))
         self.unit.executemany(_TAKEN, rows)
         return claims
+
+    def inserted(self, row: Sequence[object]) -> int:
+        """Insert one event's row; return the sequence number the database gave it."""
+        (sequence,) = self.unit.execute(f"{PUT} RETURNING sequence", row).fetchall()[0]
+        return int(sequence)
 
     def entries(self, after: int = 0, limit: int | None = None) -> list[OutboxEntry]:
         """Return the entries after a sequence number, oldest first."""
