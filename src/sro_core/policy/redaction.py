@@ -123,37 +123,34 @@ def _free_text(text: str, hiding: Hiding, field: attrs.Attribute[Any]) -> str:
     return hiding.mask.apply(text) if hiding.mask else text
 
 
-def _hide(
-    value: Any, hiding: Hiding, path: str, out: set[str], extra: frozenset[Sensitivity]
-) -> Any:
-    """Return a value with every field ``hiding`` hides blanked and its free text masked."""
+def _hide(value: Any, run: _Pass, path: str, extra: frozenset[Sensitivity]) -> Any:
+    """Return a value with every field the run's hiding hides blanked and its free text masked."""
     if attrs.has(type(value)):
-        return _hide_record(value, hiding, path, out, extra)
+        return _hide_record(value, run, path, extra)
     if isinstance(value, tuple):
-        items = [_hide(v, hiding, f"{path}[{n}]", out, extra) for n, v in enumerate(value)]
+        items = [_hide(v, run, f"{path}[{n}]", extra) for n, v in enumerate(value)]
         if all(map(operator.is_, items, value)):
             return value  # nothing in it changed: the same tuple, compared by identity above
         return tuple(items)
     return value
 
 
-def _hide_record(
-    value: Any, hiding: Hiding, path: str, out: set[str], extra: frozenset[Sensitivity]
-) -> Any:
-    """Return a record with every field ``hiding`` hides blanked and its free text masked."""
+def _hide_record(value: Any, run: _Pass, path: str, extra: frozenset[Sensitivity]) -> Any:
+    """Return a record with every field the run's hiding hides blanked and its text masked."""
+    hiding = run.hiding
     if isinstance(value, Person) and value.id in hiding.people:
         extra = extra | {Sensitivity.JUVENILE_IDENTITY}
     hidden = hiding.sensitivities | extra if extra else hiding.sensitivities
     node = _known(type(value))
     if node is None:
-        changes = _walked(value, hiding, path, out, extra)
-    elif _untouched(node, hidden, hiding.classes, _masks(hiding), bool(hiding.people)):
+        changes = _walked(value, run, path, extra)
+    elif _untouched(node, hidden, hiding.classes, run.masks, bool(hiding.people)):
         return value  # nothing this hiding hides can be inside, whatever the record holds
     else:
-        changes = _planned(value, node, hiding, path, out, extra=extra)
+        changes = _planned(value, node, run, path, extra)
     if isinstance(value, Involvement) and _arrest_hidden(hiding, value.roles):
         changes["roles"] = value.roles - {InvolvementRole.ARRESTEE}
-        out.add(f"{path}.roles")
+        run.out.add(f"{path}.roles")
     return replaced(value, changes)
 
 
@@ -163,15 +160,10 @@ def _masks(hiding: Hiding) -> bool:
 
 
 def _planned(
-    value: Any,
-    node: _Node,
-    hiding: Hiding,
-    path: str,
-    out: set[str],
-    *,
-    extra: frozenset[Sensitivity],
+    value: Any, node: _Node, run: _Pass, path: str, extra: frozenset[Sensitivity]
 ) -> dict[str, Any]:
     """Return the changes a hiding makes to a record, by its class's plan (fields, texts, inner)."""
+    hiding, out = run.hiding, run.out
     changes: dict[str, Any] = {}
     sensitivities = hiding.sensitivities | extra if extra else hiding.sensitivities
     hidden = _hidden_fields(node, sensitivities, hiding.classes)
@@ -188,16 +180,16 @@ def _planned(
                 changes[name] = text
                 if hiding.free_text_hidden:
                     out.add(_at(path, name))
-    masks, people = _masks(hiding), bool(hiding.people)
+    people = bool(hiding.people)
     for name, held, many in node.inner:
         current = getattr(value, name)
-        if name in hidden or current is None or current == ():
+        if name in hidden or current is None or (isinstance(current, tuple) and not current):
             continue
-        if _untouched(held, sensitivities, hiding.classes, masks, people) and _only(
+        if _untouched(held, sensitivities, hiding.classes, run.masks, people) and _only(
             current, held.cls, many=many
         ):
             continue  # records of a class this hiding leaves as they are, whatever they hold
-        inner = _hide(current, hiding, _at(path, name), out, extra)
+        inner = _hide(current, run, _at(path, name), extra)
         if inner is not current and inner != current:
             changes[name] = inner
     return changes
@@ -210,10 +202,9 @@ def _only(value: Any, cls: type[Any], *, many: bool) -> bool:
     return type(value) is cls
 
 
-def _walked(
-    value: Any, hiding: Hiding, path: str, out: set[str], extra: frozenset[Sensitivity]
-) -> dict[str, Any]:
+def _walked(value: Any, run: _Pass, path: str, extra: frozenset[Sensitivity]) -> dict[str, Any]:
     """Return the changes a hiding makes to a record, looking at every field's value."""
+    hiding, out = run.hiding, run.out
     hidden = hiding.sensitivities | extra
     changes: dict[str, Any] = {}
     for field in attrs.fields(type(value)):
@@ -231,7 +222,7 @@ def _walked(
                 if hiding.free_text_hidden:
                     out.add(at)
         elif attrs.has(type(current)) or (current and isinstance(current, tuple)):
-            inner = _hide(current, hiding, at, out, extra)
+            inner = _hide(current, run, at, extra)
             if inner is not current and inner != current:
                 changes[field.name] = inner
     return changes
@@ -251,8 +242,8 @@ def hide(value: T, hiding: Hiding) -> Seen[T]:
     """Return a record with what ``hiding`` says blanked or masked, and the hidden paths."""
     if hiding.nothing:
         return Seen(value)
-    out: set[str] = set()
-    return Seen(_hide(value, hiding, "", out, frozenset()), frozenset(out))
+    run = _Pass(hiding, set(), _masks(hiding))
+    return Seen(_hide(value, run, "", frozenset()), frozenset(run.out))
 
 
 class _Step(NamedTuple):
@@ -462,7 +453,7 @@ def _at(path: str, name: str) -> str:
 
 
 class _Pass(NamedTuple):
-    """One document being hidden: the hiding, and the paths found hidden so far."""
+    """One record or document being hidden: the hiding, and the paths found hidden so far."""
 
     hiding: Hiding
     out: set[str]
