@@ -33,7 +33,7 @@ import re
 import types
 import typing
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -418,40 +418,162 @@ def between(lowest: int, highest: int, meaning: str = "") -> Callable[[Any, Any,
     return check
 
 
-def _days(value: Any, path: str) -> Iterator[tuple[str, dt.date, Any]]:
-    """Yield every day and time inside a record (an attrs value), with its path."""
-    for name in _FIELD_NAMES.get(type(value)) or _field_names(type(value)):
-        inner = getattr(value, name)
-        if isinstance(inner, _PLAIN):
-            continue
-        where = f"{path}.{name}" if path else name
-        if isinstance(inner, dt.datetime):
-            yield where, inner.date(), inner
-        elif isinstance(inner, dt.date):
-            yield where, inner, inner
-        elif isinstance(inner, tuple):
-            for index, item in enumerate(inner):
-                if attrs.has(type(item)):
-                    yield from _days(item, f"{where}[{index}]")
-        elif attrs.has(type(inner)):
-            yield from _days(inner, where)
+Window = tuple[dt.date, dt.date, str]
+"""The first and last days of the program's window, and the rule a day outside it breaks."""
+Walk = Callable[[Any, str, Window, list[Problem]], None]
+"""Add a problem for every day inside a record (at a path) outside a window."""
 
 
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
-_PLAIN = (str, int, uuid.UUID, enum.Enum, decimal.Decimal, frozenset, type(None))
+def _days(value: Any, path: str, window: Window, out: list[Problem]) -> None:
+    """Add a problem for every day and time inside a record (an attrs value) outside a window.
+
+    In the fields' order, depth first, by its class's walk (compiled once per class); a path
+    is made only for a record looked into or a day outside the window.
+    """
+    walk = _WALKS.get(type(value))
+    if walk is None:
+        walk = _WALKS[type(value)] = _walk_of(type(value))
+    walk(value, path, window, out)
+
+
+def _step(inner: Any, path: str, name: str, window: Window, out: list[Problem]) -> None:
+    """Look at one field's value, whatever it holds: a day, a record, a list of records."""
+    if isinstance(inner, _PLAIN):
+        return
+    first, last, rule = window
+    where = f"{path}.{name}" if path else name
+    if isinstance(inner, dt.datetime):
+        if not first <= inner.date() <= last:
+            out.append(Problem(where, inner, rule))
+    elif isinstance(inner, dt.date):
+        if not first <= inner <= last:
+            out.append(Problem(where, inner, rule))
+    elif isinstance(inner, tuple):
+        for index, item in enumerate(inner):
+            if attrs.has(type(item)):
+                _days(item, f"{where}[{index}]", window, out)
+    elif attrs.has(type(inner)):
+        _days(inner, where, window, out)
+
+
+_WALKS: dict[type, Walk] = {}
+_PLAIN = (type(None), str, int, uuid.UUID, enum.Enum, decimal.Decimal, frozenset)
 """Values that hold no day: skipped without a look inside."""
+_DAY_TESTS = {
+    "time": "v is not None and not first <= v.date() <= last",
+    "day": "v is not None and not first <= v <= last",
+}
+"""The test of a field declared as a time (or a day) of a bounded class, optional or not."""
 
 
-def _field_names(cls: type) -> tuple[str, ...]:
-    names = tuple(f.name for f in attrs.fields(cls)) if attrs.has(cls) else ()
-    _FIELD_NAMES[cls] = names
-    return names
+def _walk_of(cls: type) -> Walk:
+    """Return the walk of a class's days: a test of each field that may hold one, in order.
+
+    A field declared as a time or a day is tested inline, one declared as a record (or a list
+    of records) walked into; any other is looked at by :func:`_step`, as its value comes.
+    """
+    lines = ["def walk(value, path, window, out):", "    first, last, rule = window"]
+    for name, kind in _dated_fields(cls):
+        at = f"(path + '.{name}' if path else '{name}')"
+        if kind in _DAY_TESTS:
+            lines += [
+                f"    v = value.{name}",
+                f"    if {_DAY_TESTS[kind]}:",
+                f"        out.append(Problem({at}, v, rule))",
+            ]
+        elif kind == "record":
+            lines += [
+                f"    v = value.{name}",
+                "    if v is not None:",
+                f"        days(v, {at}, window, out)",
+            ]
+        elif kind == "records":
+            lines += [
+                f"    v = value.{name}",
+                "    if v:",
+                f"        at = {at}",
+                "        for index, item in enumerate(v):",
+                "            days(item, f'{at}[{index}]', window, out)",
+            ]
+        else:
+            lines.append(f"    step(value.{name}, path, {name!r}, window, out)")
+    lines.append("    return None")
+    names: dict[str, Any] = {"Problem": Problem, "step": _step, "days": _days}
+    exec("\n".join(lines), names)  # noqa: S102 - code made here from the class's field names
+    walk: Walk = names["walk"]
+    return walk
+
+
+def _dated_fields(cls: type) -> list[tuple[str, str]]:
+    """Return the fields of a class that may hold a day, in order, each with what it holds.
+
+    A field of a class checked by :func:`bounded` holds a value of its declared type: one
+    declared as only plain values (:data:`_PLAIN`: texts, numbers, ids, codes, sets) holds no
+    day and is left out; one declared as a time or a day (optional or not) is a ``time`` or a
+    ``day``, as a record a ``record``, as a list of records ``records``. Every other field,
+    and every field of any other class, is ``any``.
+    """
+    if not attrs.has(cls):
+        return []
+    fields = attrs.fields(cls)
+    names = [f.name for f in fields]
+    if not fields or not isinstance(fields[0].validator, _Bound):
+        return [(name, "any") for name in names]
+    try:
+        hints = typing.get_type_hints(cls)
+    except (NameError, TypeError):
+        return [(name, "any") for name in names]
+    found = []
+    for name in names:
+        hint = hints.get(name, Any)
+        if not _holds_plain(hint):
+            found.append((name, _DAY_KINDS.get(hint) or _record_kind(hint)))
+    return found
+
+
+def _record_kind(hint: Any) -> str:
+    """Return what a field's declared type holds: ``record``, ``records`` or ``any``.
+
+    A record (optional or not) is ``record``; a list of records is ``records``.
+    """
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis and _is_record(args[0]):
+        return "records"
+    if origin in (typing.Union, types.UnionType):
+        kinds = [a for a in args if a is not type(None)]
+        return "record" if len(kinds) == 1 and _is_record(kinds[0]) else "any"
+    return "record" if _is_record(hint) else "any"
+
+
+def _is_record(hint: Any) -> bool:
+    return isinstance(hint, type) and attrs.has(hint)
+
+
+_DAY_KINDS = {
+    dt.datetime: "time",
+    dt.datetime | None: "time",
+    typing.Optional[dt.datetime]: "time",  # noqa: UP045 - what a hint may be written as
+    dt.date: "day",
+    dt.date | None: "day",
+    typing.Optional[dt.date]: "day",  # noqa: UP045 - what a hint may be written as
+}
+"""The declared types of a field that holds a time or a day (None aside)."""
+
+
+def _holds_plain(hint: Any) -> bool:
+    """Return whether a field's type says its value is a plain value (see :data:`_PLAIN`)."""
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        return all(_holds_plain(kind) for kind in typing.get_args(hint))
+    if origin is frozenset:
+        return True
+    if origin is tuple:  # a list: its items are of their declared type too
+        return all(_holds_plain(kind) for kind in typing.get_args(hint) if kind is not Ellipsis)
+    return origin is None and isinstance(hint, type) and issubclass(hint, _PLAIN)
 
 
 def outside_window(record: Any, first: dt.date, last: dt.date) -> list[Problem]:
     """Return a problem for every day or time of a record outside the program's window."""
-    return [
-        Problem(path, shown, f"must be from {first} to {last}")
-        for path, day, shown in _days(record, "")
-        if not first <= day <= last
-    ]
+    problems: list[Problem] = []
+    _days(record, "", (first, last, f"must be from {first} to {last}"), problems)
+    return problems

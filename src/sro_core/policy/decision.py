@@ -182,6 +182,16 @@ def department(reader: Actor) -> bool:
     return reader.audience is Audience.DEPARTMENT
 
 
+def decided_alone(reader: Actor, record: object) -> bool:
+    """Return whether the decision on a record for a reader needs only the context's calendar.
+
+    The department sees every record class, whatever an agreement shares, and every incident
+    in its scope: its decision on an incident reads no agreement, partner, school or referral
+    (nor the reading day). The program decides it without reading them from the store.
+    """
+    return type(record) is Incident and department(reader)
+
+
 def reads_records(reader: Actor) -> bool:
     """Return whether the reader reads any record at all (analysts read aggregates only)."""
     return reader.audience is not Audience.AGGREGATE

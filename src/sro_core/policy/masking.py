@@ -116,7 +116,7 @@ class Mask:
         return self._names  # type: ignore[return-value]
 
     def __bool__(self) -> bool:
-        return any(name_variants(name) for _, name in self.people)
+        return bool(self.people) and bool(self.names)
 
     def apply(self, text: str) -> str:
         """Return the text with every variant of every name replaced by its token."""

@@ -14,6 +14,7 @@ import copy
 import datetime as dt
 import decimal
 import enum
+import operator
 import types
 import typing
 import uuid
@@ -75,10 +76,36 @@ def replaced(value: T, changes: dict[str, Any]) -> T:
     """Return a copy of an attrs value with fields replaced, its validators not run again."""
     if not changes:
         return value
-    new = copy.copy(value)
+    copier = _COPIERS.get(type(value))
+    if copier is None:
+        copier = _COPIERS[type(value)] = _copier(type(value))
+    new: T = copier(value)
     for name, field_value in changes.items():
         object.__setattr__(new, name, field_value)
     return new
+
+
+_COPIERS: dict[type[Any], Callable[[Any], Any]] = {}
+
+
+def _copier(cls: type[Any]) -> Callable[[Any], Any]:
+    """Return a function that copies a value of a class as ``copy.copy`` does, made once.
+
+    A slotted attrs class (the domain's) holds nothing but its fields, which is all attrs
+    gives ``copy.copy``: the copy is made by setting them on a new instance, without the
+    pickling protocol. Any other class (a hash cache, a ``__dict__``) goes to ``copy.copy``.
+    """
+    slotted = attrs.has(cls) and "__slots__" in vars(cls) and cls.__dictoffset__ == 0
+    cached = any("_attrs_cached_hash" in vars(c).get("__slots__", ()) for c in cls.__mro__)
+    if not slotted or cached:
+        return copy.copy
+    lines = ["def copy(value):", "    new = make(cls)"]
+    lines += [f"    put(new, {f.name!r}, value.{f.name})" for f in attrs.fields(cls)]
+    lines.append("    return new")
+    namespace: dict[str, Any] = {"make": object.__new__, "put": object.__setattr__, "cls": cls}
+    exec("\n".join(lines), namespace)  # noqa: S102 - code made here from attrs field names
+    made: Callable[[Any], Any] = namespace["copy"]
+    return made
 
 
 def _hidden_by(field: attrs.Attribute[Any], hidden: frozenset[Sensitivity], hiding: Hiding) -> bool:
@@ -96,34 +123,34 @@ def _free_text(text: str, hiding: Hiding, field: attrs.Attribute[Any]) -> str:
     return hiding.mask.apply(text) if hiding.mask else text
 
 
-def _hide(
-    value: Any, hiding: Hiding, path: str, out: set[str], extra: frozenset[Sensitivity]
-) -> Any:
-    """Return a value with every field ``hiding`` hides blanked and its free text masked."""
+def _hide(value: Any, run: _Pass, path: str, extra: frozenset[Sensitivity]) -> Any:
+    """Return a value with every field the run's hiding hides blanked and its free text masked."""
     if attrs.has(type(value)):
-        return _hide_record(value, hiding, path, out, extra)
+        return _hide_record(value, run, path, extra)
     if isinstance(value, tuple):
-        return tuple(_hide(v, hiding, f"{path}[{n}]", out, extra) for n, v in enumerate(value))
+        items = [_hide(v, run, f"{path}[{n}]", extra) for n, v in enumerate(value)]
+        if all(map(operator.is_, items, value)):
+            return value  # nothing in it changed: the same tuple, compared by identity above
+        return tuple(items)
     return value
 
 
-def _hide_record(
-    value: Any, hiding: Hiding, path: str, out: set[str], extra: frozenset[Sensitivity]
-) -> Any:
-    """Return a record with every field ``hiding`` hides blanked and its free text masked."""
+def _hide_record(value: Any, run: _Pass, path: str, extra: frozenset[Sensitivity]) -> Any:
+    """Return a record with every field the run's hiding hides blanked and its text masked."""
+    hiding = run.hiding
     if isinstance(value, Person) and value.id in hiding.people:
         extra = extra | {Sensitivity.JUVENILE_IDENTITY}
-    hidden = hiding.sensitivities | extra
+    hidden = hiding.sensitivities | extra if extra else hiding.sensitivities
     node = _known(type(value))
     if node is None:
-        changes = _walked(value, hiding, path, out, extra)
-    elif _untouched(node, hidden, hiding.classes, _masks(hiding), bool(hiding.people)):
+        changes = _walked(value, run, path, extra)
+    elif _untouched(node, hidden, hiding.classes, run.masks, bool(hiding.people)):
         return value  # nothing this hiding hides can be inside, whatever the record holds
     else:
-        changes = _planned(value, node, hiding, path, out, extra=extra)
+        changes = _planned(value, node, run, path, extra)
     if isinstance(value, Involvement) and _arrest_hidden(hiding, value.roles):
         changes["roles"] = value.roles - {InvolvementRole.ARRESTEE}
-        out.add(f"{path}.roles")
+        run.out.add(f"{path}.roles")
     return replaced(value, changes)
 
 
@@ -133,17 +160,13 @@ def _masks(hiding: Hiding) -> bool:
 
 
 def _planned(
-    value: Any,
-    node: _Node,
-    hiding: Hiding,
-    path: str,
-    out: set[str],
-    *,
-    extra: frozenset[Sensitivity],
+    value: Any, node: _Node, run: _Pass, path: str, extra: frozenset[Sensitivity]
 ) -> dict[str, Any]:
     """Return the changes a hiding makes to a record, by its class's plan (fields, texts, inner)."""
+    hiding, out = run.hiding, run.out
     changes: dict[str, Any] = {}
-    hidden = _hidden_fields(node, hiding.sensitivities | extra, hiding.classes)
+    sensitivities = hiding.sensitivities | extra if extra else hiding.sensitivities
+    hidden = _hidden_fields(node, sensitivities, hiding.classes)
     for name in hidden:
         current, blank = getattr(value, name), _default(node.steps[name].field)
         if current != blank:
@@ -157,19 +180,31 @@ def _planned(
                 changes[name] = text
                 if hiding.free_text_hidden:
                     out.add(_at(path, name))
-    for name, _, _ in node.inner:
+    people = bool(hiding.people)
+    for name, held, many in node.inner:
         current = getattr(value, name)
-        if name not in hidden and current is not None and current != ():
-            inner = _hide(current, hiding, _at(path, name), out, extra)
-            if inner is not current and inner != current:
-                changes[name] = inner
+        if name in hidden or current is None or (isinstance(current, tuple) and not current):
+            continue
+        if _untouched(held, sensitivities, hiding.classes, run.masks, people) and _only(
+            current, held.cls, many=many
+        ):
+            continue  # records of a class this hiding leaves as they are, whatever they hold
+        inner = _hide(current, run, _at(path, name), extra)
+        if inner is not current and inner != current:
+            changes[name] = inner
     return changes
 
 
-def _walked(
-    value: Any, hiding: Hiding, path: str, out: set[str], extra: frozenset[Sensitivity]
-) -> dict[str, Any]:
+def _only(value: Any, cls: type[Any], *, many: bool) -> bool:
+    """Return whether a value is a record of exactly ``cls`` (a tuple of them, if ``many``)."""
+    if many:
+        return isinstance(value, tuple) and all(type(item) is cls for item in value)
+    return type(value) is cls
+
+
+def _walked(value: Any, run: _Pass, path: str, extra: frozenset[Sensitivity]) -> dict[str, Any]:
     """Return the changes a hiding makes to a record, looking at every field's value."""
+    hiding, out = run.hiding, run.out
     hidden = hiding.sensitivities | extra
     changes: dict[str, Any] = {}
     for field in attrs.fields(type(value)):
@@ -187,7 +222,7 @@ def _walked(
                 if hiding.free_text_hidden:
                     out.add(at)
         elif attrs.has(type(current)) or (current and isinstance(current, tuple)):
-            inner = _hide(current, hiding, at, out, extra)
+            inner = _hide(current, run, at, extra)
             if inner is not current and inner != current:
                 changes[field.name] = inner
     return changes
@@ -207,8 +242,8 @@ def hide(value: T, hiding: Hiding) -> Seen[T]:
     """Return a record with what ``hiding`` says blanked or masked, and the hidden paths."""
     if hiding.nothing:
         return Seen(value)
-    out: set[str] = set()
-    return Seen(_hide(value, hiding, "", out, frozenset()), frozenset(out))
+    run = _Pass(hiding, set(), _masks(hiding))
+    return Seen(_hide(value, run, "", frozenset()), frozenset(run.out))
 
 
 class _Step(NamedTuple):
@@ -418,7 +453,7 @@ def _at(path: str, name: str) -> str:
 
 
 class _Pass(NamedTuple):
-    """One document being hidden: the hiding, and the paths found hidden so far."""
+    """One record or document being hidden: the hiding, and the paths found hidden so far."""
 
     hiding: Hiding
     out: set[str]

@@ -39,6 +39,7 @@ from sro_core.domain import (
     Referral,
     ReviewState,
     School,
+    SchoolLevel,
     SchoolYear,
     UnreadableEntry,
 )
@@ -353,6 +354,31 @@ class Outbox(abc.ABC):
         delivered events.
         """
 
+    def put_claimed(
+        self,
+        events: Sequence[DomainEvent],
+        at: dt.datetime,
+        claimed: Collection[uuid.UUID],
+        leases: Mapping[str, tuple[str, dt.timedelta]],
+    ) -> list[Claim]:
+        """Record events, and claim at once the deliveries of those ``claimed`` to notifiers.
+
+        ``leases`` gives each notifier's token and lease. The claims are those :meth:`claim`
+        makes at ``at`` for those events just after :meth:`put` (the first try of each, in
+        the claim's order, notifier by notifier): a dispatcher that sends the events once the
+        unit commits claims nothing more, and if it never sends them, its leases run out and
+        another dispatcher claims them. This default puts, then claims; a store may do both in
+        fewer statements.
+        """
+        self.put(events, at)
+        if not claimed:
+            return []
+        return [
+            claim
+            for notifier, (token, lease) in leases.items()
+            for claim in self.claim(notifier, at, lease, len(claimed), token=token, events=claimed)
+        ]
+
     @abc.abstractmethod
     def settle(
         self, claim: Claim, outcome: Delivery, notifiers: Collection[str], now: dt.datetime
@@ -611,6 +637,22 @@ class UnitOfWork(abc.ABC):
         Numbers are unique and gap-free per year: the allocation belongs to this unit of work
         and is undone with it.
         """
+
+    def officer_and_school(
+        self, officer_id: uuid.UUID, school_id: uuid.UUID | None
+    ) -> tuple[bool, SchoolLevel | None]:
+        """Return whether an officer is stored, and a school's level (None: no such school).
+
+        What reporting an incident reads of them. This default asks the repositories; a store
+        may answer in one statement, without building the school.
+        """
+        level = None
+        if school_id is not None:
+            try:
+                level = self.schools.get(school_id).level
+            except NotFound:
+                level = None
+        return self.officers.exists(officer_id), level
 
     @abc.abstractmethod
     def commit(self) -> None:

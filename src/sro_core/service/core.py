@@ -40,6 +40,7 @@ from sro_core.policy import (
     Decision,
     Seen,
     decide,
+    decided_alone,
     department,
     discloses,
     partner_scope,
@@ -47,6 +48,7 @@ from sro_core.policy import (
 )
 from sro_core.ports import (
     Aggregate,
+    Claim,
     Conflict,
     NotFound,
     PersonIndex,
@@ -151,8 +153,7 @@ class Kernel:
             try:
                 with self.storage.unit_of_work() as unit:
                     result, events = work(unit, now)
-                    if events:
-                        unit.outbox.put(events, now)
+                    claims = self._record(unit, events, now, dispatch_now=dispatch_now)
                     entry = self.audit(
                         unit,
                         actor,
@@ -174,7 +175,7 @@ class Kernel:
                 raise
             break
         self._anchor(entry)
-        self._after_commit(events, dispatch_now=dispatch_now)
+        self._after_commit(events, claims)
         return result
 
     def read(
@@ -293,7 +294,11 @@ class Kernel:
         that no such record exists, exactly as for an id that is not there.
         """
         now = now or self.clock()
-        decision = decide(actor, record, self.context(unit, actor, now))  # type: ignore[arg-type]
+        if decided_alone(actor, record):
+            context = Context(today=self.calendar.local_date(now), calendar=self.calendar)
+        else:
+            context = self.context(unit, actor, now)
+        decision = decide(actor, record, context)  # type: ignore[arg-type]
         what, number = type(record).__name__.lower(), getattr(record, "number", None)
         if not self.read_as_decided(
             unit, actor, decision, kind=what, key=key, number=number, at=now
@@ -436,8 +441,42 @@ class Kernel:
         by_time = interval > dt.timedelta(0) and self.clock() - at >= interval
         return by_count or by_time
 
-    def _after_commit(self, events: Sequence[DomainEvent], *, dispatch_now: bool = True) -> None:
-        """Show committed events to observers, then hand them to the notifiers.
+    def _sent_now(
+        self, events: Sequence[DomainEvent], *, dispatch_now: bool
+    ) -> frozenset[uuid.UUID]:
+        """Return the events a command sends once it commits: all, or only the urgent ones.
+
+        ``dispatch_now=False`` sends none: they wait for the outbox worker.
+        """
+        if not dispatch_now:
+            return frozenset()
+        every = self.settings.dispatch_after_commit
+        return frozenset(event.event_id for event in events if every or event.urgent)
+
+    def _record(
+        self,
+        unit: UnitOfWork,
+        events: Sequence[DomainEvent],
+        now: dt.datetime,
+        *,
+        dispatch_now: bool,
+    ) -> list[Claim]:
+        """Put a command's events in its outbox, claiming those it sends once it commits.
+
+        The claims are made in the command's own unit of work, so that after the commit only
+        the deliveries and their outcomes remain; if the process ends before it sends them,
+        their leases run out and another dispatcher delivers them.
+        """
+        if not events:
+            return []
+        sent = self._sent_now(events, dispatch_now=dispatch_now)
+        if not sent or not self.dispatcher.notifiers:
+            unit.outbox.put(events, now)
+            return []
+        return unit.outbox.put_claimed(events, now, sent, self.dispatcher.leases())
+
+    def _after_commit(self, events: Sequence[DomainEvent], claims: list[Claim]) -> None:
+        """Show committed events to observers, then send the deliveries the command claimed.
 
         The command has committed: nothing here raises into it (but a ``KeyboardInterrupt``
         or ``SystemExit``, once the deliveries are recorded). A delivery that could not be
@@ -448,16 +487,10 @@ class Kernel:
                 self.plugins.on_event(event, self)
             except ExceptionGroup as errors:
                 log.exception("observers failed on %s", type(event).__name__, exc_info=errors)
-        if not dispatch_now:
-            return
-        if self.settings.dispatch_after_commit:
-            now = [event.event_id for event in events]
-        else:
-            now = [event.event_id for event in events if event.urgent]
-        if not now:
+        if not claims:
             return
         try:
-            self.dispatcher.dispatch(events=now)
+            self.dispatcher.send(claims)
         except Exception:
             log.exception("dispatch after commit failed; the events wait in the outbox")
 

@@ -76,14 +76,28 @@ class DispatchReport:
     timed_out: int = 0
 
     def __add__(self, other: DispatchReport) -> DispatchReport:
+        if not other.anything:
+            return self
         return DispatchReport(
-            *(a + b for a, b in zip(attrs.astuple(self), attrs.astuple(other), strict=True))
+            self.delivered + other.delivered,
+            self.retrying + other.retrying,
+            self.dead + other.dead,
+            self.stale + other.stale,
+            self.timed_out + other.timed_out,
         )
 
     @property
     def anything(self) -> bool:
         """Whether the round did anything at all."""
-        return any(attrs.astuple(self))
+        return bool(self.delivered or self.retrying or self.dead or self.stale or self.timed_out)
+
+
+_COUNTED = {
+    DeliveryStatus.DELIVERED: DispatchReport(delivered=1),
+    DeliveryStatus.PENDING: DispatchReport(retrying=1),
+    DeliveryStatus.DEAD: DispatchReport(dead=1),
+}
+"""What a recorded outcome counts for in a round's report."""
 
 
 def describe_failure(error: BaseException) -> str:
@@ -205,7 +219,31 @@ class Dispatcher:
         ``SystemExit`` has its delivery recorded; the round then ends the same way and the
         exception is raised again.
         """
-        lines = [
+        return self._round(self._lines(), events, stop)
+
+    def leases(self) -> dict[str, tuple[str, dt.timedelta]]:
+        """Return a new token and the lease of each notifier: what a unit of work claims with.
+
+        A command that sends its events once it commits claims their deliveries in its own
+        unit of work (:meth:`~sro_core.ports.Outbox.put_claimed`), then hands them to
+        :meth:`send`: no claim is made after the commit.
+        """
+        return {name: (self._token(), self.lease(name)) for name in self.notifiers}
+
+    def send(self, claims: Collection[Claim]) -> DispatchReport:
+        """Deliver deliveries claimed already (with :meth:`leases`), as a round does its own.
+
+        Nothing more is claimed; a claim not sent (a ``KeyboardInterrupt``) is given back.
+        """
+        lines = self._lines()
+        for line in lines:
+            line.queued.extend(claim for claim in claims if claim.notifier == line.name)
+            line.exhausted = True
+        return self._round(lines, None, None)
+
+    def _lines(self) -> list[_Line]:
+        """Return one line per notifier, each with its worker thread (none if it cannot block)."""
+        return [
             _Line(
                 name,
                 notifier,
@@ -214,6 +252,14 @@ class Dispatcher:
             )
             for name, notifier in self.notifiers.items()
         ]
+
+    def _round(
+        self,
+        lines: list[_Line],
+        events: Collection[uuid.UUID] | None,
+        stop: threading.Event | None,
+    ) -> DispatchReport:
+        """Send each line's deliveries, claiming as they go, until none is left (see dispatch)."""
         report = DispatchReport()
         stopper: BaseException | None = None
         try:
@@ -290,8 +336,12 @@ class Dispatcher:
             line.running = (claim, future, deadline)
         return report
 
+    def _token(self) -> str:
+        """Return a claim token no other claim has: this dispatcher's identity and a count."""
+        return f"{self.identity}/{next(self._tokens)}"
+
     def _claim(self, line: _Line, events: Collection[uuid.UUID] | None) -> list[Claim]:
-        token = f"{self.identity}/{next(self._tokens)}"
+        token = self._token()
         limit = self.settings.claim_batch if events is None else max(len(events), 1)
         try:
             with self.storage.unit_of_work() as unit:
@@ -310,6 +360,8 @@ class Dispatcher:
             assert line.running is not None  # noqa: S101 - the caller passes running lines
             futures.append(line.running[1])
             deadline = min(deadline, line.running[2])
+        if any(future.done() for future in futures):
+            return  # one has ended (an inline delivery always has): nothing to wait for
         wait(futures, timeout=max(0.0, deadline - time.monotonic()), return_when=FIRST_COMPLETED)
 
     def _finish(self, line: _Line) -> tuple[DispatchReport, BaseException | None]:
@@ -340,12 +392,7 @@ class Dispatcher:
             )
         if not self._settle(claim, outcome):
             return DispatchReport(stale=1), error
-        counts = {
-            DeliveryStatus.DELIVERED: DispatchReport(delivered=1),
-            DeliveryStatus.PENDING: DispatchReport(retrying=1),
-            DeliveryStatus.DEAD: DispatchReport(dead=1),
-        }
-        return counts[outcome.status] + DispatchReport(timed_out=int(timed_out)), error
+        return _COUNTED[outcome.status] + DispatchReport(timed_out=int(timed_out)), error
 
     def _outcome(self, claim: Claim, error: BaseException | None) -> Delivery:
         event_id = claim.entry.event.event_id

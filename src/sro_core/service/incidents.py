@@ -10,9 +10,12 @@ from typing import Any
 import attrs
 
 from sro_core.domain import (
+    INCIDENT_NUMBER,
+    INCIDENT_TRANSITIONS,
     Actor,
     Disposition,
     DomainEvent,
+    IllegalTransition,
     Incident,
     IncidentReported,
     IncidentStatus,
@@ -23,7 +26,9 @@ from sro_core.domain import (
     ReportReviewed,
     ReviewState,
     RuleViolation,
+    SchoolLevel,
 )
+from sro_core.policy.redaction import replaced
 from sro_core.ports import NotFound, UnitOfWork
 from sro_core.service.core import Kernel
 from sro_core.service.desk import Call, command
@@ -69,6 +74,27 @@ def _placed(unit: UnitOfWork, incident: Incident) -> Incident:
     return incident if location is incident.location else attrs.evolve(incident, location=location)
 
 
+def _reported(draft: Incident, number: str, level: SchoolLevel | None) -> Incident:
+    """Return the draft reported under its number, its campus code following its school's level.
+
+    As ``draft.reported(number)`` of the draft placed at its school, without a second full
+    validation: the draft kept every rule when it was built, and these changes keep them. A
+    draft moves to reported (the transition table is asked), under a number of the form the
+    class requires (checked here: any other goes the validated way, to fail as it does); the
+    location is one ``Location.at_school`` built, of the same kind; nothing else changes, and
+    no other rule of the class reads the status, the number or the location's code.
+    """
+    location = draft.location if level is None else draft.location.at_school(level)
+    if IncidentStatus.REPORTED not in INCIDENT_TRANSITIONS[draft.status]:
+        raise IllegalTransition("incident", draft.status, IncidentStatus.REPORTED)
+    if not INCIDENT_NUMBER.fullmatch(number):
+        return attrs.evolve(draft, location=location).reported(number)
+    changes = {"number": number, "status": IncidentStatus.REPORTED}
+    if location is not draft.location:
+        changes["location"] = location
+    return replaced(draft, changes)
+
+
 class Incidents:
     """The desk of incidents: reporting, what the investigation adds, the lifecycle."""
 
@@ -90,11 +116,12 @@ class Incidents:
             raise RuleViolation("review", draft.review.value, "a report is reviewed once reported")
         # the number first: a store then reads the officer and school under its write lock
         number = unit.next_incident_number(self.kernel.calendar.local(draft.reported_at).year)
-        if not unit.officers.exists(draft.reporting_officer_id):
+        officer, level = unit.officer_and_school(draft.reporting_officer_id, draft.school_id)
+        if not officer:
             raise NotFound(unit.officers.kind, draft.reporting_officer_id)
-        if draft.school_id is not None and not unit.schools.exists(draft.school_id):
+        if draft.school_id is not None and level is None:
             raise NotFound(unit.schools.kind, draft.school_id)
-        reported = self.kernel.checked(_placed(unit, draft).reported(number), now)
+        reported = self.kernel.checked(_reported(draft, number, level), now)
         stored = unit.incidents.add(reported)
         _index_people(unit, stored)
         event = IncidentReported(

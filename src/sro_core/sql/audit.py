@@ -7,6 +7,7 @@ from typing import Any
 
 from sro_core.domain import AuditEntry, UnreadableEntry, read_entry, readable
 from sro_core.ports import AuditLog, Conflict, SubmissionLedger, SubmittedReport, check_follows
+from sro_core.sql.dialect import Dialect
 from sro_core.sql.executor import Executor
 
 _AUDIT = (
@@ -14,6 +15,41 @@ _AUDIT = (
     "previous_hash, hash, key_id FROM audit"
 )
 """The entry's columns, in the order :func:`~sro_core.domain.read_entry` takes them."""
+
+
+def stored_row(entry: AuditEntry, dialect: Dialect) -> tuple[object, ...]:
+    """Return the row an entry is stored as, in :data:`_AUDIT`'s column order."""
+    return (
+        entry.sequence,
+        dialect.time(entry.at),
+        entry.actor_id,
+        entry.actor_role.value,
+        entry.component,
+        entry.action,
+        entry.outcome.value,
+        entry.target,
+        entry.detail,
+        entry.previous_hash,
+        entry.hash,
+        entry.key_id,
+    )
+
+
+_APPENDED: tuple[tuple[object, ...], AuditEntry] | None = None
+"""The row this process appended last, and the entry it holds."""
+
+
+def _read(row: tuple[object, ...]) -> AuditEntry:
+    """Return the entry a stored row holds, or raise UnreadableAudit (see ``read_entry``).
+
+    The head a unit reads is most often the entry this process appended last: a row equal to
+    the one stored for it holds that entry (an entry is read back as it was stored), which is
+    not read again.
+    """
+    appended = _APPENDED
+    if appended is not None and row == appended[0]:
+        return appended[1]
+    return readable(read_entry(row))
 
 
 class SQLAudit(AuditLog):
@@ -34,7 +70,7 @@ class SQLAudit(AuditLog):
     def head(self) -> AuditEntry | None:
         """Return the newest entry, or None for an empty chain."""
         row = self.unit.execute(f"{_AUDIT} ORDER BY sequence DESC LIMIT 1").fetchone()
-        found = None if row is None else readable(read_entry(row))
+        found = None if row is None else _read(tuple(row))
         # read under the lock, it stays the head until this unit appends
         self._known = (found,) if self._held else None
         return found
@@ -55,26 +91,16 @@ class SQLAudit(AuditLog):
         known, self._known = self._known, None
         check_follows(known[0] if known is not None else self.head(), entry)
         self._known = None
+        row = stored_row(entry, self.unit.dialect)
         inserted = self.unit.execute(
             "INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (sequence) DO NOTHING",
-            (
-                entry.sequence,
-                self.unit.dialect.time(entry.at),
-                entry.actor_id,
-                entry.actor_role.value,
-                entry.component,
-                entry.action,
-                entry.outcome.value,
-                entry.target,
-                entry.detail,
-                entry.previous_hash,
-                entry.hash,
-                entry.key_id,
-            ),
+            row,
         ).rowcount
         if inserted == 0:
             raise Conflict("audit entry", entry.sequence, "appended by another writer meanwhile")
+        global _APPENDED  # noqa: PLW0603 - one entry, replaced whole, shared by every unit
+        _APPENDED = (row, entry)
 
     def entries(self, after: int = 0, limit: int | None = None) -> list[AuditEntry]:
         """Return the entries after a sequence number, oldest first."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from sro_core.domain import DomainEvent
@@ -37,6 +37,14 @@ _CANDIDATES = (
 ``{earliest}`` is the dialect's time before every time (a delivery with none is due).
 """
 
+PUT = "INSERT INTO outbox (event_id, urgent, event, recorded_at) VALUES (?, ?, ?, ?)"
+_TAKEN = (
+    "INSERT INTO deliveries (event_id, notifier, status, attempts, claim, lease_until) "
+    "VALUES (?, ?, 'pending', 1, ?, ?)"
+)
+"""A first try's claim of a delivery of an event that has none yet."""
+_SETTLED = "UPDATE outbox SET settled_at = ? WHERE event_id = ?"
+
 
 class SQLOutbox(Outbox):
     """The ``outbox`` and ``deliveries`` tables."""
@@ -50,9 +58,50 @@ class SQLOutbox(Outbox):
         self.unit.write_lock()
         recorded, key = self.d.time(at), self.d.key
         self.unit.executemany(
-            "INSERT INTO outbox (event_id, urgent, event, recorded_at) VALUES (?, ?, ?, ?)",
-            [(key(e.event_id), e.urgent, encode(unstructure(e)), recorded) for e in events],
+            PUT, [(key(e.event_id), e.urgent, encode(unstructure(e)), recorded) for e in events]
         )
+
+    def put_claimed(
+        self,
+        events: Sequence[DomainEvent],
+        at: dt.datetime,
+        claimed: Collection[uuid.UUID],
+        leases: Mapping[str, tuple[str, dt.timedelta]],
+    ) -> list[Claim]:
+        """Record events, then insert the claimed deliveries as first tries: no claim query.
+
+        The events are new in this unit: none has a delivery yet, and no other unit sees them
+        before this one commits, so the claims :meth:`claim` would make are known without it.
+        """
+        if not claimed or not leases:
+            self.put(events, at)
+            return []
+        self.unit.write_lock()
+        d = self.d
+        recorded = d.time(at)
+        recorded_at = d.read_time(recorded)
+        entries = []
+        for event in events:
+            key = d.key(event.event_id)
+            sequence = self.inserted((key, event.urgent, encode(unstructure(event)), recorded))
+            if event.event_id in claimed:
+                entries.append((key, OutboxEntry(sequence, event, recorded_at)))
+        entries.sort(key=lambda kept: (not kept[1].event.urgent, kept[1].sequence))
+        rows: list[tuple[object, ...]] = []
+        claims = []
+        for notifier, (token, lease) in leases.items():
+            until = d.time(at + lease)
+            lease_end = d.read_time(until)
+            for key, entry in entries:
+                rows.append((key, notifier, token, until))
+                claims.append(Claim(entry, notifier, 1, token, lease_end))
+        self.unit.executemany(_TAKEN, rows)
+        return claims
+
+    def inserted(self, row: Sequence[object]) -> int:
+        """Insert one event's row; return the sequence number the database gave it."""
+        (sequence,) = self.unit.execute(f"{PUT} RETURNING sequence", row).fetchall()[0]
+        return int(sequence)
 
     def entries(self, after: int = 0, limit: int | None = None) -> list[OutboxEntry]:
         """Return the entries after a sequence number, oldest first."""
@@ -167,19 +216,20 @@ class SQLOutbox(Outbox):
         ).rowcount
         if changed == 0:
             return False
-        if outcome.status is not DeliveryStatus.PENDING:
-            names = sorted(set(notifiers))
-            parameters: list[object] = [key]
-            listed = d.one_of("notifier", names, parameters)
-            row = self.unit.execute(
-                "SELECT count(*) FROM deliveries WHERE event_id = ? AND status <> 'pending' "  # noqa: S608 - only placeholders
-                f"AND {listed}",
-                parameters,
-            ).fetchone()
-            if row is not None and row[0] == len(names):
-                self.unit.execute(
-                    "UPDATE outbox SET settled_at = ? WHERE event_id = ?", (d.time(now), key)
-                )
+        if outcome.status is DeliveryStatus.PENDING:
+            return True
+        names = sorted(set(notifiers))
+        if names == [claim.notifier]:  # the one delivery, final now: nothing else to count
+            self.unit.execute(_SETTLED, (d.time(now), key))
+            return True
+        # settled in the same statement that counts the final deliveries, when all are
+        parameters: list[object] = [d.time(now), key, key]
+        listed = d.one_of("notifier", names, parameters)
+        self.unit.execute(
+            f"{_SETTLED} AND (SELECT count(*) FROM deliveries WHERE event_id = ? "  # noqa: S608 - only placeholders
+            f"AND status <> 'pending' AND {listed}) = ?",
+            [*parameters, len(names)],
+        )
         return True
 
     def prune(self, before: dt.datetime, limit: int) -> int:

@@ -10,7 +10,9 @@ in this package, over the store's :class:`~sro_core.sql.dialect.Dialect`.
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Sequence
+import json
+import uuid
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, ClassVar
 
 from sro_core.domain import (
@@ -21,6 +23,7 @@ from sro_core.domain import (
     Partner,
     ProgramCalendar,
     School,
+    SchoolLevel,
     incident_number,
 )
 from sro_core.ports import Conflict, UnitOfWork
@@ -46,6 +49,11 @@ NEXT_NUMBER = (
 )
 """Allocates a year's next incident number; the upsert locks the year's row to the unit's end."""
 
+OFFICER_AND_SCHOOL = (
+    "SELECT (SELECT 1 FROM officers WHERE id = ?), (SELECT document FROM schools WHERE id = ?)"
+)
+"""Whether an officer is stored, and a school's document: what reporting an incident reads."""
+
 
 class SQLUnitOfWork(UnitOfWork, abc.ABC):
     """One transaction of a SQL store: the shared parts, over the store's executor methods."""
@@ -55,25 +63,38 @@ class SQLUnitOfWork(UnitOfWork, abc.ABC):
     outbox_type: ClassVar[type[SQLOutbox]] = SQLOutbox
     """The outbox, whose claims and pruning a store may write its own way."""
 
+    officers: SQLOfficers
+    schools: SQLRepository[School]
+    assignments: SQLAssignments
+    people: SQLPeople
+    incidents: SQLIncidents
+    contacts: SQLRepository[CommunityContact]
+    activities: SQLRepository[EducationActivity]
+    partners: SQLRepository[Partner]
+    actors: SQLRepository[ActorEntry]
+    agreements: SQLRepository[Agreement]
+    referrals: SQLReferrals
+    crises: SQLCrises
+    outbox: SQLOutbox
+    audit: SQLAudit
+    submissions: SQLSubmissions
+    queries: SQLQueries
+
     def __init__(self, calendar: ProgramCalendar, where: str) -> None:
         self.calendar = calendar
         self.where = where
-        self.officers = SQLOfficers(self, tables.OFFICERS)
-        self.schools = SQLRepository[School](self, tables.SCHOOLS)
-        self.assignments = SQLAssignments(self, tables.ASSIGNMENTS)
-        self.people = SQLPeople(self, tables.PEOPLE)
-        self.incidents = SQLIncidents(self, tables.INCIDENTS)
-        self.contacts = SQLRepository[CommunityContact](self, tables.CONTACTS)
-        self.activities = SQLRepository[EducationActivity](self, tables.ACTIVITIES)
-        self.partners = SQLRepository[Partner](self, tables.PARTNERS)
-        self.actors = SQLRepository[ActorEntry](self, tables.ACTORS)
-        self.agreements = SQLRepository[Agreement](self, tables.AGREEMENTS)
-        self.referrals = SQLReferrals(self, tables.REFERRALS)
-        self.crises = SQLCrises(self, tables.CRISES)
-        self.outbox = self.outbox_type(self)
-        self.audit = SQLAudit(self)
-        self.submissions = SQLSubmissions(self)
-        self.queries = SQLQueries(self)
+
+    def __getattr__(self, name: str) -> Any:
+        """Make a repository, the outbox, the audit log … of the unit at its first use.
+
+        A unit of work uses a few of them: the others are never made.
+        """
+        make = _PARTS.get(name)
+        if make is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        part = make(self)
+        setattr(self, name, part)
+        return part
 
     @abc.abstractmethod
     def execute(self, sql: str, parameters: Parameters = ()) -> Cursor:
@@ -111,6 +132,26 @@ class SQLUnitOfWork(UnitOfWork, abc.ABC):
         """Forget a savepoint, keeping what was done since."""
         self.execute(f"RELEASE SAVEPOINT {name}")
 
+    def officer_and_school(
+        self, officer_id: uuid.UUID, school_id: uuid.UUID | None
+    ) -> tuple[bool, SchoolLevel | None]:
+        """Return whether an officer is stored, and a school's level, in one statement.
+
+        The level is read from the school's document alone, without building the school; a
+        document it cannot be read from is read whole, as ``schools.get`` reads it (and fails
+        as that does).
+        """
+        key = self.dialect.key
+        statement = self.execute(OFFICER_AND_SCHOOL, (key(officer_id), key(school_id)))
+        officer, document = statement.fetchall()[0]
+        if document is None or school_id is None:
+            return officer is not None, None
+        try:
+            level = SchoolLevel(json.loads(document)["level"])
+        except (ValueError, KeyError, TypeError):
+            level = self.schools.get(school_id).level
+        return officer is not None, level
+
     def next_incident_number(self, year: int) -> str:
         """Allocate the year's next number in this transaction: unique and gap-free per year.
 
@@ -124,3 +165,24 @@ class SQLUnitOfWork(UnitOfWork, abc.ABC):
         except Conflict as race:
             raise Conflict("incident number", year, race.reason) from race
         return incident_number(year, int(last))
+
+
+_PARTS: dict[str, Callable[[SQLUnitOfWork], object]] = {
+    "officers": lambda unit: SQLOfficers(unit, tables.OFFICERS),
+    "schools": lambda unit: SQLRepository[School](unit, tables.SCHOOLS),
+    "assignments": lambda unit: SQLAssignments(unit, tables.ASSIGNMENTS),
+    "people": lambda unit: SQLPeople(unit, tables.PEOPLE),
+    "incidents": lambda unit: SQLIncidents(unit, tables.INCIDENTS),
+    "contacts": lambda unit: SQLRepository[CommunityContact](unit, tables.CONTACTS),
+    "activities": lambda unit: SQLRepository[EducationActivity](unit, tables.ACTIVITIES),
+    "partners": lambda unit: SQLRepository[Partner](unit, tables.PARTNERS),
+    "actors": lambda unit: SQLRepository[ActorEntry](unit, tables.ACTORS),
+    "agreements": lambda unit: SQLRepository[Agreement](unit, tables.AGREEMENTS),
+    "referrals": lambda unit: SQLReferrals(unit, tables.REFERRALS),
+    "crises": lambda unit: SQLCrises(unit, tables.CRISES),
+    "outbox": lambda unit: unit.outbox_type(unit),
+    "audit": SQLAudit,
+    "submissions": SQLSubmissions,
+    "queries": SQLQueries,
+}
+"""What each part of a unit of work is made of, at its first use (see SQLUnitOfWork)."""

@@ -747,6 +747,39 @@ class OutboxClaimsContract:
             )
             assert [c.entry.event.event_id for c in claims] == [wanted[1], wanted[0]]
 
+    @_property(0.02, events=_EVENTS, chosen=st.lists(st.booleans(), min_size=8, max_size=8))
+    def test_events_put_claimed_are_claimed_as_a_claim_after_put_would(
+        self, events: list[DomainEvent], chosen: list[bool]
+    ) -> None:
+        """``put_claimed`` gives the claims, deliveries and later claims of put, then claim."""
+        now = events[0].occurred_at
+        claimed = frozenset(e.event_id for e, take in zip(events, chosen, strict=False) if take)
+        leases = {"log": ("a", _LEASE), "webhook": ("b", 2 * _LEASE)}
+        reference = self.reference()
+        with self.opened() as storage:
+            got, want = (
+                _in_unit(s, lambda u: u.outbox.put_claimed(events, now, claimed, leases))
+                for s in (storage, reference)
+            )
+            assert [(c.token, c.lease_until, c.entry.event) for c in got] == [
+                (c.token, c.lease_until, c.entry.event) for c in want
+            ]
+            assert _claimed(got) == _claimed(want)
+            entries = [_in_unit(s, lambda u: u.outbox.entries()) for s in (storage, reference)]
+            assert [(e.event, in_utc(e.recorded_at)) for e in entries[0]] == [
+                (e.event, in_utc(e.recorded_at)) for e in entries[1]
+            ]
+            for event in events:
+                found, expected = (_deliveries_of(s, event.event_id) for s in (storage, reference))
+                assert in_utc(found) == in_utc(expected)
+            for n, later in enumerate((now, now + _LEASE, now + 2 * _LEASE)):
+                for notifier in _NOTIFIERS:
+                    token = f"{notifier} {n}"
+                    again = [
+                        _claim_in_unit(s, notifier, later, 8, token) for s in (storage, reference)
+                    ]
+                    assert _claimed(again[0]) == _claimed(again[1]), f"{notifier} at {later}"
+
     def test_settled_events_are_pruned_but_dead_letters_stay(self) -> None:
         """Events delivered everywhere go after the retention; one with a dead letter stays."""
         at = dt.datetime(2025, 3, 1, 8, tzinfo=dt.UTC)
@@ -1387,6 +1420,25 @@ class StorageContract(
             _in_unit(storage, lambda u: u.officers.add_many(stored))
             found = _in_unit(storage, lambda u: [u.officers.exists(o.id) for o in [*stored, other]])
         assert found == [True] * len(stored) + [False]
+
+    @_property(0.01, officer=strategies.officers(), schools=_records(strategies.schools()))
+    def test_the_officer_and_school_of_a_report_are_read_as_the_repositories_read_them(
+        self, officer: Officer, schools: list[School]
+    ) -> None:
+        """``officer_and_school`` answers what ``officers.exists`` and ``schools.get`` answer."""
+        stored, other = [_fresh(s) for s in schools[1:]], _fresh(schools[0])
+        with self.opened() as storage:
+            _in_unit(storage, lambda u: u.schools.add_many(stored))
+            _in_unit(storage, lambda u: u.officers.add(_fresh(officer)))
+            asked = [(o, s) for o in (officer.id, other.id) for s in (*stored, other, None)]
+            found = _in_unit(
+                storage,
+                lambda u: [u.officer_and_school(o, None if s is None else s.id) for o, s in asked],
+            )
+        expected = [
+            (o == officer.id, None if s is None or s is other else s.level) for o, s in asked
+        ]
+        assert found == expected
 
     @_property(0.05, officers=_OFFICERS)
     def test_add_many_with_a_taken_id_keeps_nothing(self, officers: list[Officer]) -> None:

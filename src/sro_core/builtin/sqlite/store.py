@@ -13,7 +13,7 @@ import sqlite3
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
@@ -32,6 +32,7 @@ from sro_core.builtin.sqlite.database import (
 from sro_core.builtin.sqlite.dialect import SQLITE
 from sro_core.ports import Capability, Storage, StorageError, StorageSettings, StoreCheck
 from sro_core.sql import Involvements, Parameters, SQLUnitOfWork, Table
+from sro_core.sql.outbox import PUT, SQLOutbox
 
 log = logging.getLogger("sro_core.sqlite")
 
@@ -284,6 +285,17 @@ def integrity(address: Address, connection: sqlite3.Connection, *, quick: bool) 
     return [] if found == ["ok"] else found
 
 
+class SQLiteOutbox(SQLOutbox):
+    """The shared outbox, numbering an event by the row id SQLite gives back."""
+
+    def inserted(self, row: Sequence[object]) -> int:
+        """Insert one event's row; its sequence is its row id (``INTEGER PRIMARY KEY``)."""
+        cursor = cast("sqlite3.Cursor", self.unit.execute(PUT, row))
+        sequence = cursor.lastrowid
+        assert sequence is not None  # noqa: S101 - an INSERT that did not raise gave its row one
+        return sequence
+
+
 class SQLiteUnitOfWork(SQLUnitOfWork):
     """One transaction on a connection of its own, taken at the unit's first statement.
 
@@ -299,6 +311,7 @@ class SQLiteUnitOfWork(SQLUnitOfWork):
     """
 
     dialect = SQLITE
+    outbox_type = SQLiteOutbox
 
     def __init__(self, storage: SQLiteStorage) -> None:
         self.storage = storage
