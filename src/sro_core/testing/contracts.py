@@ -1537,10 +1537,15 @@ class StorageContract(
         deliveries = {(d.event_id, d.notifier): d for d in data.draw(_deliveries(events, now))}
 
         def is_due(entry: OutboxEntry, notifier: str) -> bool:
+            # instants compared in UTC: two times in one zone compare by their wall clocks,
+            # which repeat in the hour a daylight-saving change gives back
             state = deliveries.get((entry.event.event_id, notifier))
             return state is None or (
                 state.status is DeliveryStatus.PENDING
-                and (state.next_attempt_at is None or state.next_attempt_at <= now)
+                and (
+                    state.next_attempt_at is None
+                    or state.next_attempt_at.astimezone(dt.UTC) <= now.astimezone(dt.UTC)
+                )
             )
 
         def record(unit: UnitOfWork) -> None:
