@@ -10,6 +10,7 @@ over the domain strategies, in both dialects' encodings.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import sqlite3
 import tempfile
 from collections.abc import Callable
@@ -32,96 +33,51 @@ from sro_core.testing import strategies
 DIALECTS = {"sqlite": SQLITE, "postgres-like": Dialect()}
 """SQLite's encodings (ids and times as text) and the base one (Python values as they are)."""
 
-Reference = Callable[[Any, ProgramCalendar, Dialect], tuple[object, ...]]
-
-
-def _incident(incident: Incident, calendar: ProgramCalendar, d: Dialect) -> tuple[object, ...]:
-    since = tables.waiting_since_of(incident)
-    return (
-        incident.number,
-        d.key(incident.school_id),
-        d.key(incident.reporting_officer_id),
-        incident.status.value,
-        incident.category,
-        incident.location.kind.value,
-        d.time(incident.occurred_start),
-        calendar.local_month(incident.occurred_start),
-        incident.referred_to_law_enforcement,
-        incident.school_related_arrest,
-        incident.narrative,
-        None if since is None else d.time(since),
-        incident.sealed,
-    )
-
-
-COLUMNS: dict[str, tuple[tables.Table[Any], Reference, st.SearchStrategy[Any]]] = {
-    "schools": (tables.SCHOOLS, lambda _r, _c, _d: (), strategies.schools()),
-    "partners": (tables.PARTNERS, lambda _r, _c, _d: (), strategies.partners()),
-    "actors": (tables.ACTORS, lambda _r, _c, _d: (), strategies.actor_entries()),
-    "agreements": (tables.AGREEMENTS, lambda _r, _c, _d: (), strategies.agreements()),
-    "people": (
-        tables.PEOPLE,
-        lambda p, _c, d: (d.key(p.merged_into),),
-        strategies.person_records(),
-    ),
-    "officers": (tables.OFFICERS, lambda o, _c, _d: (o.badge,), strategies.officers()),
-    "assignments": (
-        tables.ASSIGNMENTS,
-        lambda a, _c, d: (d.key(a.officer_id), d.key(a.school_id)),
-        strategies.assignments(),
-    ),
-    "incidents": (tables.INCIDENTS, _incident, strategies.incidents()),
-    "contacts": (
-        tables.CONTACTS,
-        lambda c, _c, d: (
-            d.key(c.officer_id),
-            d.time(c.at),
-            c.triad_role.value,
-            c.minutes,
-            d.key(c.school_id),
-            c.party.value,
-            c.purpose.value,
-            d.key(c.person_id),
-        ),
-        strategies.community_contacts(),
-    ),
-    "activities": (
-        tables.ACTIVITIES,
-        lambda a, _c, d: (
-            d.key(a.officer_id),
-            d.time(a.held_at),
-            a.triad_role.value,
-            a.minutes,
-            d.key(a.school_id),
-        ),
-        strategies.education_activities(),
-    ),
-    "referrals": (
-        tables.REFERRALS,
-        lambda r, _c, d: (
-            d.key(r.incident_id),
-            d.key(r.partner_id),
-            r.status.value,
-            r.reason.value,
-            d.time(r.sent_at),
-            d.key(r.person_id),
-        ),
-        strategies.referrals(),
-    ),
-    "crises": (
-        tables.CRISES,
-        lambda c, _c, d: (d.key(c.school_id), c.status.value, d.key(c.incident_id)),
-        strategies.crisis_events(),
-    ),
+SPECIAL: dict[str, Callable[[Any, ProgramCalendar], object]] = {
+    "location_kind": lambda incident, _calendar: incident.location.kind,
+    "occurred_at": lambda incident, _calendar: incident.occurred_start,
+    "local_month": lambda incident, calendar: calendar.local_month(incident.occurred_start),
+    "review_since": lambda incident, _calendar: tables.waiting_since_of(incident),
 }
-"""Each table, its columns (besides id, version and document) read plainly, its records."""
+"""The columns not named after the record's attribute, read plainly."""
+
+TABLES: dict[str, tuple[tables.Table[Any], st.SearchStrategy[Any]]] = {
+    "schools": (tables.SCHOOLS, strategies.schools()),
+    "partners": (tables.PARTNERS, strategies.partners()),
+    "actors": (tables.ACTORS, strategies.actor_entries()),
+    "agreements": (tables.AGREEMENTS, strategies.agreements()),
+    "people": (tables.PEOPLE, strategies.person_records()),
+    "officers": (tables.OFFICERS, strategies.officers()),
+    "assignments": (tables.ASSIGNMENTS, strategies.assignments()),
+    "incidents": (tables.INCIDENTS, strategies.incidents()),
+    "contacts": (tables.CONTACTS, strategies.community_contacts()),
+    "activities": (tables.ACTIVITIES, strategies.education_activities()),
+    "referrals": (tables.REFERRALS, strategies.referrals()),
+    "crises": (tables.CRISES, strategies.crisis_events()),
+}
+"""Each table and its records."""
+
+
+def plain_value(
+    record: Any, column: str, kind: str, calendar: ProgramCalendar, d: Dialect
+) -> object:
+    """Return a column's value read plainly: the attribute it names, encoded by its SQL type."""
+    value = SPECIAL[column](record, calendar) if column in SPECIAL else getattr(record, column)
+    if isinstance(value, enum.Enum):
+        value = value.value
+    if value is None:
+        return None
+    if kind == "uuid":
+        return d.key(value)
+    return d.time(value) if kind == "timestamptz" else value
 
 
 def plain_row(table: str, record: Any, calendar: ProgramCalendar, d: Dialect) -> tuple[object, ...]:
-    """Return a record's row read plainly: the record unstructured, each value from the record."""
-    _, columns, _ = COLUMNS[table]
-    document = encode(unstructure(record))
-    return (d.key(record.id), record.version, *columns(record, calendar, d), document)
+    """Return a record's row read plainly: each column from the record, the record unstructured."""
+    chosen = TABLES[table][0]
+    columns = zip(chosen.columns[2:-1], chosen.types[2:-1], strict=True)
+    values = [plain_value(record, column, kind, calendar, d) for column, kind in columns]
+    return (d.key(record.id), record.version, *values, encode(unstructure(record)))
 
 
 def plain_involvements(incident: Incident, d: Dialect) -> list[tuple[object, ...]]:
@@ -150,49 +106,37 @@ def plain_involvements(incident: Incident, d: Dialect) -> list[tuple[object, ...
 
 
 def _records(table: str) -> st.SearchStrategy[Any]:
-    return COLUMNS[table][2]
+    return TABLES[table][1]
 
 
 @pytest.mark.parametrize("dialect", DIALECTS)
-@pytest.mark.parametrize("table", COLUMNS)
+@pytest.mark.parametrize("table", TABLES)
 @given(data=st.data(), calendar=strategies.program_calendars())
 def test_rows_are_the_plain_reading_of_the_record(
     table: str, dialect: str, data: st.DataObject, calendar: ProgramCalendar
 ):
-    """A record's row, made with or without its wire document, is the record read plainly."""
-    d, chosen = DIALECTS[dialect], COLUMNS[table][0]
+    """A new record's row (with or without its wire document), an update's, are read plainly."""
+    d, chosen = DIALECTS[dialect], TABLES[table][0]
     record = data.draw(_records(table))
-    stored = chosen.stored(record, 1)
-    expected = [plain_row(table, stored, calendar, d)]
-    beside = plain_involvements(stored, d) if table == "incidents" else []
-    assert chosen.rows([stored], calendar, d) == (expected, beside)
-    assert chosen.rows([stored], calendar, d, [unstructure(record)]) == (expected, beside)
+    for version in (1, record.version + 1):
+        stored = chosen.stored(record, version)
+        expected = plain_row(table, stored, calendar, d)
+        beside = plain_involvements(stored, d) if table == "incidents" else []
+        assert chosen.rows([stored], calendar, d) == ([expected], beside)
+        assert chosen.rows([stored], calendar, d, [unstructure(record)]) == ([expected], beside)
+        key, _, *values = expected
+        guard = () if chosen.unique is None else (chosen.unique.value(stored), key)
+        read = (version, *values, key, record.version, *guard)
+        assert chosen.update_rows(stored, record.version, calendar, d) == (read, beside)
 
 
-@pytest.mark.parametrize("dialect", DIALECTS)
-@pytest.mark.parametrize("table", COLUMNS)
-@given(data=st.data(), calendar=strategies.program_calendars())
-def test_update_rows_are_the_plain_reading_of_the_record(
-    table: str, dialect: str, data: st.DataObject, calendar: ProgramCalendar
-):
-    """An update's parameters are the plain row's values, then the id, version read, guard."""
-    d, chosen = DIALECTS[dialect], COLUMNS[table][0]
-    record = data.draw(_records(table))
-    stored = chosen.stored(record, record.version + 1)
-    key, version, *values = plain_row(table, stored, calendar, d)
-    guard = () if chosen.unique is None else (chosen.unique.value(stored), key)
-    parameters, beside = chosen.update_rows(stored, record.version, calendar, d)
-    assert parameters == (version, *values, key, record.version, *guard)
-    assert beside == (plain_involvements(stored, d) if table == "incidents" else [])
-
-
-@pytest.mark.parametrize("table", COLUMNS)
+@pytest.mark.parametrize("table", TABLES)
 @given(data=st.data(), version=st.integers(0, 2**31 - 1))
 def test_the_stored_copy_is_what_evolve_gives(table: str, data: st.DataObject, version: int):
     """The version bump without validating again gives the record ``attrs.evolve`` would."""
     record = data.draw(_records(table))
     before = attrs.astuple(record, recurse=False)
-    copy = COLUMNS[table][0].stored(record, version)
+    copy = TABLES[table][0].stored(record, version)
     expected = attrs.evolve(record, version=version)
     assert type(copy) is type(expected)
     assert copy == expected
