@@ -5,7 +5,8 @@ replaced by one that asks the database for the statement's plan instead (SQLite 
 QUERY PLAN``, PostgreSQL ``EXPLAIN``), so the plans are those of the statements and parameters
 the store really sends. Run it before and after a change to the SQL layer and compare the two
 outputs: a query whose plan changed shows up as a difference. The stores are new and empty,
-which keeps the plans the same from one run to the next.
+which keeps the plans the same from one run to the next. ``tests/test_query_plans.py`` holds
+the SQLite plans to ``query_plans.txt`` (where the SQLite version is the one it names).
 
     python bench/query_plans.py [--postgres URL] > plans.txt
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import sqlite3
 import sys
 import tempfile
 import uuid
@@ -98,17 +100,25 @@ def _show(title: str, found: Iterator[str]) -> None:
     sys.stdout.write(f"{title}\n" + "\n".join(found) + "\n")
 
 
+def sqlite_plans() -> str:
+    """Return the SQLite section of the output: its title, then every query's plan."""
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'plans.db'}"
+        storage = SQLiteStorage(StorageSettings(url, ProgramCalendar()))
+        try:
+            found = "\n".join(plans(storage, "EXPLAIN QUERY PLAN", _sqlite_plan))
+        finally:
+            storage.close()
+    return f"# SQLite {sqlite3.sqlite_version}\n\n" + found + "\n"
+
+
 def main() -> None:
     """Print the plans of both stores."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--postgres", default=None, help="PostgreSQL URL (default: the bench's)")
     options = parser.parse_args()
     calendar = ProgramCalendar()
-    with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite:///{Path(folder) / 'plans.db'}"
-        storage = SQLiteStorage(StorageSettings(url, calendar))
-        _show("# SQLite\n", plans(storage, "EXPLAIN QUERY PLAN", _sqlite_plan))
-        storage.close()
+    sys.stdout.write(sqlite_plans())
     from sro_core_postgres.store import PostgresStorage  # noqa: PLC0415 - only when asked
 
     server = options.postgres or postgres_url()

@@ -3,8 +3,9 @@
 Library: ``Program.report_incident`` for a draft built from a JSON-lines dict: the officer and
 school are checked, the number allocated, the incident (and its persons) stored, the
 ``IncidentReported`` event put in the outbox and the audit entry appended, in one committed
-unit of work. Events wait for a dispatcher (``dispatch_after_commit=False``); the run with the
-default setting, which also delivers each event to the log notifier at once, is shown beside it.
+unit of work. Measured twice: with the default setting, which also delivers each event to the
+log notifier at once (the figure the aim is about), and with events waiting for a dispatcher
+(``dispatch_after_commit=False``).
 Raw: ``INSERT`` of the incident row (built by hand from the dict) and ``COMMIT`` on a ``sqlite3``
 connection to a WAL file with the same pragmas. Median and 99th percentile of each.
 """
@@ -108,27 +109,32 @@ def main() -> None:
         waiting = library(where / "library.db", dicts, dispatch=False)
         dispatching = library(where / "dispatching.db", dicts, dispatch=True)
         theirs = raw(where / "raw.db", dicts)
-    median, raw_median = common.median(waiting) * 1e3, common.median(theirs) * 1e3
-    p99, raw_p99 = common.percentile(waiting, 0.99) * 1e3, common.percentile(theirs, 0.99) * 1e3
-    ratio = median / raw_median
-    common.report(
-        common.Figure(
-            "one incident through the Program, SQLite WAL (median) vs a raw single-row commit",
-            "ms",
-            median,
-            raw_median,
-            ratio,
-            "< 1 ms median",
-            "<= 3x raw",
-            median < 1.0,
-            ratio <= 3.0,
-            options.size,
-            f"p99 {p99:.3f} ms vs raw p99 {raw_p99:.3f} ms; with dispatch_after_commit (log "
-            f"notifier): median {common.median(dispatching) * 1e3:.3f} ms, p99 "
-            f"{common.percentile(dispatching, 0.99) * 1e3:.3f} ms",
-        ),
-        as_json=options.json,
-    )
+    raw_median, raw_p99 = common.median(theirs) * 1e3, common.percentile(theirs, 0.99) * 1e3
+    for name, samples, floor in (
+        ("median, events waiting for a dispatcher", waiting, 1.0),
+        ("median, with dispatch after commit (log notifier)", dispatching, 1.0),
+        ("p99, with dispatch after commit (log notifier)", dispatching, None),
+    ):
+        p99 = name.startswith("p99")
+        mine = (common.percentile(samples, 0.99) if p99 else common.median(samples)) * 1e3
+        raw_figure = raw_p99 if p99 else raw_median
+        ratio = mine / raw_figure
+        common.report(
+            common.Figure(
+                f"one incident through the Program, SQLite WAL, {name}, vs a raw single-row commit",
+                "ms",
+                mine,
+                raw_figure,
+                ratio,
+                "< 1 ms" if floor else "<= 5x raw",
+                "<= 3x raw",
+                mine < floor if floor else ratio <= 5.0,
+                ratio <= 3.0,
+                options.size,
+                f"raw median {raw_median:.3f} ms, p99 {raw_p99:.3f} ms",
+            ),
+            as_json=options.json,
+        )
 
 
 if __name__ == "__main__":

@@ -206,6 +206,10 @@ def _incident(
 
 
 def _contact(program: Program, town: Town, person: Person, day: int) -> CommunityContact:
+    try:
+        program.show_person(CHIEF, person.id)
+    except NotFound:
+        program.record_person(CHIEF, PersonRecord.of(person, town.high.id))
     return program.log_contact(
         CHIEF,
         CommunityContact(

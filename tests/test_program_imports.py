@@ -18,6 +18,7 @@ from sro_core.domain import (
     LocationKind,
     TriadRole,
 )
+from sro_core.ports import NotFound
 from sro_core.service import ImportRejected, Program
 
 PACIFIC = dt.timezone(dt.timedelta(hours=-7))
@@ -58,6 +59,23 @@ def test_a_bad_record_stops_the_whole_import(town: tuple[Program, Town]) -> None
     assert {n: [p.field for p in found] for n, found in caught.value.problems.items()} == {
         1: ["officer_id"],
         2: ["school_id"],
+    }
+    assert snapshot(program) == before
+
+
+def test_a_contact_naming_nobody_in_the_person_index_is_refused(
+    town: tuple[Program, Town],
+) -> None:
+    """A contact's person is one the index knows: logged or imported, a stray id is refused."""
+    program, where = town
+    before = snapshot(program)
+    stray = _contact(where, person_id=uuid.UUID(int=3))
+    with pytest.raises(NotFound, match="00000000-0000-0000-0000-000000000003"):
+        program.log_contact(SRO, stray)
+    with pytest.raises(ImportRejected) as caught:
+        program.import_records(SRO, [_contact(where), stray])
+    assert {n: [p.field for p in found] for n, found in caught.value.problems.items()} == {
+        1: ["person_id"]
     }
     assert snapshot(program) == before
 

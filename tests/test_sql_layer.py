@@ -139,6 +139,16 @@ def test_a_store_ddl_that_leaves_out_a_type_is_refused_naming_it():
         ddl.spelled(ddl.V1, types)
 
 
+def test_a_store_addition_follows_the_shared_script_it_names():
+    """A store's own DDL lands after the shared migration it is keyed by, whatever its number."""
+    types = dict.fromkeys(ddl.TYPES, "TEXT")
+    scripts = ddl.migrations(types, {ddl.SEALED: "-- after sealed\n"})
+    assert scripts[ddl.MIGRATIONS.index(ddl.SEALED)].endswith("-- after sealed\n")
+    assert sum("-- after sealed" in script for script in scripts) == 1
+    with pytest.raises(ValueError, match="follow no shared migration"):
+        ddl.migrations(types, {"ALTER TABLE nowhere;": "-- lost\n"})
+
+
 def test_the_sqlite_store_spells_the_shared_tables_in_its_own_types():
     """SQLite's migrations are the shared templates with ids as TEXT and no brace left."""
     assert SQLITE_MIGRATIONS[0].count("id TEXT PRIMARY KEY") >= 10

@@ -24,6 +24,7 @@ from sro_core.cli.arguments import (
     file_option,
     options,
 )
+from sro_core.cli.choosing import IncidentChoice, incident_filters
 from sro_core.cli.codes import Coded, code_help
 from sro_core.cli.output import format_option, seen_wire
 from sro_core.domain import (
@@ -41,7 +42,7 @@ from sro_core.domain import (
     ReferralStatus,
     RuleViolation,
 )
-from sro_core.ports import IncidentFilter, Page
+from sro_core.ports import Page
 from sro_core.serialization import StructureError, loads, structure
 from sro_core.service import AMENDABLE
 
@@ -233,25 +234,7 @@ def show_incident(session: Session, *, incident: str) -> None:
 
 
 @incidents.command("find")
-@click.option("--school", "school_names", multiple=True, metavar="SCHOOL", help="At these.")
-@click.option("--from", "start", type=WHEN, help="Started at or after (a date or a time).")
-@click.option("--before", type=WHEN, help="Started before.")
-@click.option(
-    "--category",
-    "categories",
-    multiple=True,
-    type=Coded("sro.incident_category"),
-    help=code_help("Of this category (repeat)", "sro.incident_category", "fight"),
-)
-@click.option(
-    "--status",
-    "statuses",
-    multiple=True,
-    type=Chosen(IncidentStatus),
-    help="In this status (repeat).",
-)
-@click.option("--officer", metavar="BADGE-or-ID", help="Reported by this officer.")
-@click.option("--text", help="Part of the number, the narrative or the category.")
+@incident_filters
 @click.option(
     "--limit",
     type=click.IntRange(1, 1000),
@@ -265,13 +248,7 @@ def show_incident(session: Session, *, incident: str) -> None:
 def find_incidents(
     session: Session,
     *,
-    school_names: tuple[str, ...],
-    start: dt.datetime | None,
-    before: dt.datetime | None,
-    categories: tuple[str, ...],
-    statuses: tuple[IncidentStatus, ...],
-    officer: str | None,
-    text: str | None,
+    chosen: IncidentChoice,
     limit: int,
     after: str | None,
 ) -> None:
@@ -279,16 +256,7 @@ def find_incidents(
 
     Example: sro incidents find --category fight --from 2025-09-01 --format plain
     """
-    where = IncidentFilter(
-        school_ids=frozenset(session.school(s).id for s in school_names) or None,
-        occurred_from=session.aware(start) if start else None,
-        occurred_before=session.aware(before) if before else None,
-        categories=frozenset(categories) or None,
-        statuses=frozenset(statuses) or None,
-        officer_id=session.officer(officer).id if officer else None,
-        text=text,
-    )
-    page = session.program.find_incidents(session.actor, where, Page(limit, after))
+    page = session.program.find_incidents(session.actor, chosen.where(session), Page(limit, after))
     schools = session.school_names()
     session.output.listing(
         ("number", "occurred", "school", "category", "offenses", "status", "disposition"),

@@ -17,10 +17,10 @@ import attrs
 import click
 
 from sro_core.cli.app import Session, pass_session
-from sro_core.cli.arguments import MONTH, WHEN, Chosen
-from sro_core.cli.codes import Coded, code_help
+from sro_core.cli.arguments import MONTH
+from sro_core.cli.choosing import IncidentChoice, incident_filters
 from sro_core.cli.output import plural
-from sro_core.domain import Actor, IncidentStatus, SchoolYear
+from sro_core.domain import Actor, SchoolYear
 from sro_core.errors import ReportPluginMissing as ReportPluginMissing
 from sro_core.files import Target, check_target, store_files, written_whole
 from sro_core.policy import may
@@ -230,25 +230,7 @@ _ROW_NOUNS = {
     help="What a format of flat rows (csv, jsonl) writes; all: the whole program as one "
     "JSON-lines bundle (directory and records) that `sro import all` reads back.",
 )
-@click.option("--school", "school_names", multiple=True, metavar="SCHOOL", help="Incidents at.")
-@click.option("--from", "start", type=WHEN, help="Incidents started at or after.")
-@click.option("--before", type=WHEN, help="Incidents started before.")
-@click.option(
-    "--category",
-    "categories",
-    multiple=True,
-    type=Coded("sro.incident_category"),
-    help=code_help("Incidents of this category (repeat)", "sro.incident_category", "fight"),
-)
-@click.option(
-    "--status",
-    "statuses",
-    multiple=True,
-    type=Chosen(IncidentStatus),
-    help="Incidents in this status (repeat).",
-)
-@click.option("--officer", metavar="BADGE-or-ID", help="Incidents reported by.")
-@click.option("--text", help="Incidents whose number, narrative or category holds it.")
+@incident_filters
 @click.option("--month", type=MONTH, help="The month of monthly counts, YYYY-MM.")
 @click.option(
     "--school-year",
@@ -275,13 +257,7 @@ def export(
     *,
     format_name: str,
     kind: str,
-    school_names: tuple[str, ...],
-    start: dt.datetime | None,
-    before: dt.datetime | None,
-    categories: tuple[str, ...],
-    statuses: tuple[IncidentStatus, ...],
-    officer: str | None,
-    text: str | None,
+    chosen: IncidentChoice,
     month: tuple[int, int] | None,
     school_year: int | None,
     options: tuple[str, ...],
@@ -297,9 +273,8 @@ def export(
 
     Example: sro export --format jsonl --kind contacts --output contacts.jsonl
     """
-    filtered = any((school_names, start, before, categories, statuses, officer, text))
     if kind == ALL:
-        if filtered or format_name not in ("csv", "jsonl"):
+        if chosen.given or format_name not in ("csv", "jsonl"):
             raise click.UsageError("--kind all writes the whole program as JSON lines: no filters")
         write_bundle(session, output)
         return None
@@ -307,14 +282,7 @@ def export(
         session,
         format_name=format_name,
         kind=RecordKind(kind),
-        filtered=filtered,
-        school_names=school_names,
-        start=start,
-        before=before,
-        categories=categories,
-        statuses=statuses,
-        officer=officer,
-        text=text,
+        chosen=chosen,
         month=month,
         school_year=school_year,
         options=options,
@@ -349,32 +317,15 @@ def _export(
     *,
     format_name: str,
     kind: RecordKind,
-    filtered: bool,
-    school_names: tuple[str, ...],
-    start: dt.datetime | None,
-    before: dt.datetime | None,
-    categories: tuple[str, ...],
-    statuses: tuple[IncidentStatus, ...],
-    officer: str | None,
-    text: str | None,
+    chosen: IncidentChoice,
     month: tuple[int, int] | None,
     school_year: int | None,
     options: tuple[str, ...],
     output: Path | None,
 ) -> None:
-    if filtered and kind is not RecordKind.INCIDENTS:
+    if chosen.given and kind is not RecordKind.INCIDENTS:
         raise click.UsageError("the filters choose incidents: use them with --kind incidents")
-    where = None
-    if kind is RecordKind.INCIDENTS:
-        where = IncidentFilter(
-            school_ids=frozenset(session.school(s).id for s in school_names) or None,
-            occurred_from=session.aware(start) if start else None,
-            occurred_before=session.aware(before) if before else None,
-            categories=frozenset(categories) or None,
-            statuses=frozenset(statuses) or None,
-            officer_id=session.officer(officer).id if officer else None,
-            text=text,
-        )
+    where = chosen.where(session) if kind is RecordKind.INCIDENTS else None
     period = None
     if kind is RecordKind.MONTHLY_COUNTS:
         period = chosen_span(session, month, school_year).period
@@ -392,7 +343,7 @@ def _export(
     program, actor = session.program, session.actor
     exporter = program.plugins.exporter_registry().get(format_name)
     if exporter.takes is ExportInput.REPORT:
-        if filtered or kind is not RecordKind.INCIDENTS:
+        if chosen.given or kind is not RecordKind.INCIDENTS:
             raise click.UsageError(f"{format_name} writes the program report: give no filters")
         path = write_report(
             session,

@@ -18,7 +18,7 @@ from sro_core.domain import (
     IncidentEscalated,
     RuleViolation,
 )
-from sro_core.ports import UnitOfWork
+from sro_core.ports import NotFound, UnitOfWork
 from sro_core.service.core import Kernel
 from sro_core.service.desk import Call, command
 from sro_core.service.incidents import Incidents
@@ -47,6 +47,8 @@ class Community:
                 unit.schools.get(contact.school_id)
             if contact.incident_id is not None:
                 raise RuleViolation("incident_id", contact.incident_id, "escalate a logged contact")
+            if contact.person_id is not None and unit.people.find(contact.person_id) is None:
+                raise NotFound(unit.people.kind, contact.person_id)
             self.kernel.in_window(f"contact {contact.id}", contact, now)
             stored = unit.contacts.add(contact)
             event = ContactLogged(

@@ -345,10 +345,8 @@ class Imports:
             problems += self._draft_problems(record)
         else:
             officer, officer_field = record.officer_id, "officer_id"
-            if isinstance(record, CommunityContact) and record.incident_id is not None:
-                problems.append(
-                    Problem("incident_id", record.incident_id, "escalate a logged contact")
-                )
+            if isinstance(record, CommunityContact):
+                problems += _contact_problems(unit, record)
         if officer not in officers:
             problems.append(Problem(officer_field, officer, "no officer has this id"))
         if record.school_id is not None and record.school_id not in schools:
@@ -422,3 +420,13 @@ class Imports:
                 for a in (unit.activities.add_many(activities) if activities else ())
             ),
         ]
+
+
+def _contact_problems(unit: UnitOfWork, contact: CommunityContact) -> list[Problem]:
+    """Return what logging a contact would refuse it for, besides its officer and school."""
+    problems = []
+    if contact.incident_id is not None:
+        problems.append(Problem("incident_id", contact.incident_id, "escalate a logged contact"))
+    if contact.person_id is not None and unit.people.find(contact.person_id) is None:
+        problems.append(Problem("person_id", contact.person_id, "no person has this id"))
+    return problems

@@ -321,17 +321,20 @@ MIGRATIONS = (
 """The shared migrations, in order: migration ``n`` is ``MIGRATIONS[n - 1]``."""
 
 
-def migrations(types: Mapping[str, str], added: Mapping[int, str] | None = None) -> tuple[str, ...]:
+def migrations(types: Mapping[str, str], added: Mapping[str, str] | None = None) -> tuple[str, ...]:
     """Return a store's migration scripts: the shared ones in its types, with its own added.
 
-    ``added`` maps a migration's number to DDL of the store's own run after the shared
-    script of that number (the PostgreSQL store's append-only audit trigger, in 4).
+    ``added`` maps a shared migration (``AUDIT_KEYS``, ``SEALED``, ...) to DDL of the store's
+    own run after it (the PostgreSQL store's append-only audit trigger, after ``AUDIT_KEYS``):
+    keyed by the script, not its number, so that a migration added on another branch cannot
+    shift a store's own DDL onto the wrong script.
     """
-    own = added or {}
-    return tuple(
-        spelled(template, types) + own.get(number, "")
-        for number, template in enumerate(MIGRATIONS, start=1)
-    )
+    own = dict(added or {})
+    unknown = [script for script in own if script not in MIGRATIONS]
+    if unknown:
+        msg = f"{len(unknown)} of the store's own additions follow no shared migration"
+        raise ValueError(msg)
+    return tuple(spelled(template, types) + own.get(template, "") for template in MIGRATIONS)
 
 
 def spelled(template: str, types: Mapping[str, str]) -> str:

@@ -157,6 +157,11 @@ def _committed(unit: UnitOfWork, keep: PersonRecord, duplicate: PersonRecord) ->
     unit.commit()
 
 
+def _corrected(unit: UnitOfWork, record: PersonRecord, name: str | None) -> None:
+    unit.people.update(record.corrected({"name": name}))
+    unit.commit()
+
+
 class PersonIndexContract:
     """The person index's tests; :class:`~sro_core.testing.StorageContract` includes them."""
 
@@ -302,3 +307,26 @@ class PersonIndexContract:
             stored = in_unit(storage, lambda u: u.people.get(duplicate.id))
             assert stored.merged_into == keep.id
             assert stored.version == 2
+
+    def test_two_corrections_of_one_person_at_once_do_not_both_commit(self) -> None:
+        """Two open units correct one person from the same read: the second to commit conflicts.
+
+        The record and its matching keys stay the first correction's: a probe by the first
+        correction's name finds the person, one by the lost correction's name does not.
+        """
+        person = PersonRecord(kind=PersonKind.STUDENT, name="Ana Lopez")
+        kept, lost = (
+            PersonRecord(kind=PersonKind.STUDENT, name=n) for n in ("Anna Lopes", "Ruth Ng")
+        )
+        with self.opened() as storage:
+            self.need_interleaved_units(storage)
+            in_unit(storage, lambda u: u.people.add_many([person]))
+            first, second = storage.unit_of_work(), storage.unit_of_work()
+            reads = [u.people.get(person.id) for u in (first, second)]
+            _corrected(first, reads[0], kept.name)
+            with pytest.raises(Conflict):
+                _corrected(second, reads[1], lost.name)
+            second.rollback()
+            stored = in_unit(storage, lambda u: u.people.get(person.id))
+            assert (stored.name, stored.version) == (kept.name, 2)
+            assert _matches(storage, [kept, lost]) == [[person.id], []]

@@ -96,10 +96,10 @@ WHERE document::jsonb -> 'restrictions' @> '["sealed"]'::jsonb;
 MIGRATIONS: tuple[str, ...] = ddl.migrations(
     DDL_TYPES,
     {
-        4: _AUDIT_APPEND_ONLY.lstrip(),
-        6: _WAITING_SINCE.lstrip(),
-        7: _PEOPLE_LIFTED.lstrip(),
-        9: _SEALED.lstrip(),
+        ddl.AUDIT_KEYS: _AUDIT_APPEND_ONLY.lstrip(),
+        ddl.REVIEW_QUEUE: _WAITING_SINCE.lstrip(),
+        ddl.PERSON_INDEX: _PEOPLE_LIFTED.lstrip(),
+        ddl.SEALED: _SEALED.lstrip(),
     },
 )
 """The migration scripts, in order: migration ``n`` is ``MIGRATIONS[n - 1]``."""

@@ -79,7 +79,12 @@ UPDATE incidents SET sealed = 1 WHERE EXISTS (
 """Added to the sealed column's migration: the stored incidents an order sealed."""
 
 MIGRATIONS: tuple[str, ...] = ddl.migrations(
-    DDL_TYPES, {6: _WAITING_SINCE.lstrip(), 7: _PEOPLE_LIFTED.lstrip(), 9: _SEALED.lstrip()}
+    DDL_TYPES,
+    {
+        ddl.REVIEW_QUEUE: _WAITING_SINCE.lstrip(),
+        ddl.PERSON_INDEX: _PEOPLE_LIFTED.lstrip(),
+        ddl.SEALED: _SEALED.lstrip(),
+    },
 )
 """The migration scripts, in order: migration ``n`` is ``MIGRATIONS[n - 1]``."""
 
