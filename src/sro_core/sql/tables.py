@@ -348,6 +348,8 @@ class Involvements:
         f"VALUES ({', '.join('?' * len(columns))})"
     )
     delete_sql = "DELETE FROM involvements WHERE incident_id = ?"
+    key = operator.itemgetter(0, 1)
+    """A row's primary key (incident, person): the order the table keeps (SQLite: by key)."""
 
     @staticmethod
     def rows(incident: Incident, key: object, data: Data, d: Dialect) -> list[Row]:
