@@ -6,6 +6,8 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
+import attrs
+
 from sro_core.domain import Assignment, CrisisEvent, Incident, Officer, Referral
 from sro_core.ports import (
     Aggregate,
@@ -68,7 +70,8 @@ class SQLRepository(Repository[R], Generic[R]):
     def update(self, record: R) -> R:
         """Store a changed record over the version it was read at, or raise Conflict."""
         self.unit.write_lock()
-        stored = self.table.stored(record, record.version + 1)  # checked when it was built
+        # Validated again: the next version may pass the largest a record holds (RuleViolation).
+        stored: R = attrs.evolve(record, version=record.version + 1)  # type: ignore[misc]
         parameters, beside = self.table.update_rows(
             stored, record.version, self.unit.calendar, self.d
         )
