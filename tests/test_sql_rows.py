@@ -180,7 +180,10 @@ def _committed(path: Path) -> list[tuple[object, ...]]:
 def test_add_many_commits_the_rows_add_commits(
     incidents: list[Incident], calendar: ProgramCalendar
 ):
-    """The bulk path, with the wire documents, commits in SQLite the very rows ``add`` commits."""
+    """The bulk path, with the wire documents, commits in SQLite the very rows ``add`` commits.
+
+    And what it returns reads back equal: the records at version 1.
+    """
     fresh = [attrs.evolve(i, version=0) for i in incidents]
     with tempfile.TemporaryDirectory(prefix="sro-rows-") as folder:
         paths = [Path(folder) / "one.db", Path(folder) / "many.db"]
@@ -190,7 +193,10 @@ def test_add_many_commits_the_rows_add_commits(
                 for incident in fresh:
                     unit.incidents.add(incident)
             with many.unit_of_work() as unit:
-                unit.incidents.add_many(fresh, [unstructure(i) for i in fresh])
+                added = unit.incidents.add_many(fresh, [unstructure(i) for i in fresh])
+            with many.unit_of_work() as unit:
+                assert [unit.incidents.get(i.id) for i in fresh] == added
+            assert added == [attrs.evolve(i, version=1) for i in fresh]
         finally:
             one.close()
             many.close()
