@@ -1,7 +1,7 @@
 """Bulk recording of incidents with their persons into PostgreSQL, vs binary ``COPY``.
 
-Library: each JSON-lines dict through ``sro_core.serialization.structure_document`` (every
-validator runs; the dict, already in the wire format, is kept as the document), then
+Library: the JSON-lines dicts through ``sro_core.serialization.structure_documents`` (every
+validator runs; each dict, already in the wire format, is kept as the document), then
 ``unit.incidents.add_many`` of the records with their documents in one unit of work (the
 store loads it with binary ``COPY``). Raw: the same dicts turned into the same rows by hand
 and loaded with psycopg's binary ``COPY`` (``set_types``), the fastest the driver offers, in
@@ -21,7 +21,7 @@ from sro_core_postgres.store import PostgresStorage
 
 from sro_core.domain import Incident
 from sro_core.ports import StorageSettings
-from sro_core.serialization import structure_document
+from sro_core.serialization import structure_documents
 
 INCIDENT_COPY = (
     "COPY incidents (id, version, number, school_id, reporting_officer_id, status, category, "
@@ -53,7 +53,7 @@ def library(url: str, dicts: list[dict[str, Any]]) -> float:
     try:
 
         def work() -> None:
-            read = [structure_document(data, Incident) for data in dicts]
+            read = structure_documents(dicts, Incident)
             with storage.unit_of_work() as unit:
                 unit.incidents.add_many([r for r, _ in read], [d for _, d in read])
 

@@ -1,7 +1,7 @@
 """Bulk recording of incidents with their persons into SQLite, vs hand-written ``executemany``.
 
-Library: each JSON-lines dict through ``sro_core.serialization.structure_document`` (every
-validator runs; the dict, already in the wire format, is kept as the document), then
+Library: the JSON-lines dicts through ``sro_core.serialization.structure_documents`` (every
+validator runs; each dict, already in the wire format, is kept as the document), then
 ``unit.incidents.add_many`` of the records with their documents in one unit of work. Raw: the
 same dicts turned into the same rows by hand (UTC text times, local month, CRDC group, the
 document) and written with ``executemany`` in one transaction. Both end with the same rows
@@ -21,7 +21,7 @@ import common
 from sro_core.builtin.sqlite import SQLiteStorage
 from sro_core.domain import Incident
 from sro_core.ports import StorageSettings
-from sro_core.serialization import structure_document
+from sro_core.serialization import structure_documents
 
 INCIDENT_INSERT = (
     "INSERT INTO incidents (id, version, number, school_id, reporting_officer_id, status, "
@@ -44,7 +44,7 @@ def library(path: str, dicts: list[dict[str, Any]]) -> float:
     try:
 
         def work() -> None:
-            read = [structure_document(data, Incident) for data in dicts]
+            read = structure_documents(dicts, Incident)
             with storage.unit_of_work() as unit:
                 unit.incidents.add_many([r for r, _ in read], [d for _, d in read])
 

@@ -2,7 +2,7 @@
 
 The figures whose aims are not met are explained by this script's output, which
 ``docs/performance.md`` quotes. For the bulk figures it gives the cpu time per incident of
-each step of the library side (validating with ``structure_document``, then ``add_many`` and
+each step of the library side (validating with ``structure_documents``, then ``add_many`` and
 the commit) beside the raw side's whole; for one incident, the statements a report sends
 (each one named) and the cpu time per incident; then, for either, the functions that took
 the most cpu time of their own under ``cProfile`` (which slows every Python call alike, so
@@ -35,7 +35,7 @@ import record_one
 from sro_core.builtin.sqlite import SQLiteStorage
 from sro_core.domain import GradeSpan, Incident, Officer, School, SchoolLevel
 from sro_core.ports import StorageSettings
-from sro_core.serialization import structure_document
+from sro_core.serialization import structure_documents
 from sro_core.service import Program, ProgramSettings
 
 
@@ -49,7 +49,7 @@ def bulk(folder: Path, size: int, profile: cProfile.Profile) -> None:
     """Print the cpu time per incident of each bulk step, and profile the library side."""
     dicts = list(common.incident_dicts(size))
     read: list[tuple[Incident, dict[str, Any]]] = []
-    validating = _cpu(lambda: read.extend(structure_document(d, Incident) for d in dicts))
+    validating = _cpu(lambda: read.extend(structure_documents(dicts, Incident)))
     storage = SQLiteStorage(
         StorageSettings(f"sqlite:///{bulk_sqlite._store(folder, 'lib')}", common.calendar())  # noqa: SLF001
     )
@@ -72,7 +72,7 @@ def bulk(folder: Path, size: int, profile: cProfile.Profile) -> None:
         StorageSettings(f"sqlite:///{bulk_sqlite._store(folder, 'again')}", common.calendar())  # noqa: SLF001
     )
     profile.enable()
-    found = [structure_document(d, Incident) for d in dicts]
+    found = structure_documents(dicts, Incident)
     with again.unit_of_work() as unit:
         unit.incidents.add_many([r for r, _ in found], [d for _, d in found])
     profile.disable()

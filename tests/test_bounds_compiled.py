@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import types
 import typing
 from typing import Any
 
@@ -117,3 +118,37 @@ def test_every_field_of_a_record_is_checked_in_order_with_its_own_rule() -> None
     with pytest.raises(RuleViolation) as blank:
         domain.Partner(name="  ", kind=domain.PartnerKind.DISTRICT)
     assert blank.value.field == "name"
+
+
+INLINE = sorted(bounds._INLINE.items(), key=lambda pair: pair[1])
+"""Every field validator the compiled checks test inline, with its test."""
+OWN_VALUES = st.one_of(
+    VALUES,
+    st.datetimes(),
+    st.sampled_from([" ", "\t\n", " x ", ("01", "01"), ("a", "b", "c"), -1, 121, 0]),
+    st.lists(st.sampled_from(["01", "02", "03"]), max_size=8).map(tuple),
+)
+
+
+def _outcome(run: Any) -> Any:
+    """Return True if ``run`` passes, False if it raises a RuleViolation, else the error's type."""
+    try:
+        return run() is not False
+    except RuleViolation:
+        return False
+    except Exception as error:  # noqa: BLE001 - compared, type for type
+        return type(error)
+
+
+@pytest.mark.parametrize(("validator", "test"), INLINE, ids=[test for _, test in INLINE])
+@settings(max_examples=60, deadline=None)
+@given(value=OWN_VALUES)
+def test_a_validator_tested_inline_passes_exactly_what_its_test_passes(
+    validator: Any, test: str, value: Any
+) -> None:
+    """A compiled check skips a field's own validator only where the validator would pass."""
+    field = types.SimpleNamespace(name="field")
+    names: dict[str, Any] = dict(bounds._TESTED)
+    code = test.format(v="v")
+    inline = _outcome(lambda: bool(eval(code, names, {"v": value})))  # noqa: S307 - the test
+    assert inline == _outcome(lambda: validator(None, field, value))

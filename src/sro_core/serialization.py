@@ -21,17 +21,19 @@ Structuring bad input raises :class:`StructureError`, which lists every bad fiel
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import decimal
 import enum
 import functools
+import gc
 import json
 import operator
 import re
 import types
 import typing
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 import attrs
@@ -47,6 +49,7 @@ from cattrs.fns import identity
 from cattrs.strategies import configure_tagged_union
 
 from sro_core.domain import EVENT_TYPES, DomainEvent, Problem, RuleViolation
+from sro_core.domain.values import utc, utc_or_none
 from sro_core.errors import StructureError as StructureError
 
 T = TypeVar("T")
@@ -58,12 +61,14 @@ __all__ = [
     "UNKNOWN_FIELD",
     "AnyEvent",
     "StructureError",
+    "collection_paused",
     "converter",
     "dumps",
     "json_value",
     "loads",
     "structure",
     "structure_document",
+    "structure_documents",
     "unstructure",
 ]
 
@@ -358,9 +363,17 @@ def unstructure(value: Any) -> Any:
 def structure(data: Any, cls: type[T]) -> T:
     """Return the domain value of type ``cls`` that ``data`` describes, or raise StructureError."""
     try:
+        if attrs.has(cls):
+            value: T = _reader(cls)(data)[0]
+            return value
         return _fast.structure(data, cls)
     except Exception:  # noqa: BLE001, S110 - the detailed pass below decides and names the fault
         pass
+    return _structure_detailed(data, cls)
+
+
+def _structure_detailed(data: Any, cls: type[T]) -> T:
+    """Return the value detailed mode structures, or raise StructureError naming every fault."""
     try:
         return converter.structure(data, cls)
     except Exception as error:
@@ -369,20 +382,277 @@ def structure(data: Any, cls: type[T]) -> T:
         raise StructureError(name, problems) from error
 
 
+@contextlib.contextmanager
+def collection_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a bulk read or write, then resume it as it was.
+
+    A bulk path makes thousands of records that stay alive until they are written; each full
+    collection then walks every one of them again, for nothing: records, their documents and
+    rows hold no reference cycles, and what has no cycle is freed by reference counting as
+    always. Resumed only if it was running, so nesting and an application's own choice stand.
+    """
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if running:
+            gc.enable()
+
+
+def structure_documents(data: Iterable[Any], cls: type[T]) -> list[tuple[T, dict[str, Any]]]:
+    """Return :func:`structure_document` of each item, in order, for a bulk path.
+
+    The first bad item raises its :class:`StructureError`. The collector is paused while they
+    are read (:func:`collection_paused`).
+    """
+    with collection_paused():
+        return [structure_document(item, cls) for item in data]
+
+
 def structure_document(data: Any, cls: type[T]) -> tuple[T, dict[str, Any]]:
     """Return the value ``data`` describes and its wire document, or raise StructureError.
 
     The document is ``data`` itself when it is already exactly what :func:`unstructure`
     returns for the value (as an export or a store writes it: every field in order, times in
-    UTC, sets sorted), which is checked without building the document again; otherwise it is
-    the value unstructured. A bulk path hands both to ``Repository.add_many``, which then
-    writes each document as it is. ``cls`` is an attrs class.
+    UTC, sets sorted), which the class's reader says while it reads ``data``, in the same
+    pass; otherwise it is the value unstructured. A bulk path hands both to
+    ``Repository.add_many``, which then writes each document as it is. ``cls`` is an attrs
+    class.
     """
-    value = structure(data, cls)
-    if _wire_check(cls)(data, value):
+    try:
+        value, canonical = _reader(cls)(data)
+    except Exception:  # noqa: BLE001 - detailed mode decides, as in structure()
+        value = _structure_detailed(data, cls)
+        canonical = _wire_check(cls)(data, value)
+    if canonical:
         return value, data
     document: dict[str, Any] = converter.unstructure(value, cls)
     return value, document
+
+
+# The readers: one function per attrs class, generated as cattrs generates its hooks, that reads
+# a wire document field by field, each value type-checked inline, and builds the value through
+# the class's own ``__init__`` (every converter, validator and rule runs as always). It says in
+# the same pass whether the document is exactly the value's wire form. It takes only input
+# detailed mode takes to an equal value, and refuses anything else by raising: detailed mode
+# then decides, with its own errors.
+
+_Reader = Callable[[Any], tuple[Any, bool]]
+
+
+class _Refused(Exception):
+    """The reader does not take this input: detailed mode decides."""
+
+
+_readers: dict[Any, _Reader] = {}
+_MISSING = object()
+_UUID_TEXT = re.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}").fullmatch
+"""Matches a UUID written exactly as ``str()`` writes it."""
+_UNKNOWN_SAFETY = uuid.SafeUUID.unknown  # read once: this member costs a Python call each time
+
+
+def _uuid_of(text: str) -> uuid.UUID:
+    """Return ``uuid.UUID(text)`` for a text written as ``str()`` writes a UUID, at half the cost.
+
+    Such a text is the UUID's 32 hex digits with four dashes, so its integer is the UUID's; the
+    value is set as ``UUID.__setstate__`` sets an unpickled one, its safety unknown as
+    ``UUID(text)`` leaves it. Every UUID of a bulk import's document is read here.
+    """
+    value: uuid.UUID = object.__new__(uuid.UUID)
+    object.__setattr__(value, "int", int(text.replace("-", ""), 16))
+    object.__setattr__(value, "is_safe", _UNKNOWN_SAFETY)
+    return value
+
+
+_FACTORY: Any = type(attrs.Factory(list))
+"""The class of a default made by a factory (``attrs.Factory`` is typed as a function)."""
+_TIME_CONVERTERS = frozenset({utc, utc_or_none})
+"""The field converters a reader knows: a time in UTC stays the very time it read."""
+
+
+def _reader(t: Any) -> _Reader:
+    """Return the reader of the attrs class ``t``: its value and whether data is its wire form.
+
+    A class the generated readers do not cover (a field set by ``__init__`` itself, a default
+    computed from the instance, a converter other than the UTC ones) reads through the fast
+    converter and :func:`_wire_check`. While a class's reader is generated, a class nested in
+    itself reads that way too.
+    """
+    reader = _readers.get(t)
+    if reader is None:
+        _readers[t] = functools.partial(_converter_reader, t)
+        if _generated(t):
+            _readers[t] = _reader_source(t)
+        reader = _readers[t]
+    return reader
+
+
+def _converter_reader(t: Any, data: Any) -> tuple[Any, bool]:
+    """Read data as the fast converter does, and check it against the value's wire form."""
+    value = _fast.structure(data, t)
+    return value, _wire_check(t)(data, value)
+
+
+def _generated(t: Any) -> bool:
+    """Return whether a reader can be generated for the attrs class ``t``."""
+    for a in attrs.fields(t):
+        if not a.init or a.alias != a.name:
+            return False
+        if isinstance(a.default, _FACTORY) and a.default.takes_self:
+            return False
+        if a.converter is not None and a.converter not in _TIME_CONVERTERS:
+            return False
+    return True
+
+
+def _reader_source(t: Any) -> _Reader:
+    """Return the generated reader of the attrs class ``t``."""
+    attrs.resolve_types(t)
+    fields = attrs.fields(t)
+    names = tuple(a.name for a in fields)
+    namespace: dict[str, Any] = {"CLS": t, "NAMES": names, "KEYS": frozenset(names)}
+    namespace.update(
+        Refused=_Refused,
+        MISSING=_MISSING,
+        UUID=uuid.UUID,
+        UUID_TEXT=_UUID_TEXT,
+        uuid_of=_uuid_of,
+        TEXT=_TEXT,
+        datetime_of=dt.datetime.fromisoformat,
+        date_of=dt.date.fromisoformat,
+        Decimal=decimal.Decimal,
+        exactly=_exactly,
+    )
+    every = "".join(f"v{n}, " for n in range(len(fields)))
+    lines = [
+        "def read(d):",
+        "    if d.__class__ is not dict:",
+        "        raise Refused",
+        "    canon = tuple(d) == NAMES",
+        "    if canon:",
+        f"        {every or '()'} = d.values()",
+        "    elif d.keys() <= KEYS:",
+        *(f"        v{n} = {_got(a)}" for n, a in enumerate(fields)),
+        "    else:",
+        "        raise Refused",
+    ]
+    arguments = []
+    for n, a in enumerate(fields):
+        lines.extend("    " + line for line in _field_lines(a, n, namespace))
+        arguments.append(f"{a.name}=x{n}" if a.kw_only else f"x{n}")
+    lines.append(f"    return CLS({', '.join(arguments)}), canon")
+    source = "\n".join(lines) + "\n"
+    exec(compile(source, f"<reader {t.__qualname__}>", "exec"), namespace)  # noqa: S102
+    read: _Reader = namespace["read"]
+    return read
+
+
+def _got(a: attrs.Attribute[Any]) -> str:
+    """Return the expression of field ``a``'s input in ``d``: MISSING if it may be left out."""
+    return f"d[{a.name!r}]" if a.default is attrs.NOTHING else f"d.get({a.name!r}, MISSING)"
+
+
+def _field_lines(a: attrs.Attribute[Any], n: int, namespace: dict[str, Any]) -> list[str]:
+    """Return the lines that read field ``a``'s input ``v{n}`` into ``x{n}``, or its default."""
+    read = _value_lines(a.type, f"x{n}", n, namespace)
+    if a.default is attrs.NOTHING:
+        return [f"v = v{n}", *read]
+    if isinstance(a.default, _FACTORY):
+        namespace[f"factory{n}"] = a.default.factory
+        default = f"factory{n}()"
+    else:
+        namespace[f"default{n}"] = a.default
+        default = f"default{n}"
+    return [
+        f"v = v{n}",
+        "if v is MISSING:",
+        f"    x{n} = {default}",
+        "else:",
+        *("    " + line for line in read),
+    ]
+
+
+def _value_lines(t: Any, x: str, n: int, namespace: dict[str, Any]) -> list[str]:
+    """Return the lines that read ``v``, a value of type ``t``, into ``x``, or raise Refused.
+
+    Each line takes only what detailed mode takes to an equal value (a text only as a
+    ``str``, a whole number only as an ``int``) and keeps ``canon`` true only while the input
+    is written exactly as :func:`unstructure` writes the value.
+    """
+    if _is_optional(t):
+        (inner,) = (a for a in typing.get_args(t) if a is not type(None))
+        inner_lines = _value_lines(inner, x, n, namespace)
+        return ["if v is None:", f"    {x} = None", "else:", *("    " + s for s in inner_lines)]
+    exact = _EXACT.get(t)
+    if exact is bool:
+        return ["if v is not True and v is not False:", "    raise Refused", f"{x} = v"]
+    if exact is not None:
+        return [f"if v.__class__ is not {exact.__name__}:", "    raise Refused", f"{x} = v"]
+    if attrs.has(t):
+        namespace[f"read{n}"] = _reader(t)
+        return [f"{x}, c = read{n}(v)", "canon = canon and c"]
+    found = _text_lines(t, x, n, namespace) or _collection_lines(t, x, n, namespace)
+    if found is not None:
+        return found
+    namespace[f"hook{n}"], namespace[f"type{n}"] = _fast.get_structure_hook(t), t
+    namespace[f"wire{n}"] = converter.get_unstructure_hook(t)
+    return [f"{x} = hook{n}(v, type{n})", f"canon = canon and exactly(v, wire{n}({x}))"]
+
+
+def _text_lines(t: Any, x: str, n: int, namespace: dict[str, Any]) -> list[str] | None:
+    """Return the lines reading a value written as a text (an enum's, an id, a time), if any."""
+    refuse = ["if v.__class__ is not str:", "    raise Refused"]
+    if _is_enum(t) and all(isinstance(m.value, str) for m in t):
+        namespace[f"members{n}"] = t._value2member_map_
+        return [f"{x} = members{n}[v]"]
+    if t is uuid.UUID:
+        return [
+            "if UUID_TEXT(v) is None:",
+            f"    {x} = UUID(v)",
+            "    canon = False",
+            "else:",
+            f"    {x} = uuid_of(v)",
+        ]
+    if t is dt.datetime:
+        read = [f"{x} = datetime_of(v)", f"if {x}.tzinfo is None:", "    raise Refused"]
+        return [*refuse, *read, f'canon = canon and v.endswith("+00:00") and {x}.isoformat() == v']
+    if t is dt.date:
+        return [*refuse, f"{x} = date_of(v)", f"canon = canon and {x}.isoformat() == v"]
+    if t is decimal.Decimal:
+        return [*refuse, f"{x} = Decimal(v)", f"canon = canon and str({x}) == v"]
+    return None
+
+
+def _collection_lines(t: Any, x: str, n: int, namespace: dict[str, Any]) -> list[str] | None:
+    """Return the lines reading a tuple or set of texts, enums, ids or records, if it is one."""
+    if not _is_collection(t):
+        return None
+    origin, element = typing.get_origin(t), typing.get_args(t)[0]
+    namespace[f"origin{n}"] = origin
+    # a set is written sorted by its items' texts, each once
+    written = "canon" if origin is tuple else "canon and (len(v) < 2 or v == sorted(set(v)))"
+    lines = ["if v.__class__ is not list:", "    raise Refused"]
+    if element is str:
+        lines[0] = "if v.__class__ is not list or not TEXT.issuperset(map(type, v)):"
+        return [*lines, f"{x} = origin{n}(v)", f"canon = {written}"]
+    if _is_enum(element) and all(isinstance(m.value, str) for m in element):
+        namespace[f"member{n}"] = element._value2member_map_.__getitem__
+        return [*lines, f"{x} = origin{n}(map(member{n}, v))", f"canon = {written}"]
+    if element is uuid.UUID:
+        written += " and all(map(UUID_TEXT, v))"
+        return [*lines, f"{x} = origin{n}(map(UUID, v))", f"canon = {written}"]
+    if attrs.has(element) and origin is tuple:
+        namespace[f"read{n}"] = _reader(element)
+        return [
+            *lines,
+            "if v:",
+            f"    {x}, c = zip(*map(read{n}, v))",
+            "    canon = canon and all(c)",
+            "else:",
+            f"    {x} = ()",
+        ]
+    return None
 
 
 _wire_checks: dict[Any, Callable[[Any, Any], bool]] = {}

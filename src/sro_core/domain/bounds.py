@@ -57,6 +57,7 @@ __all__ = [
     "between",
     "bounded",
     "outside_window",
+    "tested_inline",
 ]
 
 NAME_LENGTH = 200
@@ -324,6 +325,22 @@ def _key(names: dict[str, Any], value: Any) -> str:
 
 
 Own = Callable[[Any, Any, Any], None]
+_INLINE: dict[Any, str] = {}
+"""Field validators and, for each, a test of ``{v}`` true exactly when the validator passes."""
+
+
+def tested_inline(test: str) -> Callable[[Own], Own]:
+    """Decorate a field validator that passes exactly the values ``test`` (of ``{v}``) passes.
+
+    The compiled check of a class runs the test inline and calls the validator only when the
+    test fails, so the validator raises with its message, as it always does.
+    """
+
+    def register(validator: Own) -> Own:
+        _INLINE[validator] = test
+        return validator
+
+    return register
 
 
 class _Bound:
@@ -365,7 +382,10 @@ class _Bound:
                 lines.append(f"    if not {test}: full{n}({name!r}, v)")
             if own is not None:
                 names[f"own{n}"], names[f"field{n}"] = own, field
-                lines.append(f"    own{n}(instance, field{n}, v)")
+                call = f"own{n}(instance, field{n}, v)"
+                passes = _INLINE.get(own)
+                test = None if passes is None else passes.format(v="v")
+                lines.append(f"    {call}" if test is None else f"    if not {test}: {call}")
         lines.append("    return None")
         exec("\n".join(lines), names)  # noqa: S102 - code made here from the class's field names
         check: Callable[[Any], None] = names["check"]
@@ -390,6 +410,7 @@ def between(lowest: int, highest: int, meaning: str = "") -> Callable[[Any, Any,
     """Return a validator of a whole number from ``lowest`` to ``highest`` (None passes)."""
     why = f" ({meaning})" if meaning else ""
 
+    @tested_inline(f"({{v}} is None or {lowest} <= {{v}} <= {highest})")
     def check(_instance: Any, attribute: attrs.Attribute[Any], value: int | None) -> None:
         if value is not None and not lowest <= value <= highest:
             raise RuleViolation(attribute.name, value, f"must be from {lowest} to {highest}{why}")

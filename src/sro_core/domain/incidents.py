@@ -232,6 +232,14 @@ class RecordRestriction(enum.Enum):
     """Its personal data was destroyed by an order: a tombstone kept for the counts."""
 
 
+_OFFENDING = frozenset(
+    {InvolvementRole.OFFENDER, InvolvementRole.SUSPECT, InvolvementRole.ARRESTEE}
+)
+"""The roles of a person a victim's relationship may name."""
+_KNOWN_OFFENDER = frozenset({InvolvementRole.OFFENDER, InvolvementRole.SUSPECT})
+"""The roles that make an offender known (so not the unknown offender 00)."""
+
+
 @attrs.frozen(field_transformer=bounded)
 class Incident:
     """Something that happened that the SRO handled as police, from a parking complaint to a crime.
@@ -326,12 +334,12 @@ class Incident:
             raise RuleViolation("number", None, "a reported incident has a number")
         if self.status is IncidentStatus.CLOSED and self.disposition is None:
             raise RuleViolation("disposition", None, "closing an incident needs a disposition")
-        arrestees = self.with_role(InvolvementRole.ARRESTEE)
-        if self.disposition and self.disposition.kind is DispositionKind.ARREST and not arrestees:
+        arrest = self.disposition is not None and self.disposition.kind is DispositionKind.ARREST
+        if arrest and not self.with_role(InvolvementRole.ARRESTEE):
             raise RuleViolation(
                 "disposition.kind", "arrest", "an arrest disposition needs an arrestee"
             )
-        if self.school_related_arrest and not arrestees:
+        if self.school_related_arrest and not self.with_role(InvolvementRole.ARRESTEE):
             raise RuleViolation(
                 "school_related_arrest",
                 self.school_related_arrest,
@@ -340,29 +348,26 @@ class Incident:
 
     def _check_involvements(self) -> None:
         people = [i.person.id for i in self.involvements]
-        if len(set(people)) != len(people):
+        if len({person.int for person in people}) != len(people):  # ints hash without a frame
             raise RuleViolation("involvements", people, "each person is involved once")
-        offenders = {
-            i.person.id
-            for i in self.involvements
-            if i.roles
-            & {InvolvementRole.OFFENDER, InvolvementRole.SUSPECT, InvolvementRole.ARRESTEE}
-        }
-        offense_codes = {o.ucr_code for o in self.offenses}
-        known = any(
-            i.roles & {InvolvementRole.OFFENDER, InvolvementRole.SUSPECT} for i in self.involvements
-        )
-        if self.offender_unknown and known:
+        if self.offender_unknown and not all(
+            i.roles.isdisjoint(_KNOWN_OFFENDER) for i in self.involvements
+        ):
             rule = "an unknown offender (00) is the only offender: this incident records one"
             raise RuleViolation("offender_unknown", self.offender_unknown, rule)
         victim_ids = [v.id for v in self.non_person_victims]
         if len(set(victim_ids)) != len(victim_ids):
             raise RuleViolation("non_person_victims", victim_ids, "each victim is recorded once")
+        offense_codes = {o.ucr_code for o in self.offenses}
         for n, other in enumerate(self.non_person_victims):
             for code in other.offense_codes:
                 if code not in offense_codes:
                     field = f"non_person_victims[{n}].offense_codes"
                     raise RuleViolation(field, code, "not an offense of this incident")
+        self._check_victims(offense_codes)
+
+    def _check_victims(self, offense_codes: set[str]) -> None:
+        offenders = None  # the people who offended here, found at the first relationship
         for n, involvement in enumerate(self.involvements):
             victim = involvement.victim
             if victim is None:
@@ -372,6 +377,10 @@ class Incident:
                     field = f"involvements[{n}].victim.offense_codes"
                     raise RuleViolation(field, code, "not an offense of this incident")
             for relationship in victim.relationships:
+                if offenders is None:
+                    offenders = {
+                        i.person.id for i in self.involvements if not i.roles.isdisjoint(_OFFENDING)
+                    }
                 if relationship.offender not in offenders:
                     field = f"involvements[{n}].victim.relationships"
                     raise RuleViolation(field, relationship.offender, "not an offender here")

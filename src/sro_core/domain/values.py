@@ -8,13 +8,14 @@ from typing import Any
 
 import attrs
 
-from sro_core.domain.bounds import bounded
+from sro_core.domain.bounds import bounded, tested_inline
 from sro_core.domain.errors import RuleViolation
 
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 """The shape of an attrs field validator."""
 
 
+@tested_inline("({v} is None or (isinstance({v}, datetime) and {v}.utcoffset() is not None))")
 def aware(_instance: Any, attribute: attrs.Attribute[Any], value: dt.datetime | None) -> None:
     """Refuse anything but an aware datetime: every time in the domain carries its offset."""
     if value is not None and (not isinstance(value, dt.datetime) or value.utcoffset() is None):
@@ -37,6 +38,7 @@ def utc_or_none(value: dt.datetime | None) -> dt.datetime | None:
     return None if value is None else utc(value)
 
 
+@tested_inline("({v} is None or {v}.strip())")
 def not_blank(_instance: Any, attribute: attrs.Attribute[Any], value: str | None) -> None:
     """Refuse an empty or whitespace-only text."""
     if value is not None and not value.strip():
@@ -78,6 +80,7 @@ class Address:
 def codes_at_most(limit: int) -> Validator:
     """Return a validator for a tuple of codes: at most ``limit`` of them, none repeated."""
 
+    @tested_inline(f"(len({{v}}) <= {limit} and len(set({{v}})) == len({{v}}))")
     def check(_instance: Any, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
         if len(value) > limit:
             raise RuleViolation(attribute.name, value, f"NIBRS allows at most {limit}")

@@ -40,6 +40,7 @@ from sro_core.domain import (
 )
 from sro_core.errors import ImportRejected as ImportRejected
 from sro_core.ports import UnitOfWork
+from sro_core.serialization import collection_paused
 from sro_core.service.core import Kernel
 from sro_core.service.desk import Call, command, query
 from sro_core.service.policy import Action
@@ -228,21 +229,22 @@ class Imports:
             officers = {o.id for o in unit.officers.all()}
             schools = {s.id for s in unit.schools.all()}
             bad, already, count = LineSet(), LineSet(), 0
-            for row in lines():
-                count += 1
-                problems = list(row.problems)
-                record = row.record
-                if record is not None and not isinstance(record, kind):
-                    problems.append(Problem("$", type(record).__name__, f"not {kind.__name__}"))
-                elif record is not None:
-                    problems += self._record_problems(unit, record, officers, schools, now)
-                if [(p.field, p.rule) for p in problems] == [("id", "already stored")]:
-                    already.add(row.line)
-                elif problems:
-                    bad.add(row.line)
-                    report(row.line, tuple(problems))
-                if progress is not None:
-                    progress(row.line)
+            with collection_paused():
+                for row in lines():
+                    count += 1
+                    problems = list(row.problems)
+                    record = row.record
+                    if record is not None and not isinstance(record, kind):
+                        problems.append(Problem("$", type(record).__name__, f"not {kind.__name__}"))
+                    elif record is not None:
+                        problems += self._record_problems(unit, record, officers, schools, now)
+                    if [(p.field, p.rule) for p in problems] == [("id", "already stored")]:
+                        already.add(row.line)
+                    elif problems:
+                        bad.add(row.line)
+                        report(row.line, tuple(problems))
+                    if progress is not None:
+                        progress(row.line)
             return ImportCheck(count, bad, already)
 
         return call.read(kind.__name__, work, action=action)
@@ -263,12 +265,13 @@ class Imports:
 
         def work(unit: UnitOfWork, now: dt.datetime) -> tuple[int, list[DomainEvent]]:
             stored = 0
-            for batch in self._batches(unit, lines, check):
-                events = self._store_imported(unit, [record for _, record in batch], now)
-                unit.outbox.put(events, now)
-                stored += len(batch)
-                if progress is not None:
-                    progress(batch[-1][0])
+            with collection_paused():
+                for batch in self._batches(unit, lines, check):
+                    events = self._store_imported(unit, [record for _, record in batch], now)
+                    unit.outbox.put(events, now)
+                    stored += len(batch)
+                    if progress is not None:
+                        progress(batch[-1][0])
             return stored, []
 
         target = f"{check.lines - len(check.bad) - len(check.already)} {kind.__name__}"
