@@ -61,7 +61,13 @@ class SQLPeople(SQLRepository[PersonRecord], PersonIndex):
         found = self.unit.execute(FAMILY, (self.d.key(key),)).fetchall()
         return frozenset({key, *(self.d.read_key(k) for (k,) in found)})
 
-    def written(self, stored: list[PersonRecord], *, replace: bool) -> None:
+    def written(
+        self,
+        stored: list[PersonRecord],
+        beside: list[tables.Row],  # noqa: ARG002 - the people's table has none beside
+        *,
+        replace: bool,
+    ) -> None:
         """Write the records' matching keys (replacing those of a changed record)."""
         if replace:
             for record in stored:
@@ -70,9 +76,9 @@ class SQLPeople(SQLRepository[PersonRecord], PersonIndex):
         if rows:
             self.unit.executemany(INSERT_KEY, rows)
 
-    def loaded(self, stored: list[PersonRecord]) -> bool:
+    def loaded(self, stored: list[PersonRecord], beside: list[tables.Row]) -> bool:
         """Write a bulk-loaded batch's matching keys."""
-        self.written(stored, replace=False)
+        self.written(stored, beside, replace=False)
         return True
 
     def similar(self, person: PersonRecord) -> list[PersonRecord]:

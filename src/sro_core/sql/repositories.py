@@ -54,10 +54,10 @@ class SQLRepository(Repository[R], Generic[R]):
             raise Conflict(self.kind, record.id, "a new record has version 0")
         self.unit.write_lock()
         stored = self.table.stored(record, 1)  # checked when it was built
-        row = self.table.row(stored, self.unit.calendar, self.d)
-        if self.unit.execute(self.table.insert_sql, row).rowcount == 0:
+        rows, beside = self.table.rows([stored], self.unit.calendar, self.d)
+        if self.unit.execute(self.table.insert_sql, rows[0]).rowcount == 0:
             raise self._clash(record)
-        self.written([stored], replace=False)
+        self.written([stored], beside, replace=False)
         return stored
 
     def _clash(self, record: R) -> Conflict:
@@ -70,8 +70,11 @@ class SQLRepository(Repository[R], Generic[R]):
     def update(self, record: R) -> R:
         """Store a changed record over the version it was read at, or raise Conflict."""
         self.unit.write_lock()
+        # Validated again: the next version may pass the largest a record holds (RuleViolation).
         stored: R = attrs.evolve(record, version=record.version + 1)  # type: ignore[misc]
-        parameters = self.table.update_row(stored, record.version, self.unit.calendar, self.d)
+        parameters, beside = self.table.update_rows(
+            stored, record.version, self.unit.calendar, self.d
+        )
         if self.unit.execute(self.table.update_sql, parameters).rowcount == 0:
             found = self.unit.execute(self.table.exists_sql, (self.d.key(record.id),)).fetchone()
             if found is None:
@@ -80,7 +83,7 @@ class SQLRepository(Repository[R], Generic[R]):
             if found[0] != record.version or unique is None:
                 raise Conflict(self.kind, record.id, "changed by someone else since it was read")
             raise Conflict(self.kind, unique.value(record), unique.reason)
-        self.written([stored], replace=True)
+        self.written([stored], beside, replace=True)
         return stored
 
     def add_many(
@@ -97,16 +100,12 @@ class SQLRepository(Repository[R], Generic[R]):
         if any(record.version != 0 for record in batch):
             return [self.add(record) for record in batch]
         self.unit.write_lock()
-        table, calendar, d = self.table, self.unit.calendar, self.d
+        table = self.table
         stored = [table.stored(record, 1) for record in batch]
-        rows = (
-            (table.row(s, calendar, d) for s in stored)
-            if documents is None
-            else (table.row(s, calendar, d, w) for s, w in zip(stored, documents, strict=True))
-        )
+        rows, beside = table.rows(stored, self.unit.calendar, self.d, documents)
         self.unit.savepoint("add_many")
         try:
-            clean = self.unit.load(table, rows) and self.loaded(stored)
+            clean = self.unit.load(table, rows) and self.loaded(stored, beside)
         except BaseException:
             self.unit.back_to("add_many")
             raise
@@ -126,12 +125,29 @@ class SQLRepository(Repository[R], Generic[R]):
             return list(self._where("", (), limit=limit))
         return list(self._where("WHERE id > ?", (self.d.key(key),), limit=limit))
 
-    def written(self, stored: list[R], *, replace: bool) -> None:
-        """Write what goes with records besides their rows (the incidents' involvements)."""
+    def written(self, stored: list[R], beside: list[tables.Row], *, replace: bool) -> None:
+        """Write what goes with records besides their rows: the rows beside them.
 
-    def loaded(self, stored: list[R]) -> bool:  # noqa: ARG002 - incidents load theirs
-        """Load what goes with a bulk-loaded batch besides its rows; False on a clash."""
-        return True
+        ``beside`` are the rows the records keep in the table beside theirs (the incidents'
+        involvements), made with their rows; those of a changed record replace its old ones.
+        """
+        table = self.table.beside
+        if table is None:
+            return
+        if replace:
+            for record in stored:
+                self.unit.execute(table.delete_sql, (self.d.key(record.id),))
+        if beside:
+            self.unit.executemany(table.insert_sql, beside)
+
+    def loaded(self, stored: list[R], beside: list[tables.Row]) -> bool:  # noqa: ARG002
+        """Load what goes with a bulk-loaded batch besides its rows; False on a clash.
+
+        The rows beside them go by the store's bulk path too (``stored``: for the person
+        index's keys).
+        """
+        table = self.table.beside
+        return table is None or self.unit.load(table, beside)
 
     def _where(
         self, condition: str, parameters: Sequence[object], *, limit: int | None = None
@@ -159,31 +175,17 @@ class SQLOfficers(SQLRepository[Officer], OfficerRepository):
 
 
 class SQLIncidents(SQLRepository[Incident], IncidentRepository):
-    """Incidents, found by number too; each with its involvements' rows beside it."""
+    """Incidents, found by number too; each with its involvements' rows beside it.
+
+    The involvements are the table beside ``tables.INCIDENTS``: the shared ``written`` and
+    ``loaded`` write them.
+    """
 
     def by_number(self, number: str) -> Incident:
         """Return the incident with this number, or raise NotFound."""
         for incident in self._where("WHERE number = ?", (number,)):
             return incident
         raise NotFound(self.kind, number)
-
-    def written(self, stored: list[Incident], *, replace: bool) -> None:
-        """Write the incidents' involvements (replacing those of a changed incident)."""
-        involved = []
-        involvements, d = tables.INVOLVEMENTS, self.d
-        for incident in stored:
-            if replace:
-                self.unit.execute(involvements.delete_sql, (d.key(incident.id),))
-            involved.extend(involvements.rows(incident, d))
-        if involved:
-            self.unit.executemany(involvements.insert_sql, involved)
-
-    def loaded(self, stored: list[Incident]) -> bool:
-        """Load the batch's involvements by the store's bulk path."""
-        involvements, d = tables.INVOLVEMENTS, self.d
-        return self.unit.load(
-            involvements, (row for incident in stored for row in involvements.rows(incident, d))
-        )
 
 
 class SQLAssignments(SQLRepository[Assignment], AssignmentRepository):
