@@ -20,6 +20,7 @@ from sro_core.ports import (
     ReferralRepository,
     Repository,
 )
+from sro_core.serialization import collection_paused
 from sro_core.sql import tables
 from sro_core.sql.executor import Executor
 
@@ -101,8 +102,9 @@ class SQLRepository(Repository[R], Generic[R]):
             return [self.add(record) for record in batch]
         self.unit.write_lock()
         table = self.table
-        stored = [table.stored(record, 1) for record in batch]
-        rows, beside = table.rows(stored, self.unit.calendar, self.d, documents)
+        with collection_paused():  # the batch's copies and rows hold no cycles
+            stored = [table.stored(record, 1) for record in batch]
+            rows, beside = table.rows(stored, self.unit.calendar, self.d, documents)
         self.unit.savepoint("add_many")
         try:
             clean = self.unit.load(table, rows) and self.loaded(stored, beside)
