@@ -2,33 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-BENCH = Path(__file__).resolve().parent.parent / "bench"
+from bench_support import bench_script
 
-
-def _run_module() -> ModuleType:
-    """Import bench/run.py as the scripts see it (bench/ on the path for ``common``)."""
-    sys.path.insert(0, str(BENCH))
-    try:
-        spec = importlib.util.spec_from_file_location("bench_run", BENCH / "run.py")
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module
-    finally:
-        sys.path.remove(str(BENCH))
-
-
-run = _run_module()
+run = bench_script("run")
 
 
 def _figure(ratio: float, notes: str = "") -> dict[str, object]:

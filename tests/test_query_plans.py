@@ -2,39 +2,22 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import sqlite3
-import sys
-from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-BENCH = Path(__file__).resolve().parent.parent / "bench"
+from bench_support import BENCH, bench_script
+
 RECORDED = (BENCH / "query_plans.txt").read_text(encoding="utf-8")
 TABLES = ("incidents", "involvements", "contacts", "activities", "referrals", "people", "crises")
 WHOLE_TABLE = re.compile(rf"^\s*SCAN ({'|'.join(TABLES)})\s*$", re.MULTILINE)
 
 
-def _query_plans() -> ModuleType:
-    """Import bench/query_plans.py as the scripts see it (bench/ on the path for ``common``)."""
-    sys.path.insert(0, str(BENCH))
-    try:
-        spec = importlib.util.spec_from_file_location("query_plans", BENCH / "query_plans.py")
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module
-    finally:
-        sys.path.remove(str(BENCH))
-
-
 @pytest.fixture(scope="module")
 def plans() -> str:
     """Return the SQLite plans of every aggregate and search query, as the script prints them."""
-    found: str = _query_plans().sqlite_plans()
+    found: str = bench_script("query_plans").sqlite_plans()
     return found
 
 
