@@ -132,7 +132,7 @@ def update(path: Path, found: str, *, runs: int, tiny: bool) -> None:
     head, rest = text.split(START)
     _, tail = rest.split(END)
     how = f"python bench/run.py --runs {runs}" + (" --tiny" if tiny else "")
-    written = f"{START}\n\nMeasured by `{how} --update {path.name}`.\n\n{found}\n{END}"
+    written = f"{START}\n\nMeasured by `{how} --update {path.as_posix()}`.\n\n{found}\n{END}"
     path.write_text(head + written + tail, encoding="utf-8")
 
 

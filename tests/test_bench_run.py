@@ -48,7 +48,7 @@ def test_update_replaces_only_the_marked_table(tmp_path: Path) -> None:
     assert "old" not in text
     assert text.startswith("# P\n\nbefore\n<!-- figures -->")
     assert text.endswith("| new |\n\n<!-- /figures -->\nafter\n")
-    assert "bench/run.py --runs 3 --update performance.md" in text
+    assert f"bench/run.py --runs 3 --update {page.as_posix()}`" in text
 
 
 def test_update_refuses_a_page_without_its_markers(tmp_path: Path) -> None:
