@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 
 from sro_core.domain import Incident
 from sro_core.serialization import (
@@ -18,6 +18,7 @@ from sro_core.serialization import (
 from sro_core.testing import strategies
 
 
+@settings(max_examples=100)  # each example reads two whole incidents
 @given(strategies.incidents())
 def test_reading_many_is_reading_each(incident: Incident) -> None:
     """structure_documents gives each document's value and document, as structure_document."""

@@ -174,7 +174,7 @@ def test_a_draft_is_reported_as_placing_then_reporting_it_reports_it(
     assert attrs.evolve(reported) == reported  # it keeps every rule of the class
 
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_a_decision_made_alone_is_the_decision_made_with_the_store(data: st.DataObject) -> None:
     """Where decided_alone says so, a bare context gives the decision the full context gives."""

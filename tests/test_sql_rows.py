@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sro_core.builtin.sqlite import SQLiteStorage
@@ -171,6 +171,7 @@ def _committed(path: Path) -> list[tuple[object, ...]]:
     return found
 
 
+@settings(max_examples=50, deadline=None)  # two SQLite files per example: 50 cover the paths
 @given(
     incidents=st.lists(
         strategies.incidents(), max_size=4, unique_by=(lambda i: i.id, lambda i: i.number)
