@@ -133,7 +133,9 @@ def update(path: Path, found: str, *, runs: int, tiny: bool) -> None:
     _, tail = rest.split(END)
     how = f"python bench/run.py --runs {runs}" + (" --tiny" if tiny else "")
     written = f"{START}\n\nMeasured by `{how} --update {path.as_posix()}`.\n\n{found}\n{END}"
-    path.write_text(head + written + tail, encoding="utf-8")
+    fresh = path.with_name(path.name + ".new")  # replaced whole: a failed write leaves the page
+    fresh.write_text(head + written + tail, encoding="utf-8")
+    fresh.replace(path)
 
 
 def table(figures: list[dict[str, object]]) -> str:
